@@ -1,0 +1,29 @@
+package dev.chromaj.storage;
+
+/** A storage operation failed (after retries, where the backend retries). The message names operation and key. */
+public class StorageException extends RuntimeException {
+    private static final long serialVersionUID = 1L;
+
+    private final String operation;
+    private final String key;
+
+    public StorageException(String operation, String key, String message, Throwable cause) {
+        super(operation + " '" + key + "' failed: " + message, cause);
+        this.operation = operation;
+        this.key = key;
+    }
+
+    public StorageException(String operation, String key, String message) {
+        this(operation, key, message, null);
+    }
+
+    /** The operation that failed, e.g. {@code GET}, {@code PUT}. */
+    public String operation() {
+        return operation;
+    }
+
+    /** The key the operation was about (a prefix for LIST). */
+    public String key() {
+        return key;
+    }
+}

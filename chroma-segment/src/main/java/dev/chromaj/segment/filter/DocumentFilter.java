@@ -1,0 +1,33 @@
+package dev.chromaj.segment.filter;
+
+import java.util.List;
+import java.util.regex.Pattern;
+
+/**
+ * A {@code where_document} filter, as Chroma defines it: case-sensitive substring and regular-expression tests on
+ * the record's document. A record without a document matches only the negated forms.
+ */
+public sealed interface DocumentFilter {
+
+    /** Every child matches. */
+    record And(List<DocumentFilter> children) implements DocumentFilter {
+        public And {
+            children = List.copyOf(children);
+        }
+    }
+
+    /** Some child matches. */
+    record Or(List<DocumentFilter> children) implements DocumentFilter {
+        public Or {
+            children = List.copyOf(children);
+        }
+    }
+
+    /** {@code $contains} / {@code $not_contains}: case-sensitive substring. */
+    record Contains(String text, boolean negated) implements DocumentFilter {
+    }
+
+    /** {@code $regex} / {@code $not_regex}: {@link java.util.regex.Matcher#find()} semantics. */
+    record Regex(Pattern pattern, boolean negated) implements DocumentFilter {
+    }
+}

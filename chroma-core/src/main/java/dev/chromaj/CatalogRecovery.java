@@ -1,0 +1,73 @@
+package dev.chromaj;
+
+import dev.chromaj.catalog.CollectionEntry;
+import dev.chromaj.catalog.VersionEntry;
+import dev.chromaj.storage.ObjectInfo;
+import java.util.ArrayList;
+import java.util.HashMap;
+import java.util.Iterator;
+import java.util.List;
+import java.util.Map;
+import java.util.TreeMap;
+import java.util.UUID;
+import org.slf4j.Logger;
+import org.slf4j.LoggerFactory;
+
+/**
+ * Rebuilds an empty local catalog from the version manifests in the bucket, for a fresh machine or a lost local
+ * folder. The newest manifest of each collection wins; collections whose newest manifest marks them deleted stay
+ * deleted. The archived WAL is restored per collection when the collection is opened.
+ */
+final class CatalogRecovery {
+    private static final Logger LOG = LoggerFactory.getLogger(CatalogRecovery.class);
+
+    private final Engine engine;
+
+    CatalogRecovery(Engine engine) {
+        this.engine = engine;
+    }
+
+    /** Returns the number of collections recovered. */
+    int recover() {
+        Map<UUID, TreeMap<Long, String>> manifests = new HashMap<>();
+        Iterator<ObjectInfo> it = engine.storage.list("collection/");
+        while (it.hasNext()) {
+            String key = it.next().key();
+            // collection/<uuid>/version/<n>.json
+            String[] parts = key.split("/");
+            if (parts.length != 4 || !parts[2].equals("version") || !parts[3].endsWith(".json")) {
+                continue;
+            }
+            try {
+                UUID id = UUID.fromString(parts[1]);
+                long version = Long.parseLong(parts[3].substring(0, parts[3].length() - ".json".length()));
+                manifests.computeIfAbsent(id, k -> new TreeMap<>()).put(version, key);
+            } catch (IllegalArgumentException e) {
+                LOG.warn("Ignoring unexpected object {} while recovering the catalog", key);
+            }
+        }
+        int recovered = 0;
+        for (Map.Entry<UUID, TreeMap<Long, String>> e : manifests.entrySet()) {
+            VersionManifest newest = VersionManifest.read(engine.storage, e.getValue().lastEntry().getValue());
+            if (newest.deleted()) {
+                continue;
+            }
+            List<VersionEntry> versions = new ArrayList<>();
+            for (Map.Entry<Long, String> v : e.getValue().entrySet()) {
+                if (v.getKey() > 0 && v.getKey() <= newest.version()) {
+                    long logPosition = v.getKey().equals(newest.version()) ? newest.logPosition()
+                            : VersionManifest.read(engine.storage, v.getValue()).logPosition();
+                    versions.add(new VersionEntry(e.getKey(), v.getKey(), v.getValue(), logPosition,
+                            newest.createdAt()));
+                }
+            }
+            CollectionEntry entry = newest.toEntry();
+            engine.catalog.importCollection(entry, versions);
+            recovered++;
+        }
+        if (recovered > 0) {
+            LOG.info("Recovered {} collections from the version manifests in storage", recovered);
+        }
+        return recovered;
+    }
+}

@@ -1,0 +1,320 @@
+package dev.chromaj;
+
+import java.nio.file.Path;
+import java.time.Duration;
+import java.util.List;
+import java.util.Objects;
+
+/**
+ * An embedded chromaj database: all data under a local folder, or compacted data in an S3 bucket with the WAL,
+ * the catalog and the optional disk cache in the local folder.
+ *
+ * <pre>{@code
+ * try (ChromaClient client = ChromaClient.persistent(Path.of("chroma_data"))) {
+ *     ChromaCollection docs = client.getOrCreateCollection("docs");
+ *     docs.add(List.of(ChromaRecord.builder("a").embedding(new float[] {1, 0}).document("hello").build()));
+ *     QueryResult r = docs.query(QueryRequest.builder().queryEmbedding(new float[] {1, 0}).nResults(1).build());
+ * }
+ * }</pre>
+ *
+ * <p>The client acts on the default tenant {@code default_tenant} and database {@code default_database}; use
+ * {@link #database(String, String)} for others. It is thread-safe: share one client per folder in the process.
+ * One writer process may open a folder (and one writer client an S3 prefix) at a time; a second one fails fast.
+ *
+ * <p>The JVM must run with {@code --add-opens=java.base/java.nio=org.apache.arrow.memory.core,ALL-UNNAMED}
+ * (Apache Arrow); opening a client without it fails with a message that gives the flag.
+ */
+public final class ChromaClient implements Database, AutoCloseable {
+    /** Tenant used by the client's own {@link Database} methods. */
+    public static final String DEFAULT_TENANT = "default_tenant";
+    /** Database used by the client's own {@link Database} methods. */
+    public static final String DEFAULT_DATABASE = "default_database";
+
+    private final Engine engine;
+    private final Database defaultDatabase;
+
+    private ChromaClient(ClientConfig config) {
+        this.engine = Engine.open(config);
+        this.defaultDatabase = engine.database(DEFAULT_TENANT, DEFAULT_DATABASE);
+    }
+
+    /** Opens (or creates) a database whose data lives entirely under {@code path}. */
+    public static ChromaClient persistent(Path path) {
+        return builder().path(path).build();
+    }
+
+    /**
+     * Opens (or creates) a database whose segment data lives in S3; {@code path} holds the catalog, the
+     * write-ahead log and caches. With an empty {@code path}, the catalog and archived log are recovered from S3.
+     */
+    public static ChromaClient persistent(Path path, S3Config s3) {
+        return builder().path(path).s3(s3).build();
+    }
+
+    /** A builder for every setting; {@link Builder#path(Path)} is required. */
+    public static Builder builder() {
+        return new Builder();
+    }
+
+    /** The database {@code tenant}/{@code database}. @throws NotFoundException when either does not exist. */
+    public Database database(String tenant, String database) {
+        return engine.database(tenant, database);
+    }
+
+    /** Creates a tenant. @throws AlreadyExistsException when it exists. */
+    public void createTenant(String tenant) {
+        engine.createTenant(tenant);
+    }
+
+    /** Creates a database in an existing tenant. @throws AlreadyExistsException when it exists. */
+    public void createDatabase(String tenant, String database) {
+        engine.createDatabase(tenant, database);
+    }
+
+    /** Names of the databases of a tenant, in creation order. */
+    public List<String> listDatabases(String tenant) {
+        return engine.listDatabases(tenant);
+    }
+
+    /** Deletes a database and all its collections. @throws NotFoundException when it does not exist. */
+    public void deleteDatabase(String tenant, String database) {
+        engine.deleteDatabase(tenant, database);
+    }
+
+    /** The current time in nanoseconds since the epoch; proves the client is open. */
+    public long heartbeat() {
+        engine.ensureOpen();
+        java.time.Instant now = java.time.Instant.now();
+        return now.getEpochSecond() * 1_000_000_000L + now.getNano();
+    }
+
+    /** The library version. */
+    public String version() {
+        return Engine.VERSION;
+    }
+
+    /**
+     * Deletes every tenant, database and collection. Only allowed when the client was built with
+     * {@code allowReset(true)}.
+     */
+    public void reset() {
+        engine.reset();
+    }
+
+    /** Cache and storage counters since the client was opened. */
+    public ClientStats stats() {
+        return engine.stats();
+    }
+
+    /** Runs garbage collection now and returns what it deleted. */
+    public GcResult collectGarbage() {
+        return engine.collectGarbage();
+    }
+
+    /** Stops background work, syncs the write-ahead log and releases the single-writer lock. Idempotent. */
+    @Override
+    public void close() {
+        engine.close();
+    }
+
+    @Override
+    public String tenant() {
+        return defaultDatabase.tenant();
+    }
+
+    @Override
+    public String name() {
+        return defaultDatabase.name();
+    }
+
+    @Override
+    public ChromaCollection createCollection(String name) {
+        return defaultDatabase.createCollection(name);
+    }
+
+    @Override
+    public ChromaCollection createCollection(String name, CollectionOptions options) {
+        return defaultDatabase.createCollection(name, options);
+    }
+
+    @Override
+    public ChromaCollection getCollection(String name) {
+        return defaultDatabase.getCollection(name);
+    }
+
+    @Override
+    public ChromaCollection getOrCreateCollection(String name) {
+        return defaultDatabase.getOrCreateCollection(name);
+    }
+
+    @Override
+    public ChromaCollection getOrCreateCollection(String name, CollectionOptions options) {
+        return defaultDatabase.getOrCreateCollection(name, options);
+    }
+
+    @Override
+    public List<ChromaCollection> listCollections() {
+        return defaultDatabase.listCollections();
+    }
+
+    @Override
+    public List<ChromaCollection> listCollections(int limit, int offset) {
+        return defaultDatabase.listCollections(limit, offset);
+    }
+
+    @Override
+    public int countCollections() {
+        return defaultDatabase.countCollections();
+    }
+
+    @Override
+    public void deleteCollection(String name) {
+        defaultDatabase.deleteCollection(name);
+    }
+
+    @Override
+    public String toString() {
+        return "ChromaClient[" + engine + "]";
+    }
+
+    /**
+     * Settings of a {@link ChromaClient}, in the style of Caffeine's builder. Not thread-safe; build once.
+     */
+    public static final class Builder {
+        private Path path;
+        private S3Config s3;
+        private long blockCacheBytes = 256L << 20;
+        private Path diskCachePath;
+        private long diskCacheBytes;
+        private Duration compactionInterval = Duration.ofSeconds(10);
+        private int compactionThreshold = 1_000;
+        private WalSync walSync = WalSync.EVERY_WRITE;
+        private int gcKeepVersions = 2;
+        private Duration gcVersionTtl = Duration.ofHours(12);
+        private Duration gcInterval = Duration.ofHours(1);
+        private boolean allowReset;
+        private boolean readOnly;
+        private int maxBlockBytes = -1;
+        private Duration walArchiveInterval = Duration.ofSeconds(5);
+
+        private Builder() {
+        }
+
+        /** The local folder: catalog, write-ahead log, caches and, without S3, the data. Required. */
+        public Builder path(Path path) {
+            this.path = Objects.requireNonNull(path, "path");
+            return this;
+        }
+
+        /** Keeps segment data in S3 (or a compatible store) instead of the local folder. */
+        public Builder s3(S3Config s3) {
+            this.s3 = s3;
+            return this;
+        }
+
+        /** Upper bound of the in-memory block cache, in bytes (default 256 MiB). */
+        public Builder blockCacheBytes(long bytes) {
+            this.blockCacheBytes = positive("blockCacheBytes", bytes);
+            return this;
+        }
+
+        /** A local disk tier for blocks evicted from memory (useful with S3), bounded by {@code maxBytes}. */
+        public Builder diskCache(Path dir, long maxBytes) {
+            this.diskCachePath = Objects.requireNonNull(dir, "diskCache dir");
+            this.diskCacheBytes = positive("diskCache maxBytes", maxBytes);
+            return this;
+        }
+
+        /** How often the background compactor looks at every collection's log tail (default 10 s). */
+        public Builder compactionInterval(Duration interval) {
+            this.compactionInterval = positive("compactionInterval", interval);
+            return this;
+        }
+
+        /** Number of records in a collection's log tail that triggers a compaction (default 1,000). */
+        public Builder compactionThreshold(int records) {
+            this.compactionThreshold = (int) positive("compactionThreshold", records);
+            return this;
+        }
+
+        /** When writes are fsynced before they are acknowledged (default {@link WalSync#EVERY_WRITE}). */
+        public Builder walSync(WalSync sync) {
+            this.walSync = Objects.requireNonNull(sync, "walSync");
+            return this;
+        }
+
+        /** Number of newest versions garbage collection keeps per collection (default 2). */
+        public Builder gcKeepVersions(int versions) {
+            this.gcKeepVersions = (int) positive("gcKeepVersions", versions);
+            return this;
+        }
+
+        /** Versions newer than this are kept by garbage collection (default 12 h). */
+        public Builder gcVersionTtl(Duration ttl) {
+            this.gcVersionTtl = Objects.requireNonNull(ttl, "gcVersionTtl");
+            if (ttl.isNegative()) {
+                throw new InvalidArgumentException("gcVersionTtl must not be negative, got " + ttl);
+            }
+            return this;
+        }
+
+        /** How often garbage collection runs in the background (default 1 h). */
+        public Builder gcInterval(Duration interval) {
+            this.gcInterval = positive("gcInterval", interval);
+            return this;
+        }
+
+        /** Allows {@link ChromaClient#reset()} (default false). */
+        public Builder allowReset(boolean allow) {
+            this.allowReset = allow;
+            return this;
+        }
+
+        /** Opens without taking the writer lock; every write fails (default false). */
+        public Builder readOnly(boolean readOnly) {
+            this.readOnly = readOnly;
+            return this;
+        }
+
+        /** Maximum size of a blockfile block in bytes (default 8 MiB on S3, 1 MiB locally). */
+        public Builder maxBlockBytes(int bytes) {
+            this.maxBlockBytes = (int) positive("maxBlockBytes", bytes);
+            return this;
+        }
+
+        /** How often the active write-ahead log file is archived to S3 (default 5 s; S3 mode only). */
+        public Builder walArchiveInterval(Duration interval) {
+            this.walArchiveInterval = positive("walArchiveInterval", interval);
+            return this;
+        }
+
+        /** Opens the client. */
+        public ChromaClient build() {
+            if (path == null) {
+                throw new InvalidArgumentException("path is required: ChromaClient.builder().path(Path.of(\"...\"))");
+            }
+            if (diskCachePath != null && s3 == null) {
+                throw new InvalidArgumentException("diskCache is only used with S3 storage: set s3(...) or drop diskCache");
+            }
+            int blockBytes = maxBlockBytes > 0 ? maxBlockBytes : (s3 != null ? 8 << 20 : 1 << 20);
+            return new ChromaClient(new ClientConfig(path, s3, blockCacheBytes, diskCachePath, diskCacheBytes,
+                    compactionInterval, compactionThreshold, walSync, gcKeepVersions, gcVersionTtl, gcInterval,
+                    allowReset, readOnly, blockBytes, walArchiveInterval));
+        }
+
+        private static long positive(String field, long value) {
+            if (value <= 0) {
+                throw new InvalidArgumentException(field + " must be positive, got " + value);
+            }
+            return value;
+        }
+
+        private static Duration positive(String field, Duration value) {
+            Objects.requireNonNull(value, field);
+            if (value.isZero() || value.isNegative()) {
+                throw new InvalidArgumentException(field + " must be positive, got " + value);
+            }
+            return value;
+        }
+    }
+}

@@ -1,0 +1,435 @@
+package dev.chromaj;
+
+import dev.chromaj.catalog.CatalogConflictException;
+import dev.chromaj.catalog.CollectionEntry;
+import dev.chromaj.index.vector.DistanceSpace;
+import dev.chromaj.segment.CollectionSegments;
+import dev.chromaj.segment.SegmentManifest;
+import dev.chromaj.segment.log.LogCodec;
+import dev.chromaj.segment.log.LogOperation;
+import dev.chromaj.wal.WalArchiver;
+import dev.chromaj.wal.WalEntry;
+import dev.chromaj.wal.WalOptions;
+import dev.chromaj.wal.WalReader;
+import dev.chromaj.wal.WalSyncPolicy;
+import dev.chromaj.wal.WriteAheadLog;
+import java.util.ArrayList;
+import java.util.List;
+import java.util.Map;
+import java.util.OptionalInt;
+import java.util.UUID;
+import java.util.concurrent.atomic.AtomicReference;
+import java.util.concurrent.locks.ReentrantLock;
+import org.slf4j.Logger;
+import org.slf4j.LoggerFactory;
+
+/**
+ * The engine of one collection: its write-ahead log, the current {@link CollectionView} and compaction.
+ *
+ * <p>Writes to the collection are serialized by {@link #writeLock} (WAL order is tail order); reads take no lock,
+ * they pin the current view. Compaction runs under {@link #compactionLock}, builds the new version without
+ * blocking anyone, and swaps it in under the write lock.
+ */
+final class CollectionEngine implements AutoCloseable {
+    private static final Logger LOG = LoggerFactory.getLogger(CollectionEngine.class);
+
+    final Engine engine;
+    final UUID id;
+    final String dir;
+    private volatile CollectionEntry entry;
+    private volatile CollectionOptions options;
+    private final WriteAheadLog wal;
+    private final WalArchiver archiver;
+    /** Serializes writes: validation against the dimension, WAL append and publication of the new view. */
+    private final Object writeLock = new Object();
+    /** One compaction of this collection at a time. */
+    private final ReentrantLock compactionLock = new ReentrantLock();
+    private final AtomicReference<CollectionView> view = new AtomicReference<>();
+    /** Number of running reads per version number; GC keeps pinned versions. */
+    private final java.util.concurrent.ConcurrentHashMap<Long, java.util.concurrent.atomic.AtomicInteger> pins =
+            new java.util.concurrent.ConcurrentHashMap<>();
+    private volatile boolean destroyed;
+
+    private CollectionEngine(Engine engine, CollectionEntry entry, WriteAheadLog wal, WalArchiver archiver,
+                             Version version) {
+        this.engine = engine;
+        this.id = entry.id();
+        this.dir = "collection/" + entry.id();
+        this.entry = entry;
+        this.options = CollectionOptionsJson.read(entry.optionsJson());
+        this.wal = wal;
+        this.archiver = archiver;
+        this.view.set(new CollectionView(version, TailOverlay.empty(version.segments().manifest().nextOffset())));
+    }
+
+    /** Opens the collection's WAL and replays its uncompacted tail. */
+    static CollectionEngine open(Engine engine, CollectionEntry entry) {
+        Version version = loadVersion(engine, entry);
+        WalOptions walOptions = walOptions(engine, entry.id());
+        java.nio.file.Path walDir = engine.walRoot.resolve(entry.id().toString());
+        if (engine.config.s3Mode() && !engine.config.readOnly()) {
+            // A lost or stale local log is completed from the archive in the bucket.
+            WalArchiver.restore(engine.storage, "collection/" + entry.id() + "/wal/", walDir, entry.logPosition(),
+                    walOptions);
+        }
+        WriteAheadLog wal = WriteAheadLog.open(walDir, walOptions);
+        WalArchiver archiver = null;
+        if (engine.config.s3Mode() && !engine.config.readOnly()) {
+            archiver = new WalArchiver(wal, engine.storage, "collection/" + entry.id() + "/wal/",
+                    engine.config.walArchiveInterval());
+        }
+        CollectionEngine ce = new CollectionEngine(engine, entry, wal, archiver, version);
+        ce.replayTail();
+        return ce;
+    }
+
+    static WalOptions walOptions(Engine engine, UUID collectionId) {
+        WalSync sync = engine.config.walSync();
+        WalSyncPolicy policy = sync.interval() == null ? WalSyncPolicy.everyWrite()
+                : WalSyncPolicy.interval(sync.interval());
+        return WalOptions.builder().logId(collectionId).sync(policy).build();
+    }
+
+    private static Version loadVersion(Engine engine, CollectionEntry entry) {
+        String dir = "collection/" + entry.id();
+        if (entry.version() == 0) {
+            return new Version(0, 0, null, CollectionSegments.open(engine.blockfiles, dir, null));
+        }
+        VersionManifest manifest = VersionManifest.read(engine.storage, VersionManifest.key(entry.id(),
+                entry.version()));
+        return new Version(entry.version(), manifest.logPosition(), manifest.segments(),
+                CollectionSegments.open(engine.blockfiles, dir, manifest.segments()));
+    }
+
+    private void replayTail() {
+        Version version = view.get().version();
+        List<TailOverlay.Entry> entries = new ArrayList<>();
+        try (WalReader reader = wal.readFrom(version.logPosition() + 1)) {
+            while (reader.hasNext()) {
+                WalEntry e = reader.next();
+                entries.add(new TailOverlay.Entry(e.sequence(), LogCodec.decode(e.payload())));
+            }
+        }
+        view.set(new CollectionView(version, TailOverlay.of(entries, version.segments())));
+    }
+
+    // ---- accessors ----
+
+    CollectionEntry entry() {
+        return entry;
+    }
+
+    CollectionOptions options() {
+        return options;
+    }
+
+    OptionalInt dimension() {
+        Integer d = entry.dimension();
+        return d == null ? OptionalInt.empty() : OptionalInt.of(d);
+    }
+
+    DistanceSpace space() {
+        return switch (options.space()) {
+            case L2 -> DistanceSpace.L2;
+            case COSINE -> DistanceSpace.COSINE;
+            case IP -> DistanceSpace.IP;
+        };
+    }
+
+    CollectionView view() {
+        ensureUsable();
+        return view.get();
+    }
+
+    /**
+     * Pins the current view for one read: garbage collection keeps the pinned version's objects until the pin is
+     * closed.
+     */
+    Pin pin() {
+        ensureUsable();
+        while (true) {
+            CollectionView v = view.get();
+            long number = v.version().number();
+            pins.computeIfAbsent(number, k -> new java.util.concurrent.atomic.AtomicInteger()).incrementAndGet();
+            if (view.get().version().number() == number) {
+                return new Pin(v);
+            }
+            release(number); // compaction swapped versions in between: pin the new one
+        }
+    }
+
+    private void release(long number) {
+        pins.computeIfPresent(number, (k, count) -> count.decrementAndGet() <= 0 ? null : count);
+    }
+
+    boolean isPinned(long version) {
+        return pins.containsKey(version);
+    }
+
+    /** A pinned view; close it when the read is done. */
+    final class Pin implements AutoCloseable {
+        private final CollectionView view;
+        private boolean closed;
+
+        private Pin(CollectionView view) {
+            this.view = view;
+        }
+
+        CollectionView view() {
+            return view;
+        }
+
+        @Override
+        public void close() {
+            if (!closed) {
+                closed = true;
+                release(view.version().number());
+            }
+        }
+    }
+
+    /** Garbage-collects this collection while no compaction of it runs. */
+    GcResult collectGarbage(GarbageCollector gc) {
+        compactionLock.lock();
+        try {
+            if (destroyed) {
+                return GcResult.NOTHING;
+            }
+            return gc.collect(this, view.get().version());
+        } finally {
+            compactionLock.unlock();
+        }
+    }
+
+    boolean isDestroyed() {
+        return destroyed;
+    }
+
+    private void ensureUsable() {
+        engine.ensureOpen();
+        if (destroyed) {
+            throw new NotFoundException("Collection " + entry.name() + " does not exist.");
+        }
+    }
+
+    // ---- writes ----
+
+    /**
+     * Appends validated operations to the WAL and publishes them to readers. Returns once they are durable per the
+     * sync policy. {@code embeddingDimension} is the dimension of the call's embeddings, or -1 if it has none.
+     */
+    void write(List<LogOperation> ops, int embeddingDimension) {
+        if (ops.isEmpty()) {
+            return;
+        }
+        engine.ensureWritable();
+        ensureUsable();
+        byte[] payload = LogCodec.encode(ops);
+        long tailOps;
+        synchronized (writeLock) {
+            ensureUsable();
+            if (embeddingDimension >= 0) {
+                fixDimension(embeddingDimension);
+            }
+            long sequence = append(payload);
+            CollectionView current = view.get();
+            TailOverlay next = current.tail().append(sequence, ops, current.version().segments());
+            view.set(new CollectionView(current.version(), next));
+            tailOps = next.operationCount();
+        }
+        if (tailOps >= engine.config.compactionThreshold()) {
+            engine.compactor().request(this);
+        }
+    }
+
+    /**
+     * Deletes the ids {@code resolver} picks from the current view; resolution and the WAL append happen under the
+     * write lock, so the count is exact. Returns the number of records deleted.
+     */
+    int delete(java.util.function.Function<CollectionView, List<String>> resolver) {
+        engine.ensureWritable();
+        ensureUsable();
+        long tailOps;
+        int deleted;
+        synchronized (writeLock) {
+            ensureUsable();
+            CollectionView current = view.get();
+            List<String> ids = resolver.apply(current);
+            if (ids.isEmpty()) {
+                return 0;
+            }
+            List<LogOperation> ops = new ArrayList<>(ids.size());
+            for (String id : ids) {
+                ops.add(new LogOperation.Delete(id));
+            }
+            long sequence = append(LogCodec.encode(ops));
+            TailOverlay next = current.tail().append(sequence, ops, current.version().segments());
+            view.set(new CollectionView(current.version(), next));
+            tailOps = next.operationCount();
+            deleted = ids.size();
+        }
+        if (tailOps >= engine.config.compactionThreshold()) {
+            engine.compactor().request(this);
+        }
+        return deleted;
+    }
+
+    private long append(byte[] payload) {
+        try {
+            return wal.append(payload);
+        } catch (RuntimeException e) {
+            throw new StorageException("Could not append to the write-ahead log of collection " + entry.name()
+                    + ": " + e.getMessage() + " (the write was not applied)", e);
+        }
+    }
+
+    CollectionStats stats() {
+        CollectionView v = view();
+        SegmentManifest m = v.version().manifest();
+        return CollectionStatsFactory.of(v, m);
+    }
+
+    /** Fixes the collection's dimension on its first embedding; rejects a mismatch. Caller holds writeLock. */
+    private void fixDimension(int dimension) {
+        Integer current = entry.dimension();
+        if (current == null) {
+            engine.catalog.setDimension(id, dimension);
+            entry = withDimension(entry, dimension);
+        } else if (current != dimension) {
+            throw new InvalidArgumentException("Collection expecting embedding with dimension of " + current
+                    + ", got " + dimension);
+        }
+    }
+
+    private static CollectionEntry withDimension(CollectionEntry e, int dimension) {
+        return new CollectionEntry(e.id(), e.tenant(), e.database(), e.name(), e.metadataJson(), e.optionsJson(),
+                dimension, e.version(), e.logPosition());
+    }
+
+    void modify(String newName, Map<String, Object> newMetadata) {
+        engine.ensureWritable();
+        ensureUsable();
+        if (newName != null) {
+            Names.validateCollectionName(newName);
+        }
+        String metadataJson = newMetadata == null ? null : MetadataJson.write(newMetadata);
+        synchronized (writeLock) {
+            try {
+                engine.catalog.updateCollection(id, newName, metadataJson);
+            } catch (CatalogConflictException e) {
+                throw new AlreadyExistsException("Collection " + newName + " already exists");
+            }
+            CollectionEntry e = entry;
+            entry = new CollectionEntry(e.id(), e.tenant(), e.database(), newName == null ? e.name() : newName,
+                    metadataJson == null ? e.metadataJson() : metadataJson, e.optionsJson(), e.dimension(),
+                    e.version(), e.logPosition());
+            VersionManifest.of(entry, view.get().version()).writeTo(engine.storage);
+        }
+    }
+
+    // ---- compaction ----
+
+    /** Folds the whole current log tail into new versions; returns after they are committed. */
+    void compact() {
+        engine.ensureWritable();
+        ensureUsable();
+        compactionLock.lock();
+        try {
+            long target = view.get().tail().lastSequence();
+            while (!destroyed && view.get().version().logPosition() < target) {
+                compactOnce(target);
+            }
+        } finally {
+            compactionLock.unlock();
+        }
+    }
+
+    /** Compacts if nobody else is; used by the background compactor. */
+    void compactIfIdle() {
+        if (destroyed || view.get().tail().isEmpty() || !compactionLock.tryLock()) {
+            return;
+        }
+        try {
+            long target = view.get().tail().lastSequence();
+            while (!destroyed && view.get().version().logPosition() < target) {
+                compactOnce(target);
+            }
+        } finally {
+            compactionLock.unlock();
+        }
+    }
+
+    private void compactOnce(long target) {
+        CollectionView current = view.get();
+        Version base = current.version();
+        Compaction.Result result = new Compaction(engine, this, base, current.tail(), target).run();
+        Version next = result.version();
+        CollectionEntry e = entry;
+        engine.catalog.commitVersion(id, next.number(), VersionManifest.key(id, next.number()), next.logPosition());
+        synchronized (writeLock) {
+            entry = new CollectionEntry(e.id(), e.tenant(), e.database(), entry.name(), entry.metadataJson(),
+                    e.optionsJson(), entry.dimension(), next.number(), next.logPosition());
+            TailOverlay rest = TailOverlay.of(view.get().tail().entriesAfter(next.logPosition()), next.segments());
+            view.set(new CollectionView(next, rest));
+        }
+        try {
+            wal.purgeBelow(next.logPosition() + 1);
+        } catch (RuntimeException ex) {
+            LOG.warn("Could not purge the WAL of collection {} below {}: {}", id, next.logPosition() + 1,
+                    ex.toString());
+        }
+        LOG.debug("Collection {} compacted to version {} (log position {})", id, next.number(), next.logPosition());
+    }
+
+    // ---- lifecycle ----
+
+    /** Records the deletion in the bucket so a catalog rebuilt from storage does not resurrect it. */
+    void writeDeletionManifest() {
+        VersionManifest.deletion(entry, view.get().version()).writeTo(engine.storage);
+    }
+
+    /** Closes the collection and deletes its local WAL; its objects are left to garbage collection. */
+    void destroy() {
+        synchronized (writeLock) {
+            destroyed = true;
+        }
+        compactionLock.lock();
+        try {
+            closeArchiver();
+            wal.destroy();
+        } finally {
+            compactionLock.unlock();
+        }
+    }
+
+    private void closeArchiver() {
+        if (archiver != null) {
+            archiver.close();
+        }
+    }
+
+    @Override
+    public void close() {
+        compactionLock.lock();
+        try {
+            if (archiver != null) {
+                try {
+                    archiver.archiveNow();
+                } catch (RuntimeException e) {
+                    LOG.warn("Could not archive the WAL of collection {} on close: {}", id, e.toString());
+                }
+                archiver.close();
+            }
+            if (!destroyed) {
+                wal.close();
+            }
+        } finally {
+            compactionLock.unlock();
+        }
+    }
+
+    @Override
+    public String toString() {
+        return "Collection[" + entry.name() + ", " + id + "]";
+    }
+}

@@ -1,0 +1,196 @@
+package dev.chromaj;
+
+import dev.chromaj.segment.log.LogOperation;
+import java.util.ArrayList;
+import java.util.List;
+import java.util.Map;
+import java.util.OptionalInt;
+import java.util.Set;
+import java.util.UUID;
+
+/**
+ * The {@link ChromaCollection} users hold: validates requests and hands them to the collection's
+ * {@link CollectionEngine}. Thread-safe; cheap to create.
+ */
+final class CollectionHandle implements ChromaCollection {
+    private final CollectionEngine engine;
+
+    CollectionHandle(CollectionEngine engine) {
+        this.engine = engine;
+    }
+
+    @Override
+    public UUID id() {
+        return engine.id;
+    }
+
+    @Override
+    public String name() {
+        return engine.entry().name();
+    }
+
+    @Override
+    public String tenant() {
+        return engine.entry().tenant();
+    }
+
+    @Override
+    public String database() {
+        return engine.entry().database();
+    }
+
+    @Override
+    public Map<String, Object> metadata() {
+        return MetadataJson.read(engine.entry().metadataJson());
+    }
+
+    @Override
+    public CollectionOptions options() {
+        return engine.options();
+    }
+
+    @Override
+    public OptionalInt dimension() {
+        return engine.dimension();
+    }
+
+    // ---- writes ----
+
+    @Override
+    public void add(List<ChromaRecord> records) {
+        write(RecordValidator.Operation.ADD, records);
+    }
+
+    @Override
+    public void upsert(List<ChromaRecord> records) {
+        write(RecordValidator.Operation.UPSERT, records);
+    }
+
+    @Override
+    public void update(List<ChromaRecord> records) {
+        write(RecordValidator.Operation.UPDATE, records);
+    }
+
+    private void write(RecordValidator.Operation operation, List<ChromaRecord> records) {
+        List<ChromaRecord> valid = RecordValidator.validate(operation, records, engine.dimension(), engine.options());
+        int dimension = -1;
+        for (ChromaRecord r : valid) {
+            if (r.embeddingView() != null) {
+                dimension = r.embeddingView().length;
+                break;
+            }
+        }
+        engine.write(LogOperations.of(operation, valid, engine.options()), dimension);
+    }
+
+    @Override
+    public int delete(List<String> ids) {
+        return delete(DeleteRequest.builder().ids(ids).build());
+    }
+
+    @Override
+    public int delete(DeleteRequest request) {
+        return engine.delete(view -> {
+            CollectionReader reader = new CollectionReader(view);
+            GetResult matching = reader.get(request.ids(), filter(request.where()), filter(request.whereDocument()),
+                    limit(request.limit()), 0, Set.of());
+            return matching.ids();
+        });
+    }
+
+    // ---- reads ----
+
+    @Override
+    public GetResult get(List<String> ids) {
+        return get(GetRequest.builder().ids(ids).build());
+    }
+
+    @Override
+    public GetResult get(GetRequest request) {
+        try (CollectionEngine.Pin pin = engine.pin()) {
+            return new CollectionReader(pin.view()).get(request.ids(), filter(request.where()),
+                    filter(request.whereDocument()), limit(request.limit()), request.offset(), request.include());
+        }
+    }
+
+    @Override
+    public QueryResult query(QueryRequest request) {
+        OptionalInt dimension = engine.dimension();
+        if (dimension.isPresent()) {
+            for (float[] q : request.queryEmbeddings()) {
+                if (q.length != dimension.getAsInt()) {
+                    throw new InvalidArgumentException("Collection expecting embedding with dimension of "
+                            + dimension.getAsInt() + ", got " + q.length);
+                }
+            }
+        }
+        try (CollectionEngine.Pin pin = engine.pin()) {
+            return new CollectionReader(pin.view()).query(request.queryEmbeddings(), request.nResults(),
+                    request.ids(), filter(request.where()), filter(request.whereDocument()), request.include(),
+                    engine.space());
+        }
+    }
+
+    @Override
+    public SearchResult search(Search search) {
+        throw new InvalidArgumentException("search is not available yet: use query for dense search");
+    }
+
+    @Override
+    public long count() {
+        return engine.view().count();
+    }
+
+    @Override
+    public GetResult peek(int limit) {
+        if (limit <= 0) {
+            throw new InvalidArgumentException("limit must be positive, got " + limit);
+        }
+        return get(GetRequest.builder().limit(limit).build());
+    }
+
+    @Override
+    public void modify(String newName, Map<String, Object> newMetadata) {
+        if (newMetadata != null) {
+            RecordValidator.validateCollectionMetadata(newMetadata);
+        }
+        engine.modify(newName, newMetadata);
+    }
+
+    @Override
+    public void compact() {
+        engine.compact();
+    }
+
+    @Override
+    public CollectionStats stats() {
+        return engine.stats();
+    }
+
+    private static Integer limit(java.util.OptionalInt limit) {
+        return limit.isPresent() ? limit.getAsInt() : null;
+    }
+
+    private static dev.chromaj.segment.filter.MetadataFilter filter(Where where) {
+        return where == null ? null : where.filter();
+    }
+
+    private static dev.chromaj.segment.filter.DocumentFilter filter(WhereDocument where) {
+        return where == null ? null : where.filter();
+    }
+
+    @Override
+    public boolean equals(Object o) {
+        return o instanceof CollectionHandle h && h.engine.id.equals(engine.id);
+    }
+
+    @Override
+    public int hashCode() {
+        return engine.id.hashCode();
+    }
+
+    @Override
+    public String toString() {
+        return "ChromaCollection[" + name() + ", " + id() + "]";
+    }
+}

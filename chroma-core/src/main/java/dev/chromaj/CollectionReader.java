@@ -1,0 +1,254 @@
+package dev.chromaj;
+
+import dev.chromaj.blockstore.DataRecord;
+import dev.chromaj.index.vector.DistanceSpace;
+import dev.chromaj.index.vector.ScoredOffset;
+import dev.chromaj.index.vector.VectorKernels;
+import dev.chromaj.segment.CollectionSegments;
+import dev.chromaj.segment.filter.DocumentFilter;
+import dev.chromaj.segment.filter.FilterEvaluator;
+import dev.chromaj.segment.filter.MetadataFilter;
+import java.util.ArrayList;
+import java.util.Comparator;
+import java.util.EnumSet;
+import java.util.HashMap;
+import java.util.LinkedHashSet;
+import java.util.List;
+import java.util.Map;
+import java.util.Set;
+import org.roaringbitmap.PeekableIntIterator;
+import org.roaringbitmap.RoaringBitmap;
+
+/**
+ * Reads of one pinned {@link CollectionView}: the compacted segments with the log tail overlaid, so that every
+ * acknowledged write is visible and nothing the tail updated or deleted is returned stale. Stateless apart from the
+ * view; one instance per read.
+ */
+final class CollectionReader {
+    private final CollectionView view;
+    private final CollectionSegments segments;
+    private final TailOverlay tail;
+
+    CollectionReader(CollectionView view) {
+        this.view = view;
+        this.segments = view.version().segments();
+        this.tail = view.tail();
+    }
+
+    long count() {
+        return view.count();
+    }
+
+    /** A record selected by a read: where it comes from and where it sits in collection order. */
+    private record Candidate(int position, String id, DataRecord record, int compactedOffset) {
+    }
+
+    GetResult get(List<String> ids, MetadataFilter where, DocumentFilter whereDocument, Integer limit, int offset,
+                  Set<Include> include) {
+        Set<String> idSet = ids == null ? null : new LinkedHashSet<>(ids);
+        List<Candidate> selected = select(idSet, where, whereDocument);
+        int from = Math.min(offset, selected.size());
+        int to = limit == null ? selected.size() : (int) Math.min(selected.size(), (long) from + limit);
+        List<Candidate> page = load(selected.subList(from, to));
+        List<DataRecord> records = new ArrayList<>(page.size());
+        for (Candidate c : page) {
+            records.add(c.record());
+        }
+        return Results.get(records, include);
+    }
+
+    /**
+     * Every visible record matching the filters, in collection order (compacted offset order, tail inserts after),
+     * without loading compacted records that are not needed for filtering.
+     */
+    private List<Candidate> select(Set<String> ids, MetadataFilter where, DocumentFilter whereDocument) {
+        RoaringBitmap compacted = compactedMatches(ids, where, whereDocument);
+        List<Candidate> out = new ArrayList<>(compacted.getCardinality() + tail.records().size());
+        PeekableIntIterator it = compacted.getIntIterator();
+        while (it.hasNext()) {
+            int offset = it.next();
+            out.add(new Candidate(offset, null, null, offset));
+        }
+        boolean needSort = false;
+        for (Map.Entry<String, TailOverlay.TailRecord> e : tail.records().entrySet()) {
+            TailOverlay.TailRecord t = e.getValue();
+            if (!t.present() || (ids != null && !ids.contains(e.getKey()))) {
+                continue;
+            }
+            if (matches(e.getKey(), t.record(), where, whereDocument)) {
+                out.add(new Candidate(t.position(), e.getKey(), t.record(), -1));
+                needSort = true;
+            }
+        }
+        if (needSort) {
+            out.sort(Comparator.comparingInt(Candidate::position));
+        }
+        return out;
+    }
+
+    /** Compacted offsets that match and are not overridden by the tail. */
+    private RoaringBitmap compactedMatches(Set<String> ids, MetadataFilter where, DocumentFilter whereDocument) {
+        if (segments.count() == 0) {
+            return new RoaringBitmap();
+        }
+        RoaringBitmap bitmap = segments.filter(where, whereDocument);
+        if (ids != null) {
+            RoaringBitmap byId = new RoaringBitmap();
+            for (int offset : segments.offsetsOf(ids).values()) {
+                byId.add(offset);
+            }
+            bitmap = RoaringBitmap.and(bitmap, byId);
+        }
+        if (!tail.overriddenOffsets().isEmpty()) {
+            bitmap = RoaringBitmap.andNot(bitmap, tail.overriddenOffsets());
+        }
+        return bitmap;
+    }
+
+    /** Fills in the records of compacted candidates with one bulk read. */
+    private List<Candidate> load(List<Candidate> candidates) {
+        int n = 0;
+        for (Candidate c : candidates) {
+            if (c.record() == null) {
+                n++;
+            }
+        }
+        if (n == 0) {
+            return candidates;
+        }
+        int[] offsets = new int[n];
+        int i = 0;
+        for (Candidate c : candidates) {
+            if (c.record() == null) {
+                offsets[i++] = c.compactedOffset();
+            }
+        }
+        Map<Integer, DataRecord> loaded = segments.records(offsets);
+        List<Candidate> out = new ArrayList<>(candidates.size());
+        for (Candidate c : candidates) {
+            if (c.record() != null) {
+                out.add(c);
+            } else {
+                DataRecord r = loaded.get(c.compactedOffset());
+                if (r == null) {
+                    throw new ChromaException("Record at offset " + c.compactedOffset() + " is missing from version "
+                            + view.version().number() + ": the segment data is inconsistent");
+                }
+                out.add(new Candidate(c.position(), r.id(), r, c.compactedOffset()));
+            }
+        }
+        return out;
+    }
+
+    static boolean matches(String id, DataRecord record, MetadataFilter where, DocumentFilter whereDocument) {
+        return (where == null || FilterEvaluator.matches(where, id, record.metadata()))
+                && (whereDocument == null || FilterEvaluator.matches(whereDocument, record.document()));
+    }
+
+    /** One neighbour found by a query. */
+    private record Neighbour(String id, float distance, DataRecord record, int compactedOffset) {
+    }
+
+    private static final Comparator<Neighbour> BY_DISTANCE_THEN_ID =
+            Comparator.comparingDouble(Neighbour::distance).thenComparing(Neighbour::id);
+
+    QueryResult query(List<float[]> queries, int nResults, List<String> ids, MetadataFilter where,
+                      DocumentFilter whereDocument, Set<Include> include, DistanceSpace space) {
+        Set<String> idSet = ids == null ? null : new LinkedHashSet<>(ids);
+        boolean filtered = idSet != null || where != null || whereDocument != null;
+        RoaringBitmap allowed = null;
+        if (segments.count() > 0 && (filtered || !tail.overriddenOffsets().isEmpty())) {
+            allowed = compactedMatches(idSet, where, whereDocument);
+        }
+        List<Neighbour> tailCandidates = new ArrayList<>();
+        for (Map.Entry<String, TailOverlay.TailRecord> e : tail.records().entrySet()) {
+            TailOverlay.TailRecord t = e.getValue();
+            if (t.present() && t.record().embedding() != null && (idSet == null || idSet.contains(e.getKey()))
+                    && matches(e.getKey(), t.record(), where, whereDocument)) {
+                tailCandidates.add(new Neighbour(e.getKey(), 0f, t.record(), -1));
+            }
+        }
+        List<List<DataRecord>> records = new ArrayList<>(queries.size());
+        List<List<Float>> distances = new ArrayList<>(queries.size());
+        for (float[] query : queries) {
+            List<Neighbour> best = new ArrayList<>();
+            if (segments.count() > 0 && (allowed == null || !allowed.isEmpty())) {
+                // Ask for a few more than k so that ties at the boundary can be ordered by id.
+                List<ScoredOffset> hits = segments.nearest(query, nResults + 1, allowed, space);
+                for (ScoredOffset h : hits) {
+                    best.add(new Neighbour(null, h.distance(), null, h.offset()));
+                }
+            }
+            float[] q = space == DistanceSpace.COSINE ? normalized(query) : query;
+            for (Neighbour c : tailCandidates) {
+                best.add(new Neighbour(c.id(), distance(space, q, c.record().embedding()), c.record(), -1));
+            }
+            best = resolve(best);
+            best.sort(BY_DISTANCE_THEN_ID);
+            if (best.size() > nResults) {
+                best = best.subList(0, nResults);
+            }
+            List<DataRecord> rs = new ArrayList<>(best.size());
+            List<Float> ds = new ArrayList<>(best.size());
+            for (Neighbour n : best) {
+                rs.add(n.record());
+                ds.add(n.distance());
+            }
+            records.add(rs);
+            distances.add(ds);
+        }
+        return Results.query(records, distances, include);
+    }
+
+    /** Loads the records of compacted neighbours. */
+    private List<Neighbour> resolve(List<Neighbour> neighbours) {
+        List<Integer> offsets = new ArrayList<>();
+        for (Neighbour n : neighbours) {
+            if (n.record() == null) {
+                offsets.add(n.compactedOffset());
+            }
+        }
+        if (offsets.isEmpty()) {
+            return neighbours;
+        }
+        Map<Integer, DataRecord> loaded = segments.records(offsets.stream().mapToInt(Integer::intValue).toArray());
+        List<Neighbour> out = new ArrayList<>(neighbours.size());
+        for (Neighbour n : neighbours) {
+            if (n.record() != null) {
+                out.add(n);
+            } else {
+                DataRecord r = loaded.get(n.compactedOffset());
+                if (r != null) {
+                    out.add(new Neighbour(r.id(), n.distance(), r, n.compactedOffset()));
+                }
+            }
+        }
+        return out;
+    }
+
+    /** Chroma's distances: squared L2, {@code 1 - cosine similarity}, {@code 1 - dot product}. */
+    static float distance(DistanceSpace space, float[] query, float[] vector) {
+        return switch (space) {
+            case L2 -> VectorKernels.squaredL2(query, vector);
+            case IP -> 1f - VectorKernels.dot(query, vector);
+            case COSINE -> {
+                float norm = (float) Math.sqrt(VectorKernels.dot(vector, vector));
+                yield norm == 0f ? 1f : 1f - VectorKernels.dot(query, vector) / norm;
+            }
+        };
+    }
+
+    static float[] normalized(float[] v) {
+        float[] copy = v.clone();
+        VectorKernels.normalize(copy);
+        return copy;
+    }
+
+    static Set<Include> includes(Set<Include> include) {
+        return include.isEmpty() ? EnumSet.noneOf(Include.class) : EnumSet.copyOf(include);
+    }
+
+    static Map<String, Object> metadataOrNull(DataRecord r) {
+        return r.metadata() == null || r.metadata().isEmpty() ? null : new HashMap<>(r.metadata());
+    }
+}

@@ -1,0 +1,58 @@
+package dev.chromaj;
+
+import dev.chromaj.segment.CollectionSegments;
+import dev.chromaj.segment.SegmentManifest;
+import dev.chromaj.segment.SegmentWriter;
+import dev.chromaj.segment.MaterializedBatch;
+import dev.chromaj.segment.Materializer;
+import dev.chromaj.segment.log.LogOperation;
+import java.util.ArrayList;
+import java.util.List;
+
+/**
+ * One compaction run: folds a bounded prefix of the log tail into a new version. Objects are written first
+ * (blocks, roots), then the version manifest; the caller switches the catalog and the view. A crash at any point
+ * leaves the previous version and the whole WAL, so a rerun is idempotent; unreferenced objects are left to GC.
+ */
+final class Compaction {
+    /** Upper bound of operations folded by one run, so memory stays bounded for huge tails. */
+    static final int MAX_OPERATIONS_PER_RUN = 50_000;
+
+    record Result(Version version) {
+    }
+
+    private final Engine engine;
+    private final CollectionEngine collection;
+    private final Version base;
+    private final TailOverlay tail;
+    private final long target;
+
+    Compaction(Engine engine, CollectionEngine collection, Version base, TailOverlay tail, long target) {
+        this.engine = engine;
+        this.collection = collection;
+        this.base = base;
+        this.tail = tail;
+        this.target = target;
+    }
+
+    Result run() {
+        List<LogOperation> ops = new ArrayList<>();
+        long last = base.logPosition();
+        for (TailOverlay.Entry e : tail.entriesAfter(base.logPosition())) {
+            if (e.sequence() > target || (!ops.isEmpty() && ops.size() + e.operations().size() > MAX_OPERATIONS_PER_RUN)) {
+                break;
+            }
+            ops.addAll(e.operations());
+            last = e.sequence();
+        }
+        CollectionSegments segments = base.segments();
+        MaterializedBatch batch = Materializer.materialize(ops, segments, segments.manifest().nextOffset());
+        SegmentWriter writer = SegmentWriter.fork(engine.blockfiles, collection.dir, base.manifest());
+        writer.apply(batch);
+        SegmentManifest manifest = writer.commit();
+        Version next = new Version(base.number() + 1, last, manifest,
+                CollectionSegments.open(engine.blockfiles, collection.dir, manifest));
+        VersionManifest.of(collection.entry(), next).writeTo(engine.storage);
+        return new Result(next);
+    }
+}

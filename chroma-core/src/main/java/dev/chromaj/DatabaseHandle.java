@@ -1,0 +1,81 @@
+package dev.chromaj;
+
+import java.util.ArrayList;
+import java.util.List;
+
+/** A {@link Database} of one tenant, backed by the client's {@link Engine}. */
+final class DatabaseHandle implements Database {
+    private final Engine engine;
+    private final String tenant;
+    private final String name;
+
+    DatabaseHandle(Engine engine, String tenant, String name) {
+        this.engine = engine;
+        this.tenant = tenant;
+        this.name = name;
+    }
+
+    @Override
+    public String tenant() {
+        return tenant;
+    }
+
+    @Override
+    public String name() {
+        return name;
+    }
+
+    @Override
+    public ChromaCollection createCollection(String collection) {
+        return createCollection(collection, null);
+    }
+
+    @Override
+    public ChromaCollection createCollection(String collection, CollectionOptions options) {
+        return new CollectionHandle(engine.createCollection(tenant, name, collection, options, false));
+    }
+
+    @Override
+    public ChromaCollection getCollection(String collection) {
+        return new CollectionHandle(engine.getCollection(tenant, name, collection));
+    }
+
+    @Override
+    public ChromaCollection getOrCreateCollection(String collection) {
+        return getOrCreateCollection(collection, null);
+    }
+
+    @Override
+    public ChromaCollection getOrCreateCollection(String collection, CollectionOptions options) {
+        return new CollectionHandle(engine.createCollection(tenant, name, collection, options, true));
+    }
+
+    @Override
+    public List<ChromaCollection> listCollections() {
+        return listCollections(Integer.MAX_VALUE, 0);
+    }
+
+    @Override
+    public List<ChromaCollection> listCollections(int limit, int offset) {
+        List<ChromaCollection> out = new ArrayList<>();
+        for (CollectionEngine c : engine.listCollections(tenant, name, limit, offset)) {
+            out.add(new CollectionHandle(c));
+        }
+        return out;
+    }
+
+    @Override
+    public int countCollections() {
+        return engine.countCollections(tenant, name);
+    }
+
+    @Override
+    public void deleteCollection(String collection) {
+        engine.deleteCollection(tenant, name, collection);
+    }
+
+    @Override
+    public String toString() {
+        return "Database[" + tenant + "/" + name + "]";
+    }
+}

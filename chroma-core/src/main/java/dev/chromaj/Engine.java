@@ -1,0 +1,368 @@
+package dev.chromaj;
+
+import dev.chromaj.blockstore.ArrowRuntime;
+import dev.chromaj.blockstore.BlockCache;
+import dev.chromaj.blockstore.BlockfileOptions;
+import dev.chromaj.blockstore.BlockfileStore;
+import dev.chromaj.catalog.Catalog;
+import dev.chromaj.catalog.CatalogConflictException;
+import dev.chromaj.catalog.CatalogException;
+import dev.chromaj.catalog.CatalogLockedException;
+import dev.chromaj.catalog.CollectionEntry;
+import dev.chromaj.storage.LocalStorage;
+import dev.chromaj.storage.S3Storage;
+import dev.chromaj.storage.Storage;
+import java.io.IOException;
+import java.nio.file.Files;
+import java.nio.file.Path;
+import java.util.ArrayList;
+import java.util.List;
+import java.util.Map;
+import java.util.Optional;
+import java.util.UUID;
+import java.util.concurrent.ConcurrentHashMap;
+import java.util.concurrent.Executors;
+import java.util.concurrent.ScheduledExecutorService;
+import java.util.concurrent.TimeUnit;
+import org.slf4j.Logger;
+import org.slf4j.LoggerFactory;
+
+/**
+ * The shared machinery behind one {@link ChromaClient}: storage, block cache, catalog, the open collections and
+ * the background threads. Thread-safe.
+ */
+final class Engine implements AutoCloseable {
+    static final String VERSION = "0.1.0-SNAPSHOT";
+    private static final Logger LOG = LoggerFactory.getLogger(Engine.class);
+
+    final ClientConfig config;
+    final Storage storage;
+    final BlockCache cache;
+    final BlockfileStore blockfiles;
+    final Catalog catalog;
+    final Path walRoot;
+    private final Map<UUID, CollectionEngine> collections = new ConcurrentHashMap<>();
+    private final ScheduledExecutorService background;
+    private final Compactor compactor;
+    private final GarbageCollector gc;
+    /** Guards creation and removal of entries of {@link #collections} together with their catalog rows. */
+    private final Object collectionsLock = new Object();
+    private volatile boolean closed;
+
+    private Engine(ClientConfig config, Storage storage, BlockCache cache, Catalog catalog) {
+        this.config = config;
+        this.storage = storage;
+        this.cache = cache;
+        this.catalog = catalog;
+        this.blockfiles = new BlockfileStore(storage, cache, BlockfileOptions.builder()
+                .maxBlockBytes(config.maxBlockBytes()).build());
+        this.walRoot = config.path().resolve("wal");
+        this.background = Executors.newScheduledThreadPool(2, runnable -> {
+            Thread t = new Thread(runnable, "chromaj-background");
+            t.setDaemon(true);
+            return t;
+        });
+        this.compactor = new Compactor(this, background);
+        this.gc = new GarbageCollector(this);
+    }
+
+    static Engine open(ClientConfig config) {
+        try {
+            ArrowRuntime.check();
+        } catch (IllegalStateException e) {
+            throw new ChromaException(e.getMessage(), e);
+        }
+        Path path = config.path();
+        try {
+            Files.createDirectories(path);
+        } catch (IOException e) {
+            throw new StorageException("Cannot create the data folder " + path + ": " + e, e);
+        }
+        Catalog catalog;
+        try {
+            catalog = config.readOnly() ? Catalog.openReadOnly(path) : Catalog.open(path);
+        } catch (CatalogLockedException e) {
+            throw new ChromaException(e.getMessage(), e);
+        } catch (CatalogException e) {
+            throw new ChromaException("Cannot open the catalog in " + path + ": " + e.getMessage(), e);
+        }
+        Storage storage = null;
+        BlockCache cache = null;
+        try {
+            storage = config.s3Mode() ? new S3Storage(S3Configs.toStorageConfig(config.s3()))
+                    : new LocalStorage(path.resolve("data"));
+            BlockCache.Builder cb = BlockCache.builder().maxBytes(config.blockCacheBytes());
+            if (config.diskCachePath() != null) {
+                cb.diskTier(config.diskCachePath(), config.diskCacheBytes());
+            }
+            cache = cb.build();
+            Engine engine = new Engine(config, storage, cache, catalog);
+            engine.start();
+            return engine;
+        } catch (RuntimeException e) {
+            closeQuietly(cache);
+            closeQuietly(storage);
+            closeQuietly(catalog);
+            throw Errors.translate(e);
+        }
+    }
+
+    private void start() {
+        if (config.s3Mode() && !config.readOnly() && catalog.isEmpty()) {
+            new CatalogRecovery(this).recover();
+        }
+        for (CollectionEntry entry : catalog.allCollections()) {
+            collections.put(entry.id(), CollectionEngine.open(this, entry));
+        }
+        if (!config.readOnly()) {
+            compactor.start();
+            gc.start(background);
+        }
+    }
+
+    void ensureOpen() {
+        if (closed) {
+            throw new IllegalStateException("The client is closed");
+        }
+    }
+
+    void ensureWritable() {
+        ensureOpen();
+        if (config.readOnly()) {
+            throw new ChromaException("The client is read-only (built with readOnly(true)): writes are not allowed");
+        }
+    }
+
+    // ---- tenants and databases ----
+
+    Database database(String tenant, String database) {
+        ensureOpen();
+        Names.validateTenant(tenant);
+        Names.validateDatabase(database);
+        if (!catalog.databaseExists(tenant, database)) {
+            throw new NotFoundException("Database " + database + " not found for tenant " + tenant
+                    + ". Are you sure it exists?");
+        }
+        return new DatabaseHandle(this, tenant, database);
+    }
+
+    void createTenant(String tenant) {
+        ensureWritable();
+        Names.validateTenant(tenant);
+        if (catalog.tenantExists(tenant)) {
+            throw new AlreadyExistsException("Tenant " + tenant + " already exists");
+        }
+        catalog.createTenant(tenant);
+    }
+
+    void createDatabase(String tenant, String database) {
+        ensureWritable();
+        Names.validateTenant(tenant);
+        Names.validateDatabase(database);
+        if (!catalog.tenantExists(tenant)) {
+            throw new NotFoundException("Tenant " + tenant + " not found");
+        }
+        if (catalog.databaseExists(tenant, database)) {
+            throw new AlreadyExistsException("Database " + database + " already exists for tenant " + tenant);
+        }
+        try {
+            catalog.createDatabase(tenant, database);
+        } catch (CatalogConflictException e) {
+            throw new AlreadyExistsException("Database " + database + " already exists for tenant " + tenant);
+        }
+    }
+
+    List<String> listDatabases(String tenant) {
+        ensureOpen();
+        Names.validateTenant(tenant);
+        if (!catalog.tenantExists(tenant)) {
+            throw new NotFoundException("Tenant " + tenant + " not found");
+        }
+        return catalog.listDatabases(tenant);
+    }
+
+    void deleteDatabase(String tenant, String database) {
+        ensureWritable();
+        Names.validateTenant(tenant);
+        Names.validateDatabase(database);
+        synchronized (collectionsLock) {
+            if (!catalog.databaseExists(tenant, database)) {
+                throw new NotFoundException("Database " + database + " not found for tenant " + tenant);
+            }
+            List<CollectionEntry> deleted = catalog.deleteDatabase(tenant, database);
+            for (CollectionEntry entry : deleted) {
+                dropCollectionState(entry.id());
+            }
+        }
+    }
+
+    void reset() {
+        ensureWritable();
+        if (!config.allowReset()) {
+            throw new ChromaException("Resetting is not allowed by this client: build it with allowReset(true)");
+        }
+        synchronized (collectionsLock) {
+            for (CollectionEntry entry : catalog.allCollections()) {
+                catalog.deleteCollection(entry.id());
+                dropCollectionState(entry.id());
+            }
+            for (String tenant : catalog.listTenants()) {
+                for (String db : catalog.listDatabases(tenant)) {
+                    if (!(tenant.equals(ChromaClient.DEFAULT_TENANT) && db.equals(ChromaClient.DEFAULT_DATABASE))) {
+                        catalog.deleteDatabase(tenant, db);
+                    }
+                }
+            }
+        }
+        gc.collectDeletedCollections();
+    }
+
+    // ---- collections ----
+
+    CollectionEngine createCollection(String tenant, String database, String name, CollectionOptions options,
+                                      boolean getIfExists) {
+        ensureOpen();
+        Names.validateCollectionName(name);
+        CollectionOptions opts = options == null ? CollectionOptions.builder().build() : options;
+        synchronized (collectionsLock) {
+            Optional<CollectionEntry> existing = catalog.getCollection(tenant, database, name);
+            if (existing.isPresent()) {
+                if (getIfExists) {
+                    return collection(existing.get().id());
+                }
+                throw new AlreadyExistsException("Collection " + name + " already exists");
+            }
+            ensureWritable();
+            if (!catalog.databaseExists(tenant, database)) {
+                throw new NotFoundException("Database " + database + " not found for tenant " + tenant);
+            }
+            UUID id = UUID.randomUUID();
+            CollectionEntry entry = new CollectionEntry(id, tenant, database, name,
+                    MetadataJson.write(opts.metadata()), CollectionOptionsJson.write(opts), null, 0, 0);
+            // The bucket learns of the collection before the catalog does, so a catalog rebuilt from S3 knows it.
+            VersionManifest.forNewCollection(entry).writeTo(storage);
+            try {
+                catalog.createCollection(entry);
+            } catch (CatalogConflictException e) {
+                throw new AlreadyExistsException("Collection " + name + " already exists");
+            }
+            CollectionEngine engine = CollectionEngine.open(this, entry);
+            collections.put(id, engine);
+            return engine;
+        }
+    }
+
+    CollectionEngine getCollection(String tenant, String database, String name) {
+        ensureOpen();
+        CollectionEntry entry = catalog.getCollection(tenant, database, name)
+                .orElseThrow(() -> new NotFoundException("Collection " + name + " does not exist."));
+        return collection(entry.id());
+    }
+
+    List<CollectionEngine> listCollections(String tenant, String database, int limit, int offset) {
+        ensureOpen();
+        if (limit <= 0) {
+            throw new InvalidArgumentException("limit must be positive, got " + limit);
+        }
+        if (offset < 0) {
+            throw new InvalidArgumentException("offset must not be negative, got " + offset);
+        }
+        List<CollectionEngine> out = new ArrayList<>();
+        for (CollectionEntry entry : catalog.listCollections(tenant, database, limit, offset)) {
+            out.add(collection(entry.id()));
+        }
+        return out;
+    }
+
+    int countCollections(String tenant, String database) {
+        ensureOpen();
+        return catalog.countCollections(tenant, database);
+    }
+
+    void deleteCollection(String tenant, String database, String name) {
+        ensureWritable();
+        synchronized (collectionsLock) {
+            CollectionEntry entry = catalog.getCollection(tenant, database, name)
+                    .orElseThrow(() -> new NotFoundException("Collection " + name + " does not exist."));
+            CollectionEngine engine = collections.get(entry.id());
+            if (engine != null) {
+                engine.writeDeletionManifest();
+            }
+            catalog.deleteCollection(entry.id());
+            dropCollectionState(entry.id());
+        }
+    }
+
+    private void dropCollectionState(UUID id) {
+        CollectionEngine engine = collections.remove(id);
+        if (engine != null) {
+            engine.destroy();
+        }
+    }
+
+    CollectionEngine collection(UUID id) {
+        CollectionEngine engine = collections.get(id);
+        if (engine == null || engine.isDestroyed()) {
+            throw new NotFoundException("Collection " + id + " does not exist.");
+        }
+        return engine;
+    }
+
+    Iterable<CollectionEngine> openCollections() {
+        return collections.values();
+    }
+
+    Compactor compactor() {
+        return compactor;
+    }
+
+    // ---- stats, gc, close ----
+
+    ClientStats stats() {
+        ensureOpen();
+        return ClientStatsFactory.of(cache.stats(), storage.stats());
+    }
+
+    GcResult collectGarbage() {
+        ensureWritable();
+        return gc.run();
+    }
+
+    @Override
+    public void close() {
+        if (closed) {
+            return;
+        }
+        closed = true;
+        background.shutdownNow();
+        try {
+            background.awaitTermination(30, TimeUnit.SECONDS);
+        } catch (InterruptedException e) {
+            Thread.currentThread().interrupt();
+        }
+        for (CollectionEngine engine : collections.values()) {
+            closeQuietly(engine);
+        }
+        collections.clear();
+        closeQuietly(cache);
+        closeQuietly(storage);
+        closeQuietly(catalog);
+    }
+
+    @Override
+    public String toString() {
+        return (config.s3Mode() ? "s3://" + config.s3().bucket() + "/" + config.s3().prefix() + ", " : "")
+                + config.path();
+    }
+
+    private static void closeQuietly(AutoCloseable c) {
+        if (c == null) {
+            return;
+        }
+        try {
+            c.close();
+        } catch (Exception e) {
+            LOG.warn("Failed to close {}: {}", c, e.toString());
+        }
+    }
+}

@@ -1,0 +1,170 @@
+package dev.chromaj;
+
+import dev.chromaj.catalog.CollectionEntry;
+import dev.chromaj.catalog.VersionEntry;
+import dev.chromaj.storage.ObjectInfo;
+import dev.chromaj.wal.WalArchiver;
+import java.time.Instant;
+import java.util.ArrayList;
+import java.util.Comparator;
+import java.util.HashSet;
+import java.util.Iterator;
+import java.util.List;
+import java.util.Set;
+import java.util.UUID;
+import java.util.concurrent.ScheduledExecutorService;
+import java.util.concurrent.TimeUnit;
+import org.slf4j.Logger;
+import org.slf4j.LoggerFactory;
+
+/**
+ * Deletes what no kept version needs: versions outside the keep window (the newest {@code gcKeepVersions}, every
+ * version newer than {@code gcVersionTtl}, and the version current readers use), the blocks and roots only they
+ * referenced, orphans of failed compactions, archived WAL objects below the compacted position, and every object of
+ * deleted collections. Works on local storage and S3 alike.
+ *
+ * <p>Each collection is collected while holding its compaction lock, so no compaction of it is writing objects that
+ * are not referenced yet.
+ */
+final class GarbageCollector {
+    private static final Logger LOG = LoggerFactory.getLogger(GarbageCollector.class);
+
+    private final Engine engine;
+
+    GarbageCollector(Engine engine) {
+        this.engine = engine;
+    }
+
+    void start(ScheduledExecutorService executor) {
+        long millis = engine.config.gcInterval().toMillis();
+        executor.scheduleWithFixedDelay(() -> {
+            try {
+                run();
+            } catch (RuntimeException e) {
+                LOG.warn("Garbage collection failed, will retry: {}", e.toString());
+            }
+        }, millis, millis, TimeUnit.MILLISECONDS);
+    }
+
+    /** One full pass over every collection and over deleted collections. */
+    synchronized GcResult run() {
+        long versions = 0;
+        long objects = 0;
+        long bytes = 0;
+        long walObjects = 0;
+        for (CollectionEntry entry : engine.catalog.allCollections()) {
+            CollectionEngine collection;
+            try {
+                collection = engine.collection(entry.id());
+            } catch (NotFoundException e) {
+                continue;
+            }
+            GcResult r = collection.collectGarbage(this);
+            versions += r.versionsDeleted();
+            objects += r.objectsDeleted();
+            bytes += r.bytesDeleted();
+            walObjects += r.walObjectsDeleted();
+        }
+        GcResult deleted = collectDeletedCollections();
+        return new GcResult(versions, objects + deleted.objectsDeleted(), bytes + deleted.bytesDeleted(), walObjects);
+    }
+
+    /**
+     * Collects one collection; called by {@link CollectionEngine#collectGarbage} with its compaction lock held.
+     * {@code current} is the version readers use now.
+     */
+    GcResult collect(CollectionEngine collection, Version current) {
+        UUID id = collection.id;
+        List<VersionEntry> all = new ArrayList<>(engine.catalog.listVersions(id));
+        all.sort(Comparator.comparingLong(VersionEntry::version).reversed());
+        Instant ttlCutoff = Instant.now().minus(engine.config.gcVersionTtl());
+        List<VersionEntry> kept = new ArrayList<>();
+        List<VersionEntry> dropped = new ArrayList<>();
+        for (int i = 0; i < all.size(); i++) {
+            VersionEntry v = all.get(i);
+            boolean keep = i < engine.config.gcKeepVersions() || v.createdAt().isAfter(ttlCutoff)
+                    || v.version() == current.number() || collection.isPinned(v.version());
+            (keep ? kept : dropped).add(v);
+        }
+        Set<String> referenced = new HashSet<>();
+        referenced.add(VersionManifest.key(id, 0));
+        for (VersionEntry v : kept) {
+            referenced.add(v.manifestKey());
+            VersionManifest m = v.version() == current.number() && current.manifest() != null
+                    ? null : VersionManifest.read(engine.storage, v.manifestKey());
+            var segments = m == null ? current.manifest() : m.segments();
+            if (segments != null) {
+                referenced.addAll(segments.objectKeys(engine.blockfiles, collection.dir));
+            }
+        }
+        if (current.manifest() != null) {
+            referenced.addAll(current.manifest().objectKeys(engine.blockfiles, collection.dir));
+            referenced.add(VersionManifest.key(id, current.number()));
+        }
+        List<String> doomed = new ArrayList<>();
+        long bytes = 0;
+        for (String folder : List.of("/block/", "/root/", "/version/")) {
+            Iterator<ObjectInfo> it = engine.storage.list(collection.dir + folder);
+            while (it.hasNext()) {
+                ObjectInfo o = it.next();
+                if (!referenced.contains(o.key())) {
+                    doomed.add(o.key());
+                    bytes += o.size();
+                }
+            }
+        }
+        // The catalog forgets dropped versions first: a crash after this leaves only unreferenced objects.
+        if (!dropped.isEmpty()) {
+            List<Long> numbers = new ArrayList<>();
+            for (VersionEntry v : dropped) {
+                numbers.add(v.version());
+            }
+            engine.catalog.deleteVersions(id, numbers);
+        }
+        if (!doomed.isEmpty()) {
+            engine.storage.deleteAll(doomed);
+        }
+        long walDeleted = 0;
+        if (engine.config.s3Mode()) {
+            walDeleted = WalArchiver.deleteArchivedBelow(engine.storage, collection.dir + "/wal/",
+                    current.logPosition() + 1);
+        }
+        if (!doomed.isEmpty() || !dropped.isEmpty()) {
+            LOG.debug("GC of {}: dropped {} versions, deleted {} objects ({} bytes)", collection, dropped.size(),
+                    doomed.size(), bytes);
+        }
+        return new GcResult(dropped.size(), doomed.size(), bytes, walDeleted);
+    }
+
+    /** Deletes every object of collections the catalog no longer has. */
+    GcResult collectDeletedCollections() {
+        Set<UUID> known = new HashSet<>();
+        for (CollectionEntry e : engine.catalog.allCollections()) {
+            known.add(e.id());
+        }
+        List<String> doomed = new ArrayList<>();
+        long bytes = 0;
+        Iterator<ObjectInfo> it = engine.storage.list("collection/");
+        while (it.hasNext()) {
+            ObjectInfo o = it.next();
+            String[] parts = o.key().split("/", 3);
+            if (parts.length < 3) {
+                continue;
+            }
+            UUID id;
+            try {
+                id = UUID.fromString(parts[1]);
+            } catch (IllegalArgumentException e) {
+                continue;
+            }
+            if (!known.contains(id)) {
+                doomed.add(o.key());
+                bytes += o.size();
+            }
+        }
+        if (!doomed.isEmpty()) {
+            engine.storage.deleteAll(doomed);
+        }
+        return new GcResult(0, doomed.size(), bytes, 0);
+    }
+}

@@ -125,7 +125,8 @@ public final class QueryRequest {
 
     @Override
     public boolean equals(Object o) {
-        if (!(o instanceof QueryRequest r) || nResults != r.nResults || queryEmbeddings.size() != r.queryEmbeddings.size()
+        if (!(o instanceof QueryRequest r) || nResults != r.nResults
+                || queryEmbeddings.size() != r.queryEmbeddings.size()
                 || !Objects.equals(where, r.where) || !Objects.equals(whereDocument, r.whereDocument)
                 || !Objects.equals(ids, r.ids) || !include.equals(r.include)) {
             return false;

@@ -351,7 +351,7 @@ public final class Where {
      * @throws InvalidArgumentException naming the offending part when the text is not a valid filter
      */
     public static Where parse(String json) {
-        return fromMap(Json.parse(json, "where"));
+        return new Where(parseExpression(Json.parse(json, "where")));
     }
 
     /**
@@ -363,10 +363,6 @@ public final class Where {
      * @throws InvalidArgumentException naming the offending part when the object is not a valid filter
      */
     public static Where fromMap(Map<String, ?> where) {
-        return fromMap((Object) where);
-    }
-
-    private static Where fromMap(Object where) {
         return new Where(parseExpression(where));
     }
 

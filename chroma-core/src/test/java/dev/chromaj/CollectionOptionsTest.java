@@ -59,8 +59,9 @@ class CollectionOptionsTest {
 
     @Test
     void sparseIndexNamesAreValidatedAndUnique() {
-        assertThrows(InvalidArgumentException.class, () -> CollectionOptions.builder().sparseIndex("", SparseIndex.bm25()));
-        assertThrows(InvalidArgumentException.class, () -> CollectionOptions.builder().sparseIndex("#x", SparseIndex.bm25()));
+        CollectionOptions.Builder b = CollectionOptions.builder();
+        assertThrows(InvalidArgumentException.class, () -> b.sparseIndex("", SparseIndex.bm25()));
+        assertThrows(InvalidArgumentException.class, () -> b.sparseIndex("#x", SparseIndex.bm25()));
         assertThrows(InvalidArgumentException.class, () -> CollectionOptions.builder().sparseIndex("x", null));
         assertEquals("Sparse index 'x' is declared twice", assertThrows(InvalidArgumentException.class,
                 () -> CollectionOptions.builder().sparseIndex("x", SparseIndex.bm25())

@@ -70,8 +70,8 @@ class RecordValidatorTest {
             records.add(rec("d" + i));
             records.add(rec("d" + i));
         }
-        assertEquals("Expected IDs to be unique, found 12 duplicated IDs: d0, d1, d2, d3, d4, ..., d7, d8, d9, d10, d11",
-                rejected(records));
+        assertEquals("Expected IDs to be unique, found 12 duplicated IDs: d0, d1, d2, d3, d4, ..., d7, d8, d9, d10,"
+                + " d11", rejected(records));
     }
 
     @Test

@@ -70,7 +70,8 @@ class SparseVectorTest {
 
     @Test
     void equalityIsByContent() {
-        assertEquals(SparseVector.of(new int[] {1}, new float[] {2f}), SparseVector.of(new int[] {1}, new float[] {2f}));
+        SparseVector v = SparseVector.of(new int[] {1}, new float[] {2f});
+        assertEquals(v, SparseVector.of(new int[] {1}, new float[] {2f}));
         assertEquals(SparseVector.of(new int[] {1}, new float[] {2f}).hashCode(),
                 SparseVector.of(new int[] {1}, new float[] {2f}).hashCode());
     }

@@ -7,7 +7,6 @@ import dev.chromaj.blockstore.BlockfileWriter;
 import dev.chromaj.blockstore.DataRecord;
 import dev.chromaj.index.text.Trigrams;
 import dev.chromaj.segment.log.LogCodec;
-import dev.chromaj.segment.log.SparseValues;
 import java.util.Collection;
 import java.util.HashMap;
 import java.util.HashSet;

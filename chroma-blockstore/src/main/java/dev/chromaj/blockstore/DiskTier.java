@@ -22,7 +22,7 @@ import org.slf4j.LoggerFactory;
 
 /**
  * The optional second tier of the {@link BlockCache}: framed objects as files in a local folder, bounded by bytes
- * (least recently used files are deleted first). Files are written on a daemon thread when an object is fetched
+ * (Caffeine's size eviction picks the files to delete). Files are written on a daemon thread when an object is fetched
  * from Storage, so a block evicted from memory is already on disk. A file is returned only as raw bytes; the caller
  * verifies its checksum and {@link #invalidate}s a damaged one. Files found at start-up are reused.
  */

@@ -99,10 +99,11 @@ abstract class BlockfileModelTest {
             int untilCommit = 1 + random.nextInt(80);
             int mostBlocks = 0;
             int ops = operations();
+            // Phases that grow the blockfile (splits) alternate with phases that shrink it (drops, merges).
+            double setShare = 0.85;
             for (int op = 0; op < ops; op++) {
-                int dice = random.nextInt(10);
-                if (dice < 6) {
-                    MKey<K> k = pickKey(random, model, keys);
+                if (random.nextDouble() < setShare) {
+                    MKey<K> k = random.nextBoolean() ? randomKey(random, keys) : pickKey(random, model, keys);
                     V v = values.apply(random);
                     writer.set(k.prefix, k.key, v);
                     model.put(canonical(k), v);
@@ -117,6 +118,9 @@ abstract class BlockfileModelTest {
                     continue;
                 }
                 untilCommit = 1 + random.nextInt(random.nextInt(5) == 0 ? 400 : 60);
+                if (random.nextInt(4) == 0) {
+                    setShare = random.nextInt(3) == 0 ? 0.3 : 0.85;
+                }
                 BlockfileRoot root = writer.commit();
                 BlockfileReader<K, V> reader = store.open(dir, root.id(), keyType, valueType);
                 assertEquals(root, reader.root());

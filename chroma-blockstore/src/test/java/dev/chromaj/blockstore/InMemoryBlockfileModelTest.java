@@ -13,6 +13,6 @@ class InMemoryBlockfileModelTest extends BlockfileModelTest {
 
     @Override
     int operations() {
-        return 3000;
+        return 2500;
     }
 }

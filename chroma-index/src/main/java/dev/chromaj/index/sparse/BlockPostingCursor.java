@@ -145,6 +145,11 @@ final class BlockPostingCursor implements PostingCursor {
     }
 
     @Override
+    public int blockFirstDoc() {
+        return shallowIndex < blockCount ? skips.block(shallowIndex).firstOffset() : NO_MORE_DOCS;
+    }
+
+    @Override
     public int blockLastDoc() {
         return shallowIndex < blockCount ? skips.block(shallowIndex).lastOffset() : NO_MORE_DOCS;
     }

@@ -47,6 +47,9 @@ public interface PostingCursor {
     /** Upper bound of the contribution of any posting in the block view, never negative (0 when none remain). */
     double blockUpperBound();
 
+    /** First offset of the block view ({@link #NO_MORE_DOCS} when no block remains). */
+    int blockFirstDoc();
+
     /** Last offset of the block view ({@link #NO_MORE_DOCS} when no block remains). */
     int blockLastDoc();
 

@@ -1,0 +1,222 @@
+package dev.chromaj;
+
+import java.util.List;
+import java.util.Map;
+import java.util.OptionalInt;
+import java.util.UUID;
+
+/**
+ * A collection of records with Chroma's semantics. Implementations are thread-safe: reads run concurrently with
+ * writes and compaction, and every acknowledged write is visible to later reads. A rejected call (an
+ * {@link InvalidArgumentException}) changes nothing.
+ */
+public interface ChromaCollection {
+
+    /**
+     * The collection's id.
+     *
+     * @return the UUID
+     */
+    UUID id();
+
+    /**
+     * The collection's name.
+     *
+     * @return the name
+     */
+    String name();
+
+    /**
+     * The tenant of its database.
+     *
+     * @return the tenant name
+     */
+    String tenant();
+
+    /**
+     * The database it belongs to.
+     *
+     * @return the database name
+     */
+    String database();
+
+    /**
+     * The collection's metadata.
+     *
+     * @return an unmodifiable map, empty when none
+     */
+    Map<String, Object> metadata();
+
+    /**
+     * The options the collection was created with (metadata as of now).
+     *
+     * @return the options
+     */
+    CollectionOptions options();
+
+    /**
+     * The dimension of the dense embeddings, fixed by the first embedding written.
+     *
+     * @return the dimension, or empty before the first embedding
+     */
+    OptionalInt dimension();
+
+    /**
+     * Inserts records; records whose id already exists are skipped (Chroma semantics).
+     *
+     * @param records a non-empty batch with unique ids
+     * @throws InvalidArgumentException if a record breaks a rule
+     */
+    void add(List<ChromaRecord> records);
+
+    /**
+     * Inserts records, or merges them into existing ones: unset fields are unchanged, metadata merges key by key and
+     * a {@code null} value deletes a key.
+     *
+     * @param records a non-empty batch with unique ids
+     * @throws InvalidArgumentException if a record breaks a rule
+     */
+    void upsert(List<ChromaRecord> records);
+
+    /**
+     * Merges records into existing ones like {@link #upsert(List)}; ids that do not exist are ignored.
+     *
+     * @param records a non-empty batch with unique ids
+     * @throws InvalidArgumentException if a record breaks a rule
+     */
+    void update(List<ChromaRecord> records);
+
+    /**
+     * Column-wise {@link #add(List)}, as in Chroma's Python client.
+     *
+     * @param ids the ids
+     * @param embeddings embeddings, or null; otherwise one per id (a null element means none)
+     * @param metadatas metadata, or null; otherwise one per id
+     * @param documents documents, or null; otherwise one per id
+     * @throws InvalidArgumentException if the lists differ in length or a record breaks a rule
+     */
+    default void add(List<String> ids, List<float[]> embeddings, List<Map<String, Object>> metadatas,
+                     List<String> documents) {
+        add(RecordValidator.fromColumns(ids, embeddings, metadatas, documents, null));
+    }
+
+    /**
+     * Column-wise {@link #upsert(List)}.
+     *
+     * @param ids the ids
+     * @param embeddings embeddings, or null; otherwise one per id (a null element leaves it unchanged)
+     * @param metadatas metadata, or null; otherwise one per id
+     * @param documents documents, or null; otherwise one per id
+     * @throws InvalidArgumentException if the lists differ in length or a record breaks a rule
+     */
+    default void upsert(List<String> ids, List<float[]> embeddings, List<Map<String, Object>> metadatas,
+                        List<String> documents) {
+        upsert(RecordValidator.fromColumns(ids, embeddings, metadatas, documents, null));
+    }
+
+    /**
+     * Column-wise {@link #update(List)}.
+     *
+     * @param ids the ids
+     * @param embeddings embeddings, or null; otherwise one per id (a null element leaves it unchanged)
+     * @param metadatas metadata, or null; otherwise one per id
+     * @param documents documents, or null; otherwise one per id
+     * @throws InvalidArgumentException if the lists differ in length or a record breaks a rule
+     */
+    default void update(List<String> ids, List<float[]> embeddings, List<Map<String, Object>> metadatas,
+                        List<String> documents) {
+        update(RecordValidator.fromColumns(ids, embeddings, metadatas, documents, null));
+    }
+
+    /**
+     * Deletes records by id; unknown ids are ignored.
+     *
+     * @param ids unique ids; an empty list deletes nothing
+     * @return the number of records deleted
+     */
+    default int delete(List<String> ids) {
+        return delete(DeleteRequest.ofIds(ids));
+    }
+
+    /**
+     * Deletes the records matching every given condition (ids, where, whereDocument), at most {@code limit}.
+     *
+     * @param request the conditions
+     * @return the number of records deleted
+     */
+    int delete(DeleteRequest request);
+
+    /**
+     * Fetches records by id, with documents and metadata.
+     *
+     * @param ids unique ids
+     * @return the records found, in the order of {@code ids}
+     */
+    default GetResult get(List<String> ids) {
+        return get(GetRequest.builder().ids(ids).build());
+    }
+
+    /**
+     * Fetches records matching the request.
+     *
+     * @param request ids, filters, paging and fields
+     * @return the records
+     */
+    GetResult get(GetRequest request);
+
+    /**
+     * Dense nearest-neighbour query.
+     *
+     * @param request query embeddings, nResults, filters and fields
+     * @return results per query embedding, ordered by distance then id
+     * @throws InvalidArgumentException if a query embedding's dimension differs from the collection's
+     */
+    QueryResult query(QueryRequest request);
+
+    /**
+     * Dense, sparse, BM25 or hybrid search.
+     *
+     * @param search filters, rank, paging and fields
+     * @return the hits, best first
+     */
+    SearchResult search(Search search);
+
+    /**
+     * The number of records.
+     *
+     * @return the count
+     */
+    long count();
+
+    /**
+     * The first records of the collection, with documents and metadata.
+     *
+     * @param limit the maximum number, at least 0
+     * @return the records
+     */
+    default GetResult peek(int limit) {
+        return get(GetRequest.builder().limit(limit).build());
+    }
+
+    /**
+     * Renames the collection and/or replaces its metadata.
+     *
+     * @param newName the new name, or null to keep it
+     * @param newMetadata the new metadata, or null to keep it
+     * @throws AlreadyExistsException if another collection has the new name
+     * @throws InvalidArgumentException if the name or metadata breaks a rule
+     */
+    void modify(String newName, Map<String, Object> newMetadata);
+
+    /**
+     * Folds the WAL tail into a new segment version now.
+     */
+    void compact();
+
+    /**
+     * Size and state of the collection.
+     *
+     * @return the stats
+     */
+    CollectionStats stats();
+}

@@ -1,0 +1,28 @@
+package dev.chromaj;
+
+/**
+ * Cache and storage counters of a client since it was opened.
+ *
+ * @param cacheHits block cache hits
+ * @param cacheMisses block cache misses
+ * @param cacheBytes bytes currently held by the memory block cache
+ * @param storageGets object reads (whole and ranged)
+ * @param storagePuts object writes
+ * @param storageDeletes object deletes
+ * @param storageRequests every request sent to storage (gets, puts, deletes, lists, heads), retries included
+ * @param bytesRead bytes read from storage
+ * @param bytesWritten bytes written to storage
+ */
+public record ClientStats(long cacheHits, long cacheMisses, long cacheBytes, long storageGets, long storagePuts,
+                          long storageDeletes, long storageRequests, long bytesRead, long bytesWritten) {
+
+    /**
+     * The fraction of block lookups served by the cache.
+     *
+     * @return hits / (hits + misses), or 0 when there was no lookup
+     */
+    public double hitRate() {
+        long lookups = cacheHits + cacheMisses;
+        return lookups == 0 ? 0.0 : (double) cacheHits / lookups;
+    }
+}

@@ -1,0 +1,332 @@
+package dev.chromaj;
+
+import java.net.URI;
+import java.util.Objects;
+import java.util.Optional;
+
+/**
+ * Where a client keeps its data on S3 or an S3-compatible store (MinIO, Ceph, R2). Immutable. {@link #toString()}
+ * never prints the secret key.
+ *
+ * <pre>{@code
+ * S3Config.builder()
+ *     .bucket("my-bucket")
+ *     .prefix("chroma/")                               // optional key prefix
+ *     .region("us-east-1")                             // optional: default provider chain
+ *     .endpoint(URI.create("http://127.0.0.1:9000"))   // optional: S3-compatible store
+ *     .pathStyleAccess(true)                           // optional
+ *     .credentials("access-key", "secret-key")         // optional: default AWS credential chain
+ *     .build();
+ * }</pre>
+ */
+public final class S3Config {
+
+    /** Server-side encryption applied to every object written. */
+    public enum ServerSideEncryption {
+        /** The bucket's default. */
+        NONE,
+        /** SSE-S3 ({@code AES256}). */
+        AES256,
+        /** SSE-KMS ({@code aws:kms}), optionally with a customer key id. */
+        AWS_KMS
+    }
+
+    private final String bucket;
+    private final String prefix;
+    private final String region;
+    private final URI endpoint;
+    private final boolean pathStyleAccess;
+    private final String accessKeyId;
+    private final String secretAccessKey;
+    private final ServerSideEncryption serverSideEncryption;
+    private final String kmsKeyId;
+
+    private S3Config(Builder b) {
+        this.bucket = b.bucket;
+        this.prefix = b.prefix;
+        this.region = b.region;
+        this.endpoint = b.endpoint;
+        this.pathStyleAccess = b.pathStyleAccess;
+        this.accessKeyId = b.accessKeyId;
+        this.secretAccessKey = b.secretAccessKey;
+        this.serverSideEncryption = b.serverSideEncryption;
+        this.kmsKeyId = b.kmsKeyId;
+    }
+
+    /**
+     * Starts a configuration.
+     *
+     * @return a new builder
+     */
+    public static Builder builder() {
+        return new Builder();
+    }
+
+    /**
+     * A builder holding this configuration.
+     *
+     * @return a new builder
+     */
+    public Builder toBuilder() {
+        Builder b = new Builder();
+        b.bucket = bucket;
+        b.prefix = prefix;
+        b.region = region;
+        b.endpoint = endpoint;
+        b.pathStyleAccess = pathStyleAccess;
+        b.accessKeyId = accessKeyId;
+        b.secretAccessKey = secretAccessKey;
+        b.serverSideEncryption = serverSideEncryption;
+        b.kmsKeyId = kmsKeyId;
+        return b;
+    }
+
+    /**
+     * The bucket name.
+     *
+     * @return the bucket
+     */
+    public String bucket() {
+        return bucket;
+    }
+
+    /**
+     * The key prefix under which all objects live, used verbatim (include a trailing {@code /} for a folder).
+     *
+     * @return the prefix, empty when unset
+     */
+    public String prefix() {
+        return prefix;
+    }
+
+    /**
+     * The region.
+     *
+     * @return the region, or empty to use the default provider chain
+     */
+    public Optional<String> region() {
+        return Optional.ofNullable(region);
+    }
+
+    /**
+     * The endpoint of an S3-compatible store.
+     *
+     * @return the endpoint, or empty for AWS
+     */
+    public Optional<URI> endpoint() {
+        return Optional.ofNullable(endpoint);
+    }
+
+    /**
+     * Whether requests use path-style addressing ({@code endpoint/bucket/key}), as MinIO usually needs.
+     *
+     * @return true for path-style access
+     */
+    public boolean pathStyleAccess() {
+        return pathStyleAccess;
+    }
+
+    /**
+     * Whether static credentials were given; otherwise the default AWS credential chain is used.
+     *
+     * @return true when {@link #accessKeyId()} and {@link #secretAccessKey()} are present
+     */
+    public boolean hasStaticCredentials() {
+        return accessKeyId != null;
+    }
+
+    /**
+     * The access key id of static credentials.
+     *
+     * @return the access key id, or empty for the default credential chain
+     */
+    public Optional<String> accessKeyId() {
+        return Optional.ofNullable(accessKeyId);
+    }
+
+    /**
+     * The secret key of static credentials. Never log it.
+     *
+     * @return the secret key, or empty for the default credential chain
+     */
+    public Optional<String> secretAccessKey() {
+        return Optional.ofNullable(secretAccessKey);
+    }
+
+    /**
+     * The server-side encryption applied to objects written.
+     *
+     * @return the mode, {@link ServerSideEncryption#NONE} by default
+     */
+    public ServerSideEncryption serverSideEncryption() {
+        return serverSideEncryption;
+    }
+
+    /**
+     * The KMS key id for {@link ServerSideEncryption#AWS_KMS}.
+     *
+     * @return the key id, or empty for the AWS-managed key
+     */
+    public Optional<String> kmsKeyId() {
+        return Optional.ofNullable(kmsKeyId);
+    }
+
+    @Override
+    public boolean equals(Object o) {
+        return o instanceof S3Config c && bucket.equals(c.bucket) && prefix.equals(c.prefix)
+                && Objects.equals(region, c.region) && Objects.equals(endpoint, c.endpoint)
+                && pathStyleAccess == c.pathStyleAccess && Objects.equals(accessKeyId, c.accessKeyId)
+                && Objects.equals(secretAccessKey, c.secretAccessKey)
+                && serverSideEncryption == c.serverSideEncryption && Objects.equals(kmsKeyId, c.kmsKeyId);
+    }
+
+    @Override
+    public int hashCode() {
+        return Objects.hash(bucket, prefix, region, endpoint, pathStyleAccess, accessKeyId, serverSideEncryption,
+                kmsKeyId);
+    }
+
+    /** Describes the configuration; the secret key is never printed. */
+    @Override
+    public String toString() {
+        return "S3Config{bucket=" + bucket + ", prefix=" + prefix + ", region=" + region + ", endpoint=" + endpoint
+                + ", pathStyleAccess=" + pathStyleAccess
+                + ", credentials=" + (accessKeyId == null ? "default chain" : accessKeyId + ":****")
+                + ", sse=" + serverSideEncryption + (kmsKeyId == null ? "" : "(" + kmsKeyId + ")") + '}';
+    }
+
+    /** Builds an {@link S3Config}; not thread-safe. */
+    public static final class Builder {
+        private String bucket;
+        private String prefix = "";
+        private String region;
+        private URI endpoint;
+        private boolean pathStyleAccess;
+        private String accessKeyId;
+        private String secretAccessKey;
+        private ServerSideEncryption serverSideEncryption = ServerSideEncryption.NONE;
+        private String kmsKeyId;
+
+        private Builder() {
+        }
+
+        /**
+         * Sets the bucket (required).
+         *
+         * @param bucket the bucket name
+         * @return this builder
+         */
+        public Builder bucket(String bucket) {
+            this.bucket = bucket;
+            return this;
+        }
+
+        /**
+         * Sets the key prefix, used verbatim; {@code null} means none.
+         *
+         * @param prefix e.g. {@code "chroma/"}
+         * @return this builder
+         */
+        public Builder prefix(String prefix) {
+            this.prefix = prefix == null ? "" : prefix;
+            return this;
+        }
+
+        /**
+         * Sets the region; {@code null} uses the default provider chain.
+         *
+         * @param region e.g. {@code "us-east-1"}
+         * @return this builder
+         */
+        public Builder region(String region) {
+            this.region = region;
+            return this;
+        }
+
+        /**
+         * Sets the endpoint of an S3-compatible store; {@code null} for AWS.
+         *
+         * @param endpoint e.g. {@code http://127.0.0.1:9000}
+         * @return this builder
+         */
+        public Builder endpoint(URI endpoint) {
+            this.endpoint = endpoint;
+            return this;
+        }
+
+        /**
+         * Chooses path-style addressing.
+         *
+         * @param pathStyleAccess true for {@code endpoint/bucket/key}
+         * @return this builder
+         */
+        public Builder pathStyleAccess(boolean pathStyleAccess) {
+            this.pathStyleAccess = pathStyleAccess;
+            return this;
+        }
+
+        /**
+         * Sets static credentials instead of the default AWS credential chain.
+         *
+         * @param accessKeyId the access key id
+         * @param secretAccessKey the secret key
+         * @return this builder
+         * @throws InvalidArgumentException if either is null or empty
+         */
+        public Builder credentials(String accessKeyId, String secretAccessKey) {
+            if (accessKeyId == null || accessKeyId.isEmpty()) {
+                throw new InvalidArgumentException("Expected S3 access key id to be a non-empty string");
+            }
+            if (secretAccessKey == null || secretAccessKey.isEmpty()) {
+                throw new InvalidArgumentException("Expected S3 secret access key to be a non-empty string");
+            }
+            this.accessKeyId = accessKeyId;
+            this.secretAccessKey = secretAccessKey;
+            return this;
+        }
+
+        /**
+         * Encrypts objects with SSE-S3 ({@code AES256}).
+         *
+         * @return this builder
+         */
+        public Builder sseS3() {
+            this.serverSideEncryption = ServerSideEncryption.AES256;
+            this.kmsKeyId = null;
+            return this;
+        }
+
+        /**
+         * Encrypts objects with SSE-KMS.
+         *
+         * @param kmsKeyId the KMS key id or ARN, or {@code null} for the AWS-managed key
+         * @return this builder
+         */
+        public Builder sseKms(String kmsKeyId) {
+            this.serverSideEncryption = ServerSideEncryption.AWS_KMS;
+            this.kmsKeyId = kmsKeyId == null || kmsKeyId.isEmpty() ? null : kmsKeyId;
+            return this;
+        }
+
+        /**
+         * Builds the configuration.
+         *
+         * @return the configuration
+         * @throws InvalidArgumentException if the bucket is missing or not a valid bucket name
+         */
+        public S3Config build() {
+            if (bucket == null || bucket.isEmpty()) {
+                throw new InvalidArgumentException("Expected S3 bucket to be a non-empty string, got "
+                        + (bucket == null ? "null" : "''"));
+            }
+            if (!bucket.matches("[a-zA-Z0-9._-]{1,255}")) {
+                throw new InvalidArgumentException("Expected S3 bucket name of [a-zA-Z0-9._-], got " + bucket);
+            }
+            if (endpoint != null && (endpoint.getScheme() == null || endpoint.getHost() == null)) {
+                throw new InvalidArgumentException("Expected S3 endpoint to be an absolute URI with a host, got "
+                        + endpoint);
+            }
+            return new S3Config(this);
+        }
+    }
+}

@@ -1,0 +1,249 @@
+package dev.chromaj.blockstore;
+
+import java.nio.file.Path;
+import java.util.concurrent.CompletableFuture;
+import java.util.concurrent.CompletionException;
+import java.util.concurrent.ExecutionException;
+import java.util.concurrent.Executor;
+import java.util.concurrent.ExecutorService;
+import java.util.concurrent.Executors;
+import java.util.concurrent.atomic.AtomicInteger;
+import java.util.concurrent.atomic.LongAdder;
+import java.util.function.BiFunction;
+
+import com.github.benmanes.caffeine.cache.AsyncCache;
+import com.github.benmanes.caffeine.cache.Caffeine;
+import com.github.benmanes.caffeine.cache.stats.CacheStats;
+
+import dev.chromaj.storage.Storage;
+
+import org.slf4j.Logger;
+import org.slf4j.LoggerFactory;
+
+/**
+ * The decoded-block cache shared by every blockfile of a client: a Caffeine cache keyed by object key, bounded by
+ * the estimated heap bytes of the decoded blocks and roots it holds, with an optional disk tier.
+ *
+ * <p>A miss is loaded once however many threads ask for the object at the same time (they share one future, so one
+ * Storage read). The load checks the disk tier first (when configured), then fetches from Storage; each object is
+ * decoded once per load on the cache's decoder threads. Blocks are immutable, so nothing is ever invalidated for
+ * freshness. With a disk tier, every object fetched from Storage is also written to disk in the background, so a
+ * block evicted from memory is served from disk; a damaged disk file fails its checksum, is deleted and re-fetched.
+ *
+ * <p>Thread-safe. {@link #close()} stops its threads.
+ */
+public final class BlockCache implements AutoCloseable {
+    private static final Logger LOG = LoggerFactory.getLogger(BlockCache.class);
+
+    /** Counters since the cache was built; {@code bytes} is the current weighted size of the memory tier. */
+    public record Stats(long hits, long misses, long loads, long evictions, long bytes, long diskHits) {
+    }
+
+    /** Decodes a verified object into its cached form; throws {@link CorruptObjectException} when damaged. */
+    interface Decoder {
+        CacheEntry decode(String key, byte[] bytes);
+    }
+
+    private final long maxBytes;
+    private final AsyncCache<String, CacheEntry> cache;
+    private final DiskTier disk;
+    private final ExecutorService decoders;
+    private final LongAdder diskHits = new LongAdder();
+
+    private BlockCache(Builder b) {
+        this.maxBytes = b.maxBytes;
+        AtomicInteger n = new AtomicInteger();
+        this.decoders = Executors.newFixedThreadPool(b.decoderThreads, r -> {
+            Thread t = new Thread(r, "chromaj-block-cache-" + n.incrementAndGet());
+            t.setDaemon(true);
+            return t;
+        });
+        this.cache = Caffeine.newBuilder()
+                .maximumWeight(b.maxBytes)
+                .weigher((String key, CacheEntry entry) -> (int) Math.min(Integer.MAX_VALUE, entry.weight()))
+                .executor(decoders)
+                .recordStats()
+                .buildAsync();
+        this.disk = b.diskDir == null ? null : new DiskTier(b.diskDir, b.diskMaxBytes);
+    }
+
+    /** A builder; {@code maxBytes} must be set. */
+    public static Builder builder() {
+        return new Builder();
+    }
+
+    /** The configured bound of the memory tier in bytes. */
+    public long maxBytes() {
+        return maxBytes;
+    }
+
+    /** Hits, misses, loads and evictions of the memory tier, its current bytes, and hits of the disk tier. */
+    public Stats stats() {
+        CacheStats s = cache.synchronous().stats();
+        return new Stats(s.hitCount(), s.missCount(), s.loadCount(), s.evictionCount(), weightedBytes(),
+                diskHits.sum());
+    }
+
+    private long weightedBytes() {
+        return cache.synchronous().policy().eviction().orElseThrow().weightedSize().orElse(0);
+    }
+
+    /** Stops the decoder and disk writer threads; cached entries are dropped. */
+    @Override
+    public void close() {
+        cache.synchronous().invalidateAll();
+        if (disk != null) {
+            disk.close();
+        }
+        decoders.shutdown();
+    }
+
+    // ------------------------------------------------------------------------------------------- package API
+
+    /** A loader for {@link #get}: create once per reader, so a hit allocates nothing. */
+    BiFunction<String, Executor, CompletableFuture<CacheEntry>> loader(Storage storage, Decoder decoder) {
+        return (key, executor) -> load(key, storage, decoder);
+    }
+
+    CompletableFuture<CacheEntry> getAsync(String key,
+                                           BiFunction<String, Executor, CompletableFuture<CacheEntry>> loader) {
+        return cache.get(key, loader);
+    }
+
+    /** The cached or loaded entry; storage and corruption errors are rethrown unwrapped. */
+    CacheEntry get(String key, BiFunction<String, Executor, CompletableFuture<CacheEntry>> loader) {
+        return join(cache.get(key, loader));
+    }
+
+    static <T> T join(CompletableFuture<T> future) {
+        try {
+            return future.get();
+        } catch (ExecutionException e) {
+            throw unwrap(e.getCause());
+        } catch (CompletionException e) {
+            throw unwrap(e.getCause());
+        } catch (InterruptedException e) {
+            Thread.currentThread().interrupt();
+            throw new IllegalStateException("interrupted while loading a block", e);
+        }
+    }
+
+    static RuntimeException unwrap(Throwable t) {
+        while ((t instanceof CompletionException || t instanceof ExecutionException) && t.getCause() != null) {
+            t = t.getCause();
+        }
+        if (t instanceof RuntimeException r) {
+            return r;
+        }
+        if (t instanceof Error e) {
+            throw e;
+        }
+        return new IllegalStateException(t);
+    }
+
+    private CompletableFuture<CacheEntry> load(String key, Storage storage, Decoder decoder) {
+        if (disk == null) {
+            return fromStorage(key, storage, decoder);
+        }
+        return CompletableFuture.supplyAsync(() -> fromDisk(key, decoder), decoders)
+                .thenCompose(found -> found != null ? CompletableFuture.completedFuture(found)
+                        : fromStorage(key, storage, decoder));
+    }
+
+    private CacheEntry fromDisk(String key, Decoder decoder) {
+        byte[] bytes = disk.read(key);
+        if (bytes == null) {
+            return null;
+        }
+        try {
+            CacheEntry entry = decoder.decode(key, bytes);
+            diskHits.increment();
+            return entry;
+        } catch (CorruptObjectException e) {
+            LOG.warn("disk block cache: damaged copy of '{}' deleted, fetching it again: {}", key, e.getMessage());
+            disk.invalidate(key);
+            return null;
+        }
+    }
+
+    private CompletableFuture<CacheEntry> fromStorage(String key, Storage storage, Decoder decoder) {
+        return storage.getAsync(key).thenApplyAsync(bytes -> {
+            CacheEntry entry = decoder.decode(key, bytes);
+            if (disk != null) {
+                disk.writeLater(key, bytes);
+            }
+            return entry;
+        }, decoders);
+    }
+
+    void put(String key, CacheEntry entry) {
+        cache.put(key, CompletableFuture.completedFuture(entry));
+    }
+
+    /** Runs pending evictions now (tests). */
+    void cleanUp() {
+        cache.synchronous().cleanUp();
+    }
+
+    /** Drops an entry from memory only (tests). */
+    void evictFromMemory(String key) {
+        cache.synchronous().invalidate(key);
+    }
+
+    boolean inMemory(String key) {
+        return cache.synchronous().getIfPresent(key) != null;
+    }
+
+    DiskTier disk() {
+        return disk;
+    }
+
+    /** Configures a {@link BlockCache}, mirroring {@code Caffeine.newBuilder()}. */
+    public static final class Builder {
+        private long maxBytes = -1;
+        private Path diskDir;
+        private long diskMaxBytes;
+        private int decoderThreads = Math.max(2, Runtime.getRuntime().availableProcessors());
+
+        private Builder() {
+        }
+
+        /** Bound of the memory tier: estimated heap bytes of decoded blocks and roots. Must be {@code >= 0}. */
+        public Builder maxBytes(long maxBytes) {
+            if (maxBytes < 0) {
+                throw new IllegalArgumentException("maxBytes must be >= 0, got " + maxBytes);
+            }
+            this.maxBytes = maxBytes;
+            return this;
+        }
+
+        /** Enables the disk tier in {@code dir}, bounded by {@code maxBytes} of files. */
+        public Builder diskTier(Path dir, long maxBytes) {
+            if (dir == null) {
+                throw new IllegalArgumentException("diskTier dir must not be null");
+            }
+            if (maxBytes <= 0) {
+                throw new IllegalArgumentException("diskTier maxBytes must be > 0, got " + maxBytes);
+            }
+            this.diskDir = dir;
+            this.diskMaxBytes = maxBytes;
+            return this;
+        }
+
+        /** Threads that decode loaded objects (default: number of processors, at least 2). */
+        public Builder decoderThreads(int threads) {
+            if (threads < 1) {
+                throw new IllegalArgumentException("decoderThreads must be >= 1, got " + threads);
+            }
+            this.decoderThreads = threads;
+            return this;
+        }
+
+        public BlockCache build() {
+            if (maxBytes < 0) {
+                throw new IllegalStateException("BlockCache.builder(): maxBytes must be set");
+            }
+            return new BlockCache(this);
+        }
+    }
+}

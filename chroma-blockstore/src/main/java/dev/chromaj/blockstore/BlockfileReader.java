@@ -1,0 +1,277 @@
+package dev.chromaj.blockstore;
+
+import java.util.ArrayList;
+import java.util.Collection;
+import java.util.HashMap;
+import java.util.Iterator;
+import java.util.List;
+import java.util.Map;
+import java.util.NoSuchElementException;
+import java.util.Set;
+import java.util.TreeMap;
+import java.util.concurrent.CompletableFuture;
+import java.util.concurrent.Executor;
+import java.util.function.BiFunction;
+
+/**
+ * Reads one blockfile version (a root): point lookups, ranks, bulk lookups and streaming scans in the order defined
+ * by {@link KeyType}.
+ *
+ * <p>The root is decoded once when the reader is opened; blocks are fetched through the {@link BlockCache} when
+ * first needed (a lookup costs one binary search over the root, one cache lookup, one binary search in the block).
+ * Scans load blocks lazily, one ahead of the cursor. Values returned are the caller's own copies.
+ *
+ * <p>Thread-safe: a reader is an immutable snapshot, later commits do not change what it returns.
+ */
+public final class BlockfileReader<K, V> {
+    private final BlockfileStore store;
+    private final RootIndex root;
+    private final KeyType<K> keyType;
+    private final ValueType<V> valueType;
+    private final BiFunction<String, Executor, CompletableFuture<CacheEntry>> loader;
+
+    BlockfileReader(BlockfileStore store, RootIndex root, KeyType<K> keyType, ValueType<V> valueType) {
+        this.store = store;
+        this.root = root;
+        this.keyType = keyType;
+        this.valueType = valueType;
+        this.loader = store.blockLoader(keyType, valueType);
+    }
+
+    /** The value of (prefix, key), or null when absent. */
+    public V get(String prefix, K key) {
+        K k = lookupKey(prefix, key);
+        if (k == null) {
+            return null;
+        }
+        int b = root.blockFor(prefix, k);
+        if (b < 0) {
+            return null;
+        }
+        Block<K, V> block = block(b);
+        int i = block.find(prefix, k);
+        return i < 0 ? null : block.value(i);
+    }
+
+    /** Whether (prefix, key) has a value. */
+    public boolean contains(String prefix, K key) {
+        K k = lookupKey(prefix, key);
+        if (k == null) {
+            return false;
+        }
+        int b = root.blockFor(prefix, k);
+        return b >= 0 && block(b).find(prefix, k) >= 0;
+    }
+
+    /** Number of entries. */
+    public long count() {
+        return root.count();
+    }
+
+    /** Number of entries strictly before (prefix, key) in the blockfile order (whether or not it is present). */
+    public long rank(String prefix, K key) {
+        K k = keyType.check("key", key);
+        Utf8Order.checkWellFormed("prefix", prefix);
+        int b = root.blockFor(prefix, k);
+        if (b < 0) {
+            return 0;
+        }
+        return root.cumulative[b] + block(b).lowerBound(prefix, k);
+    }
+
+    /** Every entry in ascending order, streaming block by block. */
+    public Iterator<BlockfileEntry<K, V>> scan() {
+        return new Cursor(null, null, null);
+    }
+
+    /** Every entry with this prefix in ascending key order. */
+    public Iterator<BlockfileEntry<K, V>> scanPrefix(String prefix) {
+        return new Cursor(Utf8Order.checkWellFormed("prefix", prefix), null, null);
+    }
+
+    /**
+     * Entries with this prefix and {@code fromInclusive <= key < toExclusive}, ascending; a null bound is open.
+     */
+    public Iterator<BlockfileEntry<K, V>> range(String prefix, K fromInclusive, K toExclusive) {
+        Utf8Order.checkWellFormed("prefix", prefix);
+        K from = fromInclusive == null ? null : keyType.check("fromInclusive", fromInclusive);
+        K to = toExclusive == null ? null : keyType.check("toExclusive", toExclusive);
+        return new Cursor(prefix, from, to);
+    }
+
+    /** The values of the present keys among {@code keys} (absent keys are left out); blocks load in parallel. */
+    public Map<K, V> getMany(String prefix, Collection<K> keys) {
+        Utf8Order.checkWellFormed("prefix", prefix);
+        Map<Integer, List<K>> byBlock = new TreeMap<>();
+        for (K key : keys) {
+            K k = lookupKey(prefix, key);
+            if (k == null) {
+                continue;
+            }
+            int b = root.blockFor(prefix, k);
+            if (b >= 0) {
+                byBlock.computeIfAbsent(b, x -> new ArrayList<>()).add(k);
+            }
+        }
+        Map<Integer, CompletableFuture<CacheEntry>> loads = new HashMap<>();
+        for (Integer b : byBlock.keySet()) {
+            loads.put(b, store.cache().getAsync(root.blockKeys[b], loader));
+        }
+        Map<K, V> out = new HashMap<>();
+        for (Map.Entry<Integer, List<K>> e : byBlock.entrySet()) {
+            Block<K, V> block = checked(BlockCache.join(loads.get(e.getKey())));
+            for (K k : e.getValue()) {
+                int i = block.find(prefix, k);
+                if (i >= 0) {
+                    out.put(k, block.value(i));
+                }
+            }
+        }
+        return out;
+    }
+
+    /** The version this reader reads. */
+    public BlockfileRoot root() {
+        return root.toRoot();
+    }
+
+    /** Every object key this version references (its root and blocks), for garbage collection. */
+    public Set<String> objectKeys() {
+        return BlockfileStore.objectKeys(root);
+    }
+
+    public KeyType<K> keyType() {
+        return keyType;
+    }
+
+    public ValueType<V> valueType() {
+        return valueType;
+    }
+
+    // ------------------------------------------------------------------------------------------- internals
+
+    RootIndex rootIndex() {
+        return root;
+    }
+
+    /** A checked key for a lookup, or null when no entry can have it (NaN). */
+    private K lookupKey(String prefix, K key) {
+        Utf8Order.checkWellFormed("prefix", prefix);
+        if (key == null) {
+            throw new IllegalArgumentException("key must not be null");
+        }
+        if (!keyType.javaType().isInstance(key)) {
+            throw new IllegalArgumentException("key must be a " + keyType.javaType().getSimpleName()
+                    + " for key type " + keyType + ", got " + key.getClass().getName());
+        }
+        return keyType.unstorable(key) ? null : key;
+    }
+
+    Block<K, V> block(int b) {
+        return checked(store.cache().get(root.blockKeys[b], loader));
+    }
+
+    @SuppressWarnings("unchecked")
+    private Block<K, V> checked(CacheEntry entry) {
+        Block<K, V> block = (Block<K, V>) entry;
+        if (block.keyType() != keyType || block.valueType() != valueType) {
+            throw new IllegalStateException("cached block holds " + block.keyType() + " -> " + block.valueType()
+                    + ", expected " + keyType + " -> " + valueType);
+        }
+        return block;
+    }
+
+    private void prefetch(int b) {
+        store.cache().getAsync(root.blockKeys[b], loader).exceptionally(e -> null);
+    }
+
+    /** Streams entries from a start position until the prefix changes or the upper bound is reached. */
+    private final class Cursor implements Iterator<BlockfileEntry<K, V>> {
+        private final String prefix;
+        private final K to;
+        private int blockIndex;
+        private Block<K, V> block;
+        private int pos;
+        private int run = -1;
+        private int runEnd;
+        private boolean runMatches;
+        private BlockfileEntry<K, V> next;
+
+        Cursor(String prefix, K from, K to) {
+            this.prefix = prefix;
+            this.to = to;
+            if (root.blockCount() == 0) {
+                return;
+            }
+            if (prefix == null) {
+                blockIndex = 0;
+            } else if (from == null) {
+                blockIndex = root.blockForPrefix(prefix);
+            } else {
+                blockIndex = Math.max(0, root.blockFor(prefix, from));
+            }
+            enter(blockIndex);
+            pos = prefix == null ? 0 : block.lowerBound(prefix, from);
+        }
+
+        private void enter(int b) {
+            blockIndex = b;
+            block = block(b);
+            pos = 0;
+            run = -1;
+            runEnd = 0;
+            if (b + 1 < root.blockCount() && (prefix == null || !root.blockStartsAtOrAfter(b + 1, prefix, to))) {
+                prefetch(b + 1);
+            }
+        }
+
+        @Override
+        public boolean hasNext() {
+            if (next == null) {
+                next = advance();
+            }
+            return next != null;
+        }
+
+        @Override
+        public BlockfileEntry<K, V> next() {
+            if (!hasNext()) {
+                throw new NoSuchElementException();
+            }
+            BlockfileEntry<K, V> e = next;
+            next = null;
+            return e;
+        }
+
+        private BlockfileEntry<K, V> advance() {
+            while (block != null) {
+                if (pos < block.size()) {
+                    if (pos >= runEnd) {
+                        run = block.runOf(pos);
+                        runEnd = block.runEnd(run);
+                        runMatches = prefix == null || block.runPrefix(run).equals(prefix);
+                    }
+                    if (!runMatches) {
+                        block = null;
+                        return null;
+                    }
+                    K key = block.key(pos);
+                    if (to != null && keyType.compare(key, to) >= 0) {
+                        block = null;
+                        return null;
+                    }
+                    BlockfileEntry<K, V> e = new BlockfileEntry<>(block.runPrefix(run), key, block.value(pos));
+                    pos++;
+                    return e;
+                }
+                int b = blockIndex + 1;
+                if (b >= root.blockCount() || (prefix != null && root.blockStartsAtOrAfter(b, prefix, to))) {
+                    block = null;
+                    return null;
+                }
+                enter(b);
+            }
+            return null;
+        }
+    }
+}

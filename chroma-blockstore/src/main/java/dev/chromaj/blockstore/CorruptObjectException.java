@@ -1,0 +1,19 @@
+package dev.chromaj.blockstore;
+
+import dev.chromaj.storage.StorageException;
+
+/**
+ * A block or root object failed verification: wrong magic, unsupported format version, truncated, checksum
+ * mismatch or an unexpected Arrow schema. The message names the object key; nothing was returned from it.
+ */
+public final class CorruptObjectException extends StorageException {
+    private static final long serialVersionUID = 1L;
+
+    CorruptObjectException(String key, String message) {
+        super("DECODE", key, "corrupt object: " + message);
+    }
+
+    CorruptObjectException(String key, String message, Throwable cause) {
+        super("DECODE", key, "corrupt object: " + message, cause);
+    }
+}

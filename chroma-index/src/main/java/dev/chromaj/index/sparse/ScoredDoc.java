@@ -1,0 +1,17 @@
+package dev.chromaj.index.sparse;
+
+/**
+ * A document offset with its score. Results are ordered by score descending, ties by offset ascending.
+ *
+ * @param offset document offset in the segment
+ * @param score  the document's score (higher is better)
+ */
+public record ScoredDoc(int offset, float score) implements Comparable<ScoredDoc> {
+
+    /** Result order: higher score first, then lower offset. */
+    @Override
+    public int compareTo(ScoredDoc other) {
+        int byScore = Float.compare(other.score, score);
+        return byScore != 0 ? byScore : Integer.compare(offset, other.offset);
+    }
+}

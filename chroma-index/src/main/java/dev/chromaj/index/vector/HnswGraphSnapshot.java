@@ -1,0 +1,66 @@
+package dev.chromaj.index.vector;
+
+import java.util.List;
+import java.util.Objects;
+
+/**
+ * A complete, I/O-free copy of an {@link HnswIndex}: what a segment persists and what
+ * {@link HnswIndex#restore(HnswGraphSnapshot)} loads.
+ *
+ * <p>Nodes are identified by their <em>ordinal</em> (position in {@link #nodes()}); neighbour lists and the entry
+ * point use ordinals, not offsets, because a node replaced by an update stays in the graph as a deleted node that
+ * still carries the offset it used to hold. Among nodes that are not deleted, offsets are unique.
+ *
+ * @param dimension  vector dimension
+ * @param space      distance space
+ * @param config     build parameters
+ * @param entryPoint ordinal of the entry node, or -1 for an empty graph
+ * @param maxLevel   level of the entry node, or -1 for an empty graph
+ * @param nodes      every node, live or deleted, by ordinal
+ */
+public record HnswGraphSnapshot(int dimension, DistanceSpace space, HnswConfig config, int entryPoint, int maxLevel,
+                                List<Node> nodes) {
+
+    /** Validates the header fields and copies the node list (the nodes themselves are shared). */
+    public HnswGraphSnapshot {
+        Objects.requireNonNull(space, "space");
+        Objects.requireNonNull(config, "config");
+        nodes = List.copyOf(nodes);
+        if (dimension < 1) {
+            throw new IllegalArgumentException("dimension must be positive, got " + dimension);
+        }
+        if (entryPoint < -1 || entryPoint >= nodes.size()) {
+            throw new IllegalArgumentException(
+                    "entryPoint must be -1 or a node ordinal below " + nodes.size() + ", got " + entryPoint);
+        }
+    }
+
+    /**
+     * One graph node.
+     *
+     * @param offset     the record offset it holds (or held, if deleted)
+     * @param deleted    whether it was deleted or replaced by an update (kept for navigation only)
+     * @param vector     the vector as stored: normalized for {@link DistanceSpace#COSINE}
+     * @param neighbours neighbour ordinals per level, {@code neighbours[0]} is layer 0; the node's level is
+     *                   {@code neighbours.length - 1}
+     */
+    public record Node(int offset, boolean deleted, float[] vector, int[][] neighbours) {
+
+        /** Validates the shape (the arrays are not copied: a snapshot is handed over, not shared). */
+        public Node {
+            Objects.requireNonNull(vector, "vector");
+            Objects.requireNonNull(neighbours, "neighbours");
+            if (offset < 0) {
+                throw new IllegalArgumentException("offset must be non-negative, got " + offset);
+            }
+            if (neighbours.length == 0) {
+                throw new IllegalArgumentException("neighbours must hold at least layer 0");
+            }
+        }
+
+        /** The node's top level. */
+        public int level() {
+            return neighbours.length - 1;
+        }
+    }
+}

@@ -1,0 +1,1112 @@
+package dev.chromaj.index.vector;
+
+import java.lang.invoke.MethodHandles;
+import java.lang.invoke.VarHandle;
+import java.util.ArrayList;
+import java.util.Arrays;
+import java.util.List;
+import java.util.Objects;
+import java.util.PrimitiveIterator;
+import java.util.concurrent.atomic.AtomicInteger;
+import java.util.concurrent.atomic.AtomicLong;
+import java.util.concurrent.atomic.AtomicReference;
+import java.util.concurrent.locks.ReentrantReadWriteLock;
+import java.util.function.IntPredicate;
+
+/**
+ * An in-memory HNSW graph over record offsets (Malkov and Yashunin), with Chroma's parameters: heuristic neighbour
+ * selection, up to {@code 2 * M} links on layer 0 and {@code M} above, level multiplier {@code 1 / ln(M)}.
+ *
+ * <p><b>Identity.</b> Callers name vectors by offset (a dense non-negative int). Internally every insert creates a
+ * new graph node; adding an offset that is already present is an update: the new node replaces the old one, which
+ * stays in the graph as a deleted node. Deleted nodes are still traversed (they keep the graph navigable) but are
+ * never returned, and their neighbours are reconnected to each other when they are deleted. When the deleted share
+ * exceeds {@link #REBUILD_DELETED_FRACTION}, {@link #shouldRebuild()} turns true and {@link #rebuilt()} makes a
+ * fresh graph of the live vectors.
+ *
+ * <p><b>Layout.</b> Nodes live in fixed-size chunks: one flat {@code float[]} of vectors and one flat {@code int[]}
+ * of layer-0 links (a count followed by {@code 2 * M} slots) per chunk; upper-layer links are small {@code int[]}s
+ * for the few nodes above layer 0.
+ *
+ * <p><b>Thread safety.</b> All methods are thread-safe. Inserts run concurrently: a thread only ever holds the lock
+ * of one node (striped locks) while it edits that node's links. Searches take no lock; a search running during
+ * inserts may miss nodes being inserted, never returns a deleted or replaced offset, and reports distances to the
+ * vector the offset currently has. {@link #export()} and {@link #rebuilt()} wait for running inserts and deletes.
+ *
+ * <p><b>Filtered search.</b> {@link #search(float[], int, int, IntPredicate)} walks the graph and keeps only allowed
+ * offsets. {@link #search(float[], int, int, OffsetSet)} first compares the allowed count with the work of a graph
+ * search ({@code efSearch * M * log2(n)} distance evaluations at most) and searches the allowed offsets exhaustively
+ * when that is cheaper; its results are then exact.
+ */
+public final class HnswIndex {
+
+    /** Deleted (or replaced) share of all graph nodes above which {@link #shouldRebuild()} is true. */
+    public static final double REBUILD_DELETED_FRACTION = 0.2;
+
+    private static final VarHandle INTS = MethodHandles.arrayElementVarHandle(int[].class);
+    private static final int MIN_CHUNK_SHIFT = 6;
+    private static final int MAX_CHUNK_SHIFT = 12;
+    private static final int OFFSET_CHUNK_SHIFT = 12;
+    private static final int OFFSET_CHUNK_MASK = (1 << OFFSET_CHUNK_SHIFT) - 1;
+    private static final int LOCK_STRIPES = 4096;
+    private static final int MAX_LEVEL = 24;
+    private static final long ARRAY_HEADER_BYTES = 16;
+    private static final long REFERENCE_BYTES = 4;
+
+    private final int dimension;
+    private final DistanceSpace space;
+    private final HnswConfig config;
+    private final boolean squaredL2;
+    private final int m;
+    private final int maxLinks0;
+    private final int stride;
+    private final double levelMultiplier;
+    private final int chunkShift;
+    private final int chunkMask;
+
+    /** Guards node allocation and the growth of {@link #chunks} and {@link #offsetMap}. */
+    private final Object growLock = new Object();
+    private volatile NodeChunks chunks;
+    /** offset -> node + 1 (0 = absent), read and written with acquire/release. */
+    private volatile int[][] offsetMap;
+    private final AtomicInteger nodeCount = new AtomicInteger();
+    private final AtomicInteger liveCount = new AtomicInteger();
+    private final AtomicLong upperLinkBytes = new AtomicLong();
+    /** Feeds the level generator, so levels depend on the seed and the insert sequence only. */
+    private final AtomicLong levelSequence = new AtomicLong();
+    /** Stripe {@code node % LOCK_STRIPES} guards the neighbour lists of that node. */
+    private final Object[] nodeLocks = newLocks();
+    /** Stripe {@code offset % LOCK_STRIPES} guards the mapping of that offset to its node. */
+    private final Object[] offsetLocks = newLocks();
+    private final AtomicReference<Entry> entry = new AtomicReference<>();
+    /** Read side: inserts and deletes; write side: whole-graph copies (export, rebuild). */
+    private final ReentrantReadWriteLock structureLock = new ReentrantReadWriteLock();
+    private final ThreadLocal<SearchScratch> scratch = ThreadLocal.withInitial(SearchScratch::new);
+
+    /**
+     * Creates an empty index.
+     *
+     * @param dimension    vector dimension, at least 1
+     * @param space        distance space; cosine vectors are normalized at insert
+     * @param config       graph parameters
+     * @param expectedSize expected number of vectors, used to size storage chunks (not a limit)
+     */
+    public HnswIndex(int dimension, DistanceSpace space, HnswConfig config, int expectedSize) {
+        if (dimension < 1) {
+            throw new IllegalArgumentException("dimension must be at least 1, got " + dimension);
+        }
+        if (expectedSize < 0) {
+            throw new IllegalArgumentException("expectedSize must be non-negative, got " + expectedSize);
+        }
+        this.dimension = dimension;
+        this.space = Objects.requireNonNull(space, "space");
+        this.config = Objects.requireNonNull(config, "config");
+        this.squaredL2 = space == DistanceSpace.L2;
+        this.m = config.m();
+        this.maxLinks0 = 2 * m;
+        this.stride = 1 + maxLinks0;
+        this.levelMultiplier = 1.0 / Math.log(m);
+        int bits = 32 - Integer.numberOfLeadingZeros(Math.max(1, expectedSize - 1));
+        this.chunkShift = Math.max(MIN_CHUNK_SHIFT, Math.min(MAX_CHUNK_SHIFT, bits));
+        this.chunkMask = (1 << chunkShift) - 1;
+        this.chunks = new NodeChunks(new float[0][], new int[0][], new int[0][][][], new int[0][], new byte[0][], 0);
+        this.offsetMap = new int[0][];
+    }
+
+    /** Vector dimension. */
+    public int dimension() {
+        return dimension;
+    }
+
+    /** Distance space. */
+    public DistanceSpace space() {
+        return space;
+    }
+
+    /** Graph parameters. */
+    public HnswConfig config() {
+        return config;
+    }
+
+    // ----------------------------------------------------------------------------------------------- mutations
+
+    /**
+     * Adds {@code vector} under {@code offset}, or replaces the vector if the offset is present (an update). The
+     * vector is copied.
+     *
+     * @throws IllegalArgumentException if the offset is negative or the dimension differs
+     */
+    public void add(int offset, float[] vector) {
+        checkOffset(offset, "offset");
+        float[] prepared = prepare(vector, "vector");
+        structureLock.readLock().lock();
+        try {
+            insert(offset, prepared);
+        } finally {
+            structureLock.readLock().unlock();
+        }
+    }
+
+    /**
+     * Adds (or updates) many vectors using {@code threads} threads; {@code offsets[i]} names {@code vectors[i]}.
+     * Everything is validated before anything changes.
+     *
+     * @throws IllegalArgumentException if the arrays differ in length, an offset is negative or repeated, a
+     *                                  dimension differs, or {@code threads < 1}
+     */
+    public void addAll(int[] offsets, float[][] vectors, int threads) {
+        if (offsets.length != vectors.length) {
+            throw new IllegalArgumentException("offsets and vectors must have the same length, got "
+                    + offsets.length + " and " + vectors.length);
+        }
+        if (threads < 1) {
+            throw new IllegalArgumentException("threads must be at least 1, got " + threads);
+        }
+        java.util.BitSet seen = new java.util.BitSet();
+        float[][] prepared = new float[vectors.length][];
+        for (int i = 0; i < offsets.length; i++) {
+            checkOffset(offsets[i], "offsets[" + i + "]");
+            if (seen.get(offsets[i])) {
+                throw new IllegalArgumentException("offsets must be unique, found " + offsets[i] + " twice");
+            }
+            seen.set(offsets[i]);
+            prepared[i] = prepare(vectors[i], "vectors[" + i + "]");
+        }
+        insertAll(offsets, prepared, threads);
+    }
+
+    /** Deletes {@code offset}; a no-op if it is absent. */
+    public void delete(int offset) {
+        checkOffset(offset, "offset");
+        structureLock.readLock().lock();
+        try {
+            int node;
+            synchronized (offsetLocks[offset & (LOCK_STRIPES - 1)]) {
+                node = mappedNode(offset);
+                if (node < 0) {
+                    return;
+                }
+                setMapping(offset, -1);
+                markDeleted(node);
+                liveCount.decrementAndGet();
+            }
+            repairAround(node);
+        } finally {
+            structureLock.readLock().unlock();
+        }
+    }
+
+    // --------------------------------------------------------------------------------------------------- reads
+
+    /** Whether {@code offset} is present (added and not deleted). */
+    public boolean contains(int offset) {
+        return offset >= 0 && mappedNode(offset) >= 0;
+    }
+
+    /** A copy of the vector stored under {@code offset} (normalized for cosine), or null if absent. */
+    public float[] vector(int offset) {
+        int node = offset < 0 ? -1 : mappedNode(offset);
+        if (node < 0) {
+            return null;
+        }
+        NodeChunks c = chunks;
+        int from = (node & chunkMask) * dimension;
+        return Arrays.copyOfRange(c.vectors[node >>> chunkShift], from, from + dimension);
+    }
+
+    /** Number of live offsets. */
+    public int size() {
+        return liveCount.get();
+    }
+
+    /** Number of graph nodes that are deleted or were replaced by an update. */
+    public int deletedCount() {
+        return nodeCount.get() - liveCount.get();
+    }
+
+    /** Whether the deleted share exceeds {@link #REBUILD_DELETED_FRACTION}, so {@link #rebuilt()} pays off. */
+    public boolean shouldRebuild() {
+        int nodes = nodeCount.get();
+        return nodes > 0 && deletedCount() > REBUILD_DELETED_FRACTION * nodes;
+    }
+
+    /**
+     * Estimated heap bytes held by this index: allocated vector and link chunks, upper-layer links, the offset
+     * map and per-node bookkeeping (object headers of the chunk arrays included; per-thread search scratch not).
+     */
+    public long memoryBytes() {
+        NodeChunks c = chunks;
+        long chunkNodes = 1L << chunkShift;
+        long perChunk = 5 * ARRAY_HEADER_BYTES
+                + chunkNodes * dimension * Float.BYTES
+                + chunkNodes * stride * Integer.BYTES
+                + chunkNodes * REFERENCE_BYTES
+                + chunkNodes * Integer.BYTES
+                + chunkNodes;
+        long directories = 5 * (ARRAY_HEADER_BYTES + (long) c.vectors.length * REFERENCE_BYTES);
+        int[][] map = offsetMap;
+        long offsets = ARRAY_HEADER_BYTES + map.length * (REFERENCE_BYTES + ARRAY_HEADER_BYTES
+                + (long) (OFFSET_CHUNK_MASK + 1) * Integer.BYTES);
+        return c.vectors.length * perChunk + directories + offsets + upperLinkBytes.get();
+    }
+
+    /** Nearest neighbours with the configured efSearch and no filter. */
+    public List<ScoredOffset> search(float[] query, int k) {
+        return search(query, k, config.efSearch(), (IntPredicate) null);
+    }
+
+    /**
+     * The (approximately) {@code k} nearest live offsets to {@code query}, by ascending distance (ties by offset).
+     *
+     * @param efSearch candidate list size (raised to {@code k} if smaller)
+     * @param allowed  offsets that may be returned, or null for all; tested during the graph walk
+     * @throws IllegalArgumentException if the dimension differs, {@code k < 1} or {@code efSearch < 1}
+     */
+    public List<ScoredOffset> search(float[] query, int k, int efSearch, IntPredicate allowed) {
+        float[] q = prepareQuery(query, k, efSearch);
+        return graphSearch(q, k, Math.max(k, efSearch), allowed);
+    }
+
+    /**
+     * Filtered search with a planner: when {@code allowed} is small enough that scanning it costs less than a graph
+     * search, the result is the exact top {@code k} of the allowed offsets; otherwise it is a graph search that
+     * tests {@code allowed.contains}. A null set means no filter.
+     */
+    public List<ScoredOffset> search(float[] query, int k, int efSearch, OffsetSet allowed) {
+        float[] q = prepareQuery(query, k, efSearch);
+        if (allowed == null) {
+            return graphSearch(q, k, Math.max(k, efSearch), null);
+        }
+        if (allowed.cardinality() <= bruteForceThreshold(Math.max(k, efSearch))) {
+            return scan(q, k, allowed.iterator());
+        }
+        return graphSearch(q, k, Math.max(k, efSearch), allowed::contains);
+    }
+
+    /** The exact top {@code k} among {@code offsets} (absent offsets are skipped), ties by offset. */
+    public List<ScoredOffset> exactSearch(float[] query, int k, OffsetSet offsets) {
+        float[] q = prepareQuery(query, k, 1);
+        return scan(q, k, offsets.iterator());
+    }
+
+    /**
+     * The allowed-set size at or below which the planner scans instead of walking the graph: roughly the number of
+     * distance evaluations a graph search with this {@code efSearch} performs.
+     */
+    public int bruteForceThreshold(int efSearch) {
+        int n = Math.max(2, size());
+        int log2 = 32 - Integer.numberOfLeadingZeros(n - 1);
+        return (int) Math.min(Integer.MAX_VALUE, (long) efSearch * m * log2);
+    }
+
+    // ------------------------------------------------------------------------------------------ snapshot/rebuild
+
+    /**
+     * A complete copy of the graph (live and deleted nodes, links, vectors, entry point), for persistence. Waits for
+     * running inserts and deletes; searches continue.
+     */
+    public HnswGraphSnapshot export() {
+        structureLock.writeLock().lock();
+        try {
+            NodeChunks c = chunks;
+            int n = nodeCount.get();
+            List<HnswGraphSnapshot.Node> nodes = new ArrayList<>(n);
+            for (int node = 0; node < n; node++) {
+                int ci = node >>> chunkShift;
+                int local = node & chunkMask;
+                float[] vector = Arrays.copyOfRange(c.vectors[ci], local * dimension, (local + 1) * dimension);
+                int[][] upper = c.upper[ci][local];
+                int levels = upper == null ? 0 : upper.length;
+                int[][] neighbours = new int[levels + 1][];
+                int base = local * stride;
+                int[] links = c.links[ci];
+                neighbours[0] = Arrays.copyOfRange(links, base + 1, base + 1 + links[base]);
+                for (int l = 1; l <= levels; l++) {
+                    int[] list = upper[l - 1];
+                    neighbours[l] = Arrays.copyOfRange(list, 1, 1 + list[0]);
+                }
+                nodes.add(new HnswGraphSnapshot.Node(c.offsets[ci][local], c.deleted[ci][local] != 0, vector,
+                        neighbours));
+            }
+            Entry ep = entry.get();
+            return new HnswGraphSnapshot(dimension, space, config, ep == null ? -1 : ep.node,
+                    ep == null ? -1 : ep.level, nodes);
+        } finally {
+            structureLock.writeLock().unlock();
+        }
+    }
+
+    /**
+     * Loads a graph exported by {@link #export()}: searches on the result return what they returned on the
+     * original, and the result accepts further inserts, updates and deletes (extending a fork of the graph).
+     *
+     * @throws IllegalArgumentException if the snapshot is inconsistent (dimensions, link ids or counts, duplicate
+     *                                  live offsets, entry level)
+     */
+    public static HnswIndex restore(HnswGraphSnapshot snapshot) {
+        List<HnswGraphSnapshot.Node> nodes = snapshot.nodes();
+        HnswIndex index = new HnswIndex(snapshot.dimension(), snapshot.space(), snapshot.config(), nodes.size());
+        int n = nodes.size();
+        for (int i = 0; i < n; i++) {
+            HnswGraphSnapshot.Node node = nodes.get(i);
+            if (node.vector().length != snapshot.dimension()) {
+                throw new IllegalArgumentException("nodes[" + i + "].vector must have dimension "
+                        + snapshot.dimension() + ", got " + node.vector().length);
+            }
+            int[][] neighbours = node.neighbours();
+            for (int l = 0; l < neighbours.length; l++) {
+                int max = l == 0 ? index.maxLinks0 : index.m;
+                if (neighbours[l].length > max) {
+                    throw new IllegalArgumentException("nodes[" + i + "].neighbours[" + l + "] must hold at most "
+                            + max + " links, got " + neighbours[l].length);
+                }
+                for (int id : neighbours[l]) {
+                    if (id < 0 || id >= n || nodes.get(id).level() < l) {
+                        throw new IllegalArgumentException("nodes[" + i + "].neighbours[" + l
+                                + "] must name nodes present on level " + l + ", got " + id);
+                    }
+                }
+            }
+            int id = index.allocateNode(node.offset(), node.vector(), node.level());
+            NodeChunks c = index.chunks;
+            int ci = id >>> index.chunkShift;
+            int local = id & index.chunkMask;
+            int base = local * index.stride;
+            System.arraycopy(neighbours[0], 0, c.links[ci], base + 1, neighbours[0].length);
+            c.links[ci][base] = neighbours[0].length;
+            for (int l = 1; l < neighbours.length; l++) {
+                int[] list = c.upper[ci][local][l - 1];
+                System.arraycopy(neighbours[l], 0, list, 1, neighbours[l].length);
+                list[0] = neighbours[l].length;
+            }
+            if (node.deleted()) {
+                c.deleted[ci][local] = 1;
+            } else {
+                if (index.mappedNode(node.offset()) >= 0) {
+                    throw new IllegalArgumentException("nodes[" + i + "].offset " + node.offset()
+                            + " must be unique among live nodes");
+                }
+                index.setMapping(node.offset(), id);
+                index.liveCount.incrementAndGet();
+            }
+        }
+        if (snapshot.entryPoint() >= 0) {
+            int level = nodes.get(snapshot.entryPoint()).level();
+            if (level != snapshot.maxLevel()) {
+                throw new IllegalArgumentException("maxLevel must equal the entry node's level " + level
+                        + ", got " + snapshot.maxLevel());
+            }
+            index.entry.set(new Entry(snapshot.entryPoint(), level));
+        } else if (n > 0) {
+            throw new IllegalArgumentException("entryPoint must name a node of a non-empty graph, got -1");
+        }
+        return index;
+    }
+
+    /** A fresh graph of the live vectors (same offsets, parameters and space), built with all processors. */
+    public HnswIndex rebuilt() {
+        int[] offsets;
+        float[][] vectors;
+        structureLock.writeLock().lock();
+        try {
+            NodeChunks c = chunks;
+            int n = nodeCount.get();
+            offsets = new int[liveCount.get()];
+            vectors = new float[offsets.length][];
+            int next = 0;
+            for (int node = 0; node < n; node++) {
+                int ci = node >>> chunkShift;
+                int local = node & chunkMask;
+                if (c.deleted[ci][local] == 0) {
+                    offsets[next] = c.offsets[ci][local];
+                    vectors[next++] = Arrays.copyOfRange(c.vectors[ci], local * dimension, (local + 1) * dimension);
+                }
+            }
+        } finally {
+            structureLock.writeLock().unlock();
+        }
+        HnswIndex fresh = new HnswIndex(dimension, space, config, offsets.length);
+        fresh.insertAll(offsets, vectors, Runtime.getRuntime().availableProcessors());
+        return fresh;
+    }
+
+    // ------------------------------------------------------------------------------------------------ insertion
+
+    private void insertAll(int[] offsets, float[][] prepared, int threads) {
+        structureLock.readLock().lock();
+        try {
+            int workers = Math.min(threads, Math.max(1, prepared.length / 64));
+            if (workers <= 1) {
+                for (int i = 0; i < prepared.length; i++) {
+                    insert(offsets[i], prepared[i]);
+                }
+                return;
+            }
+            AtomicInteger next = new AtomicInteger();
+            AtomicReference<Throwable> failure = new AtomicReference<>();
+            Thread[] pool = new Thread[workers];
+            for (int t = 0; t < workers; t++) {
+                pool[t] = new Thread(() -> {
+                    try {
+                        for (int i = next.getAndIncrement(); i < prepared.length && failure.get() == null;
+                             i = next.getAndIncrement()) {
+                            insert(offsets[i], prepared[i]);
+                        }
+                    } catch (RuntimeException | Error e) {
+                        failure.compareAndSet(null, e);
+                    }
+                }, "chromaj-hnsw-insert-" + t);
+                pool[t].setDaemon(true);
+                pool[t].start();
+            }
+            joinAll(pool);
+            Throwable error = failure.get();
+            if (error instanceof RuntimeException runtime) {
+                throw runtime;
+            } else if (error instanceof Error fatal) {
+                throw fatal;
+            }
+        } finally {
+            structureLock.readLock().unlock();
+        }
+    }
+
+    private static void joinAll(Thread[] pool) {
+        boolean interrupted = false;
+        for (Thread thread : pool) {
+            while (true) {
+                try {
+                    thread.join();
+                    break;
+                } catch (InterruptedException e) {
+                    // Finish the batch (workers do not observe interrupts) and restore the flag for the caller.
+                    interrupted = true;
+                }
+            }
+        }
+        if (interrupted) {
+            Thread.currentThread().interrupt();
+        }
+    }
+
+    /** Inserts a prepared vector; the caller holds the structure read lock. */
+    private void insert(int offset, float[] v) {
+        int level = randomLevel();
+        int node = allocateNode(offset, v, level);
+        link(node, v, level);
+        int replaced;
+        synchronized (offsetLocks[offset & (LOCK_STRIPES - 1)]) {
+            replaced = mappedNode(offset);
+            setMapping(offset, node);
+            if (replaced >= 0) {
+                markDeleted(replaced);
+            } else {
+                liveCount.incrementAndGet();
+            }
+        }
+        if (replaced >= 0) {
+            repairAround(replaced);
+        }
+    }
+
+    private int randomLevel() {
+        long z = config.seed() + levelSequence.incrementAndGet() * 0x9E3779B97F4A7C15L;
+        z = (z ^ (z >>> 30)) * 0xBF58476D1CE4E5B9L;
+        z = (z ^ (z >>> 27)) * 0x94D049BB133111EBL;
+        z = z ^ (z >>> 31);
+        double u = ((z >>> 11) + 1) * 0x1.0p-53;
+        return (int) Math.min(MAX_LEVEL, Math.floor(-Math.log(u) * levelMultiplier));
+    }
+
+    /** Reserves a node id and writes its vector, offset and empty link lists. */
+    private int allocateNode(int offset, float[] v, int level) {
+        synchronized (growLock) {
+            int node = nodeCount.get();
+            NodeChunks c = chunks;
+            if (node >= c.capacity) {
+                c = grow(c);
+            }
+            int ci = node >>> chunkShift;
+            int local = node & chunkMask;
+            System.arraycopy(v, 0, c.vectors[ci], local * dimension, dimension);
+            c.offsets[ci][local] = offset;
+            if (level > 0) {
+                c.upper[ci][local] = new int[level][1 + m];
+                upperLinkBytes.addAndGet(ARRAY_HEADER_BYTES + level * (REFERENCE_BYTES + ARRAY_HEADER_BYTES
+                        + (1L + m) * Integer.BYTES));
+            }
+            nodeCount.set(node + 1);
+            return node;
+        }
+    }
+
+    private NodeChunks grow(NodeChunks c) {
+        int count = c.vectors.length + 1;
+        int size = 1 << chunkShift;
+        float[][] vectors = Arrays.copyOf(c.vectors, count);
+        int[][] links = Arrays.copyOf(c.links, count);
+        int[][][][] upper = Arrays.copyOf(c.upper, count);
+        int[][] offsets = Arrays.copyOf(c.offsets, count);
+        byte[][] deleted = Arrays.copyOf(c.deleted, count);
+        vectors[count - 1] = new float[size * dimension];
+        links[count - 1] = new int[size * stride];
+        upper[count - 1] = new int[size][][];
+        offsets[count - 1] = new int[size];
+        deleted[count - 1] = new byte[size];
+        NodeChunks grown = new NodeChunks(vectors, links, upper, offsets, deleted, count * size);
+        chunks = grown;
+        return grown;
+    }
+
+    /** Connects a freshly allocated node into every layer up to {@code level}. */
+    private void link(int node, float[] v, int level) {
+        Entry ep = entry.get();
+        if (ep == null) {
+            if (entry.compareAndSet(null, new Entry(node, level))) {
+                return;
+            }
+            ep = entry.get();
+        }
+        NodeChunks c = chunks;
+        SearchScratch sc = scratch.get();
+        int cur = ep.node;
+        float curDist = distance(c, v, cur);
+        for (int l = ep.level; l > level; l--) {
+            long best = greedy(c, v, cur, curDist, l);
+            cur = (int) best;
+            curDist = Float.intBitsToFloat((int) (best >>> 32));
+        }
+        for (int l = Math.min(level, ep.level); l >= 0; l--) {
+            sc.reset(nodeCount.get());
+            searchLayer(c, sc, v, cur, curDist, config.efConstruction(), l, null, false);
+            // Re-read: the search may have reached nodes allocated (in newer chunks) after our read.
+            c = chunks;
+            int found = drainResults(sc, node);
+            if (found == 0) {
+                continue;
+            }
+            cur = sc.ids[0];
+            curDist = sc.dists[0];
+            int kept = dropDeleted(c, sc.ids, sc.dists, found);
+            int selected = selectDiverse(c, sc.ids, sc.dists, kept, m, sc.selected);
+            int[] chosen = Arrays.copyOf(sc.selected, selected);
+            setOwnLinks(c, node, l, chosen);
+            for (int s : chosen) {
+                addBackLink(c, sc, s, node, l);
+            }
+        }
+        if (level > ep.level) {
+            entry.accumulateAndGet(new Entry(node, level), (old, proposed) -> proposed.level > old.level
+                    ? proposed : old);
+        }
+    }
+
+    /** Moves the search results into {@code sc.ids/dists}, closest first, without {@code self}. */
+    private static int drainResults(SearchScratch sc, int self) {
+        NodeQueue results = sc.results;
+        sc.ensureBuffers(results.size());
+        int n = results.size();
+        int write = n;
+        while (!results.isEmpty()) {
+            float d = results.topDistance();
+            int id = results.pop();
+            if (id != self) {
+                write--;
+                sc.ids[write] = id;
+                sc.dists[write] = d;
+            }
+        }
+        int found = n - write;
+        if (write > 0) {
+            System.arraycopy(sc.ids, write, sc.ids, 0, found);
+            System.arraycopy(sc.dists, write, sc.dists, 0, found);
+        }
+        return found;
+    }
+
+    /** Compacts live candidates to the front; keeps them all if every candidate is deleted. */
+    private int dropDeleted(NodeChunks c, int[] ids, float[] dists, int n) {
+        int live = 0;
+        for (int i = 0; i < n; i++) {
+            if (!isDeleted(c, ids[i])) {
+                ids[live] = ids[i];
+                dists[live++] = dists[i];
+            }
+        }
+        if (live == 0) {
+            return n;
+        }
+        return live;
+    }
+
+    /**
+     * The HNSW heuristic: walking candidates closest first, keep one only if it is closer to the base than to every
+     * candidate kept so far. Fewer than {@code max} candidates are all kept.
+     */
+    private int selectDiverse(NodeChunks c, int[] ids, float[] dists, int n, int max, int[] out) {
+        if (n <= max) {
+            System.arraycopy(ids, 0, out, 0, n);
+            return n;
+        }
+        int count = 0;
+        for (int i = 0; i < n && count < max; i++) {
+            int candidate = ids[i];
+            float d = dists[i];
+            boolean diverse = true;
+            for (int j = 0; j < count; j++) {
+                if (distanceBetween(c, candidate, out[j]) < d) {
+                    diverse = false;
+                    break;
+                }
+            }
+            if (diverse) {
+                out[count++] = candidate;
+            }
+        }
+        return count;
+    }
+
+    /** Sets the new node's own list, keeping back-links other inserts already made to it where room remains. */
+    private void setOwnLinks(NodeChunks c, int node, int level, int[] chosen) {
+        synchronized (nodeLocks[node & (LOCK_STRIPES - 1)]) {
+            int[] list = listArray(c, node, level);
+            int base = listBase(node, level);
+            int max = level == 0 ? maxLinks0 : m;
+            int existing = list[base];
+            int[] previous = Arrays.copyOfRange(list, base + 1, base + 1 + existing);
+            int count = chosen.length;
+            System.arraycopy(chosen, 0, list, base + 1, count);
+            for (int id : previous) {
+                if (count >= max) {
+                    break;
+                }
+                if (!containsId(chosen, chosen.length, id)) {
+                    list[base + 1 + count++] = id;
+                }
+            }
+            INTS.setRelease(list, base, count);
+        }
+    }
+
+    /** Adds {@code node} to {@code target}'s list on {@code level}, pruning with the heuristic when full. */
+    private void addBackLink(NodeChunks c, SearchScratch sc, int target, int node, int level) {
+        synchronized (nodeLocks[target & (LOCK_STRIPES - 1)]) {
+            int[] list = listArray(c, target, level);
+            if (list == null) {
+                return;
+            }
+            int base = listBase(target, level);
+            int count = list[base];
+            int max = level == 0 ? maxLinks0 : m;
+            for (int i = 0; i < count; i++) {
+                if (list[base + 1 + i] == node) {
+                    return;
+                }
+            }
+            if (count < max) {
+                list[base + 1 + count] = node;
+                INTS.setRelease(list, base, count + 1);
+                return;
+            }
+            sc.ensurePruneBuffers(count + 1);
+            int[] ids = sc.pruneIds;
+            float[] dists = sc.pruneDists;
+            for (int i = 0; i < count; i++) {
+                ids[i] = list[base + 1 + i];
+            }
+            ids[count] = node;
+            rewriteLinks(sc, target, list, base, ids, dists, count + 1, max);
+        }
+    }
+
+    /**
+     * Replaces {@code target}'s list with the diverse selection among {@code ids[0, n)}; the caller holds the
+     * target's lock. Deleted candidates are dropped first unless nothing would remain.
+     */
+    private void rewriteLinks(SearchScratch sc, int target, int[] list, int base, int[] ids, float[] dists, int n,
+                              int max) {
+        // Fresh directory: the ids were read under the target's lock, after the chunks holding them were added.
+        NodeChunks c = chunks;
+        for (int i = 0; i < n; i++) {
+            dists[i] = distanceBetween(c, target, ids[i]);
+        }
+        sortByDistance(ids, dists, n);
+        int kept = dropDeleted(c, ids, dists, n);
+        int[] out = sc.pruneSelected;
+        int count = selectDiverse(c, ids, dists, kept, max, out);
+        System.arraycopy(out, 0, list, base + 1, count);
+        INTS.setRelease(list, base, count);
+    }
+
+    /** Reconnects the neighbours of a deleted node among themselves on every level of the node. */
+    private void repairAround(int deletedNode) {
+        NodeChunks c = chunks;
+        SearchScratch sc = scratch.get();
+        int levels = levelOf(c, deletedNode);
+        for (int l = 0; l <= levels; l++) {
+            int[] own = listArray(c, deletedNode, l);
+            int ownBase = listBase(deletedNode, l);
+            int[] neighbours;
+            synchronized (nodeLocks[deletedNode & (LOCK_STRIPES - 1)]) {
+                neighbours = Arrays.copyOfRange(own, ownBase + 1, ownBase + 1 + own[ownBase]);
+            }
+            int max = l == 0 ? maxLinks0 : m;
+            for (int target : neighbours) {
+                if (isDeleted(c, target)) {
+                    continue;
+                }
+                synchronized (nodeLocks[target & (LOCK_STRIPES - 1)]) {
+                    int[] list = listArray(c, target, l);
+                    if (list == null) {
+                        continue;
+                    }
+                    int base = listBase(target, l);
+                    int count = list[base];
+                    if (!containsId(list, base + 1, base + 1 + count, deletedNode)) {
+                        continue;
+                    }
+                    sc.ensurePruneBuffers(count + neighbours.length);
+                    int[] ids = sc.pruneIds;
+                    int n = 0;
+                    for (int i = 0; i < count; i++) {
+                        int id = list[base + 1 + i];
+                        if (id != deletedNode) {
+                            ids[n++] = id;
+                        }
+                    }
+                    for (int id : neighbours) {
+                        if (id != target && !containsId(ids, n, id)) {
+                            ids[n++] = id;
+                        }
+                    }
+                    rewriteLinks(sc, target, list, base, ids, sc.pruneDists, n, max);
+                }
+            }
+        }
+    }
+
+    private static boolean containsId(int[] ids, int n, int id) {
+        return containsId(ids, 0, n, id);
+    }
+
+    private static boolean containsId(int[] ids, int from, int to, int id) {
+        for (int i = from; i < to; i++) {
+            if (ids[i] == id) {
+                return true;
+            }
+        }
+        return false;
+    }
+
+    private static void sortByDistance(int[] ids, float[] dists, int n) {
+        for (int i = 1; i < n; i++) {
+            float d = dists[i];
+            int id = ids[i];
+            int j = i - 1;
+            while (j >= 0 && dists[j] > d) {
+                dists[j + 1] = dists[j];
+                ids[j + 1] = ids[j];
+                j--;
+            }
+            dists[j + 1] = d;
+            ids[j + 1] = id;
+        }
+    }
+
+    // ---------------------------------------------------------------------------------------------------- search
+
+    private List<ScoredOffset> graphSearch(float[] q, int k, int ef, IntPredicate allowed) {
+        Entry ep = entry.get();
+        if (ep == null) {
+            return List.of();
+        }
+        NodeChunks c = chunks;
+        int cur = ep.node;
+        float curDist = distance(c, q, cur);
+        for (int l = ep.level; l >= 1; l--) {
+            long best = greedy(c, q, cur, curDist, l);
+            cur = (int) best;
+            curDist = Float.intBitsToFloat((int) (best >>> 32));
+        }
+        SearchScratch sc = scratch.get();
+        sc.reset(nodeCount.get());
+        searchLayer(c, sc, q, cur, curDist, ef, 0, allowed, true);
+        NodeQueue results = sc.results;
+        TopKCollector top = new TopKCollector(k);
+        c = chunks;
+        while (!results.isEmpty()) {
+            float d = results.topDistance();
+            int node = results.pop();
+            int offset = c.offsets[node >>> chunkShift][node & chunkMask];
+            // The mapping is the authority: a node replaced or deleted while we searched is dropped here.
+            if (mappedNode(offset) == node) {
+                top.offer(offset, d);
+            }
+        }
+        return top.toSortedList();
+    }
+
+    private List<ScoredOffset> scan(float[] q, int k, PrimitiveIterator.OfInt offsets) {
+        TopKCollector top = new TopKCollector(k);
+        NodeChunks c = chunks;
+        while (offsets.hasNext()) {
+            int offset = offsets.nextInt();
+            int node = offset < 0 ? -1 : mappedNode(offset);
+            if (node < 0) {
+                continue;
+            }
+            if (node >= c.capacity) {
+                c = chunks;
+            }
+            top.offer(offset, distance(c, q, node));
+        }
+        return top.toSortedList();
+    }
+
+    /** Greedy walk on an upper layer; returns the closest node found packed with its distance bits. */
+    private long greedy(NodeChunks c, float[] q, int start, float startDist, int level) {
+        int cur = start;
+        float curDist = startDist;
+        boolean changed = true;
+        while (changed) {
+            changed = false;
+            int[] list = listArray(c, cur, level);
+            if (list == null) {
+                break;
+            }
+            int base = listBase(cur, level);
+            int count = Math.min((int) INTS.getAcquire(list, base), level == 0 ? maxLinks0 : m);
+            for (int i = 1; i <= count; i++) {
+                int nb = list[base + i];
+                if (nb >= c.capacity) {
+                    c = chunks;
+                }
+                float d = distance(c, q, nb);
+                if (d < curDist) {
+                    curDist = d;
+                    cur = nb;
+                    changed = true;
+                }
+            }
+        }
+        return ((long) Float.floatToRawIntBits(curDist) << 32) | (cur & 0xFFFFFFFFL);
+    }
+
+    /**
+     * Best-first search of one layer from {@code ep}. Leaves up to {@code ef} results in {@code sc.results}: for a
+     * query only live, allowed nodes (everything else is still traversed); during construction every node.
+     */
+    private void searchLayer(NodeChunks c, SearchScratch sc, float[] q, int ep, float epDist, int ef, int level,
+                             IntPredicate allowed, boolean query) {
+        NodeQueue candidates = sc.candidates;
+        NodeQueue results = sc.results;
+        sc.visit(ep);
+        candidates.push(ep, epDist);
+        if (!query || accepts(c, ep, allowed)) {
+            results.push(ep, epDist);
+        }
+        float worst = results.isEmpty() ? Float.POSITIVE_INFINITY : results.topDistance();
+        int maxLinks = level == 0 ? maxLinks0 : m;
+        int dim = dimension;
+        FloatKernels kernels = VectorKernels.KERNELS;
+        while (!candidates.isEmpty()) {
+            if (candidates.topDistance() > worst && results.size() >= ef) {
+                break;
+            }
+            int cur = candidates.pop();
+            int[] list;
+            int base;
+            if (level == 0) {
+                list = c.links[cur >>> chunkShift];
+                base = (cur & chunkMask) * stride;
+            } else {
+                list = listArray(c, cur, level);
+                if (list == null) {
+                    continue;
+                }
+                base = 0;
+            }
+            int count = Math.min((int) INTS.getAcquire(list, base), maxLinks);
+            for (int i = 1; i <= count; i++) {
+                int nb = list[base + i];
+                if (!sc.visit(nb)) {
+                    continue;
+                }
+                if (nb >= c.capacity) {
+                    c = chunks;
+                }
+                float[] vectors = c.vectors[nb >>> chunkShift];
+                int from = (nb & chunkMask) * dim;
+                float d = squaredL2
+                        ? kernels.squaredL2(q, 0, vectors, from, dim)
+                        : 1f - kernels.dot(q, 0, vectors, from, dim);
+                if (d < worst || results.size() < ef) {
+                    candidates.push(nb, d);
+                    if (!query || accepts(c, nb, allowed)) {
+                        results.push(nb, d);
+                        if (results.size() > ef) {
+                            results.pop();
+                        }
+                        worst = results.topDistance();
+                    }
+                }
+            }
+        }
+    }
+
+    private boolean accepts(NodeChunks c, int node, IntPredicate allowed) {
+        int ci = node >>> chunkShift;
+        int local = node & chunkMask;
+        return c.deleted[ci][local] == 0 && (allowed == null || allowed.test(c.offsets[ci][local]));
+    }
+
+    // ---------------------------------------------------------------------------------------------- primitives
+
+    private float distance(NodeChunks c, float[] q, int node) {
+        float[] vectors = c.vectors[node >>> chunkShift];
+        int from = (node & chunkMask) * dimension;
+        return squaredL2
+                ? VectorKernels.KERNELS.squaredL2(q, 0, vectors, from, dimension)
+                : 1f - VectorKernels.KERNELS.dot(q, 0, vectors, from, dimension);
+    }
+
+    private float distanceBetween(NodeChunks c, int a, int b) {
+        float[] va = c.vectors[a >>> chunkShift];
+        float[] vb = c.vectors[b >>> chunkShift];
+        int fa = (a & chunkMask) * dimension;
+        int fb = (b & chunkMask) * dimension;
+        return squaredL2
+                ? VectorKernels.KERNELS.squaredL2(va, fa, vb, fb, dimension)
+                : 1f - VectorKernels.KERNELS.dot(va, fa, vb, fb, dimension);
+    }
+
+    /** The array holding {@code node}'s list on {@code level}, or null if the node is not on that level. */
+    private int[] listArray(NodeChunks c, int node, int level) {
+        if (level == 0) {
+            return c.links[node >>> chunkShift];
+        }
+        int[][] upper = c.upper[node >>> chunkShift][node & chunkMask];
+        return upper == null || upper.length < level ? null : upper[level - 1];
+    }
+
+    private int listBase(int node, int level) {
+        return level == 0 ? (node & chunkMask) * stride : 0;
+    }
+
+    private int levelOf(NodeChunks c, int node) {
+        int[][] upper = c.upper[node >>> chunkShift][node & chunkMask];
+        return upper == null ? 0 : upper.length;
+    }
+
+    private boolean isDeleted(NodeChunks c, int node) {
+        return c.deleted[node >>> chunkShift][node & chunkMask] != 0;
+    }
+
+    private void markDeleted(int node) {
+        NodeChunks c = chunks;
+        c.deleted[node >>> chunkShift][node & chunkMask] = 1;
+    }
+
+    /** The live node holding {@code offset}, or -1. */
+    private int mappedNode(int offset) {
+        int[][] map = offsetMap;
+        int ci = offset >>> OFFSET_CHUNK_SHIFT;
+        if (ci >= map.length) {
+            return -1;
+        }
+        return (int) INTS.getAcquire(map[ci], offset & OFFSET_CHUNK_MASK) - 1;
+    }
+
+    /** Maps {@code offset} to {@code node} (-1 removes); the caller holds the offset's lock. */
+    private void setMapping(int offset, int node) {
+        int ci = offset >>> OFFSET_CHUNK_SHIFT;
+        int[][] map = offsetMap;
+        if (ci >= map.length) {
+            synchronized (growLock) {
+                map = offsetMap;
+                if (ci >= map.length) {
+                    int[][] grown = Arrays.copyOf(map, Math.max(ci + 1, map.length + (map.length >> 1)));
+                    for (int i = map.length; i < grown.length; i++) {
+                        grown[i] = new int[OFFSET_CHUNK_MASK + 1];
+                    }
+                    offsetMap = grown;
+                    map = grown;
+                }
+            }
+        }
+        INTS.setRelease(map[ci], offset & OFFSET_CHUNK_MASK, node + 1);
+    }
+
+    private float[] prepare(float[] vector, String field) {
+        Objects.requireNonNull(vector, field);
+        if (vector.length != dimension) {
+            throw new IllegalArgumentException(field + " must have dimension " + dimension + ", got "
+                    + vector.length);
+        }
+        float[] copy = vector.clone();
+        if (space == DistanceSpace.COSINE) {
+            VectorKernels.normalize(copy);
+        }
+        return copy;
+    }
+
+    private float[] prepareQuery(float[] query, int k, int efSearch) {
+        Objects.requireNonNull(query, "query");
+        if (query.length != dimension) {
+            throw new IllegalArgumentException("query must have dimension " + dimension + ", got " + query.length);
+        }
+        if (k < 1) {
+            throw new IllegalArgumentException("k must be at least 1, got " + k);
+        }
+        if (efSearch < 1) {
+            throw new IllegalArgumentException("efSearch must be at least 1, got " + efSearch);
+        }
+        if (space != DistanceSpace.COSINE) {
+            return query;
+        }
+        float[] copy = query.clone();
+        VectorKernels.normalize(copy);
+        return copy;
+    }
+
+    private static void checkOffset(int offset, String field) {
+        if (offset < 0) {
+            throw new IllegalArgumentException(field + " must be non-negative, got " + offset);
+        }
+    }
+
+    private static Object[] newLocks() {
+        Object[] locks = new Object[LOCK_STRIPES];
+        for (int i = 0; i < locks.length; i++) {
+            locks[i] = new Object();
+        }
+        return locks;
+    }
+
+    /** The top node of the graph and its level. */
+    private record Entry(int node, int level) {
+    }
+
+    /**
+     * Chunk directories: replaced, never changed, when a chunk is added; the chunk arrays themselves are shared
+     * and written in place.
+     */
+    private static final class NodeChunks {
+        final float[][] vectors;
+        final int[][] links;
+        final int[][][][] upper;
+        final int[][] offsets;
+        final byte[][] deleted;
+        final int capacity;
+
+        NodeChunks(float[][] vectors, int[][] links, int[][][][] upper, int[][] offsets, byte[][] deleted,
+                   int capacity) {
+            this.vectors = vectors;
+            this.links = links;
+            this.upper = upper;
+            this.offsets = offsets;
+            this.deleted = deleted;
+            this.capacity = capacity;
+        }
+    }
+}

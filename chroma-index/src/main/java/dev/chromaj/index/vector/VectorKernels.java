@@ -1,0 +1,117 @@
+package dev.chromaj.index.vector;
+
+import java.util.Objects;
+
+/**
+ * Distance kernels for Chroma's spaces, over whole arrays or over slices of a flat float store.
+ *
+ * <p>The implementation is chosen once, at class initialization: the Panama Vector API implementation when the JDK
+ * is 21 or newer and the {@code jdk.incubator.vector} module is in the boot layer (run with
+ * {@code --add-modules jdk.incubator.vector}); plain Java otherwise, or when the system property
+ * {@code chromaj.vector.panama=false} is set. Both agree within float tolerance (they sum in different orders).
+ * All methods are thread-safe and allocation-free (except {@link #normalize}, which works in place).
+ */
+public final class VectorKernels {
+
+    /** System property that forces the plain Java kernels when set to {@code false}. */
+    public static final String PANAMA_PROPERTY = "chromaj.vector.panama";
+
+    /** Added to norms before dividing, as Chroma does, so zero vectors stay zero instead of becoming NaN. */
+    static final float NORM_EPSILON = 1e-30f;
+
+    static final FloatKernels SCALAR = new ScalarFloatKernels();
+    static final FloatKernels KERNELS = select();
+
+    private VectorKernels() {
+    }
+
+    /** Name of the active implementation: {@code scalar} or {@code panama-<bits>bit}. */
+    public static String implementationName() {
+        return KERNELS.name();
+    }
+
+    /** Dot product; both arrays must have the same length. */
+    public static float dot(float[] a, float[] b) {
+        checkSameLength(a, b);
+        return KERNELS.dot(a, 0, b, 0, a.length);
+    }
+
+    /** Dot product of {@code a} with the slice {@code store[offset, offset + a.length)}. */
+    public static float dot(float[] a, float[] store, int offset) {
+        return KERNELS.dot(a, 0, store, offset, a.length);
+    }
+
+    /** Squared Euclidean distance; both arrays must have the same length. */
+    public static float squaredL2(float[] a, float[] b) {
+        checkSameLength(a, b);
+        return KERNELS.squaredL2(a, 0, b, 0, a.length);
+    }
+
+    /** Squared Euclidean distance of {@code a} to the slice {@code store[offset, offset + a.length)}. */
+    public static float squaredL2(float[] a, float[] store, int offset) {
+        return KERNELS.squaredL2(a, 0, store, offset, a.length);
+    }
+
+    /**
+     * Chroma's distance in {@code space}: squared L2, {@code 1 - cos} (computed from the raw vectors, so callers need
+     * not normalize; a zero vector has distance 1 to everything), or {@code 1 - dot}.
+     */
+    public static float distance(DistanceSpace space, float[] a, float[] b) {
+        Objects.requireNonNull(space, "space");
+        checkSameLength(a, b);
+        return switch (space) {
+            case L2 -> KERNELS.squaredL2(a, 0, b, 0, a.length);
+            case IP -> 1f - KERNELS.dot(a, 0, b, 0, a.length);
+            case COSINE -> {
+                float ab = KERNELS.dot(a, 0, b, 0, a.length);
+                float aa = KERNELS.dot(a, 0, a, 0, a.length);
+                float bb = KERNELS.dot(b, 0, b, 0, b.length);
+                yield 1f - ab / ((float) Math.sqrt((double) aa * bb) + NORM_EPSILON);
+            }
+        };
+    }
+
+    /** Scales {@code v} in place to unit length (Chroma's normalization); a zero vector is left unchanged. */
+    public static void normalize(float[] v) {
+        float norm = (float) Math.sqrt(KERNELS.dot(v, 0, v, 0, v.length));
+        float scale = 1f / (norm + NORM_EPSILON);
+        for (int i = 0; i < v.length; i++) {
+            v[i] *= scale;
+        }
+    }
+
+    private static void checkSameLength(float[] a, float[] b) {
+        if (a.length != b.length) {
+            throw new IllegalArgumentException(
+                    "vectors must have the same dimension, got " + a.length + " and " + b.length);
+        }
+    }
+
+    private static FloatKernels select() {
+        if ("false".equalsIgnoreCase(System.getProperty(PANAMA_PROPERTY))) {
+            return SCALAR;
+        }
+        if (Runtime.version().feature() < 21 || !panamaModulePresent()) {
+            return SCALAR;
+        }
+        FloatKernels panama = loadPanama();
+        return panama == null ? SCALAR : panama;
+    }
+
+    static boolean panamaModulePresent() {
+        return ModuleLayer.boot().findModule("jdk.incubator.vector").isPresent();
+    }
+
+    /** Loads the Panama kernels reflectively, so this class links on JDKs without the module; null on failure. */
+    static FloatKernels loadPanama() {
+        try {
+            Class<?> type = Class.forName(VectorKernels.class.getPackageName() + ".PanamaFloatKernels");
+            FloatKernels kernels = (FloatKernels) type.getDeclaredConstructor().newInstance();
+            float[] probe = {1f, 2f, 3f};
+            // A failed self-check (a broken incubator build) must fall back instead of returning wrong distances.
+            return kernels.dot(probe, 0, probe, 0, 3) == 14f ? kernels : null;
+        } catch (ReflectiveOperationException | LinkageError | ClassCastException e) {
+            return null;
+        }
+    }
+}

@@ -1,0 +1,390 @@
+package dev.chromaj.segment;
+
+import dev.chromaj.blockstore.BlockfileEntry;
+import dev.chromaj.blockstore.BlockfileReader;
+import dev.chromaj.blockstore.BlockfileStore;
+import dev.chromaj.blockstore.DataRecord;
+import dev.chromaj.index.text.TrigramQuery;
+import dev.chromaj.index.vector.DistanceSpace;
+import dev.chromaj.index.vector.ScoredOffset;
+import dev.chromaj.segment.filter.DocumentFilter;
+import dev.chromaj.segment.filter.FilterEvaluator;
+import dev.chromaj.segment.filter.MetadataFilter;
+import dev.chromaj.segment.log.LogCodec;
+import dev.chromaj.segment.log.SparseValues;
+import java.util.ArrayList;
+import java.util.Collection;
+import java.util.Collections;
+import java.util.HashMap;
+import java.util.Iterator;
+import java.util.LinkedHashSet;
+import java.util.List;
+import java.util.Map;
+import java.util.Optional;
+import java.util.OptionalInt;
+import java.util.UUID;
+import java.util.concurrent.CompletableFuture;
+import java.util.concurrent.ExecutorService;
+import java.util.concurrent.Executors;
+import java.util.concurrent.atomic.AtomicInteger;
+import java.util.function.Predicate;
+import java.util.regex.Pattern;
+import org.roaringbitmap.RoaringBitmap;
+
+/**
+ * Read access to the segments of one collection version (one {@link SegmentManifest}): id ↔ offset, records,
+ * live offsets, filters evaluated on bitmaps and exact nearest-neighbour search.
+ *
+ * <p>Immutable and thread-safe; returned bitmaps and maps are the caller's own. Opening reads every blockfile root
+ * in parallel (roots and blocks are cached by the store's {@code BlockCache}), and the live bitmap.
+ */
+public final class CollectionSegments implements RecordLookup {
+
+    private static final AtomicInteger THREADS = new AtomicInteger();
+    /** Opens roots in parallel so a cold open costs one storage round trip, not one per blockfile. */
+    private static final ExecutorService OPENER = Executors.newCachedThreadPool(r -> {
+        Thread t = new Thread(r, "chromaj-segment-open-" + THREADS.incrementAndGet());
+        t.setDaemon(true);
+        return t;
+    });
+
+    private final BlockfileStore store;
+    private final String dir;
+    private final SegmentManifest manifest;
+    private final Map<String, BlockfileReader<?, ?>> readers;
+    private final RoaringBitmap live;
+    private final VectorSegment vectors;
+
+    private CollectionSegments(BlockfileStore store, String dir, SegmentManifest manifest,
+                               Map<String, BlockfileReader<?, ?>> readers, RoaringBitmap live) {
+        this.store = store;
+        this.dir = dir;
+        this.manifest = manifest;
+        this.readers = readers;
+        this.live = live;
+        this.vectors = new VectorSegment(this);
+    }
+
+    /**
+     * Opens the version described by {@code manifest} in the object folder {@code dir}; a null or empty manifest is
+     * an empty collection.
+     *
+     * @throws dev.chromaj.storage.ObjectNotFoundException when a root of the manifest does not exist
+     */
+    public static CollectionSegments open(BlockfileStore store, String dir, SegmentManifest manifest) {
+        SegmentManifest m = manifest == null ? SegmentManifest.EMPTY : manifest;
+        Map<String, CompletableFuture<BlockfileReader<?, ?>>> opening = new HashMap<>();
+        for (SegmentFile<?, ?> file : SegmentFile.ALL) {
+            UUID root = m.roots().get(file.name());
+            if (root != null) {
+                opening.put(file.name(), CompletableFuture.supplyAsync(() -> file.open(store, dir, root), OPENER));
+            }
+        }
+        Map<String, BlockfileReader<?, ?>> readers = new HashMap<>();
+        for (Map.Entry<String, CompletableFuture<BlockfileReader<?, ?>>> e : opening.entrySet()) {
+            readers.put(e.getKey(), Futures.join(e.getValue()));
+        }
+        RoaringBitmap live = new RoaringBitmap();
+        BlockfileReader<String, RoaringBitmap> liveReader = reader(readers, SegmentFile.LIVE);
+        if (liveReader != null) {
+            RoaringBitmap stored = liveReader.get("", SegmentFile.LIVE_KEY);
+            if (stored != null) {
+                live = stored;
+            }
+        }
+        if (live.getLongCardinality() != m.recordCount()) {
+            throw new IllegalStateException("collection folder '" + dir + "': live bitmap holds "
+                    + live.getLongCardinality() + " offsets but the manifest counts " + m.recordCount() + " records");
+        }
+        return new CollectionSegments(store, dir, m, Map.copyOf(readers), live);
+    }
+
+    @SuppressWarnings("unchecked")
+    private static <K, V> BlockfileReader<K, V> reader(Map<String, BlockfileReader<?, ?>> readers,
+                                                       SegmentFile<K, V> file) {
+        return (BlockfileReader<K, V>) readers.get(file.name());
+    }
+
+    <K, V> BlockfileReader<K, V> reader(SegmentFile<K, V> file) {
+        return reader(readers, file);
+    }
+
+    BlockfileStore store() {
+        return store;
+    }
+
+    String dir() {
+        return dir;
+    }
+
+    /** The manifest this version was opened from. */
+    public SegmentManifest manifest() {
+        return manifest;
+    }
+
+    /** Number of live records. */
+    public long count() {
+        return manifest.recordCount();
+    }
+
+    /** The offset of {@code id}, or empty when it does not exist. */
+    public OptionalInt offsetOf(String id) {
+        BlockfileReader<String, Integer> r = reader(SegmentFile.ID_TO_OFFSET);
+        Integer offset = r == null ? null : r.get("", id);
+        return offset == null ? OptionalInt.empty() : OptionalInt.of(offset);
+    }
+
+    /** The offsets of the ids that exist (missing ids are left out); blocks load in parallel. */
+    public Map<String, Integer> offsetsOf(Collection<String> ids) {
+        BlockfileReader<String, Integer> r = reader(SegmentFile.ID_TO_OFFSET);
+        if (r == null || ids.isEmpty()) {
+            return new HashMap<>();
+        }
+        return r.getMany("", new LinkedHashSet<>(ids));
+    }
+
+    /** The record at {@code offset} with its sparse vectors, or null when the offset is not live. */
+    public StoredRecord record(int offset) {
+        BlockfileReader<Integer, DataRecord> r = reader(SegmentFile.OFFSET_TO_RECORD);
+        DataRecord record = r == null ? null : r.get("", offset);
+        if (record == null) {
+            return null;
+        }
+        BlockfileReader<Integer, byte[]> s = reader(SegmentFile.OFFSET_TO_SPARSE);
+        byte[] sparse = s == null ? null : s.get("", offset);
+        return new StoredRecord(offset, record, sparse == null ? Map.of() : LogCodec.decodeSparse(sparse));
+    }
+
+    /** The records at the live offsets among {@code offsets}, keyed by offset; blocks load in parallel. */
+    public Map<Integer, DataRecord> records(int[] offsets) {
+        BlockfileReader<Integer, DataRecord> r = reader(SegmentFile.OFFSET_TO_RECORD);
+        if (r == null || offsets.length == 0) {
+            return new HashMap<>();
+        }
+        List<Integer> keys = new ArrayList<>(offsets.length);
+        for (int o : offsets) {
+            keys.add(o);
+        }
+        return r.getMany("", keys);
+    }
+
+    /** The sparse vectors of the live offsets among {@code offsets} that have any. */
+    public Map<Integer, Map<String, SparseValues>> sparse(int[] offsets) {
+        BlockfileReader<Integer, byte[]> r = reader(SegmentFile.OFFSET_TO_SPARSE);
+        Map<Integer, Map<String, SparseValues>> out = new HashMap<>();
+        if (r == null || offsets.length == 0) {
+            return out;
+        }
+        List<Integer> keys = new ArrayList<>(offsets.length);
+        for (int o : offsets) {
+            keys.add(o);
+        }
+        r.getMany("", keys).forEach((o, bytes) -> out.put(o, LogCodec.decodeSparse(bytes)));
+        return out;
+    }
+
+    /** Every live record in offset order, streamed block by block. */
+    public Iterator<DataRecord> scanRecords() {
+        BlockfileReader<Integer, DataRecord> r = reader(SegmentFile.OFFSET_TO_RECORD);
+        if (r == null) {
+            return Collections.emptyIterator();
+        }
+        Iterator<BlockfileEntry<Integer, DataRecord>> entries = r.scan();
+        return new Iterator<>() {
+            @Override
+            public boolean hasNext() {
+                return entries.hasNext();
+            }
+
+            @Override
+            public DataRecord next() {
+                return entries.next().value();
+            }
+        };
+    }
+
+    /** Offsets of all live records (a copy). */
+    public RoaringBitmap liveOffsets() {
+        return live.clone();
+    }
+
+    /**
+     * Offsets of the live records matching both filters (null matches everything), with exactly the semantics of
+     * {@link FilterEvaluator}.
+     */
+    public RoaringBitmap filter(MetadataFilter where, DocumentFilter whereDocument) {
+        if (where == null && whereDocument == null) {
+            return live.clone();
+        }
+        return new BitmapFilter(new Indexes()).evaluate(where, whereDocument);
+    }
+
+    /**
+     * The {@code k} nearest live records to {@code query} that have an embedding and are in {@code allowed} (null:
+     * every live record), by ascending distance, ties by ascending offset.
+     */
+    public List<ScoredOffset> nearest(float[] query, int k, RoaringBitmap allowed, DistanceSpace space) {
+        return vectors.nearest(query, k, allowed, space);
+    }
+
+    /** The vector part of this version (exact search; HNSW plugs in here). */
+    VectorSegment vectors() {
+        return vectors;
+    }
+
+    @Override
+    public Optional<StoredRecord> lookup(String id) {
+        OptionalInt offset = offsetOf(id);
+        return offset.isEmpty() ? Optional.empty() : Optional.ofNullable(record(offset.getAsInt()));
+    }
+
+    @Override
+    public Map<String, StoredRecord> lookupAll(Collection<String> ids) {
+        Map<String, Integer> offsets = offsetsOf(ids);
+        Map<String, StoredRecord> out = new HashMap<>();
+        if (offsets.isEmpty()) {
+            return out;
+        }
+        int[] keys = offsets.values().stream().mapToInt(Integer::intValue).toArray();
+        CompletableFuture<Map<Integer, Map<String, SparseValues>>> sparse =
+                CompletableFuture.supplyAsync(() -> sparse(keys), OPENER);
+        Map<Integer, DataRecord> records = records(keys);
+        Map<Integer, Map<String, SparseValues>> sparseByOffset = Futures.join(sparse);
+        for (Map.Entry<String, Integer> e : offsets.entrySet()) {
+            DataRecord r = records.get(e.getValue());
+            if (r != null) {
+                out.put(e.getKey(), new StoredRecord(e.getValue(), r, sparseByOffset.get(e.getValue())));
+            }
+        }
+        return out;
+    }
+
+    /** The index lookups of this version, for {@link BitmapFilter}. */
+    private final class Indexes implements IndexView {
+
+        @Override
+        public RoaringBitmap live() {
+            return live.clone();
+        }
+
+        private RoaringBitmap orNull(RoaringBitmap b) {
+            return b == null ? new RoaringBitmap() : b;
+        }
+
+        @Override
+        public RoaringBitmap strings(String key, String value) {
+            BlockfileReader<String, RoaringBitmap> r = reader(SegmentFile.STRINGS);
+            return r == null ? new RoaringBitmap() : orNull(r.get(key, value));
+        }
+
+        @Override
+        public RoaringBitmap booleans(String key, boolean value) {
+            BlockfileReader<Boolean, RoaringBitmap> r = reader(SegmentFile.BOOLEANS);
+            return r == null ? new RoaringBitmap() : orNull(r.get(key, value));
+        }
+
+        @Override
+        public RoaringBitmap integers(String key, long from, long to) {
+            BlockfileReader<Long, RoaringBitmap> r = reader(SegmentFile.INTEGERS);
+            RoaringBitmap out = new RoaringBitmap();
+            if (r == null || from > to) {
+                return out;
+            }
+            if (from == to) {
+                return orNull(r.get(key, from));
+            }
+            Long toExclusive = to == Long.MAX_VALUE ? null : to + 1;
+            r.range(key, from == Long.MIN_VALUE ? null : from, toExclusive)
+                    .forEachRemaining(e -> out.or(e.value()));
+            return out;
+        }
+
+        @Override
+        public RoaringBitmap floats(String key, double from, double to) {
+            BlockfileReader<Double, RoaringBitmap> r = reader(SegmentFile.FLOATS);
+            RoaringBitmap out = new RoaringBitmap();
+            if (r == null || !(from <= to)) {
+                return out;
+            }
+            if (from == to) {
+                return orNull(r.get(key, from));
+            }
+            Double fromKey = from == Double.NEGATIVE_INFINITY ? null : from;
+            Double toExclusive = to == Double.POSITIVE_INFINITY ? null : Math.nextUp(to);
+            r.range(key, fromKey, toExclusive).forEachRemaining(e -> out.or(e.value()));
+            return out;
+        }
+
+        @Override
+        public RoaringBitmap ids(Collection<String> ids) {
+            RoaringBitmap out = new RoaringBitmap();
+            for (int offset : offsetsOf(ids).values()) {
+                out.add(offset);
+            }
+            return out;
+        }
+
+        @Override
+        public RoaringBitmap documentsContaining(String text) {
+            DocumentFilter.Contains test = new DocumentFilter.Contains(text, false);
+            return verified(TrigramQuery.contains(text), doc -> FilterEvaluator.matches(test, doc));
+        }
+
+        @Override
+        public RoaringBitmap documentsMatching(Pattern pattern) {
+            DocumentFilter.Regex test = new DocumentFilter.Regex(pattern, false);
+            return verified(TrigramQuery.regex(pattern), doc -> FilterEvaluator.matches(test, doc));
+        }
+
+        /** Candidates from the trigram postings (or every live record), kept when the real document passes. */
+        private RoaringBitmap verified(TrigramQuery plan, Predicate<String> test) {
+            RoaringBitmap candidates;
+            if (plan.requiresScan()) {
+                candidates = live.clone();
+            } else {
+                BlockfileReader<String, RoaringBitmap> r = reader(SegmentFile.TRIGRAMS);
+                if (r == null) {
+                    return new RoaringBitmap();
+                }
+                Map<String, RoaringBitmap> postings = r.getMany("", plan.requiredTrigrams());
+                if (postings.size() < plan.requiredTrigrams().size()) {
+                    return new RoaringBitmap();
+                }
+                candidates = null;
+                for (RoaringBitmap b : postings.values()) {
+                    if (candidates == null) {
+                        candidates = b;
+                    } else {
+                        candidates.and(b);
+                    }
+                }
+                candidates.and(live);
+            }
+            return verify(candidates, test);
+        }
+
+        private RoaringBitmap verify(RoaringBitmap candidates, Predicate<String> test) {
+            RoaringBitmap out = new RoaringBitmap();
+            if (candidates.isEmpty()) {
+                return out;
+            }
+            if (candidates.getLongCardinality() * 4 >= live.getLongCardinality()) {
+                BlockfileReader<Integer, DataRecord> r = reader(SegmentFile.OFFSET_TO_RECORD);
+                Iterator<BlockfileEntry<Integer, DataRecord>> entries = r.scan();
+                while (entries.hasNext()) {
+                    BlockfileEntry<Integer, DataRecord> e = entries.next();
+                    if (candidates.contains(e.key()) && test.test(e.value().document())) {
+                        out.add(e.key());
+                    }
+                }
+                return out;
+            }
+            records(candidates.toArray()).forEach((offset, record) -> {
+                if (test.test(record.document())) {
+                    out.add(offset);
+                }
+            });
+            return out;
+        }
+    }
+}

@@ -1,0 +1,33 @@
+package dev.chromaj.segment;
+
+import java.util.Collection;
+import java.util.HashMap;
+import java.util.Map;
+import java.util.Optional;
+
+/**
+ * The state of ids before a batch of log operations: what the {@link Materializer} folds the batch onto. Implemented
+ * by {@link CollectionSegments} (a compacted version), by {@link SegmentWriter} (a version being written, including
+ * what was applied but not committed yet) and by {@link #EMPTY}.
+ */
+@FunctionalInterface
+public interface RecordLookup {
+
+    /** A lookup in which no id exists. */
+    RecordLookup EMPTY = id -> Optional.empty();
+
+    /** The stored record of {@code id}, or empty when the id does not exist. */
+    Optional<StoredRecord> lookup(String id);
+
+    /**
+     * The stored records of the ids that exist, keyed by id; ids that do not exist are absent. Implementations
+     * override this to batch their reads.
+     */
+    default Map<String, StoredRecord> lookupAll(Collection<String> ids) {
+        Map<String, StoredRecord> found = new HashMap<>();
+        for (String id : ids) {
+            lookup(id).ifPresent(r -> found.put(id, r));
+        }
+        return found;
+    }
+}

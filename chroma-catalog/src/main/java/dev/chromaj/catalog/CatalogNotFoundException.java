@@ -1,0 +1,10 @@
+package dev.chromaj.catalog;
+
+/** A change names a tenant, database or collection that does not exist. Nothing was changed. */
+public final class CatalogNotFoundException extends CatalogException {
+    private static final long serialVersionUID = 1L;
+
+    public CatalogNotFoundException(String message) {
+        super(message);
+    }
+}

@@ -1,0 +1,35 @@
+package dev.chromaj.catalog;
+
+import java.util.Objects;
+import java.util.UUID;
+
+/**
+ * A collection as the catalog stores it. {@code metadataJson} and {@code optionsJson} are opaque JSON text (null
+ * when absent); {@code dimension} is null until the first embedding fixes it; {@code version} is the current
+ * compacted version (0 before the first compaction) and {@code logPosition} the last WAL sequence number it
+ * includes.
+ */
+public record CollectionEntry(UUID id, String tenant, String database, String name, String metadataJson,
+                              String optionsJson, Integer dimension, long version, long logPosition) {
+    public CollectionEntry {
+        Objects.requireNonNull(id, "id");
+        requireText(tenant, "tenant");
+        requireText(database, "database");
+        requireText(name, "name");
+        if (version < 0) {
+            throw new IllegalArgumentException("version must be >= 0, got " + version);
+        }
+        if (logPosition < 0) {
+            throw new IllegalArgumentException("logPosition must be >= 0, got " + logPosition);
+        }
+        if (dimension != null && dimension <= 0) {
+            throw new IllegalArgumentException("dimension must be positive, got " + dimension);
+        }
+    }
+
+    static void requireText(String value, String field) {
+        if (value == null || value.isEmpty()) {
+            throw new IllegalArgumentException(field + " must not be empty");
+        }
+    }
+}

@@ -1,0 +1,190 @@
+package dev.chromaj.wal;
+
+import java.io.IOException;
+import java.nio.ByteBuffer;
+import java.nio.channels.FileChannel;
+
+/**
+ * Reads the frames of one log file in order through a read-ahead window, validating length, sequence number and
+ * checksum. Not thread-safe; does not own the channel.
+ */
+final class FrameCursor {
+    private static final int WINDOW = 256 * 1024;
+
+    /** Why {@link #next} stopped. */
+    enum Stop {
+        /** A valid frame was read: see {@link #sequence()}, {@link #payload()}. */
+        FRAME,
+        /** The limit was reached exactly at a frame boundary. */
+        END,
+        /** The bytes up to the limit end in the middle of a frame. */
+        INCOMPLETE,
+        /** The length field is negative or too large. */
+        BAD_LENGTH,
+        /** The frame's sequence number is not the expected one. */
+        BAD_SEQUENCE,
+        /** The checksum does not match. */
+        BAD_CHECKSUM
+    }
+
+    private final FileChannel channel;
+    private final long limit;
+    private ByteBuffer window = ByteBuffer.allocate(WINDOW);
+    private long windowStart;
+    private long offset;
+    private long frameOffset;
+    private long sequence;
+    private byte[] payload;
+    private boolean frameEndsAtLimit;
+
+    FrameCursor(FileChannel channel, long start, long limit) {
+        this.channel = channel;
+        this.offset = start;
+        this.limit = limit;
+        this.windowStart = start;
+        this.window.limit(0);
+    }
+
+    /** Reads the frame at the current offset, expecting {@code expectedSequence}; advances only past a valid one. */
+    Stop next(long expectedSequence) throws IOException {
+        frameOffset = offset;
+        payload = null;
+        long remaining = limit - offset;
+        if (remaining == 0) {
+            return Stop.END;
+        }
+        if (remaining < LogFileFormat.FRAME_HEADER_SIZE) {
+            return Stop.INCOMPLETE;
+        }
+        ByteBuffer head = bytes(offset, LogFileFormat.FRAME_HEADER_SIZE);
+        int length = head.getInt();
+        long seq = head.getLong();
+        int crc = head.getInt();
+        if (length < 0 || length > LogFileFormat.MAX_PAYLOAD) {
+            return Stop.BAD_LENGTH;
+        }
+        long frameSize = LogFileFormat.FRAME_HEADER_SIZE + (long) length;
+        if (remaining < frameSize) {
+            return Stop.INCOMPLETE;
+        }
+        frameEndsAtLimit = remaining == frameSize;
+        ByteBuffer body = bytes(offset + LogFileFormat.FRAME_HEADER_SIZE, length);
+        if (seq != expectedSequence) {
+            return Stop.BAD_SEQUENCE;
+        }
+        if (LogFileFormat.checksum(seq, body) != crc) {
+            return Stop.BAD_CHECKSUM;
+        }
+        byte[] data = new byte[length];
+        body.get(data);
+        sequence = seq;
+        payload = data;
+        offset += frameSize;
+        return Stop.FRAME;
+    }
+
+    /** Offset of the frame last examined by {@link #next} (valid or not). */
+    long frameOffset() {
+        return frameOffset;
+    }
+
+    /** Offset just past the last valid frame. */
+    long offset() {
+        return offset;
+    }
+
+    /** Whether the invalid frame last examined ends exactly at the limit (it is the file's last frame). */
+    boolean frameEndsAtLimit() {
+        return frameEndsAtLimit;
+    }
+
+    long sequence() {
+        return sequence;
+    }
+
+    byte[] payload() {
+        return payload;
+    }
+
+    /** Whether every byte from {@code from} to the limit is zero (space the file system allocated, never written). */
+    boolean zeroesFrom(long from) throws IOException {
+        ByteBuffer b = ByteBuffer.allocate(64 * 1024);
+        long pos = from;
+        while (pos < limit) {
+            b.clear();
+            b.limit((int) Math.min(b.capacity(), limit - pos));
+            int n = channel.read(b, pos);
+            if (n <= 0) {
+                return true;
+            }
+            for (int i = 0; i < n; i++) {
+                if (b.get(i) != 0) {
+                    return false;
+                }
+            }
+            pos += n;
+        }
+        return true;
+    }
+
+    /**
+     * Whether a valid frame holding {@code sequence} starts anywhere after {@code from}: then the invalid bytes
+     * before it are not a torn tail but damage in the middle of the log (e.g. a corrupted length field).
+     */
+    boolean validFrameAfter(long from, long sequence) throws IOException {
+        long start = from + 4;
+        if (limit - start < LogFileFormat.FRAME_HEADER_SIZE - 4 || limit - start > Integer.MAX_VALUE - 8) {
+            return false;
+        }
+        ByteBuffer rest = ByteBuffer.allocate((int) (limit - start));
+        while (rest.hasRemaining()) {
+            if (channel.read(rest, start + rest.position()) < 0) {
+                break;
+            }
+        }
+        rest.flip();
+        byte[] a = rest.array();
+        int n = rest.limit();
+        byte first = (byte) (sequence >>> 56);
+        // a frame is length(4) | sequence(8) | crc(4) | payload: look for the sequence at every position
+        for (int i = 4; i + 12 <= n; i++) {
+            if (a[i] != first || rest.getLong(i) != sequence) {
+                continue;
+            }
+            int length = rest.getInt(i - 4);
+            if (length < 0 || (long) i + 12 + length > n) {
+                continue;
+            }
+            int crc = rest.getInt(i + 8);
+            if (LogFileFormat.checksum(sequence, rest.duplicate().position(i + 12).limit(i + 12 + length)) == crc) {
+                return true;
+            }
+        }
+        return false;
+    }
+
+    /** A buffer positioned at {@code n} bytes starting at file offset {@code at}, refilling the window as needed. */
+    private ByteBuffer bytes(long at, int n) throws IOException {
+        long windowEnd = windowStart + window.limit();
+        if (at < windowStart || at + n > windowEnd) {
+            if (n > window.capacity()) {
+                window = ByteBuffer.allocate(n);
+            }
+            window.clear();
+            int want = (int) Math.min(window.capacity(), limit - at);
+            window.limit(want);
+            int read = 0;
+            while (read < n) {
+                int r = channel.read(window, at + window.position());
+                if (r < 0) {
+                    throw new IOException("file ended at " + (at + read) + " while reading " + n + " bytes at " + at);
+                }
+                read += r;
+            }
+            window.flip();
+            windowStart = at;
+        }
+        int rel = (int) (at - windowStart);
+        return window.duplicate().position(rel).limit(rel + n);
+    }
+}

@@ -1,0 +1,180 @@
+package dev.chromaj.wal;
+
+import java.io.IOException;
+import java.nio.ByteBuffer;
+import java.nio.channels.FileChannel;
+import java.nio.file.Files;
+import java.nio.file.Path;
+import java.nio.file.StandardCopyOption;
+import java.nio.file.StandardOpenOption;
+import java.util.ArrayList;
+import java.util.List;
+import java.util.UUID;
+import java.util.stream.Stream;
+import org.slf4j.Logger;
+import org.slf4j.LoggerFactory;
+
+/** Opening a log directory: validating its files, truncating a torn tail, creating the first file. */
+final class LogRecovery {
+    private static final Logger LOG = LoggerFactory.getLogger(LogRecovery.class);
+
+    private LogRecovery() {
+    }
+
+    static WriteAheadLog recover(Path dir, WalOptions options) throws IOException {
+        deleteTemporaryFiles(dir);
+        List<Path> paths = logFiles(dir);
+        if (paths.isEmpty()) {
+            UUID id = options.logId().orElseGet(UUID::randomUUID);
+            long first = options.firstSequence();
+            Path path = createFile(dir, id, first);
+            LogState state = new LogState(List.of(), new LogFile(path, first, first - 1, LogFileFormat.HEADER_SIZE));
+            return WriteAheadLog.recovered(dir, options, id, state, FileChannel.open(path, StandardOpenOption.WRITE));
+        }
+        UUID id = null;
+        List<LogFile> files = new ArrayList<>();
+        FileChannel active = null;
+        try {
+            for (int i = 0; i < paths.size(); i++) {
+                Path path = paths.get(i);
+                boolean last = i == paths.size() - 1;
+                FileChannel ch = FileChannel.open(path, last
+                        ? new StandardOpenOption[] {StandardOpenOption.READ, StandardOpenOption.WRITE}
+                        : new StandardOpenOption[] {StandardOpenOption.READ});
+                try {
+                    LogFileFormat.Header header = LogFileFormat.readHeader(ch, path);
+                    long previousLast = files.isEmpty() ? -1 : files.get(files.size() - 1).last();
+                    id = checkHeader(path, header, id, options, previousLast);
+                    files.add(scan(path, ch, header.firstSequence(), last));
+                } finally {
+                    if (last) {
+                        active = ch;
+                    } else {
+                        ch.close();
+                    }
+                }
+            }
+            LogFile activeFile = files.remove(files.size() - 1);
+            // Entries a killed process wrote but never forced are in the page cache only: make them durable before
+            // anything is appended after them.
+            active.force(false);
+            return WriteAheadLog.recovered(dir, options, id, new LogState(files, activeFile), active);
+        } catch (IOException | RuntimeException e) {
+            if (active != null) {
+                active.close();
+            }
+            throw e;
+        }
+    }
+
+    /** Validates a header against the file name, the expected log id and the previous file's last sequence. */
+    private static UUID checkHeader(Path path, LogFileFormat.Header header, UUID seenId, WalOptions options,
+                                    long previousLast) {
+        long named = LogFileFormat.parseFileName(path.getFileName().toString());
+        if (header.firstSequence() != named) {
+            throw new WalCorruptionException(path, 0, "header says first sequence " + header.firstSequence()
+                    + " but the file name says " + named);
+        }
+        if (options.logId().isPresent() && !options.logId().get().equals(header.logId())) {
+            throw new WalException("WAL file " + path + " belongs to log " + header.logId() + ", expected "
+                    + options.logId().get());
+        }
+        if (seenId != null && !seenId.equals(header.logId())) {
+            throw new WalException("WAL file " + path + " belongs to log " + header.logId()
+                    + " but earlier files of the directory to " + seenId);
+        }
+        if (previousLast >= 0 && header.firstSequence() != previousLast + 1) {
+            throw new WalCorruptionException(path, 0, "starts at sequence " + header.firstSequence()
+                    + " but the previous file ends at " + previousLast + " (missing or overlapping entries)");
+        }
+        return header.logId();
+    }
+
+    /**
+     * Validates every frame. In the last file an invalid tail (incomplete frame, invalid last frame, zeroes to the
+     * end) is truncated, unless a valid later frame shows that it is damage in the middle; anything else invalid is
+     * corruption.
+     */
+    private static LogFile scan(Path path, FileChannel ch, long first, boolean last) throws IOException {
+        long size = ch.size();
+        FrameCursor cursor = new FrameCursor(ch, LogFileFormat.HEADER_SIZE, size);
+        long expected = first;
+        while (true) {
+            FrameCursor.Stop stop = cursor.next(expected);
+            if (stop == FrameCursor.Stop.FRAME) {
+                expected++;
+                continue;
+            }
+            if (stop == FrameCursor.Stop.END) {
+                return new LogFile(path, first, expected - 1, size);
+            }
+            long at = cursor.frameOffset();
+            boolean tornTail = last
+                    && (stop == FrameCursor.Stop.INCOMPLETE
+                        || (stop != FrameCursor.Stop.BAD_LENGTH && cursor.frameEndsAtLimit())
+                        || cursor.zeroesFrom(at))
+                    && !cursor.validFrameAfter(at, expected + 1);
+            if (!tornTail) {
+                throw new WalCorruptionException(path, at, describe(stop, expected));
+            }
+            LOG.warn("Truncating torn tail of WAL file {} at offset {} ({} of {} bytes dropped: {}); the last intact "
+                    + "entry is {}", path, at, size - at, size, describe(stop, expected), expected - 1);
+            ch.truncate(at);
+            ch.force(true);
+            return new LogFile(path, first, expected - 1, at);
+        }
+    }
+
+    private static String describe(FrameCursor.Stop stop, long expected) {
+        return switch (stop) {
+            case INCOMPLETE -> "incomplete frame for sequence " + expected;
+            case BAD_LENGTH -> "invalid frame length for sequence " + expected;
+            case BAD_SEQUENCE -> "frame does not hold the expected sequence " + expected;
+            case BAD_CHECKSUM -> "checksum mismatch in the frame of sequence " + expected;
+            default -> stop.toString();
+        };
+    }
+
+    /** Log files of the directory in sequence order. */
+    static List<Path> logFiles(Path dir) throws IOException {
+        List<Path> out = new ArrayList<>();
+        try (Stream<Path> list = Files.list(dir)) {
+            list.filter(p -> LogFileFormat.parseFileName(p.getFileName().toString()) >= 0).forEach(out::add);
+        }
+        out.sort((a, b) -> a.getFileName().toString().compareTo(b.getFileName().toString()));
+        return out;
+    }
+
+    private static void deleteTemporaryFiles(Path dir) throws IOException {
+        try (Stream<Path> list = Files.list(dir)) {
+            for (Path p : (Iterable<Path>) list::iterator) {
+                if (p.getFileName().toString().endsWith(LogFileFormat.TEMP_SUFFIX)) {
+                    Files.deleteIfExists(p);
+                }
+            }
+        }
+    }
+
+    /** Creates a file holding only a header, atomically (temporary file, fsync, rename, directory fsync). */
+    static Path createFile(Path dir, UUID logId, long firstSequence) throws IOException {
+        Path target = dir.resolve(LogFileFormat.fileName(firstSequence));
+        Path tmp = dir.resolve(LogFileFormat.fileName(firstSequence) + LogFileFormat.TEMP_SUFFIX);
+        try (FileChannel ch = FileChannel.open(tmp, StandardOpenOption.CREATE, StandardOpenOption.TRUNCATE_EXISTING,
+                StandardOpenOption.WRITE)) {
+            ByteBuffer header = LogFileFormat.encodeHeader(logId, firstSequence);
+            while (header.hasRemaining()) {
+                ch.write(header);
+            }
+            ch.force(true);
+        }
+        Files.move(tmp, target, StandardCopyOption.ATOMIC_MOVE);
+        fsyncDirectory(dir);
+        return target;
+    }
+
+    static void fsyncDirectory(Path dir) throws IOException {
+        try (FileChannel ch = FileChannel.open(dir, StandardOpenOption.READ)) {
+            ch.force(true);
+        }
+    }
+}

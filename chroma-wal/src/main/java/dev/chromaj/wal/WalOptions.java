@@ -1,0 +1,125 @@
+package dev.chromaj.wal;
+
+import java.util.Objects;
+import java.util.Optional;
+import java.util.UUID;
+
+/**
+ * Immutable configuration of a {@link WriteAheadLog}. Build with {@link #builder()}; {@link #defaults()} is a
+ * 64 MiB file size limit, {@link WalSyncPolicy#everyWrite()}, no expected log id and first sequence number 1.
+ */
+public final class WalOptions {
+    /** Smallest accepted {@link Builder#fileSizeLimit(long)}: a header and a few frames. */
+    public static final long MIN_FILE_SIZE_LIMIT = 1024;
+    /** Default {@link Builder#fileSizeLimit(long)}: 64 MiB. */
+    public static final long DEFAULT_FILE_SIZE_LIMIT = 64L << 20;
+
+    private static final WalOptions DEFAULTS = builder().build();
+
+    private final long fileSizeLimit;
+    private final WalSyncPolicy sync;
+    private final UUID logId;
+    private final long firstSequence;
+
+    private WalOptions(Builder b) {
+        this.fileSizeLimit = b.fileSizeLimit;
+        this.sync = b.sync;
+        this.logId = b.logId;
+        this.firstSequence = b.firstSequence;
+    }
+
+    /** The default options. */
+    public static WalOptions defaults() {
+        return DEFAULTS;
+    }
+
+    /** A builder holding the defaults. */
+    public static Builder builder() {
+        return new Builder();
+    }
+
+    /** A builder holding these options. */
+    public Builder toBuilder() {
+        Builder b = new Builder();
+        b.fileSizeLimit = fileSizeLimit;
+        b.sync = sync;
+        b.logId = logId;
+        b.firstSequence = firstSequence;
+        return b;
+    }
+
+    /** A file is sealed and a new one started when the next batch would grow it past this many bytes. */
+    public long fileSizeLimit() {
+        return fileSizeLimit;
+    }
+
+    /** When appends return relative to the fsync. */
+    public WalSyncPolicy sync() {
+        return sync;
+    }
+
+    /**
+     * The id written into every file header (e.g. the collection id). When present, opening a log whose files carry
+     * another id fails; when absent, a new log gets a random id and an existing one keeps its own.
+     */
+    public Optional<UUID> logId() {
+        return Optional.ofNullable(logId);
+    }
+
+    /** The sequence number of the first entry of a new log (a directory without log files). */
+    public long firstSequence() {
+        return firstSequence;
+    }
+
+    @Override
+    public String toString() {
+        return "WalOptions[fileSizeLimit=" + fileSizeLimit + ", sync=" + sync + ", logId=" + logId
+                + ", firstSequence=" + firstSequence + "]";
+    }
+
+    /** Mutable builder of {@link WalOptions}; not thread-safe. */
+    public static final class Builder {
+        private long fileSizeLimit = DEFAULT_FILE_SIZE_LIMIT;
+        private WalSyncPolicy sync = WalSyncPolicy.everyWrite();
+        private UUID logId;
+        private long firstSequence = 1;
+
+        private Builder() {
+        }
+
+        /** Rotation size in bytes, at least {@value WalOptions#MIN_FILE_SIZE_LIMIT}. */
+        public Builder fileSizeLimit(long bytes) {
+            if (bytes < MIN_FILE_SIZE_LIMIT) {
+                throw new IllegalArgumentException(
+                        "fileSizeLimit must be at least " + MIN_FILE_SIZE_LIMIT + " bytes, got " + bytes);
+            }
+            this.fileSizeLimit = bytes;
+            return this;
+        }
+
+        /** The sync policy (not null). */
+        public Builder sync(WalSyncPolicy policy) {
+            this.sync = Objects.requireNonNull(policy, "sync");
+            return this;
+        }
+
+        /** The log id to write into new files and to expect in existing ones; null for none. */
+        public Builder logId(UUID id) {
+            this.logId = id;
+            return this;
+        }
+
+        /** First sequence number of a new log, at least 1 (e.g. a compacted position + 1 when the log was lost). */
+        public Builder firstSequence(long sequence) {
+            if (sequence < 1) {
+                throw new IllegalArgumentException("firstSequence must be >= 1, got " + sequence);
+            }
+            this.firstSequence = sequence;
+            return this;
+        }
+
+        public WalOptions build() {
+            return new WalOptions(this);
+        }
+    }
+}

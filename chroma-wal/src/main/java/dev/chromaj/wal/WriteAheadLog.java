@@ -1,0 +1,448 @@
+package dev.chromaj.wal;
+
+import java.io.IOException;
+import java.nio.ByteBuffer;
+import java.nio.channels.FileChannel;
+import java.nio.file.Files;
+import java.nio.file.NoSuchFileException;
+import java.nio.file.Path;
+import java.nio.file.StandardOpenOption;
+import java.util.ArrayList;
+import java.util.List;
+import java.util.Objects;
+import java.util.Set;
+import java.util.UUID;
+import java.util.concurrent.ConcurrentHashMap;
+import java.util.concurrent.ScheduledExecutorService;
+import java.util.concurrent.ScheduledThreadPoolExecutor;
+import java.util.concurrent.TimeUnit;
+import java.util.concurrent.atomic.AtomicBoolean;
+import java.util.concurrent.atomic.LongAdder;
+import java.util.concurrent.locks.ReentrantLock;
+import java.util.stream.Stream;
+import java.util.zip.CRC32C;
+import org.slf4j.Logger;
+import org.slf4j.LoggerFactory;
+
+/**
+ * An append-only, checksummed log of byte payloads numbered by dense, monotonic sequence numbers, stored in a
+ * directory as files rotated at {@link WalOptions#fileSizeLimit()}.
+ *
+ * <p><b>Durability.</b> {@link #append} returns the assigned sequence numbers once the entries are durable per
+ * {@link WalOptions#sync()}. With {@link WalSyncPolicy#everyWrite()} concurrent appenders share fsyncs: the first
+ * appender to need one forces the file for everything written so far while the others wait, and each waiter then
+ * finds its entries already durable or forces once for all that queued meanwhile (group commit).
+ *
+ * <p><b>Recovery.</b> {@link #open} validates every file. A torn tail of the last file (an incomplete frame, an
+ * invalid last frame, or zeroes to the end) is what a crash during a write leaves and is truncated. Anything else
+ * invalid is reported as a {@link WalCorruptionException} naming file and offset; nothing is skipped.
+ *
+ * <p><b>Sequence numbers</b> start at {@link WalOptions#firstSequence()} and are never reused: the active file
+ * records the next number in its header even when every entry was purged.
+ *
+ * <p>Thread-safe. Readers ({@link #readFrom}) run concurrently with appends. One instance per directory per process;
+ * across processes the owner of the folder lock (the catalog) guarantees a single writer.
+ */
+public final class WriteAheadLog implements AutoCloseable {
+    private static final Logger LOG = LoggerFactory.getLogger(WriteAheadLog.class);
+    private static final Set<Path> OPEN_DIRECTORIES = ConcurrentHashMap.newKeySet();
+    /** Batches up to this size are encoded into a reused direct buffer; larger ones into a one-off heap buffer. */
+    private static final int REUSED_BUFFER_LIMIT = 4 << 20;
+
+    private final Path dir;
+    private final WalOptions options;
+    private final UUID logId;
+
+    /** Guards appends (sequence assignment and the file write), rotation and purge; taken before syncLock. */
+    private final ReentrantLock writeLock = new ReentrantLock();
+    /** Held while forcing the active file; guards replacing {@link #activeChannel}. */
+    private final ReentrantLock syncLock = new ReentrantLock();
+
+    private volatile LogState state;
+    private FileChannel activeChannel;
+    private volatile long durableSequence;
+    private volatile Throwable failure;
+    private final AtomicBoolean closed = new AtomicBoolean();
+    private final LongAdder syncCount = new LongAdder();
+    private final ScheduledExecutorService intervalSyncer;
+
+    // encoding scratch, guarded by writeLock
+    private ByteBuffer encodeBuffer = ByteBuffer.allocateDirect(256 * 1024);
+    private final CRC32C crc = new CRC32C();
+    private final ByteBuffer scratch8 = ByteBuffer.allocate(8);
+
+    private WriteAheadLog(Path dir, WalOptions options, UUID logId, LogState state, FileChannel activeChannel) {
+        this.dir = dir;
+        this.options = options;
+        this.logId = logId;
+        this.state = state;
+        this.activeChannel = activeChannel;
+        this.durableSequence = state.lastSequence();
+        if (options.sync() instanceof WalSyncPolicy.Interval interval) {
+            this.intervalSyncer = new ScheduledThreadPoolExecutor(1, r -> {
+                Thread t = new Thread(r, "chromaj-wal-sync-" + dir.getFileName());
+                t.setDaemon(true);
+                return t;
+            });
+            long nanos = interval.period().toNanos();
+            intervalSyncer.scheduleWithFixedDelay(this::backgroundSync, nanos, nanos, TimeUnit.NANOSECONDS);
+        } else {
+            this.intervalSyncer = null;
+        }
+    }
+
+    /**
+     * Opens the log in {@code dir}, creating the directory and a first file when there is none, and recovers it:
+     * a torn tail is truncated, corruption before the tail fails with {@link WalCorruptionException}.
+     *
+     * @throws WalException when the directory is already open in this process, belongs to another log id, or
+     *                      cannot be read or written
+     */
+    public static WriteAheadLog open(Path dir, WalOptions options) {
+        Objects.requireNonNull(dir, "dir");
+        Objects.requireNonNull(options, "options");
+        Path real;
+        try {
+            real = Files.createDirectories(dir).toRealPath();
+        } catch (IOException e) {
+            throw new WalException("Cannot create WAL directory " + dir + ": " + e, e);
+        }
+        if (!OPEN_DIRECTORIES.add(real)) {
+            throw new WalException("WAL directory " + real + " is already open in this process");
+        }
+        try {
+            return LogRecovery.recover(real, options);
+        } catch (IOException e) {
+            OPEN_DIRECTORIES.remove(real);
+            throw new WalException("Cannot open WAL in " + real + ": " + e, e);
+        } catch (RuntimeException e) {
+            OPEN_DIRECTORIES.remove(real);
+            throw e;
+        }
+    }
+
+    /** Called by {@link LogRecovery} with the recovered state and the active file opened for writing. */
+    static WriteAheadLog recovered(Path dir, WalOptions options, UUID logId, LogState state, FileChannel active) {
+        return new WriteAheadLog(dir, options, logId, state, active);
+    }
+
+    /** Appends one payload; returns its sequence number once durable per the sync policy. */
+    public long append(byte[] payload) {
+        Objects.requireNonNull(payload, "payload");
+        return append(List.of(payload))[0];
+    }
+
+    /**
+     * Appends payloads as consecutive entries, written in one write; returns their sequence numbers once all are
+     * durable per the sync policy. An empty list appends nothing and returns an empty array.
+     *
+     * @throws IllegalArgumentException when a payload is null or larger than 1 GiB (nothing is appended)
+     * @throws WalException when the log is closed or an earlier write or fsync failed
+     */
+    public long[] append(List<byte[]> payloads) {
+        Objects.requireNonNull(payloads, "payloads");
+        int n = payloads.size();
+        if (n == 0) {
+            return new long[0];
+        }
+        long bytes = 0;
+        for (int i = 0; i < n; i++) {
+            byte[] p = payloads.get(i);
+            if (p == null) {
+                throw new IllegalArgumentException("payloads[" + i + "] must not be null");
+            }
+            if (p.length > LogFileFormat.MAX_PAYLOAD) {
+                throw new IllegalArgumentException("payloads[" + i + "] has " + p.length
+                        + " bytes, more than the limit of " + LogFileFormat.MAX_PAYLOAD);
+            }
+            bytes += LogFileFormat.FRAME_HEADER_SIZE + p.length;
+        }
+        if (bytes > Integer.MAX_VALUE - 8) {
+            throw new IllegalArgumentException("payloads total " + bytes + " bytes, more than one append can write");
+        }
+        long first;
+        writeLock.lock();
+        try {
+            ensureUsable();
+            LogFile active = state.active();
+            if (active.size() > LogFileFormat.HEADER_SIZE && active.size() + bytes > options.fileSizeLimit()) {
+                rotate();
+                active = state.active();
+            }
+            first = active.last() + 1;
+            ByteBuffer buf = encode(payloads, first, (int) bytes);
+            long pos = active.size();
+            try {
+                while (buf.hasRemaining()) {
+                    pos += activeChannel.write(buf, pos);
+                }
+            } catch (IOException e) {
+                failure = e;
+                throw new WalException("Write to WAL file " + active.path() + " failed; the log is unusable until "
+                        + "reopened: " + e, e);
+            }
+            state = state.withActive(new LogFile(active.path(), active.first(), first + n - 1, pos));
+        } finally {
+            writeLock.unlock();
+        }
+        long last = first + n - 1;
+        if (options.sync() == WalSyncPolicy.everyWrite()) {
+            awaitDurable(last);
+        }
+        long[] sequences = new long[n];
+        for (int i = 0; i < n; i++) {
+            sequences[i] = first + i;
+        }
+        return sequences;
+    }
+
+    /** Forces everything appended so far to disk (whatever the sync policy). */
+    public void sync() {
+        awaitDurable(state.lastSequence());
+    }
+
+    /** The last assigned sequence number; {@code firstSequence - 1} (0 by default) when nothing was ever written. */
+    public long lastSequence() {
+        return state.lastSequence();
+    }
+
+    /** The first retained sequence number; {@link #lastSequence()} + 1 when every entry was purged. */
+    public long firstSequence() {
+        return state.firstSequence();
+    }
+
+    /** Bytes of all retained files. */
+    public long sizeBytes() {
+        return state.sizeBytes();
+    }
+
+    /** The log id written in every file header. */
+    public UUID logId() {
+        return logId;
+    }
+
+    /** The directory holding the log files. */
+    public Path directory() {
+        return dir;
+    }
+
+    /** fsyncs performed so far (file forces for appends, rotation and {@link #sync()}); for metrics and tests. */
+    public long syncCount() {
+        return syncCount.sum();
+    }
+
+    /**
+     * Streams the entries with sequence ≥ {@code sequence} (from {@link #firstSequence()} when lower: purged entries
+     * are gone) up to at least everything appended before this call. Close the reader to release its file.
+     */
+    public WalReader readFrom(long sequence) {
+        if (sequence < 0) {
+            throw new IllegalArgumentException("sequence must be >= 0, got " + sequence);
+        }
+        ensureOpen();
+        LogState s = state;
+        return new WalReader(s.files(), Math.max(sequence, s.firstSequence()), s.lastSequence());
+    }
+
+    /**
+     * Deletes every file whose entries are all below {@code sequence}. When that includes the active file, a new
+     * empty one is started first, so numbering continues after {@link #lastSequence()}.
+     */
+    public void purgeBelow(long sequence) {
+        writeLock.lock();
+        try {
+            ensureUsable();
+            LogFile active = state.active();
+            if (!active.isEmpty() && active.last() < sequence) {
+                rotate();
+            }
+            LogState s = state;
+            List<LogFile> keep = new ArrayList<>();
+            List<LogFile> drop = new ArrayList<>();
+            for (LogFile f : s.sealed()) {
+                (f.last() < sequence ? drop : keep).add(f);
+            }
+            if (drop.isEmpty()) {
+                return;
+            }
+            state = new LogState(keep, s.active());
+            for (LogFile f : drop) {
+                Files.deleteIfExists(f.path());
+            }
+            LogRecovery.fsyncDirectory(dir);
+            LOG.debug("Purged {} WAL file(s) below sequence {} in {}", drop.size(), sequence, dir);
+        } catch (IOException e) {
+            throw new WalException("Purge of WAL files below " + sequence + " in " + dir + " failed: " + e, e);
+        } finally {
+            writeLock.unlock();
+        }
+    }
+
+    /** Closes the log and deletes its directory with every file (for a deleted collection). */
+    public void destroy() {
+        close();
+        try (Stream<Path> files = Files.list(dir)) {
+            for (Path p : (Iterable<Path>) files::iterator) {
+                Files.deleteIfExists(p);
+            }
+            Files.deleteIfExists(dir);
+        } catch (NoSuchFileException e) {
+            // already gone
+        } catch (IOException e) {
+            throw new WalException("Cannot delete WAL directory " + dir + ": " + e, e);
+        }
+    }
+
+    /** Forces outstanding entries to disk (unless a write failed) and releases the files. Idempotent. */
+    @Override
+    public void close() {
+        if (!closed.compareAndSet(false, true)) {
+            return;
+        }
+        if (intervalSyncer != null) {
+            intervalSyncer.shutdownNow();
+        }
+        writeLock.lock();
+        syncLock.lock();
+        try {
+            if (failure == null && durableSequence < state.lastSequence()) {
+                activeChannel.force(false);
+                syncCount.increment();
+                durableSequence = state.lastSequence();
+            }
+        } catch (IOException e) {
+            throw new WalException("Final fsync of WAL in " + dir + " failed: " + e, e);
+        } finally {
+            try {
+                activeChannel.close();
+            } catch (IOException e) {
+                LOG.warn("Closing WAL file in {} failed", dir, e);
+            }
+            syncLock.unlock();
+            writeLock.unlock();
+            OPEN_DIRECTORIES.remove(dir);
+        }
+    }
+
+    @Override
+    public String toString() {
+        LogState s = state;
+        return "WriteAheadLog[" + dir + ", " + s.firstSequence() + ".." + s.lastSequence() + "]";
+    }
+
+    /** The current files, for the archiver. */
+    LogState state() {
+        return state;
+    }
+
+    WalOptions options() {
+        return options;
+    }
+
+    private ByteBuffer encode(List<byte[]> payloads, long first, int bytes) {
+        ByteBuffer buf;
+        if (bytes <= REUSED_BUFFER_LIMIT) {
+            if (encodeBuffer.capacity() < bytes) {
+                encodeBuffer = ByteBuffer.allocateDirect(Math.max(bytes, encodeBuffer.capacity() * 2));
+            }
+            buf = encodeBuffer.clear();
+        } else {
+            buf = ByteBuffer.allocate(bytes);
+        }
+        long seq = first;
+        for (byte[] p : payloads) {
+            buf.putInt(p.length).putLong(seq).putInt(LogFileFormat.checksum(crc, seq, p, scratch8)).put(p);
+            seq++;
+        }
+        return buf.flip();
+    }
+
+    /**
+     * Seals the active file (forced to disk) and starts a new one numbered from the next sequence. Caller holds
+     * writeLock.
+     */
+    private void rotate() {
+        syncLock.lock();
+        try {
+            LogState s = state;
+            LogFile old = s.active();
+            if (durableSequence < old.last()) {
+                activeChannel.force(false);
+                syncCount.increment();
+            }
+            durableSequence = old.last();
+            long next = old.last() + 1;
+            Path path = LogRecovery.createFile(dir, logId, next);
+            FileChannel channel = FileChannel.open(path, StandardOpenOption.WRITE);
+            FileChannel previous = activeChannel;
+            activeChannel = channel;
+            List<LogFile> sealed = new ArrayList<>(s.sealed());
+            sealed.add(old);
+            state = new LogState(sealed, new LogFile(path, next, next - 1, LogFileFormat.HEADER_SIZE));
+            previous.close();
+            LOG.debug("Rotated WAL in {}: sealed {} ({}..{}), new file starts at {}", dir, old.path().getFileName(),
+                    old.first(), old.last(), next);
+        } catch (IOException e) {
+            failure = e;
+            throw new WalException("Rotation of WAL in " + dir + " failed; the log is unusable until reopened: "
+                    + e, e);
+        } finally {
+            syncLock.unlock();
+        }
+    }
+
+    private void awaitDurable(long target) {
+        if (durableSequence >= target) {
+            return;
+        }
+        syncLock.lock();
+        try {
+            if (durableSequence >= target) {
+                return;
+            }
+            ensureNotFailed();
+            if (closed.get()) {
+                throw new WalException("WAL in " + dir + " is closed");
+            }
+            // Everything up to this state's last sequence is in the active file or in sealed (forced) files: the
+            // active channel cannot change while syncLock is held.
+            long upTo = state.lastSequence();
+            activeChannel.force(false);
+            syncCount.increment();
+            durableSequence = upTo;
+        } catch (IOException e) {
+            failure = e;
+            throw new WalException("fsync of WAL in " + dir + " failed; the log is unusable until reopened: " + e, e);
+        } finally {
+            syncLock.unlock();
+        }
+    }
+
+    private void backgroundSync() {
+        try {
+            if (!closed.get() && failure == null) {
+                sync();
+            }
+        } catch (RuntimeException e) {
+            LOG.error("Background fsync of WAL in {} failed", dir, e);
+        }
+    }
+
+    private void ensureOpen() {
+        if (closed.get()) {
+            throw new WalException("WAL in " + dir + " is closed");
+        }
+    }
+
+    private void ensureUsable() {
+        ensureOpen();
+        ensureNotFailed();
+    }
+
+    private void ensureNotFailed() {
+        Throwable f = failure;
+        if (f != null) {
+            throw new WalException("WAL in " + dir + " failed earlier and is unusable until reopened: " + f, f);
+        }
+    }
+}

@@ -1,0 +1,218 @@
+package dev.chromaj.wal;
+
+import static org.junit.jupiter.api.Assertions.assertArrayEquals;
+import static org.junit.jupiter.api.Assertions.assertEquals;
+import static org.junit.jupiter.api.Assertions.assertThrows;
+import static org.junit.jupiter.api.Assertions.assertTrue;
+
+import java.io.IOException;
+import java.nio.ByteBuffer;
+import java.nio.channels.FileChannel;
+import java.nio.file.Files;
+import java.nio.file.Path;
+import java.nio.file.StandardOpenOption;
+import java.util.List;
+import org.junit.jupiter.api.Test;
+import org.junit.jupiter.api.io.TempDir;
+
+/** Recovery from crafted files: torn tails are truncated, anything else invalid is reported with file and offset. */
+class WalRecoveryTest {
+    private static final int PAYLOAD = 100;
+    private static final int FRAME = LogFileFormat.FRAME_HEADER_SIZE + PAYLOAD;
+
+    @TempDir
+    Path tmp;
+
+    /** A log of {@code n} entries of 100 bytes each (byte value = sequence) in one file; returns that file. */
+    private Path writeLog(Path dir, int n) throws IOException {
+        try (WriteAheadLog log = WriteAheadLog.open(dir, WalOptions.defaults())) {
+            for (int i = 1; i <= n; i++) {
+                log.append(payload(i));
+            }
+        }
+        return dir.resolve(LogFileFormat.fileName(1));
+    }
+
+    private static byte[] payload(int seq) {
+        byte[] p = new byte[PAYLOAD];
+        java.util.Arrays.fill(p, (byte) seq);
+        return p;
+    }
+
+    private static long frameOffset(int seq) {
+        return LogFileFormat.HEADER_SIZE + (long) (seq - 1) * FRAME;
+    }
+
+    private static void flipByte(Path file, long offset) throws IOException {
+        try (FileChannel ch = FileChannel.open(file, StandardOpenOption.READ, StandardOpenOption.WRITE)) {
+            ByteBuffer b = ByteBuffer.allocate(1);
+            ch.read(b, offset);
+            b.put(0, (byte) (b.get(0) ^ 0x5A)).rewind();
+            ch.write(b, offset);
+        }
+    }
+
+    private static void truncate(Path file, long size) throws IOException {
+        try (FileChannel ch = FileChannel.open(file, StandardOpenOption.WRITE)) {
+            ch.truncate(size);
+        }
+    }
+
+    private static void appendBytes(Path file, byte[] bytes) throws IOException {
+        Files.write(file, bytes, StandardOpenOption.APPEND);
+    }
+
+    private void assertRecoveredTo(Path dir, int last) {
+        try (WriteAheadLog log = WriteAheadLog.open(dir, WalOptions.defaults())) {
+            assertEquals(last, log.lastSequence());
+            List<WalEntry> all = WriteAheadLogTest.readAll(log, 1);
+            assertEquals(last, all.size());
+            for (int i = 0; i < last; i++) {
+                assertArrayEquals(payload(i + 1), all.get(i).payload());
+            }
+            assertEquals(last + 1, log.append(payload(last + 1)), "appends continue after the truncation");
+        }
+        try (WriteAheadLog log = WriteAheadLog.open(dir, WalOptions.defaults())) {
+            assertEquals(last + 1, WriteAheadLogTest.readAll(log, 1).size());
+        }
+    }
+
+    @Test
+    void partialLastFrameIsTruncated() throws IOException {
+        Path dir = tmp.resolve("wal");
+        Path file = writeLog(dir, 10);
+        truncate(file, frameOffset(10) + 40);
+        assertRecoveredTo(dir, 9);
+        assertEquals(frameOffset(11), Files.size(file), "torn bytes gone, entry 10 rewritten");
+    }
+
+    @Test
+    void partialFrameHeaderIsTruncated() throws IOException {
+        Path dir = tmp.resolve("wal");
+        Path file = writeLog(dir, 5);
+        truncate(file, frameOffset(5) + 7);
+        assertRecoveredTo(dir, 4);
+    }
+
+    @Test
+    void lastFrameWithBadChecksumIsATornTail() throws IOException {
+        Path dir = tmp.resolve("wal");
+        Path file = writeLog(dir, 6);
+        flipByte(file, frameOffset(6) + LogFileFormat.FRAME_HEADER_SIZE + 50);
+        assertRecoveredTo(dir, 5);
+    }
+
+    @Test
+    void zeroFilledTailIsTruncated() throws IOException {
+        Path dir = tmp.resolve("wal");
+        Path file = writeLog(dir, 4);
+        appendBytes(file, new byte[3 * FRAME + 17]);
+        assertRecoveredTo(dir, 4);
+    }
+
+    @Test
+    void headerOnlyFileOpensEmpty() throws IOException {
+        Path dir = tmp.resolve("wal");
+        Path file = writeLog(dir, 3);
+        truncate(file, LogFileFormat.HEADER_SIZE);
+        assertRecoveredTo(dir, 0);
+    }
+
+    @Test
+    void flippedByteMidFileIsCorruptionNamingFileAndOffset() throws IOException {
+        Path dir = tmp.resolve("wal");
+        Path file = writeLog(dir, 10);
+        long size = Files.size(file);
+        flipByte(file, frameOffset(4) + LogFileFormat.FRAME_HEADER_SIZE + 10);
+        WalCorruptionException e = assertThrows(WalCorruptionException.class,
+                () -> WriteAheadLog.open(dir, WalOptions.defaults()));
+        assertEquals(file, e.file());
+        assertEquals(frameOffset(4), e.offset());
+        assertTrue(e.getMessage().contains(file.toString()) && e.getMessage().contains("offset " + frameOffset(4)),
+                e.getMessage());
+        assertEquals(size, Files.size(file), "a corrupt log is left untouched");
+        // the directory is not left marked as open
+        assertThrows(WalCorruptionException.class, () -> WriteAheadLog.open(dir, WalOptions.defaults()));
+    }
+
+    @Test
+    void damagedLengthFieldMidFileIsCorruption() throws IOException {
+        Path dir = tmp.resolve("wal");
+        Path file = writeLog(dir, 10);
+        flipByte(file, frameOffset(3)); // high byte of the length: larger than any payload may be
+        WalCorruptionException e = assertThrows(WalCorruptionException.class,
+                () -> WriteAheadLog.open(dir, WalOptions.defaults()));
+        assertEquals(frameOffset(3), e.offset());
+    }
+
+    @Test
+    void lengthRunningPastTheEndMidFileIsCorruptionNotATornTail() throws IOException {
+        Path dir = tmp.resolve("wal");
+        Path file = writeLog(dir, 10);
+        flipByte(file, frameOffset(3) + 2); // the frame now claims ~6 MB, past the end of the file
+        WalCorruptionException e = assertThrows(WalCorruptionException.class,
+                () -> WriteAheadLog.open(dir, WalOptions.defaults()));
+        assertEquals(frameOffset(3), e.offset());
+        assertEquals(frameOffset(11), Files.size(file), "nothing truncated");
+    }
+
+    @Test
+    void corruptionInASealedFileIsReportedEvenAtItsEnd() throws Exception {
+        Path dir = tmp.resolve("wal");
+        WalOptions options = WalOptions.builder().fileSizeLimit(1024).build();
+        try (WriteAheadLog log = WriteAheadLog.open(dir, options)) {
+            for (int i = 1; i <= 30; i++) {
+                log.append(payload(i));
+            }
+        }
+        Path first = WriteAheadLogTest.logFiles(dir).get(0);
+        flipByte(first, Files.size(first) - 3); // inside the last frame of a sealed file
+        WalCorruptionException e = assertThrows(WalCorruptionException.class,
+                () -> WriteAheadLog.open(dir, options));
+        assertEquals(first, e.file());
+    }
+
+    @Test
+    void damagedHeaderIsCorruptionAtOffsetZero() throws IOException {
+        Path dir = tmp.resolve("wal");
+        Path file = writeLog(dir, 3);
+        flipByte(file, 12);
+        WalCorruptionException e = assertThrows(WalCorruptionException.class,
+                () -> WriteAheadLog.open(dir, WalOptions.defaults()));
+        assertEquals(0, e.offset());
+        assertEquals(file, e.file());
+    }
+
+    @Test
+    void missingMiddleFileIsCorruption() throws Exception {
+        Path dir = tmp.resolve("wal");
+        WalOptions options = WalOptions.builder().fileSizeLimit(1024).build();
+        try (WriteAheadLog log = WriteAheadLog.open(dir, options)) {
+            for (int i = 1; i <= 40; i++) {
+                log.append(payload(i));
+            }
+        }
+        List<Path> files = WriteAheadLogTest.logFiles(dir);
+        assertTrue(files.size() >= 3);
+        Files.delete(files.get(1));
+        WalCorruptionException e = assertThrows(WalCorruptionException.class, () -> WriteAheadLog.open(dir, options));
+        assertEquals(files.get(2), e.file());
+        assertTrue(e.getMessage().contains("previous file ends at"), e.getMessage());
+    }
+
+    @Test
+    void readerReportsCorruptionFoundAfterOpen() throws IOException {
+        Path dir = tmp.resolve("wal");
+        try (WriteAheadLog log = WriteAheadLog.open(dir, WalOptions.defaults())) {
+            for (int i = 1; i <= 5; i++) {
+                log.append(payload(i));
+            }
+            flipByte(dir.resolve(LogFileFormat.fileName(1)), frameOffset(2) + LogFileFormat.FRAME_HEADER_SIZE);
+            try (WalReader r = log.readFrom(1)) {
+                assertEquals(1, r.next().sequence());
+                WalCorruptionException e = assertThrows(WalCorruptionException.class, r::next);
+                assertEquals(frameOffset(2), e.offset());
+            }
+        }
+    }
+}

@@ -84,9 +84,8 @@ final class CollectionEngine implements AutoCloseable {
     }
 
     static WalOptions walOptions(Engine engine, UUID collectionId) {
-        WalSync sync = engine.config.walSync();
-        WalSyncPolicy policy = sync.interval() == null ? WalSyncPolicy.everyWrite()
-                : WalSyncPolicy.interval(sync.interval());
+        WalSyncPolicy policy = engine.config.walSync() instanceof WalSync.Interval i
+                ? WalSyncPolicy.interval(i.period()) : WalSyncPolicy.everyWrite();
         return WalOptions.builder().logId(collectionId).sync(policy).build();
     }
 
@@ -285,8 +284,9 @@ final class CollectionEngine implements AutoCloseable {
 
     CollectionStats stats() {
         CollectionView v = view();
-        SegmentManifest m = v.version().manifest();
-        return CollectionStatsFactory.of(v, m);
+        SegmentManifest m = v.version().manifest() == null ? SegmentManifest.EMPTY : v.version().manifest();
+        return new CollectionStats(v.count(), m.recordCount(), v.tail().operationCount(), v.version().number(),
+                m.segmentBytes(), m.blockCount());
     }
 
     /** Fixes the collection's dimension on its first embedding; rejects a mismatch. Caller holds writeLock. */
@@ -310,7 +310,7 @@ final class CollectionEngine implements AutoCloseable {
         engine.ensureWritable();
         ensureUsable();
         if (newName != null) {
-            Names.validateCollectionName(newName);
+            RecordValidator.checkCollectionName(newName);
         }
         String metadataJson = newMetadata == null ? null : MetadataJson.write(newMetadata);
         synchronized (writeLock) {

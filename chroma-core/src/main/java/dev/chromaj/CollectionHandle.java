@@ -72,7 +72,8 @@ final class CollectionHandle implements ChromaCollection {
     }
 
     private void write(RecordValidator.Operation operation, List<ChromaRecord> records) {
-        List<ChromaRecord> valid = RecordValidator.validate(operation, records, engine.dimension(), engine.options());
+        List<ChromaRecord> valid = RecordValidator.validate(operation, records, engine.dimension(),
+                engine.options().sparseIndexes());
         int dimension = -1;
         for (ChromaRecord r : valid) {
             if (r.embeddingView() != null) {
@@ -152,7 +153,7 @@ final class CollectionHandle implements ChromaCollection {
     @Override
     public void modify(String newName, Map<String, Object> newMetadata) {
         if (newMetadata != null) {
-            RecordValidator.validateCollectionMetadata(newMetadata);
+            RecordValidator.checkCollectionMetadata(newMetadata);
         }
         engine.modify(newName, newMetadata);
     }

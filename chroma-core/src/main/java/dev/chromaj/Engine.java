@@ -54,8 +54,8 @@ final class Engine implements AutoCloseable {
         this.storage = storage;
         this.cache = cache;
         this.catalog = catalog;
-        this.blockfiles = new BlockfileStore(storage, cache, BlockfileOptions.builder()
-                .maxBlockBytes(config.maxBlockBytes()).build());
+        this.blockfiles = new BlockfileStore(storage, cache,
+                BlockfileOptions.defaults().withMaxBlockBytes(config.maxBlockBytes()));
         this.walRoot = config.path().resolve("wal");
         this.background = Executors.newScheduledThreadPool(2, runnable -> {
             Thread t = new Thread(runnable, "chromaj-background");
@@ -137,8 +137,8 @@ final class Engine implements AutoCloseable {
 
     Database database(String tenant, String database) {
         ensureOpen();
-        Names.validateTenant(tenant);
-        Names.validateDatabase(database);
+        RecordValidator.checkTenantName(tenant);
+        RecordValidator.checkDatabaseName(database);
         if (!catalog.databaseExists(tenant, database)) {
             throw new NotFoundException("Database " + database + " not found for tenant " + tenant
                     + ". Are you sure it exists?");
@@ -148,7 +148,7 @@ final class Engine implements AutoCloseable {
 
     void createTenant(String tenant) {
         ensureWritable();
-        Names.validateTenant(tenant);
+        RecordValidator.checkTenantName(tenant);
         if (catalog.tenantExists(tenant)) {
             throw new AlreadyExistsException("Tenant " + tenant + " already exists");
         }
@@ -157,8 +157,8 @@ final class Engine implements AutoCloseable {
 
     void createDatabase(String tenant, String database) {
         ensureWritable();
-        Names.validateTenant(tenant);
-        Names.validateDatabase(database);
+        RecordValidator.checkTenantName(tenant);
+        RecordValidator.checkDatabaseName(database);
         if (!catalog.tenantExists(tenant)) {
             throw new NotFoundException("Tenant " + tenant + " not found");
         }
@@ -174,7 +174,7 @@ final class Engine implements AutoCloseable {
 
     List<String> listDatabases(String tenant) {
         ensureOpen();
-        Names.validateTenant(tenant);
+        RecordValidator.checkTenantName(tenant);
         if (!catalog.tenantExists(tenant)) {
             throw new NotFoundException("Tenant " + tenant + " not found");
         }
@@ -183,8 +183,8 @@ final class Engine implements AutoCloseable {
 
     void deleteDatabase(String tenant, String database) {
         ensureWritable();
-        Names.validateTenant(tenant);
-        Names.validateDatabase(database);
+        RecordValidator.checkTenantName(tenant);
+        RecordValidator.checkDatabaseName(database);
         synchronized (collectionsLock) {
             if (!catalog.databaseExists(tenant, database)) {
                 throw new NotFoundException("Database " + database + " not found for tenant " + tenant);
@@ -214,7 +214,14 @@ final class Engine implements AutoCloseable {
                 }
             }
         }
-        gc.collectDeletedCollections();
+        collectDeletedCollections();
+    }
+
+    /** Deletes the objects of deleted collections; holds the lock so no collection is being created meanwhile. */
+    GcResult collectDeletedCollections() {
+        synchronized (collectionsLock) {
+            return gc.collectDeletedCollections();
+        }
     }
 
     // ---- collections ----
@@ -222,7 +229,7 @@ final class Engine implements AutoCloseable {
     CollectionEngine createCollection(String tenant, String database, String name, CollectionOptions options,
                                       boolean getIfExists) {
         ensureOpen();
-        Names.validateCollectionName(name);
+        RecordValidator.checkCollectionName(name);
         CollectionOptions opts = options == null ? CollectionOptions.builder().build() : options;
         synchronized (collectionsLock) {
             Optional<CollectionEntry> existing = catalog.getCollection(tenant, database, name);
@@ -320,7 +327,11 @@ final class Engine implements AutoCloseable {
 
     ClientStats stats() {
         ensureOpen();
-        return ClientStatsFactory.of(cache.stats(), storage.stats());
+        BlockCache.Stats c = cache.stats();
+        dev.chromaj.storage.StorageStats st = storage.stats();
+        long requests = st.gets() + st.rangeGets() + st.puts() + st.deletes() + st.lists() + st.heads();
+        return new ClientStats(c.hits(), c.misses(), c.bytes(), st.gets() + st.rangeGets(), st.puts(), st.deletes(),
+                requests, st.bytesRead(), st.bytesWritten());
     }
 
     GcResult collectGarbage() {

@@ -65,7 +65,7 @@ final class GarbageCollector {
             bytes += r.bytesDeleted();
             walObjects += r.walObjectsDeleted();
         }
-        GcResult deleted = collectDeletedCollections();
+        GcResult deleted = engine.collectDeletedCollections();
         return new GcResult(versions, objects + deleted.objectsDeleted(), bytes + deleted.bytesDeleted(), walObjects);
     }
 

@@ -90,31 +90,27 @@ final class TailOverlay {
         for (Outcome o : batch.outcomes()) {
             // Folded in order (deletions, updates, insertions): an id deleted and re-added has two outcomes.
             TailRecord prev = nextRecords.get(o.id());
-            switch (o) {
-                case MaterializedBatch.Inserted ins -> {
-                    int compacted = prev == null ? -1 : prev.compactedOffset();
-                    nextRecords.put(ins.id(), new TailRecord(ins.record(), ins.sparse(), compacted, ins.offset()));
-                    next = Math.max(next, ins.offset() + 1);
-                    delta++;
+            if (o instanceof MaterializedBatch.Inserted ins) {
+                int compacted = prev == null ? -1 : prev.compactedOffset();
+                nextRecords.put(ins.id(), new TailRecord(ins.record(), ins.sparse(), compacted, ins.offset()));
+                next = Math.max(next, ins.offset() + 1);
+                delta++;
+            } else if (o instanceof MaterializedBatch.Updated upd) {
+                int compacted = prev == null ? upd.offset() : prev.compactedOffset();
+                int position = prev == null ? upd.offset() : prev.position();
+                nextRecords.put(upd.id(), new TailRecord(upd.newRecord(), upd.newSparse(), compacted, position));
+                if (compacted >= 0) {
+                    nextOverridden.add(compacted);
                 }
-                case MaterializedBatch.Updated upd -> {
-                    int compacted = prev == null ? upd.offset() : prev.compactedOffset();
-                    int position = prev == null ? upd.offset() : prev.position();
-                    nextRecords.put(upd.id(), new TailRecord(upd.newRecord(), upd.newSparse(), compacted, position));
-                    if (compacted >= 0) {
-                        nextOverridden.add(compacted);
-                    }
+            } else if (o instanceof MaterializedBatch.Deleted del) {
+                int compacted = prev == null ? del.offset() : prev.compactedOffset();
+                if (compacted >= 0) {
+                    nextRecords.put(del.id(), new TailRecord(null, null, compacted, -1));
+                    nextOverridden.add(compacted);
+                } else {
+                    nextRecords.remove(del.id());
                 }
-                case MaterializedBatch.Deleted del -> {
-                    int compacted = prev == null ? del.offset() : prev.compactedOffset();
-                    if (compacted >= 0) {
-                        nextRecords.put(del.id(), new TailRecord(null, null, compacted, -1));
-                        nextOverridden.add(compacted);
-                    } else {
-                        nextRecords.remove(del.id());
-                    }
-                    delta--;
-                }
+                delta--;
             }
         }
         List<Entry> nextEntries = new ArrayList<>(entries.size() + 1);

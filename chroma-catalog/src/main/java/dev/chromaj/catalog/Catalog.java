@@ -179,6 +179,21 @@ public final class Catalog implements AutoCloseable {
         return read("read database " + tenant + "/" + name, c -> databaseExists(c, tenant, name));
     }
 
+    /** Every tenant name, in creation order. */
+    public List<String> listTenants() {
+        return read("list tenants", c -> {
+            try (PreparedStatement s = c.prepareStatement("SELECT name FROM tenants ORDER BY rowid")) {
+                List<String> out = new ArrayList<>();
+                try (ResultSet rs = s.executeQuery()) {
+                    while (rs.next()) {
+                        out.add(rs.getString(1));
+                    }
+                }
+                return out;
+            }
+        });
+    }
+
     /** The tenant's database names in creation order. */
     public List<String> listDatabases(String tenant) {
         return read("list databases of " + tenant, c -> {

@@ -226,8 +226,11 @@ public final class WalArchiver implements AutoCloseable {
         }
     }
 
-    /** Deletes the archived objects whose entries are all below {@code sequence} (after a compaction). */
-    public static void deleteArchivedBelow(Storage storage, String keyPrefix, long sequence) {
+    /**
+     * Deletes the archived objects whose entries are all below {@code sequence} (after a compaction); returns how
+     * many it deleted.
+     */
+    public static int deleteArchivedBelow(Storage storage, String keyPrefix, long sequence) {
         List<String> doomed = new ArrayList<>();
         for (List<ArchivedObject> objects : listArchive(storage, keyPrefix).values()) {
             for (ArchivedObject o : objects) {
@@ -239,6 +242,7 @@ public final class WalArchiver implements AutoCloseable {
         if (!doomed.isEmpty()) {
             storage.deleteAll(doomed);
         }
+        return doomed.size();
     }
 
     /** An archived object: a copy of entries {@code first..last} of one log file. */

@@ -93,7 +93,12 @@ public final class WalArchiver implements AutoCloseable {
         scheduler.scheduleWithFixedDelay(this::backgroundPass, nanos, nanos, TimeUnit.NANOSECONDS);
     }
 
-    /** Uploads every file, sealed or active, whose written entries are not yet archived; returns {@link #archivedThrough()}. */
+    /**
+     * Uploads every file, sealed or active, whose written entries are not yet archived; returns
+     * {@link #archivedThrough()}.
+     *
+     * @throws dev.chromaj.storage.StorageException when an upload fails (the next pass retries it)
+     */
     public long archiveNow() {
         passLock.lock();
         try {

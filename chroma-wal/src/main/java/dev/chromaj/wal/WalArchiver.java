@@ -54,6 +54,11 @@ public final class WalArchiver implements AutoCloseable {
     private volatile long archivedThrough;
     private volatile boolean closed;
 
+    /** Archives with the {@link #DEFAULT_ACTIVE_INTERVAL default interval} of 5 s. */
+    public WalArchiver(WriteAheadLog log, Storage storage, String keyPrefix) {
+        this(log, storage, keyPrefix, DEFAULT_ACTIVE_INTERVAL);
+    }
+
     /**
      * Starts archiving {@code log} under {@code keyPrefix} (e.g. {@code collection/<uuid>/wal/}), uploading the
      * active file every {@code activeInterval}.

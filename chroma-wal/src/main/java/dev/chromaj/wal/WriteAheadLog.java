@@ -97,6 +97,11 @@ public final class WriteAheadLog implements AutoCloseable {
         }
     }
 
+    /** {@link #open(Path, WalOptions)} with {@link WalOptions#defaults()}. */
+    public static WriteAheadLog open(Path dir) {
+        return open(dir, WalOptions.defaults());
+    }
+
     /**
      * Opens the log in {@code dir}, creating the directory and a first file when there is none, and recovers it:
      * a torn tail is truncated, corruption before the tail fails with {@link WalCorruptionException}.

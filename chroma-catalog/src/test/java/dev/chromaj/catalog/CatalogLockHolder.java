@@ -3,7 +3,9 @@ package dev.chromaj.catalog;
 import java.io.IOException;
 import java.nio.file.Path;
 
-/** Child process of {@link CatalogLockTest}: opens the catalog of {@code args[0]}, says so, holds it until stdin ends. */
+/**
+ * Child process of {@link CatalogLockTest}: opens the catalog of {@code args[0]}, says so, holds it until stdin ends.
+ */
 public final class CatalogLockHolder {
     private CatalogLockHolder() {
     }

@@ -54,6 +54,11 @@ public final class WalArchiver implements AutoCloseable {
     private volatile long archivedThrough;
     private volatile boolean closed;
 
+    /** Archives with the {@link #DEFAULT_ACTIVE_INTERVAL default interval} of 5 s. */
+    public WalArchiver(WriteAheadLog log, Storage storage, String keyPrefix) {
+        this(log, storage, keyPrefix, DEFAULT_ACTIVE_INTERVAL);
+    }
+
     /**
      * Starts archiving {@code log} under {@code keyPrefix} (e.g. {@code collection/<uuid>/wal/}), uploading the
      * active file every {@code activeInterval}.
@@ -93,7 +98,12 @@ public final class WalArchiver implements AutoCloseable {
         scheduler.scheduleWithFixedDelay(this::backgroundPass, nanos, nanos, TimeUnit.NANOSECONDS);
     }
 
-    /** Uploads every file, sealed or active, whose written entries are not yet archived; returns {@link #archivedThrough()}. */
+    /**
+     * Uploads every file, sealed or active, whose written entries are not yet archived; returns
+     * {@link #archivedThrough()}.
+     *
+     * @throws dev.chromaj.storage.StorageException when an upload fails (the next pass retries it)
+     */
     public long archiveNow() {
         passLock.lock();
         try {

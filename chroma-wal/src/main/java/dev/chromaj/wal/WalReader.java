@@ -13,8 +13,8 @@ import java.util.NoSuchElementException;
  * was created, one file at a time; every frame is checksum-verified. Not thread-safe; close it to release the open
  * file.
  *
- * @throws WalCorruptionException from {@link #hasNext()} or {@link #next()} when a frame is invalid
- * @throws WalException when a file was purged while the reader still needed it, or cannot be read
+ * <p>{@link #hasNext()} and {@link #next()} throw {@link WalCorruptionException} when a frame is invalid, and
+ * {@link WalException} when a file was purged while the reader still needed it or cannot be read.
  */
 public final class WalReader implements Iterator<WalEntry>, AutoCloseable {
     private final List<LogFile> files;

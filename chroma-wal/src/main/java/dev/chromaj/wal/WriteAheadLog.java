@@ -17,6 +17,7 @@ import java.util.concurrent.ScheduledExecutorService;
 import java.util.concurrent.ScheduledThreadPoolExecutor;
 import java.util.concurrent.TimeUnit;
 import java.util.concurrent.atomic.AtomicBoolean;
+import java.util.concurrent.atomic.AtomicInteger;
 import java.util.concurrent.atomic.LongAdder;
 import java.util.concurrent.locks.ReentrantLock;
 import java.util.stream.Stream;
@@ -30,8 +31,9 @@ import org.slf4j.LoggerFactory;
  *
  * <p><b>Durability.</b> {@link #append} returns the assigned sequence numbers once the entries are durable per
  * {@link WalOptions#sync()}. With {@link WalSyncPolicy#everyWrite()} concurrent appenders share fsyncs: the first
- * appender to need one forces the file for everything written so far while the others wait, and each waiter then
- * finds its entries already durable or forces once for all that queued meanwhile (group commit).
+ * appender to need one (after letting appenders that are mid-write finish, for at most 100 µs) forces the file for
+ * everything written so far while the others wait, and each waiter then finds its entries already durable or forces
+ * once for all that queued meanwhile (group commit).
  *
  * <p><b>Recovery.</b> {@link #open} validates every file. A torn tail of the last file (an incomplete frame, an
  * invalid last frame, or zeroes to the end) is what a crash during a write leaves and is truncated. Anything else
@@ -48,6 +50,8 @@ public final class WriteAheadLog implements AutoCloseable {
     private static final Set<Path> OPEN_DIRECTORIES = ConcurrentHashMap.newKeySet();
     /** Batches up to this size are encoded into a reused direct buffer; larger ones into a one-off heap buffer. */
     private static final int REUSED_BUFFER_LIMIT = 4 << 20;
+    /** Longest a sync leader waits for in-flight writers to join its fsync (far below an fsync's cost). */
+    private static final long GROUP_COMMIT_WAIT_NANOS = 100_000;
 
     private final Path dir;
     private final WalOptions options;
@@ -64,6 +68,8 @@ public final class WriteAheadLog implements AutoCloseable {
     private volatile Throwable failure;
     private final AtomicBoolean closed = new AtomicBoolean();
     private final LongAdder syncCount = new LongAdder();
+    /** Appenders between entering {@link #append} and finishing their write; a sync leader briefly waits for them. */
+    private final AtomicInteger writersInFlight = new AtomicInteger();
     private final ScheduledExecutorService intervalSyncer;
 
     // encoding scratch, guarded by writeLock
@@ -89,6 +95,11 @@ public final class WriteAheadLog implements AutoCloseable {
         } else {
             this.intervalSyncer = null;
         }
+    }
+
+    /** {@link #open(Path, WalOptions)} with {@link WalOptions#defaults()}. */
+    public static WriteAheadLog open(Path dir) {
+        return open(dir, WalOptions.defaults());
     }
 
     /**
@@ -161,6 +172,7 @@ public final class WriteAheadLog implements AutoCloseable {
             throw new IllegalArgumentException("payloads total " + bytes + " bytes, more than one append can write");
         }
         long first;
+        writersInFlight.incrementAndGet();
         writeLock.lock();
         try {
             ensureUsable();
@@ -184,6 +196,7 @@ public final class WriteAheadLog implements AutoCloseable {
             state = state.withActive(new LogFile(active.path(), active.first(), first + n - 1, pos));
         } finally {
             writeLock.unlock();
+            writersInFlight.decrementAndGet();
         }
         long last = first + n - 1;
         if (options.sync() == WalSyncPolicy.everyWrite()) {
@@ -404,6 +417,7 @@ public final class WriteAheadLog implements AutoCloseable {
             if (closed.get()) {
                 throw new WalException("WAL in " + dir + " is closed");
             }
+            awaitWritersInFlight();
             // Everything up to this state's last sequence is in the active file or in sealed (forced) files: the
             // active channel cannot change while syncLock is held.
             long upTo = state.lastSequence();
@@ -415,6 +429,20 @@ public final class WriteAheadLog implements AutoCloseable {
             throw new WalException("fsync of WAL in " + dir + " failed; the log is unusable until reopened: " + e, e);
         } finally {
             syncLock.unlock();
+        }
+    }
+
+    /**
+     * Lets appenders that are writing right now join this fsync instead of paying for the next one: a short,
+     * bounded wait that only happens when other appenders are active (a single writer never waits).
+     */
+    private void awaitWritersInFlight() {
+        if (writersInFlight.get() == 0) {
+            return;
+        }
+        long deadline = System.nanoTime() + GROUP_COMMIT_WAIT_NANOS;
+        while (writersInFlight.get() > 0 && System.nanoTime() < deadline) {
+            Thread.yield();
         }
     }
 

@@ -47,7 +47,8 @@ class WalCrashTest {
             maxAckedEver = acked;
             verify(dir, acked, where);
         }
-        System.out.println("WalCrashTest: " + cycles + " cycles, " + maxAckedEver + " entries acknowledged, " + context);
+        System.out.println("WalCrashTest: " + cycles + " cycles, " + maxAckedEver + " entries acknowledged, "
+                + context);
     }
 
     /** Runs the child until it acknowledged something, kills it after a random delay; returns the last ack seen. */

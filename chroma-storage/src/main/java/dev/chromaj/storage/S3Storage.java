@@ -536,6 +536,9 @@ public final class S3Storage implements Storage {
             if (status == 416) {
                 return Verdict.RANGE_NOT_SATISFIABLE;
             }
+            if (status == 501 || status == 505) {
+                return Verdict.FAIL; // the store does not implement what was asked: asking again will not help
+            }
             if (status == 429 || status >= 500 || (code != null && RETRYABLE_CODES.contains(code))) {
                 return Verdict.RETRY;
             }

@@ -60,8 +60,6 @@ class S3StorageConfigTest {
         assertMessage("credentials", () -> S3StorageConfig.builder("bucket").credentials("a", null));
         assertMessage("partSize", () -> S3StorageConfig.builder("bucket").partSize(1024));
         assertMessage("multipartThreshold", () -> S3StorageConfig.builder("bucket").multipartThreshold(1024));
-        assertMessage("multipartThreshold",
-                () -> S3StorageConfig.builder("bucket").partSize(64L << 20).build());
         assertMessage("maxAttempts", () -> S3StorageConfig.builder("bucket").maxAttempts(0));
         assertMessage("backoff",
                 () -> S3StorageConfig.builder("bucket").backoff(Duration.ofSeconds(2), Duration.ofSeconds(1)));

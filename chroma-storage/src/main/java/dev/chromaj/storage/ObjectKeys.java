@@ -20,7 +20,8 @@ final class ObjectKeys {
             throw new IllegalArgumentException(operation + ": key must not be null or empty");
         }
         if (key.startsWith("/") || key.startsWith("\\")) {
-            throw new IllegalArgumentException(operation + ": key must be relative (no leading '/'), got '" + key + "'");
+            throw new IllegalArgumentException(
+                    operation + ": key must be relative (no leading '/' or '\\'), got '" + key + "'");
         }
         if (key.indexOf('\0') >= 0) {
             throw new IllegalArgumentException(operation + ": key must not contain NUL, got '" + key + "'");

@@ -332,6 +332,12 @@ public final class S3Storage implements Storage {
         AttemptLog log = new AttemptLog();
         try {
             return putSingle(operation, key, objectKey, data, ifNoneMatch, ifMatch, log);
+        } catch (ObjectNotFoundException e) {
+            // S3 answers If-Match on a missing key with 404 NoSuchKey: the condition failed.
+            PreconditionFailedException failed = new PreconditionFailedException(operation, key,
+                    "no object with this key");
+            failed.addSuppressed(e);
+            throw failed;
         } catch (PreconditionFailedException e) {
             if (!log.possiblyApplied) {
                 throw e;
@@ -529,6 +535,9 @@ public final class S3Storage implements Storage {
             }
             if (status == 416) {
                 return Verdict.RANGE_NOT_SATISFIABLE;
+            }
+            if (status == 501 || status == 505) {
+                return Verdict.FAIL; // the store does not implement what was asked: asking again will not help
             }
             if (status == 429 || status >= 500 || (code != null && RETRYABLE_CODES.contains(code))) {
                 return Verdict.RETRY;

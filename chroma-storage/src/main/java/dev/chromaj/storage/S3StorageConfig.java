@@ -393,10 +393,6 @@ public final class S3StorageConfig {
             if (kmsKeyId != null && encryption != Encryption.SSE_KMS) {
                 throw new IllegalArgumentException("kmsKeyId requires encryption SSE_KMS, got " + encryption);
             }
-            if (multipartThreshold < partSize) {
-                throw new IllegalArgumentException("multipartThreshold (" + multipartThreshold
-                        + ") must be >= partSize (" + partSize + ")");
-            }
             return new S3StorageConfig(this);
         }
 

@@ -175,29 +175,32 @@ public final class FaultInjectingProxy implements AutoCloseable {
         delay = Duration.ZERO;
     }
 
-    /** Requests seen since start or {@link #resetCounters()}. */
+    /** Requests received since start or {@link #resetCounters()}, counted as they arrive. */
     public int requestsSeen() {
         return requests.get();
     }
 
-    /** Requests with this HTTP method seen since start or {@link #resetCounters()}. */
+    /** Completed requests (answered, failed or abandoned) with this HTTP method, as {@link #seen()} lists them. */
     public int requestsSeen(String method) {
         return requestsSeen(r -> r.method().equalsIgnoreCase(method));
     }
 
-    /** Requests matching the predicate seen since start or {@link #resetCounters()}. */
+    /** Completed requests matching the predicate, as {@link #seen()} lists them. */
     public int requestsSeen(Predicate<SeenRequest> predicate) {
         synchronized (seen) {
             return (int) seen.stream().filter(predicate).count();
         }
     }
 
-    /** Requests that got a fault since start or {@link #resetCounters()}. */
+    /** Requests chosen for a fault since start or {@link #resetCounters()}, counted as they arrive. */
     public int faultsInjected() {
         return faults.get();
     }
 
-    /** A copy of the recorded requests (the most recent 20,000), oldest first. */
+    /**
+     * A copy of the completed requests (the most recent 20,000) in order of completion, each with its fault and
+     * status (-1 when no status was sent). A stalled request completes when the client gives up on it.
+     */
     public List<SeenRequest> seen() {
         synchronized (seen) {
             return List.copyOf(seen);
@@ -280,6 +283,10 @@ public final class FaultInjectingProxy implements AutoCloseable {
             String path = URLDecoder.decode(rawPath.replace("+", "%2B"), StandardCharsets.UTF_8);
 
             Fault fault = chooseFault(method, path);
+            requests.incrementAndGet();
+            if (fault != null) {
+                faults.incrementAndGet();
+            }
             int status;
             if (fault == null || fault == Fault.DROP_RESPONSE) {
                 Duration d = delay;
@@ -431,10 +438,6 @@ public final class FaultInjectingProxy implements AutoCloseable {
 
     private void record(SeenRequest request) {
         synchronized (seen) {
-            requests.incrementAndGet();
-            if (request.fault() != null) {
-                faults.incrementAndGet();
-            }
             if (seen.size() >= MAX_RECORDED) {
                 seen.remove(0);
             }

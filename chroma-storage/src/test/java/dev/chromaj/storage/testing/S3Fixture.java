@@ -13,6 +13,8 @@ import java.util.concurrent.atomic.AtomicInteger;
 import org.junit.jupiter.api.extension.AfterAllCallback;
 import org.junit.jupiter.api.extension.BeforeAllCallback;
 import org.junit.jupiter.api.extension.ExtensionContext;
+import org.junit.jupiter.api.extension.ParameterContext;
+import org.junit.jupiter.api.extension.ParameterResolver;
 import org.slf4j.Logger;
 import org.slf4j.LoggerFactory;
 
@@ -45,10 +47,13 @@ import software.amazon.awssdk.services.s3.S3Client;
  * }
  * }</pre>
  *
+ * <p>With {@code @ExtendWith(S3Fixture.class)} instead, declare an {@code S3Fixture} parameter (of a test method, a
+ * lifecycle method or the constructor) to receive the instance.
+ *
  * <p>Force a backend with {@code -Dchromaj.test.s3=s3proxy} or {@code -Dchromaj.test.s3=minio} (default
  * {@code auto}). Storages and proxies made by the fixture are closed after the test class.
  */
-public final class S3Fixture implements BeforeAllCallback, AfterAllCallback {
+public final class S3Fixture implements BeforeAllCallback, AfterAllCallback, ParameterResolver {
     /** The region every storage of the fixture uses. */
     public static final String REGION = "us-east-1";
     private static final Logger LOG = LoggerFactory.getLogger(S3Fixture.class);
@@ -81,6 +86,16 @@ public final class S3Fixture implements BeforeAllCallback, AfterAllCallback {
             }
         }
         owned.clear();
+    }
+
+    @Override
+    public boolean supportsParameter(ParameterContext parameter, ExtensionContext context) {
+        return parameter.getParameter().getType() == S3Fixture.class;
+    }
+
+    @Override
+    public Object resolveParameter(ParameterContext parameter, ExtensionContext context) {
+        return this;
     }
 
     /** {@code minio} or {@code s3proxy}: what runs behind {@link #endpoint()}. */

@@ -1,8 +1,8 @@
 package dev.chromaj.blockstore;
 
+import java.util.AbstractList;
 import java.util.ArrayList;
 import java.util.Arrays;
-import java.util.Comparator;
 import java.util.HashMap;
 import java.util.List;
 import java.util.Map;
@@ -20,6 +20,9 @@ import java.util.function.BiFunction;
  * parent is modified. Blocks are encoded and uploaded in parallel, then the root is written: the version exists once
  * {@code commit} returns.
  *
+ * <p>{@code set} and {@code delete} append to a change log (three array stores, no per-call sorting or hashing);
+ * {@code commit} sorts the log once, stably, and keeps the last change of each entry.
+ *
  * <p>Not thread-safe: one thread uses a writer. A writer commits once.
  */
 public final class BlockfileWriter<K, V> {
@@ -30,13 +33,12 @@ public final class BlockfileWriter<K, V> {
     private final KeyType<K> keyType;
     private final ValueType<V> valueType;
     private final RootIndex base;
-    /** Pending changes: the value, or {@link #TOMBSTONE} for a delete of a base entry. */
-    private final HashMap<EntryKey<K>, Object> changes = new HashMap<>();
-    private final Comparator<EntryKey<K>> order;
+    /** The change log in call order: prefix, key, and the value or {@link #TOMBSTONE}. */
+    private String[] logPrefixes = new String[64];
+    private Object[] logKeys = new Object[64];
+    private Object[] logValues = new Object[64];
+    private int logSize;
     private boolean committed;
-
-    record EntryKey<K>(String prefix, K key) {
-    }
 
     BlockfileWriter(BlockfileStore store, String dir, KeyType<K> keyType, ValueType<V> valueType, RootIndex base) {
         this.store = store;
@@ -44,33 +46,41 @@ public final class BlockfileWriter<K, V> {
         this.keyType = keyType;
         this.valueType = valueType;
         this.base = base;
-        this.order = (a, b) -> {
-            int c = Utf8Order.compare(a.prefix, b.prefix);
-            return c != 0 ? c : keyType.compare(a.key, b.key);
-        };
     }
 
     /** Sets the value of (prefix, key), replacing any earlier value. */
     public void set(String prefix, K key, V value) {
         ensureOpen();
-        EntryKey<K> k = new EntryKey<>(Utf8Order.checkWellFormed("prefix", prefix), keyType.check("key", key));
-        changes.put(k, valueType.check("value", value));
+        String p = Utf8Order.checkWellFormed("prefix", prefix);
+        K k = keyType.check("key", key);
+        V v = valueType.check("value", value);
+        append(p, k, v);
     }
 
     /** Deletes (prefix, key); deleting an absent entry is a no-op. */
     public void delete(String prefix, K key) {
         ensureOpen();
-        EntryKey<K> k = new EntryKey<>(Utf8Order.checkWellFormed("prefix", prefix), keyType.check("key", key));
-        if (base == null || base.blockCount() == 0) {
-            changes.remove(k);
-        } else {
-            changes.put(k, TOMBSTONE);
-        }
+        String p = Utf8Order.checkWellFormed("prefix", prefix);
+        K k = keyType.check("key", key);
+        append(p, k, TOMBSTONE);
     }
 
-    /** Number of pending sets and deletes. */
+    private void append(String prefix, Object key, Object value) {
+        if (logSize == logKeys.length) {
+            int capacity = logSize * 2;
+            logPrefixes = Arrays.copyOf(logPrefixes, capacity);
+            logKeys = Arrays.copyOf(logKeys, capacity);
+            logValues = Arrays.copyOf(logValues, capacity);
+        }
+        logPrefixes[logSize] = prefix;
+        logKeys[logSize] = key;
+        logValues[logSize] = value;
+        logSize++;
+    }
+
+    /** Number of accepted set and delete calls so far. */
     public int pendingChanges() {
-        return changes.size();
+        return logSize;
     }
 
     /**
@@ -81,17 +91,17 @@ public final class BlockfileWriter<K, V> {
     public BlockfileRoot commit() {
         ensureOpen();
         committed = true;
-        @SuppressWarnings("unchecked")
-        Map.Entry<EntryKey<K>, Object>[] sorted = changes.entrySet().toArray(new Map.Entry[0]);
-        changes.clear();
-        Arrays.sort(sorted, (a, b) -> order.compare(a.getKey(), b.getKey()));
-        List<Map.Entry<EntryKey<K>, Object>> sortedChanges = Arrays.asList(sorted);
+        boolean fork = base != null && base.blockCount() > 0;
+        Entries changes = sortedChanges(!fork);
+        logPrefixes = null;
+        logKeys = null;
+        logValues = null;
 
-        List<Object> plan = new ArrayList<>(); // RootIndex.BlockRef (kept) or List<Map.Entry> (new block)
-        if (base == null || base.blockCount() == 0) {
-            plan.addAll(cut(sortedChanges));
+        List<Object> plan = new ArrayList<>(); // RootIndex.BlockRef (kept block) or Chunk (new block)
+        if (fork) {
+            planFork(changes, plan);
         } else {
-            planFork(sortedChanges, plan);
+            plan.addAll(cut(changes));
         }
         List<RootIndex.BlockRef<K>> refs = upload(plan);
 
@@ -102,6 +112,409 @@ public final class BlockfileWriter<K, V> {
         RootIndex root = rootIndex(rootId, maxBlockBytes, refs, rootBytes.length);
         store.cacheRoot(root);
         return root.toRoot();
+    }
+
+    // ------------------------------------------------------------------------------------------- sorting
+
+    @SuppressWarnings("unchecked")
+    private int compareLog(int a, int b) {
+        int c = Utf8Order.compare(logPrefixes[a], logPrefixes[b]);
+        return c != 0 ? c : keyType.compare((K) logKeys[a], (K) logKeys[b]);
+    }
+
+    /** An order of log indices. */
+    private interface LogOrder {
+        int compare(int a, int b);
+    }
+
+    /** The log sorted by (prefix, key), one change per entry (the last); tombstones dropped when asked. */
+    private Entries sortedChanges(boolean dropTombstones) {
+        int n = logSize;
+        int[] order = new int[n];
+        boolean sorted = true;
+        for (int i = 0; i < n; i++) {
+            order[i] = i;
+            if (sorted && i > 0 && compareLog(i - 1, i) > 0) {
+                sorted = false;
+            }
+        }
+        LogOrder same = this::compareLog;
+        if (!sorted) {
+            same = sortLog(order);
+        }
+        Entries out = new Entries(n);
+        for (int i = 0; i < n; i++) {
+            int at = order[i];
+            if (i + 1 < n && same.compare(at, order[i + 1]) == 0) {
+                continue; // a later change of the same entry wins (the sort is stable)
+            }
+            if (dropTombstones && logValues[at] == TOMBSTONE) {
+                continue;
+            }
+            out.add(logPrefixes[at], logKeys[at], logValues[at]);
+        }
+        return out;
+    }
+
+    /**
+     * Sorts log indices stably by (prefix, key) and returns the order used. Numeric keys are sorted on primitive
+     * copies (ranks of the prefixes, sort bits of the keys): comparing boxed keys scattered over the heap costs a
+     * cache miss per comparison. A single prefix with 32-bit keys packs (key, index) into one long and uses
+     * {@link Arrays#sort(long[])}.
+     */
+    @SuppressWarnings("unchecked")
+    private LogOrder sortLog(int[] order) {
+        int n = order.length;
+        if (!keyType.hasSortBits()) {
+            mergeSort(order, new int[n], 0, n, this::compareLog);
+            return this::compareLog;
+        }
+        long[] bits = new long[n];
+        for (int i = 0; i < n; i++) {
+            bits[i] = keyType.sortBits((K) logKeys[i]);
+        }
+        int[] ranks = prefixRanks(n);
+        if (ranks == null && keyType.sortBitsFit32()) {
+            long[] packed = new long[n];
+            for (int i = 0; i < n; i++) {
+                packed[i] = ((bits[i] - 0x80000000L) << 32) | i;
+            }
+            Arrays.sort(packed);
+            for (int i = 0; i < n; i++) {
+                order[i] = (int) packed[i];
+            }
+            return (a, b) -> Long.compare(bits[a], bits[b]);
+        }
+        LogOrder primitive = ranks == null
+                ? (a, b) -> Long.compare(bits[a], bits[b])
+                : (a, b) -> ranks[a] != ranks[b] ? Integer.compare(ranks[a], ranks[b]) : Long.compare(bits[a], bits[b]);
+        mergeSort(order, new int[n], 0, n, primitive);
+        return primitive;
+    }
+
+    /** Each log entry's prefix rank in the prefix order, or null when every entry has the same prefix. */
+    private int[] prefixRanks(int n) {
+        String first = logPrefixes[0];
+        boolean single = true;
+        for (int i = 1; i < n && single; i++) {
+            single = logPrefixes[i] == first || logPrefixes[i].equals(first);
+        }
+        if (single) {
+            return null;
+        }
+        Map<String, Integer> rank = new HashMap<>();
+        for (int i = 0; i < n; i++) {
+            rank.putIfAbsent(logPrefixes[i], 0);
+        }
+        String[] distinct = rank.keySet().toArray(new String[0]);
+        Arrays.sort(distinct, Utf8Order::compare);
+        for (int r = 0; r < distinct.length; r++) {
+            rank.put(distinct[r], r);
+        }
+        int[] ranks = new int[n];
+        String last = null;
+        int lastRank = 0;
+        for (int i = 0; i < n; i++) {
+            String p = logPrefixes[i];
+            if (p != last) {
+                last = p;
+                lastRank = rank.get(p);
+            }
+            ranks[i] = lastRank;
+        }
+        return ranks;
+    }
+
+    /** Stable merge sort of log indices. */
+    private static void mergeSort(int[] a, int[] tmp, int from, int to, LogOrder cmp) {
+        if (to - from <= 16) {
+            for (int i = from + 1; i < to; i++) {
+                int x = a[i];
+                int j = i - 1;
+                while (j >= from && cmp.compare(a[j], x) > 0) {
+                    a[j + 1] = a[j];
+                    j--;
+                }
+                a[j + 1] = x;
+            }
+            return;
+        }
+        int mid = (from + to) >>> 1;
+        mergeSort(a, tmp, from, mid, cmp);
+        mergeSort(a, tmp, mid, to, cmp);
+        if (cmp.compare(a[mid - 1], a[mid]) <= 0) {
+            return;
+        }
+        System.arraycopy(a, from, tmp, from, to - from);
+        int i = from;
+        int j = mid;
+        for (int k = from; k < to; k++) {
+            if (j >= to || (i < mid && cmp.compare(tmp[i], tmp[j]) <= 0)) {
+                a[k] = tmp[i++];
+            } else {
+                a[k] = tmp[j++];
+            }
+        }
+    }
+
+    /** Sorted entries in parallel arrays: prefix, key, value (or tombstone). */
+    private final class Entries {
+        private String[] prefixes;
+        private Object[] keys;
+        private Object[] values;
+        private int size;
+
+        Entries(int capacity) {
+            capacity = Math.max(8, capacity);
+            prefixes = new String[capacity];
+            keys = new Object[capacity];
+            values = new Object[capacity];
+        }
+
+        void add(String prefix, Object key, Object value) {
+            if (size == keys.length) {
+                int capacity = size * 2;
+                prefixes = Arrays.copyOf(prefixes, capacity);
+                keys = Arrays.copyOf(keys, capacity);
+                values = Arrays.copyOf(values, capacity);
+            }
+            prefixes[size] = prefix;
+            keys[size] = key;
+            values[size] = value;
+            size++;
+        }
+
+        @SuppressWarnings("unchecked")
+        K key(int i) {
+            return (K) keys[i];
+        }
+
+        @SuppressWarnings("unchecked")
+        long size(int i) {
+            return 6L + Utf8Order.utf8Length(prefixes[i]) + keyType.encodedSize((K) keys[i])
+                    + valueType.encodedSize((V) values[i]);
+        }
+    }
+
+    /** A new block to write: entries {@code [from, to)}. */
+    private record Chunk(BlockfileWriter<?, ?>.Entries entries, int from, int to) {
+    }
+
+    // ------------------------------------------------------------------------------------------- forks
+
+    private void planFork(Entries changes, List<Object> plan) {
+        int blocks = base.blockCount();
+        // Changes are sorted, so the blocks they fall into are non-decreasing: record each block's change range.
+        int[] changeFrom = new int[blocks];
+        int[] changeTo = new int[blocks];
+        boolean[] changed = new boolean[blocks];
+        boolean[] touched = new boolean[blocks];
+        for (int j = 0; j < changes.size; j++) {
+            int b = Math.max(0, base.blockFor(changes.prefixes[j], changes.key(j)));
+            if (!changed[b]) {
+                changed[b] = true;
+                touched[b] = true;
+                changeFrom[b] = j;
+            }
+            changeTo[b] = j + 1;
+        }
+        BiFunction<String, Executor, CompletableFuture<CacheEntry>> loader = store.blockLoader(keyType, valueType);
+        long maxBlockBytes = store.options().maxBlockBytes();
+        List<Object> attempt;
+        boolean again;
+        do {
+            again = false;
+            attempt = new ArrayList<>();
+            List<CompletableFuture<CacheEntry>> loads = new ArrayList<>(blocks);
+            for (int i = 0; i < blocks; i++) {
+                loads.add(changed[i] ? store.cache().getAsync(base.blockKeys[i], loader) : null);
+            }
+            int i = 0;
+            while (i < blocks) {
+                if (!changed[i]) {
+                    attempt.add(new RootIndex.BlockRef<>(base.firstPrefixes[i], firstKey(i), base.blockIds[i],
+                            base.count(i), base.blockBytes[i]));
+                    i++;
+                    continue;
+                }
+                int end = i;
+                while (end + 1 < blocks && changed[end + 1]) {
+                    end++;
+                }
+                Entries merged = new Entries(0);
+                boolean onlyTouched = true;
+                for (int b = i; b <= end; b++) {
+                    @SuppressWarnings("unchecked")
+                    Block<K, V> block = (Block<K, V>) BlockCache.join(loads.get(b));
+                    merge(block, changes, changeFrom[b], changeTo[b], merged);
+                    onlyTouched &= touched[b];
+                }
+                long bytes = 0;
+                for (int e = 0; e < merged.size; e++) {
+                    bytes += merged.size(e);
+                }
+                // Absorb at most one neighbour per run of touched blocks: a fork rewrites only touched blocks and
+                // their direct neighbours, never a chain.
+                if (onlyTouched && merged.size > 0 && bytes < maxBlockBytes / 4) {
+                    int neighbour = end + 1 < blocks && !changed[end + 1] ? end + 1
+                            : (i - 1 >= 0 && !changed[i - 1] ? i - 1 : -1);
+                    if (neighbour >= 0 && bytes + base.blockBytes[neighbour] < maxBlockBytes) {
+                        changed[neighbour] = true;
+                        changeFrom[neighbour] = 0;
+                        changeTo[neighbour] = 0;
+                        again = true;
+                    }
+                }
+                attempt.addAll(cut(merged));
+                i = end + 1;
+            }
+        } while (again);
+        plan.addAll(attempt);
+    }
+
+    @SuppressWarnings("unchecked")
+    private K firstKey(int block) {
+        return (K) base.firstKeys.get(block);
+    }
+
+    /** Appends the block's entries with changes {@code [from, to)} applied (both sorted) to {@code out}. */
+    private void merge(Block<K, V> block, Entries changes, int from, int to, Entries out) {
+        int n = block.size();
+        int i = 0;
+        int j = from;
+        int run = 0;
+        while (i < n || j < to) {
+            if (i < n) {
+                while (i >= block.runEnd(run)) {
+                    run++;
+                }
+            }
+            int c;
+            if (i >= n) {
+                c = 1;
+            } else if (j >= to) {
+                c = -1;
+            } else {
+                c = block.compareAt(i, changes.prefixes[j], changes.key(j));
+            }
+            if (c < 0) {
+                out.add(block.runPrefix(run), block.key(i), block.value(i));
+                i++;
+            } else {
+                if (changes.values[j] != TOMBSTONE) {
+                    out.add(changes.prefixes[j], changes.keys[j], changes.values[j]);
+                }
+                j++;
+                if (c == 0) {
+                    i++;
+                }
+            }
+        }
+    }
+
+    // ------------------------------------------------------------------------------------------- cutting
+
+    /** Cuts sorted live entries into blocks of at most the maximum size. */
+    private List<Chunk> cut(Entries entries) {
+        int n = entries.size;
+        long[] sizes = new long[n];
+        for (int i = 0; i < n; i++) {
+            sizes[i] = entries.size(i);
+        }
+        long max = store.options().maxBlockBytes();
+        List<Integer> starts = new ArrayList<>();
+        long current = 0;
+        for (int i = 0; i < n; i++) {
+            if (i == 0 || (current > 0 && current + sizes[i] > max)) {
+                starts.add(i);
+                current = 0;
+            }
+            current += sizes[i];
+        }
+        // A small last block takes half of its predecessor's bytes, so a cut never leaves a sliver.
+        if (starts.size() >= 2 && current < max / 4) {
+            int prevStart = starts.get(starts.size() - 2);
+            long total = 0;
+            for (int i = prevStart; i < n; i++) {
+                total += sizes[i];
+            }
+            long half = 0;
+            int split = prevStart;
+            while (split < n - 1 && half + sizes[split] <= total / 2) {
+                half += sizes[split++];
+            }
+            starts.set(starts.size() - 1, Math.max(prevStart + 1, split));
+        }
+        List<Chunk> chunks = new ArrayList<>(starts.size());
+        for (int c = 0; c < starts.size(); c++) {
+            int to = c + 1 < starts.size() ? starts.get(c + 1) : n;
+            chunks.add(new Chunk(entries, starts.get(c), to));
+        }
+        return chunks;
+    }
+
+    // ------------------------------------------------------------------------------------------- writing
+
+    @SuppressWarnings("unchecked")
+    private List<RootIndex.BlockRef<K>> upload(List<Object> plan) {
+        List<CompletableFuture<RootIndex.BlockRef<K>>> futures = new ArrayList<>(plan.size());
+        for (Object item : plan) {
+            if (item instanceof RootIndex.BlockRef<?> kept) {
+                futures.add(CompletableFuture.completedFuture((RootIndex.BlockRef<K>) kept));
+            } else {
+                Chunk chunk = (Chunk) item;
+                futures.add(CompletableFuture.supplyAsync(() -> encodeAndPut(chunk), store.uploads()));
+            }
+        }
+        List<RootIndex.BlockRef<K>> refs = new ArrayList<>(futures.size());
+        RuntimeException failure = null;
+        for (CompletableFuture<RootIndex.BlockRef<K>> f : futures) {
+            try {
+                refs.add(BlockCache.join(f));
+            } catch (RuntimeException e) {
+                if (failure == null) {
+                    failure = e;
+                }
+            }
+        }
+        if (failure != null) {
+            throw failure;
+        }
+        return refs;
+    }
+
+    @SuppressWarnings("unchecked")
+    private RootIndex.BlockRef<K> encodeAndPut(Chunk chunk) {
+        Entries entries = (Entries) chunk.entries();
+        int from = chunk.from();
+        int n = chunk.to() - from;
+        long estimate = 0;
+        for (int i = from; i < chunk.to(); i++) {
+            estimate += entries.size(i);
+        }
+        List<String> prefixes = Arrays.asList(entries.prefixes).subList(from, chunk.to());
+        List<K> keys = slice(entries.keys, from, n);
+        List<V> values = slice(entries.values, from, n);
+        byte[] bytes = BlockCodec.encode(store.allocator(), keyType, valueType, prefixes, keys, values, estimate);
+        UUID id = UUID.randomUUID();
+        store.storage().put(BlockfileStore.blockKey(dir, id), bytes);
+        return new RootIndex.BlockRef<>(prefixes.get(0), keys.get(0), id, n, bytes.length);
+    }
+
+    /** A read-only typed view of {@code array[from, from + n)}. */
+    private static <T> List<T> slice(Object[] array, int from, int n) {
+        return new AbstractList<>() {
+            @Override
+            @SuppressWarnings("unchecked")
+            public T get(int i) {
+                return (T) array[from + i];
+            }
+
+            @Override
+            public int size() {
+                return n;
+            }
+        };
     }
 
     private RootIndex rootIndex(UUID rootId, long maxBlockBytes, List<RootIndex.BlockRef<K>> refs, long rootBytes) {
@@ -152,223 +565,6 @@ public final class BlockfileWriter<K, V> {
         long weight() {
             return 16L + 24L * keys.size();
         }
-    }
-
-    private void planFork(List<Map.Entry<EntryKey<K>, Object>> sortedChanges, List<Object> plan) {
-        int blocks = base.blockCount();
-        // Changes are sorted, so the blocks they fall into are non-decreasing: record each block's change range.
-        int[] changeFrom = new int[blocks];
-        int[] changeTo = new int[blocks];
-        boolean[] changed = new boolean[blocks];
-        boolean[] touched = new boolean[blocks];
-        for (int j = 0; j < sortedChanges.size(); j++) {
-            EntryKey<K> k = sortedChanges.get(j).getKey();
-            int b = Math.max(0, base.blockFor(k.prefix, k.key));
-            if (!changed[b]) {
-                changed[b] = true;
-                touched[b] = true;
-                changeFrom[b] = j;
-            }
-            changeTo[b] = j + 1;
-        }
-        BiFunction<String, Executor, CompletableFuture<CacheEntry>> loader = store.blockLoader(keyType, valueType);
-        long maxBlockBytes = store.options().maxBlockBytes();
-        List<Object> attempt;
-        boolean again;
-        do {
-            again = false;
-            attempt = new ArrayList<>();
-            List<CompletableFuture<CacheEntry>> loads = new ArrayList<>(blocks);
-            for (int i = 0; i < blocks; i++) {
-                loads.add(changed[i] ? store.cache().getAsync(base.blockKeys[i], loader) : null);
-            }
-            int i = 0;
-            while (i < blocks) {
-                if (!changed[i]) {
-                    attempt.add(new RootIndex.BlockRef<>(base.firstPrefixes[i], firstKey(i), base.blockIds[i],
-                            base.count(i), base.blockBytes[i]));
-                    i++;
-                    continue;
-                }
-                int end = i;
-                while (end + 1 < blocks && changed[end + 1]) {
-                    end++;
-                }
-                List<Map.Entry<EntryKey<K>, Object>> merged = new ArrayList<>();
-                for (int b = i; b <= end; b++) {
-                    @SuppressWarnings("unchecked")
-                    Block<K, V> block = (Block<K, V>) BlockCache.join(loads.get(b));
-                    merge(block, sortedChanges.subList(changeFrom[b], changeTo[b]), merged);
-                }
-                long bytes = 0;
-                boolean onlyTouched = true;
-                for (int b = i; b <= end; b++) {
-                    onlyTouched &= touched[b];
-                }
-                for (Map.Entry<EntryKey<K>, Object> e : merged) {
-                    bytes += entrySize(e);
-                }
-                // Absorb at most one neighbour per run of touched blocks: a fork rewrites only touched blocks and
-                // their direct neighbours, never a chain.
-                if (onlyTouched && !merged.isEmpty() && bytes < maxBlockBytes / 4) {
-                    int neighbour = end + 1 < blocks && !changed[end + 1] ? end + 1
-                            : (i - 1 >= 0 && !changed[i - 1] ? i - 1 : -1);
-                    if (neighbour >= 0 && bytes + base.blockBytes[neighbour] < maxBlockBytes) {
-                        changed[neighbour] = true;
-                        changeFrom[neighbour] = 0;
-                        changeTo[neighbour] = 0;
-                        again = true;
-                    }
-                }
-                attempt.addAll(cut(merged));
-                i = end + 1;
-            }
-        } while (again);
-        plan.addAll(attempt);
-    }
-
-    @SuppressWarnings("unchecked")
-    private K firstKey(int block) {
-        return (K) base.firstKeys.get(block);
-    }
-
-    /** Appends the block's entries with the changes applied (both sorted) to {@code out}. */
-    private void merge(Block<K, V> block, List<Map.Entry<EntryKey<K>, Object>> changes,
-                       List<Map.Entry<EntryKey<K>, Object>> out) {
-        int n = block.size();
-        int i = 0;
-        int j = 0;
-        int run = 0;
-        while (i < n || j < changes.size()) {
-            if (i < n) {
-                while (i >= block.runEnd(run)) {
-                    run++;
-                }
-            }
-            int c;
-            if (i >= n) {
-                c = 1;
-            } else if (j >= changes.size()) {
-                c = -1;
-            } else {
-                EntryKey<K> k = changes.get(j).getKey();
-                c = block.compareAt(i, k.prefix, k.key);
-            }
-            if (c < 0) {
-                out.add(Map.entry(new EntryKey<>(block.runPrefix(run), block.key(i)), block.value(i)));
-                i++;
-            } else {
-                Map.Entry<EntryKey<K>, Object> change = changes.get(j);
-                if (change.getValue() != TOMBSTONE) {
-                    out.add(change);
-                }
-                j++;
-                if (c == 0) {
-                    i++;
-                }
-            }
-        }
-    }
-
-    @SuppressWarnings("unchecked")
-    private long entrySize(Map.Entry<EntryKey<K>, Object> e) {
-        return 6L + Utf8Order.utf8Length(e.getKey().prefix) + keyType.encodedSize(e.getKey().key)
-                + valueType.encodedSize((V) e.getValue());
-    }
-
-    /** Cuts sorted entries (tombstones dropped) into blocks of at most the maximum size. */
-    private List<List<Map.Entry<EntryKey<K>, Object>>> cut(List<Map.Entry<EntryKey<K>, Object>> entries) {
-        List<Map.Entry<EntryKey<K>, Object>> live = entries;
-        if (entries.stream().anyMatch(e -> e.getValue() == TOMBSTONE)) {
-            live = new ArrayList<>(entries.size());
-            for (Map.Entry<EntryKey<K>, Object> e : entries) {
-                if (e.getValue() != TOMBSTONE) {
-                    live.add(e);
-                }
-            }
-        }
-        int n = live.size();
-        long[] sizes = new long[n];
-        for (int i = 0; i < n; i++) {
-            sizes[i] = entrySize(live.get(i));
-        }
-        long max = store.options().maxBlockBytes();
-        List<Integer> starts = new ArrayList<>();
-        long current = 0;
-        for (int i = 0; i < n; i++) {
-            if (i == 0 || (current > 0 && current + sizes[i] > max)) {
-                starts.add(i);
-                current = 0;
-            }
-            current += sizes[i];
-        }
-        // A small last block borrows half of its predecessor's bytes, so a cut never leaves a sliver.
-        if (starts.size() >= 2 && current < max / 4) {
-            int prevStart = starts.get(starts.size() - 2);
-            long total = 0;
-            for (int i = prevStart; i < n; i++) {
-                total += sizes[i];
-            }
-            long half = 0;
-            int split = prevStart;
-            while (split < n - 1 && half + sizes[split] <= total / 2) {
-                half += sizes[split++];
-            }
-            starts.set(starts.size() - 1, Math.max(prevStart + 1, split));
-        }
-        List<List<Map.Entry<EntryKey<K>, Object>>> chunks = new ArrayList<>(starts.size());
-        for (int c = 0; c < starts.size(); c++) {
-            int to = c + 1 < starts.size() ? starts.get(c + 1) : n;
-            chunks.add(live.subList(starts.get(c), to));
-        }
-        return chunks;
-    }
-
-    @SuppressWarnings("unchecked")
-    private List<RootIndex.BlockRef<K>> upload(List<Object> plan) {
-        List<CompletableFuture<RootIndex.BlockRef<K>>> futures = new ArrayList<>(plan.size());
-        for (Object item : plan) {
-            if (item instanceof RootIndex.BlockRef<?> kept) {
-                futures.add(CompletableFuture.completedFuture((RootIndex.BlockRef<K>) kept));
-            } else {
-                List<Map.Entry<EntryKey<K>, Object>> chunk = (List<Map.Entry<EntryKey<K>, Object>>) item;
-                futures.add(CompletableFuture.supplyAsync(() -> encodeAndPut(chunk), store.uploads()));
-            }
-        }
-        List<RootIndex.BlockRef<K>> refs = new ArrayList<>(futures.size());
-        RuntimeException failure = null;
-        for (CompletableFuture<RootIndex.BlockRef<K>> f : futures) {
-            try {
-                refs.add(BlockCache.join(f));
-            } catch (RuntimeException e) {
-                if (failure == null) {
-                    failure = e;
-                }
-            }
-        }
-        if (failure != null) {
-            throw failure;
-        }
-        return refs;
-    }
-
-    @SuppressWarnings("unchecked")
-    private RootIndex.BlockRef<K> encodeAndPut(List<Map.Entry<EntryKey<K>, Object>> chunk) {
-        int n = chunk.size();
-        List<String> prefixes = new ArrayList<>(n);
-        List<K> keys = new ArrayList<>(n);
-        List<V> values = new ArrayList<>(n);
-        long estimate = 0;
-        for (Map.Entry<EntryKey<K>, Object> e : chunk) {
-            prefixes.add(e.getKey().prefix);
-            keys.add(e.getKey().key);
-            values.add((V) e.getValue());
-            estimate += entrySize(e);
-        }
-        byte[] bytes = BlockCodec.encode(store.allocator(), keyType, valueType, prefixes, keys, values, estimate);
-        UUID id = UUID.randomUUID();
-        store.storage().put(BlockfileStore.blockKey(dir, id), bytes);
-        return new RootIndex.BlockRef<>(prefixes.get(0), keys.get(0), id, n, bytes.length);
     }
 
     private void ensureOpen() {

@@ -103,6 +103,21 @@ public abstract class KeyType<K> {
 
     abstract int encodedSize(K key);
 
+    /** Whether {@link #sortBits} orders keys (all types except STRING). */
+    boolean hasSortBits() {
+        return true;
+    }
+
+    /** A long whose signed order is the key order (for primitive sorting of numeric keys). */
+    long sortBits(K key) {
+        throw new UnsupportedOperationException(name + " keys have no sort bits");
+    }
+
+    /** Whether {@link #sortBits} values lie in {@code [0, 2^32)}. */
+    boolean sortBitsFit32() {
+        return false;
+    }
+
     abstract ArrowType arrowType();
 
     /** Allocates {@code vector} and fills it with {@code keys}. */
@@ -118,6 +133,11 @@ public abstract class KeyType<K> {
         @Override
         public int compare(String a, String b) {
             return Utf8Order.compare(a, b);
+        }
+
+        @Override
+        boolean hasSortBits() {
+            return false;
         }
 
         @Override
@@ -163,6 +183,16 @@ public abstract class KeyType<K> {
         }
 
         @Override
+        long sortBits(Integer key) {
+            return Integer.toUnsignedLong(key);
+        }
+
+        @Override
+        boolean sortBitsFit32() {
+            return true;
+        }
+
+        @Override
         int encodedSize(Integer key) {
             return 4;
         }
@@ -203,6 +233,17 @@ public abstract class KeyType<K> {
         @Override
         boolean unstorable(Float key) {
             return key.isNaN();
+        }
+
+        @Override
+        long sortBits(Float key) {
+            int bits = Float.floatToIntBits(key + 0.0f);
+            return (bits ^ ((bits >> 31) & 0x7FFFFFFF)) + 0x80000000L;
+        }
+
+        @Override
+        boolean sortBitsFit32() {
+            return true;
         }
 
         @Override
@@ -257,6 +298,12 @@ public abstract class KeyType<K> {
         }
 
         @Override
+        long sortBits(Double key) {
+            long bits = Double.doubleToLongBits(key + 0.0);
+            return bits ^ ((bits >> 63) & 0x7FFFFFFFFFFFFFFFL);
+        }
+
+        @Override
         Double canonical(String field, Double key) {
             if (key.isNaN()) {
                 throw new IllegalArgumentException(field + " must not be NaN (NaN has no place in the key order)");
@@ -301,6 +348,11 @@ public abstract class KeyType<K> {
         }
 
         @Override
+        long sortBits(Long key) {
+            return key;
+        }
+
+        @Override
         int encodedSize(Long key) {
             return 8;
         }
@@ -334,6 +386,16 @@ public abstract class KeyType<K> {
         @Override
         public int compare(Boolean a, Boolean b) {
             return Boolean.compare(a, b);
+        }
+
+        @Override
+        long sortBits(Boolean key) {
+            return key ? 1 : 0;
+        }
+
+        @Override
+        boolean sortBitsFit32() {
+            return true;
         }
 
         @Override

@@ -13,6 +13,6 @@ class InMemoryBlockfileModelTest extends BlockfileModelTest {
 
     @Override
     int operations() {
-        return 2500;
+        return 2000;
     }
 }

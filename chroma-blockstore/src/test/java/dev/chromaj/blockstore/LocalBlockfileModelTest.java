@@ -14,6 +14,6 @@ class LocalBlockfileModelTest extends BlockfileModelTest {
 
     @Override
     int operations() {
-        return 600;
+        return 500;
     }
 }

@@ -1,5 +1,6 @@
 package dev.chromaj.benchmarks.sparse;
 
+import dev.chromaj.index.sparse.BlockMaxMaxScore;
 import dev.chromaj.index.sparse.BlockMaxWand;
 import dev.chromaj.index.sparse.Bm25Scorer;
 import dev.chromaj.index.sparse.Exhaustive;
@@ -75,6 +76,10 @@ final class Bm25MemoryIndex {
 
     List<ScoredDoc> searchWand(String text, int k) {
         return BlockMaxWand.search(query(text, k));
+    }
+
+    List<ScoredDoc> searchMaxScore(String text, int k) {
+        return BlockMaxMaxScore.search(query(text, k));
     }
 
     List<ScoredDoc> searchExhaustive(String text, int k) {

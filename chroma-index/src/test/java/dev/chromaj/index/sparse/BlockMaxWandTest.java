@@ -24,12 +24,12 @@ class BlockMaxWandTest {
 
     @Test
     void dotProductTopKEqualsExhaustiveOnRandomData() {
-        runRandomRounds(false, 150);
+        runRandomRounds(false, 100);
     }
 
     @Test
     void bm25TopKEqualsExhaustiveOnRandomData() {
-        runRandomRounds(true, 150);
+        runRandomRounds(true, 100);
     }
 
     private void runRandomRounds(boolean bm25, int rounds) {

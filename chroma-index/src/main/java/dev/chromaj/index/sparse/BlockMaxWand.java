@@ -30,6 +30,8 @@ public final class BlockMaxWand {
         final PostingCursor cursor;
         final double upperBound;
         int doc;
+        /** Last offset of the block the cursor has loaded, -1 before any. */
+        int loadedLastDoc = -1;
 
         Lane(PostingCursor cursor) {
             this.cursor = cursor;
@@ -47,6 +49,9 @@ public final class BlockMaxWand {
         void skipTo(int target) {
             if (cursor.docId() >= target) {
                 doc = cursor.docId();
+            } else if (target <= loadedLastDoc) {
+                // Inside the loaded block: moving there is cheap and exact.
+                doc = cursor.advance(target);
             } else if (cursor.advanceShallow(target)) {
                 doc = Math.max(target, cursor.blockFirstDoc());
             } else {
@@ -58,6 +63,8 @@ public final class BlockMaxWand {
         void position() {
             if (cursor.docId() < doc) {
                 doc = cursor.advance(doc);
+                // After advance the block view is the loaded block.
+                loadedLastDoc = doc == PostingCursor.NO_MORE_DOCS ? -1 : cursor.blockLastDoc();
             }
         }
     }
@@ -106,16 +113,19 @@ public final class BlockMaxWand {
                 for (int i = 0; i <= pivot; i++) {
                     sorted[i].skipTo(target);
                 }
-            } else if (sorted[0].doc < pivotDoc) {
-                // No document before pivotDoc can beat the threshold: bring the lagging terms up to it.
-                for (int i = 0; i < pivot && sorted[i].doc < pivotDoc; i++) {
-                    sorted[i].skipTo(pivotDoc);
-                }
             } else {
+                // No document before pivotDoc can beat the threshold: bring the lagging terms up to it, then
+                // position every term up to the pivot exactly; if all land on pivotDoc it is scored right away.
                 boolean allOnPivot = true;
                 for (int i = 0; i <= pivot; i++) {
-                    sorted[i].position();
-                    allOnPivot &= sorted[i].doc == pivotDoc;
+                    Lane lane = sorted[i];
+                    if (lane.doc < pivotDoc) {
+                        lane.skipTo(pivotDoc);
+                    }
+                    if (lane.doc == pivotDoc) {
+                        lane.position();
+                    }
+                    allOnPivot &= lane.doc == pivotDoc;
                 }
                 if (allOnPivot) {
                     if (query.accepts(pivotDoc)) {

@@ -7,6 +7,7 @@ final class BlockPostingCursor implements PostingCursor {
     private final PostingSkips skips;
     private final TermWeight weight;
     private final double upperBound;
+    private final double[] blockBounds;
     private final int blockCount;
 
     /** Index of the loaded block, -1 before the first. */
@@ -22,9 +23,11 @@ final class BlockPostingCursor implements PostingCursor {
         this.skips = list.skips();
         this.weight = weight;
         this.blockCount = skips.blockCount();
+        this.blockBounds = new double[blockCount];
         double bound = 0;
-        for (BlockSummary summary : skips.blocks()) {
-            bound = Math.max(bound, weight.upperBound(summary));
+        for (int i = 0; i < blockCount; i++) {
+            blockBounds[i] = weight.upperBound(skips.block(i));
+            bound = Math.max(bound, blockBounds[i]);
         }
         this.upperBound = bound;
     }
@@ -56,10 +59,17 @@ final class BlockPostingCursor implements PostingCursor {
     @Override
     public int advance(int target) {
         assert target > doc : "advance(" + target + ") from " + doc;
+        if (block != null && position + 1 < block.size() && block.offset(position + 1) >= target) {
+            // The next posting in the loaded block: the common step of document-at-a-time evaluation.
+            position++;
+            doc = block.offset(position);
+            shallowIndex = blockIndex;
+            return doc;
+        }
+        int from = 0;
         if (!advanceShallow(target)) {
             return exhaust();
         }
-        int from = 0;
         if (shallowIndex == blockIndex) {
             from = Math.max(position, 0);
         } else {
@@ -141,7 +151,7 @@ final class BlockPostingCursor implements PostingCursor {
 
     @Override
     public double blockUpperBound() {
-        return shallowIndex < blockCount ? weight.upperBound(skips.block(shallowIndex)) : 0;
+        return shallowIndex < blockCount ? blockBounds[shallowIndex] : 0;
     }
 
     @Override

@@ -4,11 +4,15 @@ import static org.junit.jupiter.api.Assertions.assertArrayEquals;
 import static org.junit.jupiter.api.Assertions.assertEquals;
 import static org.junit.jupiter.api.Assertions.assertTrue;
 
+import java.util.ArrayList;
 import java.util.Arrays;
 import java.util.List;
 import java.util.concurrent.ExecutorService;
 import java.util.concurrent.Executors;
 import java.util.concurrent.Future;
+import org.apache.lucene.analysis.Analyzer;
+import org.apache.lucene.analysis.TokenStream;
+import org.apache.lucene.analysis.tokenattributes.CharTermAttribute;
 import org.junit.jupiter.api.Test;
 
 class Bm25AnalyzerTest {
@@ -90,11 +94,11 @@ class Bm25AnalyzerTest {
     @Test
     void luceneAnalyzerProducesTheSameTokens() throws Exception {
         String text = "Running FASTER than the 3 quick-brown foxes_jumped, didn't they?";
-        try (var lucene = Bm25Analyzer.newLuceneAnalyzer();
-             var stream = lucene.tokenStream("contents", text)) {
-            var term = stream.addAttribute(org.apache.lucene.analysis.tokenattributes.CharTermAttribute.class);
+        try (Analyzer lucene = Bm25Analyzer.newLuceneAnalyzer();
+             TokenStream stream = lucene.tokenStream("contents", text)) {
+            CharTermAttribute term = stream.addAttribute(CharTermAttribute.class);
             stream.reset();
-            List<String> tokens = new java.util.ArrayList<>();
+            List<String> tokens = new ArrayList<>();
             while (stream.incrementToken()) {
                 tokens.add(term.toString());
             }
@@ -109,7 +113,7 @@ class Bm25AnalyzerTest {
         TermFrequencies expected = analyzer.analyze(text);
         ExecutorService pool = Executors.newFixedThreadPool(4);
         try {
-            List<Future<TermFrequencies>> futures = new java.util.ArrayList<>();
+            List<Future<TermFrequencies>> futures = new ArrayList<>();
             for (int i = 0; i < 64; i++) {
                 futures.add(pool.submit(() -> analyzer.analyze(text)));
             }

@@ -545,6 +545,115 @@ class ChromaSemanticsTest {
                 });
     }
 
+    @ParameterizedTest
+    @EnumSource(CollectionStates.class)
+    void queryRestrictedToIdsAndFiltersOnlyConsidersThoseRecords(CollectionStates state) {
+        state.run(c,
+                x -> x.add(numbered(0, 10)),
+                x -> {
+                    x.upsert(List.of(rec("n3", 100, "moved far", Map.of("i", 3, "odd", true))));
+                    x.delete(List.of("n5"));
+                    x.add(numbered(10, 12));
+                },
+                x -> {
+                    QueryResult q = x.query(QueryRequest.builder().queryEmbedding(vec(4)).nResults(3)
+                            .ids(List.of("n3", "n5", "n9", "n11", "zz")).build());
+                    assertEquals(List.of("n9", "n11", "n3"), q.ids().get(0));
+                    QueryResult odd = x.query(QueryRequest.builder().queryEmbedding(vec(4)).nResults(10)
+                            .where(Where.eq("odd", true)).whereDocument(WhereDocument.notContains("far")).build());
+                    assertEquals(List.of("n1", "n7", "n9", "n11"), odd.ids().get(0), "n1 and n7 tie: ordered by id");
+                    QueryResult none = x.query(QueryRequest.builder().queryEmbedding(vec(4)).nResults(10)
+                            .where(Where.eq("i", 5)).build());
+                    assertEquals(List.of(List.of()), none.ids());
+                });
+    }
+
+    @ParameterizedTest
+    @EnumSource(CollectionStates.class)
+    void recordWithoutEmbeddingIsFoundByGetButNotByQuery(CollectionStates state) {
+        state.run(c,
+                x -> x.add(List.of(rec("with", 1, "a", null), ChromaRecord.builder("without").document("b").build())),
+                x -> x.upsert(List.of(ChromaRecord.builder("late").metadata(Map.of("k", 1)).build())),
+                x -> {
+                    assertEquals(List.of("with", "without", "late"), all(x).ids());
+                    assertEquals(Arrays.asList(vec(1), null, null).size(), all(x).embeddings().size());
+                    assertNull(all(x).embeddings().get(1));
+                    QueryResult q = x.query(QueryRequest.builder().queryEmbedding(vec(1)).nResults(5).build());
+                    assertEquals(List.of("with"), q.ids().get(0));
+                    assertEquals(3, x.count());
+                });
+    }
+
+    @ParameterizedTest
+    @EnumSource(CollectionStates.class)
+    void severalQueryEmbeddingsGetOneResultListEach(CollectionStates state) {
+        state.run(c,
+                x -> x.add(numbered(0, 5)),
+                x -> x.add(numbered(5, 8)),
+                x -> {
+                    QueryResult q = x.query(QueryRequest.builder().queryEmbeddings(List.of(vec(0), vec(7), vec(4)))
+                            .nResults(2).build());
+                    assertEquals(List.of(List.of("n0", "n1"), List.of("n7", "n6"), List.of("n4", "n3")), q.ids());
+                    assertEquals(3, q.distances().size());
+                    assertEquals(0f, q.distances().get(0).get(0));
+                });
+    }
+
+    @ParameterizedTest
+    @EnumSource(CollectionStates.class)
+    void urisAreStoredAndMerged(CollectionStates state) {
+        state.run(c,
+                x -> x.add(List.of(ChromaRecord.builder("a").uri("s3://b/a").document("a").build(),
+                        ChromaRecord.builder("b").uri("s3://b/b").build())),
+                x -> x.update(List.of(ChromaRecord.builder("a").uri("s3://b/a2").build(),
+                        ChromaRecord.builder("b").document("now a doc").build())),
+                x -> {
+                    GetResult g = x.get(GetRequest.builder().include(Include.URIS, Include.DOCUMENTS).build());
+                    assertEquals(List.of("s3://b/a2", "s3://b/b"), g.uris());
+                    assertEquals(List.of("a", "now a doc"), g.documents());
+                });
+    }
+
+    @ParameterizedTest
+    @EnumSource(CollectionStates.class)
+    void deletingEverythingLeavesAnEmptyCollectionThatAcceptsWrites(CollectionStates state) {
+        state.run(c,
+                x -> x.add(numbered(0, 4)),
+                x -> {
+                    assertEquals(4, x.delete(DeleteRequest.builder().where(Where.gte("i", 0)).build()));
+                    assertEquals(0, x.count());
+                    x.compact();
+                    x.add(numbered(4, 6));
+                },
+                x -> {
+                    assertEquals(List.of("n4", "n5"), all(x).ids());
+                    assertEquals(2, x.count());
+                    assertEquals(List.of("n5", "n4"), x.query(QueryRequest.builder().queryEmbedding(vec(6))
+                            .nResults(5).build()).ids().get(0));
+                });
+    }
+
+    @Test
+    void compactOfAnEmptyTailChangesNothing() {
+        c.compact();
+        assertEquals(0, c.stats().version());
+        c.add(numbered(0, 3));
+        c.compact();
+        c.compact();
+        assertEquals(1, c.stats().version());
+        assertEquals(0, c.stats().walRecords());
+        assertEquals(3, c.stats().compactedRecords());
+        assertEquals(3, c.count());
+    }
+
+    @Test
+    void queryOnAnEmptyCollectionReturnsEmptyLists() {
+        QueryResult q = c.query(QueryRequest.builder().queryEmbeddings(List.of(vec(1), vec(2))).nResults(3).build());
+        assertEquals(List.of(List.of(), List.of()), q.ids());
+        assertEquals(List.of(), c.get(GetRequest.builder().build()).ids());
+        assertEquals(0, c.count());
+    }
+
     // ---------------------------------------------------------------------------------------------- collections
 
     @Test
@@ -563,6 +672,39 @@ class ChromaSemanticsTest {
         assertEquals(Map.of("owner", "you"), client.getCollection("renamed").metadata());
         c.modify("third", null);
         assertEquals(Map.of("owner", "you"), client.getCollection("third").metadata());
+    }
+
+    @Test
+    void modifiedAndDeletedCollectionsStaySoAfterReopen() {
+        c.add(numbered(0, 3));
+        c.compact();
+        c.modify("renamed", Map.of("v", 2));
+        client.createCollection("doomed").add(numbered(0, 2));
+        client.deleteCollection("doomed");
+        client.close();
+        client = CollectionStates.quietClient(dir);
+        ChromaCollection renamed = client.getCollection("renamed");
+        assertEquals(Map.of("v", 2L), renamed.metadata());
+        assertEquals(3, renamed.count());
+        assertThrows(NotFoundException.class, () -> client.getCollection("doomed"));
+        assertThrows(NotFoundException.class, () -> client.getCollection("semantics"));
+        assertEquals(1, client.countCollections());
+        assertEquals(0, client.createCollection("doomed").count());
+    }
+
+    @Test
+    void resetDeletesEverythingOnlyWhenAllowed() {
+        c.add(numbered(0, 3));
+        assertThrows(ChromaException.class, client::reset);
+        assertEquals(3, c.count());
+        client.close();
+        client = ChromaClient.builder().path(dir).allowReset(true).build();
+        client.createTenant("acme");
+        client.reset();
+        assertEquals(0, client.countCollections());
+        assertThrows(NotFoundException.class, () -> client.getCollection("semantics"));
+        ChromaCollection fresh = client.createCollection("semantics");
+        assertEquals(0, fresh.count());
     }
 
     @Test

@@ -99,6 +99,21 @@ class PersistenceTest {
     }
 
     @Test
+    void secondClientOnTheSameFolderFailsFastAndTheFirstKeepsWorking() {
+        try (ChromaClient first = CollectionStates.quietClient(dir)) {
+            first.createCollection("docs").add(records("a", 0, 3));
+            ChromaException e = org.junit.jupiter.api.Assertions.assertThrows(ChromaException.class,
+                    () -> CollectionStates.quietClient(dir).close());
+            assertTrue(e.getMessage() != null && !e.getMessage().isBlank());
+            first.getCollection("docs").add(records("b", 0, 3));
+            assertEquals(6, first.getCollection("docs").count());
+        }
+        try (ChromaClient again = CollectionStates.quietClient(dir)) {
+            assertEquals(6, again.getCollection("docs").count());
+        }
+    }
+
+    @Test
     void acknowledgedWritesSurviveKillMinus9() throws Exception {
         long seed = new Random().nextLong();
         Random random = new Random(seed);

@@ -2,6 +2,7 @@ package dev.chromaj;
 
 import static org.junit.jupiter.api.Assertions.assertArrayEquals;
 import static org.junit.jupiter.api.Assertions.assertEquals;
+import static org.junit.jupiter.api.Assertions.assertThrows;
 import static org.junit.jupiter.api.Assertions.assertTrue;
 
 import dev.chromaj.storage.ObjectInfo;
@@ -15,6 +16,7 @@ import java.util.ArrayList;
 import java.util.Iterator;
 import java.util.List;
 import java.util.Map;
+import java.util.OptionalInt;
 import java.util.Set;
 import java.util.TreeSet;
 import java.util.UUID;
@@ -156,8 +158,14 @@ class S3ModeTest {
         assertEquals("changed", g.documents().get(g.ids().indexOf("a3")));
         assertEquals(Map.of("prefix", "b", "i", 500L), g.metadatas().get(g.ids().indexOf("b5")));
         assertArrayEquals(PersistenceTest.embedding("b", 7), g.embeddings().get(g.ids().indexOf("b7")));
-        assertEquals(List.of("o0", "o1"), client.database("acme", "prod").getCollection("other")
-                .get(GetRequest.builder().include().build()).ids());
+        ChromaCollection other = client.database("acme", "prod").getCollection("other");
+        assertEquals(List.of("o0", "o1"), other.get(GetRequest.builder().include().build()).ids());
+        // "other" was never compacted: its dimension comes back with its archived WAL.
+        assertEquals(OptionalInt.of(4), other.dimension());
+        InvalidArgumentException e = assertThrows(InvalidArgumentException.class, () -> other.add(List.of(
+                ChromaRecord.builder("x").embedding(new float[] {1, 2, 3}).build())));
+        assertEquals("Collection expecting embedding with dimension of 4, got 3", e.getMessage());
+        assertEquals(OptionalInt.of(4), c.dimension());
     }
 
     private static void waitForArchive(S3Storage storage, String walPrefix, long lastSequence)

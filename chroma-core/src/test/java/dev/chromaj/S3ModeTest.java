@@ -127,6 +127,33 @@ class S3ModeTest {
         }
     }
 
+    @Test
+    void writesAfterRecoveringAFullyCompactedAndCollectedCollectionAreKept() {
+        String prefix = "collected-" + UUID.randomUUID() + "/";
+        try (ChromaClient first = builder(dir.resolve("first"), s3(prefix)).build()) {
+            ChromaCollection c = first.createCollection("docs");
+            c.add(PersistenceTest.records("a", 0, 10));
+            c.add(PersistenceTest.records("a", 10, 20));
+            c.compact();
+            first.collectGarbage(); // deletes the archived WAL below the compacted position
+        }
+        try (ChromaClient second = builder(dir.resolve("second"), s3(prefix)).build()) {
+            ChromaCollection c = second.getCollection("docs");
+            assertEquals(20, c.count());
+            c.add(PersistenceTest.records("b", 0, 5));
+            assertEquals(25, c.count());
+        }
+        try (ChromaClient third = builder(dir.resolve("third"), s3(prefix)).build()) {
+            ChromaCollection c = third.getCollection("docs");
+            assertEquals(25, c.count(), "the writes of the second client are in its archived WAL");
+            c.compact();
+            assertEquals(25, c.count());
+        }
+        try (ChromaClient fourth = builder(dir.resolve("fourth"), s3(prefix)).build()) {
+            assertEquals(25, fourth.getCollection("docs").count());
+        }
+    }
+
     /** Five WAL writes: a compacted batch, then adds, an update and a delete left in the tail. */
     private static UUID writeScenario(ChromaClient client) {
         client.createTenant("acme");

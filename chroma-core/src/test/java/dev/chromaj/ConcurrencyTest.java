@@ -175,6 +175,49 @@ class ConcurrencyTest {
         }
     }
 
+    @Test
+    void closeDuringWritesAndCompactionKeepsEveryAcknowledgedWrite() throws Exception {
+        Set<String> acknowledged = ConcurrentHashMap.newKeySet();
+        AtomicBoolean closing = new AtomicBoolean();
+        Queue<Throwable> errors = new ConcurrentLinkedQueue<>();
+        ChromaClient client = busyClient();
+        ChromaCollection c = client.createCollection("closing");
+        Thread writer = new Thread(() -> {
+            for (int b = 0; ; b++) {
+                List<ChromaRecord> batch = new ArrayList<>();
+                for (int j = 0; j < 7; j++) {
+                    batch.add(record("k" + b + "-" + j, "doc", b));
+                }
+                try {
+                    c.add(batch);
+                } catch (RuntimeException e) {
+                    if (!closing.get()) {
+                        errors.add(e);
+                    }
+                    return;
+                }
+                batch.forEach(r -> acknowledged.add(r.id()));
+            }
+        }, "closing-writer");
+        writer.start();
+        long deadline = System.nanoTime() + 60_000_000_000L;
+        while (c.stats().version() < 2 && System.nanoTime() < deadline) {
+            Thread.sleep(10);
+        }
+        closing.set(true);
+        client.close();
+        writer.join(60_000);
+        assertTrue(!writer.isAlive(), "the writer stops once the client is closed");
+        assertTrue(errors.isEmpty(), () -> "writes failed before close: " + errors);
+        try (ChromaClient reopened = busyClient()) {
+            ChromaCollection again = reopened.getCollection("closing");
+            Set<String> ids = new HashSet<>(again.get(GetRequest.builder().include().build()).ids());
+            assertTrue(ids.containsAll(acknowledged), "every acknowledged record is there after close");
+            assertTrue(ids.size() >= acknowledged.size());
+            assertTrue(acknowledged.size() > 0);
+        }
+    }
+
     /** One read, checked against what was acknowledged before it started. */
     private static void checkRead(ChromaCollection c, Map<String, Integer> acked, Set<String> deleted,
                                   Set<String> added, boolean viaQuery) {

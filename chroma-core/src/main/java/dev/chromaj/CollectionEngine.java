@@ -402,6 +402,13 @@ final class CollectionEngine implements AutoCloseable {
                     e.optionsJson(), entry.dimension(), next.number(), next.logPosition());
             TailOverlay rest = TailOverlay.of(view.get().tail().entriesAfter(next.logPosition()), next.segments());
             view.set(new CollectionView(next, rest));
+            CollectionEntry written = result.writtenWith();
+            if (!java.util.Objects.equals(written.name(), entry.name())
+                    || !java.util.Objects.equals(written.metadataJson(), entry.metadataJson())) {
+                // modify() ran while this version was built: its manifest must carry the new name and metadata,
+                // or a catalog rebuilt from storage would bring the old ones back.
+                VersionManifest.of(entry, next).writeTo(engine.storage);
+            }
         }
         try {
             wal.purgeBelow(next.logPosition() + 1);

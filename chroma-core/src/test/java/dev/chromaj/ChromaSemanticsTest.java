@@ -672,6 +672,8 @@ class ChromaSemanticsTest {
         assertEquals(Map.of("owner", "you"), client.getCollection("renamed").metadata());
         c.modify("third", null);
         assertEquals(Map.of("owner", "you"), client.getCollection("third").metadata());
+        c.modify("third", Map.of("owner", "same name"));
+        assertEquals(Map.of("owner", "same name"), client.getCollection("third").metadata());
     }
 
     @Test

@@ -158,7 +158,9 @@ class S3ModeTest {
     private static UUID writeScenario(ChromaClient client) {
         client.createTenant("acme");
         client.createDatabase("acme", "prod");
-        client.database("acme", "prod").createCollection("other").add(PersistenceTest.records("o", 0, 2));
+        ChromaCollection other = client.database("acme", "prod").createCollection("other");
+        other.add(PersistenceTest.records("o", 0, 2));
+        other.modify(null, Map.of("kind", "misc"));
         ChromaCollection c = client.createCollection("docs", CollectionOptions.builder()
                 .metadata(Map.of("team", "search")).space(Space.IP).build());
         c.add(PersistenceTest.records("a", 0, 40));
@@ -187,6 +189,7 @@ class S3ModeTest {
         assertArrayEquals(PersistenceTest.embedding("b", 7), g.embeddings().get(g.ids().indexOf("b7")));
         ChromaCollection other = client.database("acme", "prod").getCollection("other");
         assertEquals(List.of("o0", "o1"), other.get(GetRequest.builder().include().build()).ids());
+        assertEquals(Map.of("kind", "misc"), other.metadata());
         // "other" was never compacted: its dimension comes back with its archived WAL.
         assertEquals(OptionalInt.of(4), other.dimension());
         InvalidArgumentException e = assertThrows(InvalidArgumentException.class, () -> other.add(List.of(

@@ -41,7 +41,8 @@ final class Compaction {
         List<LogOperation> ops = new ArrayList<>();
         long last = base.logPosition();
         for (TailOverlay.Entry e : tail.entriesAfter(base.logPosition())) {
-            if (e.sequence() > target || (!ops.isEmpty() && ops.size() + e.operations().size() > MAX_OPERATIONS_PER_RUN)) {
+            boolean full = !ops.isEmpty() && ops.size() + e.operations().size() > MAX_OPERATIONS_PER_RUN;
+            if (e.sequence() > target || full) {
                 break;
             }
             ops.addAll(e.operations());

@@ -24,6 +24,7 @@ import org.junit.jupiter.api.Test;
 import org.junit.jupiter.api.io.TempDir;
 import org.junit.jupiter.params.ParameterizedTest;
 import org.junit.jupiter.params.provider.EnumSource;
+import org.junit.jupiter.params.provider.MethodSource;
 
 /**
  * One test per rule of Chroma's semantics (DESIGN.md "Chroma semantics to keep" and API.md), each run with the data
@@ -418,7 +419,7 @@ class ChromaSemanticsTest {
     }
 
     @ParameterizedTest
-    @org.junit.jupiter.params.provider.MethodSource("spacesAndStates")
+    @MethodSource("spacesAndStates")
     void distancesMatchAnIndependentComputation(Space space, CollectionStates state) {
         ChromaCollection x = client.createCollection("space-" + space.name().toLowerCase(),
                 CollectionOptions.builder().space(space).build());
@@ -460,7 +461,7 @@ class ChromaSemanticsTest {
     }
 
     @ParameterizedTest
-    @org.junit.jupiter.params.provider.MethodSource("spacesAndStates")
+    @MethodSource("spacesAndStates")
     void tiesAreOrderedById(Space space, CollectionStates state) {
         ChromaCollection x = client.createCollection("ties-" + space.name().toLowerCase(),
                 CollectionOptions.builder().space(space).build());

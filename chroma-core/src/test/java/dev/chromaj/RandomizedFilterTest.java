@@ -4,10 +4,12 @@ import static org.junit.jupiter.api.Assertions.assertEquals;
 
 import java.nio.file.Path;
 import java.util.ArrayList;
+import java.util.Arrays;
 import java.util.Comparator;
 import java.util.HashMap;
 import java.util.LinkedHashMap;
 import java.util.List;
+import java.util.Locale;
 import java.util.Map;
 import java.util.Random;
 import java.util.regex.Pattern;
@@ -141,7 +143,7 @@ class RandomizedFilterTest {
             q.whereDocument(d);
         }
         QueryResult got = c.query(q.build());
-        assertEquals(expected, got.ids().get(0), label + " query " + java.util.Arrays.toString(query) + " n="
+        assertEquals(expected, got.ids().get(0), label + " query " + Arrays.toString(query) + " n="
                 + nResults);
         for (int k = 0; k < expected.size(); k++) {
             assertEquals(l2(query, model.get(expected.get(k)).embedding), got.distances().get(0).get(k), 1e-6,
@@ -330,7 +332,8 @@ class RandomizedFilterTest {
     }
 
     private static Number randomNumber(Random random) {
-        return random.nextBoolean() ? (Number) (long) (random.nextInt(11) - 5) : (Number) (random.nextInt(11) / 2.0 - 2.5);
+        return random.nextBoolean() ? (Number) (long) (random.nextInt(11) - 5)
+                : (Number) (random.nextInt(11) / 2.0 - 2.5);
     }
 
     private static float[] randomVector(Random random) {
@@ -589,7 +592,7 @@ class RandomizedFilterTest {
             return "[" + l.stream().map(RandomizedFilterTest::jsonValue).collect(Collectors.joining(", ")) + "]";
         }
         if (v instanceof Double d) {
-            return d == Math.rint(d) ? String.format(java.util.Locale.ROOT, "%.1f", d) : d.toString();
+            return d == Math.rint(d) ? String.format(Locale.ROOT, "%.1f", d) : d.toString();
         }
         return String.valueOf(v);
     }

@@ -7,6 +7,7 @@ import dev.chromaj.segment.CollectionSegments;
 import dev.chromaj.segment.SegmentManifest;
 import dev.chromaj.segment.log.LogCodec;
 import dev.chromaj.segment.log.LogOperation;
+import dev.chromaj.segment.log.RecordChange;
 import dev.chromaj.wal.WalArchiver;
 import dev.chromaj.wal.WalEntry;
 import dev.chromaj.wal.WalOptions;
@@ -110,6 +111,36 @@ final class CollectionEngine implements AutoCloseable {
             }
         }
         view.set(new CollectionView(version, TailOverlay.of(entries, version.segments())));
+        if (entry.dimension() == null) {
+            recoverDimension(entries);
+        }
+    }
+
+    /**
+     * A catalog rebuilt from the version manifests in storage does not know the dimension of a collection whose
+     * embeddings are all still in its log: take it from the first embedding of the replayed tail.
+     */
+    private void recoverDimension(List<TailOverlay.Entry> entries) {
+        for (TailOverlay.Entry e : entries) {
+            for (LogOperation op : e.operations()) {
+                RecordChange change = null;
+                if (op instanceof LogOperation.Add add) {
+                    change = add.change();
+                } else if (op instanceof LogOperation.Upsert upsert) {
+                    change = upsert.change();
+                } else if (op instanceof LogOperation.Update update) {
+                    change = update.change();
+                }
+                if (change != null && change.embedding() != null) {
+                    int dimension = change.embedding().length;
+                    if (!engine.config.readOnly()) {
+                        engine.catalog.setDimension(id, dimension);
+                    }
+                    entry = withDimension(entry, dimension);
+                    return;
+                }
+            }
+        }
     }
 
     // ---- accessors ----
@@ -371,6 +402,13 @@ final class CollectionEngine implements AutoCloseable {
                     e.optionsJson(), entry.dimension(), next.number(), next.logPosition());
             TailOverlay rest = TailOverlay.of(view.get().tail().entriesAfter(next.logPosition()), next.segments());
             view.set(new CollectionView(next, rest));
+            CollectionEntry written = result.writtenWith();
+            if (!java.util.Objects.equals(written.name(), entry.name())
+                    || !java.util.Objects.equals(written.metadataJson(), entry.metadataJson())) {
+                // modify() ran while this version was built: its manifest must carry the new name and metadata,
+                // or a catalog rebuilt from storage would bring the old ones back.
+                VersionManifest.of(entry, next).writeTo(engine.storage);
+            }
         }
         try {
             wal.purgeBelow(next.logPosition() + 1);

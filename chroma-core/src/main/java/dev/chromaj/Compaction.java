@@ -1,5 +1,6 @@
 package dev.chromaj;
 
+import dev.chromaj.catalog.CollectionEntry;
 import dev.chromaj.segment.CollectionSegments;
 import dev.chromaj.segment.SegmentManifest;
 import dev.chromaj.segment.SegmentWriter;
@@ -18,7 +19,8 @@ final class Compaction {
     /** Upper bound of operations folded by one run, so memory stays bounded for huge tails. */
     static final int MAX_OPERATIONS_PER_RUN = 50_000;
 
-    record Result(Version version) {
+    /** The new version and the catalog entry its manifest was written with. */
+    record Result(Version version, CollectionEntry writtenWith) {
     }
 
     private final Engine engine;
@@ -39,7 +41,8 @@ final class Compaction {
         List<LogOperation> ops = new ArrayList<>();
         long last = base.logPosition();
         for (TailOverlay.Entry e : tail.entriesAfter(base.logPosition())) {
-            if (e.sequence() > target || (!ops.isEmpty() && ops.size() + e.operations().size() > MAX_OPERATIONS_PER_RUN)) {
+            boolean full = !ops.isEmpty() && ops.size() + e.operations().size() > MAX_OPERATIONS_PER_RUN;
+            if (e.sequence() > target || full) {
                 break;
             }
             ops.addAll(e.operations());
@@ -52,7 +55,8 @@ final class Compaction {
         SegmentManifest manifest = writer.commit();
         Version next = new Version(base.number() + 1, last, manifest,
                 CollectionSegments.open(engine.blockfiles, collection.dir, manifest));
-        VersionManifest.of(collection.entry(), next).writeTo(engine.storage);
-        return new Result(next);
+        CollectionEntry entry = collection.entry();
+        VersionManifest.of(entry, next).writeTo(engine.storage);
+        return new Result(next, entry);
     }
 }

@@ -126,6 +126,11 @@ final class Engine implements AutoCloseable {
         }
     }
 
+    /** Whether {@link #close()} has started: background work interrupted by it is expected to fail. */
+    boolean isClosed() {
+        return closed;
+    }
+
     void ensureWritable() {
         ensureOpen();
         if (config.readOnly()) {

@@ -28,7 +28,8 @@ import org.roaringbitmap.RoaringBitmap;
  * <p>A large log tail is compacted in bounded batches: materialize each batch against this writer (it is a
  * {@link RecordLookup} that sees what earlier batches applied) with {@link #nextOffset()}, {@link #apply} it, and
  * {@link #commit()} once; or commit after each batch and fork again from the returned manifest. Index postings touched
- * by the batches are held in memory until the commit.
+ * by the batches are held in memory until the commit. Sparse vectors also feed the sparse segment of their key
+ * ({@link SparsePostings}): the touched terms' posting lists are rewritten from their first changed block on.
  *
  * <p>Not thread-safe: one compaction thread uses a writer, and commits it at most once. Readers of the previous
  * version are unaffected.

@@ -44,7 +44,7 @@ class SparseSegmentTest {
 
     @BeforeEach
     void setUp() {
-        fx = new SegmentFixture(folder, 4096);
+        fx = new SegmentFixture(folder, 64 * 1024);
     }
 
     @AfterEach
@@ -76,9 +76,9 @@ class SparseSegmentTest {
         Random random = new Random(seed);
         Map<String, Map<String, SparseValues>> model = new HashMap<>();
         SegmentManifest manifest = null;
-        for (int round = 0; round < 6; round++) {
+        for (int round = 0; round < 5; round++) {
             List<LogOperation> ops = new ArrayList<>();
-            int n = 150 + random.nextInt(200);
+            int n = 120 + random.nextInt(150);
             for (int i = 0; i < n; i++) {
                 String id = "id-" + random.nextInt(400);
                 int action = random.nextInt(10);

@@ -1,6 +1,7 @@
 package dev.chromaj;
 
 import dev.chromaj.catalog.CollectionEntry;
+import dev.chromaj.index.sparse.ValueKind;
 import dev.chromaj.segment.CollectionSegments;
 import dev.chromaj.segment.SegmentManifest;
 import dev.chromaj.segment.SegmentWriter;
@@ -8,7 +9,9 @@ import dev.chromaj.segment.MaterializedBatch;
 import dev.chromaj.segment.Materializer;
 import dev.chromaj.segment.log.LogOperation;
 import java.util.ArrayList;
+import java.util.HashMap;
 import java.util.List;
+import java.util.Map;
 
 /**
  * One compaction run: folds a bounded prefix of the log tail into a new version. Objects are written first
@@ -50,7 +53,8 @@ final class Compaction {
         }
         CollectionSegments segments = base.segments();
         MaterializedBatch batch = Materializer.materialize(ops, segments, segments.manifest().nextOffset());
-        SegmentWriter writer = SegmentWriter.fork(engine.blockfiles, collection.dir, base.manifest());
+        SegmentWriter writer = SegmentWriter.fork(engine.blockfiles, collection.dir, base.manifest(),
+                sparseKinds(collection.options()));
         writer.apply(batch);
         SegmentManifest manifest = writer.commit();
         Version next = new Version(base.number() + 1, last, manifest,
@@ -58,5 +62,13 @@ final class Compaction {
         CollectionEntry entry = collection.entry();
         VersionManifest.of(entry, next).writeTo(engine.storage);
         return new Result(next, entry);
+    }
+
+    /** How the sparse segment stores each declared key: term frequencies for BM25 keys, weights otherwise. */
+    static Map<String, ValueKind> sparseKinds(CollectionOptions options) {
+        Map<String, ValueKind> kinds = new HashMap<>();
+        options.sparseIndexes().forEach((key, index) ->
+                kinds.put(key, index.isBm25() ? ValueKind.TERM_FREQUENCY : ValueKind.WEIGHT));
+        return kinds;
     }
 }

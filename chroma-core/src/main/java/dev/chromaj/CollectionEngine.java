@@ -38,6 +38,7 @@ final class CollectionEngine implements AutoCloseable {
     final String dir;
     private volatile CollectionEntry entry;
     private volatile CollectionOptions options;
+    /** Null in a read-only client: it never writes and sees only committed versions. */
     private final WriteAheadLog wal;
     private final WalArchiver archiver;
     /** Serializes writes: validation against the dimension, WAL append and publication of the new view. */
@@ -45,8 +46,11 @@ final class CollectionEngine implements AutoCloseable {
     /** One compaction of this collection at a time. */
     private final ReentrantLock compactionLock = new ReentrantLock();
     private final AtomicReference<CollectionView> view = new AtomicReference<>();
-    /** Number of running reads per version number; GC keeps pinned versions. */
-    private final java.util.concurrent.ConcurrentHashMap<Long, java.util.concurrent.atomic.AtomicInteger> pins =
+    /**
+     * Number of running reads per version number; GC keeps pinned versions. Counts change only inside the map's
+     * atomic per-key operations, so a version is never unpinned while a read holds it.
+     */
+    private final java.util.concurrent.ConcurrentHashMap<Long, Integer> pins =
             new java.util.concurrent.ConcurrentHashMap<>();
     private volatile boolean destroyed;
 
@@ -62,9 +66,12 @@ final class CollectionEngine implements AutoCloseable {
         this.view.set(new CollectionView(version, TailOverlay.empty(version.segments().manifest().nextOffset())));
     }
 
-    /** Opens the collection's WAL and replays its uncompacted tail. */
+    /** Opens the collection's WAL and replays its uncompacted tail; a read-only client opens no WAL. */
     static CollectionEngine open(Engine engine, CollectionEntry entry) {
         Version version = loadVersion(engine, entry);
+        if (engine.config.readOnly()) {
+            return new CollectionEngine(engine, entry, null, null, version);
+        }
         WalOptions walOptions = walOptions(engine, entry.id());
         java.nio.file.Path walDir = engine.walRoot.resolve(entry.id().toString());
         if (engine.config.s3Mode() && !engine.config.readOnly()) {
@@ -98,6 +105,24 @@ final class CollectionEngine implements AutoCloseable {
                 entry.version()));
         return new Version(entry.version(), manifest.logPosition(), manifest.segments(),
                 CollectionSegments.open(engine.blockfiles, dir, manifest.segments()));
+    }
+
+    /**
+     * Read-only clients: switches to the version {@code latest} describes (committed by the writer meanwhile) and
+     * takes its name and metadata. Reads that pinned the previous view finish on it.
+     */
+    void follow(CollectionEntry latest) {
+        if (wal != null) {
+            throw new IllegalStateException("only a read-only client follows versions");
+        }
+        synchronized (writeLock) {
+            CollectionView current = view.get();
+            if (latest.version() != current.version().number()) {
+                Version next = loadVersion(engine, latest);
+                view.set(new CollectionView(next, TailOverlay.empty(next.segments().manifest().nextOffset())));
+            }
+            entry = latest;
+        }
     }
 
     private void replayTail() {
@@ -149,7 +174,7 @@ final class CollectionEngine implements AutoCloseable {
         while (true) {
             CollectionView v = view.get();
             long number = v.version().number();
-            pins.computeIfAbsent(number, k -> new java.util.concurrent.atomic.AtomicInteger()).incrementAndGet();
+            pins.merge(number, 1, Integer::sum);
             if (view.get().version().number() == number) {
                 return new Pin(v);
             }
@@ -158,7 +183,7 @@ final class CollectionEngine implements AutoCloseable {
     }
 
     private void release(long number) {
-        pins.computeIfPresent(number, (k, count) -> count.decrementAndGet() <= 0 ? null : count);
+        pins.computeIfPresent(number, (k, count) -> count <= 1 ? null : count - 1);
     }
 
     boolean isPinned(long version) {
@@ -396,7 +421,9 @@ final class CollectionEngine implements AutoCloseable {
         compactionLock.lock();
         try {
             closeArchiver();
-            wal.destroy();
+            if (wal != null) {
+                wal.destroy();
+            }
         } finally {
             compactionLock.unlock();
         }
@@ -420,7 +447,7 @@ final class CollectionEngine implements AutoCloseable {
                 }
                 archiver.close();
             }
-            if (!destroyed) {
+            if (!destroyed && wal != null) {
                 wal.close();
             }
         } finally {

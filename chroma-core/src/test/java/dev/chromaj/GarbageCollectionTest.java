@@ -37,7 +37,7 @@ class GarbageCollectionTest {
     @Test
     void soakOnS3LeavesExactlyWhatKeptVersionsReference() throws Exception {
         String prefix = "gc-soak-" + UUID.randomUUID() + "/";
-        soak(S3TestClients.s3Config(S3, prefix), () -> S3.newStorage(prefix), 1_000);
+        soak(S3TestClients.s3Config(S3, prefix), () -> S3.newStorage(prefix), 2_000);
     }
 
     @Test

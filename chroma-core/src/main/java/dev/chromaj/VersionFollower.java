@@ -44,7 +44,9 @@ final class VersionFollower {
             try {
                 poll();
             } catch (RuntimeException e) {
-                LOG.warn("Following the writer's versions failed, will retry: {}", e.toString());
+                if (!engine.isClosed()) {
+                    LOG.warn("Following the writer's versions failed, will retry: {}", e.toString());
+                }
             }
         }, millis, millis, TimeUnit.MILLISECONDS);
     }

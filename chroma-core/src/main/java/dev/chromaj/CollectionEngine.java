@@ -364,6 +364,8 @@ final class CollectionEngine implements AutoCloseable {
             while (!destroyed && view.get().version().logPosition() < target) {
                 compactOnce(target);
             }
+        } catch (RuntimeException e) {
+            throw Errors.translate(e); // the API reports storage failures as dev.chromaj.StorageException
         } finally {
             compactionLock.unlock();
         }

@@ -10,15 +10,18 @@ cd "$(dirname "$0")/.."
 SECONDS_PER_MODE="${1:-300}"
 MODES="${2:-local s3}"
 
-[[ "${SKIP_INSTALL:-0}" == 1 ]] || mvn -B -ntp -q -pl chroma-core -am -DskipTests install >/dev/null
 ROOT="$(pwd)"
-mvn -B -ntp -q -pl chroma-core test-compile dependency:build-classpath -Dmdep.includeScope=test \
+mvn -B -ntp -q -pl chroma-core -am test-compile dependency:build-classpath -Dmdep.includeScope=test \
     -Dmdep.outputFile="$ROOT/chroma-core/target/crash-soak.classpath" >/dev/null
 # S3Proxy runs on Jackson 3, which needs jackson-annotations 2.22 ahead of the 2.18 line (see chroma-core/pom.xml).
 mvn -B -ntp -q -pl chroma-core dependency:copy -Dartifact=com.fasterxml.jackson.core:jackson-annotations:2.22 \
     -DoutputDirectory="$ROOT/chroma-core/target/crash-soak-lib" >/dev/null
 CP="chroma-core/target/crash-soak-lib/jackson-annotations-2.22.jar:chroma-core/target/test-classes"
-CP="$CP:chroma-core/target/classes:$(cat chroma-core/target/crash-soak.classpath)"
+# This worktree's own modules, not their jars in the shared local repository (which other builds overwrite).
+DEPS="$(sed -E "s#[^:]*/dev/chromaj/([a-z-]+)/[^/]+/[a-z-]+-[^/]*-tests\.jar#$ROOT/\1/target/test-classes#g; \
+    s#[^:]*/dev/chromaj/([a-z-]+)/[^/]+/[a-z-]+-[^/:]*\.jar#$ROOT/\1/target/classes#g" \
+    chroma-core/target/crash-soak.classpath)"
+CP="$CP:chroma-core/target/classes:$DEPS"
 JAVA=(java --add-opens=java.base/java.nio=org.apache.arrow.memory.core,ALL-UNNAMED -Xmx1g
       -Dorg.slf4j.simpleLogger.defaultLogLevel=warn -cp "$CP" dev.chromaj.CrashSoakMain)
 
@@ -39,10 +42,12 @@ for MODE in $MODES; do
     END=$((SECONDS + SECONDS_PER_MODE))
     CYCLES=0
     while (( SECONDS < END )); do
+        rm -f "$WORK/writer.ready"
         "${JAVA[@]}" writer "$WORK/data" "$WORK/journal" "${PROPS[@]}" >>"$WORK/writer.log" 2>&1 &
         WRITER=$!
-        # Kill after the JVM has started and written for a random while (JVM start takes a few seconds here).
-        sleep "$(( (RANDOM % 12) + 8 )).$(( RANDOM % 10 ))"
+        # Kill a random while after the writer is open (and writing, compacting, collecting).
+        for _ in $(seq 1 240); do [[ -f "$WORK/writer.ready" ]] && break; sleep 0.5; done
+        sleep "$(( RANDOM % 8 + 1 )).$(( RANDOM % 10 ))"
         kill -9 "$WRITER" 2>/dev/null || true
         wait "$WRITER" 2>/dev/null || true
         CYCLES=$((CYCLES + 1))

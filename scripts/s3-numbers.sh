@@ -5,12 +5,15 @@
 set -euo pipefail
 cd "$(dirname "$0")/.."
 ROOT="$(pwd)"
-[[ "${SKIP_INSTALL:-0}" == 1 ]] || mvn -B -ntp -q -pl chroma-core -am -DskipTests install >/dev/null
-mvn -B -ntp -q -pl chroma-core test-compile dependency:build-classpath -Dmdep.includeScope=test \
+mvn -B -ntp -q -pl chroma-core -am test-compile dependency:build-classpath -Dmdep.includeScope=test \
     -Dmdep.outputFile="$ROOT/chroma-core/target/crash-soak.classpath" >/dev/null
 mvn -B -ntp -q -pl chroma-core dependency:copy -Dartifact=com.fasterxml.jackson.core:jackson-annotations:2.22 \
     -DoutputDirectory="$ROOT/chroma-core/target/crash-soak-lib" >/dev/null
 CP="chroma-core/target/crash-soak-lib/jackson-annotations-2.22.jar:chroma-core/target/test-classes"
-CP="$CP:chroma-core/target/classes:$(cat chroma-core/target/crash-soak.classpath)"
+# This worktree's own modules, not their jars in the shared local repository (which other builds overwrite).
+DEPS="$(sed -E "s#[^:]*/dev/chromaj/([a-z-]+)/[^/]+/[a-z-]+-[^/]*-tests\.jar#$ROOT/\1/target/test-classes#g; \
+    s#[^:]*/dev/chromaj/([a-z-]+)/[^/]+/[a-z-]+-[^/:]*\.jar#$ROOT/\1/target/classes#g" \
+    chroma-core/target/crash-soak.classpath)"
+CP="$CP:chroma-core/target/classes:$DEPS"
 exec java --add-opens=java.base/java.nio=org.apache.arrow.memory.core,ALL-UNNAMED -Xmx8g \
     -Dorg.slf4j.simpleLogger.defaultLogLevel=warn -cp "$CP" dev.chromaj.S3CostReportMain "$@"

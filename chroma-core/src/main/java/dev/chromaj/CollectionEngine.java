@@ -18,6 +18,7 @@ import java.util.List;
 import java.util.Map;
 import java.util.OptionalInt;
 import java.util.UUID;
+import java.util.concurrent.ConcurrentHashMap;
 import java.util.concurrent.atomic.AtomicReference;
 import java.util.concurrent.locks.ReentrantLock;
 import org.slf4j.Logger;
@@ -50,8 +51,7 @@ final class CollectionEngine implements AutoCloseable {
      * Number of running reads per version number; GC keeps pinned versions. Counts change only inside the map's
      * atomic per-key operations, so a version is never unpinned while a read holds it.
      */
-    private final java.util.concurrent.ConcurrentHashMap<Long, Integer> pins =
-            new java.util.concurrent.ConcurrentHashMap<>();
+    private final ConcurrentHashMap<Long, Integer> pins = new ConcurrentHashMap<>();
     private volatile boolean destroyed;
 
     private CollectionEngine(Engine engine, CollectionEntry entry, WriteAheadLog wal, WalArchiver archiver,

@@ -70,7 +70,8 @@ final class VersionFollower {
         Map<UUID, VersionManifest> changed = new HashMap<>();
         for (Map.Entry<UUID, TreeMap<Long, ObjectInfo>> e : manifests.entrySet()) {
             if (!tag(e.getValue()).equals(imported.get(e.getKey()))) {
-                VersionManifest newest = VersionManifest.read(engine.storage, e.getValue().lastEntry().getValue().key());
+                String key = e.getValue().lastEntry().getValue().key();
+                VersionManifest newest = VersionManifest.read(engine.storage, key);
                 if (newest.deleted()) {
                     gone.add(e.getKey());
                     imported.put(e.getKey(), tag(e.getValue()));

@@ -94,6 +94,8 @@ final class CrashSoakMain {
              BufferedWriter log = Files.newBufferedWriter(journal, StandardCharsets.UTF_8,
                      StandardOpenOption.CREATE, StandardOpenOption.APPEND)) {
             ChromaCollection c = client.getOrCreateCollection("soak");
+            // Tells the harness the writer is open, so its kill lands in the workload and not in JVM start-up.
+            Files.writeString(journal.resolveSibling("writer.ready"), "ready\n");
             for (long i = next; ; i++) {
                 int kind = random.nextInt(10);
                 if (kind < 6 || live.size() < 10) {

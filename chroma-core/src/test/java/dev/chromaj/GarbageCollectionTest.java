@@ -46,9 +46,9 @@ class GarbageCollectionTest {
     }
 
     /**
-     * Thousands of writes with frequent compactions and collections (explicit and background) while two threads
-     * query (the background collector runs every 300 ms, besides explicit runs): no read fails, every acknowledged write is visible, and in the end the storage holds exactly the
-     * objects of the kept versions.
+     * Thousands of writes with frequent compactions and collections (explicit and, every 300 ms, in the background)
+     * while two threads query: no read fails, every acknowledged write is visible, and in the end the storage holds
+     * exactly the objects of the kept versions.
      */
     private void soak(S3Config s3, java.util.function.Supplier<Storage> storageAfterwards, int writes)
             throws Exception {

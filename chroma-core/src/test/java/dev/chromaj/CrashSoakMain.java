@@ -184,8 +184,9 @@ final class CrashSoakMain {
         long count;
         try (ChromaClient client = open(folder, props)) {
             ChromaCollection c = client.getOrCreateCollection("soak");
-            List<String> ids = new ArrayList<>(j.acknowledged.keySet());
-            ids.addAll(j.inFlight.keySet());
+            Set<String> idSet = new java.util.LinkedHashSet<>(j.acknowledged.keySet());
+            idSet.addAll(j.inFlight.keySet()); // an update in flight names an acknowledged id again
+            List<String> ids = new ArrayList<>(idSet);
             for (int from = 0; from < ids.size(); from += 500) {
                 List<String> chunk = ids.subList(from, Math.min(ids.size(), from + 500));
                 Map<String, String> docs = S3TestClients.documents(c, chunk);

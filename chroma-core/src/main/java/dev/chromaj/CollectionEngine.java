@@ -19,6 +19,7 @@ import java.util.List;
 import java.util.Map;
 import java.util.OptionalInt;
 import java.util.UUID;
+import java.util.concurrent.ConcurrentHashMap;
 import java.util.concurrent.atomic.AtomicReference;
 import java.util.concurrent.locks.ReentrantLock;
 import org.slf4j.Logger;
@@ -39,6 +40,7 @@ final class CollectionEngine implements AutoCloseable {
     final String dir;
     private volatile CollectionEntry entry;
     private volatile CollectionOptions options;
+    /** Null in a read-only client: it never writes and sees only committed versions. */
     private final WriteAheadLog wal;
     private final WalArchiver archiver;
     /** Serializes writes: validation against the dimension, WAL append and publication of the new view. */
@@ -46,9 +48,11 @@ final class CollectionEngine implements AutoCloseable {
     /** One compaction of this collection at a time. */
     private final ReentrantLock compactionLock = new ReentrantLock();
     private final AtomicReference<CollectionView> view = new AtomicReference<>();
-    /** Number of running reads per version number; GC keeps pinned versions. */
-    private final java.util.concurrent.ConcurrentHashMap<Long, java.util.concurrent.atomic.AtomicInteger> pins =
-            new java.util.concurrent.ConcurrentHashMap<>();
+    /**
+     * Number of running reads per version number; GC keeps pinned versions. Counts change only inside the map's
+     * atomic per-key operations, so a version is never unpinned while a read holds it.
+     */
+    private final ConcurrentHashMap<Long, Integer> pins = new ConcurrentHashMap<>();
     private volatile boolean destroyed;
 
     private CollectionEngine(Engine engine, CollectionEntry entry, WriteAheadLog wal, WalArchiver archiver,
@@ -63,9 +67,12 @@ final class CollectionEngine implements AutoCloseable {
         this.view.set(new CollectionView(version, TailOverlay.empty(version.segments().manifest().nextOffset())));
     }
 
-    /** Opens the collection's WAL and replays its uncompacted tail. */
+    /** Opens the collection's WAL and replays its uncompacted tail; a read-only client opens no WAL. */
     static CollectionEngine open(Engine engine, CollectionEntry entry) {
         Version version = loadVersion(engine, entry);
+        if (engine.config.readOnly()) {
+            return new CollectionEngine(engine, entry, null, null, version);
+        }
         WalOptions walOptions = walOptions(engine, entry.id());
         java.nio.file.Path walDir = engine.walRoot.resolve(entry.id().toString());
         if (engine.config.s3Mode() && !engine.config.readOnly()) {
@@ -99,6 +106,24 @@ final class CollectionEngine implements AutoCloseable {
                 entry.version()));
         return new Version(entry.version(), manifest.logPosition(), manifest.segments(),
                 CollectionSegments.open(engine.blockfiles, dir, manifest.segments()));
+    }
+
+    /**
+     * Read-only clients: switches to the version {@code latest} describes (committed by the writer meanwhile) and
+     * takes its name and metadata. Reads that pinned the previous view finish on it.
+     */
+    void follow(CollectionEntry latest) {
+        if (wal != null) {
+            throw new IllegalStateException("only a read-only client follows versions");
+        }
+        synchronized (writeLock) {
+            CollectionView current = view.get();
+            if (latest.version() != current.version().number()) {
+                Version next = loadVersion(engine, latest);
+                view.set(new CollectionView(next, TailOverlay.empty(next.segments().manifest().nextOffset())));
+            }
+            entry = latest;
+        }
     }
 
     private void replayTail() {
@@ -180,7 +205,7 @@ final class CollectionEngine implements AutoCloseable {
         while (true) {
             CollectionView v = view.get();
             long number = v.version().number();
-            pins.computeIfAbsent(number, k -> new java.util.concurrent.atomic.AtomicInteger()).incrementAndGet();
+            pins.merge(number, 1, Integer::sum);
             if (view.get().version().number() == number) {
                 return new Pin(v);
             }
@@ -189,7 +214,7 @@ final class CollectionEngine implements AutoCloseable {
     }
 
     private void release(long number) {
-        pins.computeIfPresent(number, (k, count) -> count.decrementAndGet() <= 0 ? null : count);
+        pins.computeIfPresent(number, (k, count) -> count <= 1 ? null : count - 1);
     }
 
     boolean isPinned(long version) {
@@ -370,6 +395,8 @@ final class CollectionEngine implements AutoCloseable {
             while (!destroyed && view.get().version().logPosition() < target) {
                 compactOnce(target);
             }
+        } catch (RuntimeException e) {
+            throw Errors.translate(e); // the API reports storage failures as dev.chromaj.StorageException
         } finally {
             compactionLock.unlock();
         }
@@ -434,7 +461,9 @@ final class CollectionEngine implements AutoCloseable {
         compactionLock.lock();
         try {
             closeArchiver();
-            wal.destroy();
+            if (wal != null) {
+                wal.destroy();
+            }
         } finally {
             compactionLock.unlock();
         }
@@ -458,7 +487,7 @@ final class CollectionEngine implements AutoCloseable {
                 }
                 archiver.close();
             }
-            if (!destroyed) {
+            if (!destroyed && wal != null) {
                 wal.close();
             }
         } finally {

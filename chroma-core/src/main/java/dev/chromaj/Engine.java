@@ -206,10 +206,6 @@ final class Engine implements AutoCloseable {
         return changed;
     }
 
-    boolean isClosed() {
-        return closed;
-    }
-
     void ensureOpen() {
         if (closed) {
             throw new IllegalStateException("The client is closed");

@@ -10,6 +10,7 @@ import dev.chromaj.index.sparse.TermWeight;
 import dev.chromaj.index.text.Bm25Analyzer;
 import dev.chromaj.index.text.TermFrequencies;
 import dev.chromaj.index.vector.DistanceSpace;
+import dev.chromaj.index.vector.ExactSearch;
 import dev.chromaj.index.vector.ScoredOffset;
 import dev.chromaj.segment.CollectionSegments;
 import dev.chromaj.segment.SparsePostings;
@@ -196,11 +197,22 @@ final class SearchExecutor {
                 out.add(new Ranked(hit.offset(), hit.distance()));
             }
         }
-        float[] q = space == DistanceSpace.COSINE ? CollectionReader.normalized(query) : query;
+        List<TailOverlay.TailRecord> withEmbedding = new ArrayList<>();
         for (TailOverlay.TailRecord t : tailMatches.values()) {
-            float[] embedding = t.record().embedding();
-            if (embedding != null) {
-                out.add(new Ranked(t.position(), CollectionReader.distance(space, q, embedding)));
+            if (t.record().embedding() != null) {
+                withEmbedding.add(t);
+            }
+        }
+        if (!withEmbedding.isEmpty()) {
+            int[] rows = new int[withEmbedding.size()];
+            float[][] vectors = new float[rows.length][];
+            for (int i = 0; i < rows.length; i++) {
+                rows[i] = i;
+                vectors[i] = withEmbedding.get(i).record().embedding();
+            }
+            // The kernel the compacted segments use, so equal vectors get equal distances.
+            for (ScoredOffset hit : ExactSearch.search(space, query, rows.length, rows, vectors)) {
+                out.add(new Ranked(withEmbedding.get(hit.offset()).position(), hit.distance()));
             }
         }
         return top(out, ASCENDING, knn.limit());

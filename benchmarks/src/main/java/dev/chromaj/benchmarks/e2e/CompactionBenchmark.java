@@ -2,11 +2,13 @@ package dev.chromaj.benchmarks.e2e;
 
 import java.time.Duration;
 import java.util.ArrayList;
+import java.util.HashMap;
 import java.util.List;
 import java.util.Map;
 
 import dev.chromaj.ChromaClient;
 import dev.chromaj.ChromaCollection;
+import dev.chromaj.ClientStats;
 import dev.chromaj.WalSync;
 
 /**
@@ -38,6 +40,7 @@ public final class CompactionBenchmark {
                      .compactionThreshold(Integer.MAX_VALUE).compactionInterval(Duration.ofDays(1)).build()) {
             ChromaCollection base = loader.compacted(client, "base", records);
             int[] next = {records};
+            Map<String, List<long[]>> written = new HashMap<>();
             Scenario full = new Scenario() {
                 @Override
                 public String name() {
@@ -48,9 +51,11 @@ public final class CompactionBenchmark {
                 public RoundSample runRound(int round) {
                     ChromaCollection c = client.createCollection("full-" + round);
                     loader.add(c, 0, records);
+                    ClientStats before = client.stats();
                     long t0 = System.nanoTime();
                     c.compact();
                     long wall = System.nanoTime() - t0;
+                    written.get(name()).add(delta(before, client.stats()));
                     Latencies latencies = new Latencies();
                     latencies.add(wall);
                     client.deleteCollection(c.name());
@@ -70,15 +75,19 @@ public final class CompactionBenchmark {
                     for (int i = 0; i < increments; i++) {
                         loader.add(base, next[0], increment);
                         next[0] += increment;
+                        ClientStats before = client.stats();
                         long t0 = System.nanoTime();
                         base.compact();
                         long took = System.nanoTime() - t0;
+                        written.get(name()).add(delta(before, client.stats()));
                         latencies.add(took);
                         wall += took;
                     }
                     return new RoundSample(latencies, increments, (long) increments * increment, wall);
                 }
             };
+            written.put(full.name(), new ArrayList<>());
+            written.put(incremental.name(), new ArrayList<>());
             InterleavedRounds runner = new InterleavedRounds(warmup, rounds);
             Map<String, InterleavedRounds.ScenarioResult> results = runner.run(List.of(full, incremental));
             Report report = new Report("compaction throughput");
@@ -91,11 +100,25 @@ public final class CompactionBenchmark {
                 rows.add(List.of(r.name(), InterleavedRounds.fmt(r.medianMillis()),
                         InterleavedRounds.fmt(r.minRoundMedianMillis()) + "–"
                                 + InterleavedRounds.fmt(r.maxRoundMedianMillis()),
-                        String.format("%,.0f", r.recordsPerSecond()), String.valueOf(r.samples())));
+                        String.format("%,.0f", r.recordsPerSecond()), perCompaction(written.get(r.name())),
+                        String.valueOf(r.samples())));
             }
-            report.table(List.of("compaction", "median ms", "round medians ms", "records/s", "samples"), rows);
+            report.table(List.of("compaction", "median ms", "round medians ms", "records/s",
+                    "storage puts / MiB written per compaction", "samples"), rows);
             report.loadConditions(runner.loadAverages());
             report.writeTo(args.string("out", "target/e2e/compaction.md"));
         }
+    }
+
+    /** Storage puts and bytes written between two stats. */
+    private static long[] delta(ClientStats before, ClientStats after) {
+        return new long[] {after.storagePuts() - before.storagePuts(), after.bytesWritten() - before.bytesWritten()};
+    }
+
+    /** Median puts and MiB written per compaction, warm-up included. */
+    private static String perCompaction(List<long[]> deltas) {
+        double puts = Latencies.median(deltas.stream().mapToDouble(d -> d[0]).toArray());
+        double mib = Latencies.median(deltas.stream().mapToDouble(d -> d[1] / 1048576.0).toArray());
+        return String.format("%.0f / %.1f", puts, mib);
     }
 }

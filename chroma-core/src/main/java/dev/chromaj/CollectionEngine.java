@@ -424,10 +424,16 @@ final class CollectionEngine implements AutoCloseable {
         Version next = result.version();
         CollectionEntry e = entry;
         engine.catalog.commitVersion(id, next.number(), VersionManifest.key(id, next.number()), next.logPosition());
+        // The rest of the tail is re-based on the new version outside the write lock (it can be large); writes that
+        // land meanwhile are appended to it under the lock.
+        TailOverlay rest = TailOverlay.of(view.get().tail().entriesAfter(next.logPosition()), next.segments());
         synchronized (writeLock) {
             entry = new CollectionEntry(e.id(), e.tenant(), e.database(), entry.name(), entry.metadataJson(),
                     e.optionsJson(), entry.dimension(), next.number(), next.logPosition());
-            TailOverlay rest = TailOverlay.of(view.get().tail().entriesAfter(next.logPosition()), next.segments());
+            long rebased = Math.max(next.logPosition(), rest.lastSequence());
+            for (TailOverlay.Entry late : view.get().tail().entriesAfter(rebased)) {
+                rest = rest.append(late.sequence(), late.operations(), next.segments());
+            }
             view.set(new CollectionView(next, rest));
             CollectionEntry written = result.writtenWith();
             if (!java.util.Objects.equals(written.name(), entry.name())

@@ -70,7 +70,7 @@ final class CollectionReader {
             out.add(new Candidate(offset, null, null, offset));
         }
         boolean needSort = false;
-        for (Map.Entry<String, TailOverlay.TailRecord> e : tail.records().entrySet()) {
+        for (Map.Entry<String, TailOverlay.TailRecord> e : tailEntries(ids)) {
             TailOverlay.TailRecord t = e.getValue();
             if (!t.present() || (ids != null && !ids.contains(e.getKey()))) {
                 continue;
@@ -82,6 +82,21 @@ final class CollectionReader {
         }
         if (needSort) {
             out.sort(Comparator.comparingInt(Candidate::position));
+        }
+        return out;
+    }
+
+    /** The tail's entries of {@code ids} (all when null); a short id list is looked up instead of scanning the tail. */
+    private Iterable<Map.Entry<String, TailOverlay.TailRecord>> tailEntries(Set<String> ids) {
+        if (ids == null || ids.size() >= tail.records().size()) {
+            return tail.records().entrySet();
+        }
+        List<Map.Entry<String, TailOverlay.TailRecord>> out = new ArrayList<>();
+        for (String id : ids) {
+            TailOverlay.TailRecord t = tail.get(id);
+            if (t != null) {
+                out.add(Map.entry(id, t));
+            }
         }
         return out;
     }

@@ -753,6 +753,8 @@ public final class HnswIndex {
             synchronized (nodeLocks[deletedNode & (LOCK_STRIPES - 1)]) {
                 neighbours = Arrays.copyOfRange(own, ownBase + 1, ownBase + 1 + own[ownBase]);
             }
+            // The list may name nodes allocated after the directory above was read.
+            c = chunks;
             int max = l == 0 ? maxLinks0 : m;
             for (int target : neighbours) {
                 if (isDeleted(c, target)) {
@@ -901,11 +903,17 @@ public final class HnswIndex {
      */
     private void searchLayer(NodeChunks c, SearchScratch sc, float[] q, int ep, float epDist, int ef, int level,
                              IntPredicate allowed, boolean query) {
+        if (ep >= c.capacity) {
+            // The entry came from a walk that saw a newer directory than the caller's.
+            c = chunks;
+        }
         NodeQueue candidates = sc.candidates;
         NodeQueue results = sc.results;
+        // Without a filter or deleted nodes every node is a result; skip the per-node checks then.
+        boolean check = query && (allowed != null || nodeCount.get() != liveCount.get());
         sc.visit(ep);
         candidates.push(ep, epDist);
-        if (!query || accepts(c, ep, allowed)) {
+        if (!check || accepts(c, ep, allowed)) {
             results.push(ep, epDist);
         }
         float worst = results.isEmpty() ? Float.POSITIVE_INFINITY : results.topDistance();
@@ -945,7 +953,7 @@ public final class HnswIndex {
                         : 1f - kernels.dot(q, 0, vectors, from, dim);
                 if (d < worst || results.size() < ef) {
                     candidates.push(nb, d);
-                    if (!query || accepts(c, nb, allowed)) {
+                    if (!check || accepts(c, nb, allowed)) {
                         results.push(nb, d);
                         if (results.size() > ef) {
                             results.pop();

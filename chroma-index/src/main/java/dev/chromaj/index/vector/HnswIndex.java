@@ -46,6 +46,7 @@ public final class HnswIndex {
     private static final VarHandle INTS = MethodHandles.arrayElementVarHandle(int[].class);
     private static final int MIN_CHUNK_SHIFT = 6;
     private static final int MAX_CHUNK_SHIFT = 12;
+    private static final int MAX_VECTOR_CHUNK_BYTES = 256 * 1024;
     private static final int OFFSET_CHUNK_SHIFT = 12;
     private static final int OFFSET_CHUNK_MASK = (1 << OFFSET_CHUNK_SHIFT) - 1;
     private static final int LOCK_STRIPES = 4096;
@@ -107,7 +108,11 @@ public final class HnswIndex {
         this.stride = 1 + maxLinks0;
         this.levelMultiplier = 1.0 / Math.log(m);
         int bits = 32 - Integer.numberOfLeadingZeros(Math.max(1, expectedSize - 1));
-        this.chunkShift = Math.max(MIN_CHUNK_SHIFT, Math.min(MAX_CHUNK_SHIFT, bits));
+        // Keep a vector chunk at or below 256 KiB: G1 stores arrays of half a region or more (512 KiB with the
+        // smallest regions) as humongous objects in whole regions, which wasted up to half of the vector memory.
+        long vectorsPerChunk = Math.max(1L, MAX_VECTOR_CHUNK_BYTES / (dimension * (long) Float.BYTES));
+        int fit = 63 - Long.numberOfLeadingZeros(vectorsPerChunk);
+        this.chunkShift = Math.max(MIN_CHUNK_SHIFT, Math.min(Math.min(MAX_CHUNK_SHIFT, fit), bits));
         this.chunkMask = (1 << chunkShift) - 1;
         this.chunks = new NodeChunks(new float[0][], new int[0][], new int[0][][][], new int[0][], new byte[0][], 0);
         this.offsetMap = new int[0][];

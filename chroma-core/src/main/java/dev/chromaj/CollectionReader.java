@@ -10,7 +10,6 @@ import dev.chromaj.segment.filter.FilterEvaluator;
 import dev.chromaj.segment.filter.MetadataFilter;
 import java.util.ArrayList;
 import java.util.Comparator;
-import java.util.EnumSet;
 import java.util.HashMap;
 import java.util.LinkedHashSet;
 import java.util.List;
@@ -261,10 +260,6 @@ final class CollectionReader {
             }
         }
         return out;
-    }
-
-    static Set<Include> includes(Set<Include> include) {
-        return include.isEmpty() ? EnumSet.noneOf(Include.class) : EnumSet.copyOf(include);
     }
 
     static Map<String, Object> metadataOrNull(DataRecord r) {

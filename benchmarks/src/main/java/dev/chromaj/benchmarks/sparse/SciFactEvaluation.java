@@ -6,7 +6,6 @@ import java.nio.file.Files;
 import java.nio.file.Path;
 import java.util.ArrayList;
 import java.util.Arrays;
-import java.util.HashMap;
 import java.util.LinkedHashMap;
 import java.util.List;
 import java.util.Map;
@@ -110,18 +109,13 @@ public final class SciFactEvaluation {
                 .append(String.format("%.4f", scores.recall100())).append(" |\n");
     }
 
-    /** One throughput contender: runs every query once and returns a checksum so the work is not optimized away. */
-    private interface Contender {
-        long runAll(List<String> queries) throws IOException;
-    }
 
     private static void measureThroughput(SciFact data, Bm25MemoryIndex ours, LuceneBm25Index lucene, int passes)
             throws IOException {
         List<String> queries = List.copyOf(data.queries().values());
-        StringBuilder table = new StringBuilder("\n| BM25 throughput (" + queries.size()
-                + " queries per pass, 1 thread) | k | median QPS | min QPS | max QPS |\n|---|---|---|---|---|\n");
+        StringBuilder table = InterleavedThroughput.header(queries.size());
         for (int k : new int[] {10, 100}) {
-            Map<String, Contender> contenders = new LinkedHashMap<>();
+            Map<String, InterleavedThroughput.Contender> contenders = new LinkedHashMap<>();
             contenders.put("chromaj query analysis only (included in the chromaj rows)", qs -> {
                 long sum = 0;
                 for (String q : qs) {
@@ -165,37 +159,11 @@ public final class SciFactEvaluation {
                 }
                 return sum;
             });
-            List<String> names = new ArrayList<>(contenders.keySet());
-            Map<String, List<Double>> qps = new HashMap<>();
-            long checksum = 0;
-            for (int pass = 0; pass < WARMUP_PASSES + passes; pass++) {
-                for (int i = 0; i < names.size(); i++) {
-                    // Rotate the order each pass so no contender always runs first or last.
-                    String name = names.get((i + pass) % names.size());
-                    long start = System.nanoTime();
-                    checksum += contenders.get(name).runAll(queries);
-                    double seconds = (System.nanoTime() - start) / 1e9;
-                    if (pass >= WARMUP_PASSES) {
-                        qps.computeIfAbsent(name, n -> new ArrayList<>()).add(queries.size() / seconds);
-                    }
-                }
-            }
-            LOG.debug("checksum {}", checksum);
-            for (String name : names) {
-                double[] values = qps.get(name).stream().mapToDouble(Double::doubleValue).sorted().toArray();
-                table.append("| ").append(name).append(" | ").append(k).append(" | ")
-                        .append(String.format("%.0f", median(values))).append(" | ")
-                        .append(String.format("%.0f", values[0])).append(" | ")
-                        .append(String.format("%.0f", values[values.length - 1])).append(" |\n");
-            }
+            InterleavedThroughput.rows(table, contenders, queries, k, WARMUP_PASSES, passes);
         }
         LOG.info("{}", table);
     }
 
-    private static double median(double[] sorted) {
-        int mid = sorted.length / 2;
-        return sorted.length % 2 == 1 ? sorted[mid] : (sorted[mid - 1] + sorted[mid]) / 2;
-    }
 
     private static List<String> ids(SciFact data, int[] offsets) {
         List<String> ids = new ArrayList<>(offsets.length);

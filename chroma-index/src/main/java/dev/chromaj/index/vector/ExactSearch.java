@@ -24,7 +24,10 @@ public final class ExactSearch {
         return search(space, query, k, offsets, vectors, null);
     }
 
-    /** Like {@link #search(DistanceSpace, float[], int, int[], float[][])}, over the offsets {@code allowed} accepts. */
+    /**
+     * Like {@link #search(DistanceSpace, float[], int, int[], float[][])}, over the offsets {@code allowed} accepts
+     * (null accepts all).
+     */
     public static List<ScoredOffset> search(DistanceSpace space, float[] query, int k, int[] offsets,
                                             float[][] vectors, IntPredicate allowed) {
         Objects.requireNonNull(space, "space");

@@ -1,0 +1,222 @@
+package dev.chromaj.benchmarks.vector;
+
+import dev.chromaj.index.vector.VectorKernels;
+import io.github.jbellis.jvector.vector.VectorizationProvider;
+import java.lang.management.ManagementFactory;
+import java.lang.management.ThreadMXBean;
+import java.nio.file.Path;
+import java.util.ArrayList;
+import java.util.Arrays;
+import java.util.LinkedHashMap;
+import java.util.List;
+import java.util.Locale;
+import java.util.Map;
+import org.slf4j.Logger;
+import org.slf4j.LoggerFactory;
+
+/**
+ * Recall@10 against single-threaded QPS for several efSearch values, build time with all threads, and memory per
+ * vector, for chromaj's HNSW, Lucene's HNSW graph, hnswlib-java and jvector, all in one JVM with the same M and
+ * efConstruction. Passes over the libraries are interleaved (rotating the order) and medians are reported, because
+ * a shared machine drifts.
+ *
+ * <p>Arguments ({@code key=value}): {@code data} (datasets folder, default {@code ../shared/datasets}),
+ * {@code datasets} (comma list: siftsmall, fmnistsmall, scifact-minilm, generated100k, generated1000k),
+ * {@code ef} (default 10,20,40,80,120,200), {@code m} (16), {@code efc} (100), {@code passes} (3),
+ * {@code libs} (chromaj,lucene,hnswlib,jvector16,jvector32), {@code threads} (all processors),
+ * {@code minQueries} (queries per measurement, the query set is repeated up to it; default 2000).
+ */
+public final class AnnBenchmark {
+
+    private static final Logger LOG = LoggerFactory.getLogger(AnnBenchmark.class);
+    private static final ThreadMXBean THREADS = ManagementFactory.getThreadMXBean();
+    private static final int K = 10;
+
+    private AnnBenchmark() {
+    }
+
+    /** Runs the benchmark; see the class comment for arguments. */
+    public static void main(String[] args) throws Exception {
+        BenchmarkOptions options = new BenchmarkOptions(args);
+        Path root = options.path("data", "../shared/datasets");
+        int[] efs = options.integers("ef", "10,20,40,80,120,200");
+        int m = options.integer("m", 16);
+        int efc = options.integer("efc", 100);
+        int passes = options.integer("passes", 3);
+        int threads = options.integer("threads", Runtime.getRuntime().availableProcessors());
+        int minQueries = options.integer("minQueries", 2000);
+        List<String> libs = options.list("libs", "chromaj,lucene,hnswlib,jvector16,jvector32");
+        LOG.info("java {} ({}), {} processors, max heap {} MB; chromaj kernels {}, jvector provider {}",
+                Runtime.version(), System.getProperty("java.vm.name"), Runtime.getRuntime().availableProcessors(),
+                Runtime.getRuntime().maxMemory() >> 20, VectorKernels.implementationName(),
+                VectorizationProvider.getInstance().getClass().getSimpleName());
+        LOG.info("M {}, efConstruction {}, build threads {}, passes {}, ef {}", m, efc, threads, passes,
+                Arrays.toString(efs));
+        for (String name : options.list("datasets", "siftsmall,fmnistsmall,scifact-minilm,generated100k")) {
+            VectorDataset data = VectorDataset.load(root, name);
+            if (data == null) {
+                LOG.info("dataset {} not found under {}, skipped", name, root.toAbsolutePath());
+                continue;
+            }
+            run(data, libs, efs, m, efc, passes, threads, minQueries);
+        }
+    }
+
+    private static void run(VectorDataset data, List<String> libNames, int[] efs, int m, int efc, int passes,
+                            int threads, int minQueries) throws Exception {
+        LOG.info("== {}: {} x {} ({}), {} queries", data.name(), data.base().length, data.dimension(),
+                data.space(), data.queries().length);
+        List<AnnLibrary> libraries = new ArrayList<>();
+        for (String lib : libNames) {
+            libraries.add(create(lib));
+        }
+        Map<String, List<Double>> buildSeconds = new LinkedHashMap<>();
+        Map<String, List<Double>> buildCpuSeconds = new LinkedHashMap<>();
+        Map<String, Long> heapBytes = new LinkedHashMap<>();
+        int buildPasses = data.base().length <= 20_000 ? Math.min(passes, 2) : 1;
+        for (int pass = 0; pass < buildPasses; pass++) {
+            for (AnnLibrary lib : rotated(libraries, pass)) {
+                lib.close();
+                long before = usedHeapAfterGc();
+                long start = System.nanoTime();
+                long cpuStart = processCpuNanos();
+                lib.build(data, m, efc, threads);
+                double seconds = (System.nanoTime() - start) / 1e9;
+                double cpuSeconds = (processCpuNanos() - cpuStart) / 1e9;
+                long retained = usedHeapAfterGc() - before;
+                if (lib.sharesInputVectors()) {
+                    retained += (long) data.base().length * (16 + 4L * data.dimension());
+                }
+                buildSeconds.computeIfAbsent(lib.name(), x -> new ArrayList<>()).add(seconds);
+                buildCpuSeconds.computeIfAbsent(lib.name(), x -> new ArrayList<>()).add(cpuSeconds);
+                heapBytes.put(lib.name(), retained);
+                LOG.info("built {} in {} s wall, {} s process CPU", lib.name(), format(seconds), format(cpuSeconds));
+            }
+        }
+        float[][] queries = data.queries();
+        for (AnnLibrary lib : libraries) {
+            lib.prepareQueries(queries);
+            measure(lib, data, efs[efs.length - 1], minQueries);
+        }
+        Map<String, Map<Integer, List<double[]>>> results = new LinkedHashMap<>();
+        for (int pass = 0; pass < passes; pass++) {
+            for (AnnLibrary lib : rotated(libraries, pass)) {
+                for (int ef : efs) {
+                    double[] qpsAndRecall = measure(lib, data, ef, minQueries);
+                    results.computeIfAbsent(lib.name(), x -> new LinkedHashMap<>())
+                            .computeIfAbsent(ef, x -> new ArrayList<>()).add(qpsAndRecall);
+                }
+            }
+        }
+        StringBuilder table = new StringBuilder();
+        table.append(String.format(Locale.ROOT, "%n| %s | library | build s wall (%d thr) | build s CPU "
+                + "| bytes/vector (heap; own) |", data.name(), threads));
+        for (int ef : efs) {
+            table.append(" ef ").append(ef).append(" |");
+        }
+        table.append("\n|---|---|---|---|---|").append("---|".repeat(efs.length)).append('\n');
+        for (AnnLibrary lib : libraries) {
+            long own = lib.reportedBytes();
+            if (own >= 0 && lib.sharesInputVectors()) {
+                own += (long) data.base().length * (16 + 4L * data.dimension());
+            }
+            table.append(String.format(Locale.ROOT, "| | %s | %s | %s | %d; %s |", lib.name(),
+                    format(median(buildSeconds.get(lib.name()))), format(median(buildCpuSeconds.get(lib.name()))),
+                    heapBytes.get(lib.name()) / data.base().length,
+                    own < 0 ? "n/a" : Long.toString(own / data.base().length)));
+            for (int ef : efs) {
+                List<double[]> runs = results.get(lib.name()).get(ef);
+                double cpuQps = median(runs.stream().map(r -> r[0]).toList());
+                double wallQps = median(runs.stream().map(r -> r[2]).toList());
+                double recall = median(runs.stream().map(r -> r[1]).toList());
+                table.append(String.format(Locale.ROOT, " %.3f @ %.0f (%.0f) |", recall, cpuQps, wallQps));
+            }
+            table.append('\n');
+        }
+        LOG.info("{} (cells: recall@10 @ single-thread QPS by thread CPU time (by wall time), medians of {} passes){}",
+                data.name(), passes, table);
+        for (AnnLibrary lib : libraries) {
+            lib.close();
+        }
+    }
+
+    /**
+     * Runs the query set (repeated up to {@code minQueries}) single-threaded: {QPS by thread CPU time, mean
+     * recall@10, QPS by wall time}. CPU time leaves out the time the thread waits for a core, which dominates wall
+     * time on an oversubscribed machine.
+     */
+    private static double[] measure(AnnLibrary lib, VectorDataset data, int ef, int minQueries) throws Exception {
+        float[][] queries = data.queries();
+        int rounds = Math.max(1, (minQueries + queries.length - 1) / queries.length);
+        int[][] found = new int[queries.length][];
+        long start = System.nanoTime();
+        long cpuStart = THREADS.getCurrentThreadCpuTime();
+        for (int r = 0; r < rounds; r++) {
+            for (int q = 0; q < queries.length; q++) {
+                found[q] = lib.search(q, queries[q], K, ef);
+            }
+        }
+        double seconds = (System.nanoTime() - start) / 1e9;
+        double cpuSeconds = (THREADS.getCurrentThreadCpuTime() - cpuStart) / 1e9;
+        double recall = 0;
+        for (int q = 0; q < queries.length; q++) {
+            int[] truth = data.groundTruth()[q];
+            int hits = 0;
+            for (int id : found[q]) {
+                for (int t = 0; t < K; t++) {
+                    if (truth[t] == id) {
+                        hits++;
+                        break;
+                    }
+                }
+            }
+            recall += hits / (double) K;
+        }
+        int count = rounds * queries.length;
+        return new double[] {count / cpuSeconds, recall / queries.length, count / seconds};
+    }
+
+    private static AnnLibrary create(String name) {
+        return switch (name) {
+            case "chromaj" -> new ChromajAnn();
+            case "lucene" -> new LuceneAnn();
+            case "hnswlib" -> new HnswlibAnn();
+            case "jvector16" -> new JvectorAnn(16);
+            case "jvector32" -> new JvectorAnn(32);
+            default -> throw new IllegalArgumentException("unknown library " + name
+                    + " (chromaj, lucene, hnswlib, jvector16, jvector32)");
+        };
+    }
+
+    private static <T> List<T> rotated(List<T> items, int by) {
+        List<T> copy = new ArrayList<>(items);
+        java.util.Collections.rotate(copy, by);
+        return copy;
+    }
+
+    private static long processCpuNanos() {
+        if (ManagementFactory.getOperatingSystemMXBean() instanceof com.sun.management.OperatingSystemMXBean os) {
+            return os.getProcessCpuTime();
+        }
+        return 0;
+    }
+
+    private static long usedHeapAfterGc() throws InterruptedException {
+        Runtime runtime = Runtime.getRuntime();
+        for (int i = 0; i < 3; i++) {
+            System.gc();
+            Thread.sleep(50);
+        }
+        return runtime.totalMemory() - runtime.freeMemory();
+    }
+
+    static double median(List<Double> values) {
+        double[] sorted = values.stream().mapToDouble(Double::doubleValue).sorted().toArray();
+        int n = sorted.length;
+        return n % 2 == 1 ? sorted[n / 2] : (sorted[n / 2 - 1] + sorted[n / 2]) / 2;
+    }
+
+    private static String format(double seconds) {
+        return String.format(Locale.ROOT, "%.2f", seconds);
+    }
+}

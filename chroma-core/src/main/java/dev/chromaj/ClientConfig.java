@@ -19,7 +19,8 @@ record ClientConfig(
         boolean allowReset,
         boolean readOnly,
         int maxBlockBytes,
-        Duration walArchiveInterval) {
+        Duration walArchiveInterval,
+        long vectorIndexBytes) {
 
     boolean s3Mode() {
         return s3 != null;

@@ -1,6 +1,7 @@
 package dev.chromaj;
 
 import dev.chromaj.segment.CollectionSegments;
+import dev.chromaj.segment.HnswSegmentWriter;
 import dev.chromaj.segment.SegmentManifest;
 import dev.chromaj.segment.SegmentWriter;
 import dev.chromaj.segment.MaterializedBatch;
@@ -49,9 +50,10 @@ final class Compaction {
         MaterializedBatch batch = Materializer.materialize(ops, segments, segments.manifest().nextOffset());
         SegmentWriter writer = SegmentWriter.fork(engine.blockfiles, collection.dir, base.manifest());
         writer.apply(batch);
-        SegmentManifest manifest = writer.commit();
+        SegmentManifest manifest = HnswSegmentWriter.write(engine.blockfiles, collection.dir, segments, batch,
+                writer.commit(), collection.hnsw());
         Version next = new Version(base.number() + 1, last, manifest,
-                CollectionSegments.open(engine.blockfiles, collection.dir, manifest));
+                CollectionSegments.open(engine.blockfiles, collection.dir, manifest, collection.hnsw()));
         VersionManifest.of(collection.entry(), next).writeTo(engine.storage);
         return new Result(next);
     }

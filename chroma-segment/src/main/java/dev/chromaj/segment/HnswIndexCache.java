@@ -47,6 +47,7 @@ public final class HnswIndexCache {
     private long bytes;
     private long loads;
     private long evictions;
+    private boolean warnedOverBudget;
 
     /**
      * A cache holding at most {@code budgetBytes} of loaded indexes (estimated by {@link HnswIndex#memoryBytes()}).
@@ -194,9 +195,10 @@ public final class HnswIndexCache {
         if (!unloaded.isEmpty()) {
             LOG.debug("Unloaded {} HNSW indexes to stay within {} bytes", unloaded.size(), budgetBytes);
         }
-        if (bytes > budgetBytes) {
-            LOG.warn("HNSW index of {} needs {} bytes, more than the memory budget of {} bytes", slot.dir,
-                    slot.bytes, budgetBytes);
+        if (bytes > budgetBytes && !warnedOverBudget) {
+            warnedOverBudget = true;
+            LOG.warn("HNSW index of {} needs {} bytes, more than the memory budget of {} bytes: it stays loaded alone"
+                    + " (reported once)", slot.dir, slot.bytes, budgetBytes);
         }
     }
 }

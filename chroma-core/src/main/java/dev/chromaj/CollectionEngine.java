@@ -454,6 +454,7 @@ final class CollectionEngine implements AutoCloseable {
         try {
             closeArchiver();
             wal.destroy();
+            engine.vectorIndexes.retainOnly(dir, null);
         } finally {
             compactionLock.unlock();
         }

@@ -58,16 +58,28 @@ public final class HnswSegmentWriter {
         Objects.requireNonNull(next, "next");
         Changes changes = Changes.of(batch);
         HnswSegment.Roots previous = HnswSegment.roots(base.manifest());
-        if (previous == null && changes.offsets.isEmpty()) {
+        // A version written before graphs were persisted has embeddings but no graph: index them all now.
+        VectorSegment.Matrix existing = previous == null && base.count() > 0 ? base.vectors().matrix() : null;
+        boolean hasExisting = existing != null && existing.offsets().length > 0;
+        if (previous == null && changes.offsets.isEmpty() && !hasExisting) {
             return next;
         }
-        if (changes.isEmpty()) {
+        if (previous != null && changes.isEmpty()) {
             return withGraph(store, dir, next, previous);
         }
         long started = System.nanoTime();
-        Extension extension = previous == null ? Extension.fresh(changes, settings)
-                : Extension.of(store, dir, previous, settings);
+        Extension extension;
+        if (previous != null) {
+            extension = Extension.of(store, dir, previous, settings);
+        } else {
+            int dimension = hasExisting ? existing.dimension() : changes.vectors.get(0).length;
+            int expected = changes.offsets.size() + (hasExisting ? existing.offsets().length : 0);
+            extension = Extension.fresh(dimension, expected, settings);
+        }
         HnswIndex index = extension.index;
+        if (hasExisting) {
+            index.addAll(existing.offsets(), existing.vectors(), settings.threads());
+        }
         for (int offset : changes.deleted) {
             index.delete(offset);
         }
@@ -193,10 +205,9 @@ public final class HnswSegmentWriter {
             this.links = links;
         }
 
-        static Extension fresh(Changes changes, HnswSettings settings) {
-            int dimension = changes.vectors.get(0).length;
-            return new Extension(new HnswIndex(dimension, settings.space(), settings.newGraphConfig(),
-                    changes.offsets.size()), new int[0][][]);
+        static Extension fresh(int dimension, int expected, HnswSettings settings) {
+            return new Extension(new HnswIndex(dimension, settings.space(), settings.newGraphConfig(), expected),
+                    new int[0][][]);
         }
 
         static Extension of(BlockfileStore store, String dir, HnswSegment.Roots previous, HnswSettings settings) {

@@ -278,6 +278,19 @@ class HnswSegmentTest {
     }
 
     @Test
+    void versionWrittenWithoutAGraphGetsOneHoldingAllItsEmbeddings() {
+        SegmentWriter writer = SegmentWriter.fork(fx.store, fx.dir, null);
+        writer.apply(Materializer.materialize(adds(0, N), writer, writer.nextOffset()));
+        SegmentManifest legacy = writer.commit();
+        assertNull(HnswSegment.roots(legacy));
+        assertFalse(open(legacy).vectors().usesGraph());
+        SegmentManifest next = write(legacy, adds(N, N + 10));
+        assertEquals(N + 10, settings.cache().peek(HnswSegment.roots(next).header()).size());
+        double recall = recall(open(next), 30);
+        assertTrue(recall >= 0.9, label() + ": recall " + recall);
+    }
+
+    @Test
     void corruptHeaderIsDetected() {
         HnswGraphCodec.Header header = new HnswGraphCodec.Header(4, DistanceSpace.COSINE,
                 new HnswConfig(8, 50, 100, 7), 3, 2, 0, 1, RoaringBitmap.bitmapOf(2));

@@ -29,10 +29,25 @@ final class CatalogRecovery {
 
     /** Returns the number of collections recovered. */
     int recover() {
-        Map<UUID, TreeMap<Long, String>> manifests = new HashMap<>();
+        int recovered = 0;
+        for (Map.Entry<UUID, TreeMap<Long, ObjectInfo>> e : scan().entrySet()) {
+            if (importCollection(e.getKey(), e.getValue()) != null) {
+                recovered++;
+            }
+        }
+        if (recovered > 0) {
+            LOG.info("Recovered {} collections from the version manifests in storage", recovered);
+        }
+        return recovered;
+    }
+
+    /** Every version manifest in storage, by collection and version number. */
+    Map<UUID, TreeMap<Long, ObjectInfo>> scan() {
+        Map<UUID, TreeMap<Long, ObjectInfo>> manifests = new HashMap<>();
         Iterator<ObjectInfo> it = engine.storage.list("collection/");
         while (it.hasNext()) {
-            String key = it.next().key();
+            ObjectInfo info = it.next();
+            String key = info.key();
             // collection/<uuid>/version/<n>.json
             String[] parts = key.split("/");
             if (parts.length != 4 || !parts[2].equals("version") || !parts[3].endsWith(".json")) {
@@ -41,33 +56,39 @@ final class CatalogRecovery {
             try {
                 UUID id = UUID.fromString(parts[1]);
                 long version = Long.parseLong(parts[3].substring(0, parts[3].length() - ".json".length()));
-                manifests.computeIfAbsent(id, k -> new TreeMap<>()).put(version, key);
+                manifests.computeIfAbsent(id, k -> new TreeMap<>()).put(version, info);
             } catch (IllegalArgumentException e) {
                 LOG.warn("Ignoring unexpected object {} while recovering the catalog", key);
             }
         }
-        int recovered = 0;
-        for (Map.Entry<UUID, TreeMap<Long, String>> e : manifests.entrySet()) {
-            VersionManifest newest = VersionManifest.read(engine.storage, e.getValue().lastEntry().getValue());
-            if (newest.deleted()) {
-                continue;
-            }
-            List<VersionEntry> versions = new ArrayList<>();
-            for (Map.Entry<Long, String> v : e.getValue().entrySet()) {
-                if (v.getKey() > 0 && v.getKey() <= newest.version()) {
-                    long logPosition = v.getKey().equals(newest.version()) ? newest.logPosition()
-                            : VersionManifest.read(engine.storage, v.getValue()).logPosition();
-                    versions.add(new VersionEntry(e.getKey(), v.getKey(), v.getValue(), logPosition,
-                            newest.createdAt()));
-                }
-            }
-            CollectionEntry entry = newest.toEntry();
-            engine.catalog.importCollection(entry, versions);
-            recovered++;
+        return manifests;
+    }
+
+    /**
+     * Writes one collection, as its newest manifest describes it, with its versions into the catalog. Returns the
+     * entry, or null when the newest manifest marks the collection deleted (nothing is imported then).
+     */
+    CollectionEntry importCollection(UUID id, TreeMap<Long, ObjectInfo> manifests) {
+        return importCollection(id, manifests,
+                VersionManifest.read(engine.storage, manifests.lastEntry().getValue().key()));
+    }
+
+    /** {@link #importCollection(UUID, TreeMap)} when the newest manifest was read already. */
+    CollectionEntry importCollection(UUID id, TreeMap<Long, ObjectInfo> manifests, VersionManifest newest) {
+        if (newest.deleted()) {
+            return null;
         }
-        if (recovered > 0) {
-            LOG.info("Recovered {} collections from the version manifests in storage", recovered);
+        List<VersionEntry> versions = new ArrayList<>();
+        for (Map.Entry<Long, ObjectInfo> v : manifests.entrySet()) {
+            if (v.getKey() > 0 && v.getKey() <= newest.version()) {
+                String key = v.getValue().key();
+                long logPosition = v.getKey().equals(newest.version()) ? newest.logPosition()
+                        : VersionManifest.read(engine.storage, key).logPosition();
+                versions.add(new VersionEntry(id, v.getKey(), key, logPosition, newest.createdAt()));
+            }
         }
-        return recovered;
+        CollectionEntry entry = newest.toEntry();
+        engine.catalog.importCollection(entry, versions);
+        return entry;
     }
 }

@@ -111,6 +111,11 @@ public final class ChromaClient implements Database, AutoCloseable {
         return engine.collectGarbage();
     }
 
+    /** The engine behind this client, for tests and tools in this package. */
+    Engine engine() {
+        return engine;
+    }
+
     /** Stops background work, syncs the write-ahead log and releases the single-writer lock. Idempotent. */
     @Override
     public void close() {
@@ -196,6 +201,9 @@ public final class ChromaClient implements Database, AutoCloseable {
         private boolean readOnly;
         private int maxBlockBytes = -1;
         private Duration walArchiveInterval = Duration.ofSeconds(5);
+        private WriterLease.Timing leaseTiming = WriterLease.Timing.DEFAULT;
+        private Duration followInterval = Duration.ofSeconds(5);
+        private ClientConfig.S3RetrySettings s3Retries;
         private long vectorIndexBytes = Math.max(64L << 20, Runtime.getRuntime().maxMemory() / 2);
 
         private Builder() {
@@ -271,7 +279,12 @@ public final class ChromaClient implements Database, AutoCloseable {
             return this;
         }
 
-        /** Opens without taking the writer lock; every write fails (default false). */
+        /**
+         * Opens without taking the writer lock or the S3 writer lease; every write fails (default false). A read-only
+         * client serves the versions the writer has compacted (not its uncompacted log tail) and follows new ones
+         * as they are committed, checking every {@link #followInterval(Duration)}. With S3 it keeps its own
+         * catalog, rebuilt from the bucket, in a temporary folder, so several readers can share a bucket.
+         */
         public Builder readOnly(boolean readOnly) {
             this.readOnly = readOnly;
             return this;
@@ -286,6 +299,27 @@ public final class ChromaClient implements Database, AutoCloseable {
         /** How often the active write-ahead log file is archived to S3 (default 5 s; S3 mode only). */
         public Builder walArchiveInterval(Duration interval) {
             this.walArchiveInterval = positive("walArchiveInterval", interval);
+            return this;
+        }
+
+        /**
+         * How often a read-only client looks for versions committed by the writer (default 5 s). With S3 each look
+         * costs one LIST request per 1,000 objects of the prefix plus one GET per changed collection.
+         */
+        public Builder followInterval(Duration interval) {
+            this.followInterval = positive("followInterval", interval);
+            return this;
+        }
+
+        /** S3 writer lease timing (default 30 s TTL, renewed every 10 s); shortened by tests. */
+        Builder leaseTiming(Duration ttl, Duration renewInterval) {
+            this.leaseTiming = new WriterLease.Timing(ttl, renewInterval);
+            return this;
+        }
+
+        /** S3 retry schedule; shortened by tests so faults do not stall the suite. */
+        Builder s3Retries(int maxAttempts, Duration baseBackoff, Duration maxBackoff, Duration requestTimeout) {
+            this.s3Retries = new ClientConfig.S3RetrySettings(maxAttempts, baseBackoff, maxBackoff, requestTimeout);
             return this;
         }
 
@@ -310,7 +344,8 @@ public final class ChromaClient implements Database, AutoCloseable {
             int blockBytes = maxBlockBytes > 0 ? maxBlockBytes : (s3 != null ? 8 << 20 : 1 << 20);
             return new ChromaClient(new ClientConfig(path, s3, blockCacheBytes, diskCachePath, diskCacheBytes,
                     compactionInterval, compactionThreshold, walSync, gcKeepVersions, gcVersionTtl, gcInterval,
-                    allowReset, readOnly, blockBytes, walArchiveInterval, vectorIndexBytes));
+                    allowReset, readOnly, blockBytes, walArchiveInterval, leaseTiming, followInterval, s3Retries,
+                    vectorIndexBytes));
         }
 
         private static long positive(String field, long value) {

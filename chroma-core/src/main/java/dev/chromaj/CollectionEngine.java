@@ -8,6 +8,7 @@ import dev.chromaj.segment.HnswSettings;
 import dev.chromaj.segment.SegmentManifest;
 import dev.chromaj.segment.log.LogCodec;
 import dev.chromaj.segment.log.LogOperation;
+import dev.chromaj.segment.log.RecordChange;
 import dev.chromaj.wal.WalArchiver;
 import dev.chromaj.wal.WalEntry;
 import dev.chromaj.wal.WalOptions;
@@ -19,6 +20,7 @@ import java.util.List;
 import java.util.Map;
 import java.util.OptionalInt;
 import java.util.UUID;
+import java.util.concurrent.ConcurrentHashMap;
 import java.util.concurrent.atomic.AtomicReference;
 import java.util.concurrent.locks.ReentrantLock;
 import org.slf4j.Logger;
@@ -41,6 +43,7 @@ final class CollectionEngine implements AutoCloseable {
     private volatile CollectionOptions options;
     /** HNSW build and search settings; efSearch follows {@link #modify(String, Map, HnswParams)}. */
     private final HnswSettings hnsw;
+    /** Null in a read-only client: it never writes and sees only committed versions. */
     private final WriteAheadLog wal;
     private final WalArchiver archiver;
     /** Serializes writes: validation against the dimension, WAL append and publication of the new view. */
@@ -48,9 +51,11 @@ final class CollectionEngine implements AutoCloseable {
     /** One compaction of this collection at a time. */
     private final ReentrantLock compactionLock = new ReentrantLock();
     private final AtomicReference<CollectionView> view = new AtomicReference<>();
-    /** Number of running reads per version number; GC keeps pinned versions. */
-    private final java.util.concurrent.ConcurrentHashMap<Long, java.util.concurrent.atomic.AtomicInteger> pins =
-            new java.util.concurrent.ConcurrentHashMap<>();
+    /**
+     * Number of running reads per version number; GC keeps pinned versions. Counts change only inside the map's
+     * atomic per-key operations, so a version is never unpinned while a read holds it.
+     */
+    private final ConcurrentHashMap<Long, Integer> pins = new ConcurrentHashMap<>();
     private volatile boolean destroyed;
 
     private CollectionEngine(Engine engine, CollectionEntry entry, WriteAheadLog wal, WalArchiver archiver,
@@ -66,10 +71,13 @@ final class CollectionEngine implements AutoCloseable {
         this.view.set(new CollectionView(version, TailOverlay.empty(version.segments().manifest().nextOffset())));
     }
 
-    /** Opens the collection's WAL and replays its uncompacted tail. */
+    /** Opens the collection's WAL and replays its uncompacted tail; a read-only client opens no WAL. */
     static CollectionEngine open(Engine engine, CollectionEntry entry) {
         HnswSettings hnsw = hnswSettings(engine, CollectionOptionsJson.read(entry.optionsJson()));
         Version version = loadVersion(engine, entry, hnsw);
+        if (engine.config.readOnly()) {
+            return new CollectionEngine(engine, entry, null, null, version, hnsw);
+        }
         WalOptions walOptions = walOptions(engine, entry.id());
         java.nio.file.Path walDir = engine.walRoot.resolve(entry.id().toString());
         if (engine.config.s3Mode() && !engine.config.readOnly()) {
@@ -116,6 +124,25 @@ final class CollectionEngine implements AutoCloseable {
                 Runtime.getRuntime().availableProcessors());
     }
 
+    /**
+     * Read-only clients: switches to the version {@code latest} describes (committed by the writer meanwhile) and
+     * takes its name and metadata. Reads that pinned the previous view finish on it.
+     */
+    void follow(CollectionEntry latest) {
+        if (wal != null) {
+            throw new IllegalStateException("only a read-only client follows versions");
+        }
+        synchronized (writeLock) {
+            CollectionView current = view.get();
+            if (latest.version() != current.version().number()) {
+                Version next = loadVersion(engine, latest, hnsw);
+                view.set(new CollectionView(next, TailOverlay.empty(next.segments().manifest().nextOffset())));
+                engine.vectorIndexes.retainOnly(dir, next.manifest());
+            }
+            entry = latest;
+        }
+    }
+
     private void replayTail() {
         Version version = view.get().version();
         List<TailOverlay.Entry> entries = new ArrayList<>();
@@ -126,6 +153,36 @@ final class CollectionEngine implements AutoCloseable {
             }
         }
         view.set(new CollectionView(version, TailOverlay.of(entries, version.segments())));
+        if (entry.dimension() == null) {
+            recoverDimension(entries);
+        }
+    }
+
+    /**
+     * A catalog rebuilt from the version manifests in storage does not know the dimension of a collection whose
+     * embeddings are all still in its log: take it from the first embedding of the replayed tail.
+     */
+    private void recoverDimension(List<TailOverlay.Entry> entries) {
+        for (TailOverlay.Entry e : entries) {
+            for (LogOperation op : e.operations()) {
+                RecordChange change = null;
+                if (op instanceof LogOperation.Add add) {
+                    change = add.change();
+                } else if (op instanceof LogOperation.Upsert upsert) {
+                    change = upsert.change();
+                } else if (op instanceof LogOperation.Update update) {
+                    change = update.change();
+                }
+                if (change != null && change.embedding() != null) {
+                    int dimension = change.embedding().length;
+                    if (!engine.config.readOnly()) {
+                        engine.catalog.setDimension(id, dimension);
+                    }
+                    entry = withDimension(entry, dimension);
+                    return;
+                }
+            }
+        }
     }
 
     // ---- accessors ----
@@ -170,7 +227,7 @@ final class CollectionEngine implements AutoCloseable {
         while (true) {
             CollectionView v = view.get();
             long number = v.version().number();
-            pins.computeIfAbsent(number, k -> new java.util.concurrent.atomic.AtomicInteger()).incrementAndGet();
+            pins.merge(number, 1, Integer::sum);
             if (view.get().version().number() == number) {
                 return new Pin(v);
             }
@@ -179,7 +236,7 @@ final class CollectionEngine implements AutoCloseable {
     }
 
     private void release(long number) {
-        pins.computeIfPresent(number, (k, count) -> count.decrementAndGet() <= 0 ? null : count);
+        pins.computeIfPresent(number, (k, count) -> count <= 1 ? null : count - 1);
     }
 
     boolean isPinned(long version) {
@@ -395,6 +452,8 @@ final class CollectionEngine implements AutoCloseable {
             while (!destroyed && view.get().version().logPosition() < target) {
                 compactOnce(target);
             }
+        } catch (RuntimeException e) {
+            throw Errors.translate(e); // the API reports storage failures as dev.chromaj.StorageException
         } finally {
             compactionLock.unlock();
         }
@@ -422,11 +481,25 @@ final class CollectionEngine implements AutoCloseable {
         Version next = result.version();
         CollectionEntry e = entry;
         engine.catalog.commitVersion(id, next.number(), VersionManifest.key(id, next.number()), next.logPosition());
+        // The rest of the tail is re-based on the new version outside the write lock (it can be large); writes that
+        // land meanwhile are appended to it under the lock.
+        TailOverlay rest = TailOverlay.of(view.get().tail().entriesAfter(next.logPosition()), next.segments());
         synchronized (writeLock) {
             entry = new CollectionEntry(e.id(), e.tenant(), e.database(), entry.name(), entry.metadataJson(),
-                    e.optionsJson(), entry.dimension(), next.number(), next.logPosition());
-            TailOverlay rest = TailOverlay.of(view.get().tail().entriesAfter(next.logPosition()), next.segments());
+                    entry.optionsJson(), entry.dimension(), next.number(), next.logPosition());
+            long rebased = Math.max(next.logPosition(), rest.lastSequence());
+            for (TailOverlay.Entry late : view.get().tail().entriesAfter(rebased)) {
+                rest = rest.append(late.sequence(), late.operations(), next.segments());
+            }
             view.set(new CollectionView(next, rest));
+            CollectionEntry written = result.writtenWith();
+            if (!java.util.Objects.equals(written.name(), entry.name())
+                    || !java.util.Objects.equals(written.metadataJson(), entry.metadataJson())
+                    || !java.util.Objects.equals(written.optionsJson(), entry.optionsJson())) {
+                // modify() ran while this version was built: its manifest must carry the new name, metadata and
+                // efSearch, or a catalog rebuilt from storage would bring the old ones back.
+                VersionManifest.of(entry, next).writeTo(engine.storage);
+            }
         }
         engine.vectorIndexes.retainOnly(dir, next.manifest());
         try {
@@ -453,7 +526,9 @@ final class CollectionEngine implements AutoCloseable {
         compactionLock.lock();
         try {
             closeArchiver();
-            wal.destroy();
+            if (wal != null) {
+                wal.destroy();
+            }
             engine.vectorIndexes.retainOnly(dir, null);
         } finally {
             compactionLock.unlock();
@@ -478,7 +553,7 @@ final class CollectionEngine implements AutoCloseable {
                 }
                 archiver.close();
             }
-            if (!destroyed) {
+            if (!destroyed && wal != null) {
                 wal.close();
             }
         } finally {

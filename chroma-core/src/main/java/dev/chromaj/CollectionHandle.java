@@ -134,7 +134,11 @@ final class CollectionHandle implements ChromaCollection {
 
     @Override
     public SearchResult search(Search search) {
-        throw new InvalidArgumentException("search is not available yet: use query for dense search");
+        SearchExecutor.validate(search, engine.options(), engine.dimension());
+        try (CollectionEngine.Pin pin = engine.pin()) {
+            return new SearchExecutor(pin.view(), engine.options(), engine.dimension(), engine.space())
+                    .execute(search);
+        }
     }
 
     @Override

@@ -2,8 +2,8 @@ package dev.chromaj;
 
 import dev.chromaj.blockstore.DataRecord;
 import dev.chromaj.index.vector.DistanceSpace;
+import dev.chromaj.index.vector.ExactSearch;
 import dev.chromaj.index.vector.ScoredOffset;
-import dev.chromaj.index.vector.VectorKernels;
 import dev.chromaj.segment.CollectionSegments;
 import dev.chromaj.segment.filter.DocumentFilter;
 import dev.chromaj.segment.filter.FilterEvaluator;
@@ -70,7 +70,7 @@ final class CollectionReader {
             out.add(new Candidate(offset, null, null, offset));
         }
         boolean needSort = false;
-        for (Map.Entry<String, TailOverlay.TailRecord> e : tail.records().entrySet()) {
+        for (Map.Entry<String, TailOverlay.TailRecord> e : tailEntries(ids)) {
             TailOverlay.TailRecord t = e.getValue();
             if (!t.present() || (ids != null && !ids.contains(e.getKey()))) {
                 continue;
@@ -82,6 +82,21 @@ final class CollectionReader {
         }
         if (needSort) {
             out.sort(Comparator.comparingInt(Candidate::position));
+        }
+        return out;
+    }
+
+    /** The tail's entries of {@code ids} (all when null); a short id list is looked up instead of scanning the tail. */
+    private Iterable<Map.Entry<String, TailOverlay.TailRecord>> tailEntries(Set<String> ids) {
+        if (ids == null || ids.size() >= tail.records().size()) {
+            return tail.records().entrySet();
+        }
+        List<Map.Entry<String, TailOverlay.TailRecord>> out = new ArrayList<>();
+        for (String id : ids) {
+            TailOverlay.TailRecord t = tail.get(id);
+            if (t != null) {
+                out.add(Map.entry(id, t));
+            }
         }
         return out;
     }
@@ -168,20 +183,27 @@ final class CollectionReader {
                 tailCandidates.add(new Neighbour(e.getKey(), 0f, t.record(), -1));
             }
         }
+        int[] tailRows = new int[tailCandidates.size()];
+        float[][] tailVectors = new float[tailCandidates.size()][];
+        for (int i = 0; i < tailRows.length; i++) {
+            tailRows[i] = i;
+            tailVectors[i] = tailCandidates.get(i).record().embedding();
+        }
         List<List<DataRecord>> records = new ArrayList<>(queries.size());
         List<List<Float>> distances = new ArrayList<>(queries.size());
         for (float[] query : queries) {
             List<Neighbour> best = new ArrayList<>();
             if (segments.count() > 0 && (allowed == null || !allowed.isEmpty())) {
-                // Ask for a few more than k so that ties at the boundary can be ordered by id.
-                List<ScoredOffset> hits = segments.nearest(query, nResults + 1, allowed, space);
-                for (ScoredOffset h : hits) {
+                for (ScoredOffset h : compactedNearest(query, nResults, allowed, space)) {
                     best.add(new Neighbour(null, h.distance(), null, h.offset()));
                 }
             }
-            float[] q = space == DistanceSpace.COSINE ? normalized(query) : query;
-            for (Neighbour c : tailCandidates) {
-                best.add(new Neighbour(c.id(), distance(space, q, c.record().embedding()), c.record(), -1));
+            if (tailRows.length > 0) {
+                // The same kernel as the compacted segments, so equal vectors get equal distances and tie by id.
+                for (ScoredOffset h : ExactSearch.search(space, query, tailRows.length, tailRows, tailVectors)) {
+                    Neighbour c = tailCandidates.get(h.offset());
+                    best.add(new Neighbour(c.id(), h.distance(), c.record(), -1));
+                }
             }
             best = resolve(best);
             best.sort(BY_DISTANCE_THEN_ID);
@@ -198,6 +220,21 @@ final class CollectionReader {
             distances.add(ds);
         }
         return Results.query(records, distances, include);
+    }
+
+    /**
+     * The {@code k} nearest compacted records plus every record tied with the k-th: segments break ties by offset,
+     * results break them by id, so the whole tie at the boundary is needed to pick the right ones.
+     */
+    private List<ScoredOffset> compactedNearest(float[] query, int k, RoaringBitmap allowed, DistanceSpace space) {
+        int ask = k + 1;
+        while (true) {
+            List<ScoredOffset> hits = segments.nearest(query, ask, allowed, space);
+            if (hits.size() < ask || hits.get(ask - 1).distance() > hits.get(k - 1).distance()) {
+                return hits;
+            }
+            ask = (int) Math.min(Integer.MAX_VALUE - 1, 2L * ask);
+        }
     }
 
     /** Loads the records of compacted neighbours. */
@@ -224,24 +261,6 @@ final class CollectionReader {
             }
         }
         return out;
-    }
-
-    /** Chroma's distances: squared L2, {@code 1 - cosine similarity}, {@code 1 - dot product}. */
-    static float distance(DistanceSpace space, float[] query, float[] vector) {
-        return switch (space) {
-            case L2 -> VectorKernels.squaredL2(query, vector);
-            case IP -> 1f - VectorKernels.dot(query, vector);
-            case COSINE -> {
-                float norm = (float) Math.sqrt(VectorKernels.dot(vector, vector));
-                yield norm == 0f ? 1f : 1f - VectorKernels.dot(query, vector) / norm;
-            }
-        };
-    }
-
-    static float[] normalized(float[] v) {
-        float[] copy = v.clone();
-        VectorKernels.normalize(copy);
-        return copy;
     }
 
     static Set<Include> includes(Set<Include> include) {

@@ -1,5 +1,7 @@
 package dev.chromaj;
 
+import dev.chromaj.catalog.CollectionEntry;
+import dev.chromaj.index.sparse.ValueKind;
 import dev.chromaj.segment.CollectionSegments;
 import dev.chromaj.segment.HnswSegmentWriter;
 import dev.chromaj.segment.SegmentManifest;
@@ -8,7 +10,9 @@ import dev.chromaj.segment.MaterializedBatch;
 import dev.chromaj.segment.Materializer;
 import dev.chromaj.segment.log.LogOperation;
 import java.util.ArrayList;
+import java.util.HashMap;
 import java.util.List;
+import java.util.Map;
 
 /**
  * One compaction run: folds a bounded prefix of the log tail into a new version. Objects are written first
@@ -19,7 +23,8 @@ final class Compaction {
     /** Upper bound of operations folded by one run, so memory stays bounded for huge tails. */
     static final int MAX_OPERATIONS_PER_RUN = 50_000;
 
-    record Result(Version version) {
+    /** The new version and the catalog entry its manifest was written with. */
+    record Result(Version version, CollectionEntry writtenWith) {
     }
 
     private final Engine engine;
@@ -40,7 +45,8 @@ final class Compaction {
         List<LogOperation> ops = new ArrayList<>();
         long last = base.logPosition();
         for (TailOverlay.Entry e : tail.entriesAfter(base.logPosition())) {
-            if (e.sequence() > target || (!ops.isEmpty() && ops.size() + e.operations().size() > MAX_OPERATIONS_PER_RUN)) {
+            boolean full = !ops.isEmpty() && ops.size() + e.operations().size() > MAX_OPERATIONS_PER_RUN;
+            if (e.sequence() > target || full) {
                 break;
             }
             ops.addAll(e.operations());
@@ -48,13 +54,23 @@ final class Compaction {
         }
         CollectionSegments segments = base.segments();
         MaterializedBatch batch = Materializer.materialize(ops, segments, segments.manifest().nextOffset());
-        SegmentWriter writer = SegmentWriter.fork(engine.blockfiles, collection.dir, base.manifest());
+        SegmentWriter writer = SegmentWriter.fork(engine.blockfiles, collection.dir, base.manifest(),
+                sparseKinds(collection.options()));
         writer.apply(batch);
         SegmentManifest manifest = HnswSegmentWriter.write(engine.blockfiles, collection.dir, segments, batch,
                 writer.commit(), collection.hnsw());
         Version next = new Version(base.number() + 1, last, manifest,
                 CollectionSegments.open(engine.blockfiles, collection.dir, manifest, collection.hnsw()));
-        VersionManifest.of(collection.entry(), next).writeTo(engine.storage);
-        return new Result(next);
+        CollectionEntry entry = collection.entry();
+        VersionManifest.of(entry, next).writeTo(engine.storage);
+        return new Result(next, entry);
+    }
+
+    /** How the sparse segment stores each declared key: term frequencies for BM25 keys, weights otherwise. */
+    static Map<String, ValueKind> sparseKinds(CollectionOptions options) {
+        Map<String, ValueKind> kinds = new HashMap<>();
+        options.sparseIndexes().forEach((key, index) ->
+                kinds.put(key, index.isBm25() ? ValueKind.TERM_FREQUENCY : ValueKind.WEIGHT));
+        return kinds;
     }
 }

@@ -57,8 +57,12 @@ final class Compactor {
         try {
             collection.compactIfIdle();
         } catch (RuntimeException e) {
-            // The previous version keeps serving and the WAL keeps every write; the next tick retries.
-            LOG.warn("Compaction of {} failed, will retry: {}", collection, e.toString());
+            // The previous version keeps serving and the WAL keeps every write; the next tick (or open) retries.
+            if (engine.isClosed()) {
+                LOG.debug("Compaction of {} interrupted by close: {}", collection, e.toString());
+            } else {
+                LOG.warn("Compaction of {} failed, will retry: {}", collection, e.toString());
+            }
         }
     }
 }

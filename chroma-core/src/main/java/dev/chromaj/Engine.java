@@ -17,6 +17,8 @@ import java.io.IOException;
 import java.nio.file.Files;
 import java.nio.file.Path;
 import java.util.ArrayList;
+import java.util.Comparator;
+import java.util.HashMap;
 import java.util.List;
 import java.util.Map;
 import java.util.Optional;
@@ -25,6 +27,7 @@ import java.util.concurrent.ConcurrentHashMap;
 import java.util.concurrent.Executors;
 import java.util.concurrent.ScheduledExecutorService;
 import java.util.concurrent.TimeUnit;
+import java.util.stream.Stream;
 import org.slf4j.Logger;
 import org.slf4j.LoggerFactory;
 
@@ -48,12 +51,21 @@ final class Engine implements AutoCloseable {
     private final ScheduledExecutorService background;
     private final Compactor compactor;
     private final GarbageCollector gc;
+    /** The S3 writer lease; null for local storage and read-only clients. */
+    private final WriterLease lease;
+    /** Read-only clients: follows the writer's commits. */
+    private final VersionFollower follower;
+    /** A read-only S3 client's own catalog folder, deleted on close; null otherwise. */
+    private final Path privateCatalogDir;
     /** Guards creation and removal of entries of {@link #collections} together with their catalog rows. */
     private final Object collectionsLock = new Object();
     private volatile boolean closed;
 
-    private Engine(ClientConfig config, Storage storage, BlockCache cache, Catalog catalog) {
+    private Engine(ClientConfig config, Storage storage, BlockCache cache, Catalog catalog, WriterLease lease,
+                   Path privateCatalogDir) {
         this.config = config;
+        this.lease = lease;
+        this.privateCatalogDir = privateCatalogDir;
         this.storage = storage;
         this.cache = cache;
         this.catalog = catalog;
@@ -68,6 +80,7 @@ final class Engine implements AutoCloseable {
         });
         this.compactor = new Compactor(this, background);
         this.gc = new GarbageCollector(this);
+        this.follower = config.readOnly() ? new VersionFollower(this) : null;
     }
 
     static Engine open(ClientConfig config) {
@@ -82,46 +95,119 @@ final class Engine implements AutoCloseable {
         } catch (IOException e) {
             throw new StorageException("Cannot create the data folder " + path + ": " + e, e);
         }
+        // A read-only S3 client keeps a catalog of its own, rebuilt from the bucket: it may run anywhere, next to
+        // other readers, and never touches the writer's folder.
+        Path privateCatalogDir = null;
         Catalog catalog;
         try {
-            catalog = config.readOnly() ? Catalog.openReadOnly(path) : Catalog.open(path);
+            if (config.readOnly() && config.s3Mode()) {
+                privateCatalogDir = Files.createTempDirectory("chromaj-reader-catalog-");
+                catalog = Catalog.open(privateCatalogDir);
+            } else {
+                catalog = config.readOnly() ? Catalog.openReadOnly(path) : Catalog.open(path);
+            }
         } catch (CatalogLockedException e) {
             throw new ChromaException(e.getMessage(), e);
         } catch (CatalogException e) {
+            deleteFolder(privateCatalogDir);
             throw new ChromaException("Cannot open the catalog in " + path + ": " + e.getMessage(), e);
+        } catch (IOException e) {
+            throw new StorageException("Cannot create a temporary catalog folder: " + e, e);
         }
         Storage storage = null;
         BlockCache cache = null;
+        WriterLease lease = null;
         try {
-            storage = config.s3Mode() ? new S3Storage(S3Configs.toStorageConfig(config.s3()))
-                    : new LocalStorage(path.resolve("data"));
+            if (config.s3Mode()) {
+                storage = new S3Storage(S3Configs.toStorageConfig(config.s3(), config.s3Retries()));
+                if (!config.readOnly()) {
+                    lease = WriterLease.acquire(storage, "s3://" + config.s3().bucket() + "/" + config.s3().prefix(),
+                            config.leaseTiming());
+                    storage = new FencedStorage(storage, lease);
+                }
+            } else {
+                storage = new LocalStorage(path.resolve("data"));
+            }
             BlockCache.Builder cb = BlockCache.builder().maxBytes(config.blockCacheBytes());
             if (config.diskCachePath() != null) {
                 cb.diskTier(config.diskCachePath(), config.diskCacheBytes());
             }
             cache = cb.build();
-            Engine engine = new Engine(config, storage, cache, catalog);
-            engine.start();
-            return engine;
         } catch (RuntimeException e) {
             closeQuietly(cache);
+            closeQuietly(lease);
             closeQuietly(storage);
             closeQuietly(catalog);
+            deleteFolder(privateCatalogDir);
             throw Errors.translate(e);
         }
+        Engine engine = new Engine(config, storage, cache, catalog, lease, privateCatalogDir);
+        try {
+            engine.start();
+        } catch (RuntimeException e) {
+            engine.close();
+            throw Errors.translate(e);
+        }
+        return engine;
     }
 
     private void start() {
-        if (config.s3Mode() && !config.readOnly() && catalog.isEmpty()) {
+        if (config.s3Mode() && catalog.isEmpty()) {
             new CatalogRecovery(this).recover();
         }
         for (CollectionEntry entry : catalog.allCollections()) {
             collections.put(entry.id(), CollectionEngine.open(this, entry));
         }
-        if (!config.readOnly()) {
+        if (config.readOnly()) {
+            follower.start(background);
+        } else {
             compactor.start();
             gc.start(background);
         }
+    }
+
+    /** Read-only clients: catches up with the writer's commits now; returns the number of collections changed. */
+    int followWriter() {
+        ensureOpen();
+        if (follower == null) {
+            throw new IllegalStateException("only a read-only client follows the writer");
+        }
+        return follower.poll();
+    }
+
+    /**
+     * Read-only clients: makes the open collections match the catalog (new versions, renames, new and deleted
+     * collections). A collection that cannot be opened yet is retried at the next call.
+     */
+    int followCatalog() {
+        int changed = 0;
+        synchronized (collectionsLock) {
+            Map<UUID, CollectionEntry> latest = new HashMap<>();
+            for (CollectionEntry e : catalog.allCollections()) {
+                latest.put(e.id(), e);
+            }
+            for (UUID id : List.copyOf(collections.keySet())) {
+                if (!latest.containsKey(id)) {
+                    dropCollectionState(id);
+                    changed++;
+                }
+            }
+            for (CollectionEntry e : latest.values()) {
+                CollectionEngine open = collections.get(e.id());
+                try {
+                    if (open == null) {
+                        collections.put(e.id(), CollectionEngine.open(this, e));
+                        changed++;
+                    } else if (!open.entry().equals(e)) {
+                        open.follow(e);
+                        changed++;
+                    }
+                } catch (RuntimeException ex) {
+                    LOG.warn("Could not follow collection {} to version {}: {}", e.name(), e.version(), ex.toString());
+                }
+            }
+        }
+        return changed;
     }
 
     void ensureOpen() {
@@ -130,11 +216,24 @@ final class Engine implements AutoCloseable {
         }
     }
 
+    /** Whether {@link #close()} has started: background work interrupted by it is expected to fail. */
+    boolean isClosed() {
+        return closed;
+    }
+
     void ensureWritable() {
         ensureOpen();
         if (config.readOnly()) {
             throw new ChromaException("The client is read-only (built with readOnly(true)): writes are not allowed");
         }
+        if (lease != null) {
+            lease.checkNotLost();
+        }
+    }
+
+    /** The S3 writer lease, or null (local storage, read-only). */
+    WriterLease lease() {
+        return lease;
     }
 
     // ---- tenants and databases ----
@@ -360,8 +459,23 @@ final class Engine implements AutoCloseable {
         }
         collections.clear();
         closeQuietly(cache);
+        closeQuietly(lease);
         closeQuietly(storage);
         closeQuietly(catalog);
+        deleteFolder(privateCatalogDir);
+    }
+
+    private static void deleteFolder(Path dir) {
+        if (dir == null) {
+            return;
+        }
+        try (Stream<Path> paths = Files.walk(dir)) {
+            for (Path p : paths.sorted(Comparator.reverseOrder()).toList()) {
+                Files.deleteIfExists(p);
+            }
+        } catch (IOException e) {
+            LOG.warn("Could not delete the temporary catalog folder {}: {}", dir, e.toString());
+        }
     }
 
     @Override

@@ -25,6 +25,14 @@ import org.slf4j.LoggerFactory;
  *
  * <p>Each collection is collected while holding its compaction lock, so no compaction of it is writing objects that
  * are not referenced yet.
+ *
+ * <p>Why orphans need no grace period: an object no kept version references is either garbage of a compaction that
+ * failed (it will never be referenced: a retry forks the committed version again and writes new objects under new
+ * random names) or was written by a compaction that is still running. The compaction lock rules out the latter in
+ * this process, and only one process writes a folder (folder lock) or an S3 prefix ({@link WriterLease}; a writer
+ * that lost its lease is fenced by {@link FencedStorage} before its lease can be taken over). A grace period would
+ * only protect a second concurrent writer, which the design excludes; read-only clients in other processes cannot
+ * pin versions here, they are protected by the keep window (newest {@code gcKeepVersions} and the TTL).
  */
 final class GarbageCollector {
     private static final Logger LOG = LoggerFactory.getLogger(GarbageCollector.class);

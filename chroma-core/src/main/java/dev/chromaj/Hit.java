@@ -8,8 +8,12 @@ import java.util.Objects;
  * One result of a {@link Search}. Fields not selected are {@code null}. Immutable.
  *
  * @param id the record id
- * @param score the ranking score (for a single knn its distance, lower is better; for rrf the fused score, higher is
- *     better), or null when not selected or when the search has no rank
+ * @param score the ranking score, or null when not selected or when the search has no rank: for a dense
+ *     {@link Rank#knn(float[])} the distance in the collection's space (lower is better); for a sparse
+ *     {@link Rank#knn(String, SparseVector)} the dot product with the query (higher is better; on a BM25 key, the BM25
+ *     score with the vector's values as query term weights); for {@link Rank#knn(String, String)} the BM25 score
+ *     (higher is better); for {@link Rank#rrf} the fused score {@code sum(w_i / (k + rank_i))}, ranks from 1 (higher
+ *     is better)
  * @param document the document, or null
  * @param embedding the dense embedding, or null
  * @param metadata the metadata (all keys, or only the selected ones), or null

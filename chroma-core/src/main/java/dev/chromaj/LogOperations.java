@@ -1,5 +1,7 @@
 package dev.chromaj;
 
+import dev.chromaj.index.text.Bm25Analyzer;
+import dev.chromaj.index.text.TermFrequencies;
 import dev.chromaj.segment.log.LogOperation;
 import dev.chromaj.segment.log.RecordChange;
 import dev.chromaj.segment.log.SparseValues;
@@ -28,14 +30,43 @@ final class LogOperations {
         return ops;
     }
 
+    /**
+     * The record's sparse vector changes: the supplied ones, plus for every BM25 key the term frequencies of the
+     * document when the call sets one (a document without any indexed term removes the key's vector; a call that
+     * leaves the document unset leaves it unchanged). Null when nothing changes.
+     */
     private static Map<String, SparseValues> sparse(ChromaRecord r, CollectionOptions options) {
-        if (r.sparse().isEmpty()) {
-            return null;
-        }
         Map<String, SparseValues> out = new LinkedHashMap<>();
         for (Map.Entry<String, SparseVector> e : r.sparse().entrySet()) {
             out.put(e.getKey(), new SparseValues(e.getValue().indicesView(), e.getValue().valuesView()));
         }
-        return out;
+        if (r.document() != null) {
+            SparseValues bm25 = null;
+            boolean analyzed = false;
+            for (Map.Entry<String, SparseIndex> e : options.sparseIndexes().entrySet()) {
+                if (e.getValue().isBm25()) {
+                    if (!analyzed) {
+                        bm25 = termFrequencies(r.document());
+                        analyzed = true;
+                    }
+                    out.put(e.getKey(), bm25);
+                }
+            }
+        }
+        return out.isEmpty() ? null : out;
+    }
+
+    /** The BM25 vector of a document: analyzed term indices with their counts; null when no term is indexed. */
+    static SparseValues termFrequencies(String document) {
+        TermFrequencies tf = Bm25Analyzer.chroma().analyze(document);
+        if (tf.size() == 0) {
+            return null;
+        }
+        float[] values = new float[tf.size()];
+        int[] frequencies = tf.frequencies();
+        for (int i = 0; i < values.length; i++) {
+            values[i] = frequencies[i];
+        }
+        return new SparseValues(tf.termIndices(), values);
     }
 }

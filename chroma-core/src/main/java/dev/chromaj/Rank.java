@@ -28,7 +28,9 @@ public sealed interface Rank {
     }
 
     /**
-     * BM25 on a sparse key declared with {@link SparseIndex#bm25()}: the text is analyzed like documents.
+     * BM25 on a sparse key declared with {@link SparseIndex#bm25()}: the text is analyzed like documents, each
+     * distinct term weighted by its count; IDF and average document length come from the collection's current
+     * statistics. Higher scores are better.
      *
      * @param key the BM25 sparse key
      * @param text the query text
@@ -40,7 +42,8 @@ public sealed interface Rank {
     }
 
     /**
-     * Sparse dot-product search on a sparse key declared with {@link SparseIndex#provided()}.
+     * Sparse dot-product search on a sparse key declared with {@link SparseIndex#provided()}; higher scores are
+     * better. On a {@link SparseIndex#bm25()} key the vector's values weight the query terms of a BM25 search.
      *
      * @param key the sparse key
      * @param query the sparse query vector

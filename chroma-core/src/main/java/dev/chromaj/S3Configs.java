@@ -8,6 +8,10 @@ final class S3Configs {
     }
 
     static S3StorageConfig toStorageConfig(S3Config s3) {
+        return toStorageConfig(s3, null);
+    }
+
+    static S3StorageConfig toStorageConfig(S3Config s3, ClientConfig.S3RetrySettings retries) {
         S3StorageConfig.Builder b = S3StorageConfig.builder(s3.bucket()).keyPrefix(s3.prefix())
                 .pathStyleAccess(s3.pathStyleAccess());
         s3.region().ifPresent(b::region);
@@ -24,6 +28,10 @@ final class S3Configs {
                 b.encryption(S3StorageConfig.Encryption.SSE_KMS);
                 s3.kmsKeyId().ifPresent(b::kmsKeyId);
             }
+        }
+        if (retries != null) {
+            b.maxAttempts(retries.maxAttempts()).backoff(retries.baseBackoff(), retries.maxBackoff())
+                    .requestTimeout(retries.requestTimeout());
         }
         return b.build();
     }

@@ -9,19 +9,30 @@ import dev.chromaj.segment.RecordLookup;
 import dev.chromaj.segment.StoredRecord;
 import dev.chromaj.segment.log.LogOperation;
 import dev.chromaj.segment.log.SparseValues;
+import java.util.AbstractMap;
+import java.util.AbstractSet;
 import java.util.ArrayList;
 import java.util.Collection;
 import java.util.Collections;
 import java.util.HashMap;
+import java.util.Iterator;
 import java.util.List;
 import java.util.Map;
+import java.util.NoSuchElementException;
 import java.util.Optional;
+import java.util.Set;
+import java.util.concurrent.ConcurrentHashMap;
 import org.roaringbitmap.RoaringBitmap;
 
 /**
  * The uncompacted log tail of a collection, and what it means for reads: the final state of every id it touches,
- * relative to one compacted version. Immutable; every write derives a new overlay (copy on write), so a reader that
- * pinned a {@link CollectionView} sees one consistent state.
+ * relative to one compacted version. Immutable as seen by readers; every write derives a new overlay, so a reader
+ * that pinned a {@link CollectionView} sees one consistent state.
+ *
+ * <p>Overlays derived from one another share a {@link History} of id states stamped with the overlay that wrote
+ * them; an overlay sees the states stamped at or before its own stamp. Deriving the next overlay from the newest
+ * one costs the size of the write, not the size of the tail. Deriving from an older overlay (not done by the
+ * engine) copies its state into a new history first.
  *
  * <p>Positions order records the way compaction will: a compacted record updated in the tail keeps its offset; a
  * new record gets the next offset after everything before it.
@@ -42,17 +53,37 @@ final class TailOverlay {
         }
     }
 
+    /** The state of an id from overlay {@code stamp} on ({@code record == null}: not in the tail); then older ones. */
+    private record IdState(long stamp, TailRecord record, IdState older) {
+    }
+
+    /**
+     * Id states written by a line of overlays, newest first per id. Ids are never removed, so a reader iterating
+     * while the newest overlay appends sees every id its own overlay knows.
+     */
+    private static final class History {
+        final ConcurrentHashMap<String, IdState> ids = new ConcurrentHashMap<>();
+        /** Stamp of the newest overlay; guarded by this. */
+        long newestStamp;
+    }
+
+    private final History history;
+    private final long stamp;
+    /** Number of ids this overlay maps to a TailRecord. */
+    private final int size;
     private final List<Entry> entries;
-    private final Map<String, TailRecord> records;
     private final RoaringBitmap overridden;
     private final int nextPosition;
     private final long operationCount;
     private final long liveDelta;
+    private final Map<String, TailRecord> records = new RecordsView();
 
-    private TailOverlay(List<Entry> entries, Map<String, TailRecord> records, RoaringBitmap overridden,
+    private TailOverlay(History history, long stamp, int size, List<Entry> entries, RoaringBitmap overridden,
                         int nextPosition, long operationCount, long liveDelta) {
+        this.history = history;
+        this.stamp = stamp;
+        this.size = size;
         this.entries = entries;
-        this.records = records;
         this.overridden = overridden;
         this.nextPosition = nextPosition;
         this.operationCount = operationCount;
@@ -60,7 +91,7 @@ final class TailOverlay {
     }
 
     static TailOverlay empty(int nextOffset) {
-        return new TailOverlay(List.of(), Map.of(), new RoaringBitmap(), nextOffset, 0, 0);
+        return new TailOverlay(new History(), 0, 0, List.of(), new RoaringBitmap(), nextOffset, 0, 0);
     }
 
     /** Builds the overlay of {@code entries} on top of {@code base}. */
@@ -75,7 +106,7 @@ final class TailOverlay {
     /** The overlay after one more acknowledged write. */
     TailOverlay append(long sequence, List<LogOperation> ops, CollectionSegments base) {
         RecordLookup lookup = id -> {
-            TailRecord t = records.get(id);
+            TailRecord t = get(id);
             if (t != null) {
                 return t.present() ? Optional.of(new StoredRecord(t.position(), t.record(), t.sparse()))
                         : Optional.empty();
@@ -83,41 +114,71 @@ final class TailOverlay {
             return base.lookup(id);
         };
         MaterializedBatch batch = Materializer.materialize(ops, lookup, nextPosition);
-        Map<String, TailRecord> nextRecords = new HashMap<>(records);
+        // This write's changes by id; a null value removes the id from the tail.
+        Map<String, TailRecord> changed = new HashMap<>();
         RoaringBitmap nextOverridden = overridden.clone();
         long delta = liveDelta;
         int next = nextPosition;
         for (Outcome o : batch.outcomes()) {
             // Folded in order (deletions, updates, insertions): an id deleted and re-added has two outcomes.
-            TailRecord prev = nextRecords.get(o.id());
+            TailRecord prev = changed.containsKey(o.id()) ? changed.get(o.id()) : get(o.id());
             if (o instanceof MaterializedBatch.Inserted ins) {
                 int compacted = prev == null ? -1 : prev.compactedOffset();
-                nextRecords.put(ins.id(), new TailRecord(ins.record(), ins.sparse(), compacted, ins.offset()));
+                changed.put(ins.id(), new TailRecord(ins.record(), ins.sparse(), compacted, ins.offset()));
                 next = Math.max(next, ins.offset() + 1);
                 delta++;
             } else if (o instanceof MaterializedBatch.Updated upd) {
                 int compacted = prev == null ? upd.offset() : prev.compactedOffset();
                 int position = prev == null ? upd.offset() : prev.position();
-                nextRecords.put(upd.id(), new TailRecord(upd.newRecord(), upd.newSparse(), compacted, position));
+                changed.put(upd.id(), new TailRecord(upd.newRecord(), upd.newSparse(), compacted, position));
                 if (compacted >= 0) {
                     nextOverridden.add(compacted);
                 }
             } else if (o instanceof MaterializedBatch.Deleted del) {
                 int compacted = prev == null ? del.offset() : prev.compactedOffset();
                 if (compacted >= 0) {
-                    nextRecords.put(del.id(), new TailRecord(null, null, compacted, -1));
+                    changed.put(del.id(), new TailRecord(null, null, compacted, -1));
                     nextOverridden.add(compacted);
                 } else {
-                    nextRecords.remove(del.id());
+                    changed.put(del.id(), null);
                 }
                 delta--;
             }
         }
+        int nextSize = size;
+        for (Map.Entry<String, TailRecord> c : changed.entrySet()) {
+            boolean before = get(c.getKey()) != null;
+            boolean after = c.getValue() != null;
+            nextSize += (after ? 1 : 0) - (before ? 1 : 0);
+        }
         List<Entry> nextEntries = new ArrayList<>(entries.size() + 1);
         nextEntries.addAll(entries);
         nextEntries.add(new Entry(sequence, List.copyOf(ops)));
-        return new TailOverlay(Collections.unmodifiableList(nextEntries), Collections.unmodifiableMap(nextRecords),
+        History target = history;
+        long nextStamp;
+        synchronized (target) {
+            if (target.newestStamp != stamp) {
+                target = copyOf();
+            }
+            nextStamp = stamp + 1;
+            for (Map.Entry<String, TailRecord> c : changed.entrySet()) {
+                IdState older = target.ids.get(c.getKey());
+                target.ids.put(c.getKey(), new IdState(nextStamp, c.getValue(), older));
+            }
+            target.newestStamp = nextStamp;
+        }
+        return new TailOverlay(target, nextStamp, nextSize, Collections.unmodifiableList(nextEntries),
                 nextOverridden, next, operationCount + ops.size(), delta);
+    }
+
+    /** A new history holding only what this overlay sees, stamped with this overlay's stamp. */
+    private History copyOf() {
+        History copy = new History();
+        for (Map.Entry<String, TailRecord> e : records.entrySet()) {
+            copy.ids.put(e.getKey(), new IdState(stamp, e.getValue(), null));
+        }
+        copy.newestStamp = stamp;
+        return copy;
     }
 
     /** Entries with a sequence number above {@code sequence}, in order. */
@@ -151,10 +212,14 @@ final class TailOverlay {
 
     /** The tail's state of {@code id}, or null when the tail does not touch it. */
     TailRecord get(String id) {
-        return records.get(id);
+        IdState s = history.ids.get(id);
+        while (s != null && s.stamp() > stamp) {
+            s = s.older();
+        }
+        return s == null ? null : s.record();
     }
 
-    /** Every id the tail touches. */
+    /** Every id the tail touches (an unmodifiable view; iteration order is unspecified). */
     Map<String, TailRecord> records() {
         return records;
     }
@@ -166,5 +231,70 @@ final class TailOverlay {
 
     long lastSequence() {
         return entries.isEmpty() ? 0 : entries.get(entries.size() - 1).sequence();
+    }
+
+    /** The ids this overlay sees, read from the shared history. */
+    private final class RecordsView extends AbstractMap<String, TailRecord> {
+        @Override
+        public int size() {
+            return size;
+        }
+
+        @Override
+        public boolean containsKey(Object key) {
+            return key instanceof String id && TailOverlay.this.get(id) != null;
+        }
+
+        @Override
+        public TailRecord get(Object key) {
+            return key instanceof String id ? TailOverlay.this.get(id) : null;
+        }
+
+        @Override
+        public Set<Map.Entry<String, TailRecord>> entrySet() {
+            return new AbstractSet<>() {
+                @Override
+                public int size() {
+                    return size;
+                }
+
+                @Override
+                public Iterator<Map.Entry<String, TailRecord>> iterator() {
+                    Iterator<Map.Entry<String, IdState>> all = history.ids.entrySet().iterator();
+                    return new Iterator<>() {
+                        private Map.Entry<String, TailRecord> next = advance();
+
+                        private Map.Entry<String, TailRecord> advance() {
+                            while (all.hasNext()) {
+                                Map.Entry<String, IdState> e = all.next();
+                                IdState s = e.getValue();
+                                while (s != null && s.stamp() > stamp) {
+                                    s = s.older();
+                                }
+                                if (s != null && s.record() != null) {
+                                    return new SimpleImmutableEntry<>(e.getKey(), s.record());
+                                }
+                            }
+                            return null;
+                        }
+
+                        @Override
+                        public boolean hasNext() {
+                            return next != null;
+                        }
+
+                        @Override
+                        public Map.Entry<String, TailRecord> next() {
+                            if (next == null) {
+                                throw new NoSuchElementException();
+                            }
+                            Map.Entry<String, TailRecord> out = next;
+                            next = advance();
+                            return out;
+                        }
+                    };
+                }
+            };
+        }
     }
 }

@@ -4,6 +4,7 @@ import dev.chromaj.blockstore.BlockfileEntry;
 import dev.chromaj.blockstore.BlockfileReader;
 import dev.chromaj.blockstore.BlockfileStore;
 import dev.chromaj.blockstore.DataRecord;
+import dev.chromaj.index.sparse.ValueKind;
 import dev.chromaj.index.text.TrigramQuery;
 import dev.chromaj.index.vector.DistanceSpace;
 import dev.chromaj.index.vector.ScoredOffset;
@@ -33,7 +34,8 @@ import org.roaringbitmap.RoaringBitmap;
 
 /**
  * Read access to the segments of one collection version (one {@link SegmentManifest}): id ↔ offset, records,
- * live offsets, filters evaluated on bitmaps and exact nearest-neighbour search.
+ * live offsets, filters evaluated on bitmaps, exact nearest-neighbour search and the sparse posting lists of every
+ * sparse key ({@link #sparse(String)}).
  *
  * <p>Immutable and thread-safe; returned bitmaps and maps are the caller's own. Opening reads every blockfile root
  * in parallel (roots and blocks are cached by the store's {@code BlockCache}), and the live bitmap.
@@ -235,6 +237,28 @@ public final class CollectionSegments implements RecordLookup {
      */
     public List<ScoredOffset> nearest(float[] query, int k, RoaringBitmap allowed, DistanceSpace space) {
         return vectors.nearest(query, k, allowed, space);
+    }
+
+    /**
+     * The sparse segment of {@code key} in this version: its posting lists and statistics. A key without data has
+     * empty posting lists and zero statistics.
+     */
+    public SparsePostings sparse(String key) {
+        SparseStatistics statistics = storedSparseStatistics(key);
+        return new SparsePostings(key, statistics == null ? SparseStatistics.empty(ValueKind.WEIGHT) : statistics,
+                reader(SegmentFile.SPARSE_SKIPS), reader(SegmentFile.SPARSE_BLOCKS));
+    }
+
+    /** The value kind stored for {@code key}, or null when the key has no sparse data in this version. */
+    ValueKind storedSparseKind(String key) {
+        SparseStatistics statistics = storedSparseStatistics(key);
+        return statistics == null ? null : statistics.kind();
+    }
+
+    private SparseStatistics storedSparseStatistics(String key) {
+        BlockfileReader<String, byte[]> r = reader(SegmentFile.SPARSE_STATISTICS);
+        byte[] bytes = r == null ? null : r.get(key, SegmentFile.STATISTICS_KEY);
+        return bytes == null ? null : SparseStatistics.decode(bytes, "sparse key '" + key + "' in '" + dir + "'");
     }
 
     /** The vector part of this version (HNSW, exact search for small collections). */

@@ -47,13 +47,26 @@ record SegmentFile<K, V>(String name, KeyType<K> keyType, ValueType<V> valueType
     static final SegmentFile<String, RoaringBitmap> TRIGRAMS =
             new SegmentFile<>("fulltext.trigram", KeyType.STRING, ValueType.ROARING);
 
+    /** Sparse segment: (sparse key, term) → the term's encoded {@code PostingSkips}. */
+    static final SegmentFile<Integer, byte[]> SPARSE_SKIPS =
+            new SegmentFile<>("sparse.skips", KeyType.U32, ValueType.BYTES);
+    /** Sparse segment: (sparse key, {@link SparsePostings#blockKey term and block number}) → encoded posting block. */
+    static final SegmentFile<Long, byte[]> SPARSE_BLOCKS =
+            new SegmentFile<>("sparse.blocks", KeyType.I64, ValueType.BYTES);
+    /** Sparse segment: (sparse key, {@link #STATISTICS_KEY}) → the key's encoded {@link SparseStatistics}. */
+    static final SegmentFile<String, byte[]> SPARSE_STATISTICS =
+            new SegmentFile<>("sparse.statistics", KeyType.STRING, ValueType.BYTES);
+
     static final List<SegmentFile<?, ?>> ALL = List.of(ID_TO_OFFSET, OFFSET_TO_RECORD, OFFSET_TO_SPARSE, LIVE,
-            STRINGS, INTEGERS, FLOATS, BOOLEANS, TRIGRAMS);
+            STRINGS, INTEGERS, FLOATS, BOOLEANS, TRIGRAMS, SPARSE_SKIPS, SPARSE_BLOCKS, SPARSE_STATISTICS);
+
+    /** Key of a sparse key's statistics in {@link #SPARSE_STATISTICS}. */
+    static final String STATISTICS_KEY = "statistics";
 
     /** Key of the live bitmap in {@link #LIVE}. */
     static final String LIVE_KEY = "live";
 
-    /** The segment this file belongs to: {@code record}, {@code metadata} or {@code fulltext}. */
+    /** The segment this file belongs to: {@code record}, {@code metadata}, {@code fulltext} or {@code sparse}. */
     String segment() {
         return name.substring(0, name.indexOf('.'));
     }

@@ -5,6 +5,7 @@ import dev.chromaj.blockstore.BlockfileRoot;
 import dev.chromaj.blockstore.BlockfileStore;
 import dev.chromaj.blockstore.BlockfileWriter;
 import dev.chromaj.blockstore.DataRecord;
+import dev.chromaj.index.sparse.ValueKind;
 import dev.chromaj.index.text.Trigrams;
 import dev.chromaj.segment.log.LogCodec;
 import java.util.Collection;
@@ -27,7 +28,8 @@ import org.roaringbitmap.RoaringBitmap;
  * <p>A large log tail is compacted in bounded batches: materialize each batch against this writer (it is a
  * {@link RecordLookup} that sees what earlier batches applied) with {@link #nextOffset()}, {@link #apply} it, and
  * {@link #commit()} once; or commit after each batch and fork again from the returned manifest. Index postings touched
- * by the batches are held in memory until the commit.
+ * by the batches are held in memory until the commit. Sparse vectors also feed the sparse segment of their key
+ * ({@link SparsePostings}): the touched terms' posting lists are rewritten from their first changed block on.
  *
  * <p>Not thread-safe: one compaction thread uses a writer, and commits it at most once. Readers of the previous
  * version are unaffected.
@@ -44,16 +46,19 @@ public final class SegmentWriter implements RecordLookup {
     private final Map<MetadataPosting, RoaringBitmap> metadataPostings = new HashMap<>();
     private final Map<String, RoaringBitmap> trigramPostings = new HashMap<>();
     private final RoaringBitmap live;
+    private final SparseSegmentWriter sparse;
     private int nextOffset;
     private long recordCount;
     private boolean committed;
 
-    private SegmentWriter(BlockfileStore store, String dir, SegmentManifest previous, CollectionSegments base) {
+    private SegmentWriter(BlockfileStore store, String dir, SegmentManifest previous, CollectionSegments base,
+                          Map<String, ValueKind> sparseKinds) {
         this.store = store;
         this.dir = dir;
         this.previous = previous;
         this.base = base;
         this.live = base.liveOffsets();
+        this.sparse = new SparseSegmentWriter(sparseKinds, base);
         this.nextOffset = previous.nextOffset();
         this.recordCount = previous.recordCount();
     }
@@ -62,10 +67,24 @@ public final class SegmentWriter implements RecordLookup {
      * A writer of the version after {@code previous} (null: a new collection) in the object folder {@code dir}.
      */
     public static SegmentWriter fork(BlockfileStore store, String dir, SegmentManifest previous) {
+        return fork(store, dir, previous, Map.of());
+    }
+
+    /**
+     * A writer of the version after {@code previous} (null: a new collection) in the object folder {@code dir}, with
+     * the value kind of each declared sparse key: {@link ValueKind#TERM_FREQUENCY} for BM25 keys (their vectors are
+     * term frequencies; document lengths and collection statistics are kept), {@link ValueKind#WEIGHT} for vectors
+     * scored by dot product. An undeclared key keeps the kind its segment already has, else {@code WEIGHT}.
+     *
+     * @throws IllegalArgumentException when a declared kind differs from the kind stored for the key
+     */
+    public static SegmentWriter fork(BlockfileStore store, String dir, SegmentManifest previous,
+                                     Map<String, ValueKind> sparseKinds) {
         Objects.requireNonNull(store, "store");
         Objects.requireNonNull(dir, "dir");
+        Objects.requireNonNull(sparseKinds, "sparseKinds");
         SegmentManifest m = previous == null ? SegmentManifest.EMPTY : previous;
-        return new SegmentWriter(store, dir, m, CollectionSegments.open(store, dir, m));
+        return new SegmentWriter(store, dir, m, CollectionSegments.open(store, dir, m), sparseKinds);
     }
 
     /** The offset the next inserted record must get: pass it to {@link Materializer#materialize}. */
@@ -143,6 +162,7 @@ public final class SegmentWriter implements RecordLookup {
         writer(SegmentFile.OFFSET_TO_RECORD).delete("", offset);
         if (!d.oldSparse().isEmpty()) {
             writer(SegmentFile.OFFSET_TO_SPARSE).delete("", offset);
+            sparse.remove(offset, d.oldSparse());
         }
         if (live.checkedRemove(offset)) {
             recordCount--;
@@ -165,6 +185,7 @@ public final class SegmentWriter implements RecordLookup {
             } else {
                 writer(SegmentFile.OFFSET_TO_SPARSE).set("", offset, LogCodec.encodeSparse(u.newSparse()));
             }
+            sparse.update(offset, u.oldSparse(), u.newSparse());
         }
         Set<MetadataPosting> before = MetadataPosting.of(u.oldRecord().metadata());
         Set<MetadataPosting> after = MetadataPosting.of(u.newRecord().metadata());
@@ -205,6 +226,7 @@ public final class SegmentWriter implements RecordLookup {
         writer(SegmentFile.OFFSET_TO_RECORD).set("", offset, in.record());
         if (!in.sparse().isEmpty()) {
             writer(SegmentFile.OFFSET_TO_SPARSE).set("", offset, LogCodec.encodeSparse(in.sparse()));
+            sparse.add(offset, in.sparse());
         }
         live.add(offset);
         recordCount++;
@@ -279,6 +301,10 @@ public final class SegmentWriter implements RecordLookup {
         }
         for (Map.Entry<String, RoaringBitmap> e : trigramPostings.entrySet()) {
             write(SegmentFile.TRIGRAMS, "", e.getKey(), e.getValue());
+        }
+        if (!sparse.isEmpty()) {
+            sparse.commit(writer(SegmentFile.SPARSE_SKIPS), writer(SegmentFile.SPARSE_BLOCKS),
+                    writer(SegmentFile.SPARSE_STATISTICS));
         }
         if (!live.equals(base.liveOffsets())) {
             RoaringBitmap stored = live.clone();

@@ -1,0 +1,54 @@
+package dev.chromaj;
+
+import dev.chromaj.blockstore.DataRecord;
+import java.util.HashMap;
+import java.util.LinkedHashSet;
+import java.util.Map;
+import java.util.Set;
+
+/** What a {@link Search}'s {@code select} puts into each {@link Hit}. Immutable. */
+final class HitFields {
+    private final boolean score;
+    private final boolean document;
+    private final boolean embedding;
+    private final boolean allMetadata;
+    private final Set<String> metadataKeys = new LinkedHashSet<>();
+    private final boolean uri;
+
+    HitFields(Set<Field> select) {
+        this.score = select.contains(Field.SCORE);
+        this.document = select.contains(Field.DOCUMENT);
+        this.embedding = select.contains(Field.EMBEDDING);
+        this.allMetadata = select.contains(Field.METADATA);
+        this.uri = select.contains(Field.URI);
+        for (Field f : select) {
+            if (f.kind() == Field.Kind.METADATA_KEY) {
+                metadataKeys.add(f.metadataKey());
+            }
+        }
+    }
+
+    /** The hit of {@code record} with {@code rankScore} (null: the search has no rank). */
+    Hit hit(DataRecord record, Double rankScore) {
+        return new Hit(record.id(), score ? rankScore : null, document ? record.document() : null,
+                embedding ? record.embedding() : null, metadata(record), uri ? record.uri() : null);
+    }
+
+    /** All metadata, or only the selected keys the record has; null when nothing is selected or present. */
+    private Map<String, Object> metadata(DataRecord record) {
+        if (allMetadata) {
+            return CollectionReader.metadataOrNull(record);
+        }
+        if (metadataKeys.isEmpty() || record.metadata() == null) {
+            return null;
+        }
+        Map<String, Object> out = new HashMap<>();
+        for (String key : metadataKeys) {
+            Object value = record.metadata().get(key);
+            if (value != null) {
+                out.put(key, value);
+            }
+        }
+        return out.isEmpty() ? null : out;
+    }
+}

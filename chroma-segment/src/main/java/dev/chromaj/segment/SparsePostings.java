@@ -1,0 +1,117 @@
+package dev.chromaj.segment;
+
+import dev.chromaj.blockstore.BlockfileReader;
+import dev.chromaj.index.sparse.PostingBlock;
+import dev.chromaj.index.sparse.PostingList;
+import dev.chromaj.index.sparse.PostingSkips;
+import dev.chromaj.index.sparse.ValueKind;
+import java.util.ArrayList;
+import java.util.HashMap;
+import java.util.List;
+import java.util.Map;
+
+/**
+ * The sparse segment of one sparse key in one collection version: a posting list per term (dimension index) over
+ * the live offsets, and the key's {@link SparseStatistics}. A term's {@link PostingSkips} are read when its list is
+ * opened, its {@link PostingBlock}s only when a query's cursor enters them.
+ *
+ * <p>Storage: the skips under (key, term) in {@code sparse.skips}; block {@code n} of a term under (key,
+ * {@link #blockKey(int, int)}) in {@code sparse.blocks}; the statistics under (key, "statistics") in
+ * {@code sparse.statistics}. Posting lists hold live records only: compaction removes the postings of deleted
+ * records and rewrites those of updated ones, so a term's document frequency is its posting count.
+ *
+ * <p>Immutable and thread-safe; posting lists it returns load blocks through the version's block cache.
+ */
+public final class SparsePostings {
+
+    private final String key;
+    private final SparseStatistics statistics;
+    private final BlockfileReader<Integer, byte[]> skips;
+    private final BlockfileReader<Long, byte[]> blocks;
+
+    SparsePostings(String key, SparseStatistics statistics, BlockfileReader<Integer, byte[]> skips,
+                   BlockfileReader<Long, byte[]> blocks) {
+        this.key = key;
+        this.statistics = statistics;
+        this.skips = skips;
+        this.blocks = blocks;
+    }
+
+    /** Key of block {@code blockNumber} of {@code term} in {@code sparse.blocks}: the term in the high 32 bits. */
+    static long blockKey(int term, int blockNumber) {
+        return ((long) term << 32) | (blockNumber & 0xFFFF_FFFFL);
+    }
+
+    /** The sparse key. */
+    public String key() {
+        return key;
+    }
+
+    /** The key's statistics in this version ({@link ValueKind#WEIGHT} and zero counts when it has no data). */
+    public SparseStatistics statistics() {
+        return statistics;
+    }
+
+    /** What the posting values are. */
+    public ValueKind kind() {
+        return statistics.kind();
+    }
+
+    /** The posting list of {@code term} (an unsigned dimension index); empty when no live record holds it. */
+    public PostingList postings(int term) {
+        byte[] bytes = skips == null ? null : skips.get(key, term);
+        return bytes == null ? PostingList.empty() : list(term, bytes);
+    }
+
+    /**
+     * The posting lists of {@code terms}, reading their skips with one bulk lookup; terms no live record holds map
+     * to {@link PostingList#empty()}.
+     */
+    public Map<Integer, PostingList> postings(int[] terms) {
+        Map<Integer, PostingList> out = new HashMap<>();
+        if (skips != null && terms.length > 0) {
+            List<Integer> keys = new ArrayList<>(terms.length);
+            for (int term : terms) {
+                keys.add(term);
+            }
+            skips.getMany(key, keys).forEach((term, bytes) -> out.put(term, list(term, bytes)));
+        }
+        for (int term : terms) {
+            out.putIfAbsent(term, PostingList.empty());
+        }
+        return out;
+    }
+
+    private PostingList list(int term, byte[] encodedSkips) {
+        PostingSkips termSkips = decodeSkips(key, term, encodedSkips);
+        return PostingList.of(termSkips, blockNumber -> block(term, blockNumber));
+    }
+
+    private PostingBlock block(int term, int blockNumber) {
+        byte[] bytes = blocks == null ? null : blocks.get(key, blockKey(term, blockNumber));
+        if (bytes == null) {
+            throw new IllegalStateException("sparse key '" + key + "', term " + Integer.toUnsignedString(term)
+                    + ": posting block " + blockNumber + " listed in the skips is missing");
+        }
+        try {
+            return PostingBlock.decode(bytes);
+        } catch (IllegalArgumentException e) {
+            throw new IllegalStateException("sparse key '" + key + "', term " + Integer.toUnsignedString(term)
+                    + ", block " + blockNumber + ": " + e.getMessage(), e);
+        }
+    }
+
+    static PostingSkips decodeSkips(String key, int term, byte[] bytes) {
+        try {
+            return PostingSkips.decode(bytes);
+        } catch (IllegalArgumentException e) {
+            throw new IllegalStateException("sparse key '" + key + "', term " + Integer.toUnsignedString(term)
+                    + ": " + e.getMessage(), e);
+        }
+    }
+
+    @Override
+    public String toString() {
+        return "SparsePostings[" + key + ", " + statistics + "]";
+    }
+}

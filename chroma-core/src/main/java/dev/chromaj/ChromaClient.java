@@ -204,6 +204,7 @@ public final class ChromaClient implements Database, AutoCloseable {
         private WriterLease.Timing leaseTiming = WriterLease.Timing.DEFAULT;
         private Duration followInterval = Duration.ofSeconds(5);
         private ClientConfig.S3RetrySettings s3Retries;
+        private long vectorIndexBytes = Math.max(64L << 20, Runtime.getRuntime().maxMemory() / 2);
 
         private Builder() {
         }
@@ -322,6 +323,16 @@ public final class ChromaClient implements Database, AutoCloseable {
             return this;
         }
 
+        /**
+         * Memory budget of the HNSW indexes loaded for queries, over all collections (default half of the maximum
+         * heap, at least 64 MiB). Least recently used indexes are unloaded beyond it and reloaded from their block
+         * files when queried again; {@link ClientStats#vectorIndexBytes()} reports the current use.
+         */
+        public Builder vectorIndexBytes(long bytes) {
+            this.vectorIndexBytes = positive("vectorIndexBytes", bytes);
+            return this;
+        }
+
         /** Opens the client. */
         public ChromaClient build() {
             if (path == null) {
@@ -333,7 +344,8 @@ public final class ChromaClient implements Database, AutoCloseable {
             int blockBytes = maxBlockBytes > 0 ? maxBlockBytes : (s3 != null ? 8 << 20 : 1 << 20);
             return new ChromaClient(new ClientConfig(path, s3, blockCacheBytes, diskCachePath, diskCacheBytes,
                     compactionInterval, compactionThreshold, walSync, gcKeepVersions, gcVersionTtl, gcInterval,
-                    allowReset, readOnly, blockBytes, walArchiveInterval, leaseTiming, followInterval, s3Retries));
+                    allowReset, readOnly, blockBytes, walArchiveInterval, leaseTiming, followInterval, s3Retries,
+                    vectorIndexBytes));
         }
 
         private static long positive(String field, long value) {

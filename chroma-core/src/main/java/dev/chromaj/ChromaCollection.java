@@ -209,6 +209,25 @@ public interface ChromaCollection {
     void modify(String newName, Map<String, Object> newMetadata);
 
     /**
+     * Renames the collection, replaces its metadata and/or changes its search-time HNSW parameters. Only efSearch
+     * may change (Chroma's rule): {@code hnsw} must keep the collection's M and efConstruction; the distance space
+     * never changes. Later queries use the new efSearch.
+     *
+     * @param newName the new name, or null to keep it
+     * @param newMetadata the new metadata, or null to keep it
+     * @param hnsw the new parameters, or null to keep them
+     * @throws AlreadyExistsException if another collection has the new name
+     * @throws InvalidArgumentException if the name or metadata breaks a rule, or {@code hnsw} changes M or
+     *     efConstruction
+     */
+    default void modify(String newName, Map<String, Object> newMetadata, HnswParams hnsw) {
+        if (hnsw != null) {
+            throw new UnsupportedOperationException("this collection cannot change its HNSW parameters");
+        }
+        modify(newName, newMetadata);
+    }
+
+    /**
      * Folds the WAL tail into a new segment version now.
      */
     void compact();

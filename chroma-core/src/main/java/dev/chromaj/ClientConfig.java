@@ -22,7 +22,8 @@ record ClientConfig(
         Duration walArchiveInterval,
         WriterLease.Timing leaseTiming,
         Duration followInterval,
-        S3RetrySettings s3Retries) {
+        S3RetrySettings s3Retries,
+        long vectorIndexBytes) {
 
     /** Retry schedule of S3 requests; null components keep the storage module's defaults. Tests shorten it. */
     record S3RetrySettings(int maxAttempts, Duration baseBackoff, Duration maxBackoff, Duration requestTimeout) {

@@ -12,9 +12,32 @@ package dev.chromaj;
  * @param storageRequests every request sent to storage (gets, puts, deletes, lists, heads), retries included
  * @param bytesRead bytes read from storage
  * @param bytesWritten bytes written to storage
+ * @param vectorIndexBytes estimated heap bytes of the HNSW indexes loaded in memory (bounded by
+ *     {@link ChromaClient.Builder#vectorIndexBytes(long)})
+ * @param vectorIndexCount number of HNSW indexes loaded in memory
  */
 public record ClientStats(long cacheHits, long cacheMisses, long cacheBytes, long storageGets, long storagePuts,
-                          long storageDeletes, long storageRequests, long bytesRead, long bytesWritten) {
+                          long storageDeletes, long storageRequests, long bytesRead, long bytesWritten,
+                          long vectorIndexBytes, int vectorIndexCount) {
+
+    /**
+     * Stats without HNSW index figures (both 0), as before they were reported.
+     *
+     * @param cacheHits block cache hits
+     * @param cacheMisses block cache misses
+     * @param cacheBytes bytes currently held by the memory block cache
+     * @param storageGets object reads (whole and ranged)
+     * @param storagePuts object writes
+     * @param storageDeletes object deletes
+     * @param storageRequests every request sent to storage
+     * @param bytesRead bytes read from storage
+     * @param bytesWritten bytes written to storage
+     */
+    public ClientStats(long cacheHits, long cacheMisses, long cacheBytes, long storageGets, long storagePuts,
+                       long storageDeletes, long storageRequests, long bytesRead, long bytesWritten) {
+        this(cacheHits, cacheMisses, cacheBytes, storageGets, storagePuts, storageDeletes, storageRequests, bytesRead,
+                bytesWritten, 0, 0);
+    }
 
     /**
      * The fraction of block lookups served by the cache.

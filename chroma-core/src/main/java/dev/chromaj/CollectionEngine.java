@@ -4,6 +4,7 @@ import dev.chromaj.catalog.CatalogConflictException;
 import dev.chromaj.catalog.CollectionEntry;
 import dev.chromaj.index.vector.DistanceSpace;
 import dev.chromaj.segment.CollectionSegments;
+import dev.chromaj.segment.HnswSettings;
 import dev.chromaj.segment.SegmentManifest;
 import dev.chromaj.segment.log.LogCodec;
 import dev.chromaj.segment.log.LogOperation;
@@ -40,6 +41,8 @@ final class CollectionEngine implements AutoCloseable {
     final String dir;
     private volatile CollectionEntry entry;
     private volatile CollectionOptions options;
+    /** HNSW build and search settings; efSearch follows {@link #modify(String, Map, HnswParams)}. */
+    private final HnswSettings hnsw;
     /** Null in a read-only client: it never writes and sees only committed versions. */
     private final WriteAheadLog wal;
     private final WalArchiver archiver;
@@ -56,12 +59,13 @@ final class CollectionEngine implements AutoCloseable {
     private volatile boolean destroyed;
 
     private CollectionEngine(Engine engine, CollectionEntry entry, WriteAheadLog wal, WalArchiver archiver,
-                             Version version) {
+                             Version version, HnswSettings hnsw) {
         this.engine = engine;
         this.id = entry.id();
         this.dir = "collection/" + entry.id();
         this.entry = entry;
         this.options = CollectionOptionsJson.read(entry.optionsJson());
+        this.hnsw = hnsw;
         this.wal = wal;
         this.archiver = archiver;
         this.view.set(new CollectionView(version, TailOverlay.empty(version.segments().manifest().nextOffset())));
@@ -69,9 +73,10 @@ final class CollectionEngine implements AutoCloseable {
 
     /** Opens the collection's WAL and replays its uncompacted tail; a read-only client opens no WAL. */
     static CollectionEngine open(Engine engine, CollectionEntry entry) {
-        Version version = loadVersion(engine, entry);
+        HnswSettings hnsw = hnswSettings(engine, CollectionOptionsJson.read(entry.optionsJson()));
+        Version version = loadVersion(engine, entry, hnsw);
         if (engine.config.readOnly()) {
-            return new CollectionEngine(engine, entry, null, null, version);
+            return new CollectionEngine(engine, entry, null, null, version, hnsw);
         }
         WalOptions walOptions = walOptions(engine, entry.id());
         java.nio.file.Path walDir = engine.walRoot.resolve(entry.id().toString());
@@ -86,7 +91,7 @@ final class CollectionEngine implements AutoCloseable {
             archiver = new WalArchiver(wal, engine.storage, "collection/" + entry.id() + "/wal/",
                     engine.config.walArchiveInterval());
         }
-        CollectionEngine ce = new CollectionEngine(engine, entry, wal, archiver, version);
+        CollectionEngine ce = new CollectionEngine(engine, entry, wal, archiver, version, hnsw);
         ce.replayTail();
         return ce;
     }
@@ -97,15 +102,26 @@ final class CollectionEngine implements AutoCloseable {
         return WalOptions.builder().logId(collectionId).sync(policy).build();
     }
 
-    private static Version loadVersion(Engine engine, CollectionEntry entry) {
+    private static Version loadVersion(Engine engine, CollectionEntry entry, HnswSettings hnsw) {
         String dir = "collection/" + entry.id();
         if (entry.version() == 0) {
-            return new Version(0, 0, null, CollectionSegments.open(engine.blockfiles, dir, null));
+            return new Version(0, 0, null, CollectionSegments.open(engine.blockfiles, dir, null, hnsw));
         }
         VersionManifest manifest = VersionManifest.read(engine.storage, VersionManifest.key(entry.id(),
                 entry.version()));
         return new Version(entry.version(), manifest.logPosition(), manifest.segments(),
-                CollectionSegments.open(engine.blockfiles, dir, manifest.segments()));
+                CollectionSegments.open(engine.blockfiles, dir, manifest.segments(), hnsw));
+    }
+
+    private static HnswSettings hnswSettings(Engine engine, CollectionOptions options) {
+        DistanceSpace space = switch (options.space()) {
+            case L2 -> DistanceSpace.L2;
+            case COSINE -> DistanceSpace.COSINE;
+            case IP -> DistanceSpace.IP;
+        };
+        HnswParams p = options.hnsw();
+        return new HnswSettings(engine.vectorIndexes, space, p.m(), p.efConstruction(), p.efSearch(),
+                Runtime.getRuntime().availableProcessors());
     }
 
     /**
@@ -119,8 +135,9 @@ final class CollectionEngine implements AutoCloseable {
         synchronized (writeLock) {
             CollectionView current = view.get();
             if (latest.version() != current.version().number()) {
-                Version next = loadVersion(engine, latest);
+                Version next = loadVersion(engine, latest, hnsw);
                 view.set(new CollectionView(next, TailOverlay.empty(next.segments().manifest().nextOffset())));
+                engine.vectorIndexes.retainOnly(dir, next.manifest());
             }
             entry = latest;
         }
@@ -176,6 +193,11 @@ final class CollectionEngine implements AutoCloseable {
 
     CollectionOptions options() {
         return options;
+    }
+
+    /** The HNSW settings compaction builds with and queries search with. */
+    HnswSettings hnsw() {
+        return hnsw;
     }
 
     OptionalInt dimension() {
@@ -383,6 +405,41 @@ final class CollectionEngine implements AutoCloseable {
         }
     }
 
+    /**
+     * Changes the collection's search-time HNSW parameter efSearch (what {@code modify(name, metadata, hnsw)} may
+     * change); M and efConstruction are fixed at creation. Later queries use the new value; it is stored in the
+     * catalog and the version manifest.
+     */
+    void modifyHnsw(HnswParams params) {
+        engine.ensureWritable();
+        ensureUsable();
+        checkHnswChange(params);
+        synchronized (writeLock) {
+            CollectionOptions next = options.toBuilder().hnsw(params).build();
+            String json = CollectionOptionsJson.write(next);
+            engine.catalog.updateCollectionOptions(id, json);
+            CollectionEntry e = entry;
+            entry = new CollectionEntry(e.id(), e.tenant(), e.database(), e.name(), e.metadataJson(), json,
+                    e.dimension(), e.version(), e.logPosition());
+            options = next;
+            hnsw.efSearch(params.efSearch());
+            VersionManifest.of(entry, view.get().version()).writeTo(engine.storage);
+        }
+    }
+
+    /** Rejects HNSW parameters that change more than efSearch. */
+    void checkHnswChange(HnswParams params) {
+        HnswParams current = options.hnsw();
+        if (params.m() != current.m()) {
+            throw new InvalidArgumentException("HNSW m cannot change after creation: the collection has "
+                    + current.m() + ", got " + params.m());
+        }
+        if (params.efConstruction() != current.efConstruction()) {
+            throw new InvalidArgumentException("HNSW efConstruction cannot change after creation: the collection has "
+                    + current.efConstruction() + ", got " + params.efConstruction());
+        }
+    }
+
     // ---- compaction ----
 
     /** Folds the whole current log tail into new versions; returns after they are committed. */
@@ -429,7 +486,7 @@ final class CollectionEngine implements AutoCloseable {
         TailOverlay rest = TailOverlay.of(view.get().tail().entriesAfter(next.logPosition()), next.segments());
         synchronized (writeLock) {
             entry = new CollectionEntry(e.id(), e.tenant(), e.database(), entry.name(), entry.metadataJson(),
-                    e.optionsJson(), entry.dimension(), next.number(), next.logPosition());
+                    entry.optionsJson(), entry.dimension(), next.number(), next.logPosition());
             long rebased = Math.max(next.logPosition(), rest.lastSequence());
             for (TailOverlay.Entry late : view.get().tail().entriesAfter(rebased)) {
                 rest = rest.append(late.sequence(), late.operations(), next.segments());
@@ -437,12 +494,14 @@ final class CollectionEngine implements AutoCloseable {
             view.set(new CollectionView(next, rest));
             CollectionEntry written = result.writtenWith();
             if (!java.util.Objects.equals(written.name(), entry.name())
-                    || !java.util.Objects.equals(written.metadataJson(), entry.metadataJson())) {
-                // modify() ran while this version was built: its manifest must carry the new name and metadata,
-                // or a catalog rebuilt from storage would bring the old ones back.
+                    || !java.util.Objects.equals(written.metadataJson(), entry.metadataJson())
+                    || !java.util.Objects.equals(written.optionsJson(), entry.optionsJson())) {
+                // modify() ran while this version was built: its manifest must carry the new name, metadata and
+                // efSearch, or a catalog rebuilt from storage would bring the old ones back.
                 VersionManifest.of(entry, next).writeTo(engine.storage);
             }
         }
+        engine.vectorIndexes.retainOnly(dir, next.manifest());
         try {
             wal.purgeBelow(next.logPosition() + 1);
         } catch (RuntimeException ex) {
@@ -470,6 +529,7 @@ final class CollectionEngine implements AutoCloseable {
             if (wal != null) {
                 wal.destroy();
             }
+            engine.vectorIndexes.retainOnly(dir, null);
         } finally {
             compactionLock.unlock();
         }

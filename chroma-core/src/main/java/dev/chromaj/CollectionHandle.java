@@ -163,6 +163,25 @@ final class CollectionHandle implements ChromaCollection {
     }
 
     @Override
+    public void modify(String newName, Map<String, Object> newMetadata, HnswParams hnsw) {
+        if (newMetadata != null) {
+            RecordValidator.checkCollectionMetadata(newMetadata);
+        }
+        if (newName != null) {
+            RecordValidator.checkCollectionName(newName);
+        }
+        if (hnsw != null) {
+            engine.checkHnswChange(hnsw);
+        }
+        if (newName != null || newMetadata != null) {
+            engine.modify(newName, newMetadata);
+        }
+        if (hnsw != null) {
+            engine.modifyHnsw(hnsw);
+        }
+    }
+
+    @Override
     public void compact() {
         engine.compact();
     }

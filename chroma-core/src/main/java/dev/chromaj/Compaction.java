@@ -3,6 +3,7 @@ package dev.chromaj;
 import dev.chromaj.catalog.CollectionEntry;
 import dev.chromaj.index.sparse.ValueKind;
 import dev.chromaj.segment.CollectionSegments;
+import dev.chromaj.segment.HnswSegmentWriter;
 import dev.chromaj.segment.SegmentManifest;
 import dev.chromaj.segment.SegmentWriter;
 import dev.chromaj.segment.MaterializedBatch;
@@ -56,9 +57,10 @@ final class Compaction {
         SegmentWriter writer = SegmentWriter.fork(engine.blockfiles, collection.dir, base.manifest(),
                 sparseKinds(collection.options()));
         writer.apply(batch);
-        SegmentManifest manifest = writer.commit();
+        SegmentManifest manifest = HnswSegmentWriter.write(engine.blockfiles, collection.dir, segments, batch,
+                writer.commit(), collection.hnsw());
         Version next = new Version(base.number() + 1, last, manifest,
-                CollectionSegments.open(engine.blockfiles, collection.dir, manifest));
+                CollectionSegments.open(engine.blockfiles, collection.dir, manifest, collection.hnsw()));
         CollectionEntry entry = collection.entry();
         VersionManifest.of(entry, next).writeTo(engine.storage);
         return new Result(next, entry);

@@ -9,6 +9,7 @@ import dev.chromaj.catalog.CatalogConflictException;
 import dev.chromaj.catalog.CatalogException;
 import dev.chromaj.catalog.CatalogLockedException;
 import dev.chromaj.catalog.CollectionEntry;
+import dev.chromaj.segment.HnswIndexCache;
 import dev.chromaj.storage.LocalStorage;
 import dev.chromaj.storage.S3Storage;
 import dev.chromaj.storage.Storage;
@@ -43,6 +44,8 @@ final class Engine implements AutoCloseable {
     final BlockCache cache;
     final BlockfileStore blockfiles;
     final Catalog catalog;
+    /** The HNSW indexes loaded for queries, over all collections, within the configured budget. */
+    final HnswIndexCache vectorIndexes;
     final Path walRoot;
     private final Map<UUID, CollectionEngine> collections = new ConcurrentHashMap<>();
     private final ScheduledExecutorService background;
@@ -66,6 +69,7 @@ final class Engine implements AutoCloseable {
         this.storage = storage;
         this.cache = cache;
         this.catalog = catalog;
+        this.vectorIndexes = new HnswIndexCache(config.vectorIndexBytes());
         this.blockfiles = new BlockfileStore(storage, cache,
                 BlockfileOptions.defaults().withMaxBlockBytes(config.maxBlockBytes()));
         this.walRoot = config.path().resolve("wal");
@@ -430,7 +434,7 @@ final class Engine implements AutoCloseable {
         dev.chromaj.storage.StorageStats st = storage.stats();
         long requests = st.gets() + st.rangeGets() + st.puts() + st.deletes() + st.lists() + st.heads();
         return new ClientStats(c.hits(), c.misses(), c.bytes(), st.gets() + st.rangeGets(), st.puts(), st.deletes(),
-                requests, st.bytesRead(), st.bytesWritten());
+                requests, st.bytesRead(), st.bytesWritten(), vectorIndexes.bytes(), vectorIndexes.size());
     }
 
     GcResult collectGarbage() {

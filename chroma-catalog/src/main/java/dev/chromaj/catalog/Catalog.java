@@ -327,6 +327,26 @@ public final class Catalog implements AutoCloseable {
     }
 
     /**
+     * Replaces a collection's options JSON (the engine changes only what may change after creation, such as the
+     * HNSW efSearch).
+     *
+     * @throws CatalogNotFoundException when the collection does not exist
+     */
+    public void updateCollectionOptions(UUID id, String optionsJson) {
+        Objects.requireNonNull(id, "id");
+        Objects.requireNonNull(optionsJson, "optionsJson");
+        write("update options of collection " + id, c -> {
+            requireCollection(c, id);
+            try (PreparedStatement s = c.prepareStatement("UPDATE collections SET options_json = ? WHERE id = ?")) {
+                s.setString(1, optionsJson);
+                s.setString(2, id.toString());
+                s.executeUpdate();
+            }
+            return null;
+        });
+    }
+
+    /**
      * Records the dimension fixed by the collection's first embedding.
      *
      * @throws CatalogConflictException when a different dimension is already recorded

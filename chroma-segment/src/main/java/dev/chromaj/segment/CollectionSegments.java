@@ -58,13 +58,13 @@ public final class CollectionSegments implements RecordLookup {
     private final VectorSegment vectors;
 
     private CollectionSegments(BlockfileStore store, String dir, SegmentManifest manifest,
-                               Map<String, BlockfileReader<?, ?>> readers, RoaringBitmap live) {
+                               Map<String, BlockfileReader<?, ?>> readers, RoaringBitmap live, HnswSettings hnsw) {
         this.store = store;
         this.dir = dir;
         this.manifest = manifest;
         this.readers = readers;
         this.live = live;
-        this.vectors = new VectorSegment(this);
+        this.vectors = new VectorSegment(this, hnsw);
     }
 
     /**
@@ -74,6 +74,16 @@ public final class CollectionSegments implements RecordLookup {
      * @throws dev.chromaj.storage.ObjectNotFoundException when a root of the manifest does not exist
      */
     public static CollectionSegments open(BlockfileStore store, String dir, SegmentManifest manifest) {
+        return open(store, dir, manifest, null);
+    }
+
+    /**
+     * Like {@link #open(BlockfileStore, String, SegmentManifest)}, searching the version's HNSW graph with the
+     * collection's {@code hnsw} settings (efSearch, the client's index cache); null: Chroma's defaults and an index
+     * held by this version alone.
+     */
+    public static CollectionSegments open(BlockfileStore store, String dir, SegmentManifest manifest,
+                                          HnswSettings hnsw) {
         SegmentManifest m = manifest == null ? SegmentManifest.EMPTY : manifest;
         Map<String, CompletableFuture<BlockfileReader<?, ?>>> opening = new HashMap<>();
         for (SegmentFile<?, ?> file : SegmentFile.ALL) {
@@ -98,7 +108,7 @@ public final class CollectionSegments implements RecordLookup {
             throw new IllegalStateException("collection folder '" + dir + "': live bitmap holds "
                     + live.getLongCardinality() + " offsets but the manifest counts " + m.recordCount() + " records");
         }
-        return new CollectionSegments(store, dir, m, Map.copyOf(readers), live);
+        return new CollectionSegments(store, dir, m, Map.copyOf(readers), live, hnsw);
     }
 
     @SuppressWarnings("unchecked")
@@ -251,7 +261,7 @@ public final class CollectionSegments implements RecordLookup {
         return bytes == null ? null : SparseStatistics.decode(bytes, "sparse key '" + key + "' in '" + dir + "'");
     }
 
-    /** The vector part of this version (exact search; HNSW plugs in here). */
+    /** The vector part of this version (HNSW, exact search for small collections). */
     VectorSegment vectors() {
         return vectors;
     }

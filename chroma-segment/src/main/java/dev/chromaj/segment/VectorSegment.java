@@ -5,7 +5,10 @@ import dev.chromaj.blockstore.BlockfileReader;
 import dev.chromaj.blockstore.DataRecord;
 import dev.chromaj.index.vector.DistanceSpace;
 import dev.chromaj.index.vector.ExactSearch;
+import dev.chromaj.index.vector.HnswIndex;
+import dev.chromaj.index.vector.OffsetSet;
 import dev.chromaj.index.vector.ScoredOffset;
+import java.lang.ref.WeakReference;
 import java.util.Arrays;
 import java.util.Iterator;
 import java.util.List;
@@ -13,14 +16,21 @@ import java.util.Objects;
 import org.roaringbitmap.RoaringBitmap;
 
 /**
- * The dense-vector part of a collection version. The embeddings live in the record segment's {@link DataRecord}s;
- * they are loaded into memory on first search (offset order) and searched exactly. An approximate index (HNSW)
- * plugs in behind {@link #nearest}: it would be built or restored from the same embeddings and chosen here when the
- * allowed set is not selective.
+ * The dense-vector part of a collection version.
  *
- * <p>Thread-safe: the loaded matrix is immutable and published once.
+ * <p>A version with more than {@link #EXACT_SEARCH_MAX_RECORDS} records is searched with its HNSW graph
+ * ({@link HnswSegment}), loaded into the client's {@link HnswIndexCache} on first use and shared by later versions
+ * with the same graph; a filter becomes the index's allow-set, and the index's planner scans the allowed offsets
+ * exactly when that is cheaper than a filtered graph walk. Smaller versions (and versions written before they had
+ * a graph) are searched exactly over the embeddings of the record segment's {@link DataRecord}s, loaded in offset
+ * order on first use: scanning a few hundred vectors costs less than a graph search and is exact.
+ *
+ * <p>Thread-safe: the loaded matrix is immutable and published once; the index is only read.
  */
 final class VectorSegment {
+
+    /** Record count up to which a version is searched exactly, without loading its graph. */
+    static final int EXACT_SEARCH_MAX_RECORDS = 1000;
 
     /** Offsets with an embedding, ascending, and their embeddings. */
     record Matrix(int[] offsets, float[][] vectors, int dimension) {
@@ -28,10 +38,40 @@ final class VectorSegment {
     }
 
     private final CollectionSegments segments;
+    private final HnswSettings hnsw;
+    private final HnswSegment.Roots graph;
     private volatile Matrix matrix;
+    /** The index this version used last: a multi-query read keeps it even if the cache unloaded it meanwhile. */
+    private volatile WeakReference<HnswIndex> lastIndex = new WeakReference<>(null);
 
-    VectorSegment(CollectionSegments segments) {
+    VectorSegment(CollectionSegments segments, HnswSettings hnsw) {
         this.segments = segments;
+        this.hnsw = hnsw != null ? hnsw : HnswSettings.defaults(DistanceSpace.L2);
+        this.graph = HnswSegment.roots(segments.manifest());
+    }
+
+    /** Whether queries of this version use its HNSW graph. */
+    boolean usesGraph() {
+        return graph != null && segments.count() > EXACT_SEARCH_MAX_RECORDS;
+    }
+
+    /** The HNSW index of this version, loading it on first use; null when the version has no graph. */
+    HnswIndex index() {
+        if (graph == null) {
+            return null;
+        }
+        HnswIndex index = hnsw.cache().peek(graph.header());
+        if (index == null) {
+            index = lastIndex.get();
+        }
+        if (index == null) {
+            index = hnsw.cache().get(graph.header(), segments.dir(),
+                    () -> HnswSegment.load(segments.store(), segments.dir(), graph));
+        }
+        if (lastIndex.get() != index) {
+            lastIndex = new WeakReference<>(index);
+        }
+        return index;
     }
 
     /** The embeddings of this version, loading them on first use. */
@@ -88,6 +128,9 @@ final class VectorSegment {
         if (k < 1) {
             throw new IllegalArgumentException("k must be at least 1, got " + k);
         }
+        if (usesGraph()) {
+            return graphNearest(query, k, allowed, space);
+        }
         Matrix m = matrix();
         if (m.offsets().length == 0 || (allowed != null && allowed.isEmpty())) {
             return List.of();
@@ -119,5 +162,23 @@ final class VectorSegment {
                     Arrays.copyOf(subVectors, size));
         }
         return ExactSearch.search(space, query, k, m.offsets(), m.vectors(), allowed::contains);
+    }
+
+    private List<ScoredOffset> graphNearest(float[] query, int k, RoaringBitmap allowed, DistanceSpace space) {
+        if (allowed != null && allowed.isEmpty()) {
+            return List.of();
+        }
+        HnswIndex index = index();
+        if (index.space() != space) {
+            throw new IllegalStateException("HNSW graph of '" + segments.dir() + "' is in space " + index.space()
+                    + ", the collection's space is " + space);
+        }
+        if (query.length != index.dimension()) {
+            throw new IllegalArgumentException("query embedding has dimension " + query.length
+                    + ", the collection's embeddings have dimension " + index.dimension());
+        }
+        int ef = hnsw.efSearch();
+        return allowed == null ? index.search(query, k, ef, (OffsetSet) null)
+                : index.search(query, k, ef, new RoaringOffsetSet(allowed));
     }
 }

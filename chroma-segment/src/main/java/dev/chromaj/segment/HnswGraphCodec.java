@@ -1,0 +1,208 @@
+package dev.chromaj.segment;
+
+import dev.chromaj.index.vector.DistanceSpace;
+import dev.chromaj.index.vector.HnswConfig;
+import java.io.ByteArrayOutputStream;
+import java.io.DataInputStream;
+import java.io.DataOutputStream;
+import java.io.IOException;
+import java.io.UncheckedIOException;
+import java.nio.ByteBuffer;
+import java.util.zip.CRC32;
+import org.roaringbitmap.RoaringBitmap;
+
+/**
+ * Byte forms of the persisted HNSW graph (see {@link HnswSegment}).
+ *
+ * <p><b>Node</b> ({@code vector.graph} value): format byte, varint offset, varint level count, then per level a
+ * varint neighbour count and the neighbour ordinals as varints, in the graph's order (the order decides which
+ * neighbour a search visits first, so a reloaded graph answers exactly like the one that was written).
+ *
+ * <p><b>Header</b> ({@code vector.header} value): format, dimension, space, M, efConstruction, seed, node count,
+ * live count, entry ordinal, max level, the deleted ordinals as a serialized RoaringBitmap, and a CRC32 of all
+ * preceding bytes. Stateless and thread-safe.
+ */
+final class HnswGraphCodec {
+
+    static final byte NODE_FORMAT = 1;
+    static final int HEADER_FORMAT = 1;
+
+    private HnswGraphCodec() {
+    }
+
+    /** A decoded node entry: the offset the node holds (or held) and its neighbour ordinals per level. */
+    record NodeLinks(int offset, int[][] neighbours) {
+    }
+
+    /**
+     * The graph-wide state of one persisted version.
+     *
+     * @param dimension  vector dimension
+     * @param space      distance space of the stored vectors
+     * @param config     graph parameters (efSearch is not persisted: it is the collection's and may change)
+     * @param nodeCount  number of nodes (ordinals {@code 0 .. nodeCount - 1})
+     * @param liveCount  nodes that are not deleted
+     * @param entryPoint entry ordinal or -1
+     * @param maxLevel   level of the entry node or -1
+     * @param deleted    ordinals of deleted nodes
+     */
+    record Header(int dimension, DistanceSpace space, HnswConfig config, int nodeCount, int liveCount,
+                  int entryPoint, int maxLevel, RoaringBitmap deleted) {
+    }
+
+    static byte[] encodeNode(int offset, int[][] neighbours) {
+        int size = 1 + 5 + 5;
+        for (int[] level : neighbours) {
+            size += 5 + 5 * level.length;
+        }
+        ByteBuffer out = ByteBuffer.allocate(size);
+        out.put(NODE_FORMAT);
+        putVarint(out, offset);
+        putVarint(out, neighbours.length);
+        for (int[] level : neighbours) {
+            putVarint(out, level.length);
+            for (int id : level) {
+                putVarint(out, id);
+            }
+        }
+        byte[] bytes = new byte[out.position()];
+        out.flip().get(bytes);
+        return bytes;
+    }
+
+    /**
+     * Decodes a node entry.
+     *
+     * @throws IllegalStateException naming {@code what} when the bytes are malformed
+     */
+    static NodeLinks decodeNode(byte[] bytes, String what) {
+        try {
+            ByteBuffer in = ByteBuffer.wrap(bytes);
+            byte format = in.get();
+            if (format != NODE_FORMAT) {
+                throw new IllegalStateException(what + ": unsupported HNSW node format " + format + " (expected "
+                        + NODE_FORMAT + ")");
+            }
+            int offset = getVarint(in);
+            int levels = getVarint(in);
+            if (levels < 1 || levels > 64) {
+                throw new IllegalStateException(what + ": HNSW node has " + levels + " levels");
+            }
+            int[][] neighbours = new int[levels][];
+            for (int l = 0; l < levels; l++) {
+                int count = getVarint(in);
+                if (count < 0 || count > in.remaining()) {
+                    throw new IllegalStateException(what + ": HNSW node level " + l + " claims " + count + " links");
+                }
+                int[] ids = new int[count];
+                for (int i = 0; i < count; i++) {
+                    ids[i] = getVarint(in);
+                }
+                neighbours[l] = ids;
+            }
+            if (in.hasRemaining()) {
+                throw new IllegalStateException(what + ": " + in.remaining() + " trailing bytes in HNSW node");
+            }
+            return new NodeLinks(offset, neighbours);
+        } catch (java.nio.BufferUnderflowException e) {
+            throw new IllegalStateException(what + ": truncated HNSW node", e);
+        }
+    }
+
+    static byte[] encodeHeader(Header h) {
+        ByteArrayOutputStream bytes = new ByteArrayOutputStream();
+        try (DataOutputStream out = new DataOutputStream(bytes)) {
+            out.writeInt(HEADER_FORMAT);
+            out.writeInt(h.dimension());
+            out.writeByte(h.space().ordinal());
+            out.writeInt(h.config().m());
+            out.writeInt(h.config().efConstruction());
+            out.writeLong(h.config().seed());
+            out.writeInt(h.nodeCount());
+            out.writeInt(h.liveCount());
+            out.writeInt(h.entryPoint());
+            out.writeInt(h.maxLevel());
+            RoaringBitmap deleted = h.deleted().clone();
+            deleted.runOptimize();
+            out.writeInt(deleted.serializedSizeInBytes());
+            deleted.serialize(out);
+        } catch (IOException e) {
+            throw new UncheckedIOException(e);
+        }
+        byte[] body = bytes.toByteArray();
+        CRC32 crc = new CRC32();
+        crc.update(body);
+        return ByteBuffer.allocate(body.length + 8).put(body).putLong(crc.getValue()).array();
+    }
+
+    /**
+     * Decodes a header.
+     *
+     * @throws IllegalStateException naming {@code what} when the bytes are corrupt or of an unknown format
+     */
+    static Header decodeHeader(byte[] bytes, String what) {
+        if (bytes.length < 8) {
+            throw new IllegalStateException(what + ": truncated HNSW header (" + bytes.length + " bytes)");
+        }
+        CRC32 crc = new CRC32();
+        crc.update(bytes, 0, bytes.length - 8);
+        if (crc.getValue() != ByteBuffer.wrap(bytes, bytes.length - 8, 8).getLong()) {
+            throw new IllegalStateException(what + ": HNSW header checksum mismatch");
+        }
+        try (DataInputStream in = new DataInputStream(new java.io.ByteArrayInputStream(bytes, 0, bytes.length - 8))) {
+            int format = in.readInt();
+            if (format != HEADER_FORMAT) {
+                throw new IllegalStateException(what + ": unsupported HNSW header format " + format + " (expected "
+                        + HEADER_FORMAT + ")");
+            }
+            int dimension = in.readInt();
+            int space = in.readUnsignedByte();
+            if (space >= DistanceSpace.values().length) {
+                throw new IllegalStateException(what + ": unknown distance space " + space);
+            }
+            int m = in.readInt();
+            int efConstruction = in.readInt();
+            long seed = in.readLong();
+            HnswConfig config = new HnswConfig(m, efConstruction, HnswConfig.DEFAULT_EF_SEARCH, seed);
+            int nodeCount = in.readInt();
+            int liveCount = in.readInt();
+            int entryPoint = in.readInt();
+            int maxLevel = in.readInt();
+            int bitmapBytes = in.readInt();
+            RoaringBitmap deleted = new RoaringBitmap();
+            deleted.deserialize(in);
+            if (bitmapBytes != deleted.serializedSizeInBytes() || in.available() != 0) {
+                throw new IllegalStateException(what + ": HNSW header has a malformed deleted set");
+            }
+            if (nodeCount - deleted.getCardinality() != liveCount) {
+                throw new IllegalStateException(what + ": HNSW header counts " + liveCount + " live of " + nodeCount
+                        + " nodes but " + deleted.getCardinality() + " deleted");
+            }
+            return new Header(dimension, DistanceSpace.values()[space], config, nodeCount, liveCount, entryPoint,
+                    maxLevel, deleted);
+        } catch (IOException | IllegalArgumentException e) {
+            throw new IllegalStateException(what + ": malformed HNSW header: " + e.getMessage(), e);
+        }
+    }
+
+    private static void putVarint(ByteBuffer out, int value) {
+        int v = value;
+        while ((v & ~0x7F) != 0) {
+            out.put((byte) ((v & 0x7F) | 0x80));
+            v >>>= 7;
+        }
+        out.put((byte) v);
+    }
+
+    private static int getVarint(ByteBuffer in) {
+        int value = 0;
+        for (int shift = 0; shift < 35; shift += 7) {
+            byte b = in.get();
+            value |= (b & 0x7F) << shift;
+            if (b >= 0) {
+                return value;
+            }
+        }
+        throw new IllegalStateException("varint longer than 5 bytes");
+    }
+}

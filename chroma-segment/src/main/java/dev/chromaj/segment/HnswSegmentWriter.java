@@ -1,0 +1,234 @@
+package dev.chromaj.segment;
+
+import dev.chromaj.blockstore.BlockfileRoot;
+import dev.chromaj.blockstore.BlockfileStore;
+import dev.chromaj.blockstore.BlockfileWriter;
+import dev.chromaj.blockstore.DataRecord;
+import dev.chromaj.index.vector.HnswConfig;
+import dev.chromaj.index.vector.HnswGraphSnapshot;
+import dev.chromaj.index.vector.HnswIndex;
+import java.util.ArrayList;
+import java.util.Arrays;
+import java.util.HashMap;
+import java.util.LinkedHashMap;
+import java.util.List;
+import java.util.Map;
+import java.util.Objects;
+import java.util.UUID;
+import org.roaringbitmap.RoaringBitmap;
+import org.slf4j.Logger;
+import org.slf4j.LoggerFactory;
+
+/**
+ * Writes the HNSW graph of the next collection version (see {@link HnswSegment} for the files).
+ *
+ * <p>The graph of the previous version is extended, not rebuilt: it is copied (from the loaded index when one is in
+ * memory, else from its block files), the batch's deletions are applied, its insertions and changed embeddings are
+ * inserted with {@link HnswSettings#threads()} threads, and only the nodes whose neighbour lists changed are written
+ * to forks of the previous files, which rewrite only the blocks holding them. When the deleted share passes
+ * {@link HnswIndex#REBUILD_DELETED_FRACTION} the live vectors are rebuilt into a fresh graph and written whole. The
+ * previous version's index is never modified, so queries on it continue during the compaction.
+ *
+ * <p>The new index is {@linkplain HnswIndexCache#handOver handed over} to the cache, so the first query of the new
+ * version does not reload it.
+ */
+public final class HnswSegmentWriter {
+    private static final Logger LOG = LoggerFactory.getLogger(HnswSegmentWriter.class);
+
+    private HnswSegmentWriter() {
+    }
+
+    /**
+     * Writes the graph of the version after {@code base} with the changes of {@code batch} and returns
+     * {@code next} (the manifest {@link SegmentWriter#commit()} returned for the same batch) with the graph's roots,
+     * bytes (segment {@code vector}) and blocks added. A version whose records never had an embedding has no graph.
+     *
+     * @param store    block files
+     * @param dir      the collection's object folder
+     * @param base     the version the batch was materialized against
+     * @param batch    the changes
+     * @param next     the new version's manifest without the graph
+     * @param settings the collection's HNSW settings
+     * @return the new version's manifest
+     * @throws dev.chromaj.storage.StorageException when an upload fails (objects already written are orphans)
+     * @throws IllegalArgumentException when an embedding's dimension differs from the graph's
+     */
+    public static SegmentManifest write(BlockfileStore store, String dir, CollectionSegments base,
+                                        MaterializedBatch batch, SegmentManifest next, HnswSettings settings) {
+        Objects.requireNonNull(next, "next");
+        Changes changes = Changes.of(batch);
+        HnswSegment.Roots previous = HnswSegment.roots(base.manifest());
+        // A version written before graphs were persisted has embeddings but no graph: index them all now.
+        VectorSegment.Matrix existing = previous == null && base.count() > 0 ? base.vectors().matrix() : null;
+        boolean hasExisting = existing != null && existing.offsets().length > 0;
+        if (previous == null && changes.offsets.isEmpty() && !hasExisting) {
+            return next;
+        }
+        if (previous != null && changes.isEmpty()) {
+            return withGraph(store, dir, next, previous);
+        }
+        long started = System.nanoTime();
+        Extension extension;
+        if (previous != null) {
+            extension = Extension.of(store, dir, previous, settings);
+        } else {
+            int dimension = hasExisting ? existing.dimension() : changes.vectors.get(0).length;
+            int expected = changes.offsets.size() + (hasExisting ? existing.offsets().length : 0);
+            extension = Extension.fresh(dimension, expected, settings);
+        }
+        HnswIndex index = extension.index;
+        if (hasExisting) {
+            index.addAll(existing.offsets(), existing.vectors(), settings.threads());
+        }
+        for (int offset : changes.deleted) {
+            index.delete(offset);
+        }
+        if (!changes.offsets.isEmpty()) {
+            int[] offsets = changes.offsets.stream().mapToInt(Integer::intValue).toArray();
+            index.addAll(offsets, changes.vectors.toArray(new float[0][]), settings.threads());
+        }
+        boolean rebuilt = false;
+        if (index.shouldRebuild()) {
+            index = index.rebuilt();
+            rebuilt = true;
+        }
+        long built = System.nanoTime();
+        HnswGraphSnapshot graph = index.export();
+        boolean whole = rebuilt || previous == null;
+        HnswSegment.Roots roots = persist(store, dir, whole ? null : previous, whole ? null : extension.links,
+                graph);
+        settings.cache().handOver(roots.header(), dir, index);
+        LOG.debug("HNSW graph of '{}': {} nodes ({} deleted), {} inserted, {} deleted, {}{} ms build, {} ms write",
+                dir, index.size() + index.deletedCount(), index.deletedCount(), changes.offsets.size(),
+                changes.deleted.size(), rebuilt ? "rebuilt, " : "", (built - started) / 1_000_000,
+                (System.nanoTime() - built) / 1_000_000);
+        return withGraph(store, dir, next, roots);
+    }
+
+    /** Writes the changed parts of {@code graph}; {@code previous} null writes every node to new files. */
+    private static HnswSegment.Roots persist(BlockfileStore store, String dir, HnswSegment.Roots previous,
+                                             int[][][] previousLinks, HnswGraphSnapshot graph) {
+        List<HnswGraphSnapshot.Node> nodes = graph.nodes();
+        BlockfileWriter<Integer, byte[]> links = HnswSegment.GRAPH.writer(store, dir,
+                previous == null ? null : previous.graph());
+        BlockfileWriter<Integer, float[]> vectors = HnswSegment.VECTORS.writer(store, dir,
+                previous == null ? null : previous.vectors());
+        int known = previousLinks == null ? 0 : previousLinks.length;
+        RoaringBitmap deleted = new RoaringBitmap();
+        for (int i = 0; i < nodes.size(); i++) {
+            HnswGraphSnapshot.Node node = nodes.get(i);
+            if (node.deleted()) {
+                deleted.add(i);
+            }
+            if (i >= known) {
+                vectors.set("", i, node.vector());
+                links.set("", i, HnswGraphCodec.encodeNode(node.offset(), node.neighbours()));
+            } else if (!Arrays.deepEquals(previousLinks[i], node.neighbours())) {
+                links.set("", i, HnswGraphCodec.encodeNode(node.offset(), node.neighbours()));
+            }
+        }
+        BlockfileWriter<String, byte[]> header = HnswSegment.HEADER.writer(store, dir, null);
+        header.set("", HnswSegment.HEADER_KEY, HnswGraphCodec.encodeHeader(new HnswGraphCodec.Header(
+                graph.dimension(), graph.space(), graph.config(), nodes.size(), nodes.size() - deleted.getCardinality(),
+                graph.entryPoint(), graph.maxLevel(), deleted)));
+        UUID linksRoot = previous != null && links.pendingChanges() == 0 ? previous.graph() : links.commit().id();
+        UUID vectorsRoot = previous != null && vectors.pendingChanges() == 0 ? previous.vectors()
+                : vectors.commit().id();
+        return new HnswSegment.Roots(header.commit().id(), linksRoot, vectorsRoot);
+    }
+
+    /** {@code next} with the graph files, their bytes and blocks. */
+    private static SegmentManifest withGraph(BlockfileStore store, String dir, SegmentManifest next,
+                                             HnswSegment.Roots roots) {
+        Map<String, UUID> ids = new LinkedHashMap<>(next.roots());
+        ids.put(HnswSegment.HEADER.name(), roots.header());
+        ids.put(HnswSegment.GRAPH.name(), roots.graph());
+        ids.put(HnswSegment.VECTORS.name(), roots.vectors());
+        long bytes = 0;
+        long blocks = 0;
+        for (SegmentFile<?, ?> file : HnswSegment.FILES) {
+            BlockfileRoot root = file.open(store, dir, ids.get(file.name())).root();
+            bytes += root.bytes();
+            blocks += root.blockIds().size();
+        }
+        Map<String, Long> segmentBytes = new HashMap<>(next.segmentBytes());
+        segmentBytes.put(HnswSegment.SEGMENT, bytes);
+        return new SegmentManifest(ids, next.nextOffset(), next.recordCount(), segmentBytes,
+                next.blockCount() + blocks);
+    }
+
+    /** The vector changes of a batch: offsets to delete, offsets to insert or replace with their embeddings. */
+    private static final class Changes {
+        final List<Integer> deleted = new ArrayList<>();
+        final List<Integer> offsets = new ArrayList<>();
+        final List<float[]> vectors = new ArrayList<>();
+
+        static Changes of(MaterializedBatch batch) {
+            Changes c = new Changes();
+            for (MaterializedBatch.Deleted d : batch.deleted()) {
+                if (d.oldRecord().embedding() != null) {
+                    c.deleted.add(d.offset());
+                }
+            }
+            for (MaterializedBatch.Updated u : batch.updated()) {
+                float[] before = u.oldRecord().embedding();
+                float[] after = u.newRecord().embedding();
+                if (after == null && before != null) {
+                    c.deleted.add(u.offset());
+                } else if (after != null && !Arrays.equals(before, after)) {
+                    c.offsets.add(u.offset());
+                    c.vectors.add(after);
+                }
+            }
+            for (MaterializedBatch.Inserted in : batch.inserted()) {
+                DataRecord r = in.record();
+                if (r.embedding() != null) {
+                    c.offsets.add(in.offset());
+                    c.vectors.add(r.embedding());
+                }
+            }
+            return c;
+        }
+
+        boolean isEmpty() {
+            return deleted.isEmpty() && offsets.isEmpty();
+        }
+    }
+
+    /** A mutable copy of the previous graph, and the neighbour lists it had (to find what changed). */
+    private static final class Extension {
+        final HnswIndex index;
+        final int[][][] links;
+
+        private Extension(HnswIndex index, int[][][] links) {
+            this.index = index;
+            this.links = links;
+        }
+
+        static Extension fresh(int dimension, int expected, HnswSettings settings) {
+            return new Extension(new HnswIndex(dimension, settings.space(), settings.newGraphConfig(), expected),
+                    new int[0][][]);
+        }
+
+        static Extension of(BlockfileStore store, String dir, HnswSegment.Roots previous, HnswSettings settings) {
+            HnswIndex loaded = settings.cache().peek(previous.header());
+            HnswGraphSnapshot snapshot = loaded != null ? loaded.export()
+                    : HnswSegment.snapshot(store, dir, previous, null);
+            if (snapshot.space() != settings.space()) {
+                throw new IllegalStateException("HNSW graph of '" + dir + "' is in space " + snapshot.space()
+                        + " but the collection's space is " + settings.space());
+            }
+            // Vary the level sequence per version: the restored index restarts its level generator.
+            HnswConfig stored = snapshot.config();
+            long seed = stored.seed() * 0x9E3779B97F4A7C15L + snapshot.nodes().size();
+            HnswConfig config = new HnswConfig(stored.m(), stored.efConstruction(), settings.efSearch(), seed);
+            int[][][] links = new int[snapshot.nodes().size()][][];
+            for (int i = 0; i < links.length; i++) {
+                links[i] = snapshot.nodes().get(i).neighbours();
+            }
+            HnswIndex copy = HnswIndex.restore(new HnswGraphSnapshot(snapshot.dimension(), snapshot.space(), config,
+                    snapshot.entryPoint(), snapshot.maxLevel(), snapshot.nodes()));
+            return new Extension(copy, links);
+        }
+    }
+}

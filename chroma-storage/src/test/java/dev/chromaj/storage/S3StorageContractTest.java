@@ -50,8 +50,19 @@ class S3StorageContractTest extends StorageContractTest {
                 && r.path().endsWith(prefix + key));
         int parts = wire.requestsSeen(r -> r.method().equals("PUT") && r.hasQueryParameter("partNumber")
                 && r.path().endsWith(prefix + key));
-        int completes = wire.requestsSeen(r -> r.method().equals("POST") && r.hasQueryParameter("uploadId")
-                && r.path().endsWith(prefix + key));
+        // The proxy may record the last exchange just after the client got its response: wait for it briefly.
+        java.util.function.IntSupplier completed = () -> wire.requestsSeen(r -> r.method().equals("POST")
+                && r.hasQueryParameter("uploadId") && r.path().endsWith(prefix + key));
+        long deadline = System.nanoTime() + java.util.concurrent.TimeUnit.SECONDS.toNanos(10);
+        while (completed.getAsInt() == 0 && System.nanoTime() < deadline) {
+            try {
+                Thread.sleep(10);
+            } catch (InterruptedException e) {
+                Thread.currentThread().interrupt();
+                break;
+            }
+        }
+        int completes = completed.getAsInt();
         assertEquals(1, creates, "one multipart upload started");
         assertEquals((size + PART_SIZE - 1) / PART_SIZE, parts, "parts uploaded");
         assertEquals(1, completes, "one multipart upload completed");

@@ -128,6 +128,11 @@ class ConcurrencyTest {
             AtomicInteger gcRuns = new AtomicInteger();
             Queue<Throwable> errors = new ConcurrentLinkedQueue<>();
             int writes = 300;
+            // Readers and the collector keep going after the writers until GC has dropped a version at least once
+            // (bounded), so the test covers GC during reads even when the writes finish very fast.
+            long deadline = System.nanoTime() + java.util.concurrent.TimeUnit.SECONDS.toNanos(60);
+            java.util.function.BooleanSupplier busy = () -> writing.get()
+                    || (gcRuns.get() == 0 && System.nanoTime() < deadline);
             runAll(5, errors, t -> {
                 switch (t) {
                     case 0 -> { // upserts new versions of r0..r24, deletes d*
@@ -153,13 +158,13 @@ class ConcurrencyTest {
                         }
                     }
                     case 2 -> { // compacts and collects old versions, on top of the background compactor
-                        while (writing.get()) {
+                        while (busy.getAsBoolean()) {
                             c.compact();
                             gcRuns.addAndGet(client.collectGarbage().versionsDeleted() > 0 ? 1 : 0);
                         }
                     }
                     default -> { // readers
-                        while (writing.get()) {
+                        while (busy.getAsBoolean()) {
                             checkRead(c, Map.copyOf(acked), Set.copyOf(deleted), Set.copyOf(added), t == 3);
                             reads.incrementAndGet();
                         }

@@ -10,12 +10,16 @@ import dev.chromaj.Where;
 import java.nio.file.Path;
 import java.util.List;
 import java.util.Map;
+import org.slf4j.Logger;
+import org.slf4j.LoggerFactory;
 
 /**
  * The README's first program: opens a local database, writes a few records, queries them, compacts, and queries
  * again. Run it with {@code mvn -q -DskipTests -pl chroma-examples -am package exec:exec}.
  */
 public final class QuickStart {
+    private static final Logger LOG = LoggerFactory.getLogger(QuickStart.class);
+
     private QuickStart() {
     }
 
@@ -28,26 +32,24 @@ public final class QuickStart {
                     record("banana", new float[] {0.1f, 0.9f, 0.0f}, "A ripe yellow banana", "yellow", 2022),
                     record("cherry", new float[] {0.8f, 0.2f, 0.1f}, "A small dark red cherry", "red", 2023),
                     record("lemon", new float[] {0.2f, 0.8f, 0.2f}, "A sour yellow lemon", "yellow", 2024)));
-            System.out.println("Collection '" + fruit.name() + "' holds " + fruit.count() + " records in " + folder
-                    .toAbsolutePath());
+            LOG.info("Collection '{}' holds {} records in {}", fruit.name(), fruit.count(), folder.toAbsolutePath());
 
             QueryResult nearest = fruit.query(QueryRequest.builder()
                     .queryEmbedding(new float[] {1f, 0f, 0f})
                     .nResults(2)
                     .build());
-            System.out.println("Nearest to [1, 0, 0]: " + nearest.ids().get(0) + " at distances "
-                    + nearest.distances().get(0));
+            LOG.info("Nearest to [1, 0, 0]: {} at distances {}", nearest.ids().get(0), nearest.distances().get(0));
 
             QueryResult redSince2022 = fruit.query(QueryRequest.builder()
                     .queryEmbedding(new float[] {1f, 0f, 0f})
                     .nResults(3)
                     .where(Where.and(Where.eq("color", "red"), Where.gte("year", 2022)))
                     .build());
-            System.out.println("Red fruit since 2022: " + redSince2022.ids().get(0));
+            LOG.info("Red fruit since 2022: {}", redSince2022.ids().get(0));
 
             fruit.compact();
-            System.out.println("After compaction: " + fruit.stats());
-            System.out.println("Documents containing 'yellow': " + fruit.get(GetRequest.builder()
+            LOG.info("After compaction: {}", fruit.stats());
+            LOG.info("Documents containing 'yellow': {}", fruit.get(GetRequest.builder()
                     .whereDocument(dev.chromaj.WhereDocument.contains("yellow")).build()).ids());
         }
     }

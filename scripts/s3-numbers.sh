@@ -2,6 +2,9 @@
 # Storage numbers of S3 mode (requests and bytes per compaction and per cold query, sequential round trips, bytes
 # stored vs raw): runs S3CostReportMain against an in-process S3Proxy behind a latency-injecting loopback proxy.
 # usage: scripts/s3-numbers.sh [records (default 100000)] [dimension (default 128)] [latency ms (default 100)]
+#        [compactions (default 10; 1 = add everything, then one compact())] [efConstruction (default 100)]
+# env:   JAVA_OPTS (default -Xmx8g); S3PROXY_DIR: keep S3Proxy's objects in files there instead of the heap
+#        (needed for about 1 M vectors and more)
 set -euo pipefail
 cd "$(dirname "$0")/.."
 ROOT="$(pwd)"
@@ -15,5 +18,11 @@ DEPS="$(sed -E "s#[^:]*/dev/chromaj/([a-z-]+)/[^/]+/[a-z-]+-[^/]*-tests\.jar#$RO
     s#[^:]*/dev/chromaj/([a-z-]+)/[^/]+/[a-z-]+-[^/:]*\.jar#$ROOT/\1/target/classes#g" \
     chroma-core/target/crash-soak.classpath)"
 CP="$CP:chroma-core/target/classes:$DEPS"
-exec java --add-opens=java.base/java.nio=org.apache.arrow.memory.core,ALL-UNNAMED -Xmx8g \
-    -Dorg.slf4j.simpleLogger.defaultLogLevel=warn -cp "$CP" dev.chromaj.S3CostReportMain "$@"
+PROXY_DIR=()
+if [ -n "${S3PROXY_DIR:-}" ]; then
+    mkdir -p "$S3PROXY_DIR"
+    PROXY_DIR=("-Dchromaj.test.s3proxy.dir=$S3PROXY_DIR")
+fi
+# shellcheck disable=SC2086
+exec java --add-opens=java.base/java.nio=org.apache.arrow.memory.core,ALL-UNNAMED ${JAVA_OPTS:--Xmx8g} \
+    "${PROXY_DIR[@]}" -Dorg.slf4j.simpleLogger.defaultLogLevel=warn -cp "$CP" dev.chromaj.S3CostReportMain "$@"

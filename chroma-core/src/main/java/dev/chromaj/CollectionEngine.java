@@ -21,6 +21,8 @@ import java.util.Map;
 import java.util.OptionalInt;
 import java.util.UUID;
 import java.util.concurrent.ConcurrentHashMap;
+import java.util.concurrent.ExecutionException;
+import java.util.concurrent.FutureTask;
 import java.util.concurrent.atomic.AtomicReference;
 import java.util.concurrent.locks.ReentrantLock;
 import org.slf4j.Logger;
@@ -74,26 +76,62 @@ final class CollectionEngine implements AutoCloseable {
     /** Opens the collection's WAL and replays its uncompacted tail; a read-only client opens no WAL. */
     static CollectionEngine open(Engine engine, CollectionEntry entry) {
         HnswSettings hnsw = hnswSettings(engine, CollectionOptionsJson.read(entry.optionsJson()));
-        Version version = loadVersion(engine, entry, hnsw);
         if (engine.config.readOnly()) {
-            return new CollectionEngine(engine, entry, null, null, version, hnsw);
+            return new CollectionEngine(engine, entry, null, null, loadVersion(engine, entry, hnsw), hnsw);
         }
         WalOptions walOptions = walOptions(engine, entry.id());
         java.nio.file.Path walDir = engine.walRoot.resolve(entry.id().toString());
-        if (engine.config.s3Mode() && !engine.config.readOnly()) {
-            // A lost or stale local log is completed from the archive in the bucket.
-            WalArchiver.restore(engine.storage, "collection/" + entry.id() + "/wal/", walDir, entry.logPosition(),
-                    walOptions);
+        if (!engine.config.s3Mode()) {
+            Version version = loadVersion(engine, entry, hnsw);
+            CollectionEngine ce = new CollectionEngine(engine, entry, WriteAheadLog.open(walDir, walOptions), null,
+                    version, hnsw);
+            ce.replayTail();
+            return ce;
         }
+        // The version (manifest, roots, live bitmap) is read while the WAL archive is restored and the archiver
+        // starts (each lists the archive), so a cold open waits for the longer of the two chains of requests, not for
+        // both one after the other.
+        FutureTask<Version> loading = new FutureTask<>(() -> loadVersion(engine, entry, hnsw));
+        Thread loader = new Thread(loading, "chromaj-open-" + entry.id());
+        loader.setDaemon(true);
+        loader.start();
+        // A lost or stale local log is completed from the archive in the bucket.
+        WalArchiver.restore(engine.storage, "collection/" + entry.id() + "/wal/", walDir, entry.logPosition(),
+                walOptions);
         WriteAheadLog wal = WriteAheadLog.open(walDir, walOptions);
         WalArchiver archiver = null;
-        if (engine.config.s3Mode() && !engine.config.readOnly()) {
+        Version version;
+        try {
             archiver = new WalArchiver(wal, engine.storage, "collection/" + entry.id() + "/wal/",
                     engine.config.walArchiveInterval());
+            version = awaitVersion(loading);
+        } catch (RuntimeException | Error e) {
+            if (archiver != null) {
+                archiver.close();
+            }
+            wal.close();
+            throw e;
         }
         CollectionEngine ce = new CollectionEngine(engine, entry, wal, archiver, version, hnsw);
         ce.replayTail();
         return ce;
+    }
+
+    private static Version awaitVersion(FutureTask<Version> loading) {
+        try {
+            return loading.get();
+        } catch (InterruptedException e) {
+            Thread.currentThread().interrupt();
+            throw new ChromaException("Interrupted while opening a collection", e);
+        } catch (ExecutionException e) {
+            if (e.getCause() instanceof RuntimeException r) {
+                throw r;
+            }
+            if (e.getCause() instanceof Error err) {
+                throw err;
+            }
+            throw new IllegalStateException(e.getCause());
+        }
     }
 
     static WalOptions walOptions(Engine engine, UUID collectionId) {

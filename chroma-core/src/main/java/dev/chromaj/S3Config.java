@@ -40,6 +40,7 @@ public final class S3Config {
     private final String secretAccessKey;
     private final ServerSideEncryption serverSideEncryption;
     private final String kmsKeyId;
+    private final int maxConcurrentRequests;
 
     private S3Config(Builder b) {
         this.bucket = b.bucket;
@@ -51,6 +52,7 @@ public final class S3Config {
         this.secretAccessKey = b.secretAccessKey;
         this.serverSideEncryption = b.serverSideEncryption;
         this.kmsKeyId = b.kmsKeyId;
+        this.maxConcurrentRequests = b.maxConcurrentRequests;
     }
 
     /**
@@ -78,6 +80,7 @@ public final class S3Config {
         b.secretAccessKey = secretAccessKey;
         b.serverSideEncryption = serverSideEncryption;
         b.kmsKeyId = kmsKeyId;
+        b.maxConcurrentRequests = maxConcurrentRequests;
         return b;
     }
 
@@ -171,19 +174,31 @@ public final class S3Config {
         return Optional.ofNullable(kmsKeyId);
     }
 
+    /**
+     * How many requests to the store may run at the same time: reads of one query are issued together (all blocks
+     * of an HNSW graph being loaded, the record blocks of all hits), so this bounds how many of them share one round
+     * trip. Also the size of the HTTP connection pool.
+     *
+     * @return the limit, {@value Builder#DEFAULT_MAX_CONCURRENT_REQUESTS} by default
+     */
+    public int maxConcurrentRequests() {
+        return maxConcurrentRequests;
+    }
+
     @Override
     public boolean equals(Object o) {
         return o instanceof S3Config c && bucket.equals(c.bucket) && prefix.equals(c.prefix)
                 && Objects.equals(region, c.region) && Objects.equals(endpoint, c.endpoint)
                 && pathStyleAccess == c.pathStyleAccess && Objects.equals(accessKeyId, c.accessKeyId)
                 && Objects.equals(secretAccessKey, c.secretAccessKey)
-                && serverSideEncryption == c.serverSideEncryption && Objects.equals(kmsKeyId, c.kmsKeyId);
+                && serverSideEncryption == c.serverSideEncryption && Objects.equals(kmsKeyId, c.kmsKeyId)
+                && maxConcurrentRequests == c.maxConcurrentRequests;
     }
 
     @Override
     public int hashCode() {
         return Objects.hash(bucket, prefix, region, endpoint, pathStyleAccess, accessKeyId, serverSideEncryption,
-                kmsKeyId);
+                kmsKeyId, maxConcurrentRequests);
     }
 
     /** Describes the configuration; the secret key is never printed. */
@@ -192,11 +207,15 @@ public final class S3Config {
         return "S3Config{bucket=" + bucket + ", prefix=" + prefix + ", region=" + region + ", endpoint=" + endpoint
                 + ", pathStyleAccess=" + pathStyleAccess
                 + ", credentials=" + (accessKeyId == null ? "default chain" : accessKeyId + ":****")
-                + ", sse=" + serverSideEncryption + (kmsKeyId == null ? "" : "(" + kmsKeyId + ")") + '}';
+                + ", sse=" + serverSideEncryption + (kmsKeyId == null ? "" : "(" + kmsKeyId + ")")
+                + ", maxConcurrentRequests=" + maxConcurrentRequests + '}';
     }
 
     /** Builds an {@link S3Config}; not thread-safe. */
     public static final class Builder {
+        /** Enough for the blocks of an HNSW graph of about a million 128-d vectors in 8 MiB blocks at once. */
+        static final int DEFAULT_MAX_CONCURRENT_REQUESTS = 128;
+
         private String bucket;
         private String prefix = "";
         private String region;
@@ -206,6 +225,7 @@ public final class S3Config {
         private String secretAccessKey;
         private ServerSideEncryption serverSideEncryption = ServerSideEncryption.NONE;
         private String kmsKeyId;
+        private int maxConcurrentRequests = DEFAULT_MAX_CONCURRENT_REQUESTS;
 
         private Builder() {
         }
@@ -305,6 +325,22 @@ public final class S3Config {
         public Builder sseKms(String kmsKeyId) {
             this.serverSideEncryption = ServerSideEncryption.AWS_KMS;
             this.kmsKeyId = kmsKeyId == null || kmsKeyId.isEmpty() ? null : kmsKeyId;
+            return this;
+        }
+
+        /**
+         * Sets how many requests to the store may run at the same time (default
+         * {@value #DEFAULT_MAX_CONCURRENT_REQUESTS}): the threads that issue parallel reads and the HTTP connections.
+         *
+         * @param requests at least 1
+         * @return this builder
+         * @throws InvalidArgumentException if {@code requests < 1}
+         */
+        public Builder maxConcurrentRequests(int requests) {
+            if (requests < 1) {
+                throw new InvalidArgumentException("Expected maxConcurrentRequests to be at least 1, got " + requests);
+            }
+            this.maxConcurrentRequests = requests;
             return this;
         }
 

@@ -110,6 +110,17 @@ public final class BlockCache implements AutoCloseable {
         return cache.get(key, loader);
     }
 
+    /**
+     * The entry from the memory tier when it is there, otherwise loaded (disk tier, then storage) without being put
+     * into the memory tier: for objects read once into a structure of their own (an index being loaded), which
+     * would only evict what other readers need. Concurrent loads of one key are not merged.
+     */
+    CompletableFuture<CacheEntry> getUncached(String key,
+                                              BiFunction<String, Executor, CompletableFuture<CacheEntry>> loader) {
+        CompletableFuture<CacheEntry> present = cache.getIfPresent(key);
+        return present != null ? present : loader.apply(key, decoders);
+    }
+
     /** The cached or loaded entry; storage and corruption errors are rethrown unwrapped. */
     CacheEntry get(String key, BiFunction<String, Executor, CompletableFuture<CacheEntry>> loader) {
         return join(cache.get(key, loader));

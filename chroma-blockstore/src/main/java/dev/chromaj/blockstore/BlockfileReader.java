@@ -2,6 +2,7 @@ package dev.chromaj.blockstore;
 
 import java.util.ArrayList;
 import java.util.Collection;
+import java.util.Collections;
 import java.util.HashMap;
 import java.util.Iterator;
 import java.util.List;
@@ -19,7 +20,9 @@ import java.util.function.BiFunction;
  *
  * <p>The root is decoded once when the reader is opened; blocks are fetched through the {@link BlockCache} when
  * first needed (a lookup costs one binary search over the root, one cache lookup, one binary search in the block).
- * Scans load blocks lazily, one ahead of the cursor. Values returned are the caller's own copies.
+ * Bulk lookups fetch the distinct blocks of all their keys at once. Scans start the reads of the next few blocks
+ * while the cursor is in one (as many as a small share of the cache holds); {@link #scanAll} reads a whole
+ * blockfile with all its block reads issued at once. Values returned are the caller's own copies.
  *
  * <p>Thread-safe: a reader is an immutable snapshot, later commits do not change what it returns.
  */
@@ -29,6 +32,8 @@ public final class BlockfileReader<K, V> {
     private final KeyType<K> keyType;
     private final ValueType<V> valueType;
     private final BiFunction<String, Executor, CompletableFuture<CacheEntry>> loader;
+    /** Blocks a scan reads ahead of its cursor: an eighth of the cache at the largest block size, 1 to 16. */
+    private final int readAhead;
 
     BlockfileReader(BlockfileStore store, RootIndex root, KeyType<K> keyType, ValueType<V> valueType) {
         this.store = store;
@@ -36,6 +41,8 @@ public final class BlockfileReader<K, V> {
         this.keyType = keyType;
         this.valueType = valueType;
         this.loader = store.blockLoader(keyType, valueType);
+        long blocksInEighth = store.cache().maxBytes() / 8 / Math.max(1, store.options().maxBlockBytes());
+        this.readAhead = (int) Math.max(1, Math.min(16, blocksInEighth));
     }
 
     /** The value of (prefix, key), or null when absent. */
@@ -82,6 +89,44 @@ public final class BlockfileReader<K, V> {
     /** Every entry in ascending order, streaming block by block. */
     public Iterator<BlockfileEntry<K, V>> scan() {
         return new Cursor(null, null, null);
+    }
+
+    /**
+     * Every entry in ascending order, like {@link #scan()}, for reading the whole blockfile once into a structure of
+     * the caller's own (an index being loaded). The reads of the first {@code blocksInFlight} blocks are issued when
+     * this method is called, and each block the iterator enters issues the next one, so a blockfile of up to
+     * {@code blocksInFlight} blocks costs a single storage round trip, whichever thread consumes it. Blocks found in
+     * the memory cache are used; blocks read from storage are not put into it (they would evict what point reads
+     * need). At most {@code blocksInFlight} blocks beyond the current one are held at a time.
+     *
+     * @throws IllegalArgumentException when {@code blocksInFlight < 1}
+     */
+    public Iterator<BlockfileEntry<K, V>> scanAll(int blocksInFlight) {
+        if (blocksInFlight < 1) {
+            throw new IllegalArgumentException("blocksInFlight must be >= 1, got " + blocksInFlight);
+        }
+        return new BulkCursor(blocksInFlight);
+    }
+
+    /**
+     * Starts reading every block into the cache at once when the blockfile takes at most a quarter of the cache
+     * (counting each block at the largest block size); returns whether it did. Scans and lookups that follow find
+     * the blocks loaded or loading, so the whole blockfile costs one storage round trip.
+     */
+    public boolean prefetchAll() {
+        long estimate = (long) root.blockCount() * store.options().maxBlockBytes();
+        if (estimate > store.cache().maxBytes() / 4) {
+            return false;
+        }
+        for (int b = 0; b < root.blockCount(); b++) {
+            prefetch(b);
+        }
+        return true;
+    }
+
+    /** Number of blocks. */
+    public int blockCount() {
+        return root.blockCount();
     }
 
     /** Every entry with this prefix in ascending key order. */
@@ -196,6 +241,8 @@ public final class BlockfileReader<K, V> {
         private int runEnd;
         private boolean runMatches;
         private BlockfileEntry<K, V> next;
+        /** The last block whose read this cursor started. */
+        private int requestedThrough = -1;
 
         Cursor(String prefix, K from, K to) {
             this.prefix = prefix;
@@ -215,14 +262,20 @@ public final class BlockfileReader<K, V> {
         }
 
         private void enter(int b) {
+            // Reads of the blocks ahead start before waiting for this one, so they overlap it.
+            int last = Math.min(root.blockCount() - 1, b + readAhead);
+            for (int ahead = Math.max(requestedThrough, b) + 1; ahead <= last; ahead++) {
+                if (prefix != null && root.blockStartsAtOrAfter(ahead, prefix, to)) {
+                    break;
+                }
+                prefetch(ahead);
+                requestedThrough = ahead;
+            }
             blockIndex = b;
             block = block(b);
             pos = 0;
             run = -1;
             runEnd = 0;
-            if (b + 1 < root.blockCount() && (prefix == null || !root.blockStartsAtOrAfter(b + 1, prefix, to))) {
-                prefetch(b + 1);
-            }
         }
 
         @Override
@@ -272,6 +325,64 @@ public final class BlockfileReader<K, V> {
                 enter(b);
             }
             return null;
+        }
+    }
+
+    /** Streams every entry of the blockfile, reading ahead a fixed number of blocks past the cache. */
+    private final class BulkCursor implements Iterator<BlockfileEntry<K, V>> {
+        private final List<CompletableFuture<CacheEntry>> loads;
+        private final int window;
+        private int issued;
+        private int blockIndex = -1;
+        private Block<K, V> block;
+        private int pos;
+        private int run = -1;
+        private int runEnd;
+
+        BulkCursor(int window) {
+            this.window = window;
+            this.loads = new ArrayList<>(Collections.nCopies(root.blockCount(), null));
+            issue();
+        }
+
+        private void issue() {
+            int until = (int) Math.min(root.blockCount(), (long) blockIndex + 1 + window);
+            while (issued < until) {
+                loads.set(issued, store.cache().getUncached(root.blockKeys[issued], loader));
+                issued++;
+            }
+        }
+
+        @Override
+        public boolean hasNext() {
+            while (block == null || pos >= block.size()) {
+                if (blockIndex + 1 >= root.blockCount()) {
+                    block = null;
+                    return false;
+                }
+                blockIndex++;
+                CompletableFuture<CacheEntry> load = loads.set(blockIndex, null);
+                issue();
+                block = checked(BlockCache.join(load));
+                pos = 0;
+                run = -1;
+                runEnd = 0;
+            }
+            return true;
+        }
+
+        @Override
+        public BlockfileEntry<K, V> next() {
+            if (!hasNext()) {
+                throw new NoSuchElementException();
+            }
+            if (pos >= runEnd) {
+                run = block.runOf(pos);
+                runEnd = block.runEnd(run);
+            }
+            BlockfileEntry<K, V> e = new BlockfileEntry<>(block.runPrefix(run), block.key(pos), block.value(pos));
+            pos++;
+            return e;
         }
     }
 }

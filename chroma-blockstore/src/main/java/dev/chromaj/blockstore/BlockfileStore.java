@@ -9,7 +9,9 @@ import java.util.concurrent.Executor;
 import java.util.concurrent.ExecutorService;
 import java.util.concurrent.Executors;
 import java.util.concurrent.atomic.AtomicInteger;
+import java.util.concurrent.locks.ReentrantReadWriteLock;
 import java.util.function.BiFunction;
+import java.util.function.Supplier;
 
 import org.apache.arrow.memory.RootAllocator;
 
@@ -32,6 +34,13 @@ public final class BlockfileStore implements AutoCloseable {
     private final RootAllocator allocator;
     private final ExecutorService uploads;
     private final BiFunction<String, Executor, CompletableFuture<CacheEntry>> rootLoader;
+    /**
+     * Decodes hold the read lock, {@link #close()} the write lock: the allocator is closed only once no decode uses
+     * it (reads issued ahead, such as a scan's, may still be decoding when the store is closed). Guards
+     * {@link #closed}.
+     */
+    private final ReentrantReadWriteLock decoding = new ReentrantReadWriteLock();
+    private boolean closed;
 
     /**
      * @throws IllegalStateException when the JVM lacks {@value ArrowRuntime#REQUIRED_JVM_FLAG} (see
@@ -121,11 +130,22 @@ public final class BlockfileStore implements AutoCloseable {
         return options;
     }
 
-    /** Stops the upload threads and closes the Arrow allocator (which fails loudly if Arrow memory leaked). */
+    /**
+     * Stops the upload threads and closes the Arrow allocator (which fails loudly if Arrow memory leaked), after the
+     * decodes under way; reads that complete later fail.
+     */
     @Override
     public void close() {
         uploads.shutdown();
-        allocator.close();
+        decoding.writeLock().lock();
+        try {
+            if (!closed) {
+                closed = true;
+                allocator.close();
+            }
+        } finally {
+            decoding.writeLock().unlock();
+        }
     }
 
     // ------------------------------------------------------------------------------------------- package API
@@ -144,7 +164,8 @@ public final class BlockfileStore implements AutoCloseable {
 
     <K, V> BiFunction<String, Executor, CompletableFuture<CacheEntry>> blockLoader(KeyType<K> keyType,
                                                                                  ValueType<V> valueType) {
-        return cache.loader(storage, (key, bytes) -> BlockCodec.decode(key, bytes, keyType, valueType, allocator));
+        return cache.loader(storage, (key, bytes) -> whileOpen(
+                () -> BlockCodec.decode(key, bytes, keyType, valueType, allocator)));
     }
 
     private RootIndex root(String dir, UUID rootId, KeyType<?> keyType, ValueType<?> valueType) {
@@ -165,7 +186,20 @@ public final class BlockfileStore implements AutoCloseable {
     private RootIndex decodeRoot(String key, byte[] bytes) {
         int at = key.lastIndexOf("/root/");
         UUID id = UUID.fromString(key.substring(at + "/root/".length()));
-        return RootIndex.decode(key, id, key.substring(0, at), bytes, allocator);
+        return whileOpen(() -> RootIndex.decode(key, id, key.substring(0, at), bytes, allocator));
+    }
+
+    /** Runs a decode unless the store is closed; close waits for it. */
+    private <T> T whileOpen(Supplier<T> decode) {
+        decoding.readLock().lock();
+        try {
+            if (closed) {
+                throw new IllegalStateException("the blockfile store is closed");
+            }
+            return decode.get();
+        } finally {
+            decoding.readLock().unlock();
+        }
     }
 
     private static void checkTypes(KeyType<?> keyType, ValueType<?> valueType) {

@@ -20,6 +20,7 @@ import java.util.UUID;
 import java.util.concurrent.ExecutorService;
 import java.util.concurrent.Executors;
 import java.util.concurrent.Future;
+import java.util.function.BiFunction;
 
 import org.apache.arrow.memory.BufferAllocator;
 import org.apache.arrow.memory.RootAllocator;
@@ -49,6 +50,101 @@ class BlockfileStoreTest {
             w.set("p", i, "value-" + i);
         }
         return w.commit();
+    }
+
+    /** A reader of {@code root} through a new, empty cache of {@code cacheBytes}: every block read is cold. */
+    private <T> T withColdReader(BlockfileRoot root, long cacheBytes,
+                                 BiFunction<BlockfileReader<Integer, String>, BlockCache, T> body) {
+        try (BlockCache cold = BlockCache.builder().maxBytes(cacheBytes).build();
+             BlockfileStore coldStore = new BlockfileStore(storage, cold, new BlockfileOptions(4096, 1))) {
+            BlockfileReader<Integer, String> reader = coldStore.open(DIR, root.id(), KeyType.U32, ValueType.STRING);
+            return body.apply(reader, cold);
+        }
+    }
+
+    private static void assertNumbers(int n, Iterator<BlockfileEntry<Integer, String>> it) {
+        for (int i = 0; i < n; i++) {
+            assertTrue(it.hasNext(), "entry " + i);
+            BlockfileEntry<Integer, String> e = it.next();
+            assertEquals("p", e.prefix());
+            assertEquals(i, e.key());
+            assertEquals("value-" + i, e.value());
+        }
+        assertFalse(it.hasNext());
+    }
+
+    @Test
+    void scanAllIssuesEveryBlockReadAtOnceAndLeavesTheCacheAlone() {
+        BlockfileRoot root = writeNumbers(5000);
+        int blocks = root.blockIds().size();
+        assertTrue(blocks > 10, "blocks: " + blocks);
+        long before = storage.asyncGets();
+        withColdReader(root, 8 << 20, (reader, cold) -> {
+            long opened = storage.asyncGets();
+            Iterator<BlockfileEntry<Integer, String>> it = reader.scanAll(blocks);
+            assertEquals(blocks, storage.asyncGets() - opened, "every block read issued before the first entry");
+            assertNumbers(5000, it);
+            for (UUID block : root.blockIds()) {
+                assertFalse(cold.inMemory(BlockfileStore.blockKey(DIR, block)), "block " + block);
+            }
+            return null;
+        });
+        assertEquals(blocks + 1, storage.asyncGets() - before, "the root and each block read once");
+    }
+
+    @Test
+    void scanAllWithASmallWindowReadsAheadOnlyThatFar() {
+        BlockfileRoot root = writeNumbers(5000);
+        long before = storage.asyncGets();
+        withColdReader(root, 8 << 20, (reader, cold) -> {
+            long opened = storage.asyncGets();
+            Iterator<BlockfileEntry<Integer, String>> it = reader.scanAll(2);
+            assertEquals(2, storage.asyncGets() - opened);
+            assertTrue(it.hasNext());
+            assertEquals(3, storage.asyncGets() - opened, "entering block 0 issues block 2");
+            assertNumbers(5000, it);
+            return null;
+        });
+        assertEquals(root.blockIds().size() + 1, storage.asyncGets() - before);
+        assertThrows(IllegalArgumentException.class, () -> withColdReader(root, 8 << 20, (r, cold) -> r.scanAll(0)));
+    }
+
+    @Test
+    void prefetchAllLoadsEveryBlockIntoTheCacheAtOnceWhenTheBlockfileFits() {
+        BlockfileRoot root = writeNumbers(5000);
+        int blocks = root.blockIds().size();
+        long before = storage.asyncGets();
+        withColdReader(root, 8 << 20, (reader, cold) -> {
+            long opened = storage.asyncGets();
+            assertTrue(reader.prefetchAll());
+            assertEquals(blocks, storage.asyncGets() - opened);
+            assertNumbers(5000, reader.scan());
+            assertEquals("value-4321", reader.get("p", 4321));
+            return null;
+        });
+        assertEquals(blocks + 1, storage.asyncGets() - before, "the scan and the lookup found the blocks cached");
+        withColdReader(root, 4L * blocks * 4096 - 1, (reader, cold) -> {
+            long opened = storage.asyncGets();
+            assertFalse(reader.prefetchAll(), "more than a quarter of the cache");
+            assertEquals(0, storage.asyncGets() - opened);
+            return null;
+        });
+    }
+
+    @Test
+    void scanReadsSeveralBlocksAheadOfItsCursor() {
+        BlockfileRoot root = writeNumbers(5000);
+        int blocks = root.blockIds().size();
+        long before = storage.asyncGets();
+        withColdReader(root, 8 << 20, (reader, cold) -> {
+            long opened = storage.asyncGets();
+            Iterator<BlockfileEntry<Integer, String>> it = reader.scan();
+            // 8 MiB cache, 4 KiB blocks: an eighth of the cache holds 256 blocks, read-ahead is capped at 16
+            assertEquals(Math.min(blocks, 17), storage.asyncGets() - opened);
+            assertNumbers(5000, it);
+            return null;
+        });
+        assertEquals(blocks + 1, storage.asyncGets() - before, "the root and each block read once");
     }
 
     @Test

@@ -27,6 +27,7 @@ final class MemoryStorage implements Storage {
     private final Map<String, AtomicLong> getsPerKey = new ConcurrentHashMap<>();
     private final AtomicLong gets = new AtomicLong();
     private final AtomicLong puts = new AtomicLong();
+    private final AtomicLong asyncGets = new AtomicLong();
     private final ExecutorService pool = Executors.newFixedThreadPool(4, r -> {
         Thread t = new Thread(r, "memory-storage-io");
         t.setDaemon(true);
@@ -41,6 +42,11 @@ final class MemoryStorage implements Storage {
 
     long gets() {
         return gets.get();
+    }
+
+    /** Calls of {@link #getAsync}: reads issued, whether or not a pool thread has started them. */
+    long asyncGets() {
+        return asyncGets.get();
     }
 
     Map<String, byte[]> objects() {
@@ -74,6 +80,7 @@ final class MemoryStorage implements Storage {
 
     @Override
     public CompletableFuture<byte[]> getAsync(String key) {
+        asyncGets.incrementAndGet();
         return CompletableFuture.supplyAsync(() -> get(key), pool);
     }
 

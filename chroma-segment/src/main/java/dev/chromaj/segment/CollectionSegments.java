@@ -38,7 +38,8 @@ import org.roaringbitmap.RoaringBitmap;
  * sparse key ({@link #sparse(String)}).
  *
  * <p>Immutable and thread-safe; returned bitmaps and maps are the caller's own. Opening reads every blockfile root
- * in parallel (roots and blocks are cached by the store's {@code BlockCache}), and the live bitmap.
+ * in parallel, the HNSW graph's included (roots and blocks are cached by the store's {@code BlockCache}), and the
+ * live bitmap as soon as its root is in.
  */
 public final class CollectionSegments implements RecordLookup {
 
@@ -49,6 +50,9 @@ public final class CollectionSegments implements RecordLookup {
         t.setDaemon(true);
         return t;
     });
+
+    /** The record, metadata, full-text and sparse files, and the HNSW graph's. */
+    private static final List<SegmentFile<?, ?>> FILES_OPENED = concat(SegmentFile.ALL, HnswSegment.FILES);
 
     private final BlockfileStore store;
     private final String dir;
@@ -85,30 +89,35 @@ public final class CollectionSegments implements RecordLookup {
     public static CollectionSegments open(BlockfileStore store, String dir, SegmentManifest manifest,
                                           HnswSettings hnsw) {
         SegmentManifest m = manifest == null ? SegmentManifest.EMPTY : manifest;
+        // Every root, the HNSW graph's included, is read at once: a cold open costs one round trip for all of them,
+        // and a first query then reads only blocks. The live bitmap's block is read as soon as its root is in.
         Map<String, CompletableFuture<BlockfileReader<?, ?>>> opening = new HashMap<>();
-        for (SegmentFile<?, ?> file : SegmentFile.ALL) {
+        for (SegmentFile<?, ?> file : FILES_OPENED) {
             UUID root = m.roots().get(file.name());
             if (root != null) {
                 opening.put(file.name(), CompletableFuture.supplyAsync(() -> file.open(store, dir, root), OPENER));
             }
         }
+        CompletableFuture<BlockfileReader<?, ?>> liveRoot = opening.get(SegmentFile.LIVE.name());
+        CompletableFuture<RoaringBitmap> storedLive = liveRoot == null ? CompletableFuture.completedFuture(null)
+                : liveRoot.thenApplyAsync(r -> SegmentFile.LIVE.cast(r).get("", SegmentFile.LIVE_KEY), OPENER);
         Map<String, BlockfileReader<?, ?>> readers = new HashMap<>();
         for (Map.Entry<String, CompletableFuture<BlockfileReader<?, ?>>> e : opening.entrySet()) {
             readers.put(e.getKey(), Futures.join(e.getValue()));
         }
-        RoaringBitmap live = new RoaringBitmap();
-        BlockfileReader<String, RoaringBitmap> liveReader = reader(readers, SegmentFile.LIVE);
-        if (liveReader != null) {
-            RoaringBitmap stored = liveReader.get("", SegmentFile.LIVE_KEY);
-            if (stored != null) {
-                live = stored;
-            }
-        }
+        RoaringBitmap stored = Futures.join(storedLive);
+        RoaringBitmap live = stored != null ? stored : new RoaringBitmap();
         if (live.getLongCardinality() != m.recordCount()) {
             throw new IllegalStateException("collection folder '" + dir + "': live bitmap holds "
                     + live.getLongCardinality() + " offsets but the manifest counts " + m.recordCount() + " records");
         }
         return new CollectionSegments(store, dir, m, Map.copyOf(readers), live, hnsw);
+    }
+
+    private static List<SegmentFile<?, ?>> concat(List<SegmentFile<?, ?>> a, List<SegmentFile<?, ?>> b) {
+        List<SegmentFile<?, ?>> all = new ArrayList<>(a);
+        all.addAll(b);
+        return List.copyOf(all);
     }
 
     @SuppressWarnings("unchecked")
@@ -119,6 +128,13 @@ public final class CollectionSegments implements RecordLookup {
 
     <K, V> BlockfileReader<K, V> reader(SegmentFile<K, V> file) {
         return reader(readers, file);
+    }
+
+    /** Readers of this version's HNSW graph files (opened with the version), or null when it has no graph. */
+    HnswSegment.Readers graphReaders() {
+        BlockfileReader<String, byte[]> header = reader(HnswSegment.HEADER);
+        return header == null ? null
+                : new HnswSegment.Readers(header, reader(HnswSegment.GRAPH), reader(HnswSegment.VECTORS));
     }
 
     BlockfileStore store() {

@@ -45,6 +45,8 @@ final class HnswSegment {
     static final String HEADER_KEY = "graph";
     /** The {@link SegmentManifest#segmentBytes()} key of these files. */
     static final String SEGMENT = "vector";
+    /** Blocks read ahead by a load outside the index cache (a compaction's), the graph and the vectors together. */
+    static final long SNAPSHOT_BYTES_IN_FLIGHT = 512L << 20;
 
     private static final AtomicInteger THREADS = new AtomicInteger();
     /** Reads the graph and the vectors in parallel (blocking storage I/O, so not the common pool). */
@@ -77,9 +79,32 @@ final class HnswSegment {
     record Roots(UUID header, UUID graph, UUID vectors) {
     }
 
-    /** Loads the persisted graph into a searchable, extendable index. */
+    /** Readers of the three files of one graph version. */
+    record Readers(BlockfileReader<String, byte[]> header, BlockfileReader<Integer, byte[]> graph,
+                   BlockfileReader<Integer, float[]> vectors) {
+    }
+
+    /** Opens the three roots in parallel: one storage round trip when none is cached. */
+    static Readers open(BlockfileStore store, String dir, Roots roots) {
+        CompletableFuture<BlockfileReader<Integer, byte[]>> graph =
+                CompletableFuture.supplyAsync(() -> GRAPH.open(store, dir, roots.graph()), LOADER);
+        CompletableFuture<BlockfileReader<Integer, float[]>> vectors =
+                CompletableFuture.supplyAsync(() -> VECTORS.open(store, dir, roots.vectors()), LOADER);
+        BlockfileReader<String, byte[]> header = HEADER.open(store, dir, roots.header());
+        return new Readers(header, Futures.join(graph), Futures.join(vectors));
+    }
+
+    /** Loads the persisted graph of {@code roots} into a searchable, extendable index. */
     static HnswIndex load(BlockfileStore store, String dir, Roots roots) {
         return HnswIndex.restore(snapshot(store, dir, roots, null));
+    }
+
+    /**
+     * Loads the persisted graph into a searchable, extendable index, holding at most about {@code bytesInFlight} of
+     * blocks read but not consumed yet (besides what the index takes).
+     */
+    static HnswIndex load(Readers readers, String what, long bytesInFlight, long maxBlockBytes) {
+        return HnswIndex.restore(snapshot(readers, what, null, bytesInFlight, maxBlockBytes));
     }
 
     /**
@@ -87,19 +112,30 @@ final class HnswSegment {
      * the stored one (a compaction that extends the graph passes a fresh level seed).
      */
     static HnswGraphSnapshot snapshot(BlockfileStore store, String dir, Roots roots, HnswConfig config) {
-        String what = "HNSW graph " + roots.header() + " in '" + dir + "'";
-        CompletableFuture<BlockfileReader<Integer, byte[]>> graphReader =
-                CompletableFuture.supplyAsync(() -> GRAPH.open(store, dir, roots.graph()), LOADER);
-        CompletableFuture<BlockfileReader<Integer, float[]>> vectorReader =
-                CompletableFuture.supplyAsync(() -> VECTORS.open(store, dir, roots.vectors()), LOADER);
-        byte[] headerBytes = HEADER.open(store, dir, roots.header()).get("", HEADER_KEY);
+        return snapshot(open(store, dir, roots), "HNSW graph " + roots.header() + " in '" + dir + "'", config,
+                SNAPSHOT_BYTES_IN_FLIGHT, store.options().maxBlockBytes());
+    }
+
+    /**
+     * Reads the graph from open readers. Every block read of the three files is issued before anything is consumed
+     * (up to {@code bytesInFlight}, split between the graph and the vectors), so a cold load costs one storage round
+     * trip when the pool of storage requests is large enough, not one per block.
+     */
+    static HnswGraphSnapshot snapshot(Readers readers, String what, HnswConfig config, long bytesInFlight,
+                                      long maxBlockBytes) {
+        int window = (int) Math.max(1, Math.min(Integer.MAX_VALUE, bytesInFlight / 2 / Math.max(1, maxBlockBytes)));
+        Iterator<BlockfileEntry<Integer, byte[]>> graphEntries = readers.graph().scanAll(window);
+        Iterator<BlockfileEntry<Integer, float[]>> vectorEntries = readers.vectors().scanAll(window);
+        byte[] headerBytes = readers.header().get("", HEADER_KEY);
         if (headerBytes == null) {
             throw new IllegalStateException(what + ": the header blockfile has no '" + HEADER_KEY + "' entry");
         }
         HnswGraphCodec.Header header = HnswGraphCodec.decodeHeader(headerBytes, what);
         int n = header.nodeCount();
-        CompletableFuture<float[][]> vectors = vectorReader.thenApplyAsync(r -> readVectors(r, n, what), LOADER);
-        HnswGraphCodec.NodeLinks[] links = readLinks(Futures.join(graphReader), n, what);
+        // Decoding vectors and links runs on two threads; the reads of both are already under way.
+        CompletableFuture<float[][]> vectors = CompletableFuture.supplyAsync(
+                () -> readVectors(readers.vectors(), vectorEntries, n, what), LOADER);
+        HnswGraphCodec.NodeLinks[] links = readLinks(readers.graph(), graphEntries, n, what);
         float[][] vs = Futures.join(vectors);
         List<HnswGraphSnapshot.Node> nodes = new ArrayList<>(n);
         for (int i = 0; i < n; i++) {
@@ -116,14 +152,14 @@ final class HnswSegment {
                 header.entryPoint(), header.maxLevel(), nodes);
     }
 
-    private static HnswGraphCodec.NodeLinks[] readLinks(BlockfileReader<Integer, byte[]> reader, int n,
+    private static HnswGraphCodec.NodeLinks[] readLinks(BlockfileReader<Integer, byte[]> reader,
+                                                        Iterator<BlockfileEntry<Integer, byte[]>> it, int n,
                                                         String what) {
         if (reader.count() != n) {
             throw new IllegalStateException(what + ": " + reader.count() + " graph nodes stored, the header says "
                     + n);
         }
         HnswGraphCodec.NodeLinks[] links = new HnswGraphCodec.NodeLinks[n];
-        Iterator<BlockfileEntry<Integer, byte[]>> it = reader.scan();
         int expected = 0;
         while (it.hasNext()) {
             BlockfileEntry<Integer, byte[]> e = it.next();
@@ -136,12 +172,12 @@ final class HnswSegment {
         return links;
     }
 
-    private static float[][] readVectors(BlockfileReader<Integer, float[]> reader, int n, String what) {
+    private static float[][] readVectors(BlockfileReader<Integer, float[]> reader,
+                                         Iterator<BlockfileEntry<Integer, float[]>> it, int n, String what) {
         if (reader.count() != n) {
             throw new IllegalStateException(what + ": " + reader.count() + " vectors stored, the header says " + n);
         }
         float[][] vectors = new float[n][];
-        Iterator<BlockfileEntry<Integer, float[]>> it = reader.scan();
         int expected = 0;
         while (it.hasNext()) {
             BlockfileEntry<Integer, float[]> e = it.next();

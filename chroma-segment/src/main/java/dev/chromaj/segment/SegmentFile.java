@@ -71,6 +71,12 @@ record SegmentFile<K, V>(String name, KeyType<K> keyType, ValueType<V> valueType
         return name.substring(0, name.indexOf('.'));
     }
 
+    /** {@code reader}, known to be a reader of this file, with its types. */
+    @SuppressWarnings("unchecked")
+    BlockfileReader<K, V> cast(BlockfileReader<?, ?> reader) {
+        return (BlockfileReader<K, V>) reader;
+    }
+
     BlockfileReader<K, V> open(BlockfileStore store, String dir, UUID root) {
         return store.open(dir, root, keyType, valueType);
     }

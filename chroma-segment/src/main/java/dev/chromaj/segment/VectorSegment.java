@@ -65,13 +65,25 @@ final class VectorSegment {
             index = lastIndex.get();
         }
         if (index == null) {
-            index = hnsw.cache().get(graph.header(), segments.dir(),
-                    () -> HnswSegment.load(segments.store(), segments.dir(), graph));
+            index = hnsw.cache().get(graph.header(), segments.dir(), this::loadIndex);
         }
         if (lastIndex.get() != index) {
             lastIndex = new WeakReference<>(index);
         }
         return index;
+    }
+
+    /**
+     * Reads the graph with every block read issued at once, holding at most the index budget in blocks read ahead:
+     * the index itself takes about as much once loaded.
+     */
+    private HnswIndex loadIndex() {
+        HnswSegment.Readers readers = segments.graphReaders();
+        if (readers == null) {
+            readers = HnswSegment.open(segments.store(), segments.dir(), graph);
+        }
+        return HnswSegment.load(readers, "HNSW graph " + graph.header() + " in '" + segments.dir() + "'",
+                hnsw.cache().budgetBytes(), segments.store().options().maxBlockBytes());
     }
 
     /** The embeddings of this version, loading them on first use. */
@@ -99,7 +111,12 @@ final class VectorSegment {
         float[][] vectors = new float[n][];
         int size = 0;
         int dimension = -1;
-        Iterator<BlockfileEntry<Integer, DataRecord>> it = records.scan();
+        // The whole blockfile is needed: every block read is issued at once. Through the cache when it fits easily
+        // (the hits' records are read from the same blocks next), past it within the index budget otherwise.
+        int window = (int) Math.max(1, Math.min(Integer.MAX_VALUE,
+                hnsw.cache().budgetBytes() / Math.max(1, segments.store().options().maxBlockBytes())));
+        Iterator<BlockfileEntry<Integer, DataRecord>> it = records.prefetchAll() ? records.scan()
+                : records.scanAll(window);
         while (it.hasNext()) {
             BlockfileEntry<Integer, DataRecord> e = it.next();
             float[] embedding = e.value().embedding();

@@ -16,9 +16,10 @@ import java.util.Optional;
 import java.util.Set;
 import java.util.concurrent.CompletableFuture;
 import java.util.concurrent.ExecutorService;
-import java.util.concurrent.Executors;
+import java.util.concurrent.LinkedBlockingQueue;
 import java.util.concurrent.RejectedExecutionException;
 import java.util.concurrent.ThreadLocalRandom;
+import java.util.concurrent.ThreadPoolExecutor;
 import java.util.concurrent.TimeUnit;
 import java.util.concurrent.atomic.AtomicBoolean;
 import java.util.concurrent.atomic.AtomicInteger;
@@ -99,11 +100,15 @@ public final class S3Storage implements Storage {
         this.config = Objects.requireNonNull(config, "config");
         this.s3 = buildClient(config);
         AtomicInteger n = new AtomicInteger();
-        this.asyncPool = Executors.newFixedThreadPool(config.asyncThreads(), r -> {
-            Thread t = new Thread(r, "chromaj-s3-io-" + n.incrementAndGet());
-            t.setDaemon(true);
-            return t;
-        });
+        ThreadPoolExecutor pool = new ThreadPoolExecutor(config.asyncThreads(), config.asyncThreads(), 30,
+                TimeUnit.SECONDS, new LinkedBlockingQueue<>(), r -> {
+                    Thread t = new Thread(r, "chromaj-s3-io-" + n.incrementAndGet());
+                    t.setDaemon(true);
+                    return t;
+                });
+        // Reads come in bursts (a cold query issues all its block reads at once): idle threads do not stay.
+        pool.allowCoreThreadTimeOut(true);
+        this.asyncPool = pool;
     }
 
     private static S3Client buildClient(S3StorageConfig config) {

@@ -437,7 +437,8 @@ abstract class StorageContractTest {
         for (int i = 0; i < n; i++) {
             assertArrayEquals(utf8("value-" + i), futures.get(i).join());
         }
-        assertTrue(threads.size() <= 64, "a bounded pool, not a thread per key: " + threads);
+        // S3's default pool is 128 threads (a cold HNSW load issues its block reads at once)
+        assertTrue(threads.size() <= 128, "a bounded pool, not a thread per key: " + threads);
         assertEquals(n, storage.stats().gets());
     }
 }

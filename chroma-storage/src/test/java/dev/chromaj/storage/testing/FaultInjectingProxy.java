@@ -69,9 +69,13 @@ public final class FaultInjectingProxy implements AutoCloseable {
         STALL
     }
 
-    /** One request the proxy saw: method, decoded path, raw query, headers (lower-case names), outcome. */
+    /**
+     * One request the proxy saw: method, decoded path, raw query, headers (lower-case names), outcome, when its head
+     * arrived and when its answer was sent ({@link System#nanoTime()}), and the bytes of the relayed response (head
+     * and body; 0 when nothing was relayed).
+     */
     public record SeenRequest(String method, String path, String query, Map<String, String> headers, Fault fault,
-                              int status) {
+                              int status, long startNanos, long endNanos, long responseBytes) {
         /** Whether the query string has the given parameter (e.g. {@code uploads}, {@code partNumber}). */
         public boolean hasQueryParameter(String name) {
             if (query == null) {
@@ -255,6 +259,7 @@ public final class FaultInjectingProxy implements AutoCloseable {
             if (head == null) {
                 return;
             }
+            long start = System.nanoTime();
             String[] lines = head.split("\r\n");
             String[] requestLine = lines[0].split(" ", 3);
             if (requestLine.length < 3) {
@@ -288,19 +293,23 @@ public final class FaultInjectingProxy implements AutoCloseable {
                 faults.incrementAndGet();
             }
             int status;
+            long relayed = 0;
             if (fault == null || fault == Fault.DROP_RESPONSE) {
                 Duration d = delay;
                 if (!d.isZero()) {
                     sleepQuietly(d);
                 }
-                status = forward(requestLine, headerLines, body, out, fault == Fault.DROP_RESPONSE);
+                Forwarded f = forward(requestLine, headerLines, body, out, fault == Fault.DROP_RESPONSE);
+                status = f.status();
+                relayed = f.bytes();
                 if (fault == Fault.DROP_RESPONSE) {
                     reset(client);
                 }
             } else {
                 status = inject(fault, method, client, out);
             }
-            record(new SeenRequest(method, path, query, Map.copyOf(headers), fault, status));
+            record(new SeenRequest(method, path, query, Map.copyOf(headers), fault, status, start, System.nanoTime(),
+                    relayed));
         } catch (IOException e) {
             // the client went away, or the upstream did: nothing to answer
         } finally {
@@ -371,9 +380,13 @@ public final class FaultInjectingProxy implements AutoCloseable {
         return status;
     }
 
-    /** Forwards the request, relays the response unless {@code drop}; returns the upstream status. */
-    private int forward(String[] requestLine, List<String> headerLines, byte[] body, OutputStream out, boolean drop)
-            throws IOException {
+    /** The upstream status of a forwarded request and the bytes relayed to the client. */
+    private record Forwarded(int status, long bytes) {
+    }
+
+    /** Forwards the request, relays the response unless {@code drop}. */
+    private Forwarded forward(String[] requestLine, List<String> headerLines, byte[] body, OutputStream out,
+                              boolean drop) throws IOException {
         try (Socket up = new Socket()) {
             up.connect(new InetSocketAddress(upstream.getHost(), upstream.getPort()), 5_000);
             up.setTcpNoDelay(true);
@@ -402,7 +415,7 @@ public final class FaultInjectingProxy implements AutoCloseable {
             int status = Integer.parseInt(statusLine[1]);
             if (drop) {
                 upIn.transferTo(OutputStream.nullOutputStream());
-                return status;
+                return new Forwarded(status, 0);
             }
             StringBuilder relayed = new StringBuilder(lines[0]).append("\r\n");
             for (int i = 1; i < lines.length; i++) {
@@ -413,10 +426,11 @@ public final class FaultInjectingProxy implements AutoCloseable {
                 }
             }
             relayed.append("Connection: close\r\n\r\n");
-            out.write(relayed.toString().getBytes(StandardCharsets.ISO_8859_1));
-            upIn.transferTo(out);
+            byte[] relayedHead = relayed.toString().getBytes(StandardCharsets.ISO_8859_1);
+            out.write(relayedHead);
+            long bodyBytes = upIn.transferTo(out);
             out.flush();
-            return status;
+            return new Forwarded(status, relayedHead.length + bodyBytes);
         }
     }
 

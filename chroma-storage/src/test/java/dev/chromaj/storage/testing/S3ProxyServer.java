@@ -2,6 +2,7 @@ package dev.chromaj.storage.testing;
 
 import java.net.URI;
 import java.time.Duration;
+import java.util.Properties;
 import java.util.UUID;
 
 import org.gaul.s3proxy.AuthenticationType;
@@ -11,9 +12,14 @@ import org.jclouds.blobstore.BlobStoreContext;
 
 /**
  * S3Proxy in this JVM on 127.0.0.1 and a free port, AWS v4 (and v2) authentication, jclouds' in-memory
- * "transient" blob store behind {@link ConditionalWriteBlobStore}.
+ * "transient" blob store behind {@link ConditionalWriteBlobStore}. With the system property
+ * {@value #DIRECTORY_PROPERTY} set to a folder, the objects are kept in files there instead (jclouds' "filesystem"
+ * store), for data sets larger than the heap (benchmarks).
  */
 final class S3ProxyServer implements S3Server {
+    /** A folder for a file-backed store instead of the in-memory one. */
+    static final String DIRECTORY_PROPERTY = "chromaj.test.s3proxy.dir";
+
     private final S3Proxy proxy;
     private final BlobStoreContext context;
     private final URI endpoint;
@@ -21,9 +27,19 @@ final class S3ProxyServer implements S3Server {
     private final String secretKey = "chromaj-secret-" + UUID.randomUUID();
 
     S3ProxyServer() {
-        context = ContextBuilder.newBuilder("transient")
-                .credentials("identity", "credential")
-                .build(BlobStoreContext.class);
+        String dir = System.getProperty(DIRECTORY_PROPERTY);
+        if (dir == null || dir.isBlank()) {
+            context = ContextBuilder.newBuilder("transient")
+                    .credentials("identity", "credential")
+                    .build(BlobStoreContext.class);
+        } else {
+            Properties overrides = new Properties();
+            overrides.setProperty("jclouds.filesystem.basedir", dir);
+            context = ContextBuilder.newBuilder("filesystem")
+                    .credentials("identity", "credential")
+                    .overrides(overrides)
+                    .build(BlobStoreContext.class);
+        }
         proxy = S3Proxy.builder()
                 .blobStore(new ConditionalWriteBlobStore(context.getBlobStore()))
                 .endpoint(URI.create("http://127.0.0.1:0"))

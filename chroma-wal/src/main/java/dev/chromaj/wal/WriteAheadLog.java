@@ -216,6 +216,9 @@ public final class WriteAheadLog implements AutoCloseable {
         }
         long first;
         boolean extend;
+        // An interrupted thread's channel I/O closes the channel for every writer of the log: do the I/O with the
+        // caller's interrupt status cleared, and restore it afterwards.
+        boolean interrupted = Thread.interrupted();
         writersInFlight.incrementAndGet();
         writeLock.lock();
         try {
@@ -243,6 +246,9 @@ public final class WriteAheadLog implements AutoCloseable {
         } finally {
             writeLock.unlock();
             writersInFlight.decrementAndGet();
+            if (interrupted) {
+                Thread.currentThread().interrupt();
+            }
         }
         if (extend && preallocating.compareAndSet(false, true)) {
             PREALLOCATOR.execute(this::preallocate);
@@ -376,7 +382,16 @@ public final class WriteAheadLog implements AutoCloseable {
             return;
         }
         if (intervalSyncer != null) {
-            intervalSyncer.shutdownNow();
+            // Not shutdownNow: interrupting a thread inside FileChannel.force closes the channel, and the final
+            // fsync below would then be skipped. A running background sync is short; let it finish.
+            intervalSyncer.shutdown();
+            try {
+                if (!intervalSyncer.awaitTermination(30, TimeUnit.SECONDS)) {
+                    LOG.warn("Background fsync of WAL in {} still running at close", dir);
+                }
+            } catch (InterruptedException e) {
+                Thread.currentThread().interrupt();
+            }
         }
         writeLock.lock();
         syncLock.lock();
@@ -544,6 +559,7 @@ public final class WriteAheadLog implements AutoCloseable {
         if (durableSequence >= target) {
             return;
         }
+        boolean interrupted = Thread.interrupted(); // see write(): an interrupt would close the channel
         syncLock.lock();
         try {
             if (durableSequence >= target) {
@@ -565,6 +581,9 @@ public final class WriteAheadLog implements AutoCloseable {
             throw new WalException("fsync of WAL in " + dir + " failed; the log is unusable until reopened: " + e, e);
         } finally {
             syncLock.unlock();
+            if (interrupted) {
+                Thread.currentThread().interrupt();
+            }
         }
     }
 

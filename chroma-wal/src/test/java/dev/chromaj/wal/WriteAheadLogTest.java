@@ -388,6 +388,25 @@ class WriteAheadLogTest {
                 "close truncates the preallocated space");
     }
 
+    @Test
+    void anInterruptedAppenderNeitherFailsNorBreaksTheLogForOthers() throws Exception {
+        try (WriteAheadLog log = WriteAheadLog.open(tmp.resolve("wal"), WalOptions.defaults())) {
+            AtomicBoolean stillInterrupted = new AtomicBoolean();
+            long[] sequence = new long[1];
+            Thread t = new Thread(() -> {
+                Thread.currentThread().interrupt();
+                sequence[0] = log.append(bytes("interrupted"));
+                stillInterrupted.set(Thread.currentThread().isInterrupted());
+            });
+            t.start();
+            t.join();
+            assertEquals(1, sequence[0]);
+            assertTrue(stillInterrupted.get(), "the caller's interrupt status is kept");
+            assertEquals(2, log.append(bytes("next")));
+            assertEquals(2, readAll(log, 1).size());
+        }
+    }
+
     static void deleteRecursively(Path root) {
         if (!Files.exists(root)) {
             return;

@@ -15,6 +15,7 @@ import dev.chromaj.wal.WalOptions;
 import dev.chromaj.wal.WalReader;
 import dev.chromaj.wal.WalSyncPolicy;
 import dev.chromaj.wal.WriteAheadLog;
+import java.util.ArrayDeque;
 import java.util.ArrayList;
 import java.util.List;
 import java.util.Map;
@@ -31,9 +32,11 @@ import org.slf4j.LoggerFactory;
 /**
  * The engine of one collection: its write-ahead log, the current {@link CollectionView} and compaction.
  *
- * <p>Writes to the collection are serialized by {@link #writeLock} (WAL order is tail order); reads take no lock,
- * they pin the current view. Compaction runs under {@link #compactionLock}, builds the new version without
- * blocking anyone, and swaps it in under the write lock.
+ * <p>Writes to the collection are serialized by {@link #writeLock} (WAL order is tail order) only while they write
+ * their WAL entry and build their view; they wait for durability (the fsync, shared by concurrent writers: group
+ * commit) outside it and then publish their view, with every older pending one, in sequence order: readers never
+ * see a write before it is acknowledged. Reads take no lock, they pin the current view. Compaction runs under
+ * {@link #compactionLock}, builds the new version without blocking anyone, and swaps it in under the write lock.
  */
 final class CollectionEngine implements AutoCloseable {
     private static final Logger LOG = LoggerFactory.getLogger(CollectionEngine.class);
@@ -52,7 +55,16 @@ final class CollectionEngine implements AutoCloseable {
     private final Object writeLock = new Object();
     /** One compaction of this collection at a time. */
     private final ReentrantLock compactionLock = new ReentrantLock();
+    /** The view reads see: every acknowledged write. */
     private final AtomicReference<CollectionView> view = new AtomicReference<>();
+    /**
+     * Views of writes whose WAL entries are written but not yet committed, in sequence order; the last one is the
+     * state the next write builds on. Guarded by {@link #pendingLock} (taken inside writeLock when both are held).
+     */
+    private final ArrayDeque<CollectionView> pending = new ArrayDeque<>();
+    private final Object pendingLock = new Object();
+    /** Test seam: runs in a writer between its WAL write and its commit (outside the locks). */
+    volatile Runnable afterLogWrite;
     /**
      * Number of running reads per version number; GC keeps pinned versions. Counts change only inside the map's
      * atomic per-key operations, so a version is never unpinned while a read holds it.
@@ -341,17 +353,20 @@ final class CollectionEngine implements AutoCloseable {
         ensureUsable();
         byte[] payload = LogCodec.encode(ops);
         long tailOps;
+        long sequence;
         synchronized (writeLock) {
             ensureUsable();
             if (embeddingDimension >= 0) {
                 fixDimension(embeddingDimension);
             }
-            long sequence = append(payload);
-            CollectionView current = view.get();
-            TailOverlay next = current.tail().append(sequence, ops, current.version().segments());
-            view.set(new CollectionView(current.version(), next));
-            tailOps = next.operationCount();
+            sequence = writeToLog(payload);
+            tailOps = addPending(sequence, ops);
         }
+        Runnable hook = afterLogWrite;
+        if (hook != null) {
+            hook.run();
+        }
+        commitAndPublish(sequence);
         if (tailOps >= engine.config.compactionThreshold()) {
             engine.compactor().request(this);
         }
@@ -366,10 +381,10 @@ final class CollectionEngine implements AutoCloseable {
         ensureUsable();
         long tailOps;
         int deleted;
+        long sequence;
         synchronized (writeLock) {
             ensureUsable();
-            CollectionView current = view.get();
-            List<String> ids = resolver.apply(current);
+            List<String> ids = resolver.apply(latestView());
             if (ids.isEmpty()) {
                 return 0;
             }
@@ -377,24 +392,69 @@ final class CollectionEngine implements AutoCloseable {
             for (String id : ids) {
                 ops.add(new LogOperation.Delete(id));
             }
-            long sequence = append(LogCodec.encode(ops));
-            TailOverlay next = current.tail().append(sequence, ops, current.version().segments());
-            view.set(new CollectionView(current.version(), next));
-            tailOps = next.operationCount();
+            sequence = writeToLog(LogCodec.encode(ops));
+            tailOps = addPending(sequence, ops);
             deleted = ids.size();
         }
+        commitAndPublish(sequence);
         if (tailOps >= engine.config.compactionThreshold()) {
             engine.compactor().request(this);
         }
         return deleted;
     }
 
-    private long append(byte[] payload) {
+    /** Writes one entry to the WAL (not yet durable); caller holds writeLock, which fixes the entry's order. */
+    private long writeToLog(byte[] payload) {
         try {
-            return wal.append(payload);
+            return wal.write(List.of(payload))[0];
         } catch (RuntimeException e) {
             throw new StorageException("Could not append to the write-ahead log of collection " + entry.name()
                     + ": " + e.getMessage() + " (the write was not applied)", e);
+        }
+    }
+
+    /**
+     * The state the next write builds on: the newest pending view, else the published one. Caller holds writeLock.
+     */
+    private CollectionView latestView() {
+        synchronized (pendingLock) {
+            return pending.isEmpty() ? view.get() : pending.peekLast();
+        }
+    }
+
+    /**
+     * Queues the view with entry {@code sequence} applied; returns its tail's operation count. Caller holds
+     * writeLock.
+     */
+    private long addPending(long sequence, List<LogOperation> ops) {
+        synchronized (pendingLock) {
+            CollectionView latest = pending.isEmpty() ? view.get() : pending.peekLast();
+            TailOverlay next = latest.tail().append(sequence, ops, latest.version().segments());
+            pending.addLast(new CollectionView(latest.version(), next));
+            return next.operationCount();
+        }
+    }
+
+    /**
+     * Waits until entry {@code sequence} is durable per the sync policy (without holding writeLock, so that
+     * concurrent writers share the fsync), then publishes every pending view up to it. A failed commit publishes
+     * nothing: the write is reported failed and the WAL refuses further writes until the collection is reopened.
+     */
+    private void commitAndPublish(long sequence) {
+        try {
+            wal.commit(sequence);
+        } catch (RuntimeException e) {
+            throw new StorageException("Could not make the write-ahead log of collection " + entry.name()
+                    + " durable: " + e.getMessage() + " (the write was not acknowledged)", e);
+        }
+        synchronized (pendingLock) {
+            CollectionView newest = null;
+            while (!pending.isEmpty() && pending.peekFirst().tail().lastSequence() <= sequence) {
+                newest = pending.pollFirst();
+            }
+            if (newest != null) {
+                view.set(newest);
+            }
         }
     }
 
@@ -525,11 +585,27 @@ final class CollectionEngine implements AutoCloseable {
         synchronized (writeLock) {
             entry = new CollectionEntry(e.id(), e.tenant(), e.database(), entry.name(), entry.metadataJson(),
                     entry.optionsJson(), entry.dimension(), next.number(), next.logPosition());
-            long rebased = Math.max(next.logPosition(), rest.lastSequence());
-            for (TailOverlay.Entry late : view.get().tail().entriesAfter(rebased)) {
-                rest = rest.append(late.sequence(), late.operations(), next.segments());
+            synchronized (pendingLock) {
+                // Writes published meanwhile join the re-based tail; writes still waiting for their commit get
+                // re-based views in the pending queue, which their writers publish as before.
+                CollectionView published = view.get();
+                long publishedUpTo = published.tail().lastSequence();
+                CollectionView latest = pending.isEmpty() ? published : pending.peekLast();
+                long rebased = Math.max(next.logPosition(), rest.lastSequence());
+                TailOverlay publishedRest = rest;
+                List<CollectionView> rebasedPending = new ArrayList<>(pending.size());
+                for (TailOverlay.Entry late : latest.tail().entriesAfter(rebased)) {
+                    rest = rest.append(late.sequence(), late.operations(), next.segments());
+                    if (late.sequence() <= publishedUpTo) {
+                        publishedRest = rest;
+                    } else {
+                        rebasedPending.add(new CollectionView(next, rest));
+                    }
+                }
+                view.set(new CollectionView(next, publishedRest));
+                pending.clear();
+                pending.addAll(rebasedPending);
             }
-            view.set(new CollectionView(next, rest));
             CollectionEntry written = result.writtenWith();
             if (!java.util.Objects.equals(written.name(), entry.name())
                     || !java.util.Objects.equals(written.metadataJson(), entry.metadataJson())

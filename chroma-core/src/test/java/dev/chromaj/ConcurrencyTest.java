@@ -77,6 +77,86 @@ class ConcurrencyTest {
     }
 
     @Test
+    void everyWriterReadsItsOwnWritesAsSoonAsTheyAreAcknowledged() throws Exception {
+        // Writers of one collection wait for their fsync outside the collection's write lock and publish in
+        // sequence order, while compactions re-base the tail under them: each acknowledged write must be visible
+        // to the writer's very next read.
+        try (ChromaClient client = busyClient()) {
+            ChromaCollection c = client.createCollection("own-writes");
+            int threads = 4;
+            int batches = 40;
+            Queue<Throwable> errors = new ConcurrentLinkedQueue<>();
+            runAll(threads, errors, t -> {
+                for (int b = 0; b < batches; b++) {
+                    List<String> ids = List.of("w" + t + "-" + b + "-0", "w" + t + "-" + b + "-1");
+                    c.add(List.of(record(ids.get(0), "first", b), record(ids.get(1), "first", b)));
+                    assertEquals(new HashSet<>(ids), new HashSet<>(c.get(GetRequest.builder().ids(ids).include()
+                            .build()).ids()), "added batch " + ids);
+                    c.upsert(List.of(record(ids.get(0), "second", b)));
+                    assertEquals(List.of("second"), c.get(GetRequest.builder().ids(ids.get(0))
+                            .include(Include.DOCUMENTS).build()).documents(), "upserted " + ids.get(0));
+                    c.delete(DeleteRequest.builder().ids(ids.get(1)).build());
+                    assertTrue(c.get(GetRequest.builder().ids(ids.get(1)).include().build()).ids().isEmpty(),
+                            "deleted " + ids.get(1));
+                }
+            });
+            assertTrue(errors.isEmpty(), () -> "writers failed: " + errors);
+            assertEquals(threads * batches, c.count());
+            c.compact();
+            GetResult g = c.get(GetRequest.builder().include(Include.DOCUMENTS).build());
+            assertEquals(threads * batches, g.ids().size());
+            assertTrue(g.documents().stream().allMatch("second"::equals), "every upsert survived compaction");
+        }
+    }
+
+    @Test
+    void aWriteWaitingForItsCommitIsInvisibleUntilAcknowledgedAndSurvivesACompactionMeanwhile() throws Exception {
+        try (ChromaClient client = ChromaClient.builder().path(dir).compactionInterval(Duration.ofHours(1)).build()) {
+            ChromaCollection c = client.createCollection("pending");
+            for (int i = 0; i < 5; i++) {
+                c.add(List.of(record("early-" + i, "first", i)));
+            }
+            CollectionEngine engine = client.engine().collection(c.id());
+            CountDownLatch written = new CountDownLatch(1);
+            CountDownLatch release = new CountDownLatch(1);
+            engine.afterLogWrite = () -> {
+                written.countDown();
+                try {
+                    release.await();
+                } catch (InterruptedException e) {
+                    Thread.currentThread().interrupt();
+                }
+            };
+            Queue<Throwable> errors = new ConcurrentLinkedQueue<>();
+            Thread writer = new Thread(() -> {
+                try {
+                    c.add(List.of(record("late", "first", 9)));
+                } catch (Throwable e) {
+                    errors.add(e);
+                }
+            }, "pending-writer");
+            writer.start();
+            assertTrue(written.await(60, java.util.concurrent.TimeUnit.SECONDS));
+            engine.afterLogWrite = null;
+            assertTrue(c.get(GetRequest.builder().ids("late").include().build()).ids().isEmpty(),
+                    "a write is not visible before it is acknowledged");
+            assertEquals(5, c.count());
+            c.compact(); // re-bases the tail while "late" waits for its commit
+            assertEquals(0, c.stats().walRecords(), "the compaction folded the acknowledged writes");
+            release.countDown();
+            writer.join(60_000);
+            assertTrue(errors.isEmpty(), () -> "writer failed: " + errors);
+            assertEquals(List.of("late"), c.get(GetRequest.builder().ids("late").include().build()).ids());
+            assertEquals(6, c.count());
+            c.add(List.of(record("after", "first", 10)));
+            assertEquals(7, c.count());
+        }
+        try (ChromaClient again = ChromaClient.persistent(dir)) {
+            assertEquals(7, again.getCollection("pending").count());
+        }
+    }
+
+    @Test
     void concurrentWritersOnDifferentCollectionsStayIndependent() throws Exception {
         try (ChromaClient client = busyClient()) {
             int threads = 3;

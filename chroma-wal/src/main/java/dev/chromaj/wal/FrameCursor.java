@@ -36,6 +36,7 @@ final class FrameCursor {
     private long sequence;
     private byte[] payload;
     private boolean frameEndsAtLimit;
+    private long frameEnd;
 
     FrameCursor(FileChannel channel, long start, long limit) {
         this.channel = channel;
@@ -68,6 +69,7 @@ final class FrameCursor {
             return Stop.INCOMPLETE;
         }
         frameEndsAtLimit = remaining == frameSize;
+        frameEnd = offset + frameSize;
         ByteBuffer body = bytes(offset + LogFileFormat.FRAME_HEADER_SIZE, length);
         if (seq != expectedSequence) {
             return Stop.BAD_SEQUENCE;
@@ -96,6 +98,15 @@ final class FrameCursor {
     /** Whether the invalid frame last examined ends exactly at the limit (it is the file's last frame). */
     boolean frameEndsAtLimit() {
         return frameEndsAtLimit;
+    }
+
+    /**
+     * End offset of the frame last examined by {@link #next} as its length field gives it; meaningful only when
+     * that frame lay within the limit (it stopped with {@link Stop#BAD_SEQUENCE}, {@link Stop#BAD_CHECKSUM} or was
+     * valid).
+     */
+    long frameEnd() {
+        return frameEnd;
     }
 
     long sequence() {

@@ -91,9 +91,9 @@ final class LogRecovery {
     }
 
     /**
-     * Validates every frame. In the last file an invalid tail (incomplete frame, invalid last frame, zeroes to the
-     * end) is truncated, unless a valid later frame shows that it is damage in the middle; anything else invalid is
-     * corruption.
+     * Validates every frame. In the last file zeroes to the end are preallocated space and end the log; an invalid
+     * tail (incomplete frame, invalid last frame, invalid frame followed by zeroes) is truncated, unless a valid
+     * later frame shows that it is damage in the middle; anything else invalid is corruption.
      */
     private static LogFile scan(Path path, FileChannel ch, long first, boolean last) throws IOException {
         long size = ch.size();
@@ -109,10 +109,17 @@ final class LogRecovery {
                 return new LogFile(path, first, expected - 1, size);
             }
             long at = cursor.frameOffset();
+            if (last && cursor.zeroesFrom(at)) {
+                // Space the log preallocated and never wrote (or a write of which nothing reached the disk): the
+                // log ends here, and appends continue into the zeroes.
+                LOG.debug("WAL file {} ends at offset {}; {} preallocated bytes follow", path, at, size - at);
+                return new LogFile(path, first, expected - 1, at);
+            }
+            boolean lengthInside = stop == FrameCursor.Stop.BAD_SEQUENCE || stop == FrameCursor.Stop.BAD_CHECKSUM;
+            // A frame torn by a crash: the last bytes of the file, or followed only by preallocated zeroes.
             boolean tornTail = last
                     && (stop == FrameCursor.Stop.INCOMPLETE
-                        || (stop != FrameCursor.Stop.BAD_LENGTH && cursor.frameEndsAtLimit())
-                        || cursor.zeroesFrom(at))
+                        || (lengthInside && (cursor.frameEndsAtLimit() || cursor.zeroesFrom(cursor.frameEnd()))))
                     && !cursor.validFrameAfter(at, expected + 1);
             if (!tornTail) {
                 throw new WalCorruptionException(path, at, describe(stop, expected));

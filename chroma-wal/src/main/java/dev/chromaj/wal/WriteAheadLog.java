@@ -2,6 +2,7 @@ package dev.chromaj.wal;
 
 import java.io.IOException;
 import java.nio.ByteBuffer;
+import java.nio.channels.ClosedChannelException;
 import java.nio.channels.FileChannel;
 import java.nio.file.Files;
 import java.nio.file.NoSuchFileException;
@@ -13,6 +14,8 @@ import java.util.Objects;
 import java.util.Set;
 import java.util.UUID;
 import java.util.concurrent.ConcurrentHashMap;
+import java.util.concurrent.ExecutorService;
+import java.util.concurrent.Executors;
 import java.util.concurrent.ScheduledExecutorService;
 import java.util.concurrent.ScheduledThreadPoolExecutor;
 import java.util.concurrent.TimeUnit;
@@ -33,7 +36,14 @@ import org.slf4j.LoggerFactory;
  * {@link WalOptions#sync()}. With {@link WalSyncPolicy#everyWrite()} concurrent appenders share fsyncs: the first
  * appender to need one (after letting appenders that are mid-write finish, for at most 100 µs) forces the file for
  * everything written so far while the others wait, and each waiter then finds its entries already durable or forces
- * once for all that queued meanwhile (group commit).
+ * once for all that queued meanwhile (group commit). {@link #write} and {@link #commit} split an append in two so
+ * that a caller can release its own locks between writing (which fixes the order) and waiting for durability.
+ *
+ * <p><b>Preallocation.</b> The active file is extended ahead of the writes with zeroes by a background thread (and
+ * that extension forced once), so that the fsync of an append only flushes data: it no longer changes the file's
+ * size, and the file system need not commit its journal — which on ext4 would first flush every other file's dirty
+ * data, such as the blocks a compaction is writing. Zeroes after the last frame are therefore normal; recovery
+ * recognises them as unwritten space, and a sealed file is truncated to its frames.
  *
  * <p><b>Recovery.</b> {@link #open} validates every file. A torn tail of the last file (an incomplete frame, an
  * invalid last frame, or zeroes to the end) is what a crash during a write leaves and is truncated. Anything else
@@ -52,6 +62,17 @@ public final class WriteAheadLog implements AutoCloseable {
     private static final int REUSED_BUFFER_LIMIT = 4 << 20;
     /** Longest a sync leader waits for in-flight writers to join its fsync (far below an fsync's cost). */
     private static final long GROUP_COMMIT_WAIT_NANOS = 100_000;
+    /** Bytes the active file is extended by, ahead of the writes, in one preallocation. */
+    static final long PREALLOCATION_CHUNK = 8L << 20;
+    /** Zeroes written per hold of the write lock while preallocating, so appends wait at most for one step. */
+    private static final int PREALLOCATION_STEP = 512 << 10;
+    private static final ByteBuffer ZEROES = ByteBuffer.allocateDirect(PREALLOCATION_STEP).asReadOnlyBuffer();
+    /** One daemon thread extends the active files of every log of the process; the work is rare and short. */
+    private static final ExecutorService PREALLOCATOR = Executors.newSingleThreadExecutor(r -> {
+        Thread t = new Thread(r, "chromaj-wal-preallocator");
+        t.setDaemon(true);
+        return t;
+    });
 
     private final Path dir;
     private final WalOptions options;
@@ -64,6 +85,10 @@ public final class WriteAheadLog implements AutoCloseable {
 
     private volatile LogState state;
     private FileChannel activeChannel;
+    /** Bytes of the active file, frames plus preallocated zeroes; guarded by writeLock. */
+    private long allocatedEnd;
+    /** Whether a preallocation of the active file is queued or running. */
+    private final AtomicBoolean preallocating = new AtomicBoolean();
     private volatile long durableSequence;
     private volatile Throwable failure;
     private final AtomicBoolean closed = new AtomicBoolean();
@@ -83,6 +108,7 @@ public final class WriteAheadLog implements AutoCloseable {
         this.logId = logId;
         this.state = state;
         this.activeChannel = activeChannel;
+        this.allocatedEnd = physicalSize(activeChannel, state.active().size());
         this.durableSequence = state.lastSequence();
         if (options.sync() instanceof WalSyncPolicy.Interval interval) {
             this.intervalSyncer = new ScheduledThreadPoolExecutor(1, r -> {
@@ -145,12 +171,29 @@ public final class WriteAheadLog implements AutoCloseable {
 
     /**
      * Appends payloads as consecutive entries, written in one write; returns their sequence numbers once all are
-     * durable per the sync policy. An empty list appends nothing and returns an empty array.
+     * durable per the sync policy: {@link #write} followed by {@link #commit} of the last one. An empty list appends
+     * nothing and returns an empty array.
      *
      * @throws IllegalArgumentException when a payload is null or larger than 1 GiB (nothing is appended)
      * @throws WalException when the log is closed or an earlier write or fsync failed
      */
     public long[] append(List<byte[]> payloads) {
+        long[] sequences = write(payloads);
+        if (sequences.length > 0) {
+            commit(sequences[sequences.length - 1]);
+        }
+        return sequences;
+    }
+
+    /**
+     * Writes payloads as consecutive entries, in one write, without waiting for durability: the entries are in
+     * the log's order (readers see them) but a crash may lose them until {@link #commit} of their last sequence
+     * returns. An empty list writes nothing and returns an empty array.
+     *
+     * @throws IllegalArgumentException when a payload is null or larger than 1 GiB (nothing is written)
+     * @throws WalException when the log is closed or an earlier write or fsync failed
+     */
+    public long[] write(List<byte[]> payloads) {
         Objects.requireNonNull(payloads, "payloads");
         int n = payloads.size();
         if (n == 0) {
@@ -172,6 +215,10 @@ public final class WriteAheadLog implements AutoCloseable {
             throw new IllegalArgumentException("payloads total " + bytes + " bytes, more than one append can write");
         }
         long first;
+        boolean extend;
+        // An interrupted thread's channel I/O closes the channel for every writer of the log: do the I/O with the
+        // caller's interrupt status cleared, and restore it afterwards.
+        boolean interrupted = Thread.interrupted();
         writersInFlight.incrementAndGet();
         writeLock.lock();
         try {
@@ -193,20 +240,42 @@ public final class WriteAheadLog implements AutoCloseable {
                 throw new WalException("Write to WAL file " + active.path() + " failed; the log is unusable until "
                         + "reopened: " + e, e);
             }
+            allocatedEnd = Math.max(allocatedEnd, pos);
             state = state.withActive(new LogFile(active.path(), active.first(), first + n - 1, pos));
+            extend = allocatedEnd - pos < PREALLOCATION_CHUNK / 2 && allocatedEnd < options.fileSizeLimit();
         } finally {
             writeLock.unlock();
             writersInFlight.decrementAndGet();
+            if (interrupted) {
+                Thread.currentThread().interrupt();
+            }
         }
-        long last = first + n - 1;
-        if (options.sync() == WalSyncPolicy.everyWrite()) {
-            awaitDurable(last);
+        if (extend && preallocating.compareAndSet(false, true)) {
+            PREALLOCATOR.execute(this::preallocate);
         }
         long[] sequences = new long[n];
         for (int i = 0; i < n; i++) {
             sequences[i] = first + i;
         }
         return sequences;
+    }
+
+    /**
+     * Returns once every entry up to {@code sequence} is durable per the sync policy: with
+     * {@link WalSyncPolicy#everyWrite()} it forces the file unless a concurrent commit already did (group commit);
+     * with an interval policy it returns at once (the background sync forces within the interval).
+     *
+     * @throws IllegalArgumentException when {@code sequence} was never written
+     * @throws WalException when the log is closed or the fsync failed
+     */
+    public void commit(long sequence) {
+        if (sequence > state.lastSequence()) {
+            throw new IllegalArgumentException("sequence " + sequence + " was not written; the last is "
+                    + state.lastSequence());
+        }
+        if (options.sync() == WalSyncPolicy.everyWrite()) {
+            awaitDurable(sequence);
+        }
     }
 
     /** Forces everything appended so far to disk (whatever the sync policy). */
@@ -224,7 +293,7 @@ public final class WriteAheadLog implements AutoCloseable {
         return state.firstSequence();
     }
 
-    /** Bytes of all retained files. */
+    /** Bytes of all retained entries with their file headers (not counting the active file's preallocated space). */
     public long sizeBytes() {
         return state.sizeBytes();
     }
@@ -313,15 +382,34 @@ public final class WriteAheadLog implements AutoCloseable {
             return;
         }
         if (intervalSyncer != null) {
-            intervalSyncer.shutdownNow();
+            // Not shutdownNow: interrupting a thread inside FileChannel.force closes the channel, and the final
+            // fsync below would then be skipped. A running background sync is short; let it finish.
+            intervalSyncer.shutdown();
+            try {
+                if (!intervalSyncer.awaitTermination(30, TimeUnit.SECONDS)) {
+                    LOG.warn("Background fsync of WAL in {} still running at close", dir);
+                }
+            } catch (InterruptedException e) {
+                Thread.currentThread().interrupt();
+            }
         }
         writeLock.lock();
         syncLock.lock();
         try {
-            if (failure == null && durableSequence < state.lastSequence()) {
-                activeChannel.force(false);
-                syncCount.increment();
-                durableSequence = state.lastSequence();
+            if (failure == null) {
+                long frames = state.active().size();
+                if (allocatedEnd > frames) {
+                    // leave a tidy file; recovery would also accept the zeroes
+                    activeChannel.truncate(frames);
+                    allocatedEnd = frames;
+                    activeChannel.force(true);
+                    syncCount.increment();
+                    durableSequence = state.lastSequence();
+                } else if (durableSequence < state.lastSequence()) {
+                    activeChannel.force(false);
+                    syncCount.increment();
+                    durableSequence = state.lastSequence();
+                }
             }
         } catch (IOException e) {
             throw new WalException("Final fsync of WAL in " + dir + " failed: " + e, e);
@@ -379,7 +467,12 @@ public final class WriteAheadLog implements AutoCloseable {
         try {
             LogState s = state;
             LogFile old = s.active();
-            if (durableSequence < old.last()) {
+            if (allocatedEnd > old.size()) {
+                // a sealed file holds exactly its frames (the archive uploads it whole)
+                activeChannel.truncate(old.size());
+                activeChannel.force(true);
+                syncCount.increment();
+            } else if (durableSequence < old.last()) {
                 activeChannel.force(false);
                 syncCount.increment();
             }
@@ -389,6 +482,7 @@ public final class WriteAheadLog implements AutoCloseable {
             FileChannel channel = FileChannel.open(path, StandardOpenOption.WRITE);
             FileChannel previous = activeChannel;
             activeChannel = channel;
+            allocatedEnd = LogFileFormat.HEADER_SIZE;
             List<LogFile> sealed = new ArrayList<>(s.sealed());
             sealed.add(old);
             state = new LogState(sealed, new LogFile(path, next, next - 1, LogFileFormat.HEADER_SIZE));
@@ -404,10 +498,68 @@ public final class WriteAheadLog implements AutoCloseable {
         }
     }
 
+    /**
+     * Extends the active file with zeroes to {@link #PREALLOCATION_CHUNK} past its frames (at most to the file size
+     * limit), a step at a time under the write lock, then forces it once so that the new size is durable.
+     */
+    private void preallocate() {
+        try {
+            FileChannel channel;
+            long target;
+            writeLock.lock();
+            try {
+                if (closed.get() || failure != null) {
+                    return;
+                }
+                channel = activeChannel;
+                target = Math.min(state.active().size() + PREALLOCATION_CHUNK, options.fileSizeLimit());
+            } finally {
+                writeLock.unlock();
+            }
+            while (true) {
+                writeLock.lock();
+                try {
+                    if (closed.get() || failure != null || activeChannel != channel) {
+                        return;
+                    }
+                    if (allocatedEnd >= target) {
+                        break;
+                    }
+                    // allocatedEnd is never below the end of the frames: zeroes never overwrite an entry
+                    long pos = allocatedEnd;
+                    ByteBuffer zeroes = ZEROES.duplicate();
+                    zeroes.limit((int) Math.min(PREALLOCATION_STEP, target - pos));
+                    while (zeroes.hasRemaining()) {
+                        pos += channel.write(zeroes, pos);
+                    }
+                    allocatedEnd = pos;
+                } finally {
+                    writeLock.unlock();
+                }
+            }
+            channel.force(false);
+        } catch (ClosedChannelException e) {
+            LOG.debug("WAL file in {} was sealed or closed while being preallocated", dir);
+        } catch (IOException e) {
+            LOG.warn("Preallocating the WAL file in {} failed; appends extend the file instead", dir, e);
+        } finally {
+            preallocating.set(false);
+        }
+    }
+
+    private static long physicalSize(FileChannel channel, long fallback) {
+        try {
+            return Math.max(channel.size(), fallback);
+        } catch (IOException e) {
+            return fallback;
+        }
+    }
+
     private void awaitDurable(long target) {
         if (durableSequence >= target) {
             return;
         }
+        boolean interrupted = Thread.interrupted(); // see write(): an interrupt would close the channel
         syncLock.lock();
         try {
             if (durableSequence >= target) {
@@ -429,6 +581,9 @@ public final class WriteAheadLog implements AutoCloseable {
             throw new WalException("fsync of WAL in " + dir + " failed; the log is unusable until reopened: " + e, e);
         } finally {
             syncLock.unlock();
+            if (interrupted) {
+                Thread.currentThread().interrupt();
+            }
         }
     }
 

@@ -103,11 +103,41 @@ class WalRecoveryTest {
     }
 
     @Test
-    void zeroFilledTailIsTruncated() throws IOException {
+    void zeroFilledTailIsUnwrittenSpaceThatAppendsContinueInto() throws IOException {
         Path dir = tmp.resolve("wal");
         Path file = writeLog(dir, 4);
         appendBytes(file, new byte[3 * FRAME + 17]);
+        long size = Files.size(file);
+        try (WriteAheadLog log = WriteAheadLog.open(dir, WalOptions.defaults())) {
+            assertEquals(4, log.lastSequence());
+            assertEquals(size, Files.size(file), "preallocated zeroes are kept, not truncated, at open");
+        }
+        assertEquals(frameOffset(5), Files.size(file), "close leaves exactly the frames");
         assertRecoveredTo(dir, 4);
+    }
+
+    @Test
+    void tornFrameFollowedByPreallocatedZeroesIsTruncated() throws IOException {
+        Path dir = tmp.resolve("wal");
+        Path file = writeLog(dir, 6);
+        flipByte(file, frameOffset(6) + LogFileFormat.FRAME_HEADER_SIZE + 50);
+        appendBytes(file, new byte[1 << 20]);
+        assertRecoveredTo(dir, 5);
+    }
+
+    @Test
+    void zeroesInsideASealedFileAreCorruption() throws Exception {
+        Path dir = tmp.resolve("wal");
+        WalOptions options = WalOptions.builder().fileSizeLimit(1024).build();
+        try (WriteAheadLog log = WriteAheadLog.open(dir, options)) {
+            for (int i = 1; i <= 30; i++) {
+                log.append(payload(i));
+            }
+        }
+        Path first = WriteAheadLogTest.logFiles(dir).get(0);
+        appendBytes(first, new byte[2 * FRAME]);
+        WalCorruptionException e = assertThrows(WalCorruptionException.class, () -> WriteAheadLog.open(dir, options));
+        assertEquals(first, e.file());
     }
 
     @Test

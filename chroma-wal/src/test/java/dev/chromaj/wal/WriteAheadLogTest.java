@@ -88,6 +88,7 @@ class WriteAheadLogTest {
         Path dir = tmp.resolve("wal");
         WalOptions options = WalOptions.builder().fileSizeLimit(2048).build();
         byte[] payload = new byte[300];
+        long bytes;
         try (WriteAheadLog log = WriteAheadLog.open(dir, options)) {
             for (int i = 0; i < 40; i++) {
                 Arrays.fill(payload, (byte) i);
@@ -97,8 +98,10 @@ class WriteAheadLogTest {
             for (Path f : logFiles(dir)) {
                 assertTrue(Files.size(f) <= 2048, f + " has " + Files.size(f) + " bytes");
             }
-            assertEquals(logFiles(dir).stream().mapToLong(WriteAheadLogTest::size).sum(), log.sizeBytes());
+            bytes = log.sizeBytes();
         }
+        // the active file may hold preallocated zeroes while open; close leaves every file exactly its frames
+        assertEquals(logFiles(dir).stream().mapToLong(WriteAheadLogTest::size).sum(), bytes);
         try (WriteAheadLog log = WriteAheadLog.open(dir, options)) {
             List<WalEntry> all = readAll(log, 0);
             assertEquals(40, all.size());
@@ -314,6 +317,94 @@ class WriteAheadLogTest {
         WriteAheadLog again = WriteAheadLog.open(dir, WalOptions.defaults());
         again.destroy();
         assertFalse(Files.exists(dir));
+    }
+
+    @Test
+    void writeOrdersEntriesAndCommitMakesThemDurableOnce() {
+        try (WriteAheadLog log = WriteAheadLog.open(tmp.resolve("wal"), WalOptions.defaults())) {
+            long syncs = log.syncCount();
+            assertArrayEquals(new long[] {1, 2}, log.write(List.of(bytes("a"), bytes("b"))));
+            assertArrayEquals(new long[] {3}, log.write(List.of(bytes("c"))));
+            assertEquals(syncs, log.syncCount(), "write does not force");
+            assertEquals(3, readAll(log, 1).size(), "written entries are in the log's order for readers");
+            log.commit(3);
+            assertEquals(syncs + 1, log.syncCount(), "one fsync covers every entry written before it");
+            log.commit(1);
+            log.commit(3);
+            assertEquals(syncs + 1, log.syncCount(), "committing durable entries forces nothing");
+            IllegalArgumentException e = assertThrows(IllegalArgumentException.class, () -> log.commit(4));
+            assertTrue(e.getMessage().contains("sequence 4 was not written"), e.getMessage());
+            assertArrayEquals(new long[0], log.write(List.of()));
+        }
+    }
+
+    @Test
+    void commitUnderAnIntervalPolicyDoesNotForce() {
+        WalOptions options = WalOptions.builder().sync(WalSyncPolicy.interval(Duration.ofHours(1))).build();
+        try (WriteAheadLog log = WriteAheadLog.open(tmp.resolve("wal"), options)) {
+            long syncs = log.syncCount();
+            long[] seq = log.write(List.of(bytes("a")));
+            log.commit(seq[0]);
+            assertEquals(syncs, log.syncCount());
+        }
+    }
+
+    @Test
+    void activeFileIsPreallocatedAndItsStateOnDiskRecovers() throws Exception {
+        Path dir = tmp.resolve("wal");
+        byte[] payload = new byte[1000];
+        long frames;
+        try (WriteAheadLog log = WriteAheadLog.open(dir, WalOptions.defaults())) {
+            for (int i = 1; i <= 20; i++) {
+                Arrays.fill(payload, (byte) i);
+                log.append(payload);
+            }
+            frames = log.sizeBytes();
+            Path file = logFiles(dir).get(0);
+            long deadline = System.nanoTime() + TimeUnit.SECONDS.toNanos(60);
+            while (size(file) < frames + WriteAheadLog.PREALLOCATION_CHUNK / 2 && System.nanoTime() < deadline) {
+                Thread.sleep(10);
+            }
+            assertTrue(size(file) >= frames + WriteAheadLog.PREALLOCATION_CHUNK / 2,
+                    "the active file is extended ahead of the writes: " + size(file) + " bytes for " + frames);
+            // what a process killed now leaves on disk: the frames, then zeroes
+            Path copy = tmp.resolve("copy");
+            Files.createDirectories(copy);
+            Files.copy(file, copy.resolve(file.getFileName()));
+            try (WriteAheadLog recovered = WriteAheadLog.open(copy, WalOptions.defaults())) {
+                List<WalEntry> all = readAll(recovered, 1);
+                assertEquals(20, all.size());
+                for (int i = 0; i < 20; i++) {
+                    assertEquals(i + 1, all.get(i).payload()[0]);
+                }
+                assertEquals(21, recovered.append(bytes("after")));
+                assertEquals(21, readAll(recovered, 1).size());
+            }
+            try (WriteAheadLog again = WriteAheadLog.open(copy, WalOptions.defaults())) {
+                assertEquals(21, again.lastSequence());
+            }
+        }
+        assertEquals(frames, logFiles(dir).stream().mapToLong(WriteAheadLogTest::size).sum(),
+                "close truncates the preallocated space");
+    }
+
+    @Test
+    void anInterruptedAppenderNeitherFailsNorBreaksTheLogForOthers() throws Exception {
+        try (WriteAheadLog log = WriteAheadLog.open(tmp.resolve("wal"), WalOptions.defaults())) {
+            AtomicBoolean stillInterrupted = new AtomicBoolean();
+            long[] sequence = new long[1];
+            Thread t = new Thread(() -> {
+                Thread.currentThread().interrupt();
+                sequence[0] = log.append(bytes("interrupted"));
+                stillInterrupted.set(Thread.currentThread().isInterrupted());
+            });
+            t.start();
+            t.join();
+            assertEquals(1, sequence[0]);
+            assertTrue(stillInterrupted.get(), "the caller's interrupt status is kept");
+            assertEquals(2, log.append(bytes("next")));
+            assertEquals(2, readAll(log, 1).size());
+        }
     }
 
     static void deleteRecursively(Path root) {

@@ -21,8 +21,8 @@ import dev.chromaj.WalSync;
  * {@code add} of 100-record batches through the public API, on {@code ChromaClient.persistent}-style clients
  * (default settings, so background compaction runs as it would in production): one writer, 4 writers on 4
  * collections, 4 writers on one collection; with {@link WalSync#EVERY_WRITE} (the default) and with a 5 ms sync
- * interval (engine cost without the fsync). A raw 64 KiB write + fsync on the same disk is the floor for
- * EVERY_WRITE. Every round writes to fresh collections; scenarios are interleaved.
+ * interval (engine cost without the fsync). A raw 64 KiB write + fdatasync into a preallocated file on the same disk
+ * (what the WAL does) is the floor for EVERY_WRITE; an appending write + fsync is shown beside it. Every round writes to fresh collections; scenarios are interleaved.
  *
  * <p>Arguments ({@code key=value}): {@code rounds} (5), {@code warmup} (1), {@code batches} per writer and round
  * (100), {@code batchSize} (100), {@code writers} (4), {@code seed} (42), {@code out} (target/e2e/add.md).
@@ -52,7 +52,9 @@ public final class AddBenchmark {
              ChromaClient relaxed = ChromaClient.builder().path(folder.resolve("interval"))
                      .walSync(WalSync.interval(Duration.ofMillis(5))).build();
              FileChannel raw = FileChannel.open(folder.resolve("raw-fsync.bin"), StandardOpenOption.CREATE,
-                     StandardOpenOption.WRITE)) {
+                     StandardOpenOption.WRITE);
+             FileChannel preallocated = FileChannel.open(folder.resolve("raw-preallocated.bin"),
+                     StandardOpenOption.CREATE, StandardOpenOption.WRITE)) {
             List<Scenario> scenarios = new ArrayList<>();
             for (ChromaClient client : List.of(durable, relaxed)) {
                 String sync = client == durable ? "EVERY_WRITE" : "interval 5 ms";
@@ -63,6 +65,7 @@ public final class AddBenchmark {
                         batches, data));
             }
             scenarios.add(rawFsync(raw, batches));
+            scenarios.add(rawPreallocatedFsync(preallocated, batches));
             InterleavedRounds runner = new InterleavedRounds(warmup, rounds);
             Map<String, InterleavedRounds.ScenarioResult> results = runner.run(scenarios);
 
@@ -147,11 +150,40 @@ public final class AddBenchmark {
         };
     }
 
-    /** The floor of EVERY_WRITE on this disk: a 64 KiB positional write and an fsync of one file. */
+    /**
+     * The floor of EVERY_WRITE as the WAL does it: a 64 KiB write into space already written with zeroes (and
+     * forced), then an fdatasync that has no size change to commit.
+     */
+    private static Scenario rawPreallocatedFsync(FileChannel channel, int batches) throws java.io.IOException {
+        long size = 64L << 20;
+        ByteBuffer zeroes = ByteBuffer.allocate(1 << 20);
+        for (long pos = 0; pos < size; pos += zeroes.capacity()) {
+            zeroes.clear();
+            while (zeroes.hasRemaining()) {
+                channel.write(zeroes, pos + zeroes.position());
+            }
+        }
+        channel.force(true);
+        ByteBuffer frame = ByteBuffer.allocate(64 << 10);
+        long[] position = {0};
+        return Scenario.timed("raw 64 KiB write + fdatasync, preallocated file (WAL floor)", 0, batches,
+                batches, i -> {
+                    frame.clear();
+                    if (position[0] + frame.capacity() > size) {
+                        position[0] = 0;
+                    }
+                    while (frame.hasRemaining()) {
+                        position[0] += channel.write(frame, position[0]);
+                    }
+                    channel.force(false);
+                });
+    }
+
+    /** The floor of a plain append: a 64 KiB positional write at the end of a file and an fsync. */
     private static Scenario rawFsync(FileChannel channel, int batches) {
         ByteBuffer frame = ByteBuffer.allocate(64 << 10);
         long[] position = {0};
-        return Scenario.timed("raw 64 KiB write + fsync (disk floor)", 0, batches,
+        return Scenario.timed("raw 64 KiB appending write + fsync", 0, batches,
                 batches, i -> {
                     frame.clear();
                     while (frame.hasRemaining()) {

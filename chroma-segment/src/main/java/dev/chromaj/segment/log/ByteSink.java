@@ -1,10 +1,14 @@
 package dev.chromaj.segment.log;
 
+import java.lang.invoke.MethodHandles;
+import java.lang.invoke.VarHandle;
+import java.nio.ByteOrder;
 import java.nio.charset.StandardCharsets;
 import java.util.Arrays;
 
 /** A growable little-endian byte buffer with varints; not thread-safe. */
 final class ByteSink {
+    private static final VarHandle INT_LE = MethodHandles.byteArrayViewVarHandle(int[].class, ByteOrder.LITTLE_ENDIAN);
 
     private byte[] buf;
     private int size;
@@ -60,6 +64,15 @@ final class ByteSink {
 
     void writeFloat(float f) {
         writeInt(Float.floatToRawIntBits(f));
+    }
+
+    /** Writes the floats' bits little-endian, as {@link #writeFloat} would one by one, with one capacity check. */
+    void writeFloats(float[] values) {
+        ensure(values.length * 4);
+        for (float f : values) {
+            INT_LE.set(buf, size, Float.floatToRawIntBits(f));
+            size += 4;
+        }
     }
 
     void writeDouble(double d) {

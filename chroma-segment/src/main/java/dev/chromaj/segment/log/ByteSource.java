@@ -1,9 +1,13 @@
 package dev.chromaj.segment.log;
 
+import java.lang.invoke.MethodHandles;
+import java.lang.invoke.VarHandle;
+import java.nio.ByteOrder;
 import java.nio.charset.StandardCharsets;
 
 /** Reads what {@link ByteSink} wrote; every overrun is a {@link LogFormatException}. Not thread-safe. */
 final class ByteSource {
+    private static final VarHandle INT_LE = MethodHandles.byteArrayViewVarHandle(int[].class, ByteOrder.LITTLE_ENDIAN);
 
     private final byte[] buf;
     private final int end;
@@ -85,6 +89,15 @@ final class ByteSource {
 
     float readFloat() {
         return Float.intBitsToFloat(readInt());
+    }
+
+    /** Reads {@code values.length} floats written by {@link ByteSink#writeFloats}, with one bounds check. */
+    void readFloats(float[] values) {
+        need(values.length * 4);
+        for (int i = 0; i < values.length; i++) {
+            values[i] = Float.intBitsToFloat((int) INT_LE.get(buf, pos));
+            pos += 4;
+        }
     }
 
     double readDouble() {

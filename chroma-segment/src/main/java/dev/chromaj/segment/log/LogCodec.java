@@ -153,9 +153,7 @@ public final class LogCodec {
         if (c.embedding() != null) {
             float[] e = c.embedding();
             out.writeVarInt(e.length);
-            for (float f : e) {
-                out.writeFloat(f);
-            }
+            out.writeFloats(e);
         }
         if (c.document() != null) {
             out.writeString(c.document());
@@ -253,9 +251,7 @@ public final class LogCodec {
         float[] embedding = null;
         if ((flags & HAS_EMBEDDING) != 0) {
             embedding = new float[in.readLength(4)];
-            for (int i = 0; i < embedding.length; i++) {
-                embedding[i] = in.readFloat();
-            }
+            in.readFloats(embedding);
         }
         String document = (flags & HAS_DOCUMENT) != 0 ? in.readString() : null;
         Map<String, Object> metadata = null;

@@ -379,27 +379,46 @@ final class SearchExecutor {
         return candidates.size() > limit ? new ArrayList<>(candidates.subList(0, limit)) : candidates;
     }
 
-    /** Loads the records of a page of results (compacted ones with one bulk read) and builds the hits. */
+    /**
+     * Builds the hits of a page of results. Compacted records are read with one bulk read: only their ids when the
+     * selection needs nothing else (the default {@code ID, SCORE}), else the whole records.
+     */
     private List<Hit> hits(List<Ranked> page, boolean scored, Search search) {
-        List<Integer> compacted = new ArrayList<>();
+        HitFields fields = new HitFields(search.select());
+        int compactedCount = 0;
         for (Ranked r : page) {
             if (!tailMatches.containsKey(r.position())) {
-                compacted.add(r.position());
+                compactedCount++;
             }
         }
-        Map<Integer, DataRecord> loaded = compacted.isEmpty() ? Map.of()
-                : segments.records(compacted.stream().mapToInt(Integer::intValue).toArray());
-        HitFields fields = new HitFields(search.select());
+        int[] compacted = new int[compactedCount];
+        int n = 0;
+        for (Ranked r : page) {
+            if (!tailMatches.containsKey(r.position())) {
+                compacted[n++] = r.position();
+            }
+        }
+        boolean idsOnly = !fields.needsRecord();
+        Map<Integer, String> ids = !idsOnly || compacted.length == 0 ? Map.of() : segments.ids(compacted);
+        Map<Integer, DataRecord> loaded = idsOnly || compacted.length == 0 ? Map.of() : segments.records(compacted);
         List<Hit> hits = new ArrayList<>(page.size());
         for (Ranked r : page) {
+            Double score = scored ? r.score() : null;
             TailOverlay.TailRecord t = tailMatches.get(r.position());
-            DataRecord record = t != null ? t.record() : loaded.get(r.position());
-            if (record == null) {
-                throw new ChromaException("Record at offset " + r.position() + " is missing from version "
-                        + view.version().number() + ": the segment data is inconsistent");
+            if (idsOnly) {
+                hits.add(fields.hit(present(t != null ? t.record().id() : ids.get(r.position()), r), score));
+            } else {
+                hits.add(fields.hit(present(t != null ? t.record() : loaded.get(r.position()), r), score));
             }
-            hits.add(fields.hit(record, scored ? r.score() : null));
         }
         return hits;
+    }
+
+    private <T> T present(T found, Ranked r) {
+        if (found == null) {
+            throw new ChromaException("Record at offset " + r.position() + " is missing from version "
+                    + view.version().number() + ": the segment data is inconsistent");
+        }
+        return found;
     }
 }

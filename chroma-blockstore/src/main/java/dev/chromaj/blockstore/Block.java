@@ -31,6 +31,21 @@ final class Block<K, V> implements CacheEntry {
         this.weight = w;
     }
 
+    /** This block's keys without its values, for an index over values decoded elsewhere. */
+    Block<K, V> keysOnly() {
+        return new Block<>(keyType, valueType, runPrefixes, runStarts, keys, new ValueColumn<>() {
+            @Override
+            public V get(int i) {
+                throw new UnsupportedOperationException("values are not kept in a key-only block");
+            }
+
+            @Override
+            public long weight() {
+                return 0;
+            }
+        });
+    }
+
     KeyType<K> keyType() {
         return keyType;
     }

@@ -1,0 +1,118 @@
+package dev.chromaj.blockstore;
+
+import java.util.ArrayList;
+import java.util.Collection;
+import java.util.HashMap;
+import java.util.List;
+import java.util.Map;
+import java.util.TreeMap;
+import java.util.concurrent.CompletableFuture;
+import java.util.concurrent.Executor;
+import java.util.function.BiFunction;
+
+/**
+ * Point and bulk lookups of a blockfile's values in a decoded form (see {@link BlockfileReader#view}). Each block's
+ * values are decoded once, when a lookup first needs the block, and the decoded block is cached in the
+ * {@link BlockCache} under the block's object key plus {@code "#"} and the view's name, weighed by the decoder's
+ * estimate: blocks are immutable, so the decoded form never goes stale, versions sharing a block share its decoded
+ * form, and the cache's byte bound covers decoded and encoded blocks together. Decoding a missing block first loads
+ * the block itself through the cache (storage, disk tier, decoder threads as usual).
+ *
+ * <p>Thread-safe. Values returned are shared between callers: decoders produce immutable values.
+ *
+ * @param <K> key type
+ * @param <T> decoded value type
+ */
+public final class BlockfileView<K, T> {
+    private final BlockfileReader<K, ?> reader;
+    private final RootIndex root;
+    private final BlockCache cache;
+    private final String suffix;
+    /** Cache keys of the decoded blocks, built on first use (racy but idempotent: strings are immutable). */
+    private final String[] keys;
+    private final BiFunction<String, Executor, CompletableFuture<CacheEntry>> loader;
+
+    <V> BlockfileView(BlockfileReader<K, V> reader, String name, ValueDecoder<K, V, T> decoder) {
+        if (name == null || name.isEmpty() || name.indexOf('#') >= 0 || name.indexOf('/') >= 0) {
+            throw new IllegalArgumentException("view name must be non-empty without '#' or '/', got " + name);
+        }
+        if (decoder == null) {
+            throw new IllegalArgumentException("decoder must not be null");
+        }
+        this.reader = reader;
+        this.root = reader.rootIndex();
+        this.cache = reader.store().cache();
+        this.suffix = "#" + name;
+        this.keys = new String[root.blockCount()];
+        BiFunction<String, Executor, CompletableFuture<CacheEntry>> blockLoader = reader.loader();
+        this.loader = (key, executor) -> {
+            String blockKey = key.substring(0, key.length() - suffix.length());
+            // The block is another entry of the same cache: fetch it outside this entry's computation.
+            return CompletableFuture.supplyAsync(() -> blockKey, executor)
+                    .thenCompose(k -> cache.getAsync(k, blockLoader))
+                    .thenApplyAsync(entry -> DecodedBlock.decode(reader.checked(entry), decoder), executor);
+        };
+    }
+
+    /** The decoded value of (prefix, key), or null when absent. */
+    public T get(String prefix, K key) {
+        K k = reader.lookupKey(prefix, key);
+        if (k == null) {
+            return null;
+        }
+        int b = root.blockFor(prefix, k);
+        if (b < 0) {
+            return null;
+        }
+        DecodedBlock<K, T> block = checked(BlockCache.join(cache.getAsync(key(b), loader)));
+        int i = block.find(prefix, k);
+        return i < 0 ? null : block.value(i);
+    }
+
+    /** The decoded values of the present keys among {@code keys} (absent keys are left out); blocks load in parallel. */
+    public Map<K, T> getMany(String prefix, Collection<K> keys) {
+        Map<Integer, List<K>> byBlock = new TreeMap<>();
+        for (K key : keys) {
+            K k = reader.lookupKey(prefix, key);
+            if (k == null) {
+                continue;
+            }
+            int b = root.blockFor(prefix, k);
+            if (b >= 0) {
+                byBlock.computeIfAbsent(b, x -> new ArrayList<>()).add(k);
+            }
+        }
+        Map<Integer, CompletableFuture<CacheEntry>> loads = new HashMap<>();
+        for (Integer b : byBlock.keySet()) {
+            loads.put(b, cache.getAsync(key(b), loader));
+        }
+        Map<K, T> out = new HashMap<>();
+        for (Map.Entry<Integer, List<K>> e : byBlock.entrySet()) {
+            DecodedBlock<K, T> block = checked(BlockCache.join(loads.get(e.getKey())));
+            for (K k : e.getValue()) {
+                int i = block.find(prefix, k);
+                if (i >= 0) {
+                    out.put(k, block.value(i));
+                }
+            }
+        }
+        return out;
+    }
+
+    private String key(int b) {
+        String key = keys[b];
+        if (key == null) {
+            key = root.blockKeys[b] + suffix;
+            keys[b] = key;
+        }
+        return key;
+    }
+
+    @SuppressWarnings("unchecked")
+    private DecodedBlock<K, T> checked(CacheEntry entry) {
+        if (!(entry instanceof DecodedBlock<?, ?> decoded)) {
+            throw new IllegalStateException("cache entry of a decoded view holds " + entry.getClass().getSimpleName());
+        }
+        return (DecodedBlock<K, T>) decoded;
+    }
+}

@@ -19,6 +19,7 @@ import dev.chromaj.segment.filter.DocumentFilter;
 import dev.chromaj.segment.filter.MetadataFilter;
 import dev.chromaj.segment.log.SparseValues;
 import java.util.ArrayList;
+import java.util.Arrays;
 import java.util.Comparator;
 import java.util.HashMap;
 import java.util.LinkedHashMap;
@@ -234,7 +235,7 @@ final class SearchExecutor {
             return List.of();
         }
         SparsePostings postings = segments.sparse(key);
-        Map<Integer, PostingList> lists = postings.postings(terms);
+        List<PostingList> lists = postings.postingLists(terms);
         TermWeight[] weights = new TermWeight[terms.length];
         if (index.isBm25()) {
             Bm25Statistics stats = bm25Statistics(key, postings.statistics(), terms, lists);
@@ -256,7 +257,7 @@ final class SearchExecutor {
         if (postings.statistics().documentCount() > 0 && compactedCandidates()) {
             SparseQuery.Builder query = SparseQuery.builder().k(limit);
             for (int i = 0; i < terms.length; i++) {
-                query.term(lists.get(terms[i]), weights[i]);
+                query.term(lists.get(i), weights[i]);
             }
             if (allowed != null) {
                 RoaringBitmap bitmap = allowed;
@@ -295,12 +296,12 @@ final class SearchExecutor {
      * the tail replaces or deletes, plus the tail's present records.
      */
     private Bm25Statistics bm25Statistics(String key, SparseStatistics compacted, int[] terms,
-                                          Map<Integer, PostingList> lists) {
+                                          List<PostingList> lists) {
         long documents = compacted.documentCount();
         long length = compacted.totalLength();
         long[] frequencies = new long[terms.length];
         for (int i = 0; i < terms.length; i++) {
-            frequencies[i] = lists.get(terms[i]).postingCount();
+            frequencies[i] = lists.get(i).postingCount();
         }
         TailOverlay tail = view.tail();
         if (!tail.overriddenOffsets().isEmpty() && documents > 0) {
@@ -385,28 +386,26 @@ final class SearchExecutor {
      */
     private List<Hit> hits(List<Ranked> page, boolean scored, Search search) {
         HitFields fields = new HitFields(search.select());
-        int compactedCount = 0;
-        for (Ranked r : page) {
-            if (!tailMatches.containsKey(r.position())) {
-                compactedCount++;
-            }
-        }
-        int[] compacted = new int[compactedCount];
+        boolean anyTail = !tailMatches.isEmpty();
+        int[] compacted = new int[page.size()];
         int n = 0;
         for (Ranked r : page) {
-            if (!tailMatches.containsKey(r.position())) {
+            if (!anyTail || !tailMatches.containsKey(r.position())) {
                 compacted[n++] = r.position();
             }
         }
+        compacted = n == compacted.length ? compacted : Arrays.copyOf(compacted, n);
         boolean idsOnly = !fields.needsRecord();
-        Map<Integer, String> ids = !idsOnly || compacted.length == 0 ? Map.of() : segments.ids(compacted);
-        Map<Integer, DataRecord> loaded = idsOnly || compacted.length == 0 ? Map.of() : segments.records(compacted);
+        List<String> ids = idsOnly ? segments.ids(compacted) : List.of();
+        Map<Integer, DataRecord> loaded = idsOnly || n == 0 ? Map.of() : segments.records(compacted);
         List<Hit> hits = new ArrayList<>(page.size());
+        int next = 0;
         for (Ranked r : page) {
             Double score = scored ? r.score() : null;
-            TailOverlay.TailRecord t = tailMatches.get(r.position());
+            TailOverlay.TailRecord t = anyTail ? tailMatches.get(r.position()) : null;
             if (idsOnly) {
-                hits.add(fields.hit(present(t != null ? t.record().id() : ids.get(r.position()), r), score));
+                String id = t != null ? t.record().id() : ids.get(next++);
+                hits.add(fields.hit(present(id, r), score));
             } else {
                 hits.add(fields.hit(present(t != null ? t.record() : loaded.get(r.position()), r), score));
             }

@@ -171,6 +171,11 @@ public final class BlockfileReader<K, V> {
     /** A checked key for a lookup, or null when no entry can have it (NaN). */
     K lookupKey(String prefix, K key) {
         Utf8Order.checkWellFormed("prefix", prefix);
+        return checkedKey(key);
+    }
+
+    /** {@link #lookupKey} for a prefix already checked. */
+    K checkedKey(K key) {
         if (key == null) {
             throw new IllegalArgumentException("key must not be null");
         }

@@ -31,6 +31,11 @@ public final class BlockfileView<K, T> {
     /** Cache keys of the decoded blocks, built on first use (racy but idempotent: strings are immutable). */
     private final String[] keys;
     private final BiFunction<String, Executor, CompletableFuture<CacheEntry>> loader;
+    /**
+     * The prefix checked last: lookups repeat one prefix (a sparse key, the record prefix), so its check is skipped
+     * when the same string comes again. A racy cache of an immutable string: a miss only repeats the check.
+     */
+    private String checkedPrefix;
 
     <V> BlockfileView(BlockfileReader<K, V> reader, String name, ValueDecoder<K, V, T> decoder) {
         if (name == null || name.isEmpty() || name.indexOf('#') >= 0 || name.indexOf('/') >= 0) {
@@ -56,7 +61,7 @@ public final class BlockfileView<K, T> {
 
     /** The decoded value of (prefix, key), or null when absent. */
     public T get(String prefix, K key) {
-        K k = reader.lookupKey(prefix, key);
+        K k = lookupKey(prefix, key);
         if (k == null) {
             return null;
         }
@@ -73,7 +78,7 @@ public final class BlockfileView<K, T> {
     public Map<K, T> getMany(String prefix, Collection<K> keys) {
         Map<Integer, List<K>> byBlock = new TreeMap<>();
         for (K key : keys) {
-            K k = reader.lookupKey(prefix, key);
+            K k = lookupKey(prefix, key);
             if (k == null) {
                 continue;
             }
@@ -97,6 +102,69 @@ public final class BlockfileView<K, T> {
             }
         }
         return out;
+    }
+
+    /**
+     * The decoded values of {@code keys} in their order, null where a key is absent: like {@link #getMany} without
+     * building a map, for the small lookups of one query (a query's terms, a page of hits). Blocks load in parallel.
+     */
+    public List<T> getAll(String prefix, List<K> keys) {
+        int n = keys.size();
+        Object[] checkedKeys = new Object[n];
+        int[] slots = new int[n];
+        int[] blocks = new int[Math.min(n, root.blockCount())];
+        int distinct = 0;
+        int last = -1;
+        for (int i = 0; i < n; i++) {
+            K k = lookupKey(prefix, keys.get(i));
+            int b = k == null ? -1 : root.blockFor(prefix, k);
+            if (b < 0) {
+                slots[i] = -1;
+                continue;
+            }
+            checkedKeys[i] = k;
+            // Keys of one lookup cluster in few blocks: try the previous key's block first, then the others.
+            int slot = last >= 0 && blocks[last] == b ? last : -1;
+            for (int j = 0; slot < 0 && j < distinct; j++) {
+                if (blocks[j] == b) {
+                    slot = j;
+                }
+            }
+            if (slot < 0) {
+                slot = distinct++;
+                blocks[slot] = b;
+            }
+            slots[i] = slot;
+            last = slot;
+        }
+        List<CompletableFuture<CacheEntry>> loads = new ArrayList<>(distinct);
+        for (int j = 0; j < distinct; j++) {
+            loads.add(cache.getAsync(key(blocks[j]), loader));
+        }
+        List<DecodedBlock<K, T>> loaded = new ArrayList<>(distinct);
+        for (CompletableFuture<CacheEntry> load : loads) {
+            loaded.add(checked(BlockCache.join(load)));
+        }
+        List<T> out = new ArrayList<>(n);
+        for (int i = 0; i < n; i++) {
+            T value = null;
+            if (slots[i] >= 0) {
+                DecodedBlock<K, T> block = loaded.get(slots[i]);
+                @SuppressWarnings("unchecked")
+                int at = block.find(prefix, (K) checkedKeys[i]);
+                value = at < 0 ? null : block.value(at);
+            }
+            out.add(value);
+        }
+        return out;
+    }
+
+    private K lookupKey(String prefix, K key) {
+        if (prefix == null || prefix != checkedPrefix) {
+            Utf8Order.checkWellFormed("prefix", prefix);
+            checkedPrefix = prefix;
+        }
+        return reader.checkedKey(key);
     }
 
     private String key(int b) {

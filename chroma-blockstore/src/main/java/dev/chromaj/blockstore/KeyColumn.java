@@ -76,9 +76,20 @@ abstract class KeyColumn<K> {
 
     static final class UnsignedInts extends KeyColumn<Integer> {
         private final int[] keys;
+        /**
+         * Whether the keys are consecutive integers ({@code keys[i] == keys[0] + i}), as offsets of the record segment
+         * are between deletes: a lookup then computes the position instead of searching.
+         */
+        private final boolean consecutive;
 
         UnsignedInts(int[] keys) {
             this.keys = keys;
+            // Without wrapping past 2^32 - 1, so positions follow from unsigned differences.
+            boolean c = keys.length > 0 && Integer.toUnsignedLong(keys[0]) + keys.length - 1 <= 0xFFFF_FFFFL;
+            for (int i = 1; i < keys.length && c; i++) {
+                c = keys[i] == keys[0] + i;
+            }
+            this.consecutive = c;
         }
 
         @Override
@@ -98,6 +109,10 @@ abstract class KeyColumn<K> {
 
         @Override
         int lowerBound(int from, int to, Integer boxed) {
+            if (consecutive && from < to) {
+                long position = Integer.toUnsignedLong(boxed) - Integer.toUnsignedLong(keys[0]);
+                return (int) Math.min(to, Math.max(from, position));
+            }
             int key = boxed ^ Integer.MIN_VALUE;
             int lo = from;
             int hi = to;

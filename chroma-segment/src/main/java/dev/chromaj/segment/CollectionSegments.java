@@ -202,18 +202,18 @@ public final class CollectionSegments implements RecordLookup {
     }
 
     /**
-     * The user ids of the live offsets among {@code offsets}, keyed by offset, without decoding the records: each
-     * record block's ids are decoded once and cached (see {@link BlockfileView}).
+     * The user ids of the records at {@code offsets}, in their order (null where an offset is not live), without
+     * decoding the records: each record block's ids are decoded once and cached (see {@link BlockfileView}).
      */
-    public Map<Integer, String> ids(int[] offsets) {
-        if (ids == null || offsets.length == 0) {
-            return new HashMap<>();
-        }
+    public List<String> ids(int[] offsets) {
         List<Integer> keys = new ArrayList<>(offsets.length);
         for (int o : offsets) {
             keys.add(o);
         }
-        return ids.getMany("", keys);
+        if (ids == null) {
+            return new ArrayList<>(Collections.nCopies(offsets.length, null));
+        }
+        return ids.getAll("", keys);
     }
 
     /** The sparse vectors of the live offsets among {@code offsets} that have any. */

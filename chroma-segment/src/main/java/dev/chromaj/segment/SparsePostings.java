@@ -72,16 +72,34 @@ public final class SparsePostings {
      * to {@link PostingList#empty()}.
      */
     public Map<Integer, PostingList> postings(int[] terms) {
+        List<PostingList> lists = postingLists(terms);
         Map<Integer, PostingList> out = new HashMap<>();
-        if (skips != null && terms.length > 0) {
-            List<Integer> keys = new ArrayList<>(terms.length);
-            for (int term : terms) {
-                keys.add(term);
-            }
-            skips.getMany(key, keys).forEach((term, termSkips) -> out.put(term, list(term, termSkips)));
+        for (int i = 0; i < terms.length; i++) {
+            out.put(terms[i], lists.get(i));
         }
+        return out;
+    }
+
+    /**
+     * The posting lists of {@code terms} in their order (one bulk lookup of their skips); {@link PostingList#empty()}
+     * for a term no live record holds.
+     */
+    public List<PostingList> postingLists(int[] terms) {
+        List<PostingList> out = new ArrayList<>(terms.length);
+        if (skips == null) {
+            for (int i = 0; i < terms.length; i++) {
+                out.add(PostingList.empty());
+            }
+            return out;
+        }
+        List<Integer> keys = new ArrayList<>(terms.length);
         for (int term : terms) {
-            out.putIfAbsent(term, PostingList.empty());
+            keys.add(term);
+        }
+        List<PostingSkips> found = skips.getAll(key, keys);
+        for (int i = 0; i < terms.length; i++) {
+            PostingSkips termSkips = found.get(i);
+            out.add(termSkips == null ? PostingList.empty() : list(terms[i], termSkips));
         }
         return out;
     }

@@ -52,9 +52,10 @@ public final class BlockfileView<K, T> {
         BiFunction<String, Executor, CompletableFuture<CacheEntry>> blockLoader = reader.loader();
         this.loader = (key, executor) -> {
             String blockKey = key.substring(0, key.length() - suffix.length());
-            // The block is another entry of the same cache: fetch it outside this entry's computation.
-            return CompletableFuture.supplyAsync(() -> blockKey, executor)
-                    .thenCompose(k -> cache.getAsync(k, blockLoader))
+            // The block is another entry of the same cache: ask for it on another thread, never inside this entry's
+            // computation (a nested computation of the cache's map fails or deadlocks).
+            return CompletableFuture.supplyAsync(() -> cache.getAsync(blockKey, blockLoader), executor)
+                    .thenCompose(block -> block)
                     .thenApplyAsync(entry -> DecodedBlock.decode(reader.checked(entry), decoder), executor);
         };
     }

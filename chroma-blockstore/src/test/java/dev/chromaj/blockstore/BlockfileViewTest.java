@@ -10,6 +10,9 @@ import java.util.ArrayList;
 import java.util.Arrays;
 import java.util.List;
 import java.util.Map;
+import java.util.concurrent.ExecutorService;
+import java.util.concurrent.Executors;
+import java.util.concurrent.Future;
 import java.util.concurrent.atomic.AtomicBoolean;
 import java.util.concurrent.atomic.AtomicInteger;
 import java.util.function.Supplier;
@@ -142,6 +145,38 @@ class BlockfileViewTest {
             }
             assertTrue(cache.stats().evictions() > 0, cache.stats().toString());
             assertTrue(decoder.decodes.get() > ENTRIES, "evicted blocks are decoded again: " + decoder.decodes);
+        }
+    }
+
+    @Test
+    void concurrentLookupsUnderEvictionReturnTheRightValues() throws Exception {
+        BlockfileRoot root = write();
+        try (BlockCache cache = BlockCache.builder().maxBytes(32 << 10).build();
+             BlockfileStore store = new BlockfileStore(storage, cache, BlockfileOptions.forLocal())) {
+            BlockfileReader<Integer, String> reader = store.open(DIR, root.id(), KeyType.U32, ValueType.STRING);
+            BlockfileView<Integer, Integer> view = reader.view("number", new CountingDecoder(64));
+            ExecutorService threads = Executors.newFixedThreadPool(6);
+            try {
+                List<Future<?>> runs = new ArrayList<>();
+                for (int t = 0; t < 6; t++) {
+                    int first = t;
+                    runs.add(threads.submit(() -> {
+                        for (int i = first; i < ENTRIES; i += 3) {
+                            assertEquals(i, view.get(prefix(i), i));
+                            List<Integer> pair = List.of(i, (i + 1500) % ENTRIES);
+                            List<Integer> got = view.getAll(prefix(i), pair);
+                            assertEquals(i, got.get(0));
+                        }
+                        return null;
+                    }));
+                }
+                for (Future<?> run : runs) {
+                    run.get();
+                }
+            } finally {
+                threads.shutdownNow();
+            }
+            assertTrue(cache.stats().evictions() > 0, cache.stats().toString());
         }
     }
 

@@ -136,6 +136,11 @@ final class Block<K, V> implements CacheEntry {
         return key == null ? runStarts[run] : keys.lowerBound(runStarts[run], runStarts[run + 1], key);
     }
 
+    /** Compares the key of entry {@code i} with {@code key}, ignoring prefixes. */
+    int compareKeyAt(int i, K key) {
+        return keys.compareAt(i, key);
+    }
+
     /** Compares entry {@code i} with {@code (prefix, key)}. */
     int compareAt(int i, String prefix, K key) {
         int c = Utf8Order.compare(prefix(i), prefix);

@@ -41,6 +41,18 @@ final class DecodedBlock<K, T> implements CacheEntry {
         return keys.find(prefix, key);
     }
 
+    /**
+     * Index of {@code key} under the prefix of entry {@code previous} if it is the entry right after it, else -1:
+     * the next key of an ascending walk is usually the next entry.
+     */
+    int findNext(int previous, K key) {
+        int next = previous + 1;
+        if (next >= keys.size() || next >= keys.runEnd(keys.runOf(previous))) {
+            return -1;
+        }
+        return keys.compareKeyAt(next, key) == 0 ? next : -1;
+    }
+
     @SuppressWarnings("unchecked")
     T value(int i) {
         return (T) values[i];

@@ -97,6 +97,31 @@ class BlockfileViewTest {
     }
 
     @Test
+    void ascendingLookupsFindEveryKeyInAnyOrderAndStayUnderTheirPrefix() {
+        BlockfileRoot root = write();
+        try (BlockCache cache = BlockCache.builder().maxBytes(64 << 20).build();
+             BlockfileStore store = new BlockfileStore(storage, cache, BlockfileOptions.forLocal())) {
+            BlockfileReader<Integer, String> reader = store.open(DIR, root.id(), KeyType.U32, ValueType.STRING);
+            BlockfileView<Integer, Integer> view = reader.view("number", new CountingDecoder(16));
+            BlockfileView<Integer, Integer>.AscendingLookup a = view.ascending("a");
+            BlockfileView<Integer, Integer>.AscendingLookup b = view.ascending("b");
+            for (int i = 0; i < ENTRIES; i++) {
+                assertEquals(i % 3 == 0 ? Integer.valueOf(i) : null, a.get(i), "a " + i);
+                assertEquals(i % 3 == 0 ? null : Integer.valueOf(i), b.get(i), "b " + i);
+            }
+            // The last "a" entry is followed by the first "b" entry: the next entry must not cross the prefix.
+            assertEquals(2997, a.get(2997));
+            assertNull(a.get(1));
+            for (int i = ENTRIES - 1; i >= 0; i -= 11) {
+                assertEquals(i % 3 == 0 ? null : Integer.valueOf(i), b.get(i), "descending b " + i);
+            }
+            assertNull(b.get(ENTRIES + 5));
+            assertNull(view.ascending("c").get(1));
+            assertThrows(IllegalArgumentException.class, () -> view.ascending("\uDC00"));
+        }
+    }
+
+    @Test
     void eachBlockIsDecodedOnceAndWarmLookupsReadAndDecodeNothing() {
         BlockfileRoot root = write();
         try (BlockCache cache = BlockCache.builder().maxBytes(64 << 20).build();

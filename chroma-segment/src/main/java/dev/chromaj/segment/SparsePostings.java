@@ -105,11 +105,13 @@ public final class SparsePostings {
     }
 
     private PostingList list(int term, PostingSkips termSkips) {
-        return PostingList.of(termSkips, blockNumber -> block(term, blockNumber));
+        // A cursor reads a term's blocks in ascending order: each is usually the entry after the previous one.
+        BlockfileView<Long, PostingBlock>.AscendingLookup lookup = blocks == null ? null : blocks.ascending(key);
+        return PostingList.of(termSkips, blockNumber -> block(lookup, term, blockNumber));
     }
 
-    private PostingBlock block(int term, int blockNumber) {
-        PostingBlock block = blocks == null ? null : blocks.get(key, blockKey(term, blockNumber));
+    private PostingBlock block(BlockfileView<Long, PostingBlock>.AscendingLookup lookup, int term, int blockNumber) {
+        PostingBlock block = lookup == null ? null : lookup.get(blockKey(term, blockNumber));
         if (block == null) {
             throw new IllegalStateException("sparse key '" + key + "', term " + Integer.toUnsignedString(term)
                     + ": posting block " + blockNumber + " listed in the skips is missing");

@@ -136,6 +136,11 @@ final class Block<K, V> implements CacheEntry {
         return key == null ? runStarts[run] : keys.lowerBound(runStarts[run], runStarts[run + 1], key);
     }
 
+    /** First index in {@code [from, to)} (inside one run) whose key is {@code >= key}; {@code to} when none. */
+    int lowerBoundKey(int from, int to, K key) {
+        return keys.lowerBound(from, to, key);
+    }
+
     /** Compares the key of entry {@code i} with {@code key}, ignoring prefixes. */
     int compareKeyAt(int i, K key) {
         return keys.compareAt(i, key);

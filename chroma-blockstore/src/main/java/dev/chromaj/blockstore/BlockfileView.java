@@ -76,10 +76,10 @@ public final class BlockfileView<K, T> {
     }
 
     /**
-     * Lookups of keys under {@code prefix} that mostly follow each other, such as the blocks of one posting list
-     * read by one query: a key that is the entry right after the previous one is found in the decoded block already
-     * at hand, without searching the root or asking the cache. Holds on to at most one decoded block; use one per
-     * walk and drop it with the walk.
+     * Lookups of ascending keys under {@code prefix}, such as the blocks of one posting list read by one query: a key
+     * after the previous one in the decoded block already at hand is found there, without searching the root or
+     * asking the cache. Other keys are looked up as by {@link #get}. Holds on to at most one decoded block; use one
+     * per walk and drop it with the walk.
      */
     public AscendingLookup ascending(String prefix) {
         Utf8Order.checkWellFormed("prefix", prefix);
@@ -103,7 +103,7 @@ public final class BlockfileView<K, T> {
             }
             Position<K, T> p = last;
             if (p != null) {
-                int next = p.block().findNext(p.index(), k);
+                int next = p.block().findAfter(p.index(), k);
                 if (next >= 0) {
                     last = new Position<>(p.block(), next);
                     return p.block().value(next);

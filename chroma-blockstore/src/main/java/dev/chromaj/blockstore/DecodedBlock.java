@@ -42,15 +42,21 @@ final class DecodedBlock<K, T> implements CacheEntry {
     }
 
     /**
-     * Index of {@code key} under the prefix of entry {@code previous} if it is the entry right after it, else -1:
-     * the next key of an ascending walk is usually the next entry.
+     * Index of {@code key} among the entries after {@code previous} under the same prefix, or -1 when it is not
+     * there (it may be in a later block): an ascending walk finds its next key without searching the root. The entry
+     * right after {@code previous} is tried first, as a walk over consecutive keys mostly asks for it.
      */
-    int findNext(int previous, K key) {
+    int findAfter(int previous, K key) {
         int next = previous + 1;
-        if (next >= keys.size() || next >= keys.runEnd(keys.runOf(previous))) {
+        int end = keys.runEnd(keys.runOf(previous));
+        if (next >= end) {
             return -1;
         }
-        return keys.compareKeyAt(next, key) == 0 ? next : -1;
+        if (keys.compareKeyAt(next, key) == 0) {
+            return next;
+        }
+        int i = keys.lowerBoundKey(next, end, key);
+        return i < end && keys.compareKeyAt(i, key) == 0 ? i : -1;
     }
 
     @SuppressWarnings("unchecked")

@@ -43,20 +43,30 @@ final class DecodedBlock<K, T> implements CacheEntry {
 
     /**
      * Index of {@code key} among the entries after {@code previous} under the same prefix, or -1 when it is not
-     * there (it may be in a later block): an ascending walk finds its next key without searching the root. The entry
-     * right after {@code previous} is tried first, as a walk over consecutive keys mostly asks for it.
+     * there (it may be in a later block): an ascending walk finds its next key without searching the root. Gallops
+     * from {@code previous}, so a key a few entries further costs a few comparisons near entries just read.
      */
     int findAfter(int previous, K key) {
-        int next = previous + 1;
         int end = keys.runEnd(keys.runOf(previous));
-        if (next >= end) {
-            return -1;
+        int lo = previous + 1;
+        int probe = lo;
+        int step = 1;
+        while (probe < end) {
+            int c = keys.compareKeyAt(probe, key);
+            if (c == 0) {
+                return probe;
+            }
+            if (c > 0) {
+                break;
+            }
+            lo = probe + 1;
+            probe = lo + step;
+            step <<= 1;
         }
-        if (keys.compareKeyAt(next, key) == 0) {
-            return next;
-        }
-        int i = keys.lowerBoundKey(next, end, key);
-        return i < end && keys.compareKeyAt(i, key) == 0 ? i : -1;
+        // The key is in [lo, probe) if anywhere in this run.
+        int hi = Math.min(probe, end);
+        int i = keys.lowerBoundKey(lo, hi, key);
+        return i < hi && keys.compareKeyAt(i, key) == 0 ? i : -1;
     }
 
     @SuppressWarnings("unchecked")

@@ -115,6 +115,12 @@ class BlockfileViewTest {
             for (int i = ENTRIES - 1; i >= 0; i -= 11) {
                 assertEquals(i % 3 == 0 ? null : Integer.valueOf(i), b.get(i), "descending b " + i);
             }
+            for (int stride : new int[] {2, 7, 40, 333}) {
+                BlockfileView<Integer, Integer>.AscendingLookup skipping = view.ascending("b");
+                for (int i = 1; i < ENTRIES; i += stride) {
+                    assertEquals(i % 3 == 0 ? null : Integer.valueOf(i), skipping.get(i), "stride " + stride + ": " + i);
+                }
+            }
             assertNull(b.get(ENTRIES + 5));
             assertNull(view.ascending("c").get(1));
             assertThrows(IllegalArgumentException.class, () -> view.ascending("\uDC00"));

@@ -75,58 +75,6 @@ public final class BlockfileView<K, T> {
         return i < 0 ? null : block.value(i);
     }
 
-    /**
-     * Lookups of ascending keys under {@code prefix}, such as the blocks of one posting list read by one query: a key
-     * after the previous one in the decoded block already at hand is found there, without searching the root or
-     * asking the cache. Other keys are looked up as by {@link #get}. Holds on to at most one decoded block; use one
-     * per walk and drop it with the walk.
-     */
-    public AscendingLookup ascending(String prefix) {
-        Utf8Order.checkWellFormed("prefix", prefix);
-        return new AscendingLookup(prefix);
-    }
-
-    /** See {@link #ascending}. Thread-safe: the remembered position is one immutable object. */
-    public final class AscendingLookup {
-        private final String prefix;
-        private Position<K, T> last;
-
-        private AscendingLookup(String prefix) {
-            this.prefix = prefix;
-        }
-
-        /** The decoded value of (prefix, key), or null when absent. */
-        public T get(K key) {
-            K k = reader.checkedKey(key);
-            if (k == null) {
-                return null;
-            }
-            Position<K, T> p = last;
-            if (p != null) {
-                int next = p.block().findAfter(p.index(), k);
-                if (next >= 0) {
-                    last = new Position<>(p.block(), next);
-                    return p.block().value(next);
-                }
-            }
-            int b = root.blockFor(prefix, k);
-            if (b < 0) {
-                return null;
-            }
-            DecodedBlock<K, T> block = checked(BlockCache.join(cache.getAsync(key(b), loader)));
-            int i = block.find(prefix, k);
-            if (i < 0) {
-                return null;
-            }
-            last = new Position<>(block, i);
-            return block.value(i);
-        }
-    }
-
-    /** Where the last lookup of an {@link AscendingLookup} found its key. */
-    private record Position<K, T>(DecodedBlock<K, T> block, int index) {
-    }
-
     /** The decoded values of the present keys among {@code keys} (absent keys are left out); blocks load in parallel. */
     public Map<K, T> getMany(String prefix, Collection<K> keys) {
         Map<Integer, List<K>> byBlock = new TreeMap<>();
@@ -210,6 +158,58 @@ public final class BlockfileView<K, T> {
             out.add(value);
         }
         return out;
+    }
+
+    /**
+     * Lookups of ascending keys under {@code prefix}, such as the blocks of one posting list read by one query: a key
+     * after the previous one in the decoded block already at hand is found there, without searching the root or
+     * asking the cache. Other keys are looked up as by {@link #get}. Holds on to at most one decoded block; use one
+     * per walk and drop it with the walk.
+     */
+    public AscendingLookup ascending(String prefix) {
+        Utf8Order.checkWellFormed("prefix", prefix);
+        return new AscendingLookup(prefix);
+    }
+
+    /** See {@link #ascending}. Thread-safe: the remembered position is one immutable object. */
+    public final class AscendingLookup {
+        private final String prefix;
+        private Position<K, T> last;
+
+        private AscendingLookup(String prefix) {
+            this.prefix = prefix;
+        }
+
+        /** The decoded value of (prefix, key), or null when absent. */
+        public T get(K key) {
+            K k = reader.checkedKey(key);
+            if (k == null) {
+                return null;
+            }
+            Position<K, T> p = last;
+            if (p != null) {
+                int next = p.block().findAfter(p.index(), k);
+                if (next >= 0) {
+                    last = new Position<>(p.block(), next);
+                    return p.block().value(next);
+                }
+            }
+            int b = root.blockFor(prefix, k);
+            if (b < 0) {
+                return null;
+            }
+            DecodedBlock<K, T> block = checked(BlockCache.join(cache.getAsync(key(b), loader)));
+            int i = block.find(prefix, k);
+            if (i < 0) {
+                return null;
+            }
+            last = new Position<>(block, i);
+            return block.value(i);
+        }
+    }
+
+    /** Where the last lookup of an {@link AscendingLookup} found its key. */
+    private record Position<K, T>(DecodedBlock<K, T> block, int index) {
     }
 
     private K lookupKey(String prefix, K key) {

@@ -1,6 +1,7 @@
 package dev.chromaj.blockstore;
 
 import java.nio.charset.StandardCharsets;
+import java.util.List;
 
 /**
  * The keys of a decoded block (or the first keys of a root) in a primitive array, searched without allocation.
@@ -18,6 +19,46 @@ abstract class KeyColumn<K> {
 
     /** Bytes this column occupies on the heap (estimate). */
     abstract long weight();
+
+    /** A column of {@code keys} of {@code type} in its primitive array, as a decoded block or root holds them. */
+    @SuppressWarnings("unchecked")
+    static <K> KeyColumn<K> of(KeyType<K> type, List<K> keys) {
+        int n = keys.size();
+        if (type == KeyType.U32) {
+            int[] a = new int[n];
+            for (int i = 0; i < n; i++) {
+                a[i] = (Integer) keys.get(i);
+            }
+            return (KeyColumn<K>) new UnsignedInts(a);
+        } else if (type == KeyType.I64) {
+            long[] a = new long[n];
+            for (int i = 0; i < n; i++) {
+                a[i] = (Long) keys.get(i);
+            }
+            return (KeyColumn<K>) new Longs(a);
+        } else if (type == KeyType.F32) {
+            float[] a = new float[n];
+            for (int i = 0; i < n; i++) {
+                a[i] = (Float) keys.get(i);
+            }
+            return (KeyColumn<K>) new Floats(a);
+        } else if (type == KeyType.F64) {
+            double[] a = new double[n];
+            for (int i = 0; i < n; i++) {
+                a[i] = (Double) keys.get(i);
+            }
+            return (KeyColumn<K>) new Doubles(a);
+        } else if (type == KeyType.BOOL) {
+            boolean[] a = new boolean[n];
+            for (int i = 0; i < n; i++) {
+                a[i] = (Boolean) keys.get(i);
+            }
+            return (KeyColumn<K>) new Booleans(a);
+        } else if (type == KeyType.STRING) {
+            return (KeyColumn<K>) new Strings(keys.toArray(new String[0]));
+        }
+        throw new IllegalArgumentException("unknown key type " + type);
+    }
 
     /** First index in {@code [from, to)} whose key is {@code >= key}; {@code to} when none. */
     int lowerBound(int from, int to, K key) {

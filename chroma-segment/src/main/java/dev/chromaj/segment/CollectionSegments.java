@@ -206,12 +206,12 @@ public final class CollectionSegments implements RecordLookup {
      * decoding the records: each record block's ids are decoded once and cached (see {@link BlockfileView}).
      */
     public List<String> ids(int[] offsets) {
+        if (ids == null) {
+            return new ArrayList<>(Collections.nCopies(offsets.length, null));
+        }
         List<Integer> keys = new ArrayList<>(offsets.length);
         for (int o : offsets) {
             keys.add(o);
-        }
-        if (ids == null) {
-            return new ArrayList<>(Collections.nCopies(offsets.length, null));
         }
         return ids.getAll("", keys);
     }

@@ -28,6 +28,20 @@ final class HitFields {
         }
     }
 
+    /**
+     * Whether a hit needs its record's fields beyond the id: when not, results resolve offsets to ids only and never
+     * decode documents, embeddings or metadata.
+     */
+    boolean needsRecord() {
+        return document || embedding || allMetadata || !metadataKeys.isEmpty() || uri;
+    }
+
+    /** The hit of a record known by its id only, for a selection that {@linkplain #needsRecord needs no record}. */
+    Hit hit(String id, Double rankScore) {
+        assert !needsRecord() : "the selection needs the record";
+        return new Hit(id, score ? rankScore : null, null, null, null, null);
+    }
+
     /** The hit of {@code record} with {@code rankScore} (null: the search has no rank). */
     Hit hit(DataRecord record, Double rankScore) {
         return new Hit(record.id(), score ? rankScore : null, document ? record.document() : null,

@@ -19,6 +19,7 @@ import dev.chromaj.segment.filter.DocumentFilter;
 import dev.chromaj.segment.filter.MetadataFilter;
 import dev.chromaj.segment.log.SparseValues;
 import java.util.ArrayList;
+import java.util.Arrays;
 import java.util.Comparator;
 import java.util.HashMap;
 import java.util.LinkedHashMap;
@@ -234,7 +235,7 @@ final class SearchExecutor {
             return List.of();
         }
         SparsePostings postings = segments.sparse(key);
-        Map<Integer, PostingList> lists = postings.postings(terms);
+        List<PostingList> lists = postings.postingLists(terms);
         TermWeight[] weights = new TermWeight[terms.length];
         if (index.isBm25()) {
             Bm25Statistics stats = bm25Statistics(key, postings.statistics(), terms, lists);
@@ -256,7 +257,7 @@ final class SearchExecutor {
         if (postings.statistics().documentCount() > 0 && compactedCandidates()) {
             SparseQuery.Builder query = SparseQuery.builder().k(limit);
             for (int i = 0; i < terms.length; i++) {
-                query.term(lists.get(terms[i]), weights[i]);
+                query.term(lists.get(i), weights[i]);
             }
             if (allowed != null) {
                 RoaringBitmap bitmap = allowed;
@@ -295,12 +296,12 @@ final class SearchExecutor {
      * the tail replaces or deletes, plus the tail's present records.
      */
     private Bm25Statistics bm25Statistics(String key, SparseStatistics compacted, int[] terms,
-                                          Map<Integer, PostingList> lists) {
+                                          List<PostingList> lists) {
         long documents = compacted.documentCount();
         long length = compacted.totalLength();
         long[] frequencies = new long[terms.length];
         for (int i = 0; i < terms.length; i++) {
-            frequencies[i] = lists.get(terms[i]).postingCount();
+            frequencies[i] = lists.get(i).postingCount();
         }
         TailOverlay tail = view.tail();
         if (!tail.overriddenOffsets().isEmpty() && documents > 0) {
@@ -379,27 +380,44 @@ final class SearchExecutor {
         return candidates.size() > limit ? new ArrayList<>(candidates.subList(0, limit)) : candidates;
     }
 
-    /** Loads the records of a page of results (compacted ones with one bulk read) and builds the hits. */
+    /**
+     * Builds the hits of a page of results. Compacted records are read with one bulk read: only their ids when the
+     * selection needs nothing else (the default {@code ID, SCORE}), else the whole records.
+     */
     private List<Hit> hits(List<Ranked> page, boolean scored, Search search) {
-        List<Integer> compacted = new ArrayList<>();
+        HitFields fields = new HitFields(search.select());
+        boolean anyTail = !tailMatches.isEmpty();
+        int[] compacted = new int[page.size()];
+        int n = 0;
         for (Ranked r : page) {
-            if (!tailMatches.containsKey(r.position())) {
-                compacted.add(r.position());
+            if (!anyTail || !tailMatches.containsKey(r.position())) {
+                compacted[n++] = r.position();
             }
         }
-        Map<Integer, DataRecord> loaded = compacted.isEmpty() ? Map.of()
-                : segments.records(compacted.stream().mapToInt(Integer::intValue).toArray());
-        HitFields fields = new HitFields(search.select());
+        compacted = n == compacted.length ? compacted : Arrays.copyOf(compacted, n);
+        boolean idsOnly = !fields.needsRecord();
+        List<String> ids = idsOnly ? segments.ids(compacted) : List.of();
+        Map<Integer, DataRecord> loaded = idsOnly || n == 0 ? Map.of() : segments.records(compacted);
         List<Hit> hits = new ArrayList<>(page.size());
+        int next = 0;
         for (Ranked r : page) {
-            TailOverlay.TailRecord t = tailMatches.get(r.position());
-            DataRecord record = t != null ? t.record() : loaded.get(r.position());
-            if (record == null) {
-                throw new ChromaException("Record at offset " + r.position() + " is missing from version "
-                        + view.version().number() + ": the segment data is inconsistent");
+            Double score = scored ? r.score() : null;
+            TailOverlay.TailRecord t = anyTail ? tailMatches.get(r.position()) : null;
+            if (idsOnly) {
+                String id = t != null ? t.record().id() : ids.get(next++);
+                hits.add(fields.hit(present(id, r), score));
+            } else {
+                hits.add(fields.hit(present(t != null ? t.record() : loaded.get(r.position()), r), score));
             }
-            hits.add(fields.hit(record, scored ? r.score() : null));
         }
         return hits;
+    }
+
+    private <T> T present(T found, Ranked r) {
+        if (found == null) {
+            throw new ChromaException("Record at offset " + r.position() + " is missing from version "
+                    + view.version().number() + ": the segment data is inconsistent");
+        }
+        return found;
     }
 }

@@ -360,6 +360,121 @@ class SearchExecutorTest {
         assertNull(page.hits().get(0).score());
     }
 
+    /** The searches whose hits must not depend on the cache or on compaction: every rank, both hit shapes. */
+    private static List<Search> mixedSearches(Random random) {
+        List<Search> searches = new ArrayList<>();
+        for (int q = 0; q < 6; q++) {
+            String text = document(random);
+            Rank.Knn bm25 = Rank.knn("bm25", text).limit(q % 2 == 0 ? 5 : 30);
+            Rank.Knn dense = Rank.knn(embedding(random)).limit(20);
+            Rank.Knn splade = Rank.knn("splade", splade(random)).limit(15);
+            for (Rank rank : List.of(bm25, dense, splade, Rank.rrf(60, bm25, dense))) {
+                searches.add(Search.builder().rank(rank).limit(25).build());
+                searches.add(Search.builder().rank(rank).limit(25).where(Where.eq("group", "a"))
+                        .select(Field.SCORE, Field.DOCUMENT, Field.METADATA).build());
+            }
+        }
+        return searches;
+    }
+
+    private static List<List<Hit>> run(ChromaCollection c, List<Search> searches) {
+        List<List<Hit>> out = new ArrayList<>();
+        for (Search search : searches) {
+            out.add(c.search(search).hits());
+        }
+        return out;
+    }
+
+    private void reopen(long blockCacheBytes) {
+        client.close();
+        client = ChromaClient.builder().path(folder).compactionInterval(Duration.ofHours(1))
+                .compactionThreshold(1_000_000).maxBlockBytes(4096).blockCacheBytes(blockCacheBytes).build();
+        collection = client.getCollection("search");
+    }
+
+    @Test
+    void hitsAreIdenticalWithAColdAWarmAndATinyBlockCache() {
+        reopen(256L << 20);
+        Random random = new Random(23);
+        List<ChromaRecord> records = new ArrayList<>();
+        for (int i = 0; i < 400; i++) {
+            records.add(record("r" + i, new Model(document(random), splade(random), embedding(random),
+                    random.nextBoolean() ? "a" : "b")));
+        }
+        collection.add(records);
+        collection.compact();
+        List<Search> searches = mixedSearches(random);
+        reopen(256L << 20);
+        List<List<Hit>> cold = run(collection, searches);
+        assertTrue(cold.stream().allMatch(hits -> !hits.isEmpty()), "every search finds something");
+        assertEquals(cold, run(collection, searches), "warm cache");
+        reopen(16L << 10);
+        assertEquals(cold, run(collection, searches), "a cache far smaller than the collection, first pass");
+        assertEquals(cold, run(collection, searches), "a cache far smaller than the collection, second pass");
+    }
+
+    @Test
+    void hitsAreIdenticalBeforeAndAfterCompactingUpdatesDeletesAndInsertsInTheTail() {
+        reopen(256L << 20);
+        Random random = new Random(29);
+        List<ChromaRecord> records = new ArrayList<>();
+        for (int i = 0; i < 300; i++) {
+            records.add(record("r" + i, new Model(document(random), splade(random), embedding(random),
+                    random.nextBoolean() ? "a" : "b")));
+        }
+        collection.add(records);
+        collection.compact();
+        List<Search> searches = mixedSearches(random);
+        run(collection, searches); // warms the cache with the compacted version
+        List<ChromaRecord> changes = new ArrayList<>();
+        for (int i = 0; i < 300; i += 4) {
+            changes.add(record("r" + i, new Model(document(random), splade(random), embedding(random), "a")));
+        }
+        for (int i = 300; i < 360; i++) {
+            changes.add(record("r" + i, new Model(document(random), splade(random), embedding(random),
+                    random.nextBoolean() ? "a" : "b")));
+        }
+        collection.upsert(changes);
+        List<String> deleted = new ArrayList<>();
+        for (int i = 1; i < 300; i += 7) {
+            deleted.add("r" + i);
+        }
+        collection.delete(deleted);
+        assertTrue(collection.stats().walRecords() > 0, "the changes are in the log tail");
+        List<List<Hit>> fromTail = run(collection, searches);
+        collection.compact();
+        assertEquals(0, collection.stats().walRecords());
+        assertEquals(fromTail, run(collection, searches), "compacted, warm cache");
+        reopen(256L << 20);
+        assertEquals(fromTail, run(collection, searches), "compacted, cold cache");
+    }
+
+    @Test
+    void theDefaultSelectionReturnsTheIdsAndScoresOfAFullSelection() {
+        Random random = new Random(31);
+        List<ChromaRecord> records = new ArrayList<>();
+        for (int i = 0; i < 80; i++) {
+            records.add(record("r" + i, new Model(document(random), splade(random), embedding(random), "a")));
+        }
+        collection.add(records.subList(0, 60));
+        collection.compact();
+        collection.add(records.subList(60, 80));
+        for (Rank rank : List.of(Rank.knn("bm25", "vector search ranking").limit(30),
+                Rank.knn(new float[] {0.1f, 0.2f, 0.3f}).limit(30),
+                Rank.rrf(60, Rank.knn("bm25", "sparse index").limit(30), Rank.knn(new float[] {0, 0, 1}).limit(30)))) {
+            List<Hit> idsOnly = collection.search(Search.builder().rank(rank).limit(40).build()).hits();
+            List<Hit> full = collection.search(Search.builder().rank(rank).limit(40)
+                    .select(Field.SCORE, Field.DOCUMENT, Field.EMBEDDING, Field.METADATA, Field.URI).build()).hits();
+            assertEquals(full.size(), idsOnly.size());
+            assertTrue(idsOnly.size() > 0);
+            for (int i = 0; i < full.size(); i++) {
+                Hit h = idsOnly.get(i);
+                assertEquals(new Hit(full.get(i).id(), full.get(i).score(), null, null, null, null), h, rank + " " + i);
+                assertTrue(full.get(i).document() != null && full.get(i).embedding() != null);
+            }
+        }
+    }
+
     @Test
     void invalidSearchesAreRejectedWithMessagesNamingThePart() {
         collection.add(List.of(ChromaRecord.builder("a").embedding(new float[] {1, 2, 3}).build()));

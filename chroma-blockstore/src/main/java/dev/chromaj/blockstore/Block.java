@@ -31,6 +31,21 @@ final class Block<K, V> implements CacheEntry {
         this.weight = w;
     }
 
+    /** This block's keys without its values, for an index over values decoded elsewhere. */
+    Block<K, V> keysOnly() {
+        return new Block<>(keyType, valueType, runPrefixes, runStarts, keys, new ValueColumn<>() {
+            @Override
+            public V get(int i) {
+                throw new UnsupportedOperationException("values are not kept in a key-only block");
+            }
+
+            @Override
+            public long weight() {
+                return 0;
+            }
+        });
+    }
+
     KeyType<K> keyType() {
         return keyType;
     }
@@ -119,6 +134,16 @@ final class Block<K, V> implements CacheEntry {
             return runStarts[-run - 1];
         }
         return key == null ? runStarts[run] : keys.lowerBound(runStarts[run], runStarts[run + 1], key);
+    }
+
+    /** First index in {@code [from, to)} (inside one run) whose key is {@code >= key}; {@code to} when none. */
+    int lowerBoundKey(int from, int to, K key) {
+        return keys.lowerBound(from, to, key);
+    }
+
+    /** Compares the key of entry {@code i} with {@code key}, ignoring prefixes. */
+    int compareKeyAt(int i, K key) {
+        return keys.compareAt(i, key);
     }
 
     /** Compares entry {@code i} with {@code (prefix, key)}. */

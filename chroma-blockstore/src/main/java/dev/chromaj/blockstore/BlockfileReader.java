@@ -175,6 +175,20 @@ public final class BlockfileReader<K, V> {
         return out;
     }
 
+    /**
+     * A view of this blockfile whose values are decoded by {@code decoder} once per block and cached in the
+     * {@link BlockCache} under their own keys, weighed by {@link ValueDecoder#weight}: repeated lookups of decoded
+     * values (posting blocks, skip lists, record ids) then cost a cache hit, not a decode, and the cache bound covers
+     * the decoded forms too. Views are cheap; create one per reader and reuse it.
+     *
+     * @param name what the decoder produces, unique per decoding of this value type (e.g. {@code "posting-block"}):
+     *             views of one block with the same name share their cache entry
+     * @throws IllegalArgumentException if the name is empty or holds {@code '#'} or {@code '/'}
+     */
+    public <T> BlockfileView<K, T> view(String name, ValueDecoder<K, V, T> decoder) {
+        return new BlockfileView<>(this, name, decoder);
+    }
+
     /** The version this reader reads. */
     public BlockfileRoot root() {
         return root.toRoot();
@@ -200,8 +214,13 @@ public final class BlockfileReader<K, V> {
     }
 
     /** A checked key for a lookup, or null when no entry can have it (NaN). */
-    private K lookupKey(String prefix, K key) {
+    K lookupKey(String prefix, K key) {
         Utf8Order.checkWellFormed("prefix", prefix);
+        return checkedKey(key);
+    }
+
+    /** {@link #lookupKey} for a prefix already checked. */
+    K checkedKey(K key) {
         if (key == null) {
             throw new IllegalArgumentException("key must not be null");
         }
@@ -216,8 +235,16 @@ public final class BlockfileReader<K, V> {
         return checked(store.cache().get(root.blockKeys[b], loader));
     }
 
+    BlockfileStore store() {
+        return store;
+    }
+
+    BiFunction<String, Executor, CompletableFuture<CacheEntry>> loader() {
+        return loader;
+    }
+
     @SuppressWarnings("unchecked")
-    private Block<K, V> checked(CacheEntry entry) {
+    Block<K, V> checked(CacheEntry entry) {
         Block<K, V> block = (Block<K, V>) entry;
         if (block.keyType() != keyType || block.valueType() != valueType) {
             throw new IllegalStateException("cached block holds " + block.keyType() + " -> " + block.valueType()

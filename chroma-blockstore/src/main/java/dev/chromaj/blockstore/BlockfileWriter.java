@@ -533,40 +533,10 @@ public final class BlockfileWriter<K, V> {
             bytes[i] = r.bytes();
         }
         return new RootIndex(rootId, dir, keyType, valueType, maxBlockBytes, prefixes,
-                new FirstKeys<>(firstKeys, keyType), ids, counts, bytes, rootBytes);
+                KeyColumn.of(keyType, firstKeys), ids, counts, bytes, rootBytes);
     }
 
     /** The first keys of a freshly written root, without a round trip through Arrow. */
-    private static final class FirstKeys<K> extends KeyColumn<K> {
-        private final List<K> keys;
-        private final KeyType<K> type;
-
-        FirstKeys(List<K> keys, KeyType<K> type) {
-            this.keys = keys;
-            this.type = type;
-        }
-
-        @Override
-        int size() {
-            return keys.size();
-        }
-
-        @Override
-        K get(int i) {
-            return keys.get(i);
-        }
-
-        @Override
-        int compareAt(int i, K key) {
-            return type.compare(keys.get(i), key);
-        }
-
-        @Override
-        long weight() {
-            return 16L + 24L * keys.size();
-        }
-    }
-
     private void ensureOpen() {
         if (committed) {
             throw new IllegalStateException("this BlockfileWriter has committed; fork the new root to change it");

@@ -1,6 +1,7 @@
 package dev.chromaj.blockstore;
 
 import java.nio.charset.StandardCharsets;
+import java.util.List;
 
 /**
  * The keys of a decoded block (or the first keys of a root) in a primitive array, searched without allocation.
@@ -18,6 +19,46 @@ abstract class KeyColumn<K> {
 
     /** Bytes this column occupies on the heap (estimate). */
     abstract long weight();
+
+    /** A column of {@code keys} of {@code type} in its primitive array, as a decoded block or root holds them. */
+    @SuppressWarnings("unchecked")
+    static <K> KeyColumn<K> of(KeyType<K> type, List<K> keys) {
+        int n = keys.size();
+        if (type == KeyType.U32) {
+            int[] a = new int[n];
+            for (int i = 0; i < n; i++) {
+                a[i] = (Integer) keys.get(i);
+            }
+            return (KeyColumn<K>) new UnsignedInts(a);
+        } else if (type == KeyType.I64) {
+            long[] a = new long[n];
+            for (int i = 0; i < n; i++) {
+                a[i] = (Long) keys.get(i);
+            }
+            return (KeyColumn<K>) new Longs(a);
+        } else if (type == KeyType.F32) {
+            float[] a = new float[n];
+            for (int i = 0; i < n; i++) {
+                a[i] = (Float) keys.get(i);
+            }
+            return (KeyColumn<K>) new Floats(a);
+        } else if (type == KeyType.F64) {
+            double[] a = new double[n];
+            for (int i = 0; i < n; i++) {
+                a[i] = (Double) keys.get(i);
+            }
+            return (KeyColumn<K>) new Doubles(a);
+        } else if (type == KeyType.BOOL) {
+            boolean[] a = new boolean[n];
+            for (int i = 0; i < n; i++) {
+                a[i] = (Boolean) keys.get(i);
+            }
+            return (KeyColumn<K>) new Booleans(a);
+        } else if (type == KeyType.STRING) {
+            return (KeyColumn<K>) new Strings(keys.toArray(new String[0]));
+        }
+        throw new IllegalArgumentException("unknown key type " + type);
+    }
 
     /** First index in {@code [from, to)} whose key is {@code >= key}; {@code to} when none. */
     int lowerBound(int from, int to, K key) {
@@ -76,9 +117,20 @@ abstract class KeyColumn<K> {
 
     static final class UnsignedInts extends KeyColumn<Integer> {
         private final int[] keys;
+        /**
+         * Whether the keys are consecutive integers ({@code keys[i] == keys[0] + i}), as offsets of the record segment
+         * are between deletes: a lookup then computes the position instead of searching.
+         */
+        private final boolean consecutive;
 
         UnsignedInts(int[] keys) {
             this.keys = keys;
+            // Without wrapping past 2^32 - 1, so positions follow from unsigned differences.
+            boolean c = keys.length > 0 && Integer.toUnsignedLong(keys[0]) + keys.length - 1 <= 0xFFFF_FFFFL;
+            for (int i = 1; i < keys.length && c; i++) {
+                c = keys[i] == keys[0] + i;
+            }
+            this.consecutive = c;
         }
 
         @Override
@@ -98,6 +150,10 @@ abstract class KeyColumn<K> {
 
         @Override
         int lowerBound(int from, int to, Integer boxed) {
+            if (consecutive && from < to) {
+                long position = Integer.toUnsignedLong(boxed) - Integer.toUnsignedLong(keys[0]);
+                return (int) Math.min(to, Math.max(from, position));
+            }
             int key = boxed ^ Integer.MIN_VALUE;
             int lo = from;
             int hi = to;

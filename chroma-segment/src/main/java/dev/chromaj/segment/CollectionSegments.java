@@ -3,7 +3,11 @@ package dev.chromaj.segment;
 import dev.chromaj.blockstore.BlockfileEntry;
 import dev.chromaj.blockstore.BlockfileReader;
 import dev.chromaj.blockstore.BlockfileStore;
+import dev.chromaj.blockstore.BlockfileView;
 import dev.chromaj.blockstore.DataRecord;
+import dev.chromaj.blockstore.ValueDecoder;
+import dev.chromaj.index.sparse.PostingBlock;
+import dev.chromaj.index.sparse.PostingSkips;
 import dev.chromaj.index.sparse.ValueKind;
 import dev.chromaj.index.text.TrigramQuery;
 import dev.chromaj.index.vector.DistanceSpace;
@@ -25,6 +29,7 @@ import java.util.Optional;
 import java.util.OptionalInt;
 import java.util.UUID;
 import java.util.concurrent.CompletableFuture;
+import java.util.concurrent.ConcurrentHashMap;
 import java.util.concurrent.ExecutorService;
 import java.util.concurrent.Executors;
 import java.util.concurrent.atomic.AtomicInteger;
@@ -60,6 +65,12 @@ public final class CollectionSegments implements RecordLookup {
     private final Map<String, BlockfileReader<?, ?>> readers;
     private final RoaringBitmap live;
     private final VectorSegment vectors;
+    /** Record ids decoded once per block; null without records. */
+    private final BlockfileView<Integer, String> ids;
+    private final BlockfileView<Integer, PostingSkips> sparseSkips;
+    private final BlockfileView<Long, PostingBlock> sparseBlocks;
+    /** The sparse segment of each key asked for, with its statistics read once per version. */
+    private final Map<String, SparsePostings> sparseKeys = new ConcurrentHashMap<>();
 
     private CollectionSegments(BlockfileStore store, String dir, SegmentManifest manifest,
                                Map<String, BlockfileReader<?, ?>> readers, RoaringBitmap live, HnswSettings hnsw) {
@@ -69,6 +80,16 @@ public final class CollectionSegments implements RecordLookup {
         this.readers = readers;
         this.live = live;
         this.vectors = new VectorSegment(this, hnsw);
+        this.ids = view(reader(SegmentFile.OFFSET_TO_RECORD), RecordIdDecoder.VIEW, RecordIdDecoder.INSTANCE);
+        this.sparseSkips = view(reader(SegmentFile.SPARSE_SKIPS), PostingSkipsDecoder.VIEW,
+                PostingSkipsDecoder.INSTANCE);
+        this.sparseBlocks = view(reader(SegmentFile.SPARSE_BLOCKS), PostingBlockDecoder.VIEW,
+                PostingBlockDecoder.INSTANCE);
+    }
+
+    private static <K, V, T> BlockfileView<K, T> view(BlockfileReader<K, V> reader, String name,
+                                                      ValueDecoder<K, V, T> decoder) {
+        return reader == null ? null : reader.view(name, decoder);
     }
 
     /**
@@ -196,6 +217,21 @@ public final class CollectionSegments implements RecordLookup {
         return r.getMany("", keys);
     }
 
+    /**
+     * The user ids of the records at {@code offsets}, in their order (null where an offset is not live), without
+     * decoding the records: each record block's ids are decoded once and cached (see {@link BlockfileView}).
+     */
+    public List<String> ids(int[] offsets) {
+        if (ids == null) {
+            return new ArrayList<>(Collections.nCopies(offsets.length, null));
+        }
+        List<Integer> keys = new ArrayList<>(offsets.length);
+        for (int o : offsets) {
+            keys.add(o);
+        }
+        return ids.getAll("", keys);
+    }
+
     /** The sparse vectors of the live offsets among {@code offsets} that have any. */
     public Map<Integer, Map<String, SparseValues>> sparse(int[] offsets) {
         BlockfileReader<Integer, byte[]> r = reader(SegmentFile.OFFSET_TO_SPARSE);
@@ -260,9 +296,17 @@ public final class CollectionSegments implements RecordLookup {
      * empty posting lists and zero statistics.
      */
     public SparsePostings sparse(String key) {
-        SparseStatistics statistics = storedSparseStatistics(key);
-        return new SparsePostings(key, statistics == null ? SparseStatistics.empty(ValueKind.WEIGHT) : statistics,
-                reader(SegmentFile.SPARSE_SKIPS), reader(SegmentFile.SPARSE_BLOCKS));
+        SparsePostings postings = sparseKeys.get(key);
+        if (postings == null) {
+            SparseStatistics statistics = storedSparseStatistics(key);
+            postings = new SparsePostings(key,
+                    statistics == null ? SparseStatistics.empty(ValueKind.WEIGHT) : statistics, sparseSkips,
+                    sparseBlocks);
+            // Statistics are immutable in a version: a concurrent first read may decode them twice, keeps one.
+            SparsePostings raced = sparseKeys.putIfAbsent(key, postings);
+            postings = raced == null ? postings : raced;
+        }
+        return postings;
     }
 
     /** The value kind stored for {@code key}, or null when the key has no sparse data in this version. */

@@ -1,6 +1,6 @@
 package dev.chromaj.segment;
 
-import dev.chromaj.blockstore.BlockfileReader;
+import dev.chromaj.blockstore.BlockfileView;
 import dev.chromaj.index.sparse.PostingBlock;
 import dev.chromaj.index.sparse.PostingList;
 import dev.chromaj.index.sparse.PostingSkips;
@@ -20,17 +20,21 @@ import java.util.Map;
  * {@code sparse.statistics}. Posting lists hold live records only: compaction removes the postings of deleted
  * records and rewrites those of updated ones, so a term's document frequency is its posting count.
  *
+ * <p>Skips and blocks are read through {@link BlockfileView}s: each blockfile block is decoded once and its
+ * {@link PostingSkips} and {@link PostingBlock}s are cached in the block cache (weighed, within its byte bound), so a
+ * warm query decodes nothing. The statistics are read once per version.
+ *
  * <p>Immutable and thread-safe; posting lists it returns load blocks through the version's block cache.
  */
 public final class SparsePostings {
 
     private final String key;
     private final SparseStatistics statistics;
-    private final BlockfileReader<Integer, byte[]> skips;
-    private final BlockfileReader<Long, byte[]> blocks;
+    private final BlockfileView<Integer, PostingSkips> skips;
+    private final BlockfileView<Long, PostingBlock> blocks;
 
-    SparsePostings(String key, SparseStatistics statistics, BlockfileReader<Integer, byte[]> skips,
-                   BlockfileReader<Long, byte[]> blocks) {
+    SparsePostings(String key, SparseStatistics statistics, BlockfileView<Integer, PostingSkips> skips,
+                   BlockfileView<Long, PostingBlock> blocks) {
         this.key = key;
         this.statistics = statistics;
         this.skips = skips;
@@ -59,8 +63,8 @@ public final class SparsePostings {
 
     /** The posting list of {@code term} (an unsigned dimension index); empty when no live record holds it. */
     public PostingList postings(int term) {
-        byte[] bytes = skips == null ? null : skips.get(key, term);
-        return bytes == null ? PostingList.empty() : list(term, bytes);
+        PostingSkips termSkips = skips == null ? null : skips.get(key, term);
+        return termSkips == null ? PostingList.empty() : list(term, termSkips);
     }
 
     /**
@@ -68,37 +72,51 @@ public final class SparsePostings {
      * to {@link PostingList#empty()}.
      */
     public Map<Integer, PostingList> postings(int[] terms) {
+        List<PostingList> lists = postingLists(terms);
         Map<Integer, PostingList> out = new HashMap<>();
-        if (skips != null && terms.length > 0) {
-            List<Integer> keys = new ArrayList<>(terms.length);
-            for (int term : terms) {
-                keys.add(term);
-            }
-            skips.getMany(key, keys).forEach((term, bytes) -> out.put(term, list(term, bytes)));
-        }
-        for (int term : terms) {
-            out.putIfAbsent(term, PostingList.empty());
+        for (int i = 0; i < terms.length; i++) {
+            out.put(terms[i], lists.get(i));
         }
         return out;
     }
 
-    private PostingList list(int term, byte[] encodedSkips) {
-        PostingSkips termSkips = decodeSkips(key, term, encodedSkips);
-        return PostingList.of(termSkips, blockNumber -> block(term, blockNumber));
+    /**
+     * The posting lists of {@code terms} in their order (one bulk lookup of their skips); {@link PostingList#empty()}
+     * for a term no live record holds.
+     */
+    public List<PostingList> postingLists(int[] terms) {
+        List<PostingList> out = new ArrayList<>(terms.length);
+        if (skips == null) {
+            for (int i = 0; i < terms.length; i++) {
+                out.add(PostingList.empty());
+            }
+            return out;
+        }
+        List<Integer> keys = new ArrayList<>(terms.length);
+        for (int term : terms) {
+            keys.add(term);
+        }
+        List<PostingSkips> found = skips.getAll(key, keys);
+        for (int i = 0; i < terms.length; i++) {
+            PostingSkips termSkips = found.get(i);
+            out.add(termSkips == null ? PostingList.empty() : list(terms[i], termSkips));
+        }
+        return out;
     }
 
-    private PostingBlock block(int term, int blockNumber) {
-        byte[] bytes = blocks == null ? null : blocks.get(key, blockKey(term, blockNumber));
-        if (bytes == null) {
+    private PostingList list(int term, PostingSkips termSkips) {
+        // A cursor reads a term's blocks in ascending order: each is usually the entry after the previous one.
+        BlockfileView<Long, PostingBlock>.AscendingLookup lookup = blocks == null ? null : blocks.ascending(key);
+        return PostingList.of(termSkips, blockNumber -> block(lookup, term, blockNumber));
+    }
+
+    private PostingBlock block(BlockfileView<Long, PostingBlock>.AscendingLookup lookup, int term, int blockNumber) {
+        PostingBlock block = lookup == null ? null : lookup.get(blockKey(term, blockNumber));
+        if (block == null) {
             throw new IllegalStateException("sparse key '" + key + "', term " + Integer.toUnsignedString(term)
                     + ": posting block " + blockNumber + " listed in the skips is missing");
         }
-        try {
-            return PostingBlock.decode(bytes);
-        } catch (IllegalArgumentException e) {
-            throw new IllegalStateException("sparse key '" + key + "', term " + Integer.toUnsignedString(term)
-                    + ", block " + blockNumber + ": " + e.getMessage(), e);
-        }
+        return block;
     }
 
     static PostingSkips decodeSkips(String key, int term, byte[] bytes) {

@@ -17,6 +17,7 @@ import dev.chromaj.segment.log.RecordChange;
 import dev.chromaj.segment.log.SparseValues;
 import java.nio.file.Path;
 import java.util.ArrayList;
+import java.util.Arrays;
 import java.util.HashSet;
 import java.util.List;
 import java.util.Map;
@@ -107,6 +108,27 @@ class CollectionSegmentsTest {
         assertEquals(RoaringBitmap.bitmapOf(java.util.stream.IntStream.range(0, 41).toArray()), s.liveOffsets());
         assertEquals(Map.of("n", 5L, "parity", "odd", "half", 2.5), s.lookup("id-5").orElseThrow().record()
                 .metadata());
+    }
+
+    @Test
+    void idsOfOffsetsComeInTheirOrderWithNullForDeletedOrUnknownOffsets() {
+        SegmentManifest v1 = write(null, numbered(0, 60));
+        SegmentManifest v2 = write(v1, List.of(new LogOperation.Delete("id-3"), new LogOperation.Delete("id-31"),
+                new LogOperation.Update("id-4", RecordChange.of(null, "changed", null, null))));
+        CollectionSegments s = open(v2);
+        assertTrue(v2.blockCount() > 5, "small blocks: " + v2.blockCount());
+        int[] offsets = {59, 3, 0, 31, 4, 500, 4, 30};
+        assertEquals(Arrays.asList("id-59", null, "id-0", null, "id-4", null, "id-4", "id-30"),
+                s.ids(offsets));
+        Map<Integer, DataRecord> records = s.records(offsets);
+        for (int i = 0; i < offsets.length; i++) {
+            DataRecord r = records.get(offsets[i]);
+            assertEquals(r == null ? null : r.id(), s.ids(offsets).get(i), "offset " + offsets[i]);
+        }
+        assertEquals(List.of(), s.ids(new int[0]));
+        assertEquals(Arrays.asList("id-3", null), open(v1).ids(new int[] {3, 60}),
+                "the previous version keeps its ids");
+        assertEquals(Arrays.asList((String) null), open(null).ids(new int[] {0}));
     }
 
     @Test

@@ -4,6 +4,9 @@ import static org.junit.jupiter.api.Assertions.assertEquals;
 import static org.junit.jupiter.api.Assertions.assertThrows;
 import static org.junit.jupiter.api.Assertions.assertTrue;
 
+import dev.chromaj.blockstore.BlockCache;
+import dev.chromaj.blockstore.BlockfileOptions;
+import dev.chromaj.blockstore.BlockfileStore;
 import dev.chromaj.index.sparse.BlockMaxMaxScore;
 import dev.chromaj.index.sparse.Bm25Scorer;
 import dev.chromaj.index.sparse.PostingBlock;
@@ -239,6 +242,80 @@ class SparseSegmentTest {
             reference.sort(null);
             List<ScoredDoc> got = BlockMaxMaxScore.search(query.build());
             assertEquals(reference.subList(0, Math.min(7, reference.size())), got);
+        }
+    }
+
+    @Test
+    void decodedPostingsStayWithinASmallBlockCacheAndScoreAsWithALargeColdOrWarmOne() throws InterruptedException {
+        long seed = Long.getLong("chromaj.test.seed", new Random().nextLong());
+        Random random = new Random(seed);
+        SegmentManifest manifest;
+        try (BlockfileStore smallBlocks = new BlockfileStore(fx.storage, fx.cache, new BlockfileOptions(8 << 10, 2))) {
+            List<LogOperation> ops = new ArrayList<>();
+            for (int i = 0; i < 3000; i++) {
+                ops.add(upsert("id-" + i, Map.of(BM25, document(random, 300, 30))));
+            }
+            SegmentWriter writer = SegmentWriter.fork(smallBlocks, fx.dir, null, KINDS);
+            writer.apply(Materializer.materialize(ops, writer, writer.nextOffset()));
+            manifest = writer.commit();
+        }
+        List<int[]> queries = new ArrayList<>();
+        for (int q = 0; q < 40; q++) {
+            queries.add(random.ints(1 + random.nextInt(5), 0, 300).distinct().toArray());
+        }
+        SparsePostings large = CollectionSegments.open(fx.store, fx.dir, manifest).sparse(BM25);
+        List<List<ScoredDoc>> cold = new ArrayList<>();
+        for (int[] terms : queries) {
+            cold.add(bm25TopK(large, terms));
+        }
+        for (int q = 0; q < queries.size(); q++) {
+            assertEquals(cold.get(q), bm25TopK(large, queries.get(q)), "seed " + seed + "L: warm query " + q);
+        }
+        long bound = 256 << 10;
+        try (BlockCache small = BlockCache.builder().maxBytes(bound).build();
+             BlockfileStore store = new BlockfileStore(fx.storage, small, new BlockfileOptions(8 << 10, 2))) {
+            SparsePostings bounded = CollectionSegments.open(store, fx.dir, manifest).sparse(BM25);
+            for (int round = 0; round < 2; round++) {
+                for (int q = 0; q < queries.size(); q++) {
+                    assertEquals(cold.get(q), bm25TopK(bounded, queries.get(q)), "seed " + seed + "L: query " + q);
+                    awaitWithin(small, bound);
+                }
+            }
+            assertTrue(small.stats().evictions() > 0, "the bound was reached: " + small.stats());
+        }
+    }
+
+    /** A BM25 vector of up to {@code terms} distinct terms below {@code vocabulary}, frequencies 1 to 3. */
+    private static SparseValues document(Random random, int vocabulary, int terms) {
+        TreeMap<Integer, Float> entries = new TreeMap<>();
+        int size = 1 + random.nextInt(terms);
+        while (entries.size() < size) {
+            entries.put(random.nextInt(vocabulary), (float) (1 + random.nextInt(3)));
+        }
+        return values(entries);
+    }
+
+    private static List<ScoredDoc> bm25TopK(SparsePostings postings, int[] terms) {
+        SparseStatistics statistics = postings.statistics();
+        float average = (float) statistics.averageLength();
+        SparseQuery.Builder query = SparseQuery.builder().k(10);
+        for (PostingList list : postings.postingLists(terms)) {
+            float idf = Bm25Scorer.CHROMA.idf(statistics.documentCount(), list.postingCount());
+            query.term(list, TermWeight.bm25(Bm25Scorer.CHROMA, idf, average, 1f));
+        }
+        return BlockMaxMaxScore.search(query.build());
+    }
+
+    /**
+     * Waits until the cache's weighed bytes are within {@code bound}: Caffeine evicts in maintenance that may run
+     * just after a load completes, so the bound holds once pending maintenance ran (bounded wait, not a timing test).
+     */
+    private static void awaitWithin(BlockCache cache, long bound) throws InterruptedException {
+        for (int attempt = 0; cache.stats().bytes() > bound; attempt++) {
+            if (attempt == 10_000) {
+                throw new AssertionError("block cache holds " + cache.stats().bytes() + " bytes, bound " + bound);
+            }
+            Thread.sleep(1);
         }
     }
 

@@ -500,7 +500,7 @@ public final class WriteAheadLog implements AutoCloseable {
 
     /**
      * Extends the active file with zeroes to {@link #PREALLOCATION_CHUNK} past its frames (at most to the file size
-     * limit), a step at a time under the write lock, then forces it once so that the new size is durable.
+     * limit), a step at a time under the write lock, forcing each step so that the new size is durable.
      */
     private void preallocate() {
         try {
@@ -536,8 +536,10 @@ public final class WriteAheadLog implements AutoCloseable {
                 } finally {
                     writeLock.unlock();
                 }
+                // Forced step by step: an append's fsync flushes every dirty page of the file, so it never has more
+                // than one step of zeroes to flush besides its own entries.
+                channel.force(false);
             }
-            channel.force(false);
         } catch (ClosedChannelException e) {
             LOG.debug("WAL file in {} was sealed or closed while being preallocated", dir);
         } catch (IOException e) {

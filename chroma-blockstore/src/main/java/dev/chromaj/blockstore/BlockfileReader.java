@@ -146,18 +146,7 @@ public final class BlockfileReader<K, V> {
 
     /** The values of the present keys among {@code keys} (absent keys are left out); blocks load in parallel. */
     public Map<K, V> getMany(String prefix, Collection<K> keys) {
-        Utf8Order.checkWellFormed("prefix", prefix);
-        Map<Integer, List<K>> byBlock = new TreeMap<>();
-        for (K key : keys) {
-            K k = lookupKey(prefix, key);
-            if (k == null) {
-                continue;
-            }
-            int b = root.blockFor(prefix, k);
-            if (b >= 0) {
-                byBlock.computeIfAbsent(b, x -> new ArrayList<>()).add(k);
-            }
-        }
+        Map<Integer, List<K>> byBlock = keysByBlock(prefix, keys);
         Map<Integer, CompletableFuture<CacheEntry>> loads = new HashMap<>();
         for (Integer b : byBlock.keySet()) {
             loads.put(b, store.cache().getAsync(root.blockKeys[b], loader));
@@ -214,6 +203,26 @@ public final class BlockfileReader<K, V> {
     }
 
     /** A checked key for a lookup, or null when no entry can have it (NaN). */
+    /**
+     * Checks {@code prefix} and {@code keys} and groups the keys by the block that would hold them, blocks in key
+     * order; keys before the first block, and keys the key type cannot store, are left out.
+     */
+    Map<Integer, List<K>> keysByBlock(String prefix, Collection<K> keys) {
+        Utf8Order.checkWellFormed("prefix", prefix);
+        Map<Integer, List<K>> byBlock = new TreeMap<>();
+        for (K key : keys) {
+            K k = checkedKey(key);
+            if (k == null) {
+                continue; // a key the type cannot store is absent
+            }
+            int b = root.blockFor(prefix, k);
+            if (b >= 0) {
+                byBlock.computeIfAbsent(b, x -> new ArrayList<>()).add(k);
+            }
+        }
+        return byBlock;
+    }
+
     K lookupKey(String prefix, K key) {
         Utf8Order.checkWellFormed("prefix", prefix);
         return checkedKey(key);

@@ -5,7 +5,6 @@ import java.util.Collection;
 import java.util.HashMap;
 import java.util.List;
 import java.util.Map;
-import java.util.TreeMap;
 import java.util.concurrent.CompletableFuture;
 import java.util.concurrent.Executor;
 import java.util.function.BiFunction;
@@ -77,17 +76,7 @@ public final class BlockfileView<K, T> {
 
     /** The decoded values of the present keys among {@code keys} (absent keys are left out); blocks load in parallel. */
     public Map<K, T> getMany(String prefix, Collection<K> keys) {
-        Map<Integer, List<K>> byBlock = new TreeMap<>();
-        for (K key : keys) {
-            K k = lookupKey(prefix, key);
-            if (k == null) {
-                continue;
-            }
-            int b = root.blockFor(prefix, k);
-            if (b >= 0) {
-                byBlock.computeIfAbsent(b, x -> new ArrayList<>()).add(k);
-            }
-        }
+        Map<Integer, List<K>> byBlock = reader.keysByBlock(prefix, keys);
         Map<Integer, CompletableFuture<CacheEntry>> loads = new HashMap<>();
         for (Integer b : byBlock.keySet()) {
             loads.put(b, cache.getAsync(key(b), loader));

@@ -33,6 +33,18 @@ class WalRecoveryTest {
         return dir.resolve(LogFileFormat.fileName(1));
     }
 
+    private static final WalOptions SMALL_FILES = WalOptions.builder().fileSizeLimit(1024).build();
+
+    /** A log of 30 entries in files of at most 1 KiB; returns its first (sealed) file. */
+    private static Path writeSealedFiles(Path dir) throws Exception {
+        try (WriteAheadLog log = WriteAheadLog.open(dir, SMALL_FILES)) {
+            for (int i = 1; i <= 30; i++) {
+                log.append(payload(i));
+            }
+        }
+        return WriteAheadLogTest.logFiles(dir).get(0);
+    }
+
     private static byte[] payload(int seq) {
         byte[] p = new byte[PAYLOAD];
         java.util.Arrays.fill(p, (byte) seq);
@@ -128,13 +140,8 @@ class WalRecoveryTest {
     @Test
     void zeroesInsideASealedFileAreCorruption() throws Exception {
         Path dir = tmp.resolve("wal");
-        WalOptions options = WalOptions.builder().fileSizeLimit(1024).build();
-        try (WriteAheadLog log = WriteAheadLog.open(dir, options)) {
-            for (int i = 1; i <= 30; i++) {
-                log.append(payload(i));
-            }
-        }
-        Path first = WriteAheadLogTest.logFiles(dir).get(0);
+        WalOptions options = SMALL_FILES;
+        Path first = writeSealedFiles(dir);
         appendBytes(first, new byte[2 * FRAME]);
         WalCorruptionException e = assertThrows(WalCorruptionException.class, () -> WriteAheadLog.open(dir, options));
         assertEquals(first, e.file());
@@ -189,13 +196,8 @@ class WalRecoveryTest {
     @Test
     void corruptionInASealedFileIsReportedEvenAtItsEnd() throws Exception {
         Path dir = tmp.resolve("wal");
-        WalOptions options = WalOptions.builder().fileSizeLimit(1024).build();
-        try (WriteAheadLog log = WriteAheadLog.open(dir, options)) {
-            for (int i = 1; i <= 30; i++) {
-                log.append(payload(i));
-            }
-        }
-        Path first = WriteAheadLogTest.logFiles(dir).get(0);
+        WalOptions options = SMALL_FILES;
+        Path first = writeSealedFiles(dir);
         flipByte(first, Files.size(first) - 3); // inside the last frame of a sealed file
         WalCorruptionException e = assertThrows(WalCorruptionException.class,
                 () -> WriteAheadLog.open(dir, options));

@@ -29,6 +29,16 @@ final class TopDocs {
         return full() ? scores[0] : Float.NEGATIVE_INFINITY;
     }
 
+    /**
+     * True when a document whose score is at most {@code bound} cannot enter: its float score could at best tie the
+     * threshold, and documents are offered in ascending offset order, so a tie loses to the kept documents.
+     * {@code magnitude} is the sum of the absolute values the bound was added up from; the margin it scales covers
+     * the difference between summing them in another order than the exact score does (query order).
+     */
+    static boolean cannotEnter(double bound, double magnitude, double threshold) {
+        return bound + 1e-9 * (magnitude + Math.abs(threshold)) <= threshold;
+    }
+
     void offer(int offset, float score) {
         if (size < k) {
             offsets[size] = offset;

@@ -139,6 +139,111 @@ class BlockMaxWandTest {
         assertEquals(List.of(), Exhaustive.search(missing));
     }
 
+    @Test
+    void longSkewedListsAcrossManyBlocksAndWindowsStayExact() {
+        long seed = new Random().nextLong();
+        Random random = new Random(seed);
+        for (int round = 0; round < 12; round++) {
+            boolean bm25 = random.nextBoolean();
+            int docCount = 2_000 + random.nextInt(30_000);
+            int vocabulary = 2 + random.nextInt(40);
+            Map<Integer, PostingList> postings = denseCorpus(random, bm25, docCount, vocabulary);
+            for (int q = 0; q < 4; q++) {
+                int termCount = 1 + random.nextInt(10);
+                // k beyond the number of matching documents included.
+                int k = new int[] {1, 10, 100, 1000, 50_000}[random.nextInt(5)];
+                SparseQuery.Builder builder = SparseQuery.builder().k(k);
+                for (int i = 0; i < termCount; i++) {
+                    // Some terms are absent from the index.
+                    PostingList list = postings.getOrDefault(random.nextInt(vocabulary + 3), PostingList.empty());
+                    // Skewed weights: a few terms dominate.
+                    float weight = random.nextInt(4) == 0 ? 5 + random.nextFloat() * 20 : 0.05f + random.nextFloat();
+                    builder.term(list, bm25 ? TermWeight.bm25(Bm25Scorer.CHROMA,
+                            Bm25Scorer.CHROMA.idf(docCount, list.postingCount()), 40f, weight)
+                            : TermWeight.dotProduct(weight));
+                }
+                assertAllEqual(builder.build(), "seed " + seed + " round " + round + " query " + q + " k " + k);
+            }
+        }
+    }
+
+    @Test
+    void queriesWithMoreThan62TermsStayExact() {
+        // Terms from the 63rd on share one bit of the per-document term mask: their scores are found by search.
+        long seed = new Random().nextLong();
+        Random random = new Random(seed);
+        for (int round = 0; round < 10; round++) {
+            boolean bm25 = random.nextBoolean();
+            int docCount = 500 + random.nextInt(5_000);
+            int vocabulary = 70 + random.nextInt(80);
+            Map<Integer, PostingList> postings = denseCorpus(random, bm25, docCount, vocabulary);
+            SparseQuery.Builder builder = SparseQuery.builder().k(new int[] {3, 10, 100}[random.nextInt(3)]);
+            int termCount = 63 + random.nextInt(60);
+            for (int i = 0; i < termCount; i++) {
+                PostingList list = postings.getOrDefault(random.nextInt(vocabulary), PostingList.empty());
+                float weight = 0.1f + random.nextFloat() * 3;
+                builder.term(list, bm25 ? TermWeight.bm25(Bm25Scorer.CHROMA,
+                        Bm25Scorer.CHROMA.idf(docCount, list.postingCount()), 40f, weight)
+                        : TermWeight.dotProduct(random.nextInt(5) == 0 ? -weight : weight));
+            }
+            assertAllEqual(builder.build(), "seed " + seed + " round " + round);
+        }
+    }
+
+    @Test
+    void singleTermsAndTiesStayExact() {
+        long seed = new Random().nextLong();
+        Random random = new Random(seed);
+        for (int round = 0; round < 30; round++) {
+            PostingListBuilder builder = PostingListBuilder.weights();
+            int doc = random.nextInt(5);
+            int count = 1 + random.nextInt(3_000);
+            for (int i = 0; i < count; i++) {
+                builder.add(doc, TIE_PRONE_VALUES[random.nextInt(TIE_PRONE_VALUES.length)]);
+                doc += 1 + random.nextInt(random.nextBoolean() ? 3 : 2_000);
+            }
+            PostingList list = builder.build();
+            int k = 1 + random.nextInt(count + 10);
+            String context = "seed " + seed + " round " + round + " k " + k;
+            assertAllEqual(SparseQuery.builder().k(k).term(list, TermWeight.dotProduct(1.5f)).build(), context);
+            // The same list twice: every document ties with itself term by term.
+            assertAllEqual(SparseQuery.builder().k(k).term(list, TermWeight.dotProduct(1f))
+                    .term(list, TermWeight.dotProduct(1f)).term(PostingList.empty(), TermWeight.dotProduct(9f))
+                    .build(), context);
+        }
+    }
+
+    private static void assertAllEqual(SparseQuery query, String context) {
+        List<ScoredDoc> exhaustive = Exhaustive.search(query);
+        assertEquals(exhaustive, BlockMaxWand.search(query), "WAND " + context);
+        assertEquals(exhaustive, BlockMaxMaxScore.search(query), "MaxScore " + context);
+    }
+
+    /** Long lists: term t holds a document with probability falling with t, so low terms span many blocks. */
+    private static Map<Integer, PostingList> denseCorpus(Random random, boolean bm25, int docCount, int vocabulary) {
+        Map<Integer, PostingListBuilder> builders = new HashMap<>();
+        int offset = 0;
+        for (int d = 0; d < docCount; d++) {
+            offset += 1 + (random.nextInt(50) == 0 ? random.nextInt(3_000) : 0);
+            int length = 1 + random.nextInt(200);
+            for (int t = 0; t < vocabulary; t++) {
+                if (random.nextDouble() < 0.6 / (1 + t)) {
+                    PostingListBuilder builder = builders.computeIfAbsent(t,
+                            x -> bm25 ? PostingListBuilder.termFrequencies() : PostingListBuilder.weights());
+                    if (bm25) {
+                        int tf = 1 + (random.nextInt(5) == 0 ? random.nextInt(8) : 0);
+                        builder.add(offset, tf, Math.max(length, tf));
+                    } else {
+                        builder.add(offset, random.nextInt(3) == 0 ? 1f : random.nextFloat() * 4);
+                    }
+                }
+            }
+        }
+        Map<Integer, PostingList> postings = new HashMap<>();
+        builders.forEach((term, builder) -> postings.put(term, builder.build()));
+        return postings;
+    }
+
     private static Corpus corpus(Random random, boolean bm25) {
         int docCount = 1 + random.nextInt(random.nextBoolean() ? 200 : 4000);
         int vocabulary = 1 + random.nextInt(150);

@@ -13,20 +13,22 @@ import java.util.List;
  * prefix whose bounds together cannot beat the threshold (the k-th best score) is non-essential, since a document
  * holding only those terms cannot enter the top k. If every term is non-essential the whole window is skipped
  * without loading a block (Block-Max WAND's skip to the next block boundary). Otherwise only the essential terms'
- * postings generate candidates, document at a time; a candidate whose partial score plus the non-essential bounds
- * cannot beat the threshold is dropped at once, and the others look the non-essential terms up, strongest first,
- * dropping the candidate as soon as the rest cannot make it. When the threshold rises inside a window, more terms
- * become non-essential right away.
+ * postings generate candidates: they are added up term at a time into a per-window score array (windows hold at
+ * most 1,024 offsets); then the non-essential terms, strongest first, drop the candidates whose
+ * partial score plus the bounds of the terms not yet added cannot beat the threshold, and add their contributions to
+ * the others in one merge over their block. The survivors are offered in offset order. The partition is fixed per
+ * window; a threshold raised inside it tightens the next window's.
  *
  * <p>With such a non-essential tail, classic WAND's pivot is always the smallest essential document (every essential
  * term can beat the threshold together with the tail), so the pivot search is not done: candidates are generated as
  * in MaxScore, and WAND's contribution is the block-max skipping.
  *
  * <p>Results equal {@link Exhaustive#search} exactly, scores and order included: a document's score is the sum of
- * its contributions in query order, rounded once to float, as every evaluator computes it; documents are visited in
- * ascending offset order, so one that only ties the k-th score loses to it (lower offset first); and bounds are
- * compared with a margin that covers their different summation order ({@link TopDocs#cannotEnter}). Bounds are never
- * negative, which keeps the partition correct for negative query weights or values.
+ * its contributions in query order, rounded once to float, as every evaluator computes it (the essential terms are
+ * added in query order, and a document that a non-essential term also holds is re-summed from its blocks); documents
+ * are offered in ascending offset order, so one that only ties the k-th score loses to it (lower offset first); and
+ * bounds are compared with a margin that covers their different summation order ({@link TopDocs#cannotEnter}).
+ * Bounds are never negative, which keeps the partition correct for negative query weights or values.
  *
  * <p>Stateless and thread-safe; each search owns its cursors.
  */

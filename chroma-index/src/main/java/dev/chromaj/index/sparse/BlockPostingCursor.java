@@ -234,10 +234,10 @@ final class BlockPostingCursor implements PostingCursor {
 
     /**
      * Term at a time over one window: adds the contribution of every posting from the current one up to offset
-     * {@code upTo} to {@code scores[offset - base]}, sets {@code bit} in {@code terms[offset - base]} and marks the slot
-     * {@code offset - base} in the bit set {@code seen}, then leaves the cursor on the last posting added. The window must lie in the loaded block and the cursor on or after
-     * {@code base}. Returns the position of the first posting added, -1 when none was (the cursor is past
-     * {@code upTo} or exhausted).
+     * {@code upTo} to {@code scores[offset - base]}, sets {@code bit} in {@code terms[offset - base]} and marks the
+     * slot {@code offset - base} in the bit set {@code seen}, then leaves the cursor on the last posting added. The
+     * window must lie in the loaded block and the cursor on or after {@code base}. Returns the position of the first
+     * posting added, -1 when none was (the cursor is past {@code upTo} or exhausted).
      */
     int accumulate(int upTo, int base, double[] scores, long[] terms, long[] seen, long bit) {
         int first = position;
@@ -375,21 +375,6 @@ final class BlockPostingCursor implements PostingCursor {
                     skips.minDocLengths[i]);
         }
         return Math.abs(factor) * Math.max(Math.abs(skips.maxValues[i]), Math.abs(skips.minValues[i]));
-    }
-
-    /**
-     * The largest block bound over the blocks from the block view up to the first one ending at or after
-     * {@code upTo}: a bound of every posting of this list with offset in {@code [view start, upTo]}.
-     */
-    double maxBoundUpTo(int upTo) {
-        double max = 0;
-        for (int i = shallowIndex; i < blockCount; i++) {
-            max = Math.max(max, blockBounds[i]);
-            if (blockLastDocs[i] >= upTo) {
-                break;
-            }
-        }
-        return max;
     }
 
     @Override

@@ -1,38 +1,46 @@
 package dev.chromaj.index.sparse;
 
+import java.util.Arrays;
 import java.util.List;
 
 /**
  * Exact top-k evaluation of a {@link SparseQuery} with block-max bounds (Block-Max WAND, Ding and Suel 2011), in the
  * windowed form in which Lucene 9 evaluates disjunctions: block-max windows with an essential / non-essential
- * partition of the terms (MaxScore, Turtle and Flood 1995).
+ * partition of the terms (MaxScore, Turtle and Flood 1995), scored term at a time into a dense per-window array.
  *
- * <p>The documents are walked in windows. A window starts at the first unresolved document and ends at the nearest
- * end of a term's current block, so that within it each term's contribution is bounded by one block bound, read from
- * the skip structure without loading the block. In each window the terms are sorted by that bound: the longest
- * prefix whose bounds together cannot beat the threshold (the k-th best score) is non-essential, since a document
- * holding only those terms cannot enter the top k. If every term is non-essential the whole window is skipped
- * without loading a block (Block-Max WAND's skip to the next block boundary). Otherwise only the essential terms'
- * postings generate candidates: they are added up term at a time into a per-window score array (windows hold at
- * most 1,024 offsets); then the non-essential terms, strongest first, drop the candidates whose
- * partial score plus the bounds of the terms not yet added cannot beat the threshold, and add their contributions to
- * the others in one merge over their block. The survivors are offered in offset order. The partition is fixed per
- * window; a threshold raised inside it tightens the next window's.
+ * <p>The documents are walked in windows. A window starts at the first document some term may hold and ends at the
+ * nearest end of a term's current block (at most {@value #WINDOW_SIZE} offsets), so that within it each term's
+ * contribution is bounded by one block bound, read from the skip structure without loading the block, and each term
+ * reads a single block. The terms are sorted by that bound: the longest prefix whose bounds together cannot beat the
+ * threshold (the k-th best score) is non-essential, since a document holding only those terms cannot enter the top
+ * k. If every term is non-essential the window is skipped without loading a block (Block-Max WAND's skip to the next
+ * block boundary).
  *
- * <p>With such a non-essential tail, classic WAND's pivot is always the smallest essential document (every essential
- * term can beat the threshold together with the tail), so the pivot search is not done: candidates are generated as
- * in MaxScore, and WAND's contribution is the block-max skipping.
+ * <p>Otherwise the essential terms add their contributions, term at a time, into a score array indexed by offset −
+ * window start; the documents they hold are the candidates. When no non-essential term has postings in the window,
+ * those sums are the scores. Else the candidates that cannot beat the threshold even with every non-essential bound
+ * added are dropped; if none is left the non-essential terms are not read at all. If some are left, every term with
+ * postings in the window adds its contributions densely, in query order, and the candidates are offered. Completing
+ * the candidates densely rather than one at a time is deliberate: on SciFact at k = 100 nearly every window keeps
+ * candidates, and a branch-free pass over a block's postings costs less than merging them with the candidates and
+ * re-summing each candidate in query order (measured, see docs/sparse-benchmarks.md).
  *
- * <p>Results equal {@link Exhaustive#search} exactly, scores and order included: a document's score is the sum of
- * its contributions in query order, rounded once to float, as every evaluator computes it (the essential terms are
- * added in query order, and a document that a non-essential term also holds is re-summed from its blocks); documents
- * are offered in ascending offset order, so one that only ties the k-th score loses to it (lower offset first); and
- * bounds are compared with a margin that covers their different summation order ({@link TopDocs#cannotEnter}).
- * Bounds are never negative, which keeps the partition correct for negative query weights or values.
+ * <p>Results equal {@link Exhaustive#search} exactly, scores and order included: every offered score is the sum of
+ * the document's contributions added in query order in double and rounded once to float, as every evaluator
+ * computes it (when a non-essential term precedes an essential one in query order, the essential terms are added
+ * again from the start of the window); documents are offered in ascending offset order, so one that only ties the
+ * k-th score loses to it (lower offset first); and bounds are compared with a margin that covers their different
+ * summation order ({@link TopDocs#cannotEnter}). Bounds are never negative, which keeps the partition correct for
+ * negative query weights or values.
  *
- * <p>Stateless and thread-safe; each search owns its cursors.
+ * <p>Stateless and thread-safe; each search owns its cursors and arrays.
  */
 public final class BlockMaxWand {
+
+    /** Largest number of offsets in one window: its scores fit in an 8 KiB array. */
+    static final int WINDOW_SIZE = 1024;
+    /** First score array size: most windows are shorter. */
+    private static final int SMALL_WINDOW_SIZE = 256;
 
     private BlockMaxWand() {
     }
@@ -47,31 +55,22 @@ public final class BlockMaxWand {
         return new Evaluation(query, cursors, (int) Math.min(query.k(), cost)).run();
     }
 
-    /** A term's cursor, its bound in the current window and its contribution to the last document it scored. */
+    /** A term's cursor and its state in the current window. */
     private static final class Lane {
         final BlockPostingCursor cursor;
-        /** This lane's bit in a window slot's term mask; lanes from the 63rd on share bit 62. */
-        final long bit;
+        /** Upper bound of the term's contributions in the window (0 when absent), never negative. */
         double windowBound;
-        /** Bound of the magnitude of the lane's contributions in the current window (equal to the bound unless the
-         * contributions may be negative). */
-        double windowMagnitude;
-        /** True when the lane is essential in the current window. */
+        /** False when the term certainly holds no document of the window. */
+        boolean present;
+        /** True when the term is essential in the window: the documents it holds are candidates. */
         boolean essential;
-        /** Position of the first posting accumulated in the current window, -1 when none. */
-        int windowFirst = -1;
+        /** Position of the first posting the term added in the window, -1 when none. */
+        int windowFirst;
 
-        Lane(BlockPostingCursor cursor, int queryIndex) {
+        Lane(BlockPostingCursor cursor) {
             this.cursor = cursor;
-            this.bit = 1L << Math.min(queryIndex, 62);
         }
     }
-
-    /** Largest number of offsets scored term at a time in one window. */
-    private static final int WINDOW_SIZE = 1024;
-    private static final int SMALL_WINDOW_SIZE = 256;
-    /** Set in a slot's term bits when a non-essential term holds the document. */
-    private static final long NON_ESSENTIAL_HOLDER = Long.MIN_VALUE;
 
     /** The state of one search. */
     private static final class Evaluation {
@@ -81,50 +80,46 @@ public final class BlockMaxWand {
         private final Lane[] byTerm;
         /** Lanes by window bound, weakest first; {@code [0, firstEssential)} are non-essential. */
         private final Lane[] byBound;
-        /** {@code prefix[i]}: sum of the window bounds of {@code byBound[0..i]}. */
-        private final double[] prefix;
         private int firstEssential;
+        /** Sum of the window bounds of the non-essential lanes. */
+        private double nonEssentialBound;
+        /**
+         * Sum of the bounds of the magnitudes of the present lanes' contributions in the window: what the margin of
+         * {@link TopDocs#cannotEnter} scales with (the bounds alone can be smaller when contributions are negative).
+         */
+        private double windowMagnitude;
         /** Set by {@link #nextWindow}: the nearest end of a term's current block. */
         private int windowMax;
         private double threshold = Float.NEGATIVE_INFINITY;
-        /** Per slot of the current window (offset − window start): the essential terms' contributions. */
-        private double[] scores;
-        /** Per slot: the non-essential terms' contributions. */
-        private double[] extra;
-        /** Per slot: the bits of the terms holding the document, and {@link #NON_ESSENTIAL_HOLDER}. */
-        private long[] terms;
-        /** The candidate slots, ascending. */
-        private int[] slots;
-        /** Bit set of the slots holding a document of an essential term. */
-        private long[] seen;
+        /** Per slot of the current window (offset − window start): the contributions added so far. */
+        private double[] scores = new double[SMALL_WINDOW_SIZE];
+        /** Bit set of the slots holding a document of an essential term: the candidates. */
+        private long[] seen = new long[SMALL_WINDOW_SIZE >>> 6];
+        /** The candidate slots left after dropping the hopeless ones, ascending. */
+        private int[] slots = new int[SMALL_WINDOW_SIZE];
 
         Evaluation(SparseQuery query, BlockPostingCursor[] cursors, int k) {
             this.query = query;
             this.top = new TopDocs(k);
-            int n = cursors.length;
-            byTerm = new Lane[n];
-            for (int i = 0; i < n; i++) {
-                byTerm[i] = new Lane(cursors[i], i);
+            byTerm = new Lane[cursors.length];
+            for (int i = 0; i < cursors.length; i++) {
+                byTerm[i] = new Lane(cursors[i]);
             }
             byBound = byTerm.clone();
-            prefix = new double[n];
         }
 
         List<ScoredDoc> run() {
-            int windowMin = 0;
+            int windowMin = nextWindow(0);
             while (windowMin != PostingCursor.NO_MORE_DOCS) {
-                windowMin = nextWindow(windowMin);
-                if (windowMin == PostingCursor.NO_MORE_DOCS) {
-                    break;
-                }
                 int windowMax = (int) Math.min(this.windowMax, windowMin + (long) WINDOW_SIZE - 1);
-                partition(windowMax);
-                if (firstEssential == byBound.length) {
-                    // No document in the window can enter: skip it, loading nothing.
-                    windowMin = windowMax + 1;
-                } else {
-                    windowMin = scoreWindow(windowMin, windowMax);
+                this.windowMax = windowMax;
+                partition();
+                // A window where every term is non-essential is skipped, loading nothing.
+                if (firstEssential < byBound.length) {
+                    scoreWindow(windowMin);
                 }
+                windowMin = windowMax == PostingBlock.MAX_OFFSET ? PostingCursor.NO_MORE_DOCS
+                        : nextWindow(windowMax + 1);
             }
             return top.results();
         }
@@ -153,16 +148,19 @@ public final class BlockMaxWand {
         }
 
         /** Bounds every term in {@code [windowMin, windowMax]} and splits off the non-essential ones. */
-        private void partition(int windowMax) {
+        private void partition() {
+            int windowMax = this.windowMax;
+            double magnitude = 0;
             for (Lane lane : byTerm) {
                 BlockPostingCursor cursor = lane.cursor;
-                int doc = cursor.docId();
-                // A term with no posting in the window adds nothing there: positioned beyond it, or its block view
-                // (the block of its next posting) starts after it.
-                boolean absent = doc > windowMax || cursor.blockFirstDoc() > windowMax;
-                lane.windowBound = absent ? 0 : cursor.blockUpperBound();
-                lane.windowMagnitude = absent ? 0 : cursor.blockMagnitude();
+                // Absent: positioned beyond the window, or its block view (the block of its next posting) starts
+                // after it.
+                boolean present = cursor.docId() <= windowMax && cursor.blockFirstDoc() <= windowMax;
+                lane.present = present;
+                lane.windowBound = present ? cursor.blockUpperBound() : 0;
+                magnitude += present ? cursor.blockMagnitude() : 0;
             }
+            windowMagnitude = magnitude;
             // Insertion sort: the order changes little from one window to the next.
             for (int i = 1; i < byBound.length; i++) {
                 Lane lane = byBound[i];
@@ -174,140 +172,118 @@ public final class BlockMaxWand {
                 byBound[j + 1] = lane;
             }
             double sum = 0;
+            int split = 0;
+            while (split < byBound.length) {
+                double next = sum + byBound[split].windowBound;
+                if (!TopDocs.cannotEnter(next, windowMagnitude, threshold)) {
+                    break;
+                }
+                sum = next;
+                split++;
+            }
+            firstEssential = split;
+            nonEssentialBound = sum;
             for (int i = 0; i < byBound.length; i++) {
-                sum += byBound[i].windowBound;
-                prefix[i] = sum;
-            }
-            firstEssential = 0;
-            growNonEssential();
-        }
-
-        /** Moves the weakest essential terms to the non-essential side while their bounds cannot beat the threshold. */
-        private void growNonEssential() {
-            while (firstEssential < byBound.length
-                    && TopDocs.cannotEnter(prefix[firstEssential], prefix[firstEssential], threshold)) {
-                firstEssential++;
+                byBound[i].essential = i >= split;
             }
         }
 
-        /**
-         * Scores the candidates of the essential terms in {@code [windowMin, windowMax]}, term at a time: the
-         * essential terms add their contributions, in query order, into per-slot partial scores (slot = offset −
-         * window start); the documents found are the candidates. Then the non-essential terms, strongest first, first
-         * drop the candidates that cannot beat the threshold even with every term not yet added, and add their
-         * contributions to the survivors. Finally the survivors are offered in offset order with their exact scores.
-         * Returns the first offset left unresolved.
-         */
-        private int scoreWindow(int windowMin, int windowMax) {
+        /** Scores the window's candidates and offers those that beat the threshold, in offset order. */
+        private void scoreWindow(int windowMin) {
+            int windowMax = this.windowMax;
             int size = windowMax - windowMin + 1;
-            if (scores == null || scores.length < size) {
-                // Most windows are short: start small, go to the largest size once a window needs more.
-                int length = size <= SMALL_WINDOW_SIZE ? SMALL_WINDOW_SIZE : WINDOW_SIZE;
-                scores = new double[length];
-                extra = new double[length];
-                terms = new long[length];
-                slots = new int[length];
-                seen = new long[length >>> 6];
+            if (scores.length < size) {
+                scores = new double[WINDOW_SIZE];
+                seen = new long[WINDOW_SIZE >>> 6];
+                slots = new int[WINDOW_SIZE];
             }
-            long essentialBits = 0;
-            double magnitude = 0;
+            double[] scores = this.scores;
+            // In query order, so that the sums are exact when no non-essential term holds the documents; notes
+            // whether a non-essential term with postings here precedes an essential one (then the sums are redone).
+            boolean nonEssentialPresent = false;
+            boolean outOfOrder = false;
             for (Lane lane : byTerm) {
-                lane.essential = false;
                 lane.windowFirst = -1;
-            }
-            for (int i = firstEssential; i < byBound.length; i++) {
-                Lane lane = byBound[i];
-                lane.essential = true;
-                essentialBits |= lane.bit;
-                magnitude += lane.windowMagnitude;
+                if (!lane.present) {
+                    continue;
+                }
+                if (!lane.essential) {
+                    nonEssentialPresent = true;
+                    continue;
+                }
+                outOfOrder |= nonEssentialPresent;
                 BlockPostingCursor cursor = lane.cursor;
                 if (cursor.docId() < windowMin) {
                     cursor.advance(windowMin);
                 }
+                lane.windowFirst = cursor.addTo(windowMax, windowMin, scores, seen);
             }
-            // In query order, so that a slot's partial score is the exact score when no other term holds it.
-            for (Lane lane : byTerm) {
-                if (lane.essential) {
-                    lane.windowFirst = lane.cursor.accumulate(windowMax, windowMin, scores, terms, seen, lane.bit);
+            int count = candidates(size, nonEssentialPresent);
+            if (count > 0 && nonEssentialPresent) {
+                if (outOfOrder) {
+                    Arrays.fill(scores, 0, size, 0);
+                }
+                for (Lane lane : byTerm) {
+                    if (!lane.present) {
+                        continue;
+                    }
+                    BlockPostingCursor cursor = lane.cursor;
+                    if (lane.essential) {
+                        if (outOfOrder && lane.windowFirst >= 0) {
+                            cursor.rewind(lane.windowFirst);
+                            cursor.addTo(windowMax, windowMin, scores, null);
+                        }
+                        continue;
+                    }
+                    if (cursor.docId() < windowMin) {
+                        cursor.advance(windowMin);
+                    }
+                    cursor.addTo(windowMax, windowMin, scores, null);
                 }
             }
-            int words = (size + 63) >>> 6;
+            int[] slots = this.slots;
+            double threshold = this.threshold;
+            for (int j = 0; j < count; j++) {
+                int slot = slots[j];
+                float score = (float) scores[slot];
+                // Offsets ascend: a document that only ties the k-th score loses to it.
+                if (score > threshold && query.accepts(windowMin + slot)) {
+                    top.offer(windowMin + slot, score);
+                    threshold = top.threshold();
+                }
+            }
+            this.threshold = threshold;
+            Arrays.fill(scores, 0, size, 0);
+        }
+
+        /**
+         * Collects the candidate slots into {@link #slots} (clearing {@link #seen}) and returns how many there are;
+         * when non-essential terms hold documents in the window, drops those whose essential sum cannot beat the
+         * threshold even with every non-essential bound added.
+         */
+        private int candidates(int size, boolean nonEssentialPresent) {
+            long[] seen = this.seen;
+            int[] slots = this.slots;
+            double[] scores = this.scores;
+            double rest = nonEssentialPresent ? nonEssentialBound : 0;
+            double magnitude = windowMagnitude;
+            double threshold = this.threshold;
             int count = 0;
+            int words = (size + 63) >>> 6;
             for (int w = 0; w < words; w++) {
-                for (long word = seen[w]; word != 0; word &= word - 1) {
+                long word = seen[w];
+                if (word == 0) {
+                    continue;
+                }
+                seen[w] = 0;
+                for (; word != 0; word &= word - 1) {
                     int slot = (w << 6) + Long.numberOfTrailingZeros(word);
-                    if (query.accepts(windowMin + slot)) {
+                    if (!nonEssentialPresent || !TopDocs.cannotEnter(scores[slot] + rest, magnitude, threshold)) {
                         slots[count++] = slot;
                     }
                 }
             }
-            for (int i = firstEssential - 1; i >= 0 && count > 0; i--) {
-                count = dropHopeless(count, prefix[i], magnitude + prefix[i]);
-                Lane lane = byBound[i];
-                BlockPostingCursor cursor = lane.cursor;
-                if (count > 0 && cursor.docId() <= windowMax) {
-                    if (cursor.docId() < windowMin) {
-                        cursor.advance(windowMin);
-                    }
-                    lane.windowFirst = cursor.accumulateAt(windowMax, windowMin, slots, count, extra, terms,
-                            lane.bit | NON_ESSENTIAL_HOLDER);
-                    magnitude += lane.windowMagnitude;
-                }
-            }
-            for (int j = 0; j < count; j++) {
-                int slot = slots[j];
-                double partial = scores[slot];
-                if (!TopDocs.cannotEnter(partial + extra[slot], magnitude, threshold)) {
-                    long holders = terms[slot];
-                    int doc = windowMin + slot;
-                    top.offer(doc, (holders & NON_ESSENTIAL_HOLDER) == 0 ? (float) partial : exactScore(doc, holders));
-                    threshold = top.threshold();
-                }
-            }
-            // Only the slots the essential terms touched hold anything (the others only add to candidates).
-            for (int w = 0; w < words; w++) {
-                for (long word = seen[w]; word != 0; word &= word - 1) {
-                    int slot = (w << 6) + Long.numberOfTrailingZeros(word);
-                    scores[slot] = 0;
-                    extra[slot] = 0;
-                    terms[slot] = 0;
-                }
-                seen[w] = 0;
-            }
-            return windowMax + 1;
-        }
-
-        /**
-         * Keeps, of the first {@code count} candidate slots, those that may still beat the threshold with at most
-         * {@code rest} more; returns how many.
-         */
-        private int dropHopeless(int count, double rest, double magnitude) {
-            int kept = 0;
-            for (int j = 0; j < count; j++) {
-                int slot = slots[j];
-                if (!TopDocs.cannotEnter(scores[slot] + extra[slot] + rest, magnitude, threshold)) {
-                    slots[kept++] = slot;
-                }
-            }
-            return kept;
-        }
-
-        /**
-         * The exact score of {@code doc} when non-essential terms hold it too: every contribution found again in
-         * its block ({@code holders}: the bits of the terms that added to the slot), summed in query order.
-         */
-        private float exactScore(int doc, long holders) {
-            double sum = 0;
-            for (Lane lane : byTerm) {
-                if ((holders & lane.bit) != 0 && lane.windowFirst >= 0) {
-                    double contribution = lane.cursor.scoreOf(lane.windowFirst, doc);
-                    // NaN: a lane from the 63rd on, which shares its bit with others, does not hold the document.
-                    if (!Double.isNaN(contribution)) {
-                        sum += contribution;
-                    }
-                }
-            }
-            return (float) sum;
+            return count;
         }
     }
 }

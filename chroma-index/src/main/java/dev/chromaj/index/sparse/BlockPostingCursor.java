@@ -234,90 +234,48 @@ final class BlockPostingCursor implements PostingCursor {
 
     /**
      * Term at a time over one window: adds the contribution of every posting from the current one up to offset
-     * {@code upTo} to {@code scores[offset - base]}, sets {@code bit} in {@code terms[offset - base]} and marks the
-     * slot {@code offset - base} in the bit set {@code seen}, then leaves the cursor on the last posting added. The
-     * window must lie in the loaded block and the cursor on or after {@code base}. Returns the position of the first
-     * posting added, -1 when none was (the cursor is past {@code upTo} or exhausted).
+     * {@code upTo} to {@code scores[offset - base]} and marks each slot {@code offset - base} in the bit set
+     * {@code seen} unless it is null, then leaves the cursor on the last posting added. The window must lie in the
+     * loaded block and the cursor be on or after {@code base}. Returns the position of the first posting added (see
+     * {@link #rewind}), -1 when none was (the cursor is past {@code upTo} or exhausted).
      */
-    int accumulate(int upTo, int base, double[] scores, long[] terms, long[] seen, long bit) {
+    int addTo(int upTo, int base, double[] scores, long[] seen) {
         int first = position;
-        if (first < 0 || doc > upTo) {
+        if (doc > upTo) {
             return -1;
         }
-        int last = first;
+        int[] offsets = this.offsets;
+        int end = first + 1;
+        while (end < blockSize && offsets[end] <= upTo) {
+            end++;
+        }
+        float[] values = this.values;
         if (bm25) {
-            for (int i = first; i < blockSize && offsets[i] <= upTo; i++) {
-                int slot = offsets[i] - base;
-                scores[slot] += Bm25Scorer.contribution(factor, lengthBase, lengthScale, values[i], lengths[i]);
-                terms[slot] |= bit;
-                seen[slot >>> 6] |= 1L << slot;
-                last = i;
+            int[] lengths = this.lengths;
+            for (int i = first; i < end; i++) {
+                scores[offsets[i] - base] += Bm25Scorer.contribution(factor, lengthBase, lengthScale, values[i],
+                        lengths[i]);
             }
         } else {
-            for (int i = first; i < blockSize && offsets[i] <= upTo; i++) {
+            for (int i = first; i < end; i++) {
+                scores[offsets[i] - base] += factor * values[i];
+            }
+        }
+        if (seen != null) {
+            for (int i = first; i < end; i++) {
                 int slot = offsets[i] - base;
-                scores[slot] += factor * values[i];
-                terms[slot] |= bit;
                 seen[slot >>> 6] |= 1L << slot;
-                last = i;
             }
         }
-        position = last;
-        doc = offsets[last];
+        position = end - 1;
+        doc = offsets[end - 1];
         return first;
     }
 
-    /**
-     * Like {@link #accumulate}, but only for the documents at {@code base + slots[0..count)} (ascending): a merge of
-     * the block's postings with those slots. Leaves the cursor on the last posting passed at or before
-     * {@code upTo}. Returns the position the merge started from, -1 when the cursor is past {@code upTo} or exhausted.
-     */
-    int accumulateAt(int upTo, int base, int[] slots, int count, double[] scores, long[] terms, long bit) {
-        int first = position;
-        if (first < 0 || doc > upTo) {
-            return -1;
-        }
-        int i = first;
-        int j = 0;
-        while (i < blockSize && j < count) {
-            int offset = offsets[i];
-            if (offset > upTo) {
-                break;
-            }
-            int slot = slots[j];
-            int target = base + slot;
-            if (offset < target) {
-                i++;
-            } else if (offset > target) {
-                j++;
-            } else {
-                scores[slot] += scoreAt(i);
-                terms[slot] |= bit;
-                i++;
-                j++;
-            }
-        }
-        position = Math.max(first, i - 1);
-        doc = offsets[position];
-        return first;
-    }
-
-    /**
-     * The contribution of {@code target} if it is a posting of the loaded block between position {@code from} and the
-     * current one (see {@link #accumulate}), else NaN.
-     */
-    double scoreOf(int from, int target) {
-        int lo = from;
-        int hi = position;
-        while (lo < hi) {
-            int mid = (lo + hi) >>> 1;
-            if (offsets[mid] < target) {
-                lo = mid + 1;
-            } else {
-                hi = mid;
-            }
-        }
-        return offsets[lo] == target ? scoreAt(lo) : Double.NaN;
+    /** Moves the cursor back to posting {@code index} of the loaded block, a position {@link #addTo} returned. */
+    void rewind(int index) {
+        position = index;
+        doc = offsets[index];
     }
 
     @Override
@@ -363,15 +321,21 @@ final class BlockPostingCursor implements PostingCursor {
         return shallowIndex < blockCount ? blockBounds[shallowIndex] : 0;
     }
 
-    /** Upper bound of the magnitude of the contribution of any posting in the block view (0 when none remain). */
+    /**
+     * Upper bound of the magnitude of the contribution of any posting in the block view (0 when none remain): the
+     * block bound when contributions cannot be negative.
+     */
     double blockMagnitude() {
         int i = shallowIndex;
         if (i >= blockCount) {
             return 0;
         }
+        if (factor >= 0 && (bm25 || list.skips().minValues[i] >= 0)) {
+            return blockBounds[i];
+        }
         PostingSkips skips = list.skips();
         if (bm25) {
-            return Math.abs(factor) * Bm25Scorer.contribution(1.0, lengthBase, lengthScale, skips.maxValues[i],
+            return -factor * Bm25Scorer.contribution(1.0, lengthBase, lengthScale, skips.maxValues[i],
                     skips.minDocLengths[i]);
         }
         return Math.abs(factor) * Math.max(Math.abs(skips.maxValues[i]), Math.abs(skips.minValues[i]));

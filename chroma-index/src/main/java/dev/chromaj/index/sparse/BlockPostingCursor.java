@@ -245,10 +245,8 @@ final class BlockPostingCursor implements PostingCursor {
             return -1;
         }
         int[] offsets = this.offsets;
-        int end = first + 1;
-        while (end < blockSize && offsets[end] <= upTo) {
-            end++;
-        }
+        // The window often runs to the end of the block; else a binary search beats a scan with a branch per posting.
+        int end = offsets[blockSize - 1] <= upTo ? blockSize : seek(first + 1, upTo + 1);
         float[] values = this.values;
         if (bm25) {
             int[] lengths = this.lengths;

@@ -158,7 +158,9 @@ public final class BlockMaxWand {
                 boolean present = cursor.docId() <= windowMax && cursor.blockFirstDoc() <= windowMax;
                 lane.present = present;
                 lane.windowBound = present ? cursor.blockUpperBound() : 0;
-                magnitude += present ? cursor.blockMagnitude() : 0;
+                if (present) {
+                    magnitude += cursor.nonNegative() ? lane.windowBound : cursor.blockMagnitude();
+                }
             }
             windowMagnitude = magnitude;
             // Insertion sort: the order changes little from one window to the next.
@@ -246,6 +248,7 @@ public final class BlockMaxWand {
             for (int j = 0; j < count; j++) {
                 int slot = slots[j];
                 float score = (float) scores[slot];
+                scores[slot] = 0;
                 // Offsets ascend: a document that only ties the k-th score loses to it.
                 if (score > threshold && query.accepts(windowMin + slot)) {
                     top.offer(windowMin + slot, score);
@@ -253,19 +256,23 @@ public final class BlockMaxWand {
                 }
             }
             this.threshold = threshold;
-            Arrays.fill(scores, 0, size, 0);
+            if (count > 0 && nonEssentialPresent) {
+                // The non-essential terms also added to documents that are not candidates.
+                Arrays.fill(scores, 0, size, 0);
+            }
         }
 
         /**
          * Collects the candidate slots into {@link #slots} (clearing {@link #seen}) and returns how many there are;
          * when non-essential terms hold documents in the window, drops those whose essential sum cannot beat the
-         * threshold even with every non-essential bound added.
+         * threshold even with every non-essential bound added (and clears their scores).
          */
         private int candidates(int size, boolean nonEssentialPresent) {
             long[] seen = this.seen;
             int[] slots = this.slots;
             double[] scores = this.scores;
-            double rest = nonEssentialPresent ? nonEssentialBound : 0;
+            boolean drop = nonEssentialPresent && threshold != Float.NEGATIVE_INFINITY;
+            double rest = nonEssentialBound;
             double magnitude = windowMagnitude;
             double threshold = this.threshold;
             int count = 0;
@@ -278,7 +285,9 @@ public final class BlockMaxWand {
                 seen[w] = 0;
                 for (; word != 0; word &= word - 1) {
                     int slot = (w << 6) + Long.numberOfTrailingZeros(word);
-                    if (!nonEssentialPresent || !TopDocs.cannotEnter(scores[slot] + rest, magnitude, threshold)) {
+                    if (drop && TopDocs.cannotEnter(scores[slot] + rest, magnitude, threshold)) {
+                        scores[slot] = 0;
+                    } else {
                         slots[count++] = slot;
                     }
                 }

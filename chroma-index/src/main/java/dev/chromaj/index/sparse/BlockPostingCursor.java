@@ -18,6 +18,8 @@ final class BlockPostingCursor implements PostingCursor {
     /** Upper bound of the contribution of any posting in block i, never negative. */
     private final double[] blockBounds;
     private final double upperBound;
+    /** True when no posting's contribution can be negative, so the block bounds also bound their magnitudes. */
+    private final boolean nonNegative;
     private final boolean bm25;
     /** BM25: {@code weight·idf·(k1+1)}; dot product: the query weight. */
     private final double factor;
@@ -67,6 +69,16 @@ final class BlockPostingCursor implements PostingCursor {
             bound = Math.max(bound, blockBound);
         }
         this.upperBound = bound;
+        boolean nonNegativeValues = true;
+        for (int i = 0; i < blockCount && !bm25; i++) {
+            nonNegativeValues &= skips.minValues[i] >= 0;
+        }
+        this.nonNegative = factor >= 0 && nonNegativeValues;
+    }
+
+    /** True when no posting's contribution can be negative: then {@link #blockUpperBound} bounds magnitudes too. */
+    boolean nonNegative() {
+        return nonNegative;
     }
 
     /** Opens one cursor per query term, in query order. */
@@ -245,8 +257,14 @@ final class BlockPostingCursor implements PostingCursor {
             return -1;
         }
         int[] offsets = this.offsets;
-        // The window often runs to the end of the block; else a binary search beats a scan with a branch per posting.
-        int end = offsets[blockSize - 1] <= upTo ? blockSize : seek(first + 1, upTo + 1);
+        int end = blockSize;
+        if (offsets[end - 1] > upTo) {
+            // A scan: its one mispredicted branch costs less than a binary search's many on a block this short.
+            end = first + 1;
+            while (offsets[end] <= upTo) {
+                end++;
+            }
+        }
         float[] values = this.values;
         if (bm25) {
             int[] lengths = this.lengths;
@@ -328,7 +346,7 @@ final class BlockPostingCursor implements PostingCursor {
         if (i >= blockCount) {
             return 0;
         }
-        if (factor >= 0 && (bm25 || list.skips().minValues[i] >= 0)) {
+        if (nonNegative) {
             return blockBounds[i];
         }
         PostingSkips skips = list.skips();

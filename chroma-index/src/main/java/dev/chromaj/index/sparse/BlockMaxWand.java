@@ -60,6 +60,8 @@ public final class BlockMaxWand {
         final BlockPostingCursor cursor;
         /** Upper bound of the term's contributions in the window (0 when absent), never negative. */
         double windowBound;
+        /** Upper bound of the magnitude of the term's contributions in the window (0 when absent). */
+        double windowMagnitude;
         /** False when the term certainly holds no document of the window. */
         boolean present;
         /** True when the term is essential in the window: the documents it holds are candidates. */
@@ -95,6 +97,11 @@ public final class BlockMaxWand {
         private double[] scores = new double[SMALL_WINDOW_SIZE];
         /** Bit set of the slots holding a document of an essential term: the candidates. */
         private long[] seen = new long[SMALL_WINDOW_SIZE >>> 6];
+        /**
+         * True when the last window that had non-essential terms kept candidates for them (or, scored in one pass,
+         * let a document in): then the next window is scored in one pass, since it likely keeps some too.
+         */
+        private boolean completeInOnePass;
         /** The candidate slots left after dropping the hopeless ones, ascending. */
         private int[] slots = new int[SMALL_WINDOW_SIZE];
 
@@ -157,10 +164,10 @@ public final class BlockMaxWand {
                 // after it.
                 boolean present = cursor.docId() <= windowMax && cursor.blockFirstDoc() <= windowMax;
                 lane.present = present;
-                lane.windowBound = present ? cursor.blockUpperBound() : 0;
-                if (present) {
-                    magnitude += cursor.nonNegative() ? lane.windowBound : cursor.blockMagnitude();
-                }
+                double bound = present ? cursor.blockUpperBound() : 0;
+                lane.windowBound = bound;
+                lane.windowMagnitude = !present || cursor.nonNegative() ? bound : cursor.blockMagnitude();
+                magnitude += lane.windowMagnitude;
             }
             windowMagnitude = magnitude;
             // Insertion sort: the order changes little from one window to the next.
@@ -173,14 +180,19 @@ public final class BlockMaxWand {
                 }
                 byBound[j + 1] = lane;
             }
+            // A document held only by non-essential terms is summed from their contributions alone: the margin
+            // scales with their magnitudes.
             double sum = 0;
+            double sumMagnitude = 0;
             int split = 0;
             while (split < byBound.length) {
                 double next = sum + byBound[split].windowBound;
-                if (!TopDocs.cannotEnter(next, windowMagnitude, threshold)) {
+                double nextMagnitude = sumMagnitude + byBound[split].windowMagnitude;
+                if (!TopDocs.cannotEnter(next, nextMagnitude, threshold)) {
                     break;
                 }
                 sum = next;
+                sumMagnitude = nextMagnitude;
                 split++;
             }
             firstEssential = split;
@@ -200,6 +212,10 @@ public final class BlockMaxWand {
                 slots = new int[WINDOW_SIZE];
             }
             double[] scores = this.scores;
+            if (completeInOnePass) {
+                scoreWindowInOnePass(windowMin, size);
+                return;
+            }
             // In query order, so that the sums are exact when no non-essential term holds the documents; notes
             // whether a non-essential term with postings here precedes an essential one (then the sums are redone).
             boolean nonEssentialPresent = false;
@@ -221,6 +237,7 @@ public final class BlockMaxWand {
                 lane.windowFirst = cursor.addTo(windowMax, windowMin, scores, seen);
             }
             int count = candidates(size, nonEssentialPresent);
+            completeInOnePass = count > 0 && nonEssentialPresent;
             if (count > 0 && nonEssentialPresent) {
                 if (outOfOrder) {
                     Arrays.fill(scores, 0, size, 0);
@@ -243,8 +260,48 @@ public final class BlockMaxWand {
                     cursor.addTo(windowMax, windowMin, scores, null);
                 }
             }
+            offer(windowMin, count);
+            if (count > 0 && nonEssentialPresent) {
+                // The non-essential terms also added to documents that are not candidates.
+                Arrays.fill(scores, 0, size, 0);
+            }
+        }
+
+        /**
+         * Scores the window in one pass: every term present adds its contributions in query order, the essential ones
+         * marking the candidates; no candidate is dropped before the non-essential terms are read.
+         */
+        private void scoreWindowInOnePass(int windowMin, int size) {
+            int windowMax = this.windowMax;
+            boolean nonEssentialPresent = false;
+            for (Lane lane : byTerm) {
+                if (!lane.present) {
+                    continue;
+                }
+                nonEssentialPresent |= !lane.essential;
+                BlockPostingCursor cursor = lane.cursor;
+                if (cursor.docId() < windowMin) {
+                    cursor.advance(windowMin);
+                }
+                cursor.addTo(windowMax, windowMin, scores, lane.essential ? seen : null);
+            }
+            int count = candidates(size, false);
+            // Once no candidate of a window with non-essential terms enters, go back to reading them only on demand.
+            completeInOnePass = offer(windowMin, count) || !nonEssentialPresent;
+            if (nonEssentialPresent) {
+                Arrays.fill(scores, 0, size, 0);
+            }
+        }
+
+        /**
+         * Offers the first {@code count} candidate slots whose score beats the threshold, in offset order, and clears
+         * their scores; returns whether any entered the top k.
+         */
+        private boolean offer(int windowMin, int count) {
+            double[] scores = this.scores;
             int[] slots = this.slots;
             double threshold = this.threshold;
+            boolean entered = false;
             for (int j = 0; j < count; j++) {
                 int slot = slots[j];
                 float score = (float) scores[slot];
@@ -253,13 +310,11 @@ public final class BlockMaxWand {
                 if (score > threshold && query.accepts(windowMin + slot)) {
                     top.offer(windowMin + slot, score);
                     threshold = top.threshold();
+                    entered = true;
                 }
             }
             this.threshold = threshold;
-            if (count > 0 && nonEssentialPresent) {
-                // The non-essential terms also added to documents that are not candidates.
-                Arrays.fill(scores, 0, size, 0);
-            }
+            return entered;
         }
 
         /**

@@ -23,7 +23,9 @@ import java.util.List;
  * postings in the window adds its contributions densely, in query order, and the candidates are offered. Completing
  * the candidates densely rather than one at a time is deliberate: on SciFact at k = 100 nearly every window keeps
  * candidates, and a branch-free pass over a block's postings costs less than merging them with the candidates and
- * re-summing each candidate in query order (measured, see docs/sparse-benchmarks.md).
+ * re-summing each candidate in query order (measured, see docs/sparse-benchmarks.md). For the same reason, after a
+ * window that kept candidates for its non-essential terms the next one is scored in one pass (every term present,
+ * in query order, the essential ones marking the candidates), until a window scored so lets no document in.
  *
  * <p>Results equal {@link Exhaustive#search} exactly, scores and order included: every offered score is the sum of
  * the document's contributions added in query order in double and rounded once to float, as every evaluator

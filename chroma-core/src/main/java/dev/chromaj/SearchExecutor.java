@@ -1,7 +1,7 @@
 package dev.chromaj;
 
 import dev.chromaj.blockstore.DataRecord;
-import dev.chromaj.index.sparse.BlockMaxMaxScore;
+import dev.chromaj.index.sparse.BlockMaxWand;
 import dev.chromaj.index.sparse.Bm25Scorer;
 import dev.chromaj.index.sparse.PostingList;
 import dev.chromaj.index.sparse.ScoredDoc;
@@ -47,7 +47,7 @@ import org.roaringbitmap.RoaringBitmap;
  *   <li>{@link Rank.Rrf}: {@code sum(w_i / (k + rank_i))} with ranks from 1 in each sub-ranking (limited by its own
  *       {@code limit}), descending.</li>
  * </ul>
- * Compacted postings are scored with block-max MaxScore (exact top-k); tail records are scored one by one with the
+ * Compacted postings are scored with Block-Max WAND (exact top-k); tail records are scored one by one with the
  * same term weights and the same summation, then both are merged. Ties go to the lower position.
  *
  * <p>One instance per search; not thread-safe.
@@ -263,7 +263,7 @@ final class SearchExecutor {
                 RoaringBitmap bitmap = allowed;
                 query.allowed(bitmap::contains);
             }
-            for (ScoredDoc doc : BlockMaxMaxScore.search(query.build())) {
+            for (ScoredDoc doc : BlockMaxWand.search(query.build())) {
                 out.add(new Ranked(doc.offset(), doc.score()));
             }
         }

@@ -123,7 +123,7 @@ public final class SciFactEvaluation {
                 }
                 return sum;
             });
-            contenders.put("chromaj Block-Max WAND", qs -> {
+            contenders.put("chromaj Block-Max WAND (windowed, MaxScore partition; used by search)", qs -> {
                 long sum = 0;
                 for (String q : qs) {
                     for (ScoredDoc doc : ours.searchWand(q, k)) {
@@ -141,7 +141,7 @@ public final class SciFactEvaluation {
                 }
                 return sum;
             });
-            contenders.put("chromaj exhaustive", qs -> {
+            contenders.put("chromaj exhaustive (document at a time)", qs -> {
                 long sum = 0;
                 for (String q : qs) {
                     for (ScoredDoc doc : ours.searchExhaustive(q, k)) {

@@ -28,23 +28,17 @@ public final class BlockMaxMaxScore {
 
     /** Returns the top k documents, best first (score descending, then offset ascending). */
     public static List<ScoredDoc> search(SparseQuery query) {
-        List<SparseQuery.QueryTerm> terms = query.terms();
-        int n = terms.size();
-        PostingCursor[] byTerm = new PostingCursor[n];
-        long cost = 0;
-        for (int i = 0; i < n; i++) {
-            SparseQuery.QueryTerm term = terms.get(i);
-            byTerm[i] = term.postings().cursor(term.weight());
-            cost += byTerm[i].cost();
-        }
+        BlockPostingCursor[] byTerm = BlockPostingCursor.open(query);
+        int n = byTerm.length;
+        long cost = BlockPostingCursor.cost(byTerm);
         if (cost == 0) {
             return List.of();
         }
         TopDocs top = new TopDocs((int) Math.min(query.k(), cost));
 
         // Weakest first; prefix[i] bounds the score of a document holding only terms byBound[0..i].
-        PostingCursor[] byBound = byTerm.clone();
-        Arrays.sort(byBound, Comparator.comparingDouble(PostingCursor::upperBound));
+        BlockPostingCursor[] byBound = byTerm.clone();
+        Arrays.sort(byBound, Comparator.comparingDouble(BlockPostingCursor::upperBound));
         double[] prefix = new double[n];
         double sum = 0;
         for (int i = 0; i < n; i++) {
@@ -67,11 +61,12 @@ public final class BlockMaxMaxScore {
                 break;
             }
             if (query.accepts(doc) && competitive(byBound, firstEssential, doc, threshold, bounds)) {
-                top.offer(doc, BlockMaxWand.score(byTerm, doc));
+                top.offer(doc, BlockPostingCursor.score(byTerm, doc));
                 double newThreshold = top.threshold();
                 if (newThreshold > threshold) {
                     threshold = newThreshold;
-                    while (firstEssential < n && prefix[firstEssential] <= threshold) {
+                    while (firstEssential < n
+                            && TopDocs.cannotEnter(prefix[firstEssential], prefix[firstEssential], threshold)) {
                         // This term can no longer generate candidates on its own; it is looked up on demand.
                         firstEssential++;
                     }
@@ -90,7 +85,7 @@ public final class BlockMaxMaxScore {
      * Positions the non-essential cursors on {@code doc}, strongest first, unless the document is proven unable to
      * beat the threshold; returns false in that case. {@code bounds} is scratch space of the query's size.
      */
-    private static boolean competitive(PostingCursor[] byBound, int firstEssential, int doc, double threshold,
+    private static boolean competitive(BlockPostingCursor[] byBound, int firstEssential, int doc, double threshold,
                                        double[] bounds) {
         double partial = 0;
         double magnitude = 0;
@@ -105,7 +100,7 @@ public final class BlockMaxMaxScore {
         // bound of all terms 0..i without any subtraction.
         double sum = 0;
         for (int i = 0; i < firstEssential; i++) {
-            PostingCursor cursor = byBound[i];
+            BlockPostingCursor cursor = byBound[i];
             if (cursor.docId() == doc) {
                 sum += Math.max(0, cursor.score());
             } else if (cursor.docId() < doc && cursor.advanceShallow(doc)) {
@@ -115,11 +110,10 @@ public final class BlockMaxMaxScore {
         }
         for (int i = firstEssential - 1; i >= 0; i--) {
             double best = partial + bounds[i];
-            // The margin covers the different summation order of the exact score (see the class description).
-            if (best + 1e-9 * (magnitude + bounds[i] + Math.abs(threshold)) <= threshold) {
+            if (TopDocs.cannotEnter(best, magnitude + bounds[i], threshold)) {
                 return false;
             }
-            PostingCursor cursor = byBound[i];
+            BlockPostingCursor cursor = byBound[i];
             if (cursor.docId() < doc) {
                 cursor.advance(doc);
             }

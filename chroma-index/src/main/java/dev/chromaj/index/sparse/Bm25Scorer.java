@@ -70,11 +70,30 @@ public final class Bm25Scorer {
 
     /** {@code tf·(k1+1)/(tf + k1·(1 − b + b·docLen/avgDocLen))} in double, monotone in tf and in docLen. */
     double saturation(double tf, double docLen, double avgDocLen) {
+        return contribution(k1 + 1.0, lengthBase(), lengthScale(avgDocLen), tf, docLen);
+    }
+
+    /** {@code k1·(1 − b)}: the length norm's constant part (see {@link #contribution}). */
+    double lengthBase() {
+        return k1 * (1.0 - b);
+    }
+
+    /** {@code k1·b/avgDocLen}: the length norm's factor per token (see {@link #contribution}). */
+    double lengthScale(double avgDocLen) {
+        return k1 * (double) b / avgDocLen;
+    }
+
+    /**
+     * {@code factor·tf/(tf + base + scale·docLen)}, 0 for {@code tf <= 0}: BM25 with every per-query constant folded
+     * into {@code factor} ({@code weight·idf·(k1+1)}), {@code base} ({@link #lengthBase}) and {@code scale}
+     * ({@link #lengthScale}), so that a posting costs a multiply-add and one division. Every caller that must agree
+     * on a score to the last bit (evaluators, bounds, unsorted tail records) goes through this one expression.
+     */
+    static double contribution(double factor, double base, double scale, double tf, double docLen) {
         if (tf <= 0) {
             return 0;
         }
-        double norm = k1 * (1 - b + b * docLen / avgDocLen);
-        return tf * (k1 + 1.0) / (tf + norm);
+        return factor * tf / (tf + (base + scale * docLen));
     }
 
     static void checkAverageLength(float avgDocLen) {

@@ -4,8 +4,9 @@ import java.util.List;
 
 /**
  * Scores every posting of every query term: the reference that {@link BlockMaxWand} must equal exactly, and the
- * baseline of the benchmarks. Scores are computed as in {@link BlockMaxWand}: contributions in double, summed in
- * query order, rounded once to float.
+ * baseline of the benchmarks. Document at a time: the union of the lists is visited in offset order (an n-way merge),
+ * and each document's contributions are summed in double in query order and rounded once to float, as every
+ * evaluator does.
  */
 public final class Exhaustive {
 
@@ -14,38 +15,32 @@ public final class Exhaustive {
 
     /** Returns the top k documents, best first (score descending, then offset ascending). */
     public static List<ScoredDoc> search(SparseQuery query) {
-        List<SparseQuery.QueryTerm> terms = query.terms();
-        int n = terms.size();
-        PostingCursor[] byTerm = new PostingCursor[n];
-        long cost = 0;
-        for (int i = 0; i < n; i++) {
-            SparseQuery.QueryTerm term = terms.get(i);
-            byTerm[i] = term.postings().cursor(term.weight());
-            cost += byTerm[i].cost();
-            byTerm[i].nextDoc();
-        }
+        BlockPostingCursor[] byTerm = BlockPostingCursor.open(query);
+        long cost = BlockPostingCursor.cost(byTerm);
         if (cost == 0) {
             return List.of();
         }
-        // Visit the union of the lists in offset order (an n-way merge), so each document is scored exactly once.
         TopDocs top = new TopDocs((int) Math.min(query.k(), cost));
-        while (true) {
-            int doc = PostingCursor.NO_MORE_DOCS;
-            for (PostingCursor cursor : byTerm) {
-                doc = Math.min(doc, cursor.docId());
-            }
-            if (doc == PostingCursor.NO_MORE_DOCS) {
-                break;
-            }
-            float score = BlockMaxWand.score(byTerm, doc);
-            if (query.accepts(doc)) {
-                top.offer(doc, score);
-            }
-            for (PostingCursor cursor : byTerm) {
-                if (cursor.docId() == doc) {
-                    cursor.nextDoc();
+        int doc = PostingCursor.NO_MORE_DOCS;
+        for (BlockPostingCursor cursor : byTerm) {
+            doc = Math.min(doc, cursor.nextDoc());
+        }
+        while (doc != PostingCursor.NO_MORE_DOCS) {
+            // One pass over the terms scores the document, moves its cursors on and finds the next document.
+            double sum = 0;
+            int next = PostingCursor.NO_MORE_DOCS;
+            for (BlockPostingCursor cursor : byTerm) {
+                int current = cursor.docId();
+                if (current == doc) {
+                    sum += cursor.score();
+                    current = cursor.nextDoc();
                 }
+                next = Math.min(next, current);
             }
+            if (query.accepts(doc)) {
+                top.offer(doc, (float) sum);
+            }
+            doc = next;
         }
         return top.results();
     }

@@ -26,9 +26,11 @@ public final class PostingBlock {
     public static final int MAX_OFFSET = Integer.MAX_VALUE - 1;
 
     private final ValueKind kind;
-    private final int[] offsets;
-    private final float[] values;
-    private final int[] docLengths;
+    /** Read directly by {@link BlockPostingCursor}; never written after construction. */
+    final int[] offsets;
+    final float[] values;
+    /** Null for {@link ValueKind#WEIGHT} blocks. */
+    final int[] docLengths;
     private final float maxValue;
     private final float minValue;
     private final int minDocLength;

@@ -75,6 +75,11 @@ public final class PostingList {
      * @throws IllegalArgumentException if the weight needs document lengths and this list has none
      */
     public PostingCursor cursor(TermWeight weight) {
+        return blockCursor(weight);
+    }
+
+    /** {@link #cursor} with its concrete type, for the evaluators. */
+    BlockPostingCursor blockCursor(TermWeight weight) {
         if (weight instanceof TermWeight.Bm25 && kind() != ValueKind.TERM_FREQUENCY && blockCount() > 0) {
             throw new IllegalArgumentException("a BM25 term weight needs a TERM_FREQUENCY posting list, got "
                     + kind());

@@ -20,6 +20,12 @@ public final class PostingSkips {
     private final ValueKind kind;
     private final List<BlockSummary> blocks;
     private final long postingCount;
+    /** The summaries' offsets and bounds as primitive arrays, for cursors; never written after construction. */
+    final int[] firstOffsets;
+    final int[] lastOffsets;
+    final float[] maxValues;
+    final float[] minValues;
+    final int[] minDocLengths;
 
     /**
      * Creates a skip structure.
@@ -30,8 +36,19 @@ public final class PostingSkips {
         this.kind = kind;
         this.blocks = List.copyOf(blocks);
         long count = 0;
-        for (int i = 0; i < this.blocks.size(); i++) {
+        int n = this.blocks.size();
+        this.firstOffsets = new int[n];
+        this.lastOffsets = new int[n];
+        this.maxValues = new float[n];
+        this.minValues = new float[n];
+        this.minDocLengths = new int[n];
+        for (int i = 0; i < n; i++) {
             BlockSummary block = this.blocks.get(i);
+            firstOffsets[i] = block.firstOffset();
+            lastOffsets[i] = block.lastOffset();
+            maxValues[i] = block.maxValue();
+            minValues[i] = block.minValue();
+            minDocLengths[i] = block.minDocLength();
             if (i > 0 && block.firstOffset() <= this.blocks.get(i - 1).lastOffset()) {
                 throw new IllegalArgumentException("block " + i + " starts at offset " + block.firstOffset()
                         + ", not after the previous block's last offset " + this.blocks.get(i - 1).lastOffset());

@@ -63,17 +63,25 @@ public sealed interface TermWeight {
 
         @Override
         public double contribution(float value, int docLength) {
-            return (double) queryWeight * idf * scorer.saturation(value, docLength, avgDocLength);
+            return Bm25Scorer.contribution(factor(), scorer.lengthBase(), scorer.lengthScale(avgDocLength), value,
+                    docLength);
         }
 
         @Override
         public double upperBound(BlockSummary block) {
-            double factor = (double) queryWeight * idf;
+            double factor = factor();
             if (factor <= 0) {
                 return 0;
             }
-            // Saturation grows with tf and shrinks with the length: the largest tf and shortest document bound it.
-            return factor * scorer.saturation(block.maxValue(), block.minDocLength(), avgDocLength);
+            // The contribution grows with tf and shrinks with the length: the largest tf and shortest document bound
+            // it, and are computed by the same expression, so a posting holding both scores exactly the bound.
+            return Bm25Scorer.contribution(factor, scorer.lengthBase(), scorer.lengthScale(avgDocLength),
+                    block.maxValue(), block.minDocLength());
+        }
+
+        /** {@code queryWeight·idf·(k1+1)}: the per-term constant of {@link Bm25Scorer#contribution}. */
+        double factor() {
+            return (double) queryWeight * idf * (scorer.k1() + 1.0);
         }
     }
 }

@@ -139,6 +139,200 @@ class BlockMaxWandTest {
         assertEquals(List.of(), Exhaustive.search(missing));
     }
 
+    @Test
+    void longSkewedListsAcrossManyBlocksAndWindowsStayExact() {
+        long seed = new Random().nextLong();
+        Random random = new Random(seed);
+        for (int round = 0; round < 12; round++) {
+            boolean bm25 = random.nextBoolean();
+            int docCount = 2_000 + random.nextInt(30_000);
+            int vocabulary = 2 + random.nextInt(40);
+            Map<Integer, PostingList> postings = denseCorpus(random, bm25, docCount, vocabulary);
+            for (int q = 0; q < 4; q++) {
+                int termCount = 1 + random.nextInt(10);
+                // k beyond the number of matching documents included.
+                int k = new int[] {1, 10, 100, 1000, 50_000}[random.nextInt(5)];
+                SparseQuery.Builder builder = SparseQuery.builder().k(k);
+                for (int i = 0; i < termCount; i++) {
+                    // Some terms are absent from the index.
+                    PostingList list = postings.getOrDefault(random.nextInt(vocabulary + 3), PostingList.empty());
+                    // Skewed weights: a few terms dominate.
+                    float weight = random.nextInt(4) == 0 ? 5 + random.nextFloat() * 20 : 0.05f + random.nextFloat();
+                    builder.term(list, bm25 ? TermWeight.bm25(Bm25Scorer.CHROMA,
+                            Bm25Scorer.CHROMA.idf(docCount, list.postingCount()), 40f, weight)
+                            : TermWeight.dotProduct(weight));
+                }
+                assertAllEqual(builder.build(), "seed " + seed + " round " + round + " query " + q + " k " + k);
+            }
+        }
+    }
+
+    @Test
+    void completedCandidatesAreSummedInQueryOrder() {
+        // Documents 1000 and 2000 score (2^70 + 2^-10) - 2^70 + v in query order: the 2^-10 of the weak term is lost
+        // in double, so the score is exactly v; summing the strong terms first would give v + 2^-10. The weak term is
+        // non-essential when they are scored (the top 3 is full from the first block), and it precedes essential
+        // terms in query order: document 1000 is completed after its window dropped no candidate, document 2000 in
+        // the next window, scored in one pass.
+        float huge = (float) Math.pow(2, 70);
+        float tiny = (float) Math.pow(2, -10);
+        PostingListBuilder first = PostingListBuilder.weights();
+        PostingListBuilder weak = PostingListBuilder.weights();
+        PostingListBuilder negative = PostingListBuilder.weights();
+        PostingListBuilder last = PostingListBuilder.weights();
+        for (int doc : new int[] {1000, 2000}) {
+            first.add(doc, huge);
+            weak.add(doc, tiny);
+        }
+        negative.add(500, -0.75f);
+        negative.add(1000, huge);
+        negative.add(2000, huge);
+        for (int doc = 0; doc < 128; doc++) {
+            last.add(doc, doc < 3 ? 0.5f / (1 << doc) : 0x1p-20f);
+        }
+        for (int doc = 1000; doc < 1128; doc++) {
+            last.add(doc, doc == 1000 ? 1f : 0x1p-20f);
+        }
+        last.add(2000, 2f);
+        SparseQuery query = SparseQuery.builder().k(3)
+                .term(first.build(), TermWeight.dotProduct(1f))
+                .term(weak.build(), TermWeight.dotProduct(1f))
+                .term(negative.build(), TermWeight.dotProduct(-1f))
+                .term(last.build(), TermWeight.dotProduct(1f))
+                .build();
+        List<ScoredDoc> expected = List.of(new ScoredDoc(2000, 2f), new ScoredDoc(1000, 1f), new ScoredDoc(500, 0.75f));
+        assertEquals(expected, Exhaustive.search(query));
+        assertEquals(expected, BlockMaxWand.search(query));
+        assertEquals(expected, BlockMaxMaxScore.search(query));
+    }
+
+    @Test
+    void burstsBetweenSparseStretchesStayExactWhateverTheQueryOrder() {
+        // Common weak terms (non-essential once the top k fills) are listed before and after the strong ones, so that
+        // completing candidates must restore query order; bursts of strong documents keep candidates window after
+        // window, the stretches between them keep none, so windows alternate between reading the non-essential terms
+        // in one pass with the essential ones and reading them only when a candidate is left.
+        long seed = new Random().nextLong();
+        Random random = new Random(seed);
+        for (int round = 0; round < 16; round++) {
+            boolean bm25 = random.nextBoolean();
+            int docCount = 5_000 + random.nextInt(20_000);
+            int burstEvery = 500 + random.nextInt(3_000);
+            int burstLength = 20 + random.nextInt(400);
+            PostingListBuilder[] builders = new PostingListBuilder[4];
+            for (int t = 0; t < builders.length; t++) {
+                builders[t] = bm25 ? PostingListBuilder.termFrequencies() : PostingListBuilder.weights();
+            }
+            for (int doc = 0; doc < docCount; doc++) {
+                boolean inBurst = doc % burstEvery < burstLength;
+                int length = 5 + random.nextInt(300);
+                // Terms 0 and 3: common and weak; 1 and 2: strong, mostly inside the bursts.
+                double[] chance = {0.7, inBurst ? 0.6 : 0.002, inBurst ? 0.5 : 0.001, 0.4};
+                for (int t = 0; t < builders.length; t++) {
+                    if (random.nextDouble() < chance[t]) {
+                        if (bm25) {
+                            int tf = 1 + random.nextInt(t == 1 || t == 2 ? 9 : 2);
+                            builders[t].add(doc, tf, Math.max(length, tf));
+                        } else {
+                            builders[t].add(doc, (t == 1 || t == 2 ? 3 : 0.2f) * random.nextFloat());
+                        }
+                    }
+                }
+            }
+            PostingList[] lists = new PostingList[builders.length];
+            for (int t = 0; t < lists.length; t++) {
+                lists[t] = builders[t].build();
+            }
+            for (int k : new int[] {1, 10, 100, 1_000}) {
+                SparseQuery.Builder builder = SparseQuery.builder().k(k);
+                for (int t : new int[] {0, 1, 3, 2}) {
+                    float weight = t == 1 || t == 2 ? 2 + random.nextFloat() * 5 : 0.1f + random.nextFloat();
+                    builder.term(lists[t], bm25 ? TermWeight.bm25(Bm25Scorer.CHROMA,
+                            Bm25Scorer.CHROMA.idf(docCount, lists[t].postingCount()), 150f, weight)
+                            : TermWeight.dotProduct(weight));
+                }
+                assertAllEqual(builder.build(), "seed " + seed + " round " + round + " k " + k + " bm25 " + bm25);
+            }
+        }
+    }
+
+    @Test
+    void queriesWithMoreThan62TermsStayExact() {
+        // Many terms: most are non-essential in most windows, and many precede essential ones in query order.
+        long seed = new Random().nextLong();
+        Random random = new Random(seed);
+        for (int round = 0; round < 10; round++) {
+            boolean bm25 = random.nextBoolean();
+            int docCount = 500 + random.nextInt(5_000);
+            int vocabulary = 70 + random.nextInt(80);
+            Map<Integer, PostingList> postings = denseCorpus(random, bm25, docCount, vocabulary);
+            SparseQuery.Builder builder = SparseQuery.builder().k(new int[] {3, 10, 100}[random.nextInt(3)]);
+            int termCount = 63 + random.nextInt(60);
+            for (int i = 0; i < termCount; i++) {
+                PostingList list = postings.getOrDefault(random.nextInt(vocabulary), PostingList.empty());
+                float weight = 0.1f + random.nextFloat() * 3;
+                builder.term(list, bm25 ? TermWeight.bm25(Bm25Scorer.CHROMA,
+                        Bm25Scorer.CHROMA.idf(docCount, list.postingCount()), 40f, weight)
+                        : TermWeight.dotProduct(random.nextInt(5) == 0 ? -weight : weight));
+            }
+            assertAllEqual(builder.build(), "seed " + seed + " round " + round);
+        }
+    }
+
+    @Test
+    void singleTermsAndTiesStayExact() {
+        long seed = new Random().nextLong();
+        Random random = new Random(seed);
+        for (int round = 0; round < 30; round++) {
+            PostingListBuilder builder = PostingListBuilder.weights();
+            int doc = random.nextInt(5);
+            int count = 1 + random.nextInt(3_000);
+            for (int i = 0; i < count; i++) {
+                builder.add(doc, TIE_PRONE_VALUES[random.nextInt(TIE_PRONE_VALUES.length)]);
+                doc += 1 + random.nextInt(random.nextBoolean() ? 3 : 2_000);
+            }
+            PostingList list = builder.build();
+            int k = 1 + random.nextInt(count + 10);
+            String context = "seed " + seed + " round " + round + " k " + k;
+            assertAllEqual(SparseQuery.builder().k(k).term(list, TermWeight.dotProduct(1.5f)).build(), context);
+            // The same list twice: every document ties with itself term by term.
+            assertAllEqual(SparseQuery.builder().k(k).term(list, TermWeight.dotProduct(1f))
+                    .term(list, TermWeight.dotProduct(1f)).term(PostingList.empty(), TermWeight.dotProduct(9f))
+                    .build(), context);
+        }
+    }
+
+    private static void assertAllEqual(SparseQuery query, String context) {
+        List<ScoredDoc> exhaustive = Exhaustive.search(query);
+        assertEquals(exhaustive, BlockMaxWand.search(query), "WAND " + context);
+        assertEquals(exhaustive, BlockMaxMaxScore.search(query), "MaxScore " + context);
+    }
+
+    /** Long lists: term t holds a document with probability falling with t, so low terms span many blocks. */
+    private static Map<Integer, PostingList> denseCorpus(Random random, boolean bm25, int docCount, int vocabulary) {
+        Map<Integer, PostingListBuilder> builders = new HashMap<>();
+        int offset = 0;
+        for (int d = 0; d < docCount; d++) {
+            offset += 1 + (random.nextInt(50) == 0 ? random.nextInt(3_000) : 0);
+            int length = 1 + random.nextInt(200);
+            for (int t = 0; t < vocabulary; t++) {
+                if (random.nextDouble() < 0.6 / (1 + t)) {
+                    PostingListBuilder builder = builders.computeIfAbsent(t,
+                            x -> bm25 ? PostingListBuilder.termFrequencies() : PostingListBuilder.weights());
+                    if (bm25) {
+                        int tf = 1 + (random.nextInt(5) == 0 ? random.nextInt(8) : 0);
+                        builder.add(offset, tf, Math.max(length, tf));
+                    } else {
+                        builder.add(offset, random.nextInt(3) == 0 ? 1f : random.nextFloat() * 4);
+                    }
+                }
+            }
+        }
+        Map<Integer, PostingList> postings = new HashMap<>();
+        builders.forEach((term, builder) -> postings.put(term, builder.build()));
+        return postings;
+    }
+
     private static Corpus corpus(Random random, boolean bm25) {
         int docCount = 1 + random.nextInt(random.nextBoolean() ? 200 : 4000);
         int vocabulary = 1 + random.nextInt(150);

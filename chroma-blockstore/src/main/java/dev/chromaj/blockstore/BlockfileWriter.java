@@ -34,10 +34,7 @@ public final class BlockfileWriter<K, V> {
     private final ValueType<V> valueType;
     private final RootIndex base;
     /** The change log in call order: prefix, key, and the value or {@link #TOMBSTONE}. */
-    private String[] logPrefixes = new String[64];
-    private Object[] logKeys = new Object[64];
-    private Object[] logValues = new Object[64];
-    private int logSize;
+    private final Entries log = new Entries(64);
     private boolean committed;
 
     BlockfileWriter(BlockfileStore store, String dir, KeyType<K> keyType, ValueType<V> valueType, RootIndex base) {
@@ -66,21 +63,12 @@ public final class BlockfileWriter<K, V> {
     }
 
     private void append(String prefix, Object key, Object value) {
-        if (logSize == logKeys.length) {
-            int capacity = logSize * 2;
-            logPrefixes = Arrays.copyOf(logPrefixes, capacity);
-            logKeys = Arrays.copyOf(logKeys, capacity);
-            logValues = Arrays.copyOf(logValues, capacity);
-        }
-        logPrefixes[logSize] = prefix;
-        logKeys[logSize] = key;
-        logValues[logSize] = value;
-        logSize++;
+        log.add(prefix, key, value);
     }
 
     /** Number of accepted set and delete calls so far. */
     public int pendingChanges() {
-        return logSize;
+        return log.size;
     }
 
     /**
@@ -93,9 +81,7 @@ public final class BlockfileWriter<K, V> {
         committed = true;
         boolean fork = base != null && base.blockCount() > 0;
         Entries changes = sortedChanges(!fork);
-        logPrefixes = null;
-        logKeys = null;
-        logValues = null;
+        log.release();
 
         List<Object> plan = new ArrayList<>(); // RootIndex.BlockRef (kept block) or Chunk (new block)
         if (fork) {
@@ -118,8 +104,8 @@ public final class BlockfileWriter<K, V> {
 
     @SuppressWarnings("unchecked")
     private int compareLog(int a, int b) {
-        int c = Utf8Order.compare(logPrefixes[a], logPrefixes[b]);
-        return c != 0 ? c : keyType.compare((K) logKeys[a], (K) logKeys[b]);
+        int c = Utf8Order.compare(log.prefixes[a], log.prefixes[b]);
+        return c != 0 ? c : keyType.compare((K) log.keys[a], (K) log.keys[b]);
     }
 
     /** An order of log indices. */
@@ -129,7 +115,7 @@ public final class BlockfileWriter<K, V> {
 
     /** The log sorted by (prefix, key), one change per entry (the last); tombstones dropped when asked. */
     private Entries sortedChanges(boolean dropTombstones) {
-        int n = logSize;
+        int n = log.size;
         int[] order = new int[n];
         boolean sorted = true;
         for (int i = 0; i < n; i++) {
@@ -148,10 +134,10 @@ public final class BlockfileWriter<K, V> {
             if (i + 1 < n && same.compare(at, order[i + 1]) == 0) {
                 continue; // a later change of the same entry wins (the sort is stable)
             }
-            if (dropTombstones && logValues[at] == TOMBSTONE) {
+            if (dropTombstones && log.values[at] == TOMBSTONE) {
                 continue;
             }
-            out.add(logPrefixes[at], logKeys[at], logValues[at]);
+            out.add(log.prefixes[at], log.keys[at], log.values[at]);
         }
         return out;
     }
@@ -171,7 +157,7 @@ public final class BlockfileWriter<K, V> {
         }
         long[] bits = new long[n];
         for (int i = 0; i < n; i++) {
-            bits[i] = keyType.sortBits((K) logKeys[i]);
+            bits[i] = keyType.sortBits((K) log.keys[i]);
         }
         int[] ranks = prefixRanks(n);
         if (ranks == null && keyType.sortBitsFit32()) {
@@ -194,17 +180,17 @@ public final class BlockfileWriter<K, V> {
 
     /** Each log entry's prefix rank in the prefix order, or null when every entry has the same prefix. */
     private int[] prefixRanks(int n) {
-        String first = logPrefixes[0];
+        String first = log.prefixes[0];
         boolean single = true;
         for (int i = 1; i < n && single; i++) {
-            single = logPrefixes[i] == first || logPrefixes[i].equals(first);
+            single = log.prefixes[i] == first || log.prefixes[i].equals(first);
         }
         if (single) {
             return null;
         }
         Map<String, Integer> rank = new HashMap<>();
         for (int i = 0; i < n; i++) {
-            rank.putIfAbsent(logPrefixes[i], 0);
+            rank.putIfAbsent(log.prefixes[i], 0);
         }
         String[] distinct = rank.keySet().toArray(new String[0]);
         Arrays.sort(distinct, Utf8Order::compare);
@@ -215,7 +201,7 @@ public final class BlockfileWriter<K, V> {
         String last = null;
         int lastRank = 0;
         for (int i = 0; i < n; i++) {
-            String p = logPrefixes[i];
+            String p = log.prefixes[i];
             if (p != last) {
                 last = p;
                 lastRank = rank.get(p);
@@ -257,7 +243,7 @@ public final class BlockfileWriter<K, V> {
         }
     }
 
-    /** Sorted entries in parallel arrays: prefix, key, value (or tombstone). */
+    /** Entries in parallel arrays: prefix, key, value (or tombstone); the change log in call order, or sorted. */
     private final class Entries {
         private String[] prefixes;
         private Object[] keys;
@@ -269,6 +255,13 @@ public final class BlockfileWriter<K, V> {
             prefixes = new String[capacity];
             keys = new Object[capacity];
             values = new Object[capacity];
+        }
+
+        /** Frees the arrays once they are no longer needed; {@link #size} stays what it was. */
+        void release() {
+            prefixes = null;
+            keys = null;
+            values = null;
         }
 
         void add(String prefix, Object key, Object value) {

@@ -155,7 +155,7 @@ final class BlockPostingCursor implements PostingCursor {
         }
         load(shallowIndex);
         // The block's last offset is >= target, so the position is inside the block.
-        position = offsets[0] >= target ? 0 : seek(1, target);
+        position = offsets[0] >= target ? 0 : PostingBlock.seek(offsets, 1, target);
         doc = offsets[position];
         return doc;
     }
@@ -184,20 +184,6 @@ final class BlockPostingCursor implements PostingCursor {
         return lo;
     }
 
-    /** Index of the first posting of the loaded block with offset {@code >= target} at or after {@code from}. */
-    private int seek(int from, int target) {
-        int lo = from;
-        int hi = blockSize - 1;
-        while (lo <= hi) {
-            int mid = (lo + hi) >>> 1;
-            if (offsets[mid] < target) {
-                lo = mid + 1;
-            } else {
-                hi = mid - 1;
-            }
-        }
-        return lo;
-    }
 
     private void load(int index) {
         PostingBlock block = list.block(index);

@@ -183,8 +183,11 @@ public final class PostingBlock {
         return minDocLength;
     }
 
-    /** Index of the first posting with offset {@code >= target} at or after {@code from}, or {@link #size()}. */
-    int seek(int from, int target) {
+    /**
+     * Index of the first of the sorted {@code offsets} that is {@code >= target}, at or after {@code from}, or
+     * {@code offsets.length}.
+     */
+    static int seek(int[] offsets, int from, int target) {
         int lo = from;
         int hi = offsets.length - 1;
         while (lo <= hi) {

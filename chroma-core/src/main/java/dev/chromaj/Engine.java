@@ -107,7 +107,9 @@ final class Engine implements AutoCloseable {
                 catalog = config.readOnly() ? Catalog.openReadOnly(path) : Catalog.open(path);
             }
         } catch (CatalogLockedException e) {
-            throw new ChromaException(e.getMessage(), e);
+            throw new ChromaException(e.getMessage() + (e.inThisJvm()
+                    ? ": share that client instead of opening another, or open this one with readOnly(true)"
+                    : ": close the client there, or open this one with readOnly(true)"), e);
         } catch (CatalogException e) {
             deleteFolder(privateCatalogDir);
             throw new ChromaException("Cannot open the catalog in " + path + ": " + e.getMessage(), e);

@@ -336,6 +336,15 @@ final class Engine implements AutoCloseable {
         ensureOpen();
         RecordValidator.checkCollectionName(name);
         CollectionOptions opts = options == null ? CollectionOptions.builder().build() : options;
+        try {
+            return createOrGetCollection(tenant, database, name, opts, getIfExists);
+        } catch (RuntimeException e) {
+            throw Errors.translate(e); // the catalog's and the WAL's failures reach callers as library exceptions
+        }
+    }
+
+    private CollectionEngine createOrGetCollection(String tenant, String database, String name,
+                                                   CollectionOptions opts, boolean getIfExists) {
         synchronized (collectionsLock) {
             Optional<CollectionEntry> existing = catalog.getCollection(tenant, database, name);
             if (existing.isPresent()) {

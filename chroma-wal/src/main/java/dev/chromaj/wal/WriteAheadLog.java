@@ -46,8 +46,12 @@ import org.slf4j.LoggerFactory;
  * recognises them as unwritten space, and a sealed file is truncated to its frames.
  *
  * <p><b>Recovery.</b> {@link #open} validates every file. A torn tail of the last file (an incomplete frame, an
- * invalid last frame, or zeroes to the end) is what a crash during a write leaves and is truncated. Anything else
- * invalid is reported as a {@link WalCorruptionException} naming file and offset; nothing is skipped.
+ * invalid last frame, or zeroes to the end) is what a crash during a write leaves and is truncated. Other invalid
+ * bytes at the end of the last file, with no valid frame after them (garbage, a frame claiming an impossible length),
+ * are moved aside into {@code <file name>.corrupt-<offset>} in the same directory and the file is truncated there:
+ * every valid entry before the damage is kept, and one WARN names file, offset and byte count. Anything else invalid
+ * (damage followed by valid frames, damage in a sealed file, a damaged header) is reported as a
+ * {@link WalCorruptionException} naming file and offset and how to proceed; nothing is skipped.
  *
  * <p><b>Sequence numbers</b> start at {@link WalOptions#firstSequence()} and are never reused: the active file
  * records the next number in its header even when every entry was purged.
@@ -130,7 +134,8 @@ public final class WriteAheadLog implements AutoCloseable {
 
     /**
      * Opens the log in {@code dir}, creating the directory and a first file when there is none, and recovers it:
-     * a torn tail is truncated, corruption before the tail fails with {@link WalCorruptionException}.
+     * a torn or damaged tail of the last file is cut off (damaged bytes are kept in a {@code .corrupt-<offset>}
+     * file), corruption before the tail fails with {@link WalCorruptionException}.
      *
      * @throws WalException when the directory is already open in this process, belongs to another log id, or
      *                      cannot be read or written

@@ -154,8 +154,14 @@ final class Engine implements AutoCloseable {
     }
 
     private void start() {
-        if (config.s3Mode() && catalog.isEmpty()) {
+        // With S3 an empty catalog is rebuilt from the bucket (a fresh machine); on a local folder a catalog file that
+        // had to be created is rebuilt from the folder's own data store (a deleted or lost chroma.sqlite3). In both
+        // cases the collections' logs then replay every write after the compacted position the manifests give.
+        if (config.s3Mode() ? catalog.isEmpty() : catalog.isNew()) {
             new CatalogRecovery(this).recover();
+            if (!config.s3Mode()) {
+                warnAboutLogsWithoutCollection();
+            }
         }
         for (CollectionEntry entry : catalog.allCollections()) {
             collections.put(entry.id(), CollectionEngine.open(this, entry));
@@ -165,6 +171,33 @@ final class Engine implements AutoCloseable {
         } else {
             compactor.start();
             gc.start(background);
+        }
+    }
+
+    /**
+     * After a local catalog was rebuilt: a log folder of a collection that no manifest describes holds writes that
+     * cannot be served (its collection's manifests are gone from {@code data/}). Never deleted here; said loudly.
+     */
+    private void warnAboutLogsWithoutCollection() {
+        if (!Files.isDirectory(walRoot)) {
+            return;
+        }
+        try (Stream<Path> dirs = Files.list(walRoot)) {
+            for (Path d : (Iterable<Path>) dirs::iterator) {
+                UUID id;
+                try {
+                    id = UUID.fromString(d.getFileName().toString());
+                } catch (IllegalArgumentException e) {
+                    continue;
+                }
+                if (catalog.getCollection(id).isEmpty()) {
+                    LOG.warn("The write-ahead log folder {} belongs to no collection of the rebuilt catalog (no "
+                            + "version manifest of collection {} in {}): its writes are not served; it is left as is",
+                            d, id, config.path().resolve("data"));
+                }
+            }
+        } catch (IOException e) {
+            LOG.warn("Could not list {} to check it against the rebuilt catalog: {}", walRoot, e.toString());
         }
     }
 
@@ -294,6 +327,10 @@ final class Engine implements AutoCloseable {
             if (!catalog.databaseExists(tenant, database)) {
                 throw new NotFoundException("Database " + database + " not found for tenant " + tenant);
             }
+            // As for a single collection: storage learns of the deletions first, so a rebuilt catalog keeps them.
+            for (CollectionEntry entry : catalog.listCollections(tenant, database, Integer.MAX_VALUE, 0)) {
+                writeDeletionManifest(entry.id());
+            }
             List<CollectionEntry> deleted = catalog.deleteDatabase(tenant, database);
             for (CollectionEntry entry : deleted) {
                 dropCollectionState(entry.id());
@@ -308,6 +345,7 @@ final class Engine implements AutoCloseable {
         }
         synchronized (collectionsLock) {
             for (CollectionEntry entry : catalog.allCollections()) {
+                writeDeletionManifest(entry.id());
                 catalog.deleteCollection(entry.id());
                 dropCollectionState(entry.id());
             }
@@ -411,6 +449,13 @@ final class Engine implements AutoCloseable {
             }
             catalog.deleteCollection(entry.id());
             dropCollectionState(entry.id());
+        }
+    }
+
+    private void writeDeletionManifest(UUID id) {
+        CollectionEngine engine = collections.get(id);
+        if (engine != null) {
+            engine.writeDeletionManifest();
         }
     }
 

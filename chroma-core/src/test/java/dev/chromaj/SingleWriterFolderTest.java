@@ -31,7 +31,8 @@ class SingleWriterFolderTest {
         Path stderr = dir.resolve("child-stderr.txt");
         String java = ProcessHandle.current().info().command().orElse("java");
         Process child = null;
-        try (ChromaClient a = CollectionStates.quietClient(folder)) {
+        ChromaClient a = CollectionStates.quietClient(folder);
+        try {
             a.createCollection("docs").add(List.of(ChromaRecord.builder("x").embedding(new float[] {1, 2}).build()));
 
             ChromaException sameJvm = assertThrows(ChromaException.class, () -> ChromaClient.persistent(folder));
@@ -60,6 +61,7 @@ class SingleWriterFolderTest {
             in.close();
             assertTrue(child.waitFor(60, TimeUnit.SECONDS), "the child exits when its stdin ends");
         } finally {
+            a.close();
             if (child != null) {
                 child.destroyForcibly();
             }

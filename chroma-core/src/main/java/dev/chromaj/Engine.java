@@ -515,6 +515,7 @@ final class Engine implements AutoCloseable {
         }
         collections.clear();
         closeQuietly(cache);
+        closeQuietly(blockfiles); // its upload threads and Arrow memory
         closeQuietly(lease);
         closeQuietly(storage);
         closeQuietly(catalog);

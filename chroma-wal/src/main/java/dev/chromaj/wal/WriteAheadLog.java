@@ -15,7 +15,7 @@ import java.util.Set;
 import java.util.UUID;
 import java.util.concurrent.ConcurrentHashMap;
 import java.util.concurrent.ExecutorService;
-import java.util.concurrent.Executors;
+import java.util.concurrent.RejectedExecutionException;
 import java.util.concurrent.ScheduledExecutorService;
 import java.util.concurrent.ScheduledThreadPoolExecutor;
 import java.util.concurrent.TimeUnit;
@@ -71,12 +71,6 @@ public final class WriteAheadLog implements AutoCloseable {
     /** Zeroes written per hold of the write lock while preallocating, so appends wait at most for one step. */
     private static final int PREALLOCATION_STEP = 512 << 10;
     private static final ByteBuffer ZEROES = ByteBuffer.allocateDirect(PREALLOCATION_STEP).asReadOnlyBuffer();
-    /** One daemon thread extends the active files of every log of the process; the work is rare and short. */
-    private static final ExecutorService PREALLOCATOR = Executors.newSingleThreadExecutor(r -> {
-        Thread t = new Thread(r, "chromaj-wal-preallocator");
-        t.setDaemon(true);
-        return t;
-    });
 
     private final Path dir;
     private final WalOptions options;
@@ -100,6 +94,8 @@ public final class WriteAheadLog implements AutoCloseable {
     /** Appenders between entering {@link #append} and finishing their write; a sync leader briefly waits for them. */
     private final AtomicInteger writersInFlight = new AtomicInteger();
     private final ScheduledExecutorService intervalSyncer;
+    /** The shared preallocation thread, held from construction until {@link #close()} releases it. */
+    private final ExecutorService preallocator;
 
     // encoding scratch, guarded by writeLock
     private ByteBuffer encodeBuffer = ByteBuffer.allocateDirect(256 * 1024);
@@ -125,6 +121,7 @@ public final class WriteAheadLog implements AutoCloseable {
         } else {
             this.intervalSyncer = null;
         }
+        this.preallocator = PreallocationThread.acquire(); // last: released by close() only
     }
 
     /** {@link #open(Path, WalOptions)} with {@link WalOptions#defaults()}. */
@@ -256,7 +253,11 @@ public final class WriteAheadLog implements AutoCloseable {
             }
         }
         if (extend && preallocating.compareAndSet(false, true)) {
-            PREALLOCATOR.execute(this::preallocate);
+            try {
+                preallocator.execute(this::preallocate);
+            } catch (RejectedExecutionException e) {
+                preallocating.set(false); // closed meanwhile: the thread ended with the last open log
+            }
         }
         long[] sequences = new long[n];
         for (int i = 0; i < n; i++) {
@@ -427,6 +428,7 @@ public final class WriteAheadLog implements AutoCloseable {
             syncLock.unlock();
             writeLock.unlock();
             OPEN_DIRECTORIES.remove(dir);
+            PreallocationThread.release();
         }
     }
 

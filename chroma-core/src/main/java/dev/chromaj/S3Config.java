@@ -26,7 +26,8 @@ import java.util.Optional;
  * attempt bounded by {@link #connectTimeout()} to connect and {@link #requestTimeout()} in all, with a random wait
  * between attempts of up to 100 ms before the first retry, doubling per retry up to 5 s (exponential backoff with full
  * jitter). With the defaults a store that refuses connections fails an operation after about 6 s on average (at most
- * about 11 s); an unreachable one that lets connections time out, after up to about 50 s.
+ * about 11 s), an unreachable one that lets connections time out after up to about 50 s, and one that accepts
+ * connections but never answers after up to about 8 minutes.
  */
 public final class S3Config {
 

@@ -165,8 +165,11 @@ final class FrameCursor {
      */
     boolean validFrameAfter(long from, long minSequence) throws IOException {
         long start = from + 1;
-        if (limit - start < LogFileFormat.FRAME_HEADER_SIZE || limit - start > Integer.MAX_VALUE - 8) {
+        if (limit - start < LogFileFormat.FRAME_HEADER_SIZE) {
             return false;
+        }
+        if (limit - start > Integer.MAX_VALUE - 8) {
+            return true; // too much to scan in one buffer: assume intact frames follow, so nothing is cut off
         }
         ByteBuffer rest = ByteBuffer.allocate((int) (limit - start));
         while (rest.hasRemaining()) {

@@ -15,6 +15,12 @@ final class Errors {
         if (e instanceof dev.chromaj.catalog.CatalogException ce) {
             return new ChromaException(ce.getMessage(), ce);
         }
+        if (e instanceof dev.chromaj.wal.WalCorruptionException wc) {
+            return new CorruptionException(wc.getMessage(), wc);
+        }
+        if (e instanceof dev.chromaj.wal.WalException we) {
+            return new ChromaException(we.getMessage(), we);
+        }
         return e;
     }
 }

@@ -1,6 +1,6 @@
 package dev.chromaj.importer;
 
-import com.fasterxml.jackson.core.JsonParser;
+import com.fasterxml.jackson.core.json.JsonReadFeature;
 import com.fasterxml.jackson.core.JsonProcessingException;
 import com.fasterxml.jackson.databind.DeserializationFeature;
 import com.fasterxml.jackson.databind.ObjectMapper;
@@ -43,7 +43,7 @@ final class SourceDatabase implements AutoCloseable {
 
     private static final ObjectMapper JSON = JsonMapper.builder()
             .enable(DeserializationFeature.USE_LONG_FOR_INTS)
-            .enable(JsonParser.Feature.ALLOW_NON_NUMERIC_NUMBERS)
+            .enable(JsonReadFeature.ALLOW_NON_NUMERIC_NUMBERS)
             .build();
 
     private final Path file;
@@ -296,7 +296,7 @@ final class SourceDatabase implements AutoCloseable {
      * @return the records with their metadata
      */
     List<StoredRecord> records(String segmentId, long afterRowId, int limit) {
-        List<long[]> ids = new ArrayList<>();
+        List<Long> rowIds = new ArrayList<>();
         List<String> userIds = new ArrayList<>();
         query("SELECT id, embedding_id FROM embeddings WHERE segment_id = ? AND id > ? ORDER BY id LIMIT ?", ps -> {
             ps.setString(1, segmentId);
@@ -304,20 +304,19 @@ final class SourceDatabase implements AutoCloseable {
             ps.setInt(3, limit);
         }, rs -> {
             while (rs.next()) {
-                ids.add(new long[] {rs.getLong(1)});
+                rowIds.add(rs.getLong(1));
                 userIds.add(rs.getString(2));
             }
             return null;
         });
-        if (ids.isEmpty()) {
+        if (rowIds.isEmpty()) {
             return List.of();
         }
-        long first = ids.get(0)[0];
-        long last = ids.get(ids.size() - 1)[0];
-        Map<Long, Map<String, Object>> metadata = metadataBetween(segmentId, first, last);
-        List<StoredRecord> out = new ArrayList<>(ids.size());
-        for (int i = 0; i < ids.size(); i++) {
-            long rowId = ids.get(i)[0];
+        Map<Long, Map<String, Object>> metadata = metadataBetween(segmentId, rowIds.get(0),
+                rowIds.get(rowIds.size() - 1));
+        List<StoredRecord> out = new ArrayList<>(rowIds.size());
+        for (int i = 0; i < rowIds.size(); i++) {
+            long rowId = rowIds.get(i);
             out.add(new StoredRecord(rowId, userIds.get(i), metadata.getOrDefault(rowId, Map.of())));
         }
         return out;

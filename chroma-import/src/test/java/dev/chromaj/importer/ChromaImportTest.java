@@ -307,7 +307,7 @@ class ChromaImportTest {
     /** Python's typed metadata ([type, value]) in {@link ImportChecks#typed} form. */
     private static Map<String, String> pythonTyped(JsonNode metadata) {
         Map<String, String> out = new TreeMap<>();
-        metadata.fields().forEachRemaining(e -> out.put(e.getKey(), javaTyped(e.getValue())));
+        metadata.properties().forEach(e -> out.put(e.getKey(), javaTyped(e.getValue())));
         return out;
     }
 

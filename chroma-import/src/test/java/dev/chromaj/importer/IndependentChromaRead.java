@@ -51,7 +51,8 @@ final class IndependentChromaRead {
                     : "SELECT id, name, 'default_tenant', 'default_database' FROM collections";
             for (String[] row : rows(c, sql, 4)) {
                 String id = row[0];
-                String meta = single(c, "SELECT id FROM segments WHERE collection = '" + id + "' AND scope = 'METADATA'");
+                String meta = single(c, "SELECT id FROM segments WHERE collection = '" + id
+                        + "' AND scope = 'METADATA'");
                 String vec = single(c, "SELECT id FROM segments WHERE collection = '" + id + "' AND scope = 'VECTOR'");
                 Map<String, Map<String, Object>> metadata = new TreeMap<>();
                 for (String[] e : rows(c, "SELECT id, embedding_id FROM embeddings WHERE segment_id = '" + meta + "'",

@@ -136,7 +136,8 @@ class QueueAndIndexReadingTest {
         Map<String, IndependentChromaRead.Rec> full = IndependentChromaRead.read(source).get(0).records();
         try (Connection c = open(source); Statement s = c.createStatement()) {
             // As if Chroma had applied only rows 1-5 to the metadata segment when it stopped.
-            s.executeUpdate("UPDATE max_seq_id SET seq_id = 5 WHERE segment_id = '42552cfd-8db2-4dc6-a3c0-bfe0d0a8e145'");
+            s.executeUpdate("UPDATE max_seq_id SET seq_id = 5"
+                    + " WHERE segment_id = '42552cfd-8db2-4dc6-a3c0-bfe0d0a8e145'");
             s.executeUpdate("DELETE FROM embedding_metadata WHERE id IN (SELECT id FROM embeddings WHERE embedding_id"
                     + " IN ('5080697e-412c-4112-b4a6-57dbec3cfa20', 'c37a6e0d-3ce9-40c9-807d-e006df95b754'))");
             s.executeUpdate("DELETE FROM embeddings WHERE embedding_id IN ('5080697e-412c-4112-b4a6-57dbec3cfa20',"

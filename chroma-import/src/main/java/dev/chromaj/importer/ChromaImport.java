@@ -204,11 +204,16 @@ public final class ChromaImport {
             resumeAt = resumePosition(collection.metadata().get(PROGRESS_KEY), fingerprint, snapshot.records());
             collection.modify(null, withMarker(userMetadata, fingerprint, resumeAt));
         } catch (NotFoundException e) {
-            collection = database.createCollection(c.name(), CollectionOptions.builder()
-                    .metadata(withMarker(userMetadata, fingerprint, 0))
-                    .space(settings.space())
-                    .hnsw(settings.hnsw())
-                    .build());
+            try {
+                collection = database.createCollection(c.name(), CollectionOptions.builder()
+                        .metadata(withMarker(userMetadata, fingerprint, 0))
+                        .space(settings.space())
+                        .hnsw(settings.hnsw())
+                        .build());
+            } catch (InvalidArgumentException invalid) {
+                throw new ChromaImportException("Collection " + c.path() + " cannot be created in chromaj: "
+                        + invalid.getMessage(), invalid);
+            }
         }
         if (resumeAt > 0) {
             progress.advance(resumeAt);
@@ -308,12 +313,18 @@ public final class ChromaImport {
                 client.createTenant(e.getKey());
             } catch (AlreadyExistsException ignored) {
                 // Created by an earlier run, or chromaj's default tenant.
+            } catch (InvalidArgumentException invalid) {
+                throw new ChromaImportException("Tenant " + e.getKey() + " cannot be created in chromaj: "
+                        + invalid.getMessage(), invalid);
             }
             for (String database : e.getValue()) {
                 try {
                     client.createDatabase(e.getKey(), database);
                 } catch (AlreadyExistsException ignored) {
                     // Created by an earlier run, or chromaj's default database.
+                } catch (InvalidArgumentException invalid) {
+                    throw new ChromaImportException("Database " + e.getKey() + "/" + database
+                            + " cannot be created in chromaj: " + invalid.getMessage(), invalid);
                 }
             }
         }
@@ -324,9 +335,17 @@ public final class ChromaImport {
             return;
         }
         try {
-            if (Files.exists(targetPath) && Files.isSameFile(targetPath, folder.path())) {
+            Path sourceReal = folder.path().toRealPath();
+            Path targetAbsolute = targetPath.toAbsolutePath().normalize();
+            Path targetReal = Files.exists(targetPath) ? targetPath.toRealPath() : targetAbsolute;
+            if (targetReal.equals(sourceReal)) {
                 throw new ChromaImportException("The target folder " + targetPath + " is the Chroma persist directory"
                         + " being imported; choose another folder");
+            }
+            if (targetReal.startsWith(sourceReal) || targetAbsolute.startsWith(folder.path().toAbsolutePath()
+                    .normalize())) {
+                throw new ChromaImportException("The target folder " + targetPath + " is inside the Chroma persist"
+                        + " directory being imported, which must stay unchanged; choose a folder outside it");
             }
         } catch (IOException e) {
             throw new ChromaImportException("Cannot inspect target folder " + targetPath + ": " + e, e);

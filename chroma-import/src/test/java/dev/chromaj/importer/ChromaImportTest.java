@@ -265,6 +265,9 @@ class ChromaImportTest {
         ChromaImportException e = assertThrows(ChromaImportException.class, () ->
                 ChromaImport.builder().source(source).target(source).build().run());
         assertTrue(e.getMessage().contains("is the Chroma persist directory being imported"), e.getMessage());
+        e = assertThrows(ChromaImportException.class, () ->
+                ChromaImport.builder().source(source).target(source.resolve("chromaj")).build().run());
+        assertTrue(e.getMessage().contains("is inside the Chroma persist directory being imported"), e.getMessage());
         Path other = copy("chroma-fruit-0.4.15-two-colls");
         e = assertThrows(ChromaImportException.class, () ->
                 ChromaImport.builder().source(source).target(other).build().run());

@@ -1,6 +1,7 @@
 package dev.chromaj.importer;
 
 import dev.chromaj.ChromaRecord;
+import dev.chromaj.Space;
 import java.nio.file.Files;
 import java.nio.file.Path;
 import java.util.ArrayList;
@@ -38,6 +39,7 @@ final class CollectionSnapshot implements AutoCloseable {
     static final String DOCUMENT_KEY = "chroma:document";
     static final String URI_KEY = "chroma:uri";
     private static final String CHROMA_PREFIX = "chroma:";
+    private static final String DATABASE_CHANGED = "the source changed while it was read";
 
     /** Where a record's final vector is: nowhere, under an HNSW label, or in a queue row. */
     private record VectorRef(long label, long seqId) {
@@ -370,8 +372,6 @@ final class CollectionSnapshot implements AutoCloseable {
         }
     }
 
-    private static final String DATABASE_CHANGED = "the source changed while it was read";
-
     private record Item(String id, Map<String, Object> metadata, VectorRef vector) {
     }
 
@@ -416,7 +416,7 @@ final class CollectionSnapshot implements AutoCloseable {
     private HnswSegmentFiles hnsw() {
         if (hnsw == null) {
             hnsw = HnswSegmentFiles.open(source.segmentFolder(collection.vectorSegment()), collection.dimension(),
-                    settings.space() == dev.chromaj.Space.COSINE);
+                    settings.space() == Space.COSINE);
         }
         return hnsw;
     }

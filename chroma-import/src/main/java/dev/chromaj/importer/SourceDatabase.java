@@ -23,6 +23,7 @@ import java.util.List;
 import java.util.Map;
 import java.util.Set;
 import org.sqlite.SQLiteConfig;
+import org.sqlite.SQLiteOpenMode;
 
 /**
  * Read-only access to a Chroma {@code chroma.sqlite3}. The file is opened as an immutable SQLite URI: SQLite then
@@ -86,7 +87,7 @@ final class SourceDatabase implements AutoCloseable {
     static SourceDatabase open(Path file) {
         SQLiteConfig config = new SQLiteConfig();
         config.setReadOnly(true);
-        config.setOpenMode(org.sqlite.SQLiteOpenMode.OPEN_URI);
+        config.setOpenMode(SQLiteOpenMode.OPEN_URI);
         // immutable=1: no locking, no journal, no -wal/-shm files; the caller guarantees nobody writes meanwhile.
         String url = "jdbc:sqlite:" + file.toAbsolutePath().toUri().toString() + "?immutable=1";
         Connection c = null;
@@ -111,7 +112,7 @@ final class SourceDatabase implements AutoCloseable {
     static boolean isChromaDatabase(Path file) {
         SQLiteConfig config = new SQLiteConfig();
         config.setReadOnly(true);
-        config.setOpenMode(org.sqlite.SQLiteOpenMode.OPEN_URI);
+        config.setOpenMode(SQLiteOpenMode.OPEN_URI);
         String url = "jdbc:sqlite:" + file.toAbsolutePath().toUri() + "?immutable=1";
         try (Connection c = DriverManager.getConnection(url, config.toProperties());
              PreparedStatement ps = c.prepareStatement(

@@ -36,7 +36,7 @@ import org.junit.jupiter.params.ParameterizedTest;
 import org.junit.jupiter.params.provider.ValueSource;
 
 /**
- * Imports the three real Chroma folders kept under {@code src/test/resources/chroma-samples} (Chroma 0.4.15, 1.0
+ * Imports the three real Chroma folders kept under {@code src/test/resources/chroma-persist-samples} (Chroma 0.4.15, 1.0
  * and 1.5 with a flushed HNSW index) and checks them against values an independent Python reader wrote; then the
  * behaviours around the data: idempotence, resuming an interrupted import, refusing a folder Chroma is writing to or
  * whose schema version is unknown, leaving the source untouched, and refusing a target collection with other
@@ -50,7 +50,7 @@ class ChromaImportTest {
     Path tmp;
 
     static Path fixture(String name) throws Exception {
-        return Path.of(ChromaImportTest.class.getResource("/chroma-samples/" + name).toURI());
+        return Path.of(ChromaImportTest.class.getResource("/chroma-persist-samples/" + name).toURI());
     }
 
     /** A writable copy of a fixture, so a test may add files to it or check that none appear. */

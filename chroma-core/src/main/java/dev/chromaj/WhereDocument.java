@@ -145,7 +145,7 @@ public final class WhereDocument {
             throw new InvalidArgumentException("Expected where document operand value for operator " + op
                     + " to be a non-empty str");
         }
-        return s;
+        return WellFormedText.check("where document operand value for operator " + op, s);
     }
 
     private static Pattern compile(Object pattern, String op) {

@@ -148,9 +148,7 @@ final class CollectionHandle implements ChromaCollection {
 
     @Override
     public GetResult peek(int limit) {
-        if (limit <= 0) {
-            throw new InvalidArgumentException("limit must be positive, got " + limit);
-        }
+        // Chroma's peek is a get with this limit: 0 returns no record, a negative limit is rejected.
         return get(GetRequest.builder().limit(limit).build());
     }
 

@@ -198,7 +198,7 @@ public final class Where {
      * @return the filter
      */
     public static Where idIn(String... ids) {
-        return idIn(Arrays.asList(ids));
+        return idIn(ids == null ? null : Arrays.asList(ids));
     }
 
     /**
@@ -209,7 +209,7 @@ public final class Where {
      * @throws InvalidArgumentException if there is no child or a child is null
      */
     public static Where and(Where... children) {
-        return and(Arrays.asList(children));
+        return and(children == null ? null : Arrays.asList(children));
     }
 
     /**
@@ -232,7 +232,7 @@ public final class Where {
      * @throws InvalidArgumentException if there is no child or a child is null
      */
     public static Where or(Where... children) {
-        return or(Arrays.asList(children));
+        return or(children == null ? null : Arrays.asList(children));
     }
 
     /**

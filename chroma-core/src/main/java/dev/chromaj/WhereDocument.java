@@ -91,7 +91,7 @@ public final class WhereDocument {
      * @throws InvalidArgumentException if there is no child or a child is null
      */
     public static WhereDocument and(WhereDocument... children) {
-        return and(Arrays.asList(children));
+        return and(children == null ? null : Arrays.asList(children));
     }
 
     /**
@@ -114,7 +114,7 @@ public final class WhereDocument {
      * @throws InvalidArgumentException if there is no child or a child is null
      */
     public static WhereDocument or(WhereDocument... children) {
-        return or(Arrays.asList(children));
+        return or(children == null ? null : Arrays.asList(children));
     }
 
     /**

@@ -1,5 +1,6 @@
 package dev.chromaj.segment;
 
+import com.google.re2j.Pattern;
 import dev.chromaj.blockstore.BlockfileEntry;
 import dev.chromaj.blockstore.BlockfileReader;
 import dev.chromaj.blockstore.BlockfileStore;
@@ -32,7 +33,6 @@ import java.util.concurrent.CompletableFuture;
 import java.util.concurrent.ConcurrentHashMap;
 import java.util.concurrent.ExecutorService;
 import java.util.function.Predicate;
-import java.util.regex.Pattern;
 import org.roaringbitmap.RoaringBitmap;
 
 /**

@@ -93,7 +93,7 @@ final class CollectionEngine implements AutoCloseable {
         if (engine.config.readOnly()) {
             return new CollectionEngine(engine, entry, null, null, loadVersion(engine, entry, hnsw), hnsw);
         }
-        WalOptions walOptions = walOptions(engine, entry.id());
+        WalOptions walOptions = walOptions(engine, entry);
         java.nio.file.Path walDir = engine.walRoot.resolve(entry.id().toString());
         if (!engine.config.s3Mode()) {
             Version version = loadVersion(engine, entry, hnsw);
@@ -148,10 +148,15 @@ final class CollectionEngine implements AutoCloseable {
         }
     }
 
-    static WalOptions walOptions(Engine engine, UUID collectionId) {
+    /**
+     * The collection's WAL options. Numbering never restarts at or below the compacted position: a log that lost its
+     * newest entries (never forced under an interval sync policy, or emptied by hand) after they were compacted would
+     * otherwise hand out sequence numbers that replay skips as compacted, losing the writes that get them.
+     */
+    static WalOptions walOptions(Engine engine, CollectionEntry entry) {
         WalSyncPolicy policy = engine.config.walSync() instanceof WalSync.Interval i
                 ? WalSyncPolicy.interval(i.period()) : WalSyncPolicy.everyWrite();
-        return WalOptions.builder().logId(collectionId).sync(policy).build();
+        return WalOptions.builder().logId(entry.id()).sync(policy).firstSequence(entry.logPosition() + 1).build();
     }
 
     private static Version loadVersion(Engine engine, CollectionEntry entry, HnswSettings hnsw) {

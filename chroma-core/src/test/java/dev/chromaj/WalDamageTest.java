@@ -71,6 +71,38 @@ class WalDamageTest {
     }
 
     @Test
+    void writesAfterALogThatEndsBelowTheCompactedPositionSurviveTheNextReopen() throws IOException {
+        UUID id;
+        try (ChromaClient client = CollectionStates.quietClient(dir)) {
+            ChromaCollection c = client.createCollection("docs");
+            id = c.id();
+            c.add(records(0));
+            c.add(records(1));
+            c.compact();
+        }
+        // The log loses its compacted entries (never forced under an interval policy before a power loss, or
+        // emptied by hand): numbering must continue after the compacted position, not restart below it.
+        try (Stream<Path> files = Files.list(dir.resolve("wal").resolve(id.toString()))) {
+            for (Path p : (Iterable<Path>) files::iterator) {
+                Files.delete(p);
+            }
+        }
+        try (ChromaClient client = CollectionStates.quietClient(dir)) {
+            ChromaCollection c = client.getCollection("docs");
+            assertEquals(2 * records(0).size(), c.count());
+            c.add(List.of(ChromaRecord.builder("late").embedding(new float[] {7, 7}).build()));
+            assertEquals(2 * records(0).size() + 1, c.count());
+        }
+        try (ChromaClient client = CollectionStates.quietClient(dir)) {
+            ChromaCollection c = client.getCollection("docs");
+            assertEquals(2 * records(0).size() + 1, c.count(), "the write acknowledged after the loss is replayed");
+            assertEquals(List.of("late"), c.get(List.of("late")).ids());
+            c.compact();
+            assertEquals(List.of("late"), c.get(List.of("late")).ids());
+        }
+    }
+
+    @Test
     void damageFollowedByValidEntriesRefusesToOpenWithCorruptionExceptionNamingFileOffsetAndRemedy()
             throws IOException {
         UUID id;

@@ -63,10 +63,27 @@ final class LogRecovery {
                 }
             }
             LogFile activeFile = files.remove(files.size() - 1);
+            LogState state = new LogState(files, activeFile);
+            if (state.lastSequence() < options.firstSequence() - 1) {
+                // Every entry is below the first sequence the owner still needs (it applied them elsewhere, e.g. a
+                // compaction committed them, then the log lost its newest entries in a crash or was emptied by
+                // hand). Appending after them would hand out sequence numbers the owner treats as applied, and
+                // their writes would be skipped at the next replay: start again at the floor instead.
+                active.close();
+                active = null;
+                LOG.warn("WAL in {} ends at sequence {}, below the first sequence still needed ({}): its {} file(s) "
+                        + "hold only applied entries and are replaced by an empty log starting at {}",
+                        dir, state.lastSequence(), options.firstSequence(), paths.size(), options.firstSequence());
+                for (Path path : paths) {
+                    Files.delete(path);
+                }
+                fsyncDirectory(dir);
+                return recover(dir, options.toBuilder().logId(id).build());
+            }
             // Entries a killed process wrote but never forced are in the page cache only: make them durable before
             // anything is appended after them.
             active.force(false);
-            return WriteAheadLog.recovered(dir, options, id, new LogState(files, activeFile), active);
+            return WriteAheadLog.recovered(dir, options, id, state, active);
         } catch (IOException | RuntimeException e) {
             if (active != null) {
                 active.close();

@@ -90,6 +90,26 @@ class WalRecoveryTest {
     }
 
     @Test
+    void aLogEndingBelowTheFirstSequenceStillNeededRestartsAtThatFloor() throws IOException {
+        Path dir = tmp.resolve("wal");
+        writeLog(dir, 5);
+        WalOptions floor = WalOptions.builder().firstSequence(9).build();
+        try (WriteAheadLog log = WriteAheadLog.open(dir, floor)) {
+            assertEquals(8, log.lastSequence(), "entries 1..5 were applied by the owner: numbering resumes at 9");
+            assertEquals(9, log.append(payload(9)));
+        }
+        try (WriteAheadLog log = WriteAheadLog.open(dir, floor)) {
+            List<WalEntry> all = WriteAheadLogTest.readAll(log, 1);
+            assertEquals(1, all.size());
+            assertEquals(9, all.get(0).sequence());
+        }
+        // A log at or past the floor is kept as it is.
+        try (WriteAheadLog log = WriteAheadLog.open(dir, WalOptions.builder().firstSequence(5).build())) {
+            assertEquals(9, log.lastSequence());
+        }
+    }
+
+    @Test
     void partialLastFrameIsTruncated() throws IOException {
         Path dir = tmp.resolve("wal");
         Path file = writeLog(dir, 10);

@@ -14,9 +14,10 @@ import org.slf4j.Logger;
 import org.slf4j.LoggerFactory;
 
 /**
- * Rebuilds an empty local catalog from the version manifests in the bucket, for a fresh machine or a lost local
- * folder. The newest manifest of each collection wins; collections whose newest manifest marks them deleted stay
- * deleted. The archived WAL is restored per collection when the collection is opened.
+ * Rebuilds an empty catalog from the version manifests in storage: with S3 for a fresh machine or a lost local
+ * folder, on a local folder when its catalog file was deleted or lost. The newest manifest of each collection wins;
+ * collections whose newest manifest marks them deleted stay deleted. Writes after a collection's compacted position
+ * come from its WAL when the collection is opened (restored from the archive with S3, the folder's own otherwise).
  */
 final class CatalogRecovery {
     private static final Logger LOG = LoggerFactory.getLogger(CatalogRecovery.class);
@@ -27,17 +28,23 @@ final class CatalogRecovery {
         this.engine = engine;
     }
 
-    /** Returns the number of collections recovered. */
+    /** Returns the number of collections recovered; logs at INFO what it rebuilt when storage held any manifest. */
     int recover() {
+        long start = System.nanoTime();
+        Map<UUID, TreeMap<Long, ObjectInfo>> manifests = scan();
+        if (manifests.isEmpty()) {
+            return 0;
+        }
+        LOG.info("Rebuilding the catalog of {} from the version manifests of {} collections in storage", engine,
+                manifests.size());
         int recovered = 0;
-        for (Map.Entry<UUID, TreeMap<Long, ObjectInfo>> e : scan().entrySet()) {
+        for (Map.Entry<UUID, TreeMap<Long, ObjectInfo>> e : manifests.entrySet()) {
             if (importCollection(e.getKey(), e.getValue()) != null) {
                 recovered++;
             }
         }
-        if (recovered > 0) {
-            LOG.info("Recovered {} collections from the version manifests in storage", recovered);
-        }
+        LOG.info("Rebuilt the catalog of {}: {} collections ({} deleted ones left deleted) in {} ms", engine,
+                recovered, manifests.size() - recovered, (System.nanoTime() - start) / 1_000_000);
         return recovered;
     }
 

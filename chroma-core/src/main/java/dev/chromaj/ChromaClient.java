@@ -3,7 +3,6 @@ package dev.chromaj;
 import java.nio.file.Path;
 import java.time.Duration;
 import java.util.List;
-import java.util.Objects;
 
 /**
  * An embedded chromaj database: all data under a local folder, or compacted data in an S3 bucket with the WAL,
@@ -58,27 +57,36 @@ public final class ChromaClient implements Database, AutoCloseable {
 
     /** The database {@code tenant}/{@code database}. @throws NotFoundException when either does not exist. */
     public Database database(String tenant, String database) {
-        return engine.database(tenant, database);
+        return DatabaseHandle.guarded(() -> engine.database(tenant, database));
     }
 
     /** Creates a tenant. @throws AlreadyExistsException when it exists. */
     public void createTenant(String tenant) {
-        engine.createTenant(tenant);
+        DatabaseHandle.guarded(() -> {
+            engine.createTenant(tenant);
+            return null;
+        });
     }
 
     /** Creates a database in an existing tenant. @throws AlreadyExistsException when it exists. */
     public void createDatabase(String tenant, String database) {
-        engine.createDatabase(tenant, database);
+        DatabaseHandle.guarded(() -> {
+            engine.createDatabase(tenant, database);
+            return null;
+        });
     }
 
     /** Names of the databases of a tenant, in creation order. */
     public List<String> listDatabases(String tenant) {
-        return engine.listDatabases(tenant);
+        return DatabaseHandle.guarded(() -> engine.listDatabases(tenant));
     }
 
     /** Deletes a database and all its collections. @throws NotFoundException when it does not exist. */
     public void deleteDatabase(String tenant, String database) {
-        engine.deleteDatabase(tenant, database);
+        DatabaseHandle.guarded(() -> {
+            engine.deleteDatabase(tenant, database);
+            return null;
+        });
     }
 
     /** The current time in nanoseconds since the epoch; proves the client is open. */
@@ -98,17 +106,20 @@ public final class ChromaClient implements Database, AutoCloseable {
      * {@code allowReset(true)}.
      */
     public void reset() {
-        engine.reset();
+        DatabaseHandle.guarded(() -> {
+            engine.reset();
+            return null;
+        });
     }
 
     /** Cache and storage counters since the client was opened. */
     public ClientStats stats() {
-        return engine.stats();
+        return DatabaseHandle.guarded(engine::stats);
     }
 
     /** Runs garbage collection now and returns what it deleted. */
     public GcResult collectGarbage() {
-        return engine.collectGarbage();
+        return DatabaseHandle.guarded(engine::collectGarbage);
     }
 
     /** The engine behind this client, for tests and tools in this package. */
@@ -211,7 +222,7 @@ public final class ChromaClient implements Database, AutoCloseable {
 
         /** The local folder: catalog, write-ahead log, caches and, without S3, the data. Required. */
         public Builder path(Path path) {
-            this.path = Objects.requireNonNull(path, "path");
+            this.path = Errors.requireArgument(path, "path");
             return this;
         }
 
@@ -229,7 +240,7 @@ public final class ChromaClient implements Database, AutoCloseable {
 
         /** A local disk tier for blocks evicted from memory (useful with S3), bounded by {@code maxBytes}. */
         public Builder diskCache(Path dir, long maxBytes) {
-            this.diskCachePath = Objects.requireNonNull(dir, "diskCache dir");
+            this.diskCachePath = Errors.requireArgument(dir, "diskCache dir");
             this.diskCacheBytes = positive("diskCache maxBytes", maxBytes);
             return this;
         }
@@ -248,7 +259,7 @@ public final class ChromaClient implements Database, AutoCloseable {
 
         /** When writes are fsynced before they are acknowledged (default {@link WalSync#EVERY_WRITE}). */
         public Builder walSync(WalSync sync) {
-            this.walSync = Objects.requireNonNull(sync, "walSync");
+            this.walSync = Errors.requireArgument(sync, "walSync");
             return this;
         }
 
@@ -260,7 +271,7 @@ public final class ChromaClient implements Database, AutoCloseable {
 
         /** Versions newer than this are kept by garbage collection (default 12 h). */
         public Builder gcVersionTtl(Duration ttl) {
-            this.gcVersionTtl = Objects.requireNonNull(ttl, "gcVersionTtl");
+            this.gcVersionTtl = Errors.requireArgument(ttl, "gcVersionTtl");
             if (ttl.isNegative()) {
                 throw new InvalidArgumentException("gcVersionTtl must not be negative, got " + ttl);
             }
@@ -356,7 +367,7 @@ public final class ChromaClient implements Database, AutoCloseable {
         }
 
         private static Duration positive(String field, Duration value) {
-            Objects.requireNonNull(value, field);
+            Errors.requireArgument(value, field);
             if (value.isZero() || value.isNegative()) {
                 throw new InvalidArgumentException(field + " must be positive, got " + value);
             }

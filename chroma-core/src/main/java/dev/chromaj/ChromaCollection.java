@@ -189,10 +189,11 @@ public interface ChromaCollection {
     long count();
 
     /**
-     * The first records of the collection, with documents and metadata.
+     * The first records of the collection, with documents and metadata: {@code get} with this limit, as in Chroma.
      *
-     * @param limit the maximum number, at least 0
+     * @param limit the maximum number, at least 0 (0 returns no record)
      * @return the records
+     * @throws InvalidArgumentException if {@code limit} is negative
      */
     default GetResult peek(int limit) {
         return get(GetRequest.builder().limit(limit).build());

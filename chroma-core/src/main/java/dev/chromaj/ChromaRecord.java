@@ -254,9 +254,10 @@ public final class ChromaRecord {
          *
          * @param vectors sparse vectors by key
          * @return this builder
-         * @throws InvalidArgumentException if a key is empty or a vector null
+         * @throws InvalidArgumentException if the map is null, a key is empty or a vector null
          */
         public Builder sparse(Map<String, SparseVector> vectors) {
+            Errors.requireArgument(vectors, "sparse vectors");
             sparse.clear();
             vectors.forEach(this::sparse);
             return this;

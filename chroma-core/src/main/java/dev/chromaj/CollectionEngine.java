@@ -70,6 +70,8 @@ final class CollectionEngine implements AutoCloseable {
      * atomic per-key operations, so a version is never unpinned while a read holds it.
      */
     private final ConcurrentHashMap<Long, Integer> pins = new ConcurrentHashMap<>();
+    /** Failed compactions since the last successful one, shown in stats and logged by how persistent they are. */
+    private final CompactionHealth compactionHealth = new CompactionHealth();
     private volatile boolean destroyed;
 
     private CollectionEngine(Engine engine, CollectionEntry entry, WriteAheadLog wal, WalArchiver archiver,
@@ -91,7 +93,7 @@ final class CollectionEngine implements AutoCloseable {
         if (engine.config.readOnly()) {
             return new CollectionEngine(engine, entry, null, null, loadVersion(engine, entry, hnsw), hnsw);
         }
-        WalOptions walOptions = walOptions(engine, entry.id());
+        WalOptions walOptions = walOptions(engine, entry);
         java.nio.file.Path walDir = engine.walRoot.resolve(entry.id().toString());
         if (!engine.config.s3Mode()) {
             Version version = loadVersion(engine, entry, hnsw);
@@ -146,10 +148,15 @@ final class CollectionEngine implements AutoCloseable {
         }
     }
 
-    static WalOptions walOptions(Engine engine, UUID collectionId) {
+    /**
+     * The collection's WAL options. Numbering never restarts at or below the compacted position: a log that lost its
+     * newest entries (never forced under an interval sync policy, or emptied by hand) after they were compacted would
+     * otherwise hand out sequence numbers that replay skips as compacted, losing the writes that get them.
+     */
+    static WalOptions walOptions(Engine engine, CollectionEntry entry) {
         WalSyncPolicy policy = engine.config.walSync() instanceof WalSync.Interval i
                 ? WalSyncPolicy.interval(i.period()) : WalSyncPolicy.everyWrite();
-        return WalOptions.builder().logId(collectionId).sync(policy).build();
+        return WalOptions.builder().logId(entry.id()).sync(policy).firstSequence(entry.logPosition() + 1).build();
     }
 
     private static Version loadVersion(Engine engine, CollectionEntry entry, HnswSettings hnsw) {
@@ -462,7 +469,7 @@ final class CollectionEngine implements AutoCloseable {
         CollectionView v = view();
         SegmentManifest m = v.version().manifest() == null ? SegmentManifest.EMPTY : v.version().manifest();
         return new CollectionStats(v.count(), m.recordCount(), v.tail().operationCount(), v.version().number(),
-                m.segmentBytes(), m.blockCount());
+                m.segmentBytes(), m.blockCount(), compactionHealth.current());
     }
 
     /** Fixes the collection's dimension on its first embedding; rejects a mismatch. Caller holds writeLock. */
@@ -540,35 +547,75 @@ final class CollectionEngine implements AutoCloseable {
 
     // ---- compaction ----
 
-    /** Folds the whole current log tail into new versions; returns after they are committed. */
+    /**
+     * Folds the whole current log tail into new versions; returns after they are committed. A failure is counted
+     * like a background one (see {@link CollectionStats#compactionFailure()}) and thrown as a {@link ChromaException}.
+     */
     void compact() {
         engine.ensureWritable();
         ensureUsable();
         compactionLock.lock();
         try {
-            long target = view.get().tail().lastSequence();
-            while (!destroyed && view.get().version().logPosition() < target) {
-                compactOnce(target);
-            }
+            compactTo(view.get().tail().lastSequence());
         } catch (RuntimeException e) {
-            throw Errors.translate(e); // the API reports storage failures as dev.chromaj.StorageException
+            if (engine.isClosed()) {
+                throw new IllegalStateException("The client was closed during the compaction of collection "
+                        + entry.name(), e);
+            }
+            compactionHealth.failed(e, java.time.Instant.now());
+            RuntimeException translated = Errors.translate(e);
+            throw translated instanceof ChromaException ? translated
+                    : new ChromaException("Compaction of collection " + entry.name() + " failed ("
+                            + compactionHealth.consecutiveFailures() + " consecutive failures): " + e, e);
         } finally {
             compactionLock.unlock();
         }
     }
 
-    /** Compacts if nobody else is; used by the background compactor. */
+    /**
+     * Compacts if nobody else is; used by the background compactor, which retries later. A failure is logged here:
+     * a warning while it may be transient, an error once the same failure keeps coming back (the log tail then
+     * grows until someone fixes the cause), and counted in {@link #stats()}.
+     */
     void compactIfIdle() {
         if (destroyed || view.get().tail().isEmpty() || !compactionLock.tryLock()) {
             return;
         }
         try {
-            long target = view.get().tail().lastSequence();
-            while (!destroyed && view.get().version().logPosition() < target) {
-                compactOnce(target);
+            compactTo(view.get().tail().lastSequence());
+        } catch (RuntimeException e) {
+            if (engine.isClosed() || destroyed) {
+                LOG.debug("Compaction of {} interrupted by close: {}", this, e.toString());
+                return;
             }
+            reportBackgroundFailure(e);
         } finally {
             compactionLock.unlock();
+        }
+    }
+
+    private void compactTo(long target) {
+        while (!destroyed && view.get().version().logPosition() < target) {
+            compactOnce(target);
+        }
+        int ended = compactionHealth.succeeded();
+        if (ended >= CompactionHealth.PERSISTENT_AFTER) {
+            LOG.info("Compaction of {} succeeded again after {} consecutive failures", this, ended);
+        }
+    }
+
+    private void reportBackgroundFailure(RuntimeException e) {
+        CompactionHealth.Report report = compactionHealth.failed(e, java.time.Instant.now());
+        int failures = compactionHealth.consecutiveFailures();
+        long pending = view.get().tail().operationCount();
+        switch (report) {
+            case WARN -> LOG.warn("Compaction of {} failed, will retry ({} consecutive failures, {} log records"
+                    + " pending): {}", this, failures, pending, e.toString());
+            case ERROR -> LOG.error("Compaction of {} keeps failing with the same error ({} consecutive failures):"
+                    + " its log tail grows ({} log records pending) until the cause is fixed; writes are kept in"
+                    + " the write-ahead log. Last error: {}", this, failures, pending, e.toString(), e);
+            case QUIET -> LOG.debug("Compaction of {} failed again ({} consecutive failures): {}", this, failures,
+                    e.toString());
         }
     }
 

@@ -41,7 +41,7 @@ final class CollectionHandle implements ChromaCollection {
 
     @Override
     public Map<String, Object> metadata() {
-        return MetadataJson.read(engine.entry().metadataJson());
+        return guarded(() -> MetadataJson.read(engine.entry().metadataJson()));
     }
 
     @Override
@@ -72,123 +72,156 @@ final class CollectionHandle implements ChromaCollection {
     }
 
     private void write(RecordValidator.Operation operation, List<ChromaRecord> records) {
-        List<ChromaRecord> valid = RecordValidator.validate(operation, records, engine.dimension(),
-                engine.options().sparseIndexes());
-        int dimension = -1;
-        for (ChromaRecord r : valid) {
-            if (r.embeddingView() != null) {
-                dimension = r.embeddingView().length;
-                break;
+        guarded(() -> {
+            List<ChromaRecord> valid = RecordValidator.validate(operation, records, engine.dimension(),
+                    engine.options().sparseIndexes());
+            int dimension = -1;
+            for (ChromaRecord r : valid) {
+                if (r.embeddingView() != null) {
+                    dimension = r.embeddingView().length;
+                    break;
+                }
             }
-        }
-        engine.write(LogOperations.of(operation, valid, engine.options()), dimension);
+            engine.write(LogOperations.of(operation, valid, engine.options()), dimension);
+            return null;
+        });
     }
 
     @Override
     public int delete(List<String> ids) {
+        Errors.requireArgument(ids, "ids");
         return delete(DeleteRequest.builder().ids(ids).build());
     }
 
     @Override
     public int delete(DeleteRequest request) {
-        return engine.delete(view -> {
+        Errors.requireArgument(request, "delete request");
+        return guarded(() -> engine.delete(view -> {
             CollectionReader reader = new CollectionReader(view);
             GetResult matching = reader.get(request.ids(), filter(request.where()), filter(request.whereDocument()),
                     limit(request.limit()), 0, Set.of());
             return matching.ids();
-        });
+        }));
     }
 
     // ---- reads ----
 
     @Override
     public GetResult get(List<String> ids) {
+        Errors.requireArgument(ids, "ids");
         return get(GetRequest.builder().ids(ids).build());
     }
 
     @Override
     public GetResult get(GetRequest request) {
-        try (CollectionEngine.Pin pin = engine.pin()) {
-            return new CollectionReader(pin.view()).get(request.ids(), filter(request.where()),
-                    filter(request.whereDocument()), limit(request.limit()), request.offset(), request.include());
-        }
+        Errors.requireArgument(request, "get request");
+        return guarded(() -> {
+            try (CollectionEngine.Pin pin = engine.pin()) {
+                return new CollectionReader(pin.view()).get(request.ids(), filter(request.where()),
+                        filter(request.whereDocument()), limit(request.limit()), request.offset(), request.include());
+            }
+        });
     }
 
     @Override
     public QueryResult query(QueryRequest request) {
-        OptionalInt dimension = engine.dimension();
-        if (dimension.isPresent()) {
-            for (float[] q : request.queryEmbeddings()) {
-                if (q.length != dimension.getAsInt()) {
-                    throw new InvalidArgumentException("Collection expecting embedding with dimension of "
-                            + dimension.getAsInt() + ", got " + q.length);
+        Errors.requireArgument(request, "query request");
+        return guarded(() -> {
+            OptionalInt dimension = engine.dimension();
+            if (dimension.isPresent()) {
+                for (float[] q : request.queryEmbeddings()) {
+                    if (q.length != dimension.getAsInt()) {
+                        throw new InvalidArgumentException("Collection expecting embedding with dimension of "
+                                + dimension.getAsInt() + ", got " + q.length);
+                    }
                 }
             }
-        }
-        try (CollectionEngine.Pin pin = engine.pin()) {
-            return new CollectionReader(pin.view()).query(request.queryEmbeddings(), request.nResults(),
-                    request.ids(), filter(request.where()), filter(request.whereDocument()), request.include(),
-                    engine.space());
-        }
+            try (CollectionEngine.Pin pin = engine.pin()) {
+                return new CollectionReader(pin.view()).query(request.queryEmbeddings(), request.nResults(),
+                        request.ids(), filter(request.where()), filter(request.whereDocument()), request.include(),
+                        engine.space());
+            }
+        });
     }
 
     @Override
     public SearchResult search(Search search) {
-        SearchExecutor.validate(search, engine.options(), engine.dimension());
-        try (CollectionEngine.Pin pin = engine.pin()) {
-            return new SearchExecutor(pin.view(), engine.options(), engine.dimension(), engine.space())
-                    .execute(search);
-        }
+        return guarded(() -> {
+            SearchExecutor.validate(search, engine.options(), engine.dimension());
+            try (CollectionEngine.Pin pin = engine.pin()) {
+                return new SearchExecutor(pin.view(), engine.options(), engine.dimension(), engine.space())
+                        .execute(search);
+            }
+        });
     }
 
     @Override
     public long count() {
-        return engine.view().count();
+        return guarded(() -> engine.view().count());
     }
 
     @Override
     public GetResult peek(int limit) {
-        if (limit <= 0) {
-            throw new InvalidArgumentException("limit must be positive, got " + limit);
-        }
+        // Chroma's peek is a get with this limit: 0 returns no record, a negative limit is rejected.
         return get(GetRequest.builder().limit(limit).build());
     }
 
     @Override
     public void modify(String newName, Map<String, Object> newMetadata) {
-        if (newMetadata != null) {
-            RecordValidator.checkCollectionMetadata(newMetadata);
-        }
-        engine.modify(newName, newMetadata);
+        guarded(() -> {
+            if (newMetadata != null) {
+                RecordValidator.checkCollectionMetadata(newMetadata);
+            }
+            engine.modify(newName, newMetadata);
+            return null;
+        });
     }
 
     @Override
     public void modify(String newName, Map<String, Object> newMetadata, HnswParams hnsw) {
-        if (newMetadata != null) {
-            RecordValidator.checkCollectionMetadata(newMetadata);
-        }
-        if (newName != null) {
-            RecordValidator.checkCollectionName(newName);
-        }
-        if (hnsw != null) {
-            engine.checkHnswChange(hnsw);
-        }
-        if (newName != null || newMetadata != null) {
-            engine.modify(newName, newMetadata);
-        }
-        if (hnsw != null) {
-            engine.modifyHnsw(hnsw);
-        }
+        guarded(() -> {
+            if (newMetadata != null) {
+                RecordValidator.checkCollectionMetadata(newMetadata);
+            }
+            if (newName != null) {
+                RecordValidator.checkCollectionName(newName);
+            }
+            if (hnsw != null) {
+                engine.checkHnswChange(hnsw);
+            }
+            if (newName != null || newMetadata != null) {
+                engine.modify(newName, newMetadata);
+            }
+            if (hnsw != null) {
+                engine.modifyHnsw(hnsw);
+            }
+            return null;
+        });
     }
 
     @Override
     public void compact() {
-        engine.compact();
+        guarded(() -> {
+            engine.compact();
+            return null;
+        });
     }
 
     @Override
     public CollectionStats stats() {
-        return engine.stats();
+        return guarded(engine::stats);
+    }
+
+    /**
+     * Runs one public call, translating failures of the lower modules (storage, corrupt objects, internal errors)
+     * into the public exception family.
+     */
+    private static <T> T guarded(java.util.function.Supplier<T> call) {
+        try {
+            return call.get();
+        } catch (RuntimeException e) {
+            throw Errors.translate(e);
+        }
     }
 
     private static Integer limit(java.util.OptionalInt limit) {

@@ -177,6 +177,7 @@ public final class CollectionOptions {
                 throw new InvalidArgumentException("Expected sparse index name to be a non-empty string, got "
                         + (name == null ? "null" : "''"));
             }
+            WellFormedText.check("sparse index name", name);
             if (name.startsWith("#") || name.startsWith("$")) {
                 throw new InvalidArgumentException("Sparse index name cannot start with '#' or '$': " + name);
             }

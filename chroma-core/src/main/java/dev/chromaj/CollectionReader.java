@@ -225,14 +225,18 @@ final class CollectionReader {
      * The {@code k} nearest compacted records plus every record tied with the k-th: segments break ties by offset,
      * results break them by id, so the whole tie at the boundary is needed to pick the right ones.
      */
-    private List<ScoredOffset> compactedNearest(float[] query, int k, RoaringBitmap allowed, DistanceSpace space) {
-        int ask = k + 1;
+    private List<ScoredOffset> compactedNearest(float[] query, int nResults, RoaringBitmap allowed,
+                                                DistanceSpace space) {
+        // No more neighbours exist than records (Chroma caps nResults at the count too); asking for one more than k
+        // must not overflow when nResults is Integer.MAX_VALUE.
+        int k = (int) Math.max(1, Math.min(nResults, segments.count()));
+        int ask = (int) Math.min(Integer.MAX_VALUE, k + 1L);
         while (true) {
             List<ScoredOffset> hits = segments.nearest(query, ask, allowed, space);
-            if (hits.size() < ask || hits.get(ask - 1).distance() > hits.get(k - 1).distance()) {
+            if (hits.size() < ask || hits.size() <= k || hits.get(ask - 1).distance() > hits.get(k - 1).distance()) {
                 return hits;
             }
-            ask = (int) Math.min(Integer.MAX_VALUE - 1, 2L * ask);
+            ask = (int) Math.min(Integer.MAX_VALUE, 2L * ask);
         }
     }
 

@@ -10,7 +10,8 @@ import org.slf4j.LoggerFactory;
 /**
  * Background compaction: every {@code compactionInterval} it compacts every collection with a log tail, and a
  * collection whose tail passed {@code compactionThreshold} is compacted as soon as a background thread is free. A
- * failed compaction (storage outage) leaves the previous version serving and is retried at the next tick.
+ * failed compaction (storage outage) leaves the previous version serving and is retried at the next tick; the
+ * collection reports it (a warning, then an error once the same failure persists, and in its stats).
  */
 final class Compactor {
     private static final Logger LOG = LoggerFactory.getLogger(Compactor.class);
@@ -57,7 +58,8 @@ final class Compactor {
         try {
             collection.compactIfIdle();
         } catch (RuntimeException e) {
-            // The previous version keeps serving and the WAL keeps every write; the next tick (or open) retries.
+            // compactIfIdle reports its own failures; anything else (e.g. the collection was deleted meanwhile)
+            // must not end the scheduled task.
             if (engine.isClosed()) {
                 LOG.debug("Compaction of {} interrupted by close: {}", collection, e.toString());
             } else {

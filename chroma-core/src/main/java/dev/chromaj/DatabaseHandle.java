@@ -32,12 +32,13 @@ final class DatabaseHandle implements Database {
 
     @Override
     public ChromaCollection createCollection(String collection, CollectionOptions options) {
-        return new CollectionHandle(engine.createCollection(tenant, name, collection, options, false));
+        return guarded(() -> new CollectionHandle(engine.createCollection(tenant, name, collection, options, false)));
     }
 
     @Override
     public ChromaCollection getCollection(String collection) {
-        return new CollectionHandle(engine.getCollection(tenant, name, collection));
+        Errors.requireArgument(collection, "collection name");
+        return guarded(() -> new CollectionHandle(engine.getCollection(tenant, name, collection)));
     }
 
     @Override
@@ -47,7 +48,7 @@ final class DatabaseHandle implements Database {
 
     @Override
     public ChromaCollection getOrCreateCollection(String collection, CollectionOptions options) {
-        return new CollectionHandle(engine.createCollection(tenant, name, collection, options, true));
+        return guarded(() -> new CollectionHandle(engine.createCollection(tenant, name, collection, options, true)));
     }
 
     @Override
@@ -57,21 +58,36 @@ final class DatabaseHandle implements Database {
 
     @Override
     public List<ChromaCollection> listCollections(int limit, int offset) {
-        List<ChromaCollection> out = new ArrayList<>();
-        for (CollectionEngine c : engine.listCollections(tenant, name, limit, offset)) {
-            out.add(new CollectionHandle(c));
-        }
-        return out;
+        return guarded(() -> {
+            List<ChromaCollection> out = new ArrayList<>();
+            for (CollectionEngine c : engine.listCollections(tenant, name, limit, offset)) {
+                out.add(new CollectionHandle(c));
+            }
+            return out;
+        });
     }
 
     @Override
     public int countCollections() {
-        return engine.countCollections(tenant, name);
+        return guarded(() -> engine.countCollections(tenant, name));
     }
 
     @Override
     public void deleteCollection(String collection) {
-        engine.deleteCollection(tenant, name, collection);
+        Errors.requireArgument(collection, "collection name");
+        guarded(() -> {
+            engine.deleteCollection(tenant, name, collection);
+            return null;
+        });
+    }
+
+    /** Runs one public call, translating failures of the lower modules into the public exception family. */
+    static <T> T guarded(java.util.function.Supplier<T> call) {
+        try {
+            return call.get();
+        } catch (RuntimeException e) {
+            throw Errors.translate(e);
+        }
     }
 
     @Override

@@ -139,7 +139,7 @@ public final class DeleteRequest {
          * @return this builder
          */
         public Builder ids(String... ids) {
-            return ids(Arrays.asList(ids));
+            return ids(Arrays.asList(Errors.requireArgument(ids, "ids")));
         }
 
         /**

@@ -107,7 +107,9 @@ final class Engine implements AutoCloseable {
                 catalog = config.readOnly() ? Catalog.openReadOnly(path) : Catalog.open(path);
             }
         } catch (CatalogLockedException e) {
-            throw new ChromaException(e.getMessage(), e);
+            throw new ChromaException(e.getMessage() + (e.inThisJvm()
+                    ? ": share that client instead of opening another, or open this one with readOnly(true)"
+                    : ": close the client there, or open this one with readOnly(true)"), e);
         } catch (CatalogException e) {
             deleteFolder(privateCatalogDir);
             throw new ChromaException("Cannot open the catalog in " + path + ": " + e.getMessage(), e);
@@ -152,8 +154,14 @@ final class Engine implements AutoCloseable {
     }
 
     private void start() {
-        if (config.s3Mode() && catalog.isEmpty()) {
+        // With S3 an empty catalog is rebuilt from the bucket (a fresh machine); on a local folder a catalog file that
+        // had to be created is rebuilt from the folder's own data store (a deleted or lost chroma.sqlite3). In both
+        // cases the collections' logs then replay every write after the compacted position the manifests give.
+        if (config.s3Mode() ? catalog.isEmpty() : catalog.isNew()) {
             new CatalogRecovery(this).recover();
+            if (!config.s3Mode()) {
+                warnAboutLogsWithoutCollection();
+            }
         }
         for (CollectionEntry entry : catalog.allCollections()) {
             collections.put(entry.id(), CollectionEngine.open(this, entry));
@@ -163,6 +171,33 @@ final class Engine implements AutoCloseable {
         } else {
             compactor.start();
             gc.start(background);
+        }
+    }
+
+    /**
+     * After a local catalog was rebuilt: a log folder of a collection that no manifest describes holds writes that
+     * cannot be served (its collection's manifests are gone from {@code data/}). Never deleted here; said loudly.
+     */
+    private void warnAboutLogsWithoutCollection() {
+        if (!Files.isDirectory(walRoot)) {
+            return;
+        }
+        try (Stream<Path> dirs = Files.list(walRoot)) {
+            for (Path d : (Iterable<Path>) dirs::iterator) {
+                UUID id;
+                try {
+                    id = UUID.fromString(d.getFileName().toString());
+                } catch (IllegalArgumentException e) {
+                    continue;
+                }
+                if (catalog.getCollection(id).isEmpty()) {
+                    LOG.warn("The write-ahead log folder {} belongs to no collection of the rebuilt catalog (no "
+                            + "version manifest of collection {} in {}): its writes are not served; it is left as is",
+                            d, id, config.path().resolve("data"));
+                }
+            }
+        } catch (IOException e) {
+            LOG.warn("Could not list {} to check it against the rebuilt catalog: {}", walRoot, e.toString());
         }
     }
 
@@ -292,6 +327,10 @@ final class Engine implements AutoCloseable {
             if (!catalog.databaseExists(tenant, database)) {
                 throw new NotFoundException("Database " + database + " not found for tenant " + tenant);
             }
+            // As for a single collection: storage learns of the deletions first, so a rebuilt catalog keeps them.
+            for (CollectionEntry entry : catalog.listCollections(tenant, database, Integer.MAX_VALUE, 0)) {
+                writeDeletionManifest(entry.id());
+            }
             List<CollectionEntry> deleted = catalog.deleteDatabase(tenant, database);
             for (CollectionEntry entry : deleted) {
                 dropCollectionState(entry.id());
@@ -306,6 +345,7 @@ final class Engine implements AutoCloseable {
         }
         synchronized (collectionsLock) {
             for (CollectionEntry entry : catalog.allCollections()) {
+                writeDeletionManifest(entry.id());
                 catalog.deleteCollection(entry.id());
                 dropCollectionState(entry.id());
             }
@@ -334,6 +374,15 @@ final class Engine implements AutoCloseable {
         ensureOpen();
         RecordValidator.checkCollectionName(name);
         CollectionOptions opts = options == null ? CollectionOptions.builder().build() : options;
+        try {
+            return createOrGetCollection(tenant, database, name, opts, getIfExists);
+        } catch (RuntimeException e) {
+            throw Errors.translate(e); // the catalog's and the WAL's failures reach callers as library exceptions
+        }
+    }
+
+    private CollectionEngine createOrGetCollection(String tenant, String database, String name,
+                                                   CollectionOptions opts, boolean getIfExists) {
         synchronized (collectionsLock) {
             Optional<CollectionEntry> existing = catalog.getCollection(tenant, database, name);
             if (existing.isPresent()) {
@@ -403,6 +452,13 @@ final class Engine implements AutoCloseable {
         }
     }
 
+    private void writeDeletionManifest(UUID id) {
+        CollectionEngine engine = collections.get(id);
+        if (engine != null) {
+            engine.writeDeletionManifest();
+        }
+    }
+
     private void dropCollectionState(UUID id) {
         CollectionEngine engine = collections.remove(id);
         if (engine != null) {
@@ -459,6 +515,7 @@ final class Engine implements AutoCloseable {
         }
         collections.clear();
         closeQuietly(cache);
+        closeQuietly(blockfiles); // its upload threads and Arrow memory
         closeQuietly(lease);
         closeQuietly(storage);
         closeQuietly(catalog);

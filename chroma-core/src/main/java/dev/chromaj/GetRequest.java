@@ -162,7 +162,7 @@ public final class GetRequest {
          * @return this builder
          */
         public Builder ids(String... ids) {
-            return ids(Arrays.asList(ids));
+            return ids(Arrays.asList(Errors.requireArgument(ids, "ids")));
         }
 
         /**
@@ -235,7 +235,7 @@ public final class GetRequest {
          * @throws InvalidArgumentException for {@link Include#DISTANCES} or a null element
          */
         public Builder include(Include... include) {
-            return include(Arrays.asList(include));
+            return include(include == null ? null : Arrays.asList(include));
         }
 
         /**

@@ -16,16 +16,25 @@ public record HnswParams(int m, int efConstruction, int efSearch) {
     public static final int DEFAULT_EF_CONSTRUCTION = 100;
     /** Chroma's default efSearch. */
     public static final int DEFAULT_EF_SEARCH = 100;
+    /** Smallest accepted m. */
+    public static final int MIN_M = 2;
+    /** Largest accepted m: each node keeps up to 2 * m links in memory. */
+    public static final int MAX_M = 512;
 
     /**
      * Validates the parameters.
      *
-     * @throws InvalidArgumentException if a parameter is not positive
+     * @throws InvalidArgumentException if a parameter is not positive or m is outside {@link #MIN_M}..{@link #MAX_M}
      */
     public HnswParams {
         requirePositive("m", m);
         requirePositive("efConstruction", efConstruction);
         requirePositive("efSearch", efSearch);
+        if (m < MIN_M || m > MAX_M) {
+            // The HNSW index accepts no other m: rejected here rather than when the collection is created.
+            throw new InvalidArgumentException("Expected HNSW m to be between " + MIN_M + " and " + MAX_M + ", got "
+                    + m);
+        }
     }
 
     private static void requirePositive(String name, int value) {

@@ -23,7 +23,8 @@ final class MetadataValues {
      * Validates a metadata key.
      *
      * @param key the key
-     * @throws InvalidArgumentException if it is null, empty, starts with {@code #} or {@code $}, or is reserved
+     * @throws InvalidArgumentException if it is null, empty, starts with {@code #} or {@code $}, is reserved, or
+     *     holds an unpaired surrogate
      */
     static void checkKey(String key) {
         if (key == null) {
@@ -32,6 +33,7 @@ final class MetadataValues {
         if (key.isEmpty()) {
             throw new InvalidArgumentException("Metadata key cannot be empty");
         }
+        WellFormedText.check("metadata key", key);
         if (key.startsWith("#") || key.startsWith("$")) {
             throw new InvalidArgumentException("Metadata key cannot start with '#' or '$': " + key);
         }
@@ -94,6 +96,9 @@ final class MetadataValues {
         if (scalar instanceof Double d && !Double.isFinite(d)) {
             throw new InvalidArgumentException("Expected metadata value for key '" + key + "' to be finite, got " + d);
         }
+        if (scalar instanceof String text) {
+            WellFormedText.check("metadata value for key '" + key + "'", text);
+        }
         return scalar;
     }
 
@@ -105,6 +110,9 @@ final class MetadataValues {
         Class<?> type = null;
         for (Object element : list) {
             Object scalar = element == null ? null : normalizeScalarOrNull(element);
+            if (scalar instanceof String text) {
+                WellFormedText.check("metadata list value for key '" + key + "' at position " + out.size(), text);
+            }
             if (scalar == null) {
                 throw new InvalidArgumentException("Expected metadata list value for key '" + key
                         + "' to contain only str, int, float, or bool, got " + describe(element));

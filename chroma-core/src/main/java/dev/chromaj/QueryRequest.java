@@ -265,7 +265,7 @@ public final class QueryRequest {
          * @return this builder
          */
         public Builder include(Include... include) {
-            return include(Arrays.asList(include));
+            return include(include == null ? null : Arrays.asList(include));
         }
 
         /**

@@ -172,6 +172,7 @@ public sealed interface Rank {
                 throw new InvalidArgumentException("Expected knn query text for key '" + key
                         + "' to be a non-empty string, got " + (text == null ? "null" : "''"));
             }
+            WellFormedText.check("knn query text for key '" + key + "'", text);
             checkLimit(limit);
         }
 
@@ -286,5 +287,6 @@ public sealed interface Rank {
             throw new InvalidArgumentException("Expected knn sparse key to be a non-empty string, got "
                     + (key == null ? "null" : "''"));
         }
+        WellFormedText.check("knn sparse key", key);
     }
 }

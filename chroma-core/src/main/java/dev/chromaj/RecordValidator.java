@@ -56,15 +56,19 @@ final class RecordValidator {
             if (record == null) {
                 throw new InvalidArgumentException("Expected a record at position " + i + ", got null");
             }
+            WellFormedText.check("ID at position " + i, record.id());
             ids.add(record.id());
         }
         checkUnique(ids);
         int dimension = expectedDimension.orElse(-1);
         List<ChromaRecord> out = new ArrayList<>(records.size());
         for (ChromaRecord record : records) {
+            String id = "ID '" + record.id() + "'";
+            WellFormedText.check("document of " + id, record.document());
+            WellFormedText.check("uri of " + id, record.uri());
             float[] embedding = record.embeddingView();
             if (embedding != null) {
-                checkEmbeddingValues(embedding, "for ID '" + record.id() + "'");
+                checkEmbeddingValues(embedding, "for " + id);
                 if (dimension < 0) {
                     dimension = embedding.length;
                 } else if (embedding.length != dimension) {
@@ -73,6 +77,7 @@ final class RecordValidator {
                 }
             }
             for (String key : record.sparse().keySet()) {
+                WellFormedText.check("sparse key of " + id, key);
                 SparseIndex index = sparseIndexes.get(key);
                 if (index == null) {
                     throw new InvalidArgumentException("Sparse key '" + key + "' of ID '" + record.id()
@@ -157,6 +162,7 @@ final class RecordValidator {
                 throw new InvalidArgumentException("Expected ID to be a non-empty string, got "
                         + (id == null ? "null" : "''") + " at position " + i);
             }
+            WellFormedText.check("ID at position " + i, id);
         }
         checkUnique(ids);
         return List.copyOf(ids);

@@ -1,6 +1,7 @@
 package dev.chromaj;
 
 import java.net.URI;
+import java.time.Duration;
 import java.util.Objects;
 import java.util.Optional;
 
@@ -16,8 +17,17 @@ import java.util.Optional;
  *     .endpoint(URI.create("http://127.0.0.1:9000"))   // optional: S3-compatible store
  *     .pathStyleAccess(true)                           // optional
  *     .credentials("access-key", "secret-key")         // optional: default AWS credential chain
+ *     .requestTimeout(Duration.ofSeconds(10))          // optional: per attempt, default 60 s
+ *     .maxRetries(3)                                   // optional: default 7
  *     .build();
  * }</pre>
+ *
+ * <p>How long a failing request takes to surface: every request is tried up to {@code 1 + maxRetries} times, each
+ * attempt bounded by {@link #connectTimeout()} to connect and {@link #requestTimeout()} in all, with a random wait
+ * between attempts of up to 100 ms before the first retry, doubling per retry up to 5 s (exponential backoff with full
+ * jitter). With the defaults a store that refuses connections fails an operation after about 6 s on average (at most
+ * about 11 s), an unreachable one that lets connections time out after up to about 50 s, and one that accepts
+ * connections but never answers after up to about 8 minutes.
  */
 public final class S3Config {
 
@@ -41,6 +51,9 @@ public final class S3Config {
     private final ServerSideEncryption serverSideEncryption;
     private final String kmsKeyId;
     private final int maxConcurrentRequests;
+    private final Duration connectTimeout;
+    private final Duration requestTimeout;
+    private final int maxRetries;
 
     private S3Config(Builder b) {
         this.bucket = b.bucket;
@@ -53,6 +66,9 @@ public final class S3Config {
         this.serverSideEncryption = b.serverSideEncryption;
         this.kmsKeyId = b.kmsKeyId;
         this.maxConcurrentRequests = b.maxConcurrentRequests;
+        this.connectTimeout = b.connectTimeout;
+        this.requestTimeout = b.requestTimeout;
+        this.maxRetries = b.maxRetries;
     }
 
     /**
@@ -81,6 +97,9 @@ public final class S3Config {
         b.serverSideEncryption = serverSideEncryption;
         b.kmsKeyId = kmsKeyId;
         b.maxConcurrentRequests = maxConcurrentRequests;
+        b.connectTimeout = connectTimeout;
+        b.requestTimeout = requestTimeout;
+        b.maxRetries = maxRetries;
         return b;
     }
 
@@ -185,6 +204,35 @@ public final class S3Config {
         return maxConcurrentRequests;
     }
 
+    /**
+     * Time allowed to open a connection to the store, per attempt.
+     *
+     * @return the timeout, 5 s by default
+     */
+    public Duration connectTimeout() {
+        return connectTimeout;
+    }
+
+    /**
+     * Time allowed for one attempt of one request, from sending it to reading the whole response (for a multipart
+     * upload: one part). Also the longest wait for a free connection of the pool.
+     *
+     * @return the timeout, 60 s by default
+     */
+    public Duration requestTimeout() {
+        return requestTimeout;
+    }
+
+    /**
+     * How many times a failed request is retried (throttling, 5xx, timeouts, connection failures) before the
+     * operation fails with a {@link StorageException}; 0 means one attempt only.
+     *
+     * @return the retry count, {@value Builder#DEFAULT_MAX_RETRIES} by default
+     */
+    public int maxRetries() {
+        return maxRetries;
+    }
+
     @Override
     public boolean equals(Object o) {
         return o instanceof S3Config c && bucket.equals(c.bucket) && prefix.equals(c.prefix)
@@ -192,13 +240,14 @@ public final class S3Config {
                 && pathStyleAccess == c.pathStyleAccess && Objects.equals(accessKeyId, c.accessKeyId)
                 && Objects.equals(secretAccessKey, c.secretAccessKey)
                 && serverSideEncryption == c.serverSideEncryption && Objects.equals(kmsKeyId, c.kmsKeyId)
-                && maxConcurrentRequests == c.maxConcurrentRequests;
+                && maxConcurrentRequests == c.maxConcurrentRequests && connectTimeout.equals(c.connectTimeout)
+                && requestTimeout.equals(c.requestTimeout) && maxRetries == c.maxRetries;
     }
 
     @Override
     public int hashCode() {
         return Objects.hash(bucket, prefix, region, endpoint, pathStyleAccess, accessKeyId, serverSideEncryption,
-                kmsKeyId, maxConcurrentRequests);
+                kmsKeyId, maxConcurrentRequests, connectTimeout, requestTimeout, maxRetries);
     }
 
     /** Describes the configuration; the secret key is never printed. */
@@ -208,13 +257,22 @@ public final class S3Config {
                 + ", pathStyleAccess=" + pathStyleAccess
                 + ", credentials=" + (accessKeyId == null ? "default chain" : accessKeyId + ":****")
                 + ", sse=" + serverSideEncryption + (kmsKeyId == null ? "" : "(" + kmsKeyId + ")")
-                + ", maxConcurrentRequests=" + maxConcurrentRequests + '}';
+                + ", maxConcurrentRequests=" + maxConcurrentRequests + ", connectTimeout=" + connectTimeout
+                + ", requestTimeout=" + requestTimeout + ", maxRetries=" + maxRetries + '}';
     }
 
     /** Builds an {@link S3Config}; not thread-safe. */
     public static final class Builder {
         /** Enough for the blocks of an HNSW graph of about a million 128-d vectors in 8 MiB blocks at once. */
         static final int DEFAULT_MAX_CONCURRENT_REQUESTS = 128;
+        static final Duration DEFAULT_CONNECT_TIMEOUT = Duration.ofSeconds(5);
+        static final Duration DEFAULT_REQUEST_TIMEOUT = Duration.ofSeconds(60);
+        /** Eight attempts in all. */
+        static final int DEFAULT_MAX_RETRIES = 7;
+        /** Longest timeout accepted, in days: longer ones are mistakes (and overflow the HTTP client's int millis). */
+        static final int MAX_TIMEOUT_DAYS = 1;
+        /** Most retries accepted: past this, backoff at 5 s per retry makes an operation wait for hours. */
+        static final int MAX_RETRIES = 100;
 
         private String bucket;
         private String prefix = "";
@@ -226,6 +284,9 @@ public final class S3Config {
         private ServerSideEncryption serverSideEncryption = ServerSideEncryption.NONE;
         private String kmsKeyId;
         private int maxConcurrentRequests = DEFAULT_MAX_CONCURRENT_REQUESTS;
+        private Duration connectTimeout = DEFAULT_CONNECT_TIMEOUT;
+        private Duration requestTimeout = DEFAULT_REQUEST_TIMEOUT;
+        private int maxRetries = DEFAULT_MAX_RETRIES;
 
         private Builder() {
         }
@@ -342,6 +403,63 @@ public final class S3Config {
             }
             this.maxConcurrentRequests = requests;
             return this;
+        }
+
+        /**
+         * Sets the time allowed to open a connection to the store, per attempt (default 5 s). A store that is down
+         * but whose address answers refuses connections at once; this bounds the wait for one that does not answer.
+         *
+         * @param timeout from 1 ms to one day; millisecond precision
+         * @return this builder
+         * @throws InvalidArgumentException if {@code timeout} is null, not positive, or too long
+         */
+        public Builder connectTimeout(Duration timeout) {
+            this.connectTimeout = requireTimeout("connectTimeout", timeout);
+            return this;
+        }
+
+        /**
+         * Sets the time allowed for one attempt of one request, from sending it to reading the whole response (for a
+         * multipart upload: one part), default 60 s. Keep it well above the time an 8 MiB block takes to transfer.
+         *
+         * @param timeout from 1 ms to one day; millisecond precision
+         * @return this builder
+         * @throws InvalidArgumentException if {@code timeout} is null, not positive, or too long
+         */
+        public Builder requestTimeout(Duration timeout) {
+            this.requestTimeout = requireTimeout("requestTimeout", timeout);
+            return this;
+        }
+
+        /**
+         * Sets how many times a failed request is retried before the operation fails with a
+         * {@link StorageException} (default {@value #DEFAULT_MAX_RETRIES}, so 8 attempts). Retries wait a random time
+         * of up to 100 ms before the first, doubling per retry up to 5 s. Compaction and garbage collection retry
+         * again at their next run whatever this is, and writes never wait for the store.
+         *
+         * @param retries 0 (one attempt, no retry) to {@value #MAX_RETRIES}
+         * @return this builder
+         * @throws InvalidArgumentException if {@code retries} is negative or above {@value #MAX_RETRIES}
+         */
+        public Builder maxRetries(int retries) {
+            if (retries < 0 || retries > MAX_RETRIES) {
+                throw new InvalidArgumentException("Expected S3 maxRetries between 0 and " + MAX_RETRIES + ", got "
+                        + retries);
+            }
+            this.maxRetries = retries;
+            return this;
+        }
+
+        private static Duration requireTimeout(String option, Duration timeout) {
+            if (timeout == null) {
+                throw new InvalidArgumentException("Expected S3 " + option + " to be a positive duration, got null");
+            }
+            if (timeout.isNegative() || timeout.toMillis() < 1
+                    || timeout.compareTo(Duration.ofDays(MAX_TIMEOUT_DAYS)) > 0) {
+                throw new InvalidArgumentException("Expected S3 " + option + " between 1 ms and one day, got "
+                        + timeout);
+            }
+            return timeout;
         }
 
         /**

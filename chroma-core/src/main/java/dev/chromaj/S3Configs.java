@@ -14,7 +14,9 @@ final class S3Configs {
     static S3StorageConfig toStorageConfig(S3Config s3, ClientConfig.S3RetrySettings retries) {
         S3StorageConfig.Builder b = S3StorageConfig.builder(s3.bucket()).keyPrefix(s3.prefix())
                 .pathStyleAccess(s3.pathStyleAccess())
-                .asyncThreads(s3.maxConcurrentRequests()).maxConnections(s3.maxConcurrentRequests());
+                .asyncThreads(s3.maxConcurrentRequests()).maxConnections(s3.maxConcurrentRequests())
+                .connectTimeout(s3.connectTimeout()).requestTimeout(s3.requestTimeout())
+                .maxAttempts(s3.maxRetries() + 1);
         s3.region().ifPresent(b::region);
         s3.endpoint().ifPresent(b::endpoint);
         if (s3.hasStaticCredentials()) {

@@ -217,7 +217,7 @@ public final class Search {
          * @throws InvalidArgumentException if a field is null
          */
         public Builder select(Field... fields) {
-            return select(Arrays.asList(fields));
+            return select(fields == null ? null : Arrays.asList(fields));
         }
 
         /**

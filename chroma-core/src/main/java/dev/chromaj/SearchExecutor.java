@@ -194,7 +194,9 @@ final class SearchExecutor {
         float[] query = knn.query();
         List<Ranked> out = new ArrayList<>();
         if (segments.count() > 0 && compactedCandidates()) {
-            for (ScoredOffset hit : segments.nearest(query, knn.limit(), allowed, space)) {
+            // A limit beyond the record count (e.g. Integer.MAX_VALUE) must not size the search's buffers.
+            int k = (int) Math.max(1, Math.min(knn.limit(), segments.count()));
+            for (ScoredOffset hit : segments.nearest(query, k, allowed, space)) {
                 out.add(new Ranked(hit.offset(), hit.distance()));
             }
         }
@@ -255,7 +257,9 @@ final class SearchExecutor {
         }
         List<Ranked> out = new ArrayList<>();
         if (postings.statistics().documentCount() > 0 && compactedCandidates()) {
-            SparseQuery.Builder query = SparseQuery.builder().k(limit);
+            // The top-k heap is allocated at k: bound it by the documents that hold the key.
+            int k = (int) Math.max(1, Math.min(limit, postings.statistics().documentCount()));
+            SparseQuery.Builder query = SparseQuery.builder().k(k);
             for (int i = 0; i < terms.length; i++) {
                 query.term(lists.get(i), weights[i]);
             }

@@ -186,6 +186,7 @@ public final class Where {
                 throw new InvalidArgumentException("Expected idIn to hold non-empty string ids, got "
                         + Json.describe(ids));
             }
+            WellFormedText.check("idIn id", id);
         }
         return new Where(new MetadataFilter.IdIn(new ArrayList<>(ids)));
     }
@@ -197,7 +198,7 @@ public final class Where {
      * @return the filter
      */
     public static Where idIn(String... ids) {
-        return idIn(Arrays.asList(ids));
+        return idIn(ids == null ? null : Arrays.asList(ids));
     }
 
     /**
@@ -208,7 +209,7 @@ public final class Where {
      * @throws InvalidArgumentException if there is no child or a child is null
      */
     public static Where and(Where... children) {
-        return and(Arrays.asList(children));
+        return and(children == null ? null : Arrays.asList(children));
     }
 
     /**
@@ -231,7 +232,7 @@ public final class Where {
      * @throws InvalidArgumentException if there is no child or a child is null
      */
     public static Where or(Where... children) {
-        return or(Arrays.asList(children));
+        return or(children == null ? null : Arrays.asList(children));
     }
 
     /**
@@ -285,6 +286,7 @@ public final class Where {
             throw new InvalidArgumentException("Expected where key to be a non-empty metadata field name, got "
                     + (key == null ? "null" : "''"));
         }
+        WellFormedText.check("where key", key);
         if (key.startsWith("$")) {
             throw new InvalidArgumentException(
                     "Expected where key to be a metadata field name or a logical operator, got " + key);
@@ -305,6 +307,9 @@ public final class Where {
         if (scalar instanceof Double d && !Double.isFinite(d)) {
             throw new InvalidArgumentException("Expected operand value for operator " + opName
                     + " to be a finite number, got " + d);
+        }
+        if (scalar instanceof String text) {
+            WellFormedText.check("operand value for operator " + opName, text);
         }
         return scalar;
     }
@@ -328,6 +333,9 @@ public final class Where {
             if (scalar == null) {
                 throw new InvalidArgumentException("Expected where operand value to be a non-empty list, and all"
                         + " values to be of the same type, got " + Json.describe(values) + " for operator " + opName);
+            }
+            if (scalar instanceof String text) {
+                WellFormedText.check("operand value for operator " + opName + " at position " + out.size(), text);
             }
             type = scalar.getClass();
             out.add(scalar);
@@ -463,6 +471,7 @@ public final class Where {
                 throw new InvalidArgumentException("Expected " + ID_KEY + " values to be non-empty str, got "
                         + Json.describe(operand));
             }
+            WellFormedText.check(ID_KEY + " value", s);
             out.add(s);
         }
         if (out.isEmpty()) {

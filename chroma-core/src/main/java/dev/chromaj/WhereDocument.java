@@ -1,21 +1,23 @@
 package dev.chromaj;
 
+import com.google.re2j.Pattern;
 import dev.chromaj.segment.filter.DocumentFilter;
 import java.util.ArrayList;
 import java.util.Arrays;
 import java.util.LinkedHashMap;
 import java.util.List;
 import java.util.Map;
-import java.util.regex.Pattern;
-import java.util.regex.PatternSyntaxException;
 
 /**
  * A document filter ({@code where_document} in Chroma): case-sensitive substring and regular-expression tests on
  * each record's document, combined with {@code $and} and {@code $or}. Immutable and thread-safe.
  *
  * <p>A record without a document matches only the negated forms ({@code $not_contains}, {@code $not_regex}), except
- * that a regular expression matching the empty string matches every record, as in Chroma. Regular expressions use
- * {@link java.util.regex.Pattern} syntax and {@code find()} semantics and are compiled when the filter is built.
+ * that a regular expression matching the empty string matches every record, as in Chroma. Regular expressions are
+ * found anywhere in the document ({@code find()} semantics) and are compiled when the filter is built, with Chroma's
+ * syntax (that of the Rust {@code regex} crate) on a linear-time engine (RE2/J): no pattern can make a query
+ * backtrack for minutes. Constructs such an engine cannot run (backreferences, look-around, possessive quantifiers)
+ * are rejected; see {@link #regex(String)}.
  */
 public final class WhereDocument {
 
@@ -53,11 +55,18 @@ public final class WhereDocument {
     }
 
     /**
-     * {@code {"$regex": pattern}}: the pattern is found in the document.
+     * {@code {"$regex": pattern}}: the pattern is found in the document. Syntax: literals and escapes, classes
+     * ({@code [a-z]}, {@code [^...]}, {@code [[:alpha:]]}, {@code \pL}, {@code \p{Greek}}, {@code \d \w \s}, which
+     * are ASCII-only), repetitions ({@code * + ? {n} {n,} {n,m}} and their lazy forms), groups ({@code (...)},
+     * {@code (?:...)}, {@code (?P<name>...)}, {@code (?<name>...)}), flags {@code i m s U}, anchors
+     * {@code ^ $ \A \z \b \B}, Unicode escapes {@code \x{..}} and <code>&#92;u{..}</code>. Matching takes time
+     * linear in the document.
      *
      * @param pattern a non-empty regular expression
      * @return the filter
-     * @throws InvalidArgumentException if the pattern is empty or does not compile
+     * @throws InvalidArgumentException if the pattern is empty or does not compile, or uses a construct that is not
+     *     supported (backreferences, look-around, atomic groups, possessive quantifiers, nested classes and class set
+     *     operations, the verbose flag {@code x}); the message names the pattern and the construct
      */
     public static WhereDocument regex(String pattern) {
         return new WhereDocument(new DocumentFilter.Regex(compile(pattern, "$regex"), false));
@@ -82,7 +91,7 @@ public final class WhereDocument {
      * @throws InvalidArgumentException if there is no child or a child is null
      */
     public static WhereDocument and(WhereDocument... children) {
-        return and(Arrays.asList(children));
+        return and(children == null ? null : Arrays.asList(children));
     }
 
     /**
@@ -105,7 +114,7 @@ public final class WhereDocument {
      * @throws InvalidArgumentException if there is no child or a child is null
      */
     public static WhereDocument or(WhereDocument... children) {
-        return or(Arrays.asList(children));
+        return or(children == null ? null : Arrays.asList(children));
     }
 
     /**
@@ -145,17 +154,11 @@ public final class WhereDocument {
             throw new InvalidArgumentException("Expected where document operand value for operator " + op
                     + " to be a non-empty str");
         }
-        return s;
+        return WellFormedText.check("where document operand value for operator " + op, s);
     }
 
     private static Pattern compile(Object pattern, String op) {
-        String text = textOperand(pattern, op);
-        try {
-            return Pattern.compile(text);
-        } catch (PatternSyntaxException e) {
-            throw new InvalidArgumentException("Invalid regular expression for operator " + op + ": "
-                    + e.getDescription() + " near index " + e.getIndex() + " in " + text, e);
-        }
+        return DocumentRegex.compile(textOperand(pattern, op), op);
     }
 
     /**

@@ -548,6 +548,21 @@ class ChromaSemanticsTest {
 
     @ParameterizedTest
     @EnumSource(CollectionStates.class)
+    void peekOfZeroReturnsNoRecordAndNegativeIsRejected(CollectionStates state) {
+        // Chroma's peek is get(limit=n): limit 0 fetches nothing.
+        c.add(numbered(0, 3));
+        state.settle(c);
+        GetResult none = c.peek(0);
+        assertEquals(List.of(), none.ids());
+        assertEquals(List.of(), none.documents());
+        assertEquals(List.of(), none.metadatas());
+        InvalidArgumentException e = assertThrows(InvalidArgumentException.class, () -> c.peek(-1));
+        assertEquals("Expected limit to be a non-negative integer, got -1", e.getMessage());
+        assertEquals(3, c.peek(Integer.MAX_VALUE).ids().size());
+    }
+
+    @ParameterizedTest
+    @EnumSource(CollectionStates.class)
     void queryRestrictedToIdsAndFiltersOnlyConsidersThoseRecords(CollectionStates state) {
         state.run(c,
                 x -> x.add(numbered(0, 10)),

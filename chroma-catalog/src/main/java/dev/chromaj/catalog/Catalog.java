@@ -43,11 +43,13 @@ public final class Catalog implements AutoCloseable {
     private final Path folder;
     private final FolderLock lock;
     private final SqliteConnections db;
+    private final boolean created;
 
-    private Catalog(Path folder, FolderLock lock, SqliteConnections db) {
+    private Catalog(Path folder, FolderLock lock, SqliteConnections db, boolean created) {
         this.folder = folder;
         this.lock = lock;
         this.db = db;
+        this.created = created;
     }
 
     /**
@@ -66,6 +68,10 @@ public final class Catalog implements AutoCloseable {
         FolderLock lock = FolderLock.acquire(dir);
         SqliteConnections db = null;
         try {
+            boolean created = !Files.exists(dir.resolve(FILE_NAME));
+            if (created) {
+                deleteOrphanedJournal(dir);
+            }
             db = new SqliteConnections(dir.resolve(FILE_NAME), false);
             int from = db.write(c -> {
                 int found = SchemaMigrations.migrate(c);
@@ -88,8 +94,8 @@ public final class Catalog implements AutoCloseable {
                 LOG.info("Migrated catalog {} from schema version {} to {}", dir.resolve(FILE_NAME), from,
                         SchemaMigrations.latestVersion());
             }
-            return new Catalog(dir, lock, db);
-        } catch (SQLException | RuntimeException e) {
+            return new Catalog(dir, lock, db, created);
+        } catch (SQLException | IOException | RuntimeException e) {
             closeAfterFailure(db, lock, e);
             if (e instanceof CatalogException ce) {
                 throw ce;
@@ -117,7 +123,7 @@ public final class Catalog implements AutoCloseable {
                         + "reads " + SchemaMigrations.latestVersion() + (version > SchemaMigrations.latestVersion()
                         ? "; upgrade chromaj" : "; open it read-write once to migrate"));
             }
-            return new Catalog(folder, null, db);
+            return new Catalog(folder, null, db, false);
         } catch (SQLException | RuntimeException e) {
             closeAfterFailure(db, null, e);
             if (e instanceof CatalogException ce) {
@@ -130,6 +136,27 @@ public final class Catalog implements AutoCloseable {
     /** The folder this catalog belongs to. */
     public Path folder() {
         return folder;
+    }
+
+    /**
+     * Whether {@link #open} created the catalog file: the folder had none (a new folder, or one whose catalog was
+     * deleted), so everything it knows besides the default tenant and database has to come from elsewhere.
+     */
+    public boolean isNew() {
+        return created;
+    }
+
+    /**
+     * Deletes the write-ahead log and shared-memory files of a catalog file that no longer exists: SQLite would
+     * replay them into the new, empty catalog of the same name and corrupt it.
+     */
+    private static void deleteOrphanedJournal(Path dir) throws IOException {
+        for (String suffix : List.of("-wal", "-shm", "-journal")) {
+            Path orphan = dir.resolve(FILE_NAME + suffix);
+            if (Files.deleteIfExists(orphan)) {
+                LOG.warn("Deleted {}: its catalog file {} no longer exists", orphan, dir.resolve(FILE_NAME));
+            }
+        }
     }
 
     // ---------------------------------------------------------------- tenants and databases

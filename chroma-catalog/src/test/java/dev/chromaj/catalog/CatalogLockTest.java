@@ -1,6 +1,7 @@
 package dev.chromaj.catalog;
 
 import static org.junit.jupiter.api.Assertions.assertEquals;
+import static org.junit.jupiter.api.Assertions.assertFalse;
 import static org.junit.jupiter.api.Assertions.assertThrows;
 import static org.junit.jupiter.api.Assertions.assertTimeoutPreemptively;
 import static org.junit.jupiter.api.Assertions.assertTrue;
@@ -29,13 +30,35 @@ class CatalogLockTest {
             CatalogLockedException e = assertTimeoutPreemptively(IMMEDIATELY,
                     () -> assertThrows(CatalogLockedException.class, () -> Catalog.open(folder)));
             Path real = first.folder();
-            assertEquals("Another chromaj process is using " + real + " (lock file " + real.resolve("chroma.lock")
-                    + " held)", e.getMessage());
+            assertTrue(e.getMessage().startsWith("The folder " + real + " is already open in this JVM (opened at "),
+                    e.getMessage());
+            assertTrue(e.getMessage().contains("by thread '" + Thread.currentThread().getName() + "'"),
+                    e.getMessage());
+            assertTrue(e.inThisJvm());
             assertEquals(real, e.folder());
             first.createTenant("still-usable");
         }
         try (Catalog again = Catalog.open(folder)) {
             assertTrue(again.tenantExists("still-usable"), "the lock is released on close");
+        }
+    }
+
+    @Test
+    void aSymbolicLinkOrRelativePathToAnOpenFolderIsRefusedAsTheSameFolder() throws Exception {
+        Path link = Files.createSymbolicLink(folder.resolveSibling(folder.getFileName() + "-link"), folder);
+        try (Catalog first = Catalog.open(folder)) {
+            CatalogLockedException viaLink = assertThrows(CatalogLockedException.class, () -> Catalog.open(link));
+            assertTrue(viaLink.inThisJvm(), viaLink.getMessage());
+            assertEquals(first.folder(), viaLink.folder());
+            Path relative = Path.of("").toAbsolutePath().relativize(folder.toAbsolutePath());
+            CatalogLockedException viaRelative = assertThrows(CatalogLockedException.class,
+                    () -> Catalog.open(relative));
+            assertEquals(first.folder(), viaRelative.folder());
+        } finally {
+            Files.delete(link);
+        }
+        try (Catalog again = Catalog.open(folder)) {
+            assertTrue(again.tenantExists(Catalog.DEFAULT_TENANT), "closing the first releases the folder");
         }
     }
 
@@ -53,7 +76,9 @@ class CatalogLockTest {
 
             CatalogLockedException e = assertTimeoutPreemptively(IMMEDIATELY,
                     () -> assertThrows(CatalogLockedException.class, () -> Catalog.open(folder)));
-            assertTrue(e.getMessage().contains(folder.toRealPath().toString()), e.getMessage());
+            assertTrue(e.getMessage().startsWith("The folder " + folder.toRealPath() + " is held by another process "
+                    + "(pid " + child.pid() + " since "), e.getMessage());
+            assertFalse(e.inThisJvm());
 
             try (Catalog reader = Catalog.openReadOnly(folder)) {
                 assertTrue(reader.databaseExists(Catalog.DEFAULT_TENANT, Catalog.DEFAULT_DATABASE));

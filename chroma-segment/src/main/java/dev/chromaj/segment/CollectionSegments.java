@@ -1,5 +1,6 @@
 package dev.chromaj.segment;
 
+import com.google.re2j.Pattern;
 import dev.chromaj.blockstore.BlockfileEntry;
 import dev.chromaj.blockstore.BlockfileReader;
 import dev.chromaj.blockstore.BlockfileStore;
@@ -31,10 +32,7 @@ import java.util.UUID;
 import java.util.concurrent.CompletableFuture;
 import java.util.concurrent.ConcurrentHashMap;
 import java.util.concurrent.ExecutorService;
-import java.util.concurrent.Executors;
-import java.util.concurrent.atomic.AtomicInteger;
 import java.util.function.Predicate;
-import java.util.regex.Pattern;
 import org.roaringbitmap.RoaringBitmap;
 
 /**
@@ -48,13 +46,8 @@ import org.roaringbitmap.RoaringBitmap;
  */
 public final class CollectionSegments implements RecordLookup {
 
-    private static final AtomicInteger THREADS = new AtomicInteger();
     /** Opens roots in parallel so a cold open costs one storage round trip, not one per blockfile. */
-    private static final ExecutorService OPENER = Executors.newCachedThreadPool(r -> {
-        Thread t = new Thread(r, "chromaj-segment-open-" + THREADS.incrementAndGet());
-        t.setDaemon(true);
-        return t;
-    });
+    private static final ExecutorService OPENER = ParallelReadPool.create("chromaj-segment-open-");
 
     /** The record, metadata, full-text and sparse files, and the HNSW graph's. */
     private static final List<SegmentFile<?, ?>> FILES_OPENED = concat(SegmentFile.ALL, HnswSegment.FILES);

@@ -15,8 +15,6 @@ import java.util.Map;
 import java.util.UUID;
 import java.util.concurrent.CompletableFuture;
 import java.util.concurrent.ExecutorService;
-import java.util.concurrent.Executors;
-import java.util.concurrent.atomic.AtomicInteger;
 
 /**
  * The persisted HNSW graph of a collection version: three blockfiles named in the {@link SegmentManifest}.
@@ -48,13 +46,8 @@ final class HnswSegment {
     /** Blocks read ahead by a load outside the index cache (a compaction's), the graph and the vectors together. */
     static final long SNAPSHOT_BYTES_IN_FLIGHT = 512L << 20;
 
-    private static final AtomicInteger THREADS = new AtomicInteger();
     /** Reads the graph and the vectors in parallel (blocking storage I/O, so not the common pool). */
-    private static final ExecutorService LOADER = Executors.newCachedThreadPool(r -> {
-        Thread t = new Thread(r, "chromaj-hnsw-load-" + THREADS.incrementAndGet());
-        t.setDaemon(true);
-        return t;
-    });
+    private static final ExecutorService LOADER = ParallelReadPool.create("chromaj-hnsw-load-");
 
     private HnswSegment() {
     }

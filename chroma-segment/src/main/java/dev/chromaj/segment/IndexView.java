@@ -1,7 +1,7 @@
 package dev.chromaj.segment;
 
+import com.google.re2j.Pattern;
 import java.util.Collection;
-import java.util.regex.Pattern;
 import org.roaringbitmap.RoaringBitmap;
 
 /**

@@ -1,12 +1,12 @@
 package dev.chromaj.segment;
 
+import com.google.re2j.Pattern;
 import dev.chromaj.segment.filter.FilterEvaluator;
 import java.util.Collection;
 import java.util.HashMap;
 import java.util.Map;
 import java.util.NavigableMap;
 import java.util.TreeMap;
-import java.util.regex.Pattern;
 import org.roaringbitmap.RoaringBitmap;
 
 /** An {@link IndexView} over records held in memory, built from {@link MetadataPosting}s. */

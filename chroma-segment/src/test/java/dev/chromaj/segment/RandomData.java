@@ -1,5 +1,6 @@
 package dev.chromaj.segment;
 
+import com.google.re2j.Pattern;
 import dev.chromaj.segment.filter.DocumentFilter;
 import dev.chromaj.segment.filter.MetadataFilter;
 import java.util.ArrayList;
@@ -7,7 +8,6 @@ import java.util.LinkedHashMap;
 import java.util.List;
 import java.util.Map;
 import java.util.Random;
-import java.util.regex.Pattern;
 
 /** Random metadata, documents and filter trees drawn from small pools, so that filters match often. */
 final class RandomData {

@@ -37,6 +37,8 @@ final class FrameCursor {
     private byte[] payload;
     private boolean frameEndsAtLimit;
     private long frameEnd;
+    private boolean headerComplete;
+    private long headerSequence;
 
     FrameCursor(FileChannel channel, long start, long limit) {
         this.channel = channel;
@@ -50,6 +52,7 @@ final class FrameCursor {
     Stop next(long expectedSequence) throws IOException {
         frameOffset = offset;
         payload = null;
+        headerComplete = false;
         long remaining = limit - offset;
         if (remaining == 0) {
             return Stop.END;
@@ -61,6 +64,8 @@ final class FrameCursor {
         int length = head.getInt();
         long seq = head.getLong();
         int crc = head.getInt();
+        headerComplete = true;
+        headerSequence = seq;
         if (length < 0 || length > LogFileFormat.MAX_PAYLOAD) {
             return Stop.BAD_LENGTH;
         }
@@ -113,6 +118,19 @@ final class FrameCursor {
         return sequence;
     }
 
+    /**
+     * Whether {@link #next} found the whole 16-byte header of the frame it examined (valid or not); then
+     * {@link #headerSequence()} is the sequence number the header claims.
+     */
+    boolean headerComplete() {
+        return headerComplete;
+    }
+
+    /** The sequence field of the frame last examined; meaningful only when {@link #headerComplete()}. */
+    long headerSequence() {
+        return headerSequence;
+    }
+
     byte[] payload() {
         return payload;
     }
@@ -139,13 +157,19 @@ final class FrameCursor {
     }
 
     /**
-     * Whether a valid frame holding {@code sequence} starts anywhere after {@code from}: then the invalid bytes
-     * before it are not a torn tail but damage in the middle of the log (e.g. a corrupted length field).
+     * Whether a valid frame starts anywhere after {@code from} (at {@code from + 1} or later) holding a sequence
+     * number of at least {@code minSequence}: then the invalid bytes at {@code from} are not a damaged tail but damage
+     * in the middle of the log (a corrupted length field, a hole of garbage), and cutting the log there would drop
+     * intact entries. A sequence can be at most one per 16 bytes past {@code minSequence}, which with the checksum
+     * makes a frame found in random bytes practically impossible.
      */
-    boolean validFrameAfter(long from, long sequence) throws IOException {
-        long start = from + 4;
-        if (limit - start < LogFileFormat.FRAME_HEADER_SIZE - 4 || limit - start > Integer.MAX_VALUE - 8) {
+    boolean validFrameAfter(long from, long minSequence) throws IOException {
+        long start = from + 1;
+        if (limit - start < LogFileFormat.FRAME_HEADER_SIZE) {
             return false;
+        }
+        if (limit - start > Integer.MAX_VALUE - 8) {
+            return true; // too much to scan in one buffer: assume intact frames follow, so nothing is cut off
         }
         ByteBuffer rest = ByteBuffer.allocate((int) (limit - start));
         while (rest.hasRemaining()) {
@@ -154,24 +178,52 @@ final class FrameCursor {
             }
         }
         rest.flip();
-        byte[] a = rest.array();
         int n = rest.limit();
-        byte first = (byte) (sequence >>> 56);
-        // a frame is length(4) | sequence(8) | crc(4) | payload: look for the sequence at every position
-        for (int i = 4; i + 12 <= n; i++) {
-            if (a[i] != first || rest.getLong(i) != sequence) {
+        long maxSequence = minSequence + n / LogFileFormat.FRAME_HEADER_SIZE;
+        // a frame is length(4) | sequence(8) | crc(4) | payload: try a frame at every position
+        for (int i = 0; i + LogFileFormat.FRAME_HEADER_SIZE <= n; i++) {
+            long seq = rest.getLong(i + 4);
+            if (seq < minSequence || seq > maxSequence) {
                 continue;
             }
-            int length = rest.getInt(i - 4);
-            if (length < 0 || (long) i + 12 + length > n) {
+            int length = rest.getInt(i);
+            if (length < 0 || length > LogFileFormat.MAX_PAYLOAD
+                    || (long) i + LogFileFormat.FRAME_HEADER_SIZE + length > n) {
                 continue;
             }
-            int crc = rest.getInt(i + 8);
-            if (LogFileFormat.checksum(sequence, rest.duplicate().position(i + 12).limit(i + 12 + length)) == crc) {
+            int crc = rest.getInt(i + 12);
+            int body = i + LogFileFormat.FRAME_HEADER_SIZE;
+            if (LogFileFormat.checksum(seq, rest.duplicate().position(body).limit(body + length)) == crc) {
                 return true;
             }
         }
         return false;
+    }
+
+    /**
+     * The end of the data from {@code from} on: the offset just past the last non-zero byte before the limit, or
+     * {@code from} when everything there is zero (zeroes at the end are space the log preallocated).
+     */
+    long endOfNonZero(long from) throws IOException {
+        ByteBuffer b = ByteBuffer.allocate(64 * 1024);
+        long end = limit;
+        while (end > from) {
+            int len = (int) Math.min(b.capacity(), end - from);
+            long pos = end - len;
+            b.clear().limit(len);
+            while (b.hasRemaining()) {
+                if (channel.read(b, pos + b.position()) < 0) {
+                    throw new IOException("file ended at " + (pos + b.position()) + " before the limit " + limit);
+                }
+            }
+            for (int i = len - 1; i >= 0; i--) {
+                if (b.get(i) != 0) {
+                    return pos + i + 1;
+                }
+            }
+            end = pos;
+        }
+        return from;
     }
 
     /** A buffer positioned at {@code n} bytes starting at file offset {@code at}, refilling the window as needed. */

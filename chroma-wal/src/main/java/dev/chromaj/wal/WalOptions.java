@@ -66,7 +66,12 @@ public final class WalOptions {
         return Optional.ofNullable(logId);
     }
 
-    /** The sequence number of the first entry of a new log (a directory without log files). */
+    /**
+     * The first sequence number the log may hand out: the first entry of a new log (a directory without log files),
+     * and a floor for an existing one. An existing log that ends below {@code firstSequence - 1} holds only entries its
+     * owner applied already; it is replaced by an empty log starting at {@code firstSequence}, so no later entry gets
+     * a number the owner would skip.
+     */
     public long firstSequence() {
         return firstSequence;
     }
@@ -109,7 +114,7 @@ public final class WalOptions {
             return this;
         }
 
-        /** First sequence number of a new log, at least 1 (e.g. a compacted position + 1 when the log was lost). */
+        /** First sequence number the log may hand out, at least 1 (a compacted position + 1); see the accessor. */
         public Builder firstSequence(long sequence) {
             if (sequence < 1) {
                 throw new IllegalArgumentException("firstSequence must be >= 1, got " + sequence);

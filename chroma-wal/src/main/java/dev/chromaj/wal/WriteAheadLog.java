@@ -15,7 +15,7 @@ import java.util.Set;
 import java.util.UUID;
 import java.util.concurrent.ConcurrentHashMap;
 import java.util.concurrent.ExecutorService;
-import java.util.concurrent.Executors;
+import java.util.concurrent.RejectedExecutionException;
 import java.util.concurrent.ScheduledExecutorService;
 import java.util.concurrent.ScheduledThreadPoolExecutor;
 import java.util.concurrent.TimeUnit;
@@ -46,8 +46,12 @@ import org.slf4j.LoggerFactory;
  * recognises them as unwritten space, and a sealed file is truncated to its frames.
  *
  * <p><b>Recovery.</b> {@link #open} validates every file. A torn tail of the last file (an incomplete frame, an
- * invalid last frame, or zeroes to the end) is what a crash during a write leaves and is truncated. Anything else
- * invalid is reported as a {@link WalCorruptionException} naming file and offset; nothing is skipped.
+ * invalid last frame, or zeroes to the end) is what a crash during a write leaves and is truncated. Other invalid
+ * bytes at the end of the last file, with no valid frame after them (garbage, a frame claiming an impossible length),
+ * are moved aside into {@code <file name>.corrupt-<offset>} in the same directory and the file is truncated there:
+ * every valid entry before the damage is kept, and one WARN names file, offset and byte count. Anything else invalid
+ * (damage followed by valid frames, damage in a sealed file, a damaged header) is reported as a
+ * {@link WalCorruptionException} naming file and offset and how to proceed; nothing is skipped.
  *
  * <p><b>Sequence numbers</b> start at {@link WalOptions#firstSequence()} and are never reused: the active file
  * records the next number in its header even when every entry was purged.
@@ -67,12 +71,6 @@ public final class WriteAheadLog implements AutoCloseable {
     /** Zeroes written per hold of the write lock while preallocating, so appends wait at most for one step. */
     private static final int PREALLOCATION_STEP = 512 << 10;
     private static final ByteBuffer ZEROES = ByteBuffer.allocateDirect(PREALLOCATION_STEP).asReadOnlyBuffer();
-    /** One daemon thread extends the active files of every log of the process; the work is rare and short. */
-    private static final ExecutorService PREALLOCATOR = Executors.newSingleThreadExecutor(r -> {
-        Thread t = new Thread(r, "chromaj-wal-preallocator");
-        t.setDaemon(true);
-        return t;
-    });
 
     private final Path dir;
     private final WalOptions options;
@@ -96,6 +94,8 @@ public final class WriteAheadLog implements AutoCloseable {
     /** Appenders between entering {@link #append} and finishing their write; a sync leader briefly waits for them. */
     private final AtomicInteger writersInFlight = new AtomicInteger();
     private final ScheduledExecutorService intervalSyncer;
+    /** The shared preallocation thread, held from construction until {@link #close()} releases it. */
+    private final ExecutorService preallocator;
 
     // encoding scratch, guarded by writeLock
     private ByteBuffer encodeBuffer = ByteBuffer.allocateDirect(256 * 1024);
@@ -121,6 +121,7 @@ public final class WriteAheadLog implements AutoCloseable {
         } else {
             this.intervalSyncer = null;
         }
+        this.preallocator = PreallocationThread.acquire(); // last: released by close() only
     }
 
     /** {@link #open(Path, WalOptions)} with {@link WalOptions#defaults()}. */
@@ -130,7 +131,8 @@ public final class WriteAheadLog implements AutoCloseable {
 
     /**
      * Opens the log in {@code dir}, creating the directory and a first file when there is none, and recovers it:
-     * a torn tail is truncated, corruption before the tail fails with {@link WalCorruptionException}.
+     * a torn or damaged tail of the last file is cut off (damaged bytes are kept in a {@code .corrupt-<offset>}
+     * file), corruption before the tail fails with {@link WalCorruptionException}.
      *
      * @throws WalException when the directory is already open in this process, belongs to another log id, or
      *                      cannot be read or written
@@ -251,7 +253,11 @@ public final class WriteAheadLog implements AutoCloseable {
             }
         }
         if (extend && preallocating.compareAndSet(false, true)) {
-            PREALLOCATOR.execute(this::preallocate);
+            try {
+                preallocator.execute(this::preallocate);
+            } catch (RejectedExecutionException e) {
+                preallocating.set(false); // closed meanwhile: the thread ended with the last open log
+            }
         }
         long[] sequences = new long[n];
         for (int i = 0; i < n; i++) {
@@ -422,6 +428,7 @@ public final class WriteAheadLog implements AutoCloseable {
             syncLock.unlock();
             writeLock.unlock();
             OPEN_DIRECTORIES.remove(dir);
+            PreallocationThread.release();
         }
     }
 

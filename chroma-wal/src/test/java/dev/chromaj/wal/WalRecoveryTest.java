@@ -90,6 +90,26 @@ class WalRecoveryTest {
     }
 
     @Test
+    void aLogEndingBelowTheFirstSequenceStillNeededRestartsAtThatFloor() throws IOException {
+        Path dir = tmp.resolve("wal");
+        writeLog(dir, 5);
+        WalOptions floor = WalOptions.builder().firstSequence(9).build();
+        try (WriteAheadLog log = WriteAheadLog.open(dir, floor)) {
+            assertEquals(8, log.lastSequence(), "entries 1..5 were applied by the owner: numbering resumes at 9");
+            assertEquals(9, log.append(payload(9)));
+        }
+        try (WriteAheadLog log = WriteAheadLog.open(dir, floor)) {
+            List<WalEntry> all = WriteAheadLogTest.readAll(log, 1);
+            assertEquals(1, all.size());
+            assertEquals(9, all.get(0).sequence());
+        }
+        // A log at or past the floor is kept as it is.
+        try (WriteAheadLog log = WriteAheadLog.open(dir, WalOptions.builder().firstSequence(5).build())) {
+            assertEquals(9, log.lastSequence());
+        }
+    }
+
+    @Test
     void partialLastFrameIsTruncated() throws IOException {
         Path dir = tmp.resolve("wal");
         Path file = writeLog(dir, 10);
@@ -230,6 +250,125 @@ class WalRecoveryTest {
         WalCorruptionException e = assertThrows(WalCorruptionException.class, () -> WriteAheadLog.open(dir, options));
         assertEquals(files.get(2), e.file());
         assertTrue(e.getMessage().contains("previous file ends at"), e.getMessage());
+    }
+
+    /** 4 KiB of random bytes, never ending in a zero byte (so they are not mistaken for preallocated space). */
+    private static byte[] garbage(long seed) {
+        byte[] g = new byte[4096];
+        new java.util.Random(seed).nextBytes(g);
+        g[g.length - 1] |= 1;
+        return g;
+    }
+
+    private static Path quarantineFile(Path file, long offset) {
+        return file.resolveSibling(file.getFileName() + ".corrupt-" + offset);
+    }
+
+    @Test
+    void randomGarbageAfterTheLastFrameIsMovedAsideAndEveryEntryKept() throws IOException {
+        long base = System.nanoTime();
+        for (int round = 0; round < 20; round++) {
+            long seed = base + round;
+            Path dir = tmp.resolve("wal-" + round);
+            Path file = writeLog(dir, 12);
+            byte[] garbage = garbage(seed);
+            appendBytes(file, garbage);
+            try {
+                assertRecoveredTo(dir, 12);
+                Path moved = quarantineFile(file, frameOffset(13));
+                assertTrue(Files.exists(moved), "quarantine file " + moved);
+                assertArrayEquals(garbage, Files.readAllBytes(moved), "the damaged bytes are kept as they were");
+                assertEquals(frameOffset(14), Files.size(file), "log cut at the damage, one entry appended since");
+            } catch (AssertionError e) {
+                throw new AssertionError("seed " + seed + ": " + e.getMessage(), e);
+            }
+        }
+    }
+
+    @Test
+    void garbageFollowedByPreallocatedZeroesIsMovedAsideWithoutTheZeroes() throws IOException {
+        Path dir = tmp.resolve("wal");
+        Path file = writeLog(dir, 5);
+        byte[] garbage = garbage(42);
+        appendBytes(file, garbage);
+        appendBytes(file, new byte[1 << 20]);
+        assertRecoveredTo(dir, 5);
+        assertArrayEquals(garbage, Files.readAllBytes(quarantineFile(file, frameOffset(6))));
+    }
+
+    @Test
+    void frameClaimingAnImpossibleLengthAtTheEndIsMovedAside() throws IOException {
+        for (int length : new int[] {-1, Integer.MAX_VALUE, LogFileFormat.MAX_PAYLOAD + 1}) {
+            Path dir = tmp.resolve("wal" + length);
+            Path file = writeLog(dir, 7);
+            ByteBuffer frame = ByteBuffer.allocate(LogFileFormat.FRAME_HEADER_SIZE + 10);
+            frame.putInt(length).putLong(8).putInt(1234).put(new byte[] {1, 2, 3, 4, 5, 6, 7, 8, 9, 10});
+            appendBytes(file, frame.array());
+            assertRecoveredTo(dir, 7);
+            assertArrayEquals(frame.array(), Files.readAllBytes(quarantineFile(file, frameOffset(8))));
+        }
+    }
+
+    @Test
+    void garbageFollowedByValidFramesRefusesToOpenAndChangesNothing() throws IOException {
+        Path dir = tmp.resolve("wal");
+        Path file = writeLog(dir, 10);
+        // frames 4 to 6 overwritten: the next intact frame holds sequence 7, not the 5 after the damaged 4
+        byte[] garbage = new byte[(int) (frameOffset(7) - frameOffset(4))];
+        new java.util.Random(7).nextBytes(garbage);
+        try (FileChannel ch = FileChannel.open(file, StandardOpenOption.WRITE)) {
+            ch.write(ByteBuffer.wrap(garbage), frameOffset(4));
+        }
+        byte[] before = Files.readAllBytes(file);
+        WalCorruptionException e = assertThrows(WalCorruptionException.class,
+                () -> WriteAheadLog.open(dir, WalOptions.defaults()));
+        assertEquals(file, e.file());
+        assertEquals(frameOffset(4), e.offset());
+        assertTrue(e.getMessage().contains("valid entries follow the damage")
+                && e.getMessage().contains("truncate it to " + frameOffset(4) + " bytes"), e.getMessage());
+        assertArrayEquals(before, Files.readAllBytes(file), "a refused log is left untouched");
+        try (var list = Files.list(dir)) {
+            assertEquals(List.of(file), list.toList(), "no quarantine file");
+        }
+    }
+
+    @Test
+    void garbageInASealedFileRefusesToOpenNamingTheLaterFiles() throws Exception {
+        Path dir = tmp.resolve("wal");
+        Path first = writeSealedFiles(dir);
+        List<Path> files = WriteAheadLogTest.logFiles(dir);
+        long size = Files.size(first);
+        appendBytes(first, garbage(3));
+        WalCorruptionException e = assertThrows(WalCorruptionException.class,
+                () -> WriteAheadLog.open(dir, SMALL_FILES));
+        assertEquals(first, e.file());
+        assertEquals(size, e.offset());
+        assertTrue(e.getMessage().contains("truncate it to " + size + " bytes")
+                && e.getMessage().contains(files.get(1).getFileName() + " to "
+                        + files.get(files.size() - 1).getFileName()), e.getMessage());
+        assertEquals(files, WriteAheadLogTest.logFiles(dir));
+        assertEquals(size + 4096, Files.size(first), "nothing truncated");
+    }
+
+    @Test
+    void followingTheAdviceOfARefusedOpenOpensTheLogWithTheEntriesBeforeTheDamage() throws Exception {
+        Path dir = tmp.resolve("wal");
+        Path first = writeSealedFiles(dir);
+        List<Path> files = WriteAheadLogTest.logFiles(dir);
+        long damagedAt = LogFileFormat.HEADER_SIZE + 2L * FRAME; // the third frame of the first file
+        flipByte(first, damagedAt + LogFileFormat.FRAME_HEADER_SIZE + 3);
+        WalCorruptionException e = assertThrows(WalCorruptionException.class,
+                () -> WriteAheadLog.open(dir, SMALL_FILES));
+        assertEquals(damagedAt, e.offset());
+        truncate(first, damagedAt);
+        Path aside = Files.createDirectory(tmp.resolve("aside"));
+        for (Path later : files.subList(1, files.size())) {
+            Files.move(later, aside.resolve(later.getFileName()));
+        }
+        try (WriteAheadLog log = WriteAheadLog.open(dir, SMALL_FILES)) {
+            assertEquals(2, log.lastSequence());
+            assertEquals(3, log.append(payload(3)));
+        }
     }
 
     @Test

@@ -13,6 +13,7 @@ import java.time.Duration;
 import java.util.ArrayList;
 import java.util.Arrays;
 import java.util.List;
+import java.util.Set;
 import java.util.UUID;
 import java.util.concurrent.CountDownLatch;
 import java.util.concurrent.ExecutorService;
@@ -44,6 +45,36 @@ class WriteAheadLogTest {
         try (Stream<Path> s = Files.list(dir)) {
             return s.filter(p -> p.toString().endsWith(".log")).sorted().toList();
         }
+    }
+
+    @Test
+    void preallocationThreadEndsWhenTheLastOpenLogCloses() throws Exception {
+        Set<Thread> before = Thread.getAllStackTraces().keySet();
+        try (WriteAheadLog a = WriteAheadLog.open(tmp.resolve("a"));
+             WriteAheadLog b = WriteAheadLog.open(tmp.resolve("b"))) {
+            a.append(new byte[100]); // a first write preallocates the file ahead of the writes
+            b.append(new byte[100]);
+            boolean leftByOtherTests = before.stream().anyMatch(t -> t.getName().equals(PreallocationThread.NAME));
+            assertTrue(leftByOtherTests || !preallocatorsStartedSince(before).isEmpty(),
+                    "the thread runs while logs are open");
+            a.close();
+            b.append(new byte[100]);
+        }
+        List<Thread> alive = preallocatorsStartedSince(before);
+        for (Thread t : alive) {
+            t.join(5_000);
+        }
+        assertEquals(List.of(), preallocatorsStartedSince(before), "ended with the last log");
+        try (WriteAheadLog again = WriteAheadLog.open(tmp.resolve("a"))) {
+            again.append(new byte[100]);
+            assertEquals(2, again.lastSequence(), "a log opened later starts the thread again");
+        }
+    }
+
+    private static List<Thread> preallocatorsStartedSince(Set<Thread> before) {
+        return Thread.getAllStackTraces().keySet().stream()
+                .filter(t -> t.isAlive() && !before.contains(t) && t.getName().equals(PreallocationThread.NAME))
+                .toList();
     }
 
     @Test

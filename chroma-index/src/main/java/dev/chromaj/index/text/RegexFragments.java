@@ -5,13 +5,15 @@ import java.util.List;
 import java.util.Optional;
 
 /**
- * Conservative extraction of literal fragments that every match of a {@link java.util.regex.Pattern} must contain.
+ * Conservative extraction of literal fragments that every match of an RE2 pattern (as RE2/J compiles it) must
+ * contain.
  *
  * <p>Only literal characters at the top level of the pattern (outside groups and character classes) are used, and
  * only where they are certainly adjacent in every match: any other construct (group, class, dot, non-literal escape,
  * anchor, quantifier) ends the current fragment. A top-level alternation yields one fragment list per branch. Any
- * construct whose meaning is uncertain (inline flags, back references) makes the analysis give up, which is always
- * safe: the caller then scans every document.
+ * construct whose meaning is uncertain (inline flags, a digit escape) makes the analysis give up, which is always
+ * safe: the caller then scans every document. A {@code '{'} that does not start a valid repetition
+ * ({@code {n}}, {@code {n,}}, {@code {n,m}}) is a literal in RE2 and is read as one.
  *
  * <p>The pattern must already have compiled without flags, so its syntax is valid.
  */
@@ -67,9 +69,16 @@ final class RegexFragments {
                         return false;
                     }
                 }
-                case '*', '+', '?', '{' -> {
+                case '*', '+', '?' -> {
                     // A quantifier not consumed by an atom (e.g. after an empty \Q\E): its target is unclear.
                     return false;
+                }
+                case '{' -> {
+                    if (repetitionLength(pos) > 0) {
+                        return false;
+                    }
+                    pos++;
+                    literal(c);
                 }
                 default -> {
                     pos++;
@@ -263,12 +272,12 @@ final class RegexFragments {
     }
 
     /**
-     * Reads a quantifier (with its lazy or possessive suffix, and any stacked {@code {n,m}} that Java accepts after
-     * it) at pos, or returns null when there is none.
+     * Reads a quantifier (with its lazy suffix, and any stacked {@code {n,m}} after it) at pos, or returns null when
+     * there is none.
      */
     private Quantifier readQuantifier() {
         Quantifier q = readOneQuantifier();
-        while (q != null && pos < cp.length && cp[pos] == '{') {
+        while (q != null && pos < cp.length && cp[pos] == '{' && repetitionLength(pos) > 0) {
             Quantifier outer = readOneQuantifier();
             q = new Quantifier(saturatedProduct(q.min, outer.min), saturatedProduct(q.max, outer.max));
         }
@@ -298,15 +307,19 @@ final class RegexFragments {
                 pos++;
             }
             case '{' -> {
-                // The pattern compiled, so '{' after an atom is a valid {n}, {n,} or {n,m}.
+                int length = repetitionLength(pos);
+                if (length == 0) {
+                    return null; // a literal '{'
+                }
+                int end = pos + length;
                 pos++;
                 int min = readNumber();
                 int max = min;
-                if (pos < cp.length && cp[pos] == ',') {
+                if (cp[pos] == ',') {
                     pos++;
-                    max = pos < cp.length && cp[pos] == '}' ? Integer.MAX_VALUE : readNumber();
+                    max = cp[pos] == '}' ? Integer.MAX_VALUE : readNumber();
                 }
-                pos = Math.min(cp.length, pos + 1);
+                pos = end;
                 q = new Quantifier(min, max);
             }
             default -> {
@@ -317,6 +330,29 @@ final class RegexFragments {
             pos++;
         }
         return q;
+    }
+
+    /**
+     * The length of the repetition {@code {n}}, {@code {n,}} or {@code {n,m}} starting at {@code at}, or 0 when the
+     * text there is not one (RE2 then reads the brace as a literal).
+     */
+    private int repetitionLength(int at) {
+        int i = at + 1;
+        int digits = 0;
+        while (i < cp.length && cp[i] >= '0' && cp[i] <= '9') {
+            i++;
+            digits++;
+        }
+        if (digits == 0) {
+            return 0;
+        }
+        if (i < cp.length && cp[i] == ',') {
+            i++;
+            while (i < cp.length && cp[i] >= '0' && cp[i] <= '9') {
+                i++;
+            }
+        }
+        return i < cp.length && cp[i] == '}' ? i + 1 - at : 0;
     }
 
     private int readNumber() {

@@ -1,12 +1,12 @@
 package dev.chromaj.index.text;
 
+import com.google.re2j.Pattern;
+import com.google.re2j.PatternSyntaxException;
 import java.util.Collections;
 import java.util.LinkedHashSet;
 import java.util.List;
 import java.util.Optional;
 import java.util.Set;
-import java.util.regex.Pattern;
-import java.util.regex.PatternSyntaxException;
 
 /**
  * A trigram plan for a {@code where_document} filter: the trigrams every matching document must contain.
@@ -18,9 +18,6 @@ import java.util.regex.PatternSyntaxException;
  * the plan to exclude documents: they take the complement of the verified matches.
  */
 public final class TrigramQuery {
-
-    private static final int SAFE_FLAGS = Pattern.MULTILINE | Pattern.DOTALL | Pattern.UNIX_LINES
-            | Pattern.UNICODE_CHARACTER_CLASS;
 
     private final Set<String> required;
 
@@ -34,7 +31,7 @@ public final class TrigramQuery {
     }
 
     /**
-     * Plans {@code $regex} for a pattern in {@link Pattern} syntax, matched with {@link java.util.regex.Matcher#find()}.
+     * Plans {@code $regex} for a pattern in RE2 syntax, matched with {@link com.google.re2j.Matcher#find()}.
      *
      * @throws IllegalArgumentException naming the pattern if it does not compile
      */
@@ -48,16 +45,11 @@ public final class TrigramQuery {
     }
 
     /**
-     * Plans {@code $regex} for a compiled pattern. Patterns compiled with flags that change what a literal matches
-     * (case-insensitive, comments, canonical equivalence) are planned as a scan; {@link Pattern#LITERAL} is planned
-     * as {@link #contains}.
+     * Plans {@code $regex} for a compiled RE2/J pattern. Patterns compiled with flags (case-insensitive, dot-all,
+     * multi-line, longest match) are planned as a scan; inline flags in the pattern make the analysis give up too.
      */
     public static TrigramQuery regex(Pattern pattern) {
-        int flags = pattern.flags();
-        if ((flags & Pattern.LITERAL) != 0 && (flags & ~(Pattern.LITERAL | SAFE_FLAGS)) == 0) {
-            return contains(pattern.pattern());
-        }
-        if ((flags & ~SAFE_FLAGS) != 0) {
+        if (pattern.flags() != 0) {
             return scanAll();
         }
         Optional<List<List<String>>> branches = RegexFragments.of(pattern.pattern());

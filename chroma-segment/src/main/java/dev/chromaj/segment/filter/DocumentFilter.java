@@ -1,7 +1,7 @@
 package dev.chromaj.segment.filter;
 
+import com.google.re2j.Pattern;
 import java.util.List;
-import java.util.regex.Pattern;
 
 /**
  * A {@code where_document} filter, as Chroma defines it: case-sensitive substring and regular-expression tests on
@@ -27,7 +27,7 @@ public sealed interface DocumentFilter {
     record Contains(String text, boolean negated) implements DocumentFilter {
     }
 
-    /** {@code $regex} / {@code $not_regex}: {@link java.util.regex.Matcher#find()} semantics. */
+    /** {@code $regex} / {@code $not_regex}: RE2 syntax, {@link com.google.re2j.Matcher#find()} semantics (linear time). */
     record Regex(Pattern pattern, boolean negated) implements DocumentFilter {
     }
 }

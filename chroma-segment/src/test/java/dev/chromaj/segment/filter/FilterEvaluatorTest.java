@@ -5,6 +5,7 @@ import static org.junit.jupiter.api.Assertions.assertFalse;
 import static org.junit.jupiter.api.Assertions.assertThrows;
 import static org.junit.jupiter.api.Assertions.assertTrue;
 
+import com.google.re2j.Pattern;
 import dev.chromaj.segment.filter.MetadataFilter.ArrayContains;
 import dev.chromaj.segment.filter.MetadataFilter.Comparison;
 import dev.chromaj.segment.filter.MetadataFilter.Membership;
@@ -12,7 +13,6 @@ import dev.chromaj.segment.filter.MetadataFilter.Op;
 import java.util.HashMap;
 import java.util.List;
 import java.util.Map;
-import java.util.regex.Pattern;
 import org.junit.jupiter.api.Test;
 
 class FilterEvaluatorTest {

@@ -35,7 +35,9 @@ final class CatalogRecovery {
         if (manifests.isEmpty()) {
             return 0;
         }
-        LOG.info("Rebuilding the catalog of {} from the version manifests of {} collections in storage", engine,
+        LOG.info(
+                "Rebuilding the catalog of {} from the version manifests of {} collections in storage",
+                engine,
                 manifests.size());
         int recovered = 0;
         for (Map.Entry<UUID, TreeMap<Long, ObjectInfo>> e : manifests.entrySet()) {
@@ -43,8 +45,12 @@ final class CatalogRecovery {
                 recovered++;
             }
         }
-        LOG.info("Rebuilt the catalog of {}: {} collections ({} deleted ones left deleted) in {} ms", engine,
-                recovered, manifests.size() - recovered, (System.nanoTime() - start) / 1_000_000);
+        LOG.info(
+                "Rebuilt the catalog of {}: {} collections ({} deleted ones left deleted) in {} ms",
+                engine,
+                recovered,
+                manifests.size() - recovered,
+                (System.nanoTime() - start) / 1_000_000);
         return recovered;
     }
 
@@ -76,8 +82,11 @@ final class CatalogRecovery {
      * entry, or null when the newest manifest marks the collection deleted (nothing is imported then).
      */
     CollectionEntry importCollection(UUID id, TreeMap<Long, ObjectInfo> manifests) {
-        return importCollection(id, manifests,
-                VersionManifest.read(engine.storage, manifests.lastEntry().getValue().key()));
+        return importCollection(
+                id,
+                manifests,
+                VersionManifest.read(
+                        engine.storage, manifests.lastEntry().getValue().key()));
     }
 
     /** {@link #importCollection(UUID, TreeMap)} when the newest manifest was read already. */
@@ -89,7 +98,8 @@ final class CatalogRecovery {
         for (Map.Entry<Long, ObjectInfo> v : manifests.entrySet()) {
             if (v.getKey() > 0 && v.getKey() <= newest.version()) {
                 String key = v.getValue().key();
-                long logPosition = v.getKey().equals(newest.version()) ? newest.logPosition()
+                long logPosition = v.getKey().equals(newest.version())
+                        ? newest.logPosition()
                         : VersionManifest.read(engine.storage, key).logPosition();
                 versions.add(new VersionEntry(id, v.getKey(), key, logPosition, newest.createdAt()));
             }

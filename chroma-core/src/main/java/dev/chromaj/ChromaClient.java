@@ -217,8 +217,7 @@ public final class ChromaClient implements Database, AutoCloseable {
         private ClientConfig.S3RetrySettings s3Retries;
         private long vectorIndexBytes = Math.max(64L << 20, Runtime.getRuntime().maxMemory() / 2);
 
-        private Builder() {
-        }
+        private Builder() {}
 
         /** The local folder: catalog, write-ahead log, caches and, without S3, the data. Required. */
         public Builder path(Path path) {
@@ -350,12 +349,29 @@ public final class ChromaClient implements Database, AutoCloseable {
                 throw new InvalidArgumentException("path is required: ChromaClient.builder().path(Path.of(\"...\"))");
             }
             if (diskCachePath != null && s3 == null) {
-                throw new InvalidArgumentException("diskCache is only used with S3 storage: set s3(...) or drop diskCache");
+                throw new InvalidArgumentException(
+                        "diskCache is only used with S3 storage: set s3(...) or drop diskCache");
             }
             int blockBytes = maxBlockBytes > 0 ? maxBlockBytes : (s3 != null ? 8 << 20 : 1 << 20);
-            return new ChromaClient(new ClientConfig(path, s3, blockCacheBytes, diskCachePath, diskCacheBytes,
-                    compactionInterval, compactionThreshold, walSync, gcKeepVersions, gcVersionTtl, gcInterval,
-                    allowReset, readOnly, blockBytes, walArchiveInterval, leaseTiming, followInterval, s3Retries,
+            return new ChromaClient(new ClientConfig(
+                    path,
+                    s3,
+                    blockCacheBytes,
+                    diskCachePath,
+                    diskCacheBytes,
+                    compactionInterval,
+                    compactionThreshold,
+                    walSync,
+                    gcKeepVersions,
+                    gcVersionTtl,
+                    gcInterval,
+                    allowReset,
+                    readOnly,
+                    blockBytes,
+                    walArchiveInterval,
+                    leaseTiming,
+                    followInterval,
+                    s3Retries,
                     vectorIndexBytes));
         }
 

@@ -95,8 +95,8 @@ public interface ChromaCollection {
      * @param documents documents, or null; otherwise one per id
      * @throws InvalidArgumentException if the lists differ in length or a record breaks a rule
      */
-    default void add(List<String> ids, List<float[]> embeddings, List<Map<String, Object>> metadatas,
-                     List<String> documents) {
+    default void add(
+            List<String> ids, List<float[]> embeddings, List<Map<String, Object>> metadatas, List<String> documents) {
         add(RecordValidator.fromColumns(ids, embeddings, metadatas, documents, null));
     }
 
@@ -109,8 +109,8 @@ public interface ChromaCollection {
      * @param documents documents, or null; otherwise one per id
      * @throws InvalidArgumentException if the lists differ in length or a record breaks a rule
      */
-    default void upsert(List<String> ids, List<float[]> embeddings, List<Map<String, Object>> metadatas,
-                        List<String> documents) {
+    default void upsert(
+            List<String> ids, List<float[]> embeddings, List<Map<String, Object>> metadatas, List<String> documents) {
         upsert(RecordValidator.fromColumns(ids, embeddings, metadatas, documents, null));
     }
 
@@ -123,8 +123,8 @@ public interface ChromaCollection {
      * @param documents documents, or null; otherwise one per id
      * @throws InvalidArgumentException if the lists differ in length or a record breaks a rule
      */
-    default void update(List<String> ids, List<float[]> embeddings, List<Map<String, Object>> metadatas,
-                        List<String> documents) {
+    default void update(
+            List<String> ids, List<float[]> embeddings, List<Map<String, Object>> metadatas, List<String> documents) {
         update(RecordValidator.fromColumns(ids, embeddings, metadatas, documents, null));
     }
 

@@ -135,9 +135,13 @@ public final class ChromaRecord {
 
     @Override
     public boolean equals(Object o) {
-        return o instanceof ChromaRecord r && id.equals(r.id) && Arrays.equals(embedding, r.embedding)
-                && Objects.equals(document, r.document) && Objects.equals(metadata, r.metadata)
-                && Objects.equals(uri, r.uri) && sparse.equals(r.sparse);
+        return o instanceof ChromaRecord r
+                && id.equals(r.id)
+                && Arrays.equals(embedding, r.embedding)
+                && Objects.equals(document, r.document)
+                && Objects.equals(metadata, r.metadata)
+                && Objects.equals(uri, r.uri)
+                && sparse.equals(r.sparse);
     }
 
     @Override
@@ -152,8 +156,7 @@ public final class ChromaRecord {
             sb.append(", embedding=float[").append(embedding.length).append(']');
         }
         if (document != null) {
-            sb.append(", document=")
-                    .append(document.length() > 40 ? document.substring(0, 40) + "..." : document);
+            sb.append(", document=").append(document.length() > 40 ? document.substring(0, 40) + "..." : document);
         }
         if (metadata != null) {
             sb.append(", metadata=").append(metadata);
@@ -178,8 +181,8 @@ public final class ChromaRecord {
 
         private Builder(String id) {
             if (id == null || id.isEmpty()) {
-                throw new InvalidArgumentException("Expected ID to be a non-empty string, got "
-                        + (id == null ? "null" : "''"));
+                throw new InvalidArgumentException(
+                        "Expected ID to be a non-empty string, got " + (id == null ? "null" : "''"));
             }
             this.id = id;
         }
@@ -239,8 +242,8 @@ public final class ChromaRecord {
          */
         public Builder sparse(String key, SparseVector vector) {
             if (key == null || key.isEmpty()) {
-                throw new InvalidArgumentException("Expected sparse key to be a non-empty string, got "
-                        + (key == null ? "null" : "''"));
+                throw new InvalidArgumentException(
+                        "Expected sparse key to be a non-empty string, got " + (key == null ? "null" : "''"));
             }
             if (vector == null) {
                 throw new InvalidArgumentException("Expected a sparse vector for key '" + key + "', got null");

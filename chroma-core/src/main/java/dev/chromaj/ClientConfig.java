@@ -26,8 +26,7 @@ record ClientConfig(
         long vectorIndexBytes) {
 
     /** Retry schedule of S3 requests; null components keep the storage module's defaults. Tests shorten it. */
-    record S3RetrySettings(int maxAttempts, Duration baseBackoff, Duration maxBackoff, Duration requestTimeout) {
-    }
+    record S3RetrySettings(int maxAttempts, Duration baseBackoff, Duration maxBackoff, Duration requestTimeout) {}
 
     boolean s3Mode() {
         return s3 != null;

@@ -16,9 +16,18 @@ package dev.chromaj;
  *     {@link ChromaClient.Builder#vectorIndexBytes(long)})
  * @param vectorIndexCount number of HNSW indexes loaded in memory
  */
-public record ClientStats(long cacheHits, long cacheMisses, long cacheBytes, long storageGets, long storagePuts,
-                          long storageDeletes, long storageRequests, long bytesRead, long bytesWritten,
-                          long vectorIndexBytes, int vectorIndexCount) {
+public record ClientStats(
+        long cacheHits,
+        long cacheMisses,
+        long cacheBytes,
+        long storageGets,
+        long storagePuts,
+        long storageDeletes,
+        long storageRequests,
+        long bytesRead,
+        long bytesWritten,
+        long vectorIndexBytes,
+        int vectorIndexCount) {
 
     /**
      * Stats without HNSW index figures (both 0), as before they were reported.
@@ -33,10 +42,28 @@ public record ClientStats(long cacheHits, long cacheMisses, long cacheBytes, lon
      * @param bytesRead bytes read from storage
      * @param bytesWritten bytes written to storage
      */
-    public ClientStats(long cacheHits, long cacheMisses, long cacheBytes, long storageGets, long storagePuts,
-                       long storageDeletes, long storageRequests, long bytesRead, long bytesWritten) {
-        this(cacheHits, cacheMisses, cacheBytes, storageGets, storagePuts, storageDeletes, storageRequests, bytesRead,
-                bytesWritten, 0, 0);
+    public ClientStats(
+            long cacheHits,
+            long cacheMisses,
+            long cacheBytes,
+            long storageGets,
+            long storagePuts,
+            long storageDeletes,
+            long storageRequests,
+            long bytesRead,
+            long bytesWritten) {
+        this(
+                cacheHits,
+                cacheMisses,
+                cacheBytes,
+                storageGets,
+                storagePuts,
+                storageDeletes,
+                storageRequests,
+                bytesRead,
+                bytesWritten,
+                0,
+                0);
     }
 
     /**

@@ -50,6 +50,7 @@ final class CollectionEngine implements AutoCloseable {
     private final HnswSettings hnsw;
     /** Null in a read-only client: it never writes and sees only committed versions. */
     private final WriteAheadLog wal;
+
     private final WalArchiver archiver;
     /** Serializes writes: validation against the dimension, WAL append and publication of the new view. */
     private final Object writeLock = new Object();
@@ -62,6 +63,7 @@ final class CollectionEngine implements AutoCloseable {
      * state the next write builds on. Guarded by {@link #pendingLock} (taken inside writeLock when both are held).
      */
     private final ArrayDeque<CollectionView> pending = new ArrayDeque<>();
+
     private final Object pendingLock = new Object();
     /** Test seam: runs in a writer between its WAL write and its commit (outside the locks). */
     volatile Runnable afterLogWrite;
@@ -72,10 +74,16 @@ final class CollectionEngine implements AutoCloseable {
     private final ConcurrentHashMap<Long, Integer> pins = new ConcurrentHashMap<>();
     /** Failed compactions since the last successful one, shown in stats and logged by how persistent they are. */
     private final CompactionHealth compactionHealth = new CompactionHealth();
+
     private volatile boolean destroyed;
 
-    private CollectionEngine(Engine engine, CollectionEntry entry, WriteAheadLog wal, WalArchiver archiver,
-                             Version version, HnswSettings hnsw) {
+    private CollectionEngine(
+            Engine engine,
+            CollectionEntry entry,
+            WriteAheadLog wal,
+            WalArchiver archiver,
+            Version version,
+            HnswSettings hnsw) {
         this.engine = engine;
         this.id = entry.id();
         this.dir = "collection/" + entry.id();
@@ -84,7 +92,8 @@ final class CollectionEngine implements AutoCloseable {
         this.hnsw = hnsw;
         this.wal = wal;
         this.archiver = archiver;
-        this.view.set(new CollectionView(version, TailOverlay.empty(version.segments().manifest().nextOffset())));
+        this.view.set(new CollectionView(
+                version, TailOverlay.empty(version.segments().manifest().nextOffset())));
     }
 
     /** Opens the collection's WAL and replays its uncompacted tail; a read-only client opens no WAL. */
@@ -97,8 +106,8 @@ final class CollectionEngine implements AutoCloseable {
         java.nio.file.Path walDir = engine.walRoot.resolve(entry.id().toString());
         if (!engine.config.s3Mode()) {
             Version version = loadVersion(engine, entry, hnsw);
-            CollectionEngine ce = new CollectionEngine(engine, entry, WriteAheadLog.open(walDir, walOptions), null,
-                    version, hnsw);
+            CollectionEngine ce =
+                    new CollectionEngine(engine, entry, WriteAheadLog.open(walDir, walOptions), null, version, hnsw);
             ce.replayTail();
             return ce;
         }
@@ -110,14 +119,14 @@ final class CollectionEngine implements AutoCloseable {
         loader.setDaemon(true);
         loader.start();
         // A lost or stale local log is completed from the archive in the bucket.
-        WalArchiver.restore(engine.storage, "collection/" + entry.id() + "/wal/", walDir, entry.logPosition(),
-                walOptions);
+        WalArchiver.restore(
+                engine.storage, "collection/" + entry.id() + "/wal/", walDir, entry.logPosition(), walOptions);
         WriteAheadLog wal = WriteAheadLog.open(walDir, walOptions);
         WalArchiver archiver = null;
         Version version;
         try {
-            archiver = new WalArchiver(wal, engine.storage, "collection/" + entry.id() + "/wal/",
-                    engine.config.walArchiveInterval());
+            archiver = new WalArchiver(
+                    wal, engine.storage, "collection/" + entry.id() + "/wal/", engine.config.walArchiveInterval());
             version = awaitVersion(loading);
         } catch (RuntimeException | Error e) {
             if (archiver != null) {
@@ -155,8 +164,13 @@ final class CollectionEngine implements AutoCloseable {
      */
     static WalOptions walOptions(Engine engine, CollectionEntry entry) {
         WalSyncPolicy policy = engine.config.walSync() instanceof WalSync.Interval i
-                ? WalSyncPolicy.interval(i.period()) : WalSyncPolicy.everyWrite();
-        return WalOptions.builder().logId(entry.id()).sync(policy).firstSequence(entry.logPosition() + 1).build();
+                ? WalSyncPolicy.interval(i.period())
+                : WalSyncPolicy.everyWrite();
+        return WalOptions.builder()
+                .logId(entry.id())
+                .sync(policy)
+                .firstSequence(entry.logPosition() + 1)
+                .build();
     }
 
     private static Version loadVersion(Engine engine, CollectionEntry entry, HnswSettings hnsw) {
@@ -164,9 +178,12 @@ final class CollectionEngine implements AutoCloseable {
         if (entry.version() == 0) {
             return new Version(0, 0, null, CollectionSegments.open(engine.blockfiles, dir, null, hnsw));
         }
-        VersionManifest manifest = VersionManifest.read(engine.storage, VersionManifest.key(entry.id(),
-                entry.version()));
-        return new Version(entry.version(), manifest.logPosition(), manifest.segments(),
+        VersionManifest manifest =
+                VersionManifest.read(engine.storage, VersionManifest.key(entry.id(), entry.version()));
+        return new Version(
+                entry.version(),
+                manifest.logPosition(),
+                manifest.segments(),
                 CollectionSegments.open(engine.blockfiles, dir, manifest.segments(), hnsw));
     }
 
@@ -177,7 +194,12 @@ final class CollectionEngine implements AutoCloseable {
             case IP -> DistanceSpace.IP;
         };
         HnswParams p = options.hnsw();
-        return new HnswSettings(engine.vectorIndexes, space, p.m(), p.efConstruction(), p.efSearch(),
+        return new HnswSettings(
+                engine.vectorIndexes,
+                space,
+                p.m(),
+                p.efConstruction(),
+                p.efSearch(),
                 Runtime.getRuntime().availableProcessors());
     }
 
@@ -193,7 +215,8 @@ final class CollectionEngine implements AutoCloseable {
             CollectionView current = view.get();
             if (latest.version() != current.version().number()) {
                 Version next = loadVersion(engine, latest, hnsw);
-                view.set(new CollectionView(next, TailOverlay.empty(next.segments().manifest().nextOffset())));
+                view.set(new CollectionView(
+                        next, TailOverlay.empty(next.segments().manifest().nextOffset())));
                 engine.vectorIndexes.retainOnly(dir, next.manifest());
             }
             entry = latest;
@@ -415,8 +438,10 @@ final class CollectionEngine implements AutoCloseable {
         try {
             return wal.write(List.of(payload))[0];
         } catch (RuntimeException e) {
-            throw new StorageException("Could not append to the write-ahead log of collection " + entry.name()
-                    + ": " + e.getMessage() + " (the write was not applied)", e);
+            throw new StorageException(
+                    "Could not append to the write-ahead log of collection " + entry.name() + ": " + e.getMessage()
+                            + " (the write was not applied)",
+                    e);
         }
     }
 
@@ -436,7 +461,8 @@ final class CollectionEngine implements AutoCloseable {
     private long addPending(long sequence, List<LogOperation> ops) {
         synchronized (pendingLock) {
             CollectionView latest = pending.isEmpty() ? view.get() : pending.peekLast();
-            TailOverlay next = latest.tail().append(sequence, ops, latest.version().segments());
+            TailOverlay next =
+                    latest.tail().append(sequence, ops, latest.version().segments());
             pending.addLast(new CollectionView(latest.version(), next));
             return next.operationCount();
         }
@@ -451,8 +477,10 @@ final class CollectionEngine implements AutoCloseable {
         try {
             wal.commit(sequence);
         } catch (RuntimeException e) {
-            throw new StorageException("Could not make the write-ahead log of collection " + entry.name()
-                    + " durable: " + e.getMessage() + " (the write was not acknowledged)", e);
+            throw new StorageException(
+                    "Could not make the write-ahead log of collection " + entry.name() + " durable: " + e.getMessage()
+                            + " (the write was not acknowledged)",
+                    e);
         }
         synchronized (pendingLock) {
             CollectionView newest = null;
@@ -467,9 +495,17 @@ final class CollectionEngine implements AutoCloseable {
 
     CollectionStats stats() {
         CollectionView v = view();
-        SegmentManifest m = v.version().manifest() == null ? SegmentManifest.EMPTY : v.version().manifest();
-        return new CollectionStats(v.count(), m.recordCount(), v.tail().operationCount(), v.version().number(),
-                m.segmentBytes(), m.blockCount(), compactionHealth.current());
+        SegmentManifest m = v.version().manifest() == null
+                ? SegmentManifest.EMPTY
+                : v.version().manifest();
+        return new CollectionStats(
+                v.count(),
+                m.recordCount(),
+                v.tail().operationCount(),
+                v.version().number(),
+                m.segmentBytes(),
+                m.blockCount(),
+                compactionHealth.current());
     }
 
     /** Fixes the collection's dimension on its first embedding; rejects a mismatch. Caller holds writeLock. */
@@ -479,14 +515,22 @@ final class CollectionEngine implements AutoCloseable {
             engine.catalog.setDimension(id, dimension);
             entry = withDimension(entry, dimension);
         } else if (current != dimension) {
-            throw new InvalidArgumentException("Collection expecting embedding with dimension of " + current
-                    + ", got " + dimension);
+            throw new InvalidArgumentException(
+                    "Collection expecting embedding with dimension of " + current + ", got " + dimension);
         }
     }
 
     private static CollectionEntry withDimension(CollectionEntry e, int dimension) {
-        return new CollectionEntry(e.id(), e.tenant(), e.database(), e.name(), e.metadataJson(), e.optionsJson(),
-                dimension, e.version(), e.logPosition());
+        return new CollectionEntry(
+                e.id(),
+                e.tenant(),
+                e.database(),
+                e.name(),
+                e.metadataJson(),
+                e.optionsJson(),
+                dimension,
+                e.version(),
+                e.logPosition());
     }
 
     void modify(String newName, Map<String, Object> newMetadata) {
@@ -503,9 +547,16 @@ final class CollectionEngine implements AutoCloseable {
                 throw new AlreadyExistsException("Collection " + newName + " already exists");
             }
             CollectionEntry e = entry;
-            entry = new CollectionEntry(e.id(), e.tenant(), e.database(), newName == null ? e.name() : newName,
-                    metadataJson == null ? e.metadataJson() : metadataJson, e.optionsJson(), e.dimension(),
-                    e.version(), e.logPosition());
+            entry = new CollectionEntry(
+                    e.id(),
+                    e.tenant(),
+                    e.database(),
+                    newName == null ? e.name() : newName,
+                    metadataJson == null ? e.metadataJson() : metadataJson,
+                    e.optionsJson(),
+                    e.dimension(),
+                    e.version(),
+                    e.logPosition());
             VersionManifest.of(entry, view.get().version()).writeTo(engine.storage);
         }
     }
@@ -524,8 +575,16 @@ final class CollectionEngine implements AutoCloseable {
             String json = CollectionOptionsJson.write(next);
             engine.catalog.updateCollectionOptions(id, json);
             CollectionEntry e = entry;
-            entry = new CollectionEntry(e.id(), e.tenant(), e.database(), e.name(), e.metadataJson(), json,
-                    e.dimension(), e.version(), e.logPosition());
+            entry = new CollectionEntry(
+                    e.id(),
+                    e.tenant(),
+                    e.database(),
+                    e.name(),
+                    e.metadataJson(),
+                    json,
+                    e.dimension(),
+                    e.version(),
+                    e.logPosition());
             options = next;
             hnsw.efSearch(params.efSearch());
             VersionManifest.of(entry, view.get().version()).writeTo(engine.storage);
@@ -536,8 +595,8 @@ final class CollectionEngine implements AutoCloseable {
     void checkHnswChange(HnswParams params) {
         HnswParams current = options.hnsw();
         if (params.m() != current.m()) {
-            throw new InvalidArgumentException("HNSW m cannot change after creation: the collection has "
-                    + current.m() + ", got " + params.m());
+            throw new InvalidArgumentException(
+                    "HNSW m cannot change after creation: the collection has " + current.m() + ", got " + params.m());
         }
         if (params.efConstruction() != current.efConstruction()) {
             throw new InvalidArgumentException("HNSW efConstruction cannot change after creation: the collection has "
@@ -559,14 +618,17 @@ final class CollectionEngine implements AutoCloseable {
             compactTo(view.get().tail().lastSequence());
         } catch (RuntimeException e) {
             if (engine.isClosed()) {
-                throw new IllegalStateException("The client was closed during the compaction of collection "
-                        + entry.name(), e);
+                throw new IllegalStateException(
+                        "The client was closed during the compaction of collection " + entry.name(), e);
             }
             compactionHealth.failed(e, java.time.Instant.now());
             RuntimeException translated = Errors.translate(e);
-            throw translated instanceof ChromaException ? translated
-                    : new ChromaException("Compaction of collection " + entry.name() + " failed ("
-                            + compactionHealth.consecutiveFailures() + " consecutive failures): " + e, e);
+            throw translated instanceof ChromaException
+                    ? translated
+                    : new ChromaException(
+                            "Compaction of collection " + entry.name() + " failed ("
+                                    + compactionHealth.consecutiveFailures() + " consecutive failures): " + e,
+                            e);
         } finally {
             compactionLock.unlock();
         }
@@ -609,13 +671,26 @@ final class CollectionEngine implements AutoCloseable {
         int failures = compactionHealth.consecutiveFailures();
         long pending = view.get().tail().operationCount();
         switch (report) {
-            case WARN -> LOG.warn("Compaction of {} failed, will retry ({} consecutive failures, {} log records"
-                    + " pending): {}", this, failures, pending, e.toString());
-            case ERROR -> LOG.error("Compaction of {} keeps failing with the same error ({} consecutive failures):"
-                    + " its log tail grows ({} log records pending) until the cause is fixed; writes are kept in"
-                    + " the write-ahead log. Last error: {}", this, failures, pending, e.toString(), e);
-            case QUIET -> LOG.debug("Compaction of {} failed again ({} consecutive failures): {}", this, failures,
-                    e.toString());
+            case WARN ->
+                LOG.warn(
+                        "Compaction of {} failed, will retry ({} consecutive failures, {} log records"
+                                + " pending): {}",
+                        this,
+                        failures,
+                        pending,
+                        e.toString());
+            case ERROR ->
+                LOG.error(
+                        "Compaction of {} keeps failing with the same error ({} consecutive failures):"
+                                + " its log tail grows ({} log records pending) until the cause is fixed; writes are kept in"
+                                + " the write-ahead log. Last error: {}",
+                        this,
+                        failures,
+                        pending,
+                        e.toString(),
+                        e);
+            case QUIET ->
+                LOG.debug("Compaction of {} failed again ({} consecutive failures): {}", this, failures, e.toString());
         }
     }
 
@@ -630,8 +705,16 @@ final class CollectionEngine implements AutoCloseable {
         // land meanwhile are appended to it under the lock.
         TailOverlay rest = TailOverlay.of(view.get().tail().entriesAfter(next.logPosition()), next.segments());
         synchronized (writeLock) {
-            entry = new CollectionEntry(e.id(), e.tenant(), e.database(), entry.name(), entry.metadataJson(),
-                    entry.optionsJson(), entry.dimension(), next.number(), next.logPosition());
+            entry = new CollectionEntry(
+                    e.id(),
+                    e.tenant(),
+                    e.database(),
+                    entry.name(),
+                    entry.metadataJson(),
+                    entry.optionsJson(),
+                    entry.dimension(),
+                    next.number(),
+                    next.logPosition());
             synchronized (pendingLock) {
                 // Writes published meanwhile join the re-based tail; writes still waiting for their commit get
                 // re-based views in the pending queue, which their writers publish as before.
@@ -666,8 +749,8 @@ final class CollectionEngine implements AutoCloseable {
         try {
             wal.purgeBelow(next.logPosition() + 1);
         } catch (RuntimeException ex) {
-            LOG.warn("Could not purge the WAL of collection {} below {}: {}", id, next.logPosition() + 1,
-                    ex.toString());
+            LOG.warn(
+                    "Could not purge the WAL of collection {} below {}: {}", id, next.logPosition() + 1, ex.toString());
         }
         LOG.debug("Collection {} compacted to version {} (log position {})", id, next.number(), next.logPosition());
     }

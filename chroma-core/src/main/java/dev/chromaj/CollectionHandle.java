@@ -1,7 +1,5 @@
 package dev.chromaj;
 
-import dev.chromaj.segment.log.LogOperation;
-import java.util.ArrayList;
 import java.util.List;
 import java.util.Map;
 import java.util.OptionalInt;
@@ -73,8 +71,8 @@ final class CollectionHandle implements ChromaCollection {
 
     private void write(RecordValidator.Operation operation, List<ChromaRecord> records) {
         guarded(() -> {
-            List<ChromaRecord> valid = RecordValidator.validate(operation, records, engine.dimension(),
-                    engine.options().sparseIndexes());
+            List<ChromaRecord> valid = RecordValidator.validate(
+                    operation, records, engine.dimension(), engine.options().sparseIndexes());
             int dimension = -1;
             for (ChromaRecord r : valid) {
                 if (r.embeddingView() != null) {
@@ -98,8 +96,13 @@ final class CollectionHandle implements ChromaCollection {
         Errors.requireArgument(request, "delete request");
         return guarded(() -> engine.delete(view -> {
             CollectionReader reader = new CollectionReader(view);
-            GetResult matching = reader.get(request.ids(), filter(request.where()), filter(request.whereDocument()),
-                    limit(request.limit()), 0, Set.of());
+            GetResult matching = reader.get(
+                    request.ids(),
+                    filter(request.where()),
+                    filter(request.whereDocument()),
+                    limit(request.limit()),
+                    0,
+                    Set.of());
             return matching.ids();
         }));
     }
@@ -117,8 +120,14 @@ final class CollectionHandle implements ChromaCollection {
         Errors.requireArgument(request, "get request");
         return guarded(() -> {
             try (CollectionEngine.Pin pin = engine.pin()) {
-                return new CollectionReader(pin.view()).get(request.ids(), filter(request.where()),
-                        filter(request.whereDocument()), limit(request.limit()), request.offset(), request.include());
+                return new CollectionReader(pin.view())
+                        .get(
+                                request.ids(),
+                                filter(request.where()),
+                                filter(request.whereDocument()),
+                                limit(request.limit()),
+                                request.offset(),
+                                request.include());
             }
         });
     }
@@ -137,9 +146,15 @@ final class CollectionHandle implements ChromaCollection {
                 }
             }
             try (CollectionEngine.Pin pin = engine.pin()) {
-                return new CollectionReader(pin.view()).query(request.queryEmbeddings(), request.nResults(),
-                        request.ids(), filter(request.where()), filter(request.whereDocument()), request.include(),
-                        engine.space());
+                return new CollectionReader(pin.view())
+                        .query(
+                                request.queryEmbeddings(),
+                                request.nResults(),
+                                request.ids(),
+                                filter(request.where()),
+                                filter(request.whereDocument()),
+                                request.include(),
+                                engine.space());
             }
         });
     }

@@ -95,8 +95,11 @@ public final class CollectionOptions {
 
     @Override
     public boolean equals(Object o) {
-        return o instanceof CollectionOptions other && metadata.equals(other.metadata) && space == other.space
-                && hnsw.equals(other.hnsw) && sparseIndexes.equals(other.sparseIndexes);
+        return o instanceof CollectionOptions other
+                && metadata.equals(other.metadata)
+                && space == other.space
+                && hnsw.equals(other.hnsw)
+                && sparseIndexes.equals(other.sparseIndexes);
     }
 
     @Override
@@ -106,8 +109,8 @@ public final class CollectionOptions {
 
     @Override
     public String toString() {
-        return "CollectionOptions{metadata=" + metadata + ", space=" + space + ", hnsw=" + hnsw
-                + ", sparseIndexes=" + sparseIndexes + '}';
+        return "CollectionOptions{metadata=" + metadata + ", space=" + space + ", hnsw=" + hnsw + ", sparseIndexes="
+                + sparseIndexes + '}';
     }
 
     /** Builds {@link CollectionOptions}; not thread-safe. */
@@ -117,8 +120,7 @@ public final class CollectionOptions {
         private HnswParams hnsw = HnswParams.defaults();
         private final Map<String, SparseIndex> sparseIndexes = new LinkedHashMap<>();
 
-        private Builder() {
-        }
+        private Builder() {}
 
         /**
          * Sets the collection metadata (validated and copied now); {@code null} clears it.
@@ -129,8 +131,8 @@ public final class CollectionOptions {
          * @throws InvalidArgumentException naming the offending key
          */
         public Builder metadata(Map<String, ?> metadata) {
-            this.metadata = metadata == null ? Map.of()
-                    : MetadataValues.normalize(metadata, MetadataValues.NullValues.REJECT);
+            this.metadata =
+                    metadata == null ? Map.of() : MetadataValues.normalize(metadata, MetadataValues.NullValues.REJECT);
             return this;
         }
 
@@ -174,8 +176,8 @@ public final class CollectionOptions {
          */
         public Builder sparseIndex(String name, SparseIndex index) {
             if (name == null || name.isEmpty()) {
-                throw new InvalidArgumentException("Expected sparse index name to be a non-empty string, got "
-                        + (name == null ? "null" : "''"));
+                throw new InvalidArgumentException(
+                        "Expected sparse index name to be a non-empty string, got " + (name == null ? "null" : "''"));
             }
             WellFormedText.check("sparse index name", name);
             if (name.startsWith("#") || name.startsWith("$")) {

@@ -22,8 +22,7 @@ final class CollectionOptionsJson {
     /** The format version written. */
     static final int FORMAT = 1;
 
-    private CollectionOptionsJson() {
-    }
+    private CollectionOptionsJson() {}
 
     /**
      * Writes options as a JSON object node (to embed in a manifest).
@@ -93,8 +92,8 @@ final class CollectionOptionsJson {
         }
         int format = root.path("format").asInt(FORMAT);
         if (format > FORMAT) {
-            throw new ChromaException("Collection options JSON has format " + format + ", this version reads up to "
-                    + FORMAT);
+            throw new ChromaException(
+                    "Collection options JSON has format " + format + ", this version reads up to " + FORMAT);
         }
         try {
             CollectionOptions.Builder b = CollectionOptions.builder();
@@ -108,7 +107,8 @@ final class CollectionOptionsJson {
             }
             JsonNode hnsw = root.get("hnsw");
             if (hnsw != null && hnsw.isObject()) {
-                b.hnsw(new HnswParams(hnsw.path("m").asInt(HnswParams.DEFAULT_M),
+                b.hnsw(new HnswParams(
+                        hnsw.path("m").asInt(HnswParams.DEFAULT_M),
                         hnsw.path("ef_construction").asInt(HnswParams.DEFAULT_EF_CONSTRUCTION),
                         hnsw.path("ef_search").asInt(HnswParams.DEFAULT_EF_SEARCH)));
             }
@@ -130,10 +130,13 @@ final class CollectionOptionsJson {
         String kind = node.path("kind").asText("");
         return switch (kind) {
             case "provided" -> SparseIndex.provided();
-            case "bm25" -> SparseIndex.bm25(node.path("k1").asDouble(SparseIndex.DEFAULT_K1),
-                    node.path("b").asDouble(SparseIndex.DEFAULT_B));
-            default -> throw new ChromaException("Corrupt collection options JSON: sparse index '" + name
-                    + "' has unknown kind '" + kind + "'");
+            case "bm25" ->
+                SparseIndex.bm25(
+                        node.path("k1").asDouble(SparseIndex.DEFAULT_K1),
+                        node.path("b").asDouble(SparseIndex.DEFAULT_B));
+            default ->
+                throw new ChromaException(
+                        "Corrupt collection options JSON: sparse index '" + name + "' has unknown kind '" + kind + "'");
         };
     }
 }

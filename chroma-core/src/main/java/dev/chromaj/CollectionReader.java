@@ -39,11 +39,15 @@ final class CollectionReader {
     }
 
     /** A record selected by a read: where it comes from and where it sits in collection order. */
-    private record Candidate(int position, String id, DataRecord record, int compactedOffset) {
-    }
+    private record Candidate(int position, String id, DataRecord record, int compactedOffset) {}
 
-    GetResult get(List<String> ids, MetadataFilter where, DocumentFilter whereDocument, Integer limit, int offset,
-                  Set<Include> include) {
+    GetResult get(
+            List<String> ids,
+            MetadataFilter where,
+            DocumentFilter whereDocument,
+            Integer limit,
+            int offset,
+            Set<Include> include) {
         Set<String> idSet = ids == null ? null : new LinkedHashSet<>(ids);
         List<Candidate> selected = select(idSet, where, whereDocument);
         int from = Math.min(offset, selected.size());
@@ -62,7 +66,8 @@ final class CollectionReader {
      */
     private List<Candidate> select(Set<String> ids, MetadataFilter where, DocumentFilter whereDocument) {
         RoaringBitmap compacted = compactedMatches(ids, where, whereDocument);
-        List<Candidate> out = new ArrayList<>(compacted.getCardinality() + tail.records().size());
+        List<Candidate> out =
+                new ArrayList<>(compacted.getCardinality() + tail.records().size());
         PeekableIntIterator it = compacted.getIntIterator();
         while (it.hasNext()) {
             int offset = it.next();
@@ -160,14 +165,19 @@ final class CollectionReader {
     }
 
     /** One neighbour found by a query. */
-    private record Neighbour(String id, float distance, DataRecord record, int compactedOffset) {
-    }
+    private record Neighbour(String id, float distance, DataRecord record, int compactedOffset) {}
 
     private static final Comparator<Neighbour> BY_DISTANCE_THEN_ID =
             Comparator.comparingDouble(Neighbour::distance).thenComparing(Neighbour::id);
 
-    QueryResult query(List<float[]> queries, int nResults, List<String> ids, MetadataFilter where,
-                      DocumentFilter whereDocument, Set<Include> include, DistanceSpace space) {
+    QueryResult query(
+            List<float[]> queries,
+            int nResults,
+            List<String> ids,
+            MetadataFilter where,
+            DocumentFilter whereDocument,
+            Set<Include> include,
+            DistanceSpace space) {
         Set<String> idSet = ids == null ? null : new LinkedHashSet<>(ids);
         boolean filtered = idSet != null || where != null || whereDocument != null;
         RoaringBitmap allowed = null;
@@ -177,7 +187,9 @@ final class CollectionReader {
         List<Neighbour> tailCandidates = new ArrayList<>();
         for (Map.Entry<String, TailOverlay.TailRecord> e : tail.records().entrySet()) {
             TailOverlay.TailRecord t = e.getValue();
-            if (t.present() && t.record().embedding() != null && (idSet == null || idSet.contains(e.getKey()))
+            if (t.present()
+                    && t.record().embedding() != null
+                    && (idSet == null || idSet.contains(e.getKey()))
                     && matches(e.getKey(), t.record(), where, whereDocument)) {
                 tailCandidates.add(new Neighbour(e.getKey(), 0f, t.record(), -1));
             }
@@ -225,15 +237,17 @@ final class CollectionReader {
      * The {@code k} nearest compacted records plus every record tied with the k-th: segments break ties by offset,
      * results break them by id, so the whole tie at the boundary is needed to pick the right ones.
      */
-    private List<ScoredOffset> compactedNearest(float[] query, int nResults, RoaringBitmap allowed,
-                                                DistanceSpace space) {
+    private List<ScoredOffset> compactedNearest(
+            float[] query, int nResults, RoaringBitmap allowed, DistanceSpace space) {
         // No more neighbours exist than records (Chroma caps nResults at the count too); asking for one more than k
         // must not overflow when nResults is Integer.MAX_VALUE.
         int k = (int) Math.max(1, Math.min(nResults, segments.count()));
         int ask = (int) Math.min(Integer.MAX_VALUE, k + 1L);
         while (true) {
             List<ScoredOffset> hits = segments.nearest(query, ask, allowed, space);
-            if (hits.size() < ask || hits.size() <= k || hits.get(ask - 1).distance() > hits.get(k - 1).distance()) {
+            if (hits.size() < ask
+                    || hits.size() <= k
+                    || hits.get(ask - 1).distance() > hits.get(k - 1).distance()) {
                 return hits;
             }
             ask = (int) Math.min(Integer.MAX_VALUE, 2L * ask);
@@ -251,7 +265,8 @@ final class CollectionReader {
         if (offsets.isEmpty()) {
             return neighbours;
         }
-        Map<Integer, DataRecord> loaded = segments.records(offsets.stream().mapToInt(Integer::intValue).toArray());
+        Map<Integer, DataRecord> loaded =
+                segments.records(offsets.stream().mapToInt(Integer::intValue).toArray());
         List<Neighbour> out = new ArrayList<>(neighbours.size());
         for (Neighbour n : neighbours) {
             if (n.record() != null) {

@@ -19,9 +19,14 @@ import java.util.Optional;
  * @param compactionFailure why compaction of the collection is failing, from its first failed compaction until the
  *     next successful one; empty while compaction works
  */
-public record CollectionStats(long records, long compactedRecords, long walRecords, long version,
-                              Map<String, Long> segmentBytes, long blockCount,
-                              Optional<CompactionFailure> compactionFailure) {
+public record CollectionStats(
+        long records,
+        long compactedRecords,
+        long walRecords,
+        long version,
+        Map<String, Long> segmentBytes,
+        long blockCount,
+        Optional<CompactionFailure> compactionFailure) {
 
     /** Copies the segment map. */
     public CollectionStats {
@@ -39,8 +44,13 @@ public record CollectionStats(long records, long compactedRecords, long walRecor
      * @param segmentBytes stored bytes per segment
      * @param blockCount blocks referenced by the current version
      */
-    public CollectionStats(long records, long compactedRecords, long walRecords, long version,
-                           Map<String, Long> segmentBytes, long blockCount) {
+    public CollectionStats(
+            long records,
+            long compactedRecords,
+            long walRecords,
+            long version,
+            Map<String, Long> segmentBytes,
+            long blockCount) {
         this(records, compactedRecords, walRecords, version, segmentBytes, blockCount, Optional.empty());
     }
 

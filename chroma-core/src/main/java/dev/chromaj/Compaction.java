@@ -4,10 +4,10 @@ import dev.chromaj.catalog.CollectionEntry;
 import dev.chromaj.index.sparse.ValueKind;
 import dev.chromaj.segment.CollectionSegments;
 import dev.chromaj.segment.HnswSegmentWriter;
-import dev.chromaj.segment.SegmentManifest;
-import dev.chromaj.segment.SegmentWriter;
 import dev.chromaj.segment.MaterializedBatch;
 import dev.chromaj.segment.Materializer;
+import dev.chromaj.segment.SegmentManifest;
+import dev.chromaj.segment.SegmentWriter;
 import dev.chromaj.segment.log.LogOperation;
 import java.util.ArrayList;
 import java.util.HashMap;
@@ -24,8 +24,7 @@ final class Compaction {
     static final int MAX_OPERATIONS_PER_RUN = 50_000;
 
     /** The new version and the catalog entry its manifest was written with. */
-    record Result(Version version, CollectionEntry writtenWith) {
-    }
+    record Result(Version version, CollectionEntry writtenWith) {}
 
     private final Engine engine;
     private final CollectionEngine collection;
@@ -53,13 +52,17 @@ final class Compaction {
             last = e.sequence();
         }
         CollectionSegments segments = base.segments();
-        MaterializedBatch batch = Materializer.materialize(ops, segments, segments.manifest().nextOffset());
-        SegmentWriter writer = SegmentWriter.fork(engine.blockfiles, collection.dir, base.manifest(),
-                sparseKinds(collection.options()));
+        MaterializedBatch batch =
+                Materializer.materialize(ops, segments, segments.manifest().nextOffset());
+        SegmentWriter writer = SegmentWriter.fork(
+                engine.blockfiles, collection.dir, base.manifest(), sparseKinds(collection.options()));
         writer.apply(batch);
-        SegmentManifest manifest = HnswSegmentWriter.write(engine.blockfiles, collection.dir, segments, batch,
-                writer.commit(), collection.hnsw());
-        Version next = new Version(base.number() + 1, last, manifest,
+        SegmentManifest manifest = HnswSegmentWriter.write(
+                engine.blockfiles, collection.dir, segments, batch, writer.commit(), collection.hnsw());
+        Version next = new Version(
+                base.number() + 1,
+                last,
+                manifest,
                 CollectionSegments.open(engine.blockfiles, collection.dir, manifest, collection.hnsw()));
         CollectionEntry entry = collection.entry();
         VersionManifest.of(entry, next).writeTo(engine.storage);
@@ -69,8 +72,8 @@ final class Compaction {
     /** How the sparse segment stores each declared key: term frequencies for BM25 keys, weights otherwise. */
     static Map<String, ValueKind> sparseKinds(CollectionOptions options) {
         Map<String, ValueKind> kinds = new HashMap<>();
-        options.sparseIndexes().forEach((key, index) ->
-                kinds.put(key, index.isBm25() ? ValueKind.TERM_FREQUENCY : ValueKind.WEIGHT));
+        options.sparseIndexes()
+                .forEach((key, index) -> kinds.put(key, index.isBm25() ? ValueKind.TERM_FREQUENCY : ValueKind.WEIGHT));
         return kinds;
     }
 }

@@ -50,7 +50,8 @@ final class CompactionHealth {
         if (sameCause < PERSISTENT_AFTER) {
             return Report.WARN;
         }
-        if (sameCause == PERSISTENT_AFTER || lastError == null
+        if (sameCause == PERSISTENT_AFTER
+                || lastError == null
                 || Duration.between(lastError, now).compareTo(ERROR_INTERVAL) >= 0) {
             lastError = now;
             return Report.ERROR;
@@ -81,7 +82,8 @@ final class CompactionHealth {
 
     /** The current failure, empty after a success. */
     synchronized Optional<CompactionFailure> current() {
-        return consecutive == 0 ? Optional.empty()
+        return consecutive == 0
+                ? Optional.empty()
                 : Optional.of(new CompactionFailure(message, consecutive, lastFailure));
     }
 

@@ -9,8 +9,7 @@ import java.util.function.UnaryOperator;
 /** Defensive copies for the immutable value types: lists may hold {@code null} elements, arrays are cloned. */
 final class Copies {
 
-    private Copies() {
-    }
+    private Copies() {}
 
     /** An unmodifiable copy that keeps null elements, or null for a null list. */
     static <T> List<T> nullableList(List<? extends T> source) {

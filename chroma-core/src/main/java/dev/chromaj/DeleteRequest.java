@@ -95,8 +95,11 @@ public final class DeleteRequest {
 
     @Override
     public boolean equals(Object o) {
-        return o instanceof DeleteRequest r && Objects.equals(ids, r.ids) && Objects.equals(where, r.where)
-                && Objects.equals(whereDocument, r.whereDocument) && Objects.equals(limit, r.limit);
+        return o instanceof DeleteRequest r
+                && Objects.equals(ids, r.ids)
+                && Objects.equals(where, r.where)
+                && Objects.equals(whereDocument, r.whereDocument)
+                && Objects.equals(limit, r.limit);
     }
 
     @Override
@@ -106,8 +109,8 @@ public final class DeleteRequest {
 
     @Override
     public String toString() {
-        return "DeleteRequest{ids=" + ids + ", where=" + where + ", whereDocument=" + whereDocument + ", limit="
-                + limit + '}';
+        return "DeleteRequest{ids=" + ids + ", where=" + where + ", whereDocument=" + whereDocument + ", limit=" + limit
+                + '}';
     }
 
     /** Builds a {@link DeleteRequest}; not thread-safe. */
@@ -117,8 +120,7 @@ public final class DeleteRequest {
         private WhereDocument whereDocument;
         private Integer limit;
 
-        private Builder() {
-        }
+        private Builder() {}
 
         /**
          * Restricts deletion to these ids; an empty list deletes nothing.

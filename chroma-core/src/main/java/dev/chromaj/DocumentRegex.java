@@ -33,8 +33,7 @@ final class DocumentRegex {
     /** Largest pattern size after expanding counted repetitions, in pattern elements. */
     static final int MAX_SIZE = 10_000;
 
-    private DocumentRegex() {
-    }
+    private DocumentRegex() {}
 
     /**
      * Validates, translates and compiles a pattern.
@@ -54,8 +53,9 @@ final class DocumentRegex {
     }
 
     private static InvalidArgumentException invalid(String op, String pattern, String what, Throwable cause) {
-        return new InvalidArgumentException("Invalid regular expression for operator " + op + ": " + what + " in "
-                + WellFormedText.escape(pattern), cause);
+        return new InvalidArgumentException(
+                "Invalid regular expression for operator " + op + ": " + what + " in " + WellFormedText.escape(pattern),
+                cause);
     }
 
     /** One pass over the pattern: rejects what is not supported, rewrites Rust escapes, measures size and depth. */
@@ -67,6 +67,7 @@ final class DocumentRegex {
         private int pos;
         /** Sizes per open group: [size of completed alternatives, size of the current alternative]. */
         private final Deque<long[]> groups = new ArrayDeque<>();
+
         private long[] frame = new long[2];
         /** Size of the last atom, the one a following quantifier repeats. */
         private long lastAtom;
@@ -118,16 +119,20 @@ final class DocumentRegex {
         private void grow(long size) {
             frame[1] += size;
             if (frame[0] + frame[1] > MAX_SIZE) {
-                throw invalid(op, pattern, "the pattern is too large: with its repetitions expanded it has more than "
-                        + MAX_SIZE + " elements", null);
+                throw invalid(
+                        op,
+                        pattern,
+                        "the pattern is too large: with its repetitions expanded it has more than " + MAX_SIZE
+                                + " elements",
+                        null);
             }
         }
 
         /** A '+' after a quantifier makes it possessive (Java, PCRE); a '?' makes it lazy, which RE2 supports. */
         private void quantifierSuffix() {
             if (pos < cp.length && cp[pos] == '+') {
-                throw unsupported("possessive quantifier (" + new String(cp, Math.max(0, pos - 1), Math.min(2,
-                        cp.length - Math.max(0, pos - 1))) + ")");
+                throw unsupported("possessive quantifier ("
+                        + new String(cp, Math.max(0, pos - 1), Math.min(2, cp.length - Math.max(0, pos - 1))) + ")");
             }
         }
 
@@ -172,7 +177,9 @@ final class DocumentRegex {
 
         private void openGroup() {
             String rest = new String(cp, pos, Math.min(4, cp.length - pos));
-            if (rest.startsWith("(?=") || rest.startsWith("(?!") || rest.startsWith("(?<=")
+            if (rest.startsWith("(?=")
+                    || rest.startsWith("(?!")
+                    || rest.startsWith("(?<=")
                     || rest.startsWith("(?<!")) {
                 throw unsupported("look-around " + (rest.startsWith("(?<") ? rest : rest.substring(0, 3)) + "...)");
             }
@@ -182,11 +189,18 @@ final class DocumentRegex {
             if (rest.startsWith("(?(")) {
                 throw unsupported("conditional ((?(...)...))");
             }
-            if (rest.length() >= 3 && rest.startsWith("(?") && (rest.charAt(2) == 'R' || rest.charAt(2) == '&'
-                    || Character.isDigit(rest.charAt(2)) || rest.charAt(2) == '+')) {
+            if (rest.length() >= 3
+                    && rest.startsWith("(?")
+                    && (rest.charAt(2) == 'R'
+                            || rest.charAt(2) == '&'
+                            || Character.isDigit(rest.charAt(2))
+                            || rest.charAt(2) == '+')) {
                 throw unsupported("recursion or subroutine call (" + rest.substring(0, 3) + "...)");
             }
-            if (rest.startsWith("(?") && rest.length() >= 3 && rest.charAt(2) != ':' && rest.charAt(2) != 'P'
+            if (rest.startsWith("(?")
+                    && rest.length() >= 3
+                    && rest.charAt(2) != ':'
+                    && rest.charAt(2) != 'P'
                     && rest.charAt(2) != '<') {
                 checkFlags();
             }
@@ -331,10 +345,16 @@ final class DocumentRegex {
                 hex = new String(cp, i, Math.max(0, Math.min(n, cp.length - i)));
                 i += n;
             }
-            if (hex.isEmpty() || hex.length() > 8 || !hex.chars().allMatch(h -> Character.digit(h, 16) >= 0)
+            if (hex.isEmpty()
+                    || hex.length() > 8
+                    || !hex.chars().allMatch(h -> Character.digit(h, 16) >= 0)
                     || Long.parseLong(hex, 16) > Character.MAX_CODE_POINT) {
-                throw invalid(op, pattern, "invalid Unicode escape \\" + (char) kind + " (expected hexadecimal digits"
-                        + " of a code point)", null);
+                throw invalid(
+                        op,
+                        pattern,
+                        "invalid Unicode escape \\" + (char) kind + " (expected hexadecimal digits"
+                                + " of a code point)",
+                        null);
             }
             out.append("\\x{").append(hex).append('}');
             pos = Math.min(i, cp.length);
@@ -342,8 +362,12 @@ final class DocumentRegex {
         }
 
         private InvalidArgumentException unsupported(String construct) {
-            return invalid(op, pattern, "unsupported construct: " + construct + " (the regex engine matches in"
-                    + " linear time, as Chroma's does, and has no backtracking features)", null);
+            return invalid(
+                    op,
+                    pattern,
+                    "unsupported construct: " + construct + " (the regex engine matches in"
+                            + " linear time, as Chroma's does, and has no backtracking features)",
+                    null);
         }
     }
 }

@@ -46,6 +46,7 @@ final class Engine implements AutoCloseable {
     final Catalog catalog;
     /** The HNSW indexes loaded for queries, over all collections, within the configured budget. */
     final HnswIndexCache vectorIndexes;
+
     final Path walRoot;
     private final Map<UUID, CollectionEngine> collections = new ConcurrentHashMap<>();
     private final ScheduledExecutorService background;
@@ -59,10 +60,16 @@ final class Engine implements AutoCloseable {
     private final Path privateCatalogDir;
     /** Guards creation and removal of entries of {@link #collections} together with their catalog rows. */
     private final Object collectionsLock = new Object();
+
     private volatile boolean closed;
 
-    private Engine(ClientConfig config, Storage storage, BlockCache cache, Catalog catalog, WriterLease lease,
-                   Path privateCatalogDir) {
+    private Engine(
+            ClientConfig config,
+            Storage storage,
+            BlockCache cache,
+            Catalog catalog,
+            WriterLease lease,
+            Path privateCatalogDir) {
         this.config = config;
         this.lease = lease;
         this.privateCatalogDir = privateCatalogDir;
@@ -70,8 +77,8 @@ final class Engine implements AutoCloseable {
         this.cache = cache;
         this.catalog = catalog;
         this.vectorIndexes = new HnswIndexCache(config.vectorIndexBytes());
-        this.blockfiles = new BlockfileStore(storage, cache,
-                BlockfileOptions.defaults().withMaxBlockBytes(config.maxBlockBytes()));
+        this.blockfiles = new BlockfileStore(
+                storage, cache, BlockfileOptions.defaults().withMaxBlockBytes(config.maxBlockBytes()));
         this.walRoot = config.path().resolve("wal");
         this.background = Executors.newScheduledThreadPool(2, runnable -> {
             Thread t = new Thread(runnable, "chromaj-background");
@@ -107,9 +114,12 @@ final class Engine implements AutoCloseable {
                 catalog = config.readOnly() ? Catalog.openReadOnly(path) : Catalog.open(path);
             }
         } catch (CatalogLockedException e) {
-            throw new ChromaException(e.getMessage() + (e.inThisJvm()
-                    ? ": share that client instead of opening another, or open this one with readOnly(true)"
-                    : ": close the client there, or open this one with readOnly(true)"), e);
+            throw new ChromaException(
+                    e.getMessage()
+                            + (e.inThisJvm()
+                                    ? ": share that client instead of opening another, or open this one with readOnly(true)"
+                                    : ": close the client there, or open this one with readOnly(true)"),
+                    e);
         } catch (CatalogException e) {
             deleteFolder(privateCatalogDir);
             throw new ChromaException("Cannot open the catalog in " + path + ": " + e.getMessage(), e);
@@ -123,7 +133,9 @@ final class Engine implements AutoCloseable {
             if (config.s3Mode()) {
                 storage = new S3Storage(S3Configs.toStorageConfig(config.s3(), config.s3Retries()));
                 if (!config.readOnly()) {
-                    lease = WriterLease.acquire(storage, "s3://" + config.s3().bucket() + "/" + config.s3().prefix(),
+                    lease = WriterLease.acquire(
+                            storage,
+                            "s3://" + config.s3().bucket() + "/" + config.s3().prefix(),
                             config.leaseTiming());
                     storage = new FencedStorage(storage, lease);
                 }
@@ -191,9 +203,12 @@ final class Engine implements AutoCloseable {
                     continue;
                 }
                 if (catalog.getCollection(id).isEmpty()) {
-                    LOG.warn("The write-ahead log folder {} belongs to no collection of the rebuilt catalog (no "
-                            + "version manifest of collection {} in {}): its writes are not served; it is left as is",
-                            d, id, config.path().resolve("data"));
+                    LOG.warn(
+                            "The write-ahead log folder {} belongs to no collection of the rebuilt catalog (no "
+                                    + "version manifest of collection {} in {}): its writes are not served; it is left as is",
+                            d,
+                            id,
+                            config.path().resolve("data"));
                 }
             }
         } catch (IOException e) {
@@ -278,8 +293,8 @@ final class Engine implements AutoCloseable {
         RecordValidator.checkTenantName(tenant);
         RecordValidator.checkDatabaseName(database);
         if (!catalog.databaseExists(tenant, database)) {
-            throw new NotFoundException("Database " + database + " not found for tenant " + tenant
-                    + ". Are you sure it exists?");
+            throw new NotFoundException(
+                    "Database " + database + " not found for tenant " + tenant + ". Are you sure it exists?");
         }
         return new DatabaseHandle(this, tenant, database);
     }
@@ -369,8 +384,8 @@ final class Engine implements AutoCloseable {
 
     // ---- collections ----
 
-    CollectionEngine createCollection(String tenant, String database, String name, CollectionOptions options,
-                                      boolean getIfExists) {
+    CollectionEngine createCollection(
+            String tenant, String database, String name, CollectionOptions options, boolean getIfExists) {
         ensureOpen();
         RecordValidator.checkCollectionName(name);
         CollectionOptions opts = options == null ? CollectionOptions.builder().build() : options;
@@ -381,8 +396,8 @@ final class Engine implements AutoCloseable {
         }
     }
 
-    private CollectionEngine createOrGetCollection(String tenant, String database, String name,
-                                                   CollectionOptions opts, boolean getIfExists) {
+    private CollectionEngine createOrGetCollection(
+            String tenant, String database, String name, CollectionOptions opts, boolean getIfExists) {
         synchronized (collectionsLock) {
             Optional<CollectionEntry> existing = catalog.getCollection(tenant, database, name);
             if (existing.isPresent()) {
@@ -396,8 +411,16 @@ final class Engine implements AutoCloseable {
                 throw new NotFoundException("Database " + database + " not found for tenant " + tenant);
             }
             UUID id = UUID.randomUUID();
-            CollectionEntry entry = new CollectionEntry(id, tenant, database, name,
-                    MetadataJson.write(opts.metadata()), CollectionOptionsJson.write(opts), null, 0, 0);
+            CollectionEntry entry = new CollectionEntry(
+                    id,
+                    tenant,
+                    database,
+                    name,
+                    MetadataJson.write(opts.metadata()),
+                    CollectionOptionsJson.write(opts),
+                    null,
+                    0,
+                    0);
             // The bucket learns of the collection before the catalog does, so a catalog rebuilt from S3 knows it.
             VersionManifest.forNewCollection(entry).writeTo(storage);
             try {
@@ -489,8 +512,18 @@ final class Engine implements AutoCloseable {
         BlockCache.Stats c = cache.stats();
         dev.chromaj.storage.StorageStats st = storage.stats();
         long requests = st.gets() + st.rangeGets() + st.puts() + st.deletes() + st.lists() + st.heads();
-        return new ClientStats(c.hits(), c.misses(), c.bytes(), st.gets() + st.rangeGets(), st.puts(), st.deletes(),
-                requests, st.bytesRead(), st.bytesWritten(), vectorIndexes.bytes(), vectorIndexes.size());
+        return new ClientStats(
+                c.hits(),
+                c.misses(),
+                c.bytes(),
+                st.gets() + st.rangeGets(),
+                st.puts(),
+                st.deletes(),
+                requests,
+                st.bytesRead(),
+                st.bytesWritten(),
+                vectorIndexes.bytes(),
+                vectorIndexes.size());
     }
 
     GcResult collectGarbage() {
@@ -537,7 +570,9 @@ final class Engine implements AutoCloseable {
 
     @Override
     public String toString() {
-        return (config.s3Mode() ? "s3://" + config.s3().bucket() + "/" + config.s3().prefix() + ", " : "")
+        return (config.s3Mode()
+                        ? "s3://" + config.s3().bucket() + "/" + config.s3().prefix() + ", "
+                        : "")
                 + config.path();
     }
 

@@ -5,8 +5,7 @@ package dev.chromaj;
  * API sees is a {@link ChromaException} (or an {@link IllegalStateException} for a closed client).
  */
 final class Errors {
-    private Errors() {
-    }
+    private Errors() {}
 
     static RuntimeException translate(RuntimeException e) {
         if (e instanceof ChromaException || e instanceof IllegalStateException) {

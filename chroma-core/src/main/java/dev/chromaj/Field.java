@@ -53,8 +53,8 @@ public final class Field {
      */
     public static Field metadata(String key) {
         if (key == null || key.isEmpty()) {
-            throw new InvalidArgumentException("Expected metadata field key to be a non-empty string, got "
-                    + (key == null ? "null" : "''"));
+            throw new InvalidArgumentException(
+                    "Expected metadata field key to be a non-empty string, got " + (key == null ? "null" : "''"));
         }
         return new Field(Kind.METADATA_KEY, key);
     }

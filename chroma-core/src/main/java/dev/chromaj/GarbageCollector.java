@@ -45,13 +45,17 @@ final class GarbageCollector {
 
     void start(ScheduledExecutorService executor) {
         long millis = engine.config.gcInterval().toMillis();
-        executor.scheduleWithFixedDelay(() -> {
-            try {
-                run();
-            } catch (RuntimeException e) {
-                LOG.warn("Garbage collection failed, will retry: {}", e.toString());
-            }
-        }, millis, millis, TimeUnit.MILLISECONDS);
+        executor.scheduleWithFixedDelay(
+                () -> {
+                    try {
+                        run();
+                    } catch (RuntimeException e) {
+                        LOG.warn("Garbage collection failed, will retry: {}", e.toString());
+                    }
+                },
+                millis,
+                millis,
+                TimeUnit.MILLISECONDS);
     }
 
     /** One full pass over every collection and over deleted collections. */
@@ -90,8 +94,10 @@ final class GarbageCollector {
         List<VersionEntry> dropped = new ArrayList<>();
         for (int i = 0; i < all.size(); i++) {
             VersionEntry v = all.get(i);
-            boolean keep = i < engine.config.gcKeepVersions() || v.createdAt().isAfter(ttlCutoff)
-                    || v.version() == current.number() || collection.isPinned(v.version());
+            boolean keep = i < engine.config.gcKeepVersions()
+                    || v.createdAt().isAfter(ttlCutoff)
+                    || v.version() == current.number()
+                    || collection.isPinned(v.version());
             (keep ? kept : dropped).add(v);
         }
         Set<String> referenced = new HashSet<>();
@@ -99,7 +105,8 @@ final class GarbageCollector {
         for (VersionEntry v : kept) {
             referenced.add(v.manifestKey());
             VersionManifest m = v.version() == current.number() && current.manifest() != null
-                    ? null : VersionManifest.read(engine.storage, v.manifestKey());
+                    ? null
+                    : VersionManifest.read(engine.storage, v.manifestKey());
             var segments = m == null ? current.manifest() : m.segments();
             if (segments != null) {
                 referenced.addAll(segments.objectKeys(engine.blockfiles, collection.dir));
@@ -134,12 +141,16 @@ final class GarbageCollector {
         }
         long walDeleted = 0;
         if (engine.config.s3Mode()) {
-            walDeleted = WalArchiver.deleteArchivedBelow(engine.storage, collection.dir + "/wal/",
-                    current.logPosition() + 1);
+            walDeleted = WalArchiver.deleteArchivedBelow(
+                    engine.storage, collection.dir + "/wal/", current.logPosition() + 1);
         }
         if (!doomed.isEmpty() || !dropped.isEmpty()) {
-            LOG.debug("GC of {}: dropped {} versions, deleted {} objects ({} bytes)", collection, dropped.size(),
-                    doomed.size(), bytes);
+            LOG.debug(
+                    "GC of {}: dropped {} versions, deleted {} objects ({} bytes)",
+                    collection,
+                    dropped.size(),
+                    doomed.size(),
+                    bytes);
         }
         return new GcResult(dropped.size(), doomed.size(), bytes, walDeleted);
     }

@@ -115,9 +115,13 @@ public final class GetRequest {
 
     @Override
     public boolean equals(Object o) {
-        return o instanceof GetRequest r && Objects.equals(ids, r.ids) && Objects.equals(where, r.where)
-                && Objects.equals(whereDocument, r.whereDocument) && Objects.equals(limit, r.limit)
-                && offset == r.offset && include.equals(r.include);
+        return o instanceof GetRequest r
+                && Objects.equals(ids, r.ids)
+                && Objects.equals(where, r.where)
+                && Objects.equals(whereDocument, r.whereDocument)
+                && Objects.equals(limit, r.limit)
+                && offset == r.offset
+                && include.equals(r.include);
     }
 
     @Override
@@ -127,8 +131,8 @@ public final class GetRequest {
 
     @Override
     public String toString() {
-        return "GetRequest{ids=" + ids + ", where=" + where + ", whereDocument=" + whereDocument + ", limit="
-                + limit + ", offset=" + offset + ", include=" + include + '}';
+        return "GetRequest{ids=" + ids + ", where=" + where + ", whereDocument=" + whereDocument + ", limit=" + limit
+                + ", offset=" + offset + ", include=" + include + '}';
     }
 
     /** Builds a {@link GetRequest}; not thread-safe. Arguments are validated as they are set. */
@@ -140,8 +144,7 @@ public final class GetRequest {
         private int offset;
         private Set<Include> include = DEFAULT_INCLUDE;
 
-        private Builder() {
-        }
+        private Builder() {}
 
         /**
          * Restricts the request to these ids; {@code null} means all records, an empty list matches nothing.

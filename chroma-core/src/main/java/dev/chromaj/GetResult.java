@@ -15,8 +15,12 @@ import java.util.Set;
  * @param embeddings embeddings, or null when not included
  * @param uris URIs, or null when not included
  */
-public record GetResult(List<String> ids, List<String> documents, List<Map<String, Object>> metadatas,
-                        List<float[]> embeddings, List<String> uris) {
+public record GetResult(
+        List<String> ids,
+        List<String> documents,
+        List<Map<String, Object>> metadatas,
+        List<float[]> embeddings,
+        List<String> uris) {
 
     /**
      * Copies the lists and checks they are parallel.
@@ -51,7 +55,9 @@ public record GetResult(List<String> ids, List<String> documents, List<Map<Strin
      * @return a result with no records
      */
     public static GetResult empty(Set<Include> include) {
-        return new GetResult(List.of(), include.contains(Include.DOCUMENTS) ? List.of() : null,
+        return new GetResult(
+                List.of(),
+                include.contains(Include.DOCUMENTS) ? List.of() : null,
                 include.contains(Include.METADATAS) ? List.of() : null,
                 include.contains(Include.EMBEDDINGS) ? List.of() : null,
                 include.contains(Include.URIS) ? List.of() : null);

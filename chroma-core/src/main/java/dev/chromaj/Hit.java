@@ -19,8 +19,8 @@ import java.util.Objects;
  * @param metadata the metadata (all keys, or only the selected ones), or null
  * @param uri the URI, or null
  */
-public record Hit(String id, Double score, String document, float[] embedding, Map<String, Object> metadata,
-                  String uri) {
+public record Hit(
+        String id, Double score, String document, float[] embedding, Map<String, Object> metadata, String uri) {
 
     /**
      * Copies the embedding and metadata.
@@ -47,9 +47,13 @@ public record Hit(String id, Double score, String document, float[] embedding, M
 
     @Override
     public boolean equals(Object o) {
-        return o instanceof Hit h && id.equals(h.id) && Objects.equals(score, h.score)
-                && Objects.equals(document, h.document) && Arrays.equals(embedding, h.embedding)
-                && Objects.equals(metadata, h.metadata) && Objects.equals(uri, h.uri);
+        return o instanceof Hit h
+                && id.equals(h.id)
+                && Objects.equals(score, h.score)
+                && Objects.equals(document, h.document)
+                && Arrays.equals(embedding, h.embedding)
+                && Objects.equals(metadata, h.metadata)
+                && Objects.equals(uri, h.uri);
     }
 
     @Override

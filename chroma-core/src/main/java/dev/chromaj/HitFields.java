@@ -44,8 +44,13 @@ final class HitFields {
 
     /** The hit of {@code record} with {@code rankScore} (null: the search has no rank). */
     Hit hit(DataRecord record, Double rankScore) {
-        return new Hit(record.id(), score ? rankScore : null, document ? record.document() : null,
-                embedding ? record.embedding() : null, metadata(record), uri ? record.uri() : null);
+        return new Hit(
+                record.id(),
+                score ? rankScore : null,
+                document ? record.document() : null,
+                embedding ? record.embedding() : null,
+                metadata(record),
+                uri ? record.uri() : null);
     }
 
     /** All metadata, or only the selected keys the record has; null when nothing is selected or present. */

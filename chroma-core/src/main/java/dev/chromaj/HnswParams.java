@@ -32,8 +32,8 @@ public record HnswParams(int m, int efConstruction, int efSearch) {
         requirePositive("efSearch", efSearch);
         if (m < MIN_M || m > MAX_M) {
             // The HNSW index accepts no other m: rejected here rather than when the collection is created.
-            throw new InvalidArgumentException("Expected HNSW m to be between " + MIN_M + " and " + MAX_M + ", got "
-                    + m);
+            throw new InvalidArgumentException(
+                    "Expected HNSW m to be between " + MIN_M + " and " + MAX_M + ", got " + m);
         }
     }
 

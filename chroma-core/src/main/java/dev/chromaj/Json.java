@@ -17,8 +17,7 @@ final class Json {
             .enable(DeserializationFeature.USE_LONG_FOR_INTS)
             .enable(DeserializationFeature.FAIL_ON_TRAILING_TOKENS);
 
-    private Json() {
-    }
+    private Json() {}
 
     /**
      * Parses JSON text into plain Java values: {@code Map}, {@code List}, {@code String}, {@code Long},
@@ -51,7 +50,8 @@ final class Json {
             return MAPPER.writeValueAsString(value);
         } catch (JsonProcessingException e) {
             // Only plain maps, lists and scalars reach this point; they always serialize.
-            throw new IllegalStateException("Cannot serialize " + value.getClass().getName(), e);
+            throw new IllegalStateException(
+                    "Cannot serialize " + value.getClass().getName(), e);
         }
     }
 

@@ -16,8 +16,7 @@ import java.util.Map;
  */
 final class MetadataJson {
 
-    private MetadataJson() {
-    }
+    private MetadataJson() {}
 
     /**
      * Writes a metadata map.
@@ -70,8 +69,9 @@ final class MetadataJson {
         try {
             return fromTree(Json.MAPPER.readValue(json, Object.class));
         } catch (IOException e) {
-            throw new ChromaException("Corrupt metadata JSON: "
-                    + new String(json, 0, Math.min(json.length, 200), StandardCharsets.UTF_8), e);
+            throw new ChromaException(
+                    "Corrupt metadata JSON: " + new String(json, 0, Math.min(json.length, 200), StandardCharsets.UTF_8),
+                    e);
         }
     }
 
@@ -94,7 +94,10 @@ final class MetadataJson {
     }
 
     private static Object value(String key, Object value) {
-        if (value == null || value instanceof String || value instanceof Long || value instanceof Double
+        if (value == null
+                || value instanceof String
+                || value instanceof Long
+                || value instanceof Double
                 || value instanceof Boolean) {
             return value;
         }
@@ -102,14 +105,14 @@ final class MetadataJson {
             List<Object> out = new ArrayList<>(list.size());
             for (Object element : list) {
                 if (element == null || element instanceof List || element instanceof Map) {
-                    throw new ChromaException("Corrupt metadata JSON: bad list element for key '" + key + "': "
-                            + Json.describe(list));
+                    throw new ChromaException(
+                            "Corrupt metadata JSON: bad list element for key '" + key + "': " + Json.describe(list));
                 }
                 out.add(value(key, element));
             }
             return Collections.unmodifiableList(out);
         }
-        throw new ChromaException("Corrupt metadata JSON: unsupported value for key '" + key + "': "
-                + Json.describe(value));
+        throw new ChromaException(
+                "Corrupt metadata JSON: unsupported value for key '" + key + "': " + Json.describe(value));
     }
 }

@@ -16,8 +16,7 @@ final class MetadataValues {
     /** Chroma reserves this key for the document in its SQLite backend. */
     static final String RESERVED_DOCUMENT_KEY = "chroma:document";
 
-    private MetadataValues() {
-    }
+    private MetadataValues() {}
 
     /**
      * Validates a metadata key.
@@ -38,8 +37,8 @@ final class MetadataValues {
             throw new InvalidArgumentException("Metadata key cannot start with '#' or '$': " + key);
         }
         if (key.equals(RESERVED_DOCUMENT_KEY)) {
-            throw new InvalidArgumentException("Expected metadata to not contain the reserved key "
-                    + RESERVED_DOCUMENT_KEY);
+            throw new InvalidArgumentException(
+                    "Expected metadata to not contain the reserved key " + RESERVED_DOCUMENT_KEY);
         }
     }
 
@@ -61,9 +60,10 @@ final class MetadataValues {
             if (value == null) {
                 switch (nullValues) {
                     case KEEP -> out.put(key, null);
-                    case DROP -> { }
-                    case REJECT -> throw new InvalidArgumentException("Expected metadata value for key '" + key
-                            + "' to be a str, int, float, bool or list, got null");
+                    case DROP -> {}
+                    case REJECT ->
+                        throw new InvalidArgumentException("Expected metadata value for key '" + key
+                                + "' to be a str, int, float, bool or list, got null");
                 }
                 continue;
             }
@@ -73,7 +73,11 @@ final class MetadataValues {
     }
 
     /** What {@link #normalize} does with {@code null} values. */
-    enum NullValues { KEEP, DROP, REJECT }
+    enum NullValues {
+        KEEP,
+        DROP,
+        REJECT
+    }
 
     /**
      * Normalizes one non-null metadata value.
@@ -125,8 +129,8 @@ final class MetadataValues {
                         + typeName(scalar.getClass()));
             }
             if (scalar instanceof Double d && !Double.isFinite(d)) {
-                throw new InvalidArgumentException("Expected metadata list value for key '" + key
-                        + "' to hold finite numbers, got " + d);
+                throw new InvalidArgumentException(
+                        "Expected metadata list value for key '" + key + "' to hold finite numbers, got " + d);
             }
             out.add(scalar);
         }

@@ -6,8 +6,7 @@ import java.util.List;
 final class NoEmbeddingFunction implements EmbeddingFunction {
     static final NoEmbeddingFunction INSTANCE = new NoEmbeddingFunction();
 
-    private NoEmbeddingFunction() {
-    }
+    private NoEmbeddingFunction() {}
 
     @Override
     public String name() {
@@ -16,8 +15,9 @@ final class NoEmbeddingFunction implements EmbeddingFunction {
 
     @Override
     public List<float[]> embedDocuments(List<String> documents) {
-        throw new InvalidArgumentException("The collection's embedding function is 'none': it holds no dense "
-                + "embeddings, so texts cannot be embedded; provide embeddings or use a BM25/sparse or full-text query");
+        throw new InvalidArgumentException(
+                "The collection's embedding function is 'none': it holds no dense "
+                        + "embeddings, so texts cannot be embedded; provide embeddings or use a BM25/sparse or full-text query");
     }
 
     @Override

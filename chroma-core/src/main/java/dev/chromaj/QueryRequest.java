@@ -20,8 +20,8 @@ public final class QueryRequest {
     /** Chroma's default number of results. */
     public static final int DEFAULT_N_RESULTS = 10;
 
-    private static final Set<Include> DEFAULT_INCLUDE = Collections.unmodifiableSet(
-            EnumSet.of(Include.DOCUMENTS, Include.METADATAS, Include.DISTANCES));
+    private static final Set<Include> DEFAULT_INCLUDE =
+            Collections.unmodifiableSet(EnumSet.of(Include.DOCUMENTS, Include.METADATAS, Include.DISTANCES));
 
     private final List<float[]> queryEmbeddings;
     private final int nResults;
@@ -125,10 +125,13 @@ public final class QueryRequest {
 
     @Override
     public boolean equals(Object o) {
-        if (!(o instanceof QueryRequest r) || nResults != r.nResults
+        if (!(o instanceof QueryRequest r)
+                || nResults != r.nResults
                 || queryEmbeddings.size() != r.queryEmbeddings.size()
-                || !Objects.equals(where, r.where) || !Objects.equals(whereDocument, r.whereDocument)
-                || !Objects.equals(ids, r.ids) || !include.equals(r.include)) {
+                || !Objects.equals(where, r.where)
+                || !Objects.equals(whereDocument, r.whereDocument)
+                || !Objects.equals(ids, r.ids)
+                || !include.equals(r.include)) {
             return false;
         }
         for (int i = 0; i < queryEmbeddings.size(); i++) {
@@ -163,8 +166,7 @@ public final class QueryRequest {
         private List<String> ids;
         private Set<Include> include = DEFAULT_INCLUDE;
 
-        private Builder() {
-        }
+        private Builder() {}
 
         /**
          * Sets the query embeddings (copied), all of the same dimension.
@@ -183,8 +185,8 @@ public final class QueryRequest {
             for (int i = 0; i < queryEmbeddings.size(); i++) {
                 float[] e = queryEmbeddings.get(i);
                 if (e == null) {
-                    throw new InvalidArgumentException("Expected query embedding at position " + i
-                            + " to be an array, got null");
+                    throw new InvalidArgumentException(
+                            "Expected query embedding at position " + i + " to be an array, got null");
                 }
                 RecordValidator.checkEmbeddingValues(e, "of query " + i);
                 if (i > 0 && e.length != copy.get(0).length) {
@@ -217,8 +219,8 @@ public final class QueryRequest {
          */
         public Builder nResults(int nResults) {
             if (nResults <= 0) {
-                throw new InvalidArgumentException("Number of requested results " + nResults
-                        + ", cannot be negative, or zero.");
+                throw new InvalidArgumentException(
+                        "Number of requested results " + nResults + ", cannot be negative, or zero.");
             }
             this.nResults = nResults;
             return this;

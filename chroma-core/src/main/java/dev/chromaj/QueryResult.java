@@ -14,9 +14,13 @@ import java.util.Map;
  * @param embeddings embeddings per query, or null when not included
  * @param uris URIs per query, or null when not included
  */
-public record QueryResult(List<List<String>> ids, List<List<Float>> distances, List<List<String>> documents,
-                          List<List<Map<String, Object>>> metadatas, List<List<float[]>> embeddings,
-                          List<List<String>> uris) {
+public record QueryResult(
+        List<List<String>> ids,
+        List<List<Float>> distances,
+        List<List<String>> documents,
+        List<List<Map<String, Object>>> metadatas,
+        List<List<float[]>> embeddings,
+        List<List<String>> uris) {
 
     /**
      * Copies the lists.

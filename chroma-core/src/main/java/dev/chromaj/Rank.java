@@ -198,8 +198,8 @@ public sealed interface Rank {
         public SparseKnn {
             checkKey(key);
             if (query == null) {
-                throw new InvalidArgumentException("Expected a sparse knn query vector for key '" + key
-                        + "', got null");
+                throw new InvalidArgumentException(
+                        "Expected a sparse knn query vector for key '" + key + "', got null");
             }
             checkLimit(limit);
         }
@@ -237,13 +237,13 @@ public sealed interface Rank {
                 }
             }
             if (weights == null || weights.length != ranks.size()) {
-                throw new InvalidArgumentException("Expected one rrf weight per ranking (" + ranks.size()
-                        + "), got " + (weights == null ? "null" : String.valueOf(weights.length)));
+                throw new InvalidArgumentException("Expected one rrf weight per ranking (" + ranks.size() + "), got "
+                        + (weights == null ? "null" : String.valueOf(weights.length)));
             }
             for (double w : weights) {
                 if (!Double.isFinite(w) || w < 0) {
-                    throw new InvalidArgumentException("Expected rrf weights to be finite and >= 0, got "
-                            + Arrays.toString(weights));
+                    throw new InvalidArgumentException(
+                            "Expected rrf weights to be finite and >= 0, got " + Arrays.toString(weights));
                 }
             }
             weights = weights.clone();
@@ -284,8 +284,8 @@ public sealed interface Rank {
 
     private static void checkKey(String key) {
         if (key == null || key.isEmpty()) {
-            throw new InvalidArgumentException("Expected knn sparse key to be a non-empty string, got "
-                    + (key == null ? "null" : "''"));
+            throw new InvalidArgumentException(
+                    "Expected knn sparse key to be a non-empty string, got " + (key == null ? "null" : "''"));
         }
         WellFormedText.check("knn sparse key", key);
     }

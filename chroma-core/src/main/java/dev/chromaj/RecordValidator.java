@@ -29,8 +29,7 @@ final class RecordValidator {
 
     private static final Pattern NAME = Pattern.compile("[a-zA-Z0-9][a-zA-Z0-9._-]{1,510}[a-zA-Z0-9]");
 
-    private RecordValidator() {
-    }
+    private RecordValidator() {}
 
     /**
      * Validates a batch and returns its normalized form: metadata values normalized ({@code Integer} to
@@ -44,11 +43,14 @@ final class RecordValidator {
      * @return the normalized records, in input order
      * @throws InvalidArgumentException naming the record and the rule on the first violation
      */
-    static List<ChromaRecord> validate(Operation operation, List<ChromaRecord> records,
-                                       OptionalInt expectedDimension, Map<String, SparseIndex> sparseIndexes) {
+    static List<ChromaRecord> validate(
+            Operation operation,
+            List<ChromaRecord> records,
+            OptionalInt expectedDimension,
+            Map<String, SparseIndex> sparseIndexes) {
         if (records == null || records.isEmpty()) {
-            throw new InvalidArgumentException("Expected IDs to be a non-empty list, got "
-                    + (records == null ? "null" : "0 IDs"));
+            throw new InvalidArgumentException(
+                    "Expected IDs to be a non-empty list, got " + (records == null ? "null" : "0 IDs"));
         }
         List<String> ids = new ArrayList<>(records.size());
         for (int i = 0; i < records.size(); i++) {
@@ -72,8 +74,8 @@ final class RecordValidator {
                 if (dimension < 0) {
                     dimension = embedding.length;
                 } else if (embedding.length != dimension) {
-                    throw new InvalidArgumentException("Collection expecting embedding with dimension of "
-                            + dimension + ", got " + embedding.length);
+                    throw new InvalidArgumentException("Collection expecting embedding with dimension of " + dimension
+                            + ", got " + embedding.length);
                 }
             }
             for (String key : record.sparse().keySet()) {
@@ -100,13 +102,16 @@ final class RecordValidator {
         }
         Map<String, Object> normalized;
         try {
-            normalized = MetadataValues.normalize(metadata, operation == Operation.ADD
-                    ? MetadataValues.NullValues.DROP : MetadataValues.NullValues.KEEP);
+            normalized = MetadataValues.normalize(
+                    metadata,
+                    operation == Operation.ADD ? MetadataValues.NullValues.DROP : MetadataValues.NullValues.KEEP);
         } catch (InvalidArgumentException e) {
             throw new InvalidArgumentException(e.getMessage() + " (ID '" + record.id() + "')", e);
         }
         // Map and list equality compare boxed types (1 is not 1L), so equal means already normalized.
-        return normalized.equals(metadata) ? record : record.toBuilder().metadata(normalized).build();
+        return normalized.equals(metadata)
+                ? record
+                : record.toBuilder().metadata(normalized).build();
     }
 
     /**
@@ -188,8 +193,8 @@ final class RecordValidator {
         }
         List<String> dups = new ArrayList<>(duplicates);
         if (dups.size() < 10) {
-            throw new InvalidArgumentException("Expected IDs to be unique, found duplicates of: "
-                    + String.join(", ", dups));
+            throw new InvalidArgumentException(
+                    "Expected IDs to be unique, found duplicates of: " + String.join(", ", dups));
         }
         throw new InvalidArgumentException("Expected IDs to be unique, found " + dups.size() + " duplicated IDs: "
                 + String.join(", ", dups.subList(0, 5)) + ", ..., "
@@ -207,9 +212,12 @@ final class RecordValidator {
      * @return one record per id
      * @throws InvalidArgumentException if the lists differ in length or an id is invalid
      */
-    static List<ChromaRecord> fromColumns(List<String> ids, List<float[]> embeddings,
-                                          List<? extends Map<String, ?>> metadatas, List<String> documents,
-                                          List<String> uris) {
+    static List<ChromaRecord> fromColumns(
+            List<String> ids,
+            List<float[]> embeddings,
+            List<? extends Map<String, ?>> metadatas,
+            List<String> documents,
+            List<String> uris) {
         if (ids == null) {
             throw new InvalidArgumentException("Expected IDs to be a list, got null");
         }
@@ -221,7 +229,8 @@ final class RecordValidator {
         putLength(lengths, "uris", uris);
         if (new HashSet<>(lengths.values()).size() > 1) {
             StringBuilder sb = new StringBuilder("Unequal lengths for fields: ");
-            lengths.forEach((name, length) -> sb.append(name).append(": ").append(length).append(", "));
+            lengths.forEach((name, length) ->
+                    sb.append(name).append(": ").append(length).append(", "));
             sb.setLength(sb.length() - 2);
             throw new InvalidArgumentException(sb.toString());
         }

@@ -8,14 +8,13 @@ import java.util.Set;
 
 /** Builds the public result types from records, keeping only the included fields. */
 final class Results {
-    private Results() {
-    }
+    private Results() {}
 
     static GetResult get(List<DataRecord> records, Set<Include> include) {
         List<String> ids = new ArrayList<>(records.size());
         List<String> documents = include.contains(Include.DOCUMENTS) ? new ArrayList<>(records.size()) : null;
-        List<Map<String, Object>> metadatas = include.contains(Include.METADATAS) ? new ArrayList<>(records.size())
-                : null;
+        List<Map<String, Object>> metadatas =
+                include.contains(Include.METADATAS) ? new ArrayList<>(records.size()) : null;
         List<float[]> embeddings = include.contains(Include.EMBEDDINGS) ? new ArrayList<>(records.size()) : null;
         List<String> uris = include.contains(Include.URIS) ? new ArrayList<>(records.size()) : null;
         for (DataRecord r : records) {
@@ -58,8 +57,8 @@ final class Results {
                 uris.add(g.uris());
             }
         }
-        return new QueryResult(ids, include.contains(Include.DISTANCES) ? distances : null, documents, metadatas,
-                embeddings, uris);
+        return new QueryResult(
+                ids, include.contains(Include.DISTANCES) ? distances : null, documents, metadatas, embeddings, uris);
     }
 
     /** Chroma returns {@code null} for a record without metadata. */

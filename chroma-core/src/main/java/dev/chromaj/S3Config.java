@@ -235,19 +235,37 @@ public final class S3Config {
 
     @Override
     public boolean equals(Object o) {
-        return o instanceof S3Config c && bucket.equals(c.bucket) && prefix.equals(c.prefix)
-                && Objects.equals(region, c.region) && Objects.equals(endpoint, c.endpoint)
-                && pathStyleAccess == c.pathStyleAccess && Objects.equals(accessKeyId, c.accessKeyId)
+        return o instanceof S3Config c
+                && bucket.equals(c.bucket)
+                && prefix.equals(c.prefix)
+                && Objects.equals(region, c.region)
+                && Objects.equals(endpoint, c.endpoint)
+                && pathStyleAccess == c.pathStyleAccess
+                && Objects.equals(accessKeyId, c.accessKeyId)
                 && Objects.equals(secretAccessKey, c.secretAccessKey)
-                && serverSideEncryption == c.serverSideEncryption && Objects.equals(kmsKeyId, c.kmsKeyId)
-                && maxConcurrentRequests == c.maxConcurrentRequests && connectTimeout.equals(c.connectTimeout)
-                && requestTimeout.equals(c.requestTimeout) && maxRetries == c.maxRetries;
+                && serverSideEncryption == c.serverSideEncryption
+                && Objects.equals(kmsKeyId, c.kmsKeyId)
+                && maxConcurrentRequests == c.maxConcurrentRequests
+                && connectTimeout.equals(c.connectTimeout)
+                && requestTimeout.equals(c.requestTimeout)
+                && maxRetries == c.maxRetries;
     }
 
     @Override
     public int hashCode() {
-        return Objects.hash(bucket, prefix, region, endpoint, pathStyleAccess, accessKeyId, serverSideEncryption,
-                kmsKeyId, maxConcurrentRequests, connectTimeout, requestTimeout, maxRetries);
+        return Objects.hash(
+                bucket,
+                prefix,
+                region,
+                endpoint,
+                pathStyleAccess,
+                accessKeyId,
+                serverSideEncryption,
+                kmsKeyId,
+                maxConcurrentRequests,
+                connectTimeout,
+                requestTimeout,
+                maxRetries);
     }
 
     /** Describes the configuration; the secret key is never printed. */
@@ -265,6 +283,7 @@ public final class S3Config {
     public static final class Builder {
         /** Enough for the blocks of an HNSW graph of about a million 128-d vectors in 8 MiB blocks at once. */
         static final int DEFAULT_MAX_CONCURRENT_REQUESTS = 128;
+
         static final Duration DEFAULT_CONNECT_TIMEOUT = Duration.ofSeconds(5);
         static final Duration DEFAULT_REQUEST_TIMEOUT = Duration.ofSeconds(60);
         /** Eight attempts in all. */
@@ -288,8 +307,7 @@ public final class S3Config {
         private Duration requestTimeout = DEFAULT_REQUEST_TIMEOUT;
         private int maxRetries = DEFAULT_MAX_RETRIES;
 
-        private Builder() {
-        }
+        private Builder() {}
 
         /**
          * Sets the bucket (required).
@@ -443,8 +461,8 @@ public final class S3Config {
          */
         public Builder maxRetries(int retries) {
             if (retries < 0 || retries > MAX_RETRIES) {
-                throw new InvalidArgumentException("Expected S3 maxRetries between 0 and " + MAX_RETRIES + ", got "
-                        + retries);
+                throw new InvalidArgumentException(
+                        "Expected S3 maxRetries between 0 and " + MAX_RETRIES + ", got " + retries);
             }
             this.maxRetries = retries;
             return this;
@@ -454,10 +472,11 @@ public final class S3Config {
             if (timeout == null) {
                 throw new InvalidArgumentException("Expected S3 " + option + " to be a positive duration, got null");
             }
-            if (timeout.isNegative() || timeout.toMillis() < 1
+            if (timeout.isNegative()
+                    || timeout.toMillis() < 1
                     || timeout.compareTo(Duration.ofDays(MAX_TIMEOUT_DAYS)) > 0) {
-                throw new InvalidArgumentException("Expected S3 " + option + " between 1 ms and one day, got "
-                        + timeout);
+                throw new InvalidArgumentException(
+                        "Expected S3 " + option + " between 1 ms and one day, got " + timeout);
             }
             return timeout;
         }
@@ -470,15 +489,15 @@ public final class S3Config {
          */
         public S3Config build() {
             if (bucket == null || bucket.isEmpty()) {
-                throw new InvalidArgumentException("Expected S3 bucket to be a non-empty string, got "
-                        + (bucket == null ? "null" : "''"));
+                throw new InvalidArgumentException(
+                        "Expected S3 bucket to be a non-empty string, got " + (bucket == null ? "null" : "''"));
             }
             if (!bucket.matches("[a-zA-Z0-9._-]{1,255}")) {
                 throw new InvalidArgumentException("Expected S3 bucket name of [a-zA-Z0-9._-], got " + bucket);
             }
             if (endpoint != null && (endpoint.getScheme() == null || endpoint.getHost() == null)) {
-                throw new InvalidArgumentException("Expected S3 endpoint to be an absolute URI with a host, got "
-                        + endpoint);
+                throw new InvalidArgumentException(
+                        "Expected S3 endpoint to be an absolute URI with a host, got " + endpoint);
             }
             return new S3Config(this);
         }

@@ -4,18 +4,20 @@ import dev.chromaj.storage.S3StorageConfig;
 
 /** Maps the public {@link S3Config} to the storage module's configuration. */
 final class S3Configs {
-    private S3Configs() {
-    }
+    private S3Configs() {}
 
     static S3StorageConfig toStorageConfig(S3Config s3) {
         return toStorageConfig(s3, null);
     }
 
     static S3StorageConfig toStorageConfig(S3Config s3, ClientConfig.S3RetrySettings retries) {
-        S3StorageConfig.Builder b = S3StorageConfig.builder(s3.bucket()).keyPrefix(s3.prefix())
+        S3StorageConfig.Builder b = S3StorageConfig.builder(s3.bucket())
+                .keyPrefix(s3.prefix())
                 .pathStyleAccess(s3.pathStyleAccess())
-                .asyncThreads(s3.maxConcurrentRequests()).maxConnections(s3.maxConcurrentRequests())
-                .connectTimeout(s3.connectTimeout()).requestTimeout(s3.requestTimeout())
+                .asyncThreads(s3.maxConcurrentRequests())
+                .maxConnections(s3.maxConcurrentRequests())
+                .connectTimeout(s3.connectTimeout())
+                .requestTimeout(s3.requestTimeout())
                 .maxAttempts(s3.maxRetries() + 1);
         s3.region().ifPresent(b::region);
         s3.endpoint().ifPresent(b::endpoint);
@@ -33,7 +35,8 @@ final class S3Configs {
             }
         }
         if (retries != null) {
-            b.maxAttempts(retries.maxAttempts()).backoff(retries.baseBackoff(), retries.maxBackoff())
+            b.maxAttempts(retries.maxAttempts())
+                    .backoff(retries.baseBackoff(), retries.maxBackoff())
                     .requestTimeout(retries.requestTimeout());
         }
         return b.build();

@@ -118,8 +118,13 @@ public final class Search {
 
     @Override
     public boolean equals(Object o) {
-        return o instanceof Search s && Objects.equals(where, s.where) && Objects.equals(whereDocument, s.whereDocument)
-                && Objects.equals(rank, s.rank) && limit == s.limit && offset == s.offset && select.equals(s.select);
+        return o instanceof Search s
+                && Objects.equals(where, s.where)
+                && Objects.equals(whereDocument, s.whereDocument)
+                && Objects.equals(rank, s.rank)
+                && limit == s.limit
+                && offset == s.offset
+                && select.equals(s.select);
     }
 
     @Override
@@ -142,8 +147,7 @@ public final class Search {
         private int offset;
         private Set<Field> select = DEFAULT_SELECT;
 
-        private Builder() {
-        }
+        private Builder() {}
 
         /**
          * Sets the metadata filter.
@@ -202,8 +206,8 @@ public final class Search {
          */
         public Builder offset(int offset) {
             if (offset < 0) {
-                throw new InvalidArgumentException("Expected search offset to be a non-negative integer, got "
-                        + offset);
+                throw new InvalidArgumentException(
+                        "Expected search offset to be a non-negative integer, got " + offset);
             }
             this.offset = offset;
             return this;

@@ -55,12 +55,10 @@ import org.roaringbitmap.RoaringBitmap;
 final class SearchExecutor {
 
     /** A record's place in a ranking. */
-    private record Ranked(int position, double score) {
-    }
+    private record Ranked(int position, double score) {}
 
     /** BM25 collection statistics: documents holding the key, their total length, each query term's frequency. */
-    private record Bm25Statistics(long documents, long length, long[] frequencies) {
-    }
+    private record Bm25Statistics(long documents, long length, long[] frequencies) {}
 
     private static final Comparator<Ranked> ASCENDING =
             Comparator.comparingDouble(Ranked::score).thenComparingInt(Ranked::position);
@@ -134,7 +132,8 @@ final class SearchExecutor {
     /** Runs a validated search. */
     SearchResult execute(Search search) {
         MetadataFilter where = search.where() == null ? null : search.where().filter();
-        DocumentFilter whereDocument = search.whereDocument() == null ? null : search.whereDocument().filter();
+        DocumentFilter whereDocument =
+                search.whereDocument() == null ? null : search.whereDocument().filter();
         applyFilters(where, whereDocument);
         List<Ranked> ranked = search.rank() == null ? collectionOrder() : evaluate(search.rank());
         int from = Math.min(search.offset(), ranked.size());
@@ -144,9 +143,13 @@ final class SearchExecutor {
 
     private void applyFilters(MetadataFilter where, DocumentFilter whereDocument) {
         TailOverlay tail = view.tail();
-        if (segments.count() > 0 && (where != null || whereDocument != null || !tail.overriddenOffsets().isEmpty())) {
+        if (segments.count() > 0
+                && (where != null
+                        || whereDocument != null
+                        || !tail.overriddenOffsets().isEmpty())) {
             RoaringBitmap bitmap = segments.filter(where, whereDocument);
-            allowed = tail.overriddenOffsets().isEmpty() ? bitmap
+            allowed = tail.overriddenOffsets().isEmpty()
+                    ? bitmap
                     : RoaringBitmap.andNot(bitmap, tail.overriddenOffsets());
         } else if (segments.count() == 0) {
             allowed = new RoaringBitmap();
@@ -182,7 +185,8 @@ final class SearchExecutor {
         if (rank instanceof Rank.DenseKnn dense) {
             return dense(dense);
         } else if (rank instanceof Rank.SparseKnn sparse) {
-            return sparse(sparse.key(), sparse.query().indicesView(), sparse.query().valuesView(), sparse.limit());
+            return sparse(
+                    sparse.key(), sparse.query().indicesView(), sparse.query().valuesView(), sparse.limit());
         } else if (rank instanceof Rank.TextKnn text) {
             return text(text);
         } else {
@@ -247,8 +251,8 @@ final class SearchExecutor {
             Bm25Scorer scorer = new Bm25Scorer((float) index.k1(), (float) index.b());
             float average = (float) ((double) stats.length() / stats.documents());
             for (int i = 0; i < terms.length; i++) {
-                weights[i] = TermWeight.bm25(scorer, scorer.idf(stats.documents(), stats.frequencies()[i]), average,
-                        queryWeights[i]);
+                weights[i] = TermWeight.bm25(
+                        scorer, scorer.idf(stats.documents(), stats.frequencies()[i]), average, queryWeights[i]);
             }
         } else {
             for (int i = 0; i < terms.length; i++) {
@@ -299,8 +303,8 @@ final class SearchExecutor {
      * The collection's BM25 statistics for the query terms: the compacted statistics, minus the compacted records
      * the tail replaces or deletes, plus the tail's present records.
      */
-    private Bm25Statistics bm25Statistics(String key, SparseStatistics compacted, int[] terms,
-                                          List<PostingList> lists) {
+    private Bm25Statistics bm25Statistics(
+            String key, SparseStatistics compacted, int[] terms, List<PostingList> lists) {
         long documents = compacted.documentCount();
         long length = compacted.totalLength();
         long[] frequencies = new long[terms.length];
@@ -309,7 +313,8 @@ final class SearchExecutor {
         }
         TailOverlay tail = view.tail();
         if (!tail.overriddenOffsets().isEmpty() && documents > 0) {
-            for (Map<String, SparseValues> replaced : segments.sparse(tail.overriddenOffsets().toArray()).values()) {
+            for (Map<String, SparseValues> replaced :
+                    segments.sparse(tail.overriddenOffsets().toArray()).values()) {
                 SparseValues vector = replaced.get(key);
                 if (vector != null && vector.size() > 0) {
                     documents--;

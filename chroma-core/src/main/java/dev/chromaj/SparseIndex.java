@@ -108,7 +108,9 @@ public final class SparseIndex {
 
     @Override
     public boolean equals(Object o) {
-        return o instanceof SparseIndex other && kind == other.kind && Double.compare(k1, other.k1) == 0
+        return o instanceof SparseIndex other
+                && kind == other.kind
+                && Double.compare(k1, other.k1) == 0
                 && Double.compare(b, other.b) == 0;
     }
 

@@ -26,8 +26,8 @@ public final class SparseVector {
      */
     public static SparseVector of(int[] indices, float[] values) {
         if (indices == null || values == null) {
-            throw new InvalidArgumentException("Sparse vector " + (indices == null ? "indices" : "values")
-                    + " must not be null");
+            throw new InvalidArgumentException(
+                    "Sparse vector " + (indices == null ? "indices" : "values") + " must not be null");
         }
         if (indices.length != values.length) {
             throw new InvalidArgumentException("Sparse vector indices and values must have the same length, got "
@@ -35,16 +35,16 @@ public final class SparseVector {
         }
         for (int i = 0; i < indices.length; i++) {
             if (indices[i] < 0) {
-                throw new InvalidArgumentException("Sparse vector indices must be non-negative, got " + indices[i]
-                        + " at position " + i);
+                throw new InvalidArgumentException(
+                        "Sparse vector indices must be non-negative, got " + indices[i] + " at position " + i);
             }
             if (i > 0 && indices[i] <= indices[i - 1]) {
                 throw new InvalidArgumentException("Sparse vector indices must be sorted in strictly ascending order"
                         + " (no duplicates), got " + indices[i] + " after " + indices[i - 1] + " at position " + i);
             }
             if (!Float.isFinite(values[i])) {
-                throw new InvalidArgumentException("Sparse vector values must be finite, got " + values[i]
-                        + " at position " + i);
+                throw new InvalidArgumentException(
+                        "Sparse vector values must be finite, got " + values[i] + " at position " + i);
             }
         }
         return new SparseVector(indices.clone(), values.clone());
@@ -89,7 +89,8 @@ public final class SparseVector {
 
     @Override
     public boolean equals(Object o) {
-        return o instanceof SparseVector other && Arrays.equals(indices, other.indices)
+        return o instanceof SparseVector other
+                && Arrays.equals(indices, other.indices)
                 && Arrays.equals(values, other.values);
     }
 

@@ -39,23 +39,20 @@ import org.roaringbitmap.RoaringBitmap;
  */
 final class TailOverlay {
     /** One acknowledged write: the WAL sequence number and its operations. */
-    record Entry(long sequence, List<LogOperation> operations) {
-    }
+    record Entry(long sequence, List<LogOperation> operations) {}
 
     /**
      * The tail's final state of one id: {@code record == null} means deleted. {@code compactedOffset} is the offset
      * of the compacted record this state overrides (-1: none). {@code position} orders the record among all others.
      */
-    record TailRecord(DataRecord record, Map<String, SparseValues> sparse,
-                      int compactedOffset, int position) {
+    record TailRecord(DataRecord record, Map<String, SparseValues> sparse, int compactedOffset, int position) {
         boolean present() {
             return record != null;
         }
     }
 
     /** The state of an id from overlay {@code stamp} on ({@code record == null}: not in the tail); then older ones. */
-    private record IdState(long stamp, TailRecord record, IdState older) {
-    }
+    private record IdState(long stamp, TailRecord record, IdState older) {}
 
     /**
      * Id states written by a line of overlays, newest first per id. Ids are never removed, so a reader iterating
@@ -71,6 +68,7 @@ final class TailOverlay {
     private final long stamp;
     /** Number of ids this overlay maps to a TailRecord. */
     private final int size;
+
     private final List<Entry> entries;
     private final RoaringBitmap overridden;
     private final int nextPosition;
@@ -78,8 +76,15 @@ final class TailOverlay {
     private final long liveDelta;
     private final Map<String, TailRecord> records = new RecordsView();
 
-    private TailOverlay(History history, long stamp, int size, List<Entry> entries, RoaringBitmap overridden,
-                        int nextPosition, long operationCount, long liveDelta) {
+    private TailOverlay(
+            History history,
+            long stamp,
+            int size,
+            List<Entry> entries,
+            RoaringBitmap overridden,
+            int nextPosition,
+            long operationCount,
+            long liveDelta) {
         this.history = history;
         this.stamp = stamp;
         this.size = size;
@@ -108,7 +113,8 @@ final class TailOverlay {
         RecordLookup lookup = id -> {
             TailRecord t = get(id);
             if (t != null) {
-                return t.present() ? Optional.of(new StoredRecord(t.position(), t.record(), t.sparse()))
+                return t.present()
+                        ? Optional.of(new StoredRecord(t.position(), t.record(), t.sparse()))
                         : Optional.empty();
             }
             return base.lookup(id);
@@ -167,8 +173,15 @@ final class TailOverlay {
             }
             target.newestStamp = nextStamp;
         }
-        return new TailOverlay(target, nextStamp, nextSize, Collections.unmodifiableList(nextEntries),
-                nextOverridden, next, operationCount + ops.size(), delta);
+        return new TailOverlay(
+                target,
+                nextStamp,
+                nextSize,
+                Collections.unmodifiableList(nextEntries),
+                nextOverridden,
+                next,
+                operationCount + ops.size(),
+                delta);
     }
 
     /** A new history holding only what this overlay sees, stamped with this overlay's stamp. */
@@ -260,7 +273,8 @@ final class TailOverlay {
 
                 @Override
                 public Iterator<Map.Entry<String, TailRecord>> iterator() {
-                    Iterator<Map.Entry<String, IdState>> all = history.ids.entrySet().iterator();
+                    Iterator<Map.Entry<String, IdState>> all =
+                            history.ids.entrySet().iterator();
                     return new Iterator<>() {
                         private Map.Entry<String, TailRecord> next = advance();
 

@@ -40,15 +40,19 @@ final class VersionFollower {
 
     void start(ScheduledExecutorService executor) {
         long millis = engine.config.followInterval().toMillis();
-        executor.scheduleWithFixedDelay(() -> {
-            try {
-                poll();
-            } catch (RuntimeException e) {
-                if (!engine.isClosed()) {
-                    LOG.warn("Following the writer's versions failed, will retry: {}", e.toString());
-                }
-            }
-        }, millis, millis, TimeUnit.MILLISECONDS);
+        executor.scheduleWithFixedDelay(
+                () -> {
+                    try {
+                        poll();
+                    } catch (RuntimeException e) {
+                        if (!engine.isClosed()) {
+                            LOG.warn("Following the writer's versions failed, will retry: {}", e.toString());
+                        }
+                    }
+                },
+                millis,
+                millis,
+                TimeUnit.MILLISECONDS);
     }
 
     /** Catches up now; returns the number of collections whose state changed. */

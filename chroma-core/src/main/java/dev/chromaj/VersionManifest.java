@@ -24,13 +24,23 @@ import java.util.zip.CRC32C;
  * <p>Format: a JSON object with {@code formatVersion} and a {@code checksum} (CRC32C, hex) of the canonical JSON of
  * the object without the checksum; a damaged manifest is detected on read and named in the error.
  */
-record VersionManifest(UUID collectionId, String tenant, String database, String name, String metadataJson,
-                       String optionsJson, Integer dimension, long version, long logPosition, boolean deleted,
-                       Instant createdAt, SegmentManifest segments) {
+record VersionManifest(
+        UUID collectionId,
+        String tenant,
+        String database,
+        String name,
+        String metadataJson,
+        String optionsJson,
+        Integer dimension,
+        long version,
+        long logPosition,
+        boolean deleted,
+        Instant createdAt,
+        SegmentManifest segments) {
 
     static final int FORMAT_VERSION = 1;
-    private static final ObjectMapper JSON = new ObjectMapper()
-            .configure(SerializationFeature.ORDER_MAP_ENTRIES_BY_KEYS, true);
+    private static final ObjectMapper JSON =
+            new ObjectMapper().configure(SerializationFeature.ORDER_MAP_ENTRIES_BY_KEYS, true);
 
     static String key(UUID collectionId, long version) {
         return "collection/" + collectionId + "/version/" + version + ".json";
@@ -41,19 +51,52 @@ record VersionManifest(UUID collectionId, String tenant, String database, String
     }
 
     static VersionManifest forNewCollection(CollectionEntry e) {
-        return new VersionManifest(e.id(), e.tenant(), e.database(), e.name(), e.metadataJson(), e.optionsJson(),
-                e.dimension(), 0, 0, false, Instant.now(), null);
+        return new VersionManifest(
+                e.id(),
+                e.tenant(),
+                e.database(),
+                e.name(),
+                e.metadataJson(),
+                e.optionsJson(),
+                e.dimension(),
+                0,
+                0,
+                false,
+                Instant.now(),
+                null);
     }
 
     static VersionManifest of(CollectionEntry e, Version v) {
-        return new VersionManifest(e.id(), e.tenant(), e.database(), e.name(), e.metadataJson(), e.optionsJson(),
-                e.dimension(), v.number(), v.logPosition(), false, Instant.now(), v.manifest());
+        return new VersionManifest(
+                e.id(),
+                e.tenant(),
+                e.database(),
+                e.name(),
+                e.metadataJson(),
+                e.optionsJson(),
+                e.dimension(),
+                v.number(),
+                v.logPosition(),
+                false,
+                Instant.now(),
+                v.manifest());
     }
 
     /** A manifest one version past {@code v} that marks the collection deleted. */
     static VersionManifest deletion(CollectionEntry e, Version v) {
-        return new VersionManifest(e.id(), e.tenant(), e.database(), e.name(), e.metadataJson(), e.optionsJson(),
-                e.dimension(), v.number() + 1, v.logPosition(), true, Instant.now(), v.manifest());
+        return new VersionManifest(
+                e.id(),
+                e.tenant(),
+                e.database(),
+                e.name(),
+                e.metadataJson(),
+                e.optionsJson(),
+                e.dimension(),
+                v.number() + 1,
+                v.logPosition(),
+                true,
+                Instant.now(),
+                v.manifest());
     }
 
     String key() {
@@ -61,8 +104,8 @@ record VersionManifest(UUID collectionId, String tenant, String database, String
     }
 
     CollectionEntry toEntry() {
-        return new CollectionEntry(collectionId, tenant, database, name, metadataJson, optionsJson, dimension, version,
-                logPosition);
+        return new CollectionEntry(
+                collectionId, tenant, database, name, metadataJson, optionsJson, dimension, version, logPosition);
     }
 
     void writeTo(Storage storage) {
@@ -119,8 +162,8 @@ record VersionManifest(UUID collectionId, String tenant, String database, String
             }
             int format = node.path("formatVersion").asInt(-1);
             if (format != FORMAT_VERSION) {
-                throw corrupt(key, "unsupported format version " + format + " (this library reads " + FORMAT_VERSION
-                        + ")");
+                throw corrupt(
+                        key, "unsupported format version " + format + " (this library reads " + FORMAT_VERSION + ")");
             }
             String stored = node.path("checksum").asText("");
             node.remove("checksum");
@@ -128,15 +171,22 @@ record VersionManifest(UUID collectionId, String tenant, String database, String
                 throw corrupt(key, "checksum mismatch");
             }
             JsonNode segs = node.get("segments");
-            SegmentManifest segments = segs == null || segs.isNull() ? null
-                    : SegmentManifest.fromMap(JSON.convertValue(segs, Map.class));
+            SegmentManifest segments =
+                    segs == null || segs.isNull() ? null : SegmentManifest.fromMap(JSON.convertValue(segs, Map.class));
             JsonNode dim = node.get("dimension");
-            return new VersionManifest(UUID.fromString(node.path("collectionId").asText()),
-                    node.path("tenant").asText(), node.path("database").asText(), node.path("name").asText(),
-                    JSON.writeValueAsString(node.get("metadata")), JSON.writeValueAsString(node.get("options")),
-                    dim == null || dim.isNull() ? null : dim.asInt(), node.path("version").asLong(),
-                    node.path("logPosition").asLong(), node.path("deleted").asBoolean(false),
-                    Instant.parse(node.path("createdAt").asText()), segments);
+            return new VersionManifest(
+                    UUID.fromString(node.path("collectionId").asText()),
+                    node.path("tenant").asText(),
+                    node.path("database").asText(),
+                    node.path("name").asText(),
+                    JSON.writeValueAsString(node.get("metadata")),
+                    JSON.writeValueAsString(node.get("options")),
+                    dim == null || dim.isNull() ? null : dim.asInt(),
+                    node.path("version").asLong(),
+                    node.path("logPosition").asLong(),
+                    node.path("deleted").asBoolean(false),
+                    Instant.parse(node.path("createdAt").asText()),
+                    segments);
         } catch (IOException | RuntimeException e) {
             if (e instanceof ChromaException ce) {
                 throw ce;

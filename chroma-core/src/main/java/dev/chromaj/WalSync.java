@@ -24,8 +24,7 @@ public sealed interface WalSync {
     }
 
     /** Fsync before acknowledging each write. Use {@link #EVERY_WRITE}. */
-    record EveryWrite() implements WalSync {
-    }
+    record EveryWrite() implements WalSync {}
 
     /**
      * Fsync periodically.

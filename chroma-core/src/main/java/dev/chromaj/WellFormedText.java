@@ -9,8 +9,7 @@ final class WellFormedText {
     /** Characters of a rejected value quoted in a message; longer values are cut. */
     private static final int QUOTED_CHARS = 80;
 
-    private WellFormedText() {
-    }
+    private WellFormedText() {}
 
     /**
      * The index of the first unpaired surrogate of {@code s}.
@@ -66,8 +65,8 @@ final class WellFormedText {
         int n = Math.min(s.length(), QUOTED_CHARS);
         for (int i = 0; i < n; i++) {
             char c = s.charAt(i);
-            boolean pair = Character.isHighSurrogate(c) && i + 1 < s.length()
-                    && Character.isLowSurrogate(s.charAt(i + 1));
+            boolean pair =
+                    Character.isHighSurrogate(c) && i + 1 < s.length() && Character.isLowSurrogate(s.charAt(i + 1));
             if (pair) {
                 out.append(c).append(s.charAt(++i));
             } else if (Character.isSurrogate(c) || Character.isISOControl(c)) {

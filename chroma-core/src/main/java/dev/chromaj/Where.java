@@ -178,13 +178,13 @@ public final class Where {
      */
     public static Where idIn(List<String> ids) {
         if (ids == null || ids.isEmpty()) {
-            throw new InvalidArgumentException("Expected idIn to be a non-empty list of ids, got "
-                    + (ids == null ? "null" : "[]"));
+            throw new InvalidArgumentException(
+                    "Expected idIn to be a non-empty list of ids, got " + (ids == null ? "null" : "[]"));
         }
         for (String id : ids) {
             if (id == null || id.isEmpty()) {
-                throw new InvalidArgumentException("Expected idIn to hold non-empty string ids, got "
-                        + Json.describe(ids));
+                throw new InvalidArgumentException(
+                        "Expected idIn to hold non-empty string ids, got " + Json.describe(ids));
             }
             WellFormedText.check("idIn id", id);
         }
@@ -265,8 +265,8 @@ public final class Where {
         checkKey(key);
         Object scalar = scalarOperand(value, opName);
         if (op != MetadataFilter.Op.EQ && op != MetadataFilter.Op.NE && !(scalar instanceof Number)) {
-            throw new InvalidArgumentException("Expected operand value to be an int or a float for operator "
-                    + opName + ", got " + Json.describe(value));
+            throw new InvalidArgumentException("Expected operand value to be an int or a float for operator " + opName
+                    + ", got " + Json.describe(value));
         }
         return new Where(new MetadataFilter.Comparison(key, op, scalar));
     }
@@ -283,8 +283,8 @@ public final class Where {
 
     private static void checkKey(String key) {
         if (key == null || key.isEmpty()) {
-            throw new InvalidArgumentException("Expected where key to be a non-empty metadata field name, got "
-                    + (key == null ? "null" : "''"));
+            throw new InvalidArgumentException(
+                    "Expected where key to be a non-empty metadata field name, got " + (key == null ? "null" : "''"));
         }
         WellFormedText.check("where key", key);
         if (key.startsWith("$")) {
@@ -299,14 +299,15 @@ public final class Where {
 
     private static Object scalarOperand(Object value, String opName) {
         Object scalar = value == null || value instanceof List || value instanceof Map
-                ? null : MetadataValues.normalizeScalarOrNull(value);
+                ? null
+                : MetadataValues.normalizeScalarOrNull(value);
         if (scalar == null) {
             throw new InvalidArgumentException("Expected operand value to be a str, int, float, or bool for operator "
                     + opName + ", got " + Json.describe(value));
         }
         if (scalar instanceof Double d && !Double.isFinite(d)) {
-            throw new InvalidArgumentException("Expected operand value for operator " + opName
-                    + " to be a finite number, got " + d);
+            throw new InvalidArgumentException(
+                    "Expected operand value for operator " + opName + " to be a finite number, got " + d);
         }
         if (scalar instanceof String text) {
             WellFormedText.check("operand value for operator " + opName, text);
@@ -316,19 +317,20 @@ public final class Where {
 
     private static List<Object> setOperand(Object values, String opName) {
         if (!(values instanceof List<?> list)) {
-            throw new InvalidArgumentException("Expected operand value to be a list for operator " + opName
-                    + ", got " + Json.describe(values));
+            throw new InvalidArgumentException(
+                    "Expected operand value to be a list for operator " + opName + ", got " + Json.describe(values));
         }
         List<Object> out = new ArrayList<>(list.size());
         Class<?> type = null;
         for (Object element : list) {
             Object scalar = element == null || element instanceof List || element instanceof Map
-                    ? null : MetadataValues.normalizeScalarOrNull(element);
+                    ? null
+                    : MetadataValues.normalizeScalarOrNull(element);
             if (scalar == null || (type != null && type != scalar.getClass())) {
                 scalar = null;
             } else if (scalar instanceof Double d && !Double.isFinite(d)) {
-                throw new InvalidArgumentException("Expected operand values for operator " + opName
-                        + " to be finite numbers, got " + d);
+                throw new InvalidArgumentException(
+                        "Expected operand values for operator " + opName + " to be finite numbers, got " + d);
             }
             if (scalar == null) {
                 throw new InvalidArgumentException("Expected where operand value to be a non-empty list, and all"
@@ -379,8 +381,8 @@ public final class Where {
             throw new InvalidArgumentException("Expected where to be a dict, got " + Json.describe(node));
         }
         if (map.size() != 1) {
-            throw new InvalidArgumentException("Expected where to have exactly one operator, got "
-                    + Json.describe(map));
+            throw new InvalidArgumentException(
+                    "Expected where to have exactly one operator, got " + Json.describe(map));
         }
         Map.Entry<?, ?> entry = map.entrySet().iterator().next();
         if (!(entry.getKey() instanceof String key)) {
@@ -417,8 +419,8 @@ public final class Where {
         Object operand;
         if (value instanceof Map<?, ?> expression) {
             if (expression.size() != 1) {
-                throw new InvalidArgumentException("Expected operator expression to have exactly one operator, got "
-                        + Json.describe(expression));
+                throw new InvalidArgumentException(
+                        "Expected operator expression to have exactly one operator, got " + Json.describe(expression));
             }
             Map.Entry<?, ?> opEntry = expression.entrySet().iterator().next();
             operator = String.valueOf(opEntry.getKey());
@@ -468,8 +470,8 @@ public final class Where {
         List<String> out = new ArrayList<>(ids.size());
         for (Object id : ids) {
             if (!(id instanceof String s) || s.isEmpty()) {
-                throw new InvalidArgumentException("Expected " + ID_KEY + " values to be non-empty str, got "
-                        + Json.describe(operand));
+                throw new InvalidArgumentException(
+                        "Expected " + ID_KEY + " values to be non-empty str, got " + Json.describe(operand));
             }
             WellFormedText.check(ID_KEY + " value", s);
             out.add(s);
@@ -482,16 +484,16 @@ public final class Where {
 
     private static Object numericOperand(Object operand, String operator) {
         if (!(operand instanceof Number) || MetadataValues.normalizeScalarOrNull(operand) == null) {
-            throw new InvalidArgumentException("Expected operand value to be an int or a float for operator "
-                    + operator + ", got " + Json.describe(operand));
+            throw new InvalidArgumentException("Expected operand value to be an int or a float for operator " + operator
+                    + ", got " + Json.describe(operand));
         }
         return operand;
     }
 
     private static List<?> listOperand(Object operand, String operator) {
         if (!(operand instanceof List<?> list)) {
-            throw new InvalidArgumentException("Expected operand value to be a list for operator " + operator
-                    + ", got " + Json.describe(operand));
+            throw new InvalidArgumentException(
+                    "Expected operand value to be a list for operator " + operator + ", got " + Json.describe(operand));
         }
         return list;
     }

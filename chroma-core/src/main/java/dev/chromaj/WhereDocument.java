@@ -131,14 +131,14 @@ public final class WhereDocument {
 
     private static List<DocumentFilter> childFilters(String op, List<WhereDocument> children) {
         if (children == null || children.isEmpty()) {
-            throw new InvalidArgumentException("Expected " + op
-                    + " to have at least one where document expression, got none");
+            throw new InvalidArgumentException(
+                    "Expected " + op + " to have at least one where document expression, got none");
         }
         List<DocumentFilter> filters = new ArrayList<>(children.size());
         for (WhereDocument child : children) {
             if (child == null) {
-                throw new InvalidArgumentException("Expected " + op
-                        + " children to be where document expressions, got null");
+                throw new InvalidArgumentException(
+                        "Expected " + op + " children to be where document expressions, got null");
             }
             filters.add(child.filter);
         }
@@ -151,8 +151,8 @@ public final class WhereDocument {
                     + " to be a str, got " + Json.describe(text));
         }
         if (s.isEmpty()) {
-            throw new InvalidArgumentException("Expected where document operand value for operator " + op
-                    + " to be a non-empty str");
+            throw new InvalidArgumentException(
+                    "Expected where document operand value for operator " + op + " to be a non-empty str");
         }
         return WellFormedText.check("where document operand value for operator " + op, s);
     }
@@ -186,12 +186,12 @@ public final class WhereDocument {
 
     private static DocumentFilter parseExpression(Object node) {
         if (!(node instanceof Map<?, ?> map)) {
-            throw new InvalidArgumentException("Expected where document to be a dictionary, got "
-                    + Json.describe(node));
+            throw new InvalidArgumentException(
+                    "Expected where document to be a dictionary, got " + Json.describe(node));
         }
         if (map.size() != 1) {
-            throw new InvalidArgumentException("Expected where document to have exactly one operator, got "
-                    + Json.describe(map));
+            throw new InvalidArgumentException(
+                    "Expected where document to have exactly one operator, got " + Json.describe(map));
         }
         Map.Entry<?, ?> entry = map.entrySet().iterator().next();
         String op = String.valueOf(entry.getKey());
@@ -224,8 +224,9 @@ public final class WhereDocument {
             case "$not_regex" -> {
                 return new DocumentFilter.Regex(compile(operand, op), true);
             }
-            default -> throw new InvalidArgumentException("Expected where document operator to be one of $contains,"
-                    + " $not_contains, $regex, $not_regex, $and, $or, got " + op);
+            default ->
+                throw new InvalidArgumentException("Expected where document operator to be one of $contains,"
+                        + " $not_contains, $regex, $not_regex, $and, $or, got " + op);
         }
     }
 

@@ -48,8 +48,8 @@ final class WriterLease implements AutoCloseable {
 
         Timing {
             if (ttl.isNegative() || ttl.isZero() || renewInterval.isNegative() || renewInterval.isZero()) {
-                throw new InvalidArgumentException("lease ttl and renew interval must be positive, got " + ttl
-                        + " and " + renewInterval);
+                throw new InvalidArgumentException(
+                        "lease ttl and renew interval must be positive, got " + ttl + " and " + renewInterval);
             }
             if (renewInterval.compareTo(ttl.dividedBy(2)) > 0) {
                 throw new InvalidArgumentException("lease renew interval must be at most half the ttl, got "
@@ -64,8 +64,7 @@ final class WriterLease implements AutoCloseable {
     }
 
     /** What the lease object says. */
-    record Holder(String holder, Instant since, Instant expiresAt) {
-    }
+    record Holder(String holder, Instant since, Instant expiresAt) {}
 
     private final Storage storage;
     private final String location;
@@ -76,15 +75,24 @@ final class WriterLease implements AutoCloseable {
     private final ScheduledExecutorService renewer;
     /** Guards etag and the renewal bookkeeping; renewals and release are serialized. */
     private final Object lock = new Object();
+
     private String etag;
     /** {@link System#nanoTime()} until which this holder may mutate the bucket. */
     private volatile long validUntilNanos;
     /** Set when a renewal found another holder: permanent. */
     private volatile Holder lostTo;
+
     private volatile boolean released;
 
-    private WriterLease(Storage storage, String location, Timing timing, Clock clock, String holder, Instant since,
-                        String etag, long startNanos) {
+    private WriterLease(
+            Storage storage,
+            String location,
+            Timing timing,
+            Clock clock,
+            String holder,
+            Instant since,
+            String etag,
+            long startNanos) {
         this.storage = storage;
         this.location = location;
         this.timing = timing;
@@ -141,14 +149,18 @@ final class WriterLease implements AutoCloseable {
                 }
                 try {
                     String etag = storage.putIfMatch(KEY, body, info.get().etag());
-                    LOG.warn("Took over the writer lease of {} from {} ({}); held since {}", location,
-                            current.holder(), expired ? "expired at " + current.expiresAt() : "process is gone",
+                    LOG.warn(
+                            "Took over the writer lease of {} from {} ({}); held since {}",
+                            location,
+                            current.holder(),
+                            expired ? "expired at " + current.expiresAt() : "process is gone",
                             current.since());
                     return new WriterLease(storage, location, timing, clock, me, now, etag, start);
                 } catch (PreconditionFailedException raced) {
                     if (attempt >= MAX_ACQUIRE_ATTEMPTS) {
-                        throw new ChromaException("Could not take the writer lease of " + location
-                                + ": other clients keep changing it", raced);
+                        throw new ChromaException(
+                                "Could not take the writer lease of " + location + ": other clients keep changing it",
+                                raced);
                     }
                 }
             }
@@ -187,12 +199,15 @@ final class WriterLease implements AutoCloseable {
     void checkValid(String operation, String key) {
         checkNotLost();
         if (released) {
-            throw new dev.chromaj.storage.StorageException(operation, key, "the writer lease of " + location
-                    + " was released (client closed)");
+            throw new dev.chromaj.storage.StorageException(
+                    operation, key, "the writer lease of " + location + " was released (client closed)");
         }
         if (System.nanoTime() - validUntilNanos > 0) {
-            throw new dev.chromaj.storage.StorageException(operation, key, "the writer lease of " + location
-                    + " has not been renewed in time (storage unreachable?); mutations wait for the next renewal");
+            throw new dev.chromaj.storage.StorageException(
+                    operation,
+                    key,
+                    "the writer lease of " + location
+                            + " has not been renewed in time (storage unreachable?); mutations wait for the next renewal");
         }
     }
 
@@ -234,8 +249,9 @@ final class WriterLease implements AutoCloseable {
             validUntilNanos = start + timing.ttl().minus(timing.margin()).toNanos();
             return true;
         }
-        lostTo = current != null ? current : new Holder("nobody (the lease object was deleted)", clock.instant(),
-                clock.instant());
+        lostTo = current != null
+                ? current
+                : new Holder("nobody (the lease object was deleted)", clock.instant(), clock.instant());
         LOG.error("Lost the writer lease of {} to {}: this client stops writing", location, lostTo.holder());
         return false;
     }
@@ -244,8 +260,11 @@ final class WriterLease implements AutoCloseable {
         try {
             renew();
         } catch (RuntimeException e) {
-            LOG.warn("Could not renew the writer lease of {} (valid for {} ms more): {}", location,
-                    Math.max(0, (validUntilNanos - System.nanoTime()) / 1_000_000), e.toString());
+            LOG.warn(
+                    "Could not renew the writer lease of {} (valid for {} ms more): {}",
+                    location,
+                    Math.max(0, (validUntilNanos - System.nanoTime()) / 1_000_000),
+                    e.toString());
         }
     }
 
@@ -273,8 +292,7 @@ final class WriterLease implements AutoCloseable {
                     LOG.info("Released the writer lease of {}", location);
                 }
             } catch (RuntimeException e) {
-                LOG.warn("Could not release the writer lease of {}; it expires by itself: {}", location,
-                        e.toString());
+                LOG.warn("Could not release the writer lease of {}; it expires by itself: {}", location, e.toString());
             }
         }
     }
@@ -294,7 +312,9 @@ final class WriterLease implements AutoCloseable {
     static Holder parse(byte[] bytes) {
         try {
             JsonNode node = JSON.readTree(bytes);
-            return new Holder(node.path("holder").asText("unknown"), Instant.parse(node.path("since").asText()),
+            return new Holder(
+                    node.path("holder").asText("unknown"),
+                    Instant.parse(node.path("since").asText()),
                     Instant.parse(node.path("expiresAt").asText()));
         } catch (IOException | RuntimeException e) {
             // An unreadable lease protects nobody: treat it as expired so it can be taken over.
@@ -310,7 +330,8 @@ final class WriterLease implements AutoCloseable {
         }
         try {
             long pid = Long.parseLong(parts[1]);
-            return pid != ProcessHandle.current().pid() && ProcessHandle.of(pid).map(p -> !p.isAlive()).orElse(true);
+            return pid != ProcessHandle.current().pid()
+                    && ProcessHandle.of(pid).map(p -> !p.isAlive()).orElse(true);
         } catch (NumberFormatException e) {
             return false;
         }

@@ -21,83 +21,127 @@ class ChromaCollectionDefaultsTest {
         List<ChromaRecord> records;
         Object request;
 
-        @Override public UUID id() {
+        @Override
+        public UUID id() {
             return new UUID(0, 1);
         }
-        @Override public String name() {
+
+        @Override
+        public String name() {
             return "c";
         }
-        @Override public String tenant() {
+
+        @Override
+        public String tenant() {
             return "t";
         }
-        @Override public String database() {
+
+        @Override
+        public String database() {
             return "d";
         }
-        @Override public Map<String, Object> metadata() {
+
+        @Override
+        public Map<String, Object> metadata() {
             return Map.of();
         }
-        @Override public CollectionOptions options() {
+
+        @Override
+        public CollectionOptions options() {
             return CollectionOptions.defaults();
         }
-        @Override public OptionalInt dimension() {
+
+        @Override
+        public OptionalInt dimension() {
             return OptionalInt.empty();
         }
-        @Override public void add(List<ChromaRecord> r) {
+
+        @Override
+        public void add(List<ChromaRecord> r) {
             calls.add("add");
             records = r;
         }
-        @Override public void upsert(List<ChromaRecord> r) {
+
+        @Override
+        public void upsert(List<ChromaRecord> r) {
             calls.add("upsert");
             records = r;
         }
-        @Override public void update(List<ChromaRecord> r) {
+
+        @Override
+        public void update(List<ChromaRecord> r) {
             calls.add("update");
             records = r;
         }
-        @Override public int delete(DeleteRequest r) {
+
+        @Override
+        public int delete(DeleteRequest r) {
             request = r;
             return 0;
         }
-        @Override public GetResult get(GetRequest r) {
+
+        @Override
+        public GetResult get(GetRequest r) {
             request = r;
             return GetResult.empty(r.include());
         }
-        @Override public QueryResult query(QueryRequest r) {
+
+        @Override
+        public QueryResult query(QueryRequest r) {
             throw new UnsupportedOperationException();
         }
-        @Override public SearchResult search(Search s) {
+
+        @Override
+        public SearchResult search(Search s) {
             throw new UnsupportedOperationException();
         }
-        @Override public long count() {
+
+        @Override
+        public long count() {
             return 0;
         }
-        @Override public void modify(String n, Map<String, Object> m) {
-        }
-        @Override public void compact() {
-        }
-        @Override public CollectionStats stats() {
+
+        @Override
+        public void modify(String n, Map<String, Object> m) {}
+
+        @Override
+        public void compact() {}
+
+        @Override
+        public CollectionStats stats() {
             throw new UnsupportedOperationException();
         }
-        @Override public ChromaCollection createCollection(String name, CollectionOptions options) {
+
+        @Override
+        public ChromaCollection createCollection(String name, CollectionOptions options) {
             request = options;
             return this;
         }
-        @Override public ChromaCollection getCollection(String name) {
+
+        @Override
+        public ChromaCollection getCollection(String name) {
             return this;
         }
-        @Override public ChromaCollection getOrCreateCollection(String name, CollectionOptions options) {
+
+        @Override
+        public ChromaCollection getOrCreateCollection(String name, CollectionOptions options) {
             request = options;
             return this;
         }
-        @Override public List<ChromaCollection> listCollections(int limit, int offset) {
+
+        @Override
+        public List<ChromaCollection> listCollections(int limit, int offset) {
             request = limit;
             return List.of();
         }
-        @Override public int countCollections() {
+
+        @Override
+        public int countCollections() {
             return 0;
         }
-        @Override public void deleteCollection(String name) {
-        }
+
+        @Override
+        public void deleteCollection(String name) {}
     }
 
     @Test

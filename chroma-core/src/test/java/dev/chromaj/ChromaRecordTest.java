@@ -86,14 +86,15 @@ class ChromaRecordTest {
 
     @Test
     void nullSparseVectorIsRejected() {
-        InvalidArgumentException e = assertThrows(InvalidArgumentException.class,
-                () -> ChromaRecord.builder("a").sparse("k", null));
+        InvalidArgumentException e = assertThrows(
+                InvalidArgumentException.class, () -> ChromaRecord.builder("a").sparse("k", null));
         assertTrue(e.getMessage().contains("'k'"), e.getMessage());
     }
 
     @Test
     void toBuilderKeepsFieldsAndAllowsChanges() {
-        ChromaRecord r = ChromaRecord.builder("a").document("d").metadata(Map.of("k", 1)).build();
+        ChromaRecord r =
+                ChromaRecord.builder("a").document("d").metadata(Map.of("k", 1)).build();
         ChromaRecord changed = r.toBuilder().document("e").build();
         assertEquals("e", changed.document());
         assertEquals(r.metadata(), changed.metadata());

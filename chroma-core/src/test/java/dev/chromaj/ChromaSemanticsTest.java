@@ -33,6 +33,7 @@ import org.junit.jupiter.params.provider.MethodSource;
 class ChromaSemanticsTest {
     @TempDir
     Path dir;
+
     private ChromaClient client;
     private ChromaCollection c;
 
@@ -52,7 +53,8 @@ class ChromaSemanticsTest {
     @ParameterizedTest
     @EnumSource(CollectionStates.class)
     void addOfExistingIdIsSkipped(CollectionStates state) {
-        state.run(c,
+        state.run(
+                c,
                 x -> x.add(List.of(rec("a", 1, "first", Map.of("k", "v1")))),
                 x -> x.add(List.of(rec("a", 9, "second", Map.of("k", "v2")), rec("b", 2, "bee", null))),
                 x -> {
@@ -68,9 +70,11 @@ class ChromaSemanticsTest {
     @ParameterizedTest
     @EnumSource(CollectionStates.class)
     void updateOfMissingIdIsIgnored(CollectionStates state) {
-        state.run(c,
+        state.run(
+                c,
                 x -> x.add(List.of(rec("a", 1, "doc", null))),
-                x -> x.update(List.of(ChromaRecord.builder("missing").document("ghost").build(),
+                x -> x.update(List.of(
+                        ChromaRecord.builder("missing").document("ghost").build(),
                         ChromaRecord.builder("a").document("changed").build())),
                 x -> {
                     GetResult g = all(x);
@@ -84,7 +88,8 @@ class ChromaSemanticsTest {
     @ParameterizedTest
     @EnumSource(CollectionStates.class)
     void upsertInsertsMissingIdsAndMergesExistingOnes(CollectionStates state) {
-        state.run(c,
+        state.run(
+                c,
                 x -> x.add(List.of(rec("a", 1, "doc a", Map.of("x", 1, "y", "keep")))),
                 x -> x.upsert(List.of(
                         ChromaRecord.builder("a").metadata(Map.of("x", 2)).build(),
@@ -104,43 +109,60 @@ class ChromaSemanticsTest {
     @ParameterizedTest
     @EnumSource(CollectionStates.class)
     void metadataMergesKeyByKey(CollectionStates state) {
-        state.run(c,
+        state.run(
+                c,
                 x -> x.add(List.of(rec("a", 1, "d", Map.of("s", "one", "i", 1, "f", 1.5, "l", List.of("p", "q"))))),
-                x -> x.update(List.of(ChromaRecord.builder("a").metadata(Map.of("i", 2, "new", false)).build())),
-                x -> assertEquals(Map.of("s", "one", "i", 2L, "f", 1.5, "l", List.of("p", "q"), "new", false),
+                x -> x.update(List.of(ChromaRecord.builder("a")
+                        .metadata(Map.of("i", 2, "new", false))
+                        .build())),
+                x -> assertEquals(
+                        Map.of("s", "one", "i", 2L, "f", 1.5, "l", List.of("p", "q"), "new", false),
                         all(x).metadatas().get(0)));
     }
 
     @ParameterizedTest
     @EnumSource(CollectionStates.class)
     void nullMetadataValueDeletesTheKey(CollectionStates state) {
-        state.run(c,
-                x -> x.add(List.of(rec("a", 1, "d", Map.of("gone", "x", "kept", 1)),
-                        rec("b", 2, "d", Map.of("only", "x")))),
+        state.run(
+                c,
+                x -> x.add(List.of(
+                        rec("a", 1, "d", Map.of("gone", "x", "kept", 1)), rec("b", 2, "d", Map.of("only", "x")))),
                 x -> {
                     Map<String, Object> deleteGone = new HashMap<>();
                     deleteGone.put("gone", null);
                     Map<String, Object> deleteOnly = new HashMap<>();
                     deleteOnly.put("only", null);
-                    x.update(List.of(ChromaRecord.builder("a").metadata(deleteGone).build()));
-                    x.upsert(List.of(ChromaRecord.builder("b").metadata(deleteOnly).build()));
+                    x.update(List.of(
+                            ChromaRecord.builder("a").metadata(deleteGone).build()));
+                    x.upsert(List.of(
+                            ChromaRecord.builder("b").metadata(deleteOnly).build()));
                 },
                 x -> {
                     GetResult g = all(x);
                     assertEquals(Map.of("kept", 1L), g.metadatas().get(0));
                     assertNull(g.metadatas().get(1), "metadata emptied by deletes is returned as null");
-                    assertTrue(x.get(GetRequest.builder().where(Where.eq("gone", "x")).build()).ids().isEmpty());
-                    assertTrue(x.get(GetRequest.builder().where(Where.eq("only", "x")).build()).ids().isEmpty());
+                    assertTrue(x.get(GetRequest.builder()
+                                    .where(Where.eq("gone", "x"))
+                                    .build())
+                            .ids()
+                            .isEmpty());
+                    assertTrue(x.get(GetRequest.builder()
+                                    .where(Where.eq("only", "x"))
+                                    .build())
+                            .ids()
+                            .isEmpty());
                 });
     }
 
     @ParameterizedTest
     @EnumSource(CollectionStates.class)
     void unsetDocumentAndEmbeddingMeanUnchanged(CollectionStates state) {
-        state.run(c,
+        state.run(
+                c,
                 x -> x.add(List.of(rec("a", 1, "doc", Map.of("m", 1)))),
                 x -> {
-                    x.update(List.of(ChromaRecord.builder("a").metadata(Map.of("m", 2)).build()));
+                    x.update(List.of(
+                            ChromaRecord.builder("a").metadata(Map.of("m", 2)).build()));
                     x.upsert(List.of(ChromaRecord.builder("a").document("doc 2").build()));
                 },
                 x -> {
@@ -148,7 +170,10 @@ class ChromaSemanticsTest {
                     assertEquals("doc 2", g.documents().get(0));
                     assertArrayEquals(vec(1), g.embeddings().get(0));
                     assertEquals(Map.of("m", 2L), g.metadatas().get(0));
-                    QueryResult q = x.query(QueryRequest.builder().queryEmbedding(vec(1)).nResults(1).build());
+                    QueryResult q = x.query(QueryRequest.builder()
+                            .queryEmbedding(vec(1))
+                            .nResults(1)
+                            .build());
                     assertEquals(List.of("a"), q.ids().get(0));
                 });
     }
@@ -156,7 +181,8 @@ class ChromaSemanticsTest {
     @ParameterizedTest
     @EnumSource(CollectionStates.class)
     void deleteOfUnknownIdIsNoOpAndDeleteReturnsTheCount(CollectionStates state) {
-        state.run(c,
+        state.run(
+                c,
                 x -> x.add(List.of(rec("a", 1, "d", null), rec("b", 2, "d", null), rec("c", 3, "d", null))),
                 x -> {
                     assertEquals(0, x.delete(List.of("nope")));
@@ -166,7 +192,10 @@ class ChromaSemanticsTest {
                 x -> {
                     assertEquals(List.of("b"), all(x).ids());
                     assertEquals(1, x.count());
-                    QueryResult q = x.query(QueryRequest.builder().queryEmbedding(vec(1)).nResults(3).build());
+                    QueryResult q = x.query(QueryRequest.builder()
+                            .queryEmbedding(vec(1))
+                            .nResults(3)
+                            .build());
                     assertEquals(List.of("b"), q.ids().get(0));
                 });
     }
@@ -174,7 +203,8 @@ class ChromaSemanticsTest {
     @ParameterizedTest
     @EnumSource(CollectionStates.class)
     void deleteByFilterWithLimitDeletesAtMostLimitMatches(CollectionStates state) {
-        state.run(c,
+        state.run(
+                c,
                 x -> {
                     List<ChromaRecord> rs = new ArrayList<>();
                     for (int i = 0; i < 6; i++) {
@@ -183,9 +213,17 @@ class ChromaSemanticsTest {
                     x.add(rs);
                 },
                 x -> {
-                    assertEquals(2, x.delete(DeleteRequest.builder().where(Where.eq("even", true)).limit(2).build()));
-                    assertEquals(1, x.delete(DeleteRequest.builder().whereDocument(WhereDocument.contains("even"))
-                            .build()));
+                    assertEquals(
+                            2,
+                            x.delete(DeleteRequest.builder()
+                                    .where(Where.eq("even", true))
+                                    .limit(2)
+                                    .build()));
+                    assertEquals(
+                            1,
+                            x.delete(DeleteRequest.builder()
+                                    .whereDocument(WhereDocument.contains("even"))
+                                    .build()));
                 },
                 x -> {
                     assertEquals(List.of("r1", "r3", "r5"), all(x).ids());
@@ -196,7 +234,8 @@ class ChromaSemanticsTest {
     @ParameterizedTest
     @EnumSource(CollectionStates.class)
     void deletedIdCanBeAddedAgain(CollectionStates state) {
-        state.run(c,
+        state.run(
+                c,
                 x -> x.add(List.of(rec("a", 1, "old", Map.of("v", 1)), rec("b", 2, "b", null))),
                 x -> {
                     x.delete(List.of("a"));
@@ -217,14 +256,21 @@ class ChromaSemanticsTest {
     @ParameterizedTest
     @EnumSource(CollectionStates.class)
     void duplicateIdsAreRejectedWithChromaMessageAndNothingIsWritten(CollectionStates state) {
-        state.run(c,
+        state.run(
+                c,
                 x -> x.add(List.of(rec("a", 1, "keep", null))),
                 x -> {
-                    InvalidArgumentException e = assertThrows(InvalidArgumentException.class, () -> x.upsert(List.of(
-                            rec("a", 2, "changed", null), rec("n", 3, "new", null), rec("a", 4, "again", null))));
-                    assertTrue(e.getMessage().startsWith("Expected IDs to be unique, found duplicates of: a"),
+                    InvalidArgumentException e = assertThrows(
+                            InvalidArgumentException.class,
+                            () -> x.upsert(List.of(
+                                    rec("a", 2, "changed", null),
+                                    rec("n", 3, "new", null),
+                                    rec("a", 4, "again", null))));
+                    assertTrue(
+                            e.getMessage().startsWith("Expected IDs to be unique, found duplicates of: a"),
                             e.getMessage());
-                    assertThrows(InvalidArgumentException.class,
+                    assertThrows(
+                            InvalidArgumentException.class,
                             () -> x.add(List.of(rec("m", 1, "m", null), rec("m", 1, "m", null))));
                 },
                 x -> assertUnchanged(x, List.of("a"), List.of("keep")));
@@ -233,18 +279,33 @@ class ChromaSemanticsTest {
     @ParameterizedTest
     @EnumSource(CollectionStates.class)
     void dimensionIsFixedByTheFirstWrite(CollectionStates state) {
-        state.run(c,
-                x -> x.add(List.of(ChromaRecord.builder("a").embedding(new float[] {1, 2, 3}).build())),
+        state.run(
+                c,
+                x -> x.add(List.of(ChromaRecord.builder("a")
+                        .embedding(new float[] {1, 2, 3})
+                        .build())),
                 x -> {
-                    InvalidArgumentException add = assertThrows(InvalidArgumentException.class, () -> x.add(List.of(
-                            ChromaRecord.builder("b").embedding(new float[] {1, 2, 3, 4}).build())));
+                    InvalidArgumentException add = assertThrows(
+                            InvalidArgumentException.class,
+                            () -> x.add(List.of(ChromaRecord.builder("b")
+                                    .embedding(new float[] {1, 2, 3, 4})
+                                    .build())));
                     assertEquals("Collection expecting embedding with dimension of 3, got 4", add.getMessage());
-                    assertThrows(InvalidArgumentException.class, () -> x.upsert(List.of(
-                            ChromaRecord.builder("a").embedding(new float[] {1, 2}).build())));
-                    assertThrows(InvalidArgumentException.class, () -> x.update(List.of(
-                            ChromaRecord.builder("a").embedding(new float[] {1, 2, 3, 4}).build())));
-                    InvalidArgumentException query = assertThrows(InvalidArgumentException.class,
-                            () -> x.query(QueryRequest.builder().queryEmbedding(new float[] {1, 2, 3, 4}).build()));
+                    assertThrows(
+                            InvalidArgumentException.class,
+                            () -> x.upsert(List.of(ChromaRecord.builder("a")
+                                    .embedding(new float[] {1, 2})
+                                    .build())));
+                    assertThrows(
+                            InvalidArgumentException.class,
+                            () -> x.update(List.of(ChromaRecord.builder("a")
+                                    .embedding(new float[] {1, 2, 3, 4})
+                                    .build())));
+                    InvalidArgumentException query = assertThrows(
+                            InvalidArgumentException.class,
+                            () -> x.query(QueryRequest.builder()
+                                    .queryEmbedding(new float[] {1, 2, 3, 4})
+                                    .build()));
                     assertEquals("Collection expecting embedding with dimension of 3, got 4", query.getMessage());
                 },
                 x -> {
@@ -256,9 +317,13 @@ class ChromaSemanticsTest {
 
     @Test
     void dimensionMismatchWithinOneBatchIsRejected() {
-        assertThrows(InvalidArgumentException.class, () -> c.add(List.of(
-                ChromaRecord.builder("a").embedding(new float[] {1, 2, 3}).build(),
-                ChromaRecord.builder("b").embedding(new float[] {1, 2}).build())));
+        assertThrows(
+                InvalidArgumentException.class,
+                () -> c.add(List.of(
+                        ChromaRecord.builder("a")
+                                .embedding(new float[] {1, 2, 3})
+                                .build(),
+                        ChromaRecord.builder("b").embedding(new float[] {1, 2}).build())));
         assertEquals(0, c.count());
         assertEquals(OptionalInt.empty(), c.dimension());
     }
@@ -270,27 +335,41 @@ class ChromaSemanticsTest {
         client = CollectionStates.quietClient(dir);
         ChromaCollection reopened = client.getCollection("semantics");
         assertEquals(OptionalInt.of(3), reopened.dimension());
-        InvalidArgumentException e = assertThrows(InvalidArgumentException.class, () -> reopened.add(List.of(
-                ChromaRecord.builder("b").embedding(new float[] {1, 2, 3, 4}).build())));
+        InvalidArgumentException e = assertThrows(
+                InvalidArgumentException.class,
+                () -> reopened.add(List.of(ChromaRecord.builder("b")
+                        .embedding(new float[] {1, 2, 3, 4})
+                        .build())));
         assertEquals("Collection expecting embedding with dimension of 3, got 4", e.getMessage());
     }
 
     @ParameterizedTest
     @EnumSource(CollectionStates.class)
     void nanAndInfiniteValuesAreRejected(CollectionStates state) {
-        state.run(c,
+        state.run(
+                c,
                 x -> x.add(List.of(rec("a", 1, "keep", Map.of("f", 1.0)))),
                 x -> {
                     for (float bad : new float[] {Float.NaN, Float.POSITIVE_INFINITY, Float.NEGATIVE_INFINITY}) {
-                        InvalidArgumentException e = assertThrows(InvalidArgumentException.class, () -> x.upsert(
-                                List.of(rec("n", 2, "n", null),
-                                        ChromaRecord.builder("a").embedding(new float[] {bad, 0, 0}).build())));
+                        InvalidArgumentException e = assertThrows(
+                                InvalidArgumentException.class,
+                                () -> x.upsert(List.of(
+                                        rec("n", 2, "n", null),
+                                        ChromaRecord.builder("a")
+                                                .embedding(new float[] {bad, 0, 0})
+                                                .build())));
                         assertTrue(e.getMessage().contains("'a'"), e.getMessage());
                     }
-                    assertThrows(InvalidArgumentException.class, () -> x.update(List.of(
-                            ChromaRecord.builder("a").metadata(Map.of("f", Double.NaN)).build())));
-                    assertThrows(InvalidArgumentException.class, () -> x.query(QueryRequest.builder()
-                            .queryEmbedding(new float[] {Float.NaN, 0, 0}).build()));
+                    assertThrows(
+                            InvalidArgumentException.class,
+                            () -> x.update(List.of(ChromaRecord.builder("a")
+                                    .metadata(Map.of("f", Double.NaN))
+                                    .build())));
+                    assertThrows(
+                            InvalidArgumentException.class,
+                            () -> x.query(QueryRequest.builder()
+                                    .queryEmbedding(new float[] {Float.NaN, 0, 0})
+                                    .build()));
                 },
                 x -> assertUnchanged(x, List.of("a"), List.of("keep")));
     }
@@ -298,16 +377,24 @@ class ChromaSemanticsTest {
     @ParameterizedTest
     @EnumSource(CollectionStates.class)
     void metadataKeyAndValueRulesAreEnforced(CollectionStates state) {
-        state.run(c,
+        state.run(
+                c,
                 x -> x.add(List.of(rec("a", 1, "keep", Map.of("k", 1)))),
                 x -> {
                     for (Map<String, Object> bad : List.<Map<String, Object>>of(
-                            Map.of("#doc", 1), Map.of("$and", 1), Map.of("", 1),
-                            Map.of("obj", new Object()), Map.of("list", List.of()),
-                            Map.of("mixed", List.of("a", 1)), Map.of("nested", Map.of("a", 1)))) {
-                        InvalidArgumentException e = assertThrows(InvalidArgumentException.class,
-                                () -> x.upsert(List.of(rec("n", 2, "n", null),
-                                        ChromaRecord.builder("a").metadata(bad).build())), bad.toString());
+                            Map.of("#doc", 1),
+                            Map.of("$and", 1),
+                            Map.of("", 1),
+                            Map.of("obj", new Object()),
+                            Map.of("list", List.of()),
+                            Map.of("mixed", List.of("a", 1)),
+                            Map.of("nested", Map.of("a", 1)))) {
+                        InvalidArgumentException e = assertThrows(
+                                InvalidArgumentException.class,
+                                () -> x.upsert(List.of(
+                                        rec("n", 2, "n", null),
+                                        ChromaRecord.builder("a").metadata(bad).build())),
+                                bad.toString());
                         assertFalse(e.getMessage().isBlank());
                     }
                 },
@@ -319,14 +406,21 @@ class ChromaSemanticsTest {
 
     @Test
     void metadataKeyRuleMessagesNameTheKey() {
-        InvalidArgumentException hash = assertThrows(InvalidArgumentException.class,
-                () -> c.add(List.of(ChromaRecord.builder("a").metadata(Map.of("#x", 1)).build())));
+        InvalidArgumentException hash = assertThrows(
+                InvalidArgumentException.class,
+                () -> c.add(List.of(
+                        ChromaRecord.builder("a").metadata(Map.of("#x", 1)).build())));
         assertTrue(hash.getMessage().contains("#x"), hash.getMessage());
-        InvalidArgumentException dollar = assertThrows(InvalidArgumentException.class,
-                () -> c.add(List.of(ChromaRecord.builder("a").metadata(Map.of("$x", 1)).build())));
+        InvalidArgumentException dollar = assertThrows(
+                InvalidArgumentException.class,
+                () -> c.add(List.of(
+                        ChromaRecord.builder("a").metadata(Map.of("$x", 1)).build())));
         assertTrue(dollar.getMessage().contains("$x"), dollar.getMessage());
-        InvalidArgumentException mixed = assertThrows(InvalidArgumentException.class,
-                () -> c.add(List.of(ChromaRecord.builder("a").metadata(Map.of("tags", List.of("a", 2))).build())));
+        InvalidArgumentException mixed = assertThrows(
+                InvalidArgumentException.class,
+                () -> c.add(List.of(ChromaRecord.builder("a")
+                        .metadata(Map.of("tags", List.of("a", 2)))
+                        .build())));
         assertTrue(mixed.getMessage().contains("tags"), mixed.getMessage());
         assertEquals(0, c.count());
     }
@@ -334,8 +428,11 @@ class ChromaSemanticsTest {
     @Test
     void emptyIdsAndNonPositiveNResultsAreRejected() {
         assertThrows(InvalidArgumentException.class, () -> c.add(List.of()));
-        assertThrows(InvalidArgumentException.class, () -> c.add(List.of(ChromaRecord.builder("").build())));
-        assertThrows(InvalidArgumentException.class,
+        assertThrows(
+                InvalidArgumentException.class,
+                () -> c.add(List.of(ChromaRecord.builder("").build())));
+        assertThrows(
+                InvalidArgumentException.class,
                 () -> QueryRequest.builder().queryEmbedding(vec(1)).nResults(0).build());
         assertEquals(0, c.count());
     }
@@ -343,18 +440,21 @@ class ChromaSemanticsTest {
     @Test
     void collectionNameRulesAreEnforcedWithChromaMessage() {
         for (String bad : List.of("ab", "-abc", "abc-", "a..b", "a b c", "ab€c", "192.168.0.1", "x".repeat(513))) {
-            InvalidArgumentException e = assertThrows(InvalidArgumentException.class,
-                    () -> client.createCollection(bad), bad);
+            InvalidArgumentException e =
+                    assertThrows(InvalidArgumentException.class, () -> client.createCollection(bad), bad);
             assertTrue(e.getMessage().startsWith("Expected a name"), e.getMessage());
         }
-        InvalidArgumentException short3 = assertThrows(InvalidArgumentException.class,
-                () -> client.createCollection("ab"));
-        assertEquals("Expected a name containing 3-512 characters from [a-zA-Z0-9._-], starting and ending with a "
-                + "character in [a-zA-Z0-9]. Got: ab", short3.getMessage());
+        InvalidArgumentException short3 =
+                assertThrows(InvalidArgumentException.class, () -> client.createCollection("ab"));
+        assertEquals(
+                "Expected a name containing 3-512 characters from [a-zA-Z0-9._-], starting and ending with a "
+                        + "character in [a-zA-Z0-9]. Got: ab",
+                short3.getMessage());
         for (String good : List.of("abc", "a.b-c_d", "x".repeat(512))) {
             assertEquals(good, client.createCollection(good).name());
         }
-        assertEquals(List.of("semantics", "abc", "a.b-c_d", "x".repeat(512)),
+        assertEquals(
+                List.of("semantics", "abc", "a.b-c_d", "x".repeat(512)),
                 client.listCollections().stream().map(ChromaCollection::name).collect(Collectors.toList()));
         assertThrows(InvalidArgumentException.class, () -> c.modify("a..b", null));
         assertEquals("semantics", c.name());
@@ -365,10 +465,16 @@ class ChromaSemanticsTest {
     @ParameterizedTest
     @EnumSource(CollectionStates.class)
     void includeRulesSelectTheReturnedFields(CollectionStates state) {
-        state.run(c,
-                x -> x.add(List.of(ChromaRecord.builder("a").embedding(vec(1)).document("doc").metadata(Map.of("k", 1))
-                        .uri("file:a").build())),
-                x -> x.upsert(List.of(ChromaRecord.builder("b").embedding(vec(2)).build())),
+        state.run(
+                c,
+                x -> x.add(List.of(ChromaRecord.builder("a")
+                        .embedding(vec(1))
+                        .document("doc")
+                        .metadata(Map.of("k", 1))
+                        .uri("file:a")
+                        .build())),
+                x -> x.upsert(
+                        List.of(ChromaRecord.builder("b").embedding(vec(2)).build())),
                 x -> {
                     GetResult byDefault = x.get(GetRequest.builder().build());
                     assertEquals(List.of("a", "b"), byDefault.ids());
@@ -383,26 +489,37 @@ class ChromaSemanticsTest {
                     assertNull(idsOnly.metadatas());
                     assertNull(idsOnly.embeddings());
 
-                    GetResult every = x.get(GetRequest.builder().include(Include.EMBEDDINGS, Include.URIS).build());
+                    GetResult every = x.get(GetRequest.builder()
+                            .include(Include.EMBEDDINGS, Include.URIS)
+                            .build());
                     assertNull(every.documents());
                     assertArrayEquals(vec(1), every.embeddings().get(0));
                     assertEquals(Arrays.asList("file:a", null), every.uris());
 
-                    QueryResult q = x.query(QueryRequest.builder().queryEmbedding(vec(1)).nResults(2).build());
+                    QueryResult q = x.query(QueryRequest.builder()
+                            .queryEmbedding(vec(1))
+                            .nResults(2)
+                            .build());
                     assertEquals(List.of(List.of("a", "b")), q.ids());
                     assertNotNull(q.distances());
                     assertEquals(List.of(Arrays.asList("doc", null)), q.documents());
                     assertNotNull(q.metadatas());
                     assertNull(q.embeddings());
 
-                    QueryResult qIds = x.query(QueryRequest.builder().queryEmbedding(vec(1)).nResults(2).include()
+                    QueryResult qIds = x.query(QueryRequest.builder()
+                            .queryEmbedding(vec(1))
+                            .nResults(2)
+                            .include()
                             .build());
                     assertEquals(List.of(List.of("a", "b")), qIds.ids());
                     assertNull(qIds.distances());
                     assertNull(qIds.documents());
                     assertNull(qIds.metadatas());
-                    QueryResult qEmb = x.query(QueryRequest.builder().queryEmbedding(vec(1)).nResults(1)
-                            .include(Include.EMBEDDINGS).build());
+                    QueryResult qEmb = x.query(QueryRequest.builder()
+                            .queryEmbedding(vec(1))
+                            .nResults(1)
+                            .include(Include.EMBEDDINGS)
+                            .build());
                     assertArrayEquals(vec(1), qEmb.embeddings().get(0).get(0));
                     assertNull(qEmb.distances());
                 });
@@ -421,12 +538,14 @@ class ChromaSemanticsTest {
     @ParameterizedTest
     @MethodSource("spacesAndStates")
     void distancesMatchAnIndependentComputation(Space space, CollectionStates state) {
-        ChromaCollection x = client.createCollection("space-" + space.name().toLowerCase(),
+        ChromaCollection x = client.createCollection(
+                "space-" + space.name().toLowerCase(),
                 CollectionOptions.builder().space(space).build());
         Random random = new Random(42 + space.ordinal());
         int dim = 7;
         Map<String, float[]> vectors = new HashMap<>();
-        state.run(x,
+        state.run(
+                x,
                 col -> col.add(randomRecords(random, "s", 40, dim, vectors)),
                 col -> {
                     col.upsert(randomRecords(random, "s", 10, dim, vectors)); // s0..s9 move
@@ -437,7 +556,10 @@ class ChromaSemanticsTest {
                 },
                 col -> {
                     float[] query = randomVector(random, dim);
-                    QueryResult q = col.query(QueryRequest.builder().queryEmbedding(query).nResults(100).build());
+                    QueryResult q = col.query(QueryRequest.builder()
+                            .queryEmbedding(query)
+                            .nResults(100)
+                            .build());
                     List<String> expectedOrder = vectors.keySet().stream()
                             .sorted(Comparator.<String>comparingDouble(id -> distance(space, query, vectors.get(id)))
                                     .thenComparing(id -> id))
@@ -446,16 +568,24 @@ class ChromaSemanticsTest {
                     for (int i = 0; i < expectedOrder.size(); i++) {
                         String id = q.ids().get(0).get(i);
                         double expected = distance(space, query, vectors.get(id));
-                        assertEquals(expected, q.distances().get(0).get(i), 1e-4 * Math.max(1, Math.abs(expected)),
+                        assertEquals(
+                                expected,
+                                q.distances().get(0).get(i),
+                                1e-4 * Math.max(1, Math.abs(expected)),
                                 space + " distance of " + id);
                     }
                     // The order agrees with the independent distances up to float rounding.
                     for (int i = 1; i < expectedOrder.size(); i++) {
-                        double prev = distance(space, query, vectors.get(q.ids().get(0).get(i - 1)));
-                        double cur = distance(space, query, vectors.get(q.ids().get(0).get(i)));
+                        double prev = distance(
+                                space, query, vectors.get(q.ids().get(0).get(i - 1)));
+                        double cur = distance(
+                                space, query, vectors.get(q.ids().get(0).get(i)));
                         assertTrue(prev <= cur + 1e-4, "ascending at " + i);
                     }
-                    QueryResult top3 = col.query(QueryRequest.builder().queryEmbedding(query).nResults(3).build());
+                    QueryResult top3 = col.query(QueryRequest.builder()
+                            .queryEmbedding(query)
+                            .nResults(3)
+                            .build());
                     assertEquals(q.ids().get(0).subList(0, 3), top3.ids().get(0));
                 });
     }
@@ -463,54 +593,86 @@ class ChromaSemanticsTest {
     @ParameterizedTest
     @MethodSource("spacesAndStates")
     void tiesAreOrderedById(Space space, CollectionStates state) {
-        ChromaCollection x = client.createCollection("ties-" + space.name().toLowerCase(),
+        ChromaCollection x = client.createCollection(
+                "ties-" + space.name().toLowerCase(),
                 CollectionOptions.builder().space(space).build());
         float[] same = {0.3f, 0.7f, -0.2f};
         float[] query = {0.5f, 0.1f, 0.4f};
-        state.run(x,
-                col -> col.add(List.of(ChromaRecord.builder("e").embedding(same).build(),
+        state.run(
+                x,
+                col -> col.add(List.of(
+                        ChromaRecord.builder("e").embedding(same).build(),
                         ChromaRecord.builder("d").embedding(same).build(),
                         ChromaRecord.builder("c").embedding(same).build(),
-                        ChromaRecord.builder("far").embedding(new float[] {-5, -1, -3}).build())),
-                col -> col.add(List.of(ChromaRecord.builder("b").embedding(same.clone()).build(),
+                        ChromaRecord.builder("far")
+                                .embedding(new float[] {-5, -1, -3})
+                                .build())),
+                col -> col.add(List.of(
+                        ChromaRecord.builder("b").embedding(same.clone()).build(),
                         ChromaRecord.builder("a").embedding(same.clone()).build())),
                 col -> {
-                    QueryResult q = col.query(QueryRequest.builder().queryEmbedding(query).nResults(2).build());
+                    QueryResult q = col.query(QueryRequest.builder()
+                            .queryEmbedding(query)
+                            .nResults(2)
+                            .build());
                     assertEquals(List.of("a", "b"), q.ids().get(0));
-                    assertEquals(q.distances().get(0).get(0), q.distances().get(0).get(1));
-                    QueryResult q4 = col.query(QueryRequest.builder().queryEmbedding(query).nResults(4).build());
+                    assertEquals(
+                            q.distances().get(0).get(0), q.distances().get(0).get(1));
+                    QueryResult q4 = col.query(QueryRequest.builder()
+                            .queryEmbedding(query)
+                            .nResults(4)
+                            .build());
                     assertEquals(List.of("a", "b", "c", "d"), q4.ids().get(0));
-                    QueryResult q1 = col.query(QueryRequest.builder().queryEmbedding(query).nResults(1)
-                            .where(Where.ne("none", 1)).build());
+                    QueryResult q1 = col.query(QueryRequest.builder()
+                            .queryEmbedding(query)
+                            .nResults(1)
+                            .where(Where.ne("none", 1))
+                            .build());
                     assertEquals(List.of("a"), q1.ids().get(0));
-                    QueryResult q6 = col.query(QueryRequest.builder().queryEmbedding(query).nResults(6).build());
-                    assertEquals(List.of("a", "b", "c", "d", "e", "far"), q6.ids().get(0));
+                    QueryResult q6 = col.query(QueryRequest.builder()
+                            .queryEmbedding(query)
+                            .nResults(6)
+                            .build());
+                    assertEquals(
+                            List.of("a", "b", "c", "d", "e", "far"), q6.ids().get(0));
                 });
     }
 
     @ParameterizedTest
     @EnumSource(CollectionStates.class)
     void getPagesWithLimitAndOffset(CollectionStates state) {
-        state.run(c,
-                x -> x.add(numbered(0, 6)),
-                x -> x.add(numbered(6, 10)),
-                x -> {
-                    assertEquals(List.of("n2", "n3", "n4"), ids(x, GetRequest.builder().offset(2).limit(3).build()));
-                    assertEquals(List.of("n4", "n5", "n6", "n7"),
-                            ids(x, GetRequest.builder().offset(4).limit(4).build()));
-                    assertEquals(List.of("n8", "n9"), ids(x, GetRequest.builder().offset(8).limit(5).build()));
-                    assertEquals(List.of(), ids(x, GetRequest.builder().offset(10).build()));
-                    assertEquals(List.of(), ids(x, GetRequest.builder().limit(0).build()));
-                    assertEquals(List.of("n3", "n5"), ids(x, GetRequest.builder().where(Where.eq("odd", true))
-                            .offset(1).limit(2).build()));
-                    assertEquals(List.of("n1", "n7"), ids(x, GetRequest.builder().ids("n7", "n1", "zz").build()));
-                });
+        state.run(c, x -> x.add(numbered(0, 6)), x -> x.add(numbered(6, 10)), x -> {
+            assertEquals(
+                    List.of("n2", "n3", "n4"),
+                    ids(x, GetRequest.builder().offset(2).limit(3).build()));
+            assertEquals(
+                    List.of("n4", "n5", "n6", "n7"),
+                    ids(x, GetRequest.builder().offset(4).limit(4).build()));
+            assertEquals(
+                    List.of("n8", "n9"),
+                    ids(x, GetRequest.builder().offset(8).limit(5).build()));
+            assertEquals(List.of(), ids(x, GetRequest.builder().offset(10).build()));
+            assertEquals(List.of(), ids(x, GetRequest.builder().limit(0).build()));
+            assertEquals(
+                    List.of("n3", "n5"),
+                    ids(
+                            x,
+                            GetRequest.builder()
+                                    .where(Where.eq("odd", true))
+                                    .offset(1)
+                                    .limit(2)
+                                    .build()));
+            assertEquals(
+                    List.of("n1", "n7"),
+                    ids(x, GetRequest.builder().ids("n7", "n1", "zz").build()));
+        });
     }
 
     @ParameterizedTest
     @EnumSource(CollectionStates.class)
     void getReturnsInsertionOrderAndUpsertKeepsThePosition(CollectionStates state) {
-        state.run(c,
+        state.run(
+                c,
                 x -> x.add(List.of(rec("z", 1, "z", null), rec("m", 2, "m", null), rec("a", 3, "a", null))),
                 x -> {
                     x.upsert(List.of(rec("m", 4, "m2", null), rec("new", 5, "new", null)));
@@ -528,7 +690,8 @@ class ChromaSemanticsTest {
     @ParameterizedTest
     @EnumSource(CollectionStates.class)
     void countAndPeekReflectEveryWrite(CollectionStates state) {
-        state.run(c,
+        state.run(
+                c,
                 x -> x.add(numbered(0, 5)),
                 x -> {
                     x.delete(List.of("n0", "n3"));
@@ -564,7 +727,8 @@ class ChromaSemanticsTest {
     @ParameterizedTest
     @EnumSource(CollectionStates.class)
     void queryRestrictedToIdsAndFiltersOnlyConsidersThoseRecords(CollectionStates state) {
-        state.run(c,
+        state.run(
+                c,
                 x -> x.add(numbered(0, 10)),
                 x -> {
                     x.upsert(List.of(rec("n3", 100, "moved far", Map.of("i", 3, "odd", true))));
@@ -572,14 +736,24 @@ class ChromaSemanticsTest {
                     x.add(numbered(10, 12));
                 },
                 x -> {
-                    QueryResult q = x.query(QueryRequest.builder().queryEmbedding(vec(4)).nResults(3)
-                            .ids(List.of("n3", "n5", "n9", "n11", "zz")).build());
+                    QueryResult q = x.query(QueryRequest.builder()
+                            .queryEmbedding(vec(4))
+                            .nResults(3)
+                            .ids(List.of("n3", "n5", "n9", "n11", "zz"))
+                            .build());
                     assertEquals(List.of("n9", "n11", "n3"), q.ids().get(0));
-                    QueryResult odd = x.query(QueryRequest.builder().queryEmbedding(vec(4)).nResults(10)
-                            .where(Where.eq("odd", true)).whereDocument(WhereDocument.notContains("far")).build());
+                    QueryResult odd = x.query(QueryRequest.builder()
+                            .queryEmbedding(vec(4))
+                            .nResults(10)
+                            .where(Where.eq("odd", true))
+                            .whereDocument(WhereDocument.notContains("far"))
+                            .build());
                     assertEquals(List.of("n1", "n7", "n9", "n11"), odd.ids().get(0), "n1 and n7 tie: ordered by id");
-                    QueryResult none = x.query(QueryRequest.builder().queryEmbedding(vec(4)).nResults(10)
-                            .where(Where.eq("i", 5)).build());
+                    QueryResult none = x.query(QueryRequest.builder()
+                            .queryEmbedding(vec(4))
+                            .nResults(10)
+                            .where(Where.eq("i", 5))
+                            .build());
                     assertEquals(List.of(List.of()), none.ids());
                 });
     }
@@ -587,14 +761,23 @@ class ChromaSemanticsTest {
     @ParameterizedTest
     @EnumSource(CollectionStates.class)
     void recordWithoutEmbeddingIsFoundByGetButNotByQuery(CollectionStates state) {
-        state.run(c,
-                x -> x.add(List.of(rec("with", 1, "a", null), ChromaRecord.builder("without").document("b").build())),
-                x -> x.upsert(List.of(ChromaRecord.builder("late").metadata(Map.of("k", 1)).build())),
+        state.run(
+                c,
+                x -> x.add(List.of(
+                        rec("with", 1, "a", null),
+                        ChromaRecord.builder("without").document("b").build())),
+                x -> x.upsert(List.of(
+                        ChromaRecord.builder("late").metadata(Map.of("k", 1)).build())),
                 x -> {
                     assertEquals(List.of("with", "without", "late"), all(x).ids());
-                    assertEquals(Arrays.asList(vec(1), null, null).size(), all(x).embeddings().size());
+                    assertEquals(
+                            Arrays.asList(vec(1), null, null).size(),
+                            all(x).embeddings().size());
                     assertNull(all(x).embeddings().get(1));
-                    QueryResult q = x.query(QueryRequest.builder().queryEmbedding(vec(1)).nResults(5).build());
+                    QueryResult q = x.query(QueryRequest.builder()
+                            .queryEmbedding(vec(1))
+                            .nResults(5)
+                            .build());
                     assertEquals(List.of("with"), q.ids().get(0));
                     assertEquals(3, x.count());
                 });
@@ -603,28 +786,32 @@ class ChromaSemanticsTest {
     @ParameterizedTest
     @EnumSource(CollectionStates.class)
     void severalQueryEmbeddingsGetOneResultListEach(CollectionStates state) {
-        state.run(c,
-                x -> x.add(numbered(0, 5)),
-                x -> x.add(numbered(5, 8)),
-                x -> {
-                    QueryResult q = x.query(QueryRequest.builder().queryEmbeddings(List.of(vec(0), vec(7), vec(4)))
-                            .nResults(2).build());
-                    assertEquals(List.of(List.of("n0", "n1"), List.of("n7", "n6"), List.of("n4", "n3")), q.ids());
-                    assertEquals(3, q.distances().size());
-                    assertEquals(0f, q.distances().get(0).get(0));
-                });
+        state.run(c, x -> x.add(numbered(0, 5)), x -> x.add(numbered(5, 8)), x -> {
+            QueryResult q = x.query(QueryRequest.builder()
+                    .queryEmbeddings(List.of(vec(0), vec(7), vec(4)))
+                    .nResults(2)
+                    .build());
+            assertEquals(List.of(List.of("n0", "n1"), List.of("n7", "n6"), List.of("n4", "n3")), q.ids());
+            assertEquals(3, q.distances().size());
+            assertEquals(0f, q.distances().get(0).get(0));
+        });
     }
 
     @ParameterizedTest
     @EnumSource(CollectionStates.class)
     void urisAreStoredAndMerged(CollectionStates state) {
-        state.run(c,
-                x -> x.add(List.of(ChromaRecord.builder("a").uri("s3://b/a").document("a").build(),
+        state.run(
+                c,
+                x -> x.add(List.of(
+                        ChromaRecord.builder("a").uri("s3://b/a").document("a").build(),
                         ChromaRecord.builder("b").uri("s3://b/b").build())),
-                x -> x.update(List.of(ChromaRecord.builder("a").uri("s3://b/a2").build(),
+                x -> x.update(List.of(
+                        ChromaRecord.builder("a").uri("s3://b/a2").build(),
                         ChromaRecord.builder("b").document("now a doc").build())),
                 x -> {
-                    GetResult g = x.get(GetRequest.builder().include(Include.URIS, Include.DOCUMENTS).build());
+                    GetResult g = x.get(GetRequest.builder()
+                            .include(Include.URIS, Include.DOCUMENTS)
+                            .build());
                     assertEquals(List.of("s3://b/a2", "s3://b/b"), g.uris());
                     assertEquals(List.of("a", "now a doc"), g.documents());
                 });
@@ -633,10 +820,15 @@ class ChromaSemanticsTest {
     @ParameterizedTest
     @EnumSource(CollectionStates.class)
     void deletingEverythingLeavesAnEmptyCollectionThatAcceptsWrites(CollectionStates state) {
-        state.run(c,
+        state.run(
+                c,
                 x -> x.add(numbered(0, 4)),
                 x -> {
-                    assertEquals(4, x.delete(DeleteRequest.builder().where(Where.gte("i", 0)).build()));
+                    assertEquals(
+                            4,
+                            x.delete(DeleteRequest.builder()
+                                    .where(Where.gte("i", 0))
+                                    .build()));
                     assertEquals(0, x.count());
                     x.compact();
                     x.add(numbered(4, 6));
@@ -644,8 +836,14 @@ class ChromaSemanticsTest {
                 x -> {
                     assertEquals(List.of("n4", "n5"), all(x).ids());
                     assertEquals(2, x.count());
-                    assertEquals(List.of("n5", "n4"), x.query(QueryRequest.builder().queryEmbedding(vec(6))
-                            .nResults(5).build()).ids().get(0));
+                    assertEquals(
+                            List.of("n5", "n4"),
+                            x.query(QueryRequest.builder()
+                                            .queryEmbedding(vec(6))
+                                            .nResults(5)
+                                            .build())
+                                    .ids()
+                                    .get(0));
                 });
     }
 
@@ -664,7 +862,10 @@ class ChromaSemanticsTest {
 
     @Test
     void queryOnAnEmptyCollectionReturnsEmptyLists() {
-        QueryResult q = c.query(QueryRequest.builder().queryEmbeddings(List.of(vec(1), vec(2))).nResults(3).build());
+        QueryResult q = c.query(QueryRequest.builder()
+                .queryEmbeddings(List.of(vec(1), vec(2)))
+                .nResults(3)
+                .build());
         assertEquals(List.of(List.of(), List.of()), q.ids());
         assertEquals(List.of(), c.get(GetRequest.builder().build()).ids());
         assertEquals(0, c.count());
@@ -736,8 +937,12 @@ class ChromaSemanticsTest {
 
     @Test
     void collectionLifecycleFollowsChroma() {
-        ChromaCollection created = client.createCollection("second",
-                CollectionOptions.builder().metadata(Map.of("m", 1)).space(Space.COSINE).build());
+        ChromaCollection created = client.createCollection(
+                "second",
+                CollectionOptions.builder()
+                        .metadata(Map.of("m", 1))
+                        .space(Space.COSINE)
+                        .build());
         assertThrows(AlreadyExistsException.class, () -> client.createCollection("second"));
         assertEquals(created.id(), client.getCollection("second").id());
         assertEquals(Space.COSINE, client.getCollection("second").options().space());
@@ -796,7 +1001,8 @@ class ChromaSemanticsTest {
         assertThrows(IllegalStateException.class, () -> c.count());
         assertThrows(IllegalStateException.class, () -> c.get(List.of("a")));
         assertThrows(IllegalStateException.class, () -> c.add(List.of(rec("b", 1, "b", null))));
-        assertThrows(IllegalStateException.class,
+        assertThrows(
+                IllegalStateException.class,
                 () -> c.query(QueryRequest.builder().queryEmbedding(vec(1)).build()));
         assertThrows(IllegalStateException.class, () -> client.createCollection("other"));
         assertThrows(IllegalStateException.class, () -> client.getCollection("semantics"));
@@ -809,18 +1015,35 @@ class ChromaSemanticsTest {
     @ParameterizedTest
     @EnumSource(CollectionStates.class)
     void rejectedCallChangesNothing(CollectionStates state) {
-        state.run(c,
+        state.run(
+                c,
                 x -> x.add(List.of(rec("a", 1, "keep-a", Map.of("k", 1)), rec("b", 2, "keep-b", null))),
                 x -> {
                     // Each batch is valid until its last record.
-                    assertThrows(InvalidArgumentException.class, () -> x.add(List.of(rec("c", 3, "c", null),
-                            ChromaRecord.builder("d").embedding(new float[] {1, 2}).build())));
-                    assertThrows(InvalidArgumentException.class, () -> x.upsert(List.of(rec("a", 3, "x", null),
-                            ChromaRecord.builder("e").metadata(Map.of("$bad", 1)).build())));
-                    assertThrows(InvalidArgumentException.class, () -> x.update(List.of(rec("b", 3, "x", null),
-                            ChromaRecord.builder("b").document("dup").build())));
-                    assertThrows(InvalidArgumentException.class, () -> x.delete(DeleteRequest.builder()
-                            .where(Where.parse("{\"k\": {\"$bogus\": 1}}")).build()));
+                    assertThrows(
+                            InvalidArgumentException.class,
+                            () -> x.add(List.of(
+                                    rec("c", 3, "c", null),
+                                    ChromaRecord.builder("d")
+                                            .embedding(new float[] {1, 2})
+                                            .build())));
+                    assertThrows(
+                            InvalidArgumentException.class,
+                            () -> x.upsert(List.of(
+                                    rec("a", 3, "x", null),
+                                    ChromaRecord.builder("e")
+                                            .metadata(Map.of("$bad", 1))
+                                            .build())));
+                    assertThrows(
+                            InvalidArgumentException.class,
+                            () -> x.update(List.of(
+                                    rec("b", 3, "x", null),
+                                    ChromaRecord.builder("b").document("dup").build())));
+                    assertThrows(
+                            InvalidArgumentException.class,
+                            () -> x.delete(DeleteRequest.builder()
+                                    .where(Where.parse("{\"k\": {\"$bogus\": 1}}"))
+                                    .build()));
                 },
                 x -> {
                     assertUnchanged(x, List.of("a", "b"), List.of("keep-a", "keep-b"));
@@ -859,7 +1082,9 @@ class ChromaSemanticsTest {
     }
 
     static GetResult all(ChromaCollection x) {
-        return x.get(GetRequest.builder().include(Include.DOCUMENTS, Include.METADATAS, Include.EMBEDDINGS).build());
+        return x.get(GetRequest.builder()
+                .include(Include.DOCUMENTS, Include.METADATAS, Include.EMBEDDINGS)
+                .build());
     }
 
     private static List<String> ids(ChromaCollection x, GetRequest request) {
@@ -870,8 +1095,8 @@ class ChromaSemanticsTest {
         return collections.stream().map(ChromaCollection::name).collect(Collectors.toList());
     }
 
-    private static List<ChromaRecord> randomRecords(Random random, String prefix, int n, int dim,
-                                                    Map<String, float[]> vectors) {
+    private static List<ChromaRecord> randomRecords(
+            Random random, String prefix, int n, int dim, Map<String, float[]> vectors) {
         List<ChromaRecord> out = new ArrayList<>();
         for (int i = 0; i < n; i++) {
             float[] v = randomVector(random, dim);

@@ -41,13 +41,16 @@ class ColdQueryRoundTripTest {
         Path folder = dir.resolve("client");
         Random random = new Random(11);
         // Small blocks: every blockfile of the graph spans several blocks, so serial reads would show.
-        try (ChromaClient client = S3TestClients.builder(folder, config).maxBlockBytes(32 << 10).build()) {
+        try (ChromaClient client =
+                S3TestClients.builder(folder, config).maxBlockBytes(32 << 10).build()) {
             ChromaCollection c = client.createCollection("cold");
             for (int done = 0; done < RECORDS; done += 500) {
                 List<ChromaRecord> batch = new ArrayList<>();
                 for (int i = done; i < done + 500; i++) {
-                    batch.add(ChromaRecord.builder("id-" + i).embedding(S3TestClients.randomVector(random, DIMENSION))
-                            .document("document " + i).build());
+                    batch.add(ChromaRecord.builder("id-" + i)
+                            .embedding(S3TestClients.randomVector(random, DIMENSION))
+                            .document("document " + i)
+                            .build());
                 }
                 c.add(batch);
             }
@@ -56,34 +59,45 @@ class ColdQueryRoundTripTest {
 
         float[] query = S3TestClients.randomVector(random, DIMENSION);
         // No background request (WAL archive, lease renewal) may fall into the measured query.
-        try (ChromaClient cold = S3TestClients.builder(folder, config).maxBlockBytes(32 << 10)
-                .walArchiveInterval(Duration.ofHours(1)).leaseTiming(Duration.ofMinutes(10), Duration.ofMinutes(5))
+        try (ChromaClient cold = S3TestClients.builder(folder, config)
+                .maxBlockBytes(32 << 10)
+                .walArchiveInterval(Duration.ofHours(1))
+                .leaseTiming(Duration.ofMinutes(10), Duration.ofMinutes(5))
                 .build()) {
             ChromaCollection c = cold.getCollection("cold");
             proxy.delay(LATENCY);
             proxy.resetCounters();
-            QueryResult result = c.query(QueryRequest.builder().queryEmbedding(query).nResults(10).build());
+            QueryResult result = c.query(
+                    QueryRequest.builder().queryEmbedding(query).nResults(10).build());
             List<FaultInjectingProxy.SeenRequest> seen = proxy.seen();
             proxy.delay(Duration.ZERO);
 
             assertEquals(10, result.ids().get(0).size());
             List<FaultInjectingProxy.SeenRequest> blockReads = seen.stream()
-                    .filter(r -> r.method().equals("GET") && r.path().contains("/block/")).toList();
+                    .filter(r -> r.method().equals("GET") && r.path().contains("/block/"))
+                    .toList();
             assertTrue(blockReads.size() >= 10, "the graph spans several blocks: " + describe(seen));
-            assertEquals(seen.size(), blockReads.size(), "a cold query reads blocks only (roots were read at open): "
-                    + describe(seen));
+            assertEquals(
+                    seen.size(),
+                    blockReads.size(),
+                    "a cold query reads blocks only (roots were read at open): " + describe(seen));
             RequestChain chain = RequestChain.of(seen);
-            assertTrue(chain.depth() <= 3, "cold query needed " + chain.depth() + " sequential round trips: "
-                    + describe(seen));
+            assertTrue(
+                    chain.depth() <= 3,
+                    "cold query needed " + chain.depth() + " sequential round trips: " + describe(seen));
         }
     }
 
     private static String describe(List<FaultInjectingProxy.SeenRequest> seen) {
         StringBuilder out = new StringBuilder();
-        long first = seen.stream().mapToLong(FaultInjectingProxy.SeenRequest::startNanos).min().orElse(0);
+        long first = seen.stream()
+                .mapToLong(FaultInjectingProxy.SeenRequest::startNanos)
+                .min()
+                .orElse(0);
         for (FaultInjectingProxy.SeenRequest r : seen) {
-            out.append(String.format("%n  %s %s [%d..%d ms]", r.method(), r.path(),
-                    (r.startNanos() - first) / 1_000_000, (r.endNanos() - first) / 1_000_000));
+            out.append(String.format(
+                    "%n  %s %s [%d..%d ms]",
+                    r.method(), r.path(), (r.startNanos() - first) / 1_000_000, (r.endNanos() - first) / 1_000_000));
         }
         return out.toString();
     }

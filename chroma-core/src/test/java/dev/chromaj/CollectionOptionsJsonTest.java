@@ -15,7 +15,11 @@ class CollectionOptionsJsonTest {
         CollectionOptions options = CollectionOptions.builder()
                 .metadata(Map.of("owner", "search-team", "n", 3, "f", 2.0, "tags", List.of("a")))
                 .space(Space.COSINE)
-                .hnsw(HnswParams.builder().m(32).efConstruction(200).efSearch(64).build())
+                .hnsw(HnswParams.builder()
+                        .m(32)
+                        .efConstruction(200)
+                        .efSearch(64)
+                        .build())
                 .sparseIndex("splade", SparseIndex.provided())
                 .sparseIndex("bm25", SparseIndex.bm25(1.5, 0.5))
                 .build();
@@ -26,7 +30,8 @@ class CollectionOptionsJsonTest {
 
     @Test
     void defaultOptionsRoundTrip() {
-        assertEquals(CollectionOptions.defaults(),
+        assertEquals(
+                CollectionOptions.defaults(),
                 CollectionOptionsJson.read(CollectionOptionsJson.write(CollectionOptions.defaults())));
     }
 
@@ -39,9 +44,11 @@ class CollectionOptionsJsonTest {
     @Test
     void newerFormatAndCorruptInputAreRejected() {
         assertTrue(assertThrows(ChromaException.class, () -> CollectionOptionsJson.read("{\"format\": 99}"))
-                .getMessage().contains("format 99"));
+                .getMessage()
+                .contains("format 99"));
         assertThrows(ChromaException.class, () -> CollectionOptionsJson.read("{\"space\": \"manhattan\"}"));
-        assertThrows(ChromaException.class,
+        assertThrows(
+                ChromaException.class,
                 () -> CollectionOptionsJson.read("{\"sparse_indexes\": {\"s\": {\"kind\": \"magic\"}}}"));
         assertThrows(ChromaException.class, () -> CollectionOptionsJson.read("{\"hnsw\": {\"m\": 0}}"));
         assertThrows(ChromaException.class, () -> CollectionOptionsJson.read("[]"));

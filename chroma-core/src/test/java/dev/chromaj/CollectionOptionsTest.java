@@ -51,10 +51,17 @@ class CollectionOptionsTest {
     void invalidMetadataIsRejectedWithTheKey() {
         Map<String, Object> md = new HashMap<>();
         md.put("k", null);
-        assertTrue(assertThrows(InvalidArgumentException.class, () -> CollectionOptions.builder().metadata(md))
-                .getMessage().contains("'k'"));
-        assertEquals("Metadata key cannot start with '#' or '$': $k", assertThrows(InvalidArgumentException.class,
-                () -> CollectionOptions.builder().metadata(Map.of("$k", 1))).getMessage());
+        assertTrue(assertThrows(
+                        InvalidArgumentException.class,
+                        () -> CollectionOptions.builder().metadata(md))
+                .getMessage()
+                .contains("'k'"));
+        assertEquals(
+                "Metadata key cannot start with '#' or '$': $k",
+                assertThrows(
+                                InvalidArgumentException.class,
+                                () -> CollectionOptions.builder().metadata(Map.of("$k", 1)))
+                        .getMessage());
     }
 
     @Test
@@ -62,15 +69,25 @@ class CollectionOptionsTest {
         CollectionOptions.Builder b = CollectionOptions.builder();
         assertThrows(InvalidArgumentException.class, () -> b.sparseIndex("", SparseIndex.bm25()));
         assertThrows(InvalidArgumentException.class, () -> b.sparseIndex("#x", SparseIndex.bm25()));
-        assertThrows(InvalidArgumentException.class, () -> CollectionOptions.builder().sparseIndex("x", null));
-        assertEquals("Sparse index 'x' is declared twice", assertThrows(InvalidArgumentException.class,
-                () -> CollectionOptions.builder().sparseIndex("x", SparseIndex.bm25())
-                        .sparseIndex("x", SparseIndex.provided())).getMessage());
+        assertThrows(
+                InvalidArgumentException.class,
+                () -> CollectionOptions.builder().sparseIndex("x", null));
+        assertEquals(
+                "Sparse index 'x' is declared twice",
+                assertThrows(
+                                InvalidArgumentException.class,
+                                () -> CollectionOptions.builder()
+                                        .sparseIndex("x", SparseIndex.bm25())
+                                        .sparseIndex("x", SparseIndex.provided()))
+                        .getMessage());
     }
 
     @Test
     void sparseIndexesAreUnmodifiable() {
-        CollectionOptions o = CollectionOptions.builder().sparseIndex("s", SparseIndex.provided()).build();
-        assertThrows(UnsupportedOperationException.class, () -> o.sparseIndexes().put("t", SparseIndex.bm25()));
+        CollectionOptions o = CollectionOptions.builder()
+                .sparseIndex("s", SparseIndex.provided())
+                .build();
+        assertThrows(
+                UnsupportedOperationException.class, () -> o.sparseIndexes().put("t", SparseIndex.bm25()));
     }
 }

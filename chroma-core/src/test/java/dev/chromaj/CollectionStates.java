@@ -19,8 +19,11 @@ enum CollectionStates {
     /**
      * Runs {@code setup}, then {@code change}, compacting where this state says, then {@code check}.
      */
-    void run(ChromaCollection collection, Consumer<ChromaCollection> setup, Consumer<ChromaCollection> change,
-             Consumer<ChromaCollection> check) {
+    void run(
+            ChromaCollection collection,
+            Consumer<ChromaCollection> setup,
+            Consumer<ChromaCollection> change,
+            Consumer<ChromaCollection> check) {
         setup.accept(collection);
         if (this == MIXED) {
             collection.compact();

@@ -31,7 +31,10 @@ class CompactionFailureTest {
     Path dir;
 
     private static ChromaRecord rec(String id) {
-        return ChromaRecord.builder(id).embedding(new float[] {1, 2}).document("doc " + id).build();
+        return ChromaRecord.builder(id)
+                .embedding(new float[] {1, 2})
+                .document("doc " + id)
+                .build();
     }
 
     /** Blocks every block put of the collection; returns the file to delete to heal it. */
@@ -68,7 +71,8 @@ class CompactionFailureTest {
             assertTrue(healed.compactionFailure().isEmpty());
             assertEquals(0, healed.walRecords());
             assertEquals(3, healed.compactedRecords());
-            assertEquals(List.of("a", "b", "c"), c.get(GetRequest.builder().build()).ids());
+            assertEquals(
+                    List.of("a", "b", "c"), c.get(GetRequest.builder().build()).ids());
         }
     }
 
@@ -78,22 +82,30 @@ class CompactionFailureTest {
         PrintStream original = System.err;
         // slf4j-simple writes to the current System.err; keep printing to the real one too.
         System.setErr(new PrintStream(new TeeStream(original, captured), true, StandardCharsets.UTF_8));
-        try (ChromaClient client = ChromaClient.builder().path(dir).compactionInterval(Duration.ofMillis(20))
-                .compactionThreshold(1_000_000).build()) {
+        try (ChromaClient client = ChromaClient.builder()
+                .path(dir)
+                .compactionInterval(Duration.ofMillis(20))
+                .compactionThreshold(1_000_000)
+                .build()) {
             ChromaCollection c = client.createCollection("background");
             Path blocker = breakBlockStorage(c);
             c.add(List.of(rec("a")));
             long deadline = System.nanoTime() + Duration.ofSeconds(20).toNanos();
-            while (c.stats().compactionFailure().map(CompactionFailure::consecutiveFailures).orElse(0)
+            while (c.stats()
+                            .compactionFailure()
+                            .map(CompactionFailure::consecutiveFailures)
+                            .orElse(0)
                     < CompactionHealth.PERSISTENT_AFTER + 3) {
                 assertTrue(System.nanoTime() < deadline, "background compaction did not fail repeatedly");
                 Thread.sleep(10);
             }
             String log = captured.toString(StandardCharsets.UTF_8);
-            assertEquals(CompactionHealth.PERSISTENT_AFTER - 1, count(log, "WARN dev.chromaj.CollectionEngine"
-                    + " - Compaction of Collection[background"), log);
-            assertEquals(1, count(log, "ERROR dev.chromaj.CollectionEngine - Compaction of Collection[background"),
+            assertEquals(
+                    CompactionHealth.PERSISTENT_AFTER - 1,
+                    count(log, "WARN dev.chromaj.CollectionEngine" + " - Compaction of Collection[background"),
                     log);
+            assertEquals(
+                    1, count(log, "ERROR dev.chromaj.CollectionEngine - Compaction of Collection[background"), log);
             assertTrue(log.contains("keeps failing with the same error"), log);
             assertEquals(1, c.count());
 
@@ -118,17 +130,22 @@ class CompactionFailureTest {
         assertEquals(CompactionHealth.Report.WARN, health.failed(storage, t0.plusSeconds(10)));
         assertEquals(CompactionHealth.Report.ERROR, health.failed(storage, t0.plusSeconds(20)));
         assertEquals(CompactionHealth.Report.QUIET, health.failed(storage, t0.plusSeconds(30)));
-        assertEquals(CompactionHealth.Report.QUIET,
-                health.failed(storage, t0.plusSeconds(20).plus(CompactionHealth.ERROR_INTERVAL).minusSeconds(1)));
-        assertEquals(CompactionHealth.Report.ERROR,
+        assertEquals(
+                CompactionHealth.Report.QUIET,
+                health.failed(
+                        storage,
+                        t0.plusSeconds(20).plus(CompactionHealth.ERROR_INTERVAL).minusSeconds(1)));
+        assertEquals(
+                CompactionHealth.Report.ERROR,
                 health.failed(storage, t0.plusSeconds(20).plus(CompactionHealth.ERROR_INTERVAL)));
         CompactionFailure f = health.current().orElseThrow();
         assertEquals(6, f.consecutiveFailures());
         assertEquals("IllegalStateException: put failed", f.message());
 
         // Another cause starts a new run of warnings; the consecutive count goes on.
-        assertEquals(CompactionHealth.Report.WARN, health.failed(new IllegalArgumentException("other"),
-                t0.plusSeconds(5000)));
+        assertEquals(
+                CompactionHealth.Report.WARN,
+                health.failed(new IllegalArgumentException("other"), t0.plusSeconds(5000)));
         assertEquals(7, health.current().orElseThrow().consecutiveFailures());
 
         assertEquals(7, health.succeeded());

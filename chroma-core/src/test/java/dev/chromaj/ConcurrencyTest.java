@@ -71,7 +71,10 @@ class ConcurrencyTest {
             for (int i = 0; i < g.ids().size(); i++) {
                 String[] parts = g.ids().get(i).split("-");
                 boolean upserted = parts[2].equals("0") && Integer.parseInt(parts[1]) < batches - 1;
-                assertEquals(upserted ? "second" : "first", g.documents().get(i), g.ids().get(i));
+                assertEquals(
+                        upserted ? "second" : "first",
+                        g.documents().get(i),
+                        g.ids().get(i));
             }
         }
     }
@@ -90,13 +93,28 @@ class ConcurrencyTest {
                 for (int b = 0; b < batches; b++) {
                     List<String> ids = List.of("w" + t + "-" + b + "-0", "w" + t + "-" + b + "-1");
                     c.add(List.of(record(ids.get(0), "first", b), record(ids.get(1), "first", b)));
-                    assertEquals(new HashSet<>(ids), new HashSet<>(c.get(GetRequest.builder().ids(ids).include()
-                            .build()).ids()), "added batch " + ids);
+                    assertEquals(
+                            new HashSet<>(ids),
+                            new HashSet<>(c.get(GetRequest.builder()
+                                            .ids(ids)
+                                            .include()
+                                            .build())
+                                    .ids()),
+                            "added batch " + ids);
                     c.upsert(List.of(record(ids.get(0), "second", b)));
-                    assertEquals(List.of("second"), c.get(GetRequest.builder().ids(ids.get(0))
-                            .include(Include.DOCUMENTS).build()).documents(), "upserted " + ids.get(0));
+                    assertEquals(
+                            List.of("second"),
+                            c.get(GetRequest.builder()
+                                            .ids(ids.get(0))
+                                            .include(Include.DOCUMENTS)
+                                            .build())
+                                    .documents(),
+                            "upserted " + ids.get(0));
                     c.delete(DeleteRequest.builder().ids(ids.get(1)).build());
-                    assertTrue(c.get(GetRequest.builder().ids(ids.get(1)).include().build()).ids().isEmpty(),
+                    assertTrue(
+                            c.get(GetRequest.builder().ids(ids.get(1)).include().build())
+                                    .ids()
+                                    .isEmpty(),
                             "deleted " + ids.get(1));
                 }
             });
@@ -111,7 +129,10 @@ class ConcurrencyTest {
 
     @Test
     void aWriteWaitingForItsCommitIsInvisibleUntilAcknowledgedAndSurvivesACompactionMeanwhile() throws Exception {
-        try (ChromaClient client = ChromaClient.builder().path(dir).compactionInterval(Duration.ofHours(1)).build()) {
+        try (ChromaClient client = ChromaClient.builder()
+                .path(dir)
+                .compactionInterval(Duration.ofHours(1))
+                .build()) {
             ChromaCollection c = client.createCollection("pending");
             for (int i = 0; i < 5; i++) {
                 c.add(List.of(record("early-" + i, "first", i)));
@@ -128,17 +149,22 @@ class ConcurrencyTest {
                 }
             };
             Queue<Throwable> errors = new ConcurrentLinkedQueue<>();
-            Thread writer = new Thread(() -> {
-                try {
-                    c.add(List.of(record("late", "first", 9)));
-                } catch (Throwable e) {
-                    errors.add(e);
-                }
-            }, "pending-writer");
+            Thread writer = new Thread(
+                    () -> {
+                        try {
+                            c.add(List.of(record("late", "first", 9)));
+                        } catch (Throwable e) {
+                            errors.add(e);
+                        }
+                    },
+                    "pending-writer");
             writer.start();
             assertTrue(written.await(60, java.util.concurrent.TimeUnit.SECONDS));
             engine.afterLogWrite = null;
-            assertTrue(c.get(GetRequest.builder().ids("late").include().build()).ids().isEmpty(),
+            assertTrue(
+                    c.get(GetRequest.builder().ids("late").include().build())
+                            .ids()
+                            .isEmpty(),
                     "a write is not visible before it is acknowledged");
             assertEquals(5, c.count());
             c.compact(); // re-bases the tail while "late" waits for its commit
@@ -146,7 +172,9 @@ class ConcurrencyTest {
             release.countDown();
             writer.join(60_000);
             assertTrue(errors.isEmpty(), () -> "writer failed: " + errors);
-            assertEquals(List.of("late"), c.get(GetRequest.builder().ids("late").include().build()).ids());
+            assertEquals(
+                    List.of("late"),
+                    c.get(GetRequest.builder().ids("late").include().build()).ids());
             assertEquals(6, c.count());
             c.add(List.of(record("after", "first", 10)));
             assertEquals(7, c.count());
@@ -211,8 +239,8 @@ class ConcurrencyTest {
             // Readers and the collector keep going after the writers until GC has dropped a version at least once
             // (bounded), so the test covers GC during reads even when the writes finish very fast.
             long deadline = System.nanoTime() + java.util.concurrent.TimeUnit.SECONDS.toNanos(60);
-            java.util.function.BooleanSupplier busy = () -> writing.get()
-                    || (gcRuns.get() == 0 && System.nanoTime() < deadline);
+            java.util.function.BooleanSupplier busy =
+                    () -> writing.get() || (gcRuns.get() == 0 && System.nanoTime() < deadline);
             runAll(5, errors, t -> {
                 switch (t) {
                     case 0 -> { // upserts new versions of r0..r24, deletes d*
@@ -267,23 +295,25 @@ class ConcurrencyTest {
         Queue<Throwable> errors = new ConcurrentLinkedQueue<>();
         ChromaClient client = busyClient();
         ChromaCollection c = client.createCollection("closing");
-        Thread writer = new Thread(() -> {
-            for (int b = 0; ; b++) {
-                List<ChromaRecord> batch = new ArrayList<>();
-                for (int j = 0; j < 7; j++) {
-                    batch.add(record("k" + b + "-" + j, "doc", b));
-                }
-                try {
-                    c.add(batch);
-                } catch (RuntimeException e) {
-                    if (!closing.get()) {
-                        errors.add(e);
+        Thread writer = new Thread(
+                () -> {
+                    for (int b = 0; ; b++) {
+                        List<ChromaRecord> batch = new ArrayList<>();
+                        for (int j = 0; j < 7; j++) {
+                            batch.add(record("k" + b + "-" + j, "doc", b));
+                        }
+                        try {
+                            c.add(batch);
+                        } catch (RuntimeException e) {
+                            if (!closing.get()) {
+                                errors.add(e);
+                            }
+                            return;
+                        }
+                        batch.forEach(r -> acknowledged.add(r.id()));
                     }
-                    return;
-                }
-                batch.forEach(r -> acknowledged.add(r.id()));
-            }
-        }, "closing-writer");
+                },
+                "closing-writer");
         writer.start();
         long deadline = System.nanoTime() + 60_000_000_000L;
         while (c.stats().version() < 2 && System.nanoTime() < deadline) {
@@ -296,7 +326,8 @@ class ConcurrencyTest {
         assertTrue(errors.isEmpty(), () -> "writes failed before close: " + errors);
         try (ChromaClient reopened = busyClient()) {
             ChromaCollection again = reopened.getCollection("closing");
-            Set<String> ids = new HashSet<>(again.get(GetRequest.builder().include().build()).ids());
+            Set<String> ids = new HashSet<>(
+                    again.get(GetRequest.builder().include().build()).ids());
             assertTrue(ids.containsAll(acknowledged), "every acknowledged record is there after close");
             assertTrue(ids.size() >= acknowledged.size());
             assertTrue(acknowledged.size() > 0);
@@ -304,14 +335,18 @@ class ConcurrencyTest {
     }
 
     /** One read, checked against what was acknowledged before it started. */
-    private static void checkRead(ChromaCollection c, Map<String, Integer> acked, Set<String> deleted,
-                                  Set<String> added, boolean viaQuery) {
+    private static void checkRead(
+            ChromaCollection c, Map<String, Integer> acked, Set<String> deleted, Set<String> added, boolean viaQuery) {
         Map<String, Long> seen = new HashMap<>();
         if (viaQuery) {
-            QueryResult q = c.query(QueryRequest.builder().queryEmbedding(new float[] {0, 1, 0}).nResults(100_000)
-                    .include(Include.METADATAS).build());
+            QueryResult q = c.query(QueryRequest.builder()
+                    .queryEmbedding(new float[] {0, 1, 0})
+                    .nResults(100_000)
+                    .include(Include.METADATAS)
+                    .build());
             for (int i = 0; i < q.ids().get(0).size(); i++) {
-                seen.put(q.ids().get(0).get(i), (Long) q.metadatas().get(0).get(i).get("v"));
+                seen.put(q.ids().get(0).get(i), (Long)
+                        q.metadatas().get(0).get(i).get("v"));
             }
         } else {
             GetResult g = c.get(GetRequest.builder().include(Include.METADATAS).build());
@@ -321,8 +356,10 @@ class ConcurrencyTest {
         }
         for (Map.Entry<String, Integer> e : acked.entrySet()) {
             Long v = seen.get(e.getKey());
-            assertTrue(v != null && v >= e.getValue(), e.getKey() + " acknowledged at version " + e.getValue()
-                    + " but read " + v + (viaQuery ? " (query)" : " (get)"));
+            assertTrue(
+                    v != null && v >= e.getValue(),
+                    e.getKey() + " acknowledged at version " + e.getValue() + " but read " + v
+                            + (viaQuery ? " (query)" : " (get)"));
         }
         for (String id : deleted) {
             assertTrue(!seen.containsKey(id), id + " was deleted before the read" + (viaQuery ? " (query)" : " (get)"));
@@ -350,14 +387,16 @@ class ConcurrencyTest {
         List<Thread> started = new ArrayList<>();
         for (int t = 0; t < threads; t++) {
             int index = t;
-            Thread thread = new Thread(() -> {
-                try {
-                    start.await();
-                    work.run(index);
-                } catch (Throwable e) {
-                    errors.add(e);
-                }
-            }, "concurrency-test-" + t);
+            Thread thread = new Thread(
+                    () -> {
+                        try {
+                            start.await();
+                            work.run(index);
+                        } catch (Throwable e) {
+                            errors.add(e);
+                        }
+                    },
+                    "concurrency-test-" + t);
             thread.start();
             started.add(thread);
         }

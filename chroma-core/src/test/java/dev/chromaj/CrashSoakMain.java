@@ -37,15 +37,14 @@ import java.util.Set;
 final class CrashSoakMain {
     private static final int DIMENSION = 8;
 
-    private CrashSoakMain() {
-    }
+    private CrashSoakMain() {}
 
     public static void main(String[] args) throws Exception {
         switch (args[0]) {
             case "s3server" -> s3server(Path.of(args[1]));
             case "writer" -> writer(Path.of(args[1]), Path.of(args[2]), args.length > 3 ? Path.of(args[3]) : null);
-            case "verify" -> System.exit(verify(Path.of(args[1]), Path.of(args[2]),
-                    args.length > 3 ? Path.of(args[3]) : null));
+            case "verify" ->
+                System.exit(verify(Path.of(args[1]), Path.of(args[2]), args.length > 3 ? Path.of(args[3]) : null));
             default -> throw new IllegalArgumentException("mode must be s3server, writer or verify: " + args[0]);
         }
     }
@@ -67,18 +66,27 @@ final class CrashSoakMain {
     }
 
     private static ChromaClient open(Path folder, Path props) throws IOException {
-        ChromaClient.Builder b = ChromaClient.builder().path(folder)
-                .compactionInterval(Duration.ofMillis(300)).compactionThreshold(60)
-                .gcInterval(Duration.ofMillis(700)).gcKeepVersions(2).gcVersionTtl(Duration.ZERO)
+        ChromaClient.Builder b = ChromaClient.builder()
+                .path(folder)
+                .compactionInterval(Duration.ofMillis(300))
+                .compactionThreshold(60)
+                .gcInterval(Duration.ofMillis(700))
+                .gcKeepVersions(2)
+                .gcVersionTtl(Duration.ZERO)
                 .walArchiveInterval(Duration.ofMillis(200));
         if (props != null) {
             Properties p = new Properties();
             try (InputStream in = Files.newInputStream(props)) {
                 p.load(in);
             }
-            b.s3(S3Config.builder().bucket(p.getProperty("bucket")).prefix("soak/").region(p.getProperty("region"))
-                            .endpoint(URI.create(p.getProperty("endpoint"))).pathStyleAccess(true)
-                            .credentials(p.getProperty("accessKey"), p.getProperty("secretKey")).build())
+            b.s3(S3Config.builder()
+                            .bucket(p.getProperty("bucket"))
+                            .prefix("soak/")
+                            .region(p.getProperty("region"))
+                            .endpoint(URI.create(p.getProperty("endpoint")))
+                            .pathStyleAccess(true)
+                            .credentials(p.getProperty("accessKey"), p.getProperty("secretKey"))
+                            .build())
                     .s3Retries(4, Duration.ofMillis(10), Duration.ofMillis(200), Duration.ofSeconds(10))
                     .leaseTiming(Duration.ofSeconds(6), Duration.ofSeconds(1));
         }
@@ -91,8 +99,8 @@ final class CrashSoakMain {
         long next = replay(journal).maxOrdinal + 1;
         Random random = new Random();
         try (ChromaClient client = open(folder, props);
-             BufferedWriter log = Files.newBufferedWriter(journal, StandardCharsets.UTF_8,
-                     StandardOpenOption.CREATE, StandardOpenOption.APPEND)) {
+                BufferedWriter log = Files.newBufferedWriter(
+                        journal, StandardCharsets.UTF_8, StandardOpenOption.CREATE, StandardOpenOption.APPEND)) {
             ChromaCollection c = client.getOrCreateCollection("soak");
             // Tells the harness the writer is open, so its kill lands in the workload and not in JVM start-up.
             Files.writeString(journal.resolveSibling("writer.ready"), "ready\n");
@@ -134,9 +142,11 @@ final class CrashSoakMain {
     }
 
     /** What the journal says: the acknowledged state, and the operations issued but not acknowledged. */
-    private record Journal(Map<String, Integer> acknowledged, Map<String, Integer> inFlight,
-                           Set<String> inFlightDeletes, long maxOrdinal) {
-    }
+    private record Journal(
+            Map<String, Integer> acknowledged,
+            Map<String, Integer> inFlight,
+            Set<String> inFlightDeletes,
+            long maxOrdinal) {}
 
     private static Journal replay(Path journal) throws IOException {
         Map<String, Integer> acked = new HashMap<>();
@@ -194,9 +204,11 @@ final class CrashSoakMain {
                     Integer acked = j.acknowledged.get(id);
                     Integer maybe = j.inFlight.get(id);
                     String doc = docs.get(id);
-                    boolean ok = (acked != null && S3TestClients.document(id, acked).equals(doc))
-                            || (maybe != null && S3TestClients.document(id, maybe).equals(doc))
-                            || (doc == null && (acked == null || j.inFlightDeletes.contains(id)));
+                    boolean ok =
+                            (acked != null && S3TestClients.document(id, acked).equals(doc))
+                                    || (maybe != null
+                                            && S3TestClients.document(id, maybe).equals(doc))
+                                    || (doc == null && (acked == null || j.inFlightDeletes.contains(id)));
                     if (!ok) {
                         problems.add(id + ": expected generation " + acked + (maybe == null ? "" : " or " + maybe)
                                 + ", found " + doc);
@@ -217,18 +229,23 @@ final class CrashSoakMain {
                     continue;
                 }
                 ChromaRecord expected = S3TestClients.record(id, j.acknowledged.get(id), DIMENSION);
-                QueryResult q = c.query(QueryRequest.builder().queryEmbedding(expected.embedding()).nResults(1)
-                        .include(Include.DOCUMENTS, Include.METADATAS, Include.DISTANCES).build());
+                QueryResult q = c.query(QueryRequest.builder()
+                        .queryEmbedding(expected.embedding())
+                        .nResults(1)
+                        .include(Include.DOCUMENTS, Include.METADATAS, Include.DISTANCES)
+                        .build());
                 if (!q.ids().get(0).equals(List.of(id))
                         || !String.valueOf(expected.metadata().get("gen"))
-                                .equals(String.valueOf(q.metadatas().get(0).get(0).get("gen")))) {
-                    problems.add("nearest neighbour of " + id + "'s own embedding is " + q.ids().get(0));
+                                .equals(String.valueOf(
+                                        q.metadatas().get(0).get(0).get("gen")))) {
+                    problems.add("nearest neighbour of " + id + "'s own embedding is "
+                            + q.ids().get(0));
                 }
             }
         }
         if (!problems.isEmpty()) {
-            System.err.println("VERIFY FAILED: " + problems.size() + " problems, first: " + problems.subList(0,
-                    Math.min(10, problems.size())));
+            System.err.println("VERIFY FAILED: " + problems.size() + " problems, first: "
+                    + problems.subList(0, Math.min(10, problems.size())));
             return 1;
         }
         System.out.println("VERIFIED " + count + " records (" + j.acknowledged.size() + " acknowledged, "

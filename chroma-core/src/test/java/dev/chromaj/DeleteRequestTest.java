@@ -20,8 +20,11 @@ class DeleteRequestTest {
 
     @Test
     void filtersAndLimitAreKept() {
-        DeleteRequest r = DeleteRequest.builder().where(Where.eq("k", 1)).whereDocument(WhereDocument.contains("x"))
-                .limit(5).build();
+        DeleteRequest r = DeleteRequest.builder()
+                .where(Where.eq("k", 1))
+                .whereDocument(WhereDocument.contains("x"))
+                .limit(5)
+                .build();
         assertEquals(Where.eq("k", 1L), r.where());
         assertEquals(WhereDocument.contains("x"), r.whereDocument());
         assertEquals(OptionalInt.of(5), r.limit());
@@ -35,9 +38,14 @@ class DeleteRequestTest {
 
     @Test
     void requestWithoutAnyConditionIsRejected() {
-        assertEquals("Expected at least one of ids, where or whereDocument to be provided for delete",
-                assertThrows(InvalidArgumentException.class, () -> DeleteRequest.builder().build()).getMessage());
-        assertThrows(InvalidArgumentException.class, () -> DeleteRequest.builder().limit(-1));
+        assertEquals(
+                "Expected at least one of ids, where or whereDocument to be provided for delete",
+                assertThrows(
+                                InvalidArgumentException.class,
+                                () -> DeleteRequest.builder().build())
+                        .getMessage());
+        assertThrows(
+                InvalidArgumentException.class, () -> DeleteRequest.builder().limit(-1));
         assertThrows(InvalidArgumentException.class, () -> DeleteRequest.ofIds(List.of("a", "a")));
     }
 }

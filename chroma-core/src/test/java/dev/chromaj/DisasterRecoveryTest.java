@@ -42,8 +42,8 @@ class DisasterRecoveryTest {
         for (int round = 0; round < 3; round++) {
             try (ChromaClient client = builder(folder, s3).build()) {
                 for (Map.Entry<String, Map<String, Integer>> e : model.entrySet()) {
-                    assertCollection(client.getCollection(e.getKey()), e.getValue(), "seed " + seed + " round "
-                            + round);
+                    assertCollection(
+                            client.getCollection(e.getKey()), e.getValue(), "seed " + seed + " round " + round);
                 }
                 String name = "coll-" + round;
                 client.createCollection(name);
@@ -70,8 +70,12 @@ class DisasterRecoveryTest {
             assertFalse(Files.exists(folder));
         }
         try (ChromaClient client = builder(folder, s3).build()) {
-            assertEquals(model.keySet().stream().sorted().toList(),
-                    client.listCollections().stream().map(ChromaCollection::name).sorted().toList());
+            assertEquals(
+                    model.keySet().stream().sorted().toList(),
+                    client.listCollections().stream()
+                            .map(ChromaCollection::name)
+                            .sorted()
+                            .toList());
             for (Map.Entry<String, Map<String, Integer>> e : model.entrySet()) {
                 ChromaCollection c = client.getCollection(e.getKey());
                 assertCollection(c, e.getValue(), "seed " + seed + " final");
@@ -121,7 +125,9 @@ class DisasterRecoveryTest {
         Map<String, String> docs = S3TestClients.documents(c, ids);
         for (String id : ids) {
             Integer gen = expected.get(id);
-            assertEquals(gen == null ? null : S3TestClients.document(id, gen), docs.get(id),
+            assertEquals(
+                    gen == null ? null : S3TestClients.document(id, gen),
+                    docs.get(id),
                     context + ": " + c.name() + "/" + id);
         }
         assertEquals(expected.size(), c.count(), context + ": count of " + c.name());

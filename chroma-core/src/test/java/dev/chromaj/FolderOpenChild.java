@@ -12,8 +12,7 @@ import java.nio.file.Path;
  * when stdin ends.
  */
 final class FolderOpenChild {
-    private FolderOpenChild() {
-    }
+    private FolderOpenChild() {}
 
     public static void main(String[] args) throws IOException {
         Path folder = Path.of(args[0]);

@@ -61,8 +61,11 @@ class GarbageCollectionTest {
         AtomicLong reads = new AtomicLong();
         UUID id;
         long finalVersion;
-        try (ChromaClient client = gcClient(s3).gcInterval(Duration.ofMillis(300)).compactionThreshold(64)
-                .compactionInterval(Duration.ofMillis(200)).build()) {
+        try (ChromaClient client = gcClient(s3)
+                .gcInterval(Duration.ofMillis(300))
+                .compactionThreshold(64)
+                .compactionInterval(Duration.ofMillis(200))
+                .build()) {
             ChromaCollection c = client.createCollection("soak");
             id = c.id();
             List<ChromaRecord> stable = new ArrayList<>();
@@ -74,24 +77,28 @@ class GarbageCollectionTest {
             List<Thread> readers = new ArrayList<>();
             for (int t = 0; t < 2; t++) {
                 Random rr = new Random(seed + t + 1);
-                Thread reader = new Thread(() -> {
-                    while (!done.get()) {
-                        try {
-                            QueryResult q = c.query(QueryRequest.builder()
-                                    .queryEmbedding(S3TestClients.randomVector(rr, DIMENSION)).nResults(5).build());
-                            assertEquals(5, q.ids().get(0).size(), "query results");
-                            Map<String, String> docs = S3TestClients.documents(c, stableIds);
-                            for (String sid : stableIds) {
-                                assertEquals(S3TestClients.document(sid, 0), docs.get(sid), sid);
+                Thread reader = new Thread(
+                        () -> {
+                            while (!done.get()) {
+                                try {
+                                    QueryResult q = c.query(QueryRequest.builder()
+                                            .queryEmbedding(S3TestClients.randomVector(rr, DIMENSION))
+                                            .nResults(5)
+                                            .build());
+                                    assertEquals(5, q.ids().get(0).size(), "query results");
+                                    Map<String, String> docs = S3TestClients.documents(c, stableIds);
+                                    for (String sid : stableIds) {
+                                        assertEquals(S3TestClients.document(sid, 0), docs.get(sid), sid);
+                                    }
+                                    reads.incrementAndGet();
+                                    Thread.sleep(2); // leave the writer some of the two cores
+                                } catch (Throwable e) {
+                                    failures.add(e);
+                                    return;
+                                }
                             }
-                            reads.incrementAndGet();
-                            Thread.sleep(2); // leave the writer some of the two cores
-                        } catch (Throwable e) {
-                            failures.add(e);
-                            return;
-                        }
-                    }
-                }, "gc-test-reader-" + t);
+                        },
+                        "gc-test-reader-" + t);
                 reader.start();
                 readers.add(reader);
             }
@@ -132,10 +139,14 @@ class GarbageCollectionTest {
             finalVersion = c.stats().version();
             assertContents(c, model, context);
             try (Storage storage = storageAfterwards.get()) {
-                assertEquals(Set.of(0L, finalVersion - 1, finalVersion), StorageLayout.manifestVersions(storage, id),
+                assertEquals(
+                        Set.of(0L, finalVersion - 1, finalVersion),
+                        StorageLayout.manifestVersions(storage, id),
                         context + ": kept manifests");
-                assertEquals(StorageLayout.referencedByManifests(storage, id),
-                        StorageLayout.keys(storage, "collection/" + id + "/"), context + ": objects in storage");
+                assertEquals(
+                        StorageLayout.referencedByManifests(storage, id),
+                        StorageLayout.keys(storage, "collection/" + id + "/"),
+                        context + ": objects in storage");
             }
         }
     }
@@ -156,14 +167,15 @@ class GarbageCollectionTest {
                 }
                 client.collectGarbage();
                 assertTrue(StorageLayout.manifestVersions(storage, c.id()).contains(pinned), "pinned manifest kept");
-                GetResult old = new CollectionReader(pin.view()).get(List.of("a"), null, null, 10, 0,
-                        Set.of(Include.DOCUMENTS));
+                GetResult old = new CollectionReader(pin.view())
+                        .get(List.of("a"), null, null, 10, 0, Set.of(Include.DOCUMENTS));
                 assertEquals(List.of(S3TestClients.document("a", 1)), old.documents(), "pinned view still reads");
             }
             GcResult after = client.collectGarbage();
             assertEquals(1, after.versionsDeleted(), "the released version is collected");
             assertFalse(StorageLayout.manifestVersions(storage, c.id()).contains(1L));
-            assertEquals(StorageLayout.referencedByManifests(storage, c.id()),
+            assertEquals(
+                    StorageLayout.referencedByManifests(storage, c.id()),
                     StorageLayout.keys(storage, "collection/" + c.id() + "/"));
         }
     }
@@ -190,11 +202,15 @@ class GarbageCollectionTest {
             assertTrue(gc.objectsDeleted() > 0, "orphans deleted");
             Set<String> segmentObjects = StorageLayout.segmentObjects(storage, c.id());
             assertEquals(StorageLayout.referencedByManifests(storage, c.id()), segmentObjects);
-            assertEquals(S3TestClients.document("a", 2), S3TestClients.documents(c, List.of("a")).get("a"),
+            assertEquals(
+                    S3TestClients.document("a", 2),
+                    S3TestClients.documents(c, List.of("a")).get("a"),
                     "the write waits in the log tail");
             c.compact();
             assertEquals(2, c.stats().version());
-            assertEquals(S3TestClients.document("a", 2), S3TestClients.documents(c, List.of("a")).get("a"));
+            assertEquals(
+                    S3TestClients.document("a", 2),
+                    S3TestClients.documents(c, List.of("a")).get("a"));
         }
     }
 
@@ -211,8 +227,13 @@ class GarbageCollectionTest {
             assertEquals(1, gc.objectsDeleted());
             assertEquals(3, gc.bytesDeleted());
             assertFalse(StorageLayout.keys(storage, "collection/").contains(orphan));
-            assertEquals(List.of(S3TestClients.document("a", 1)),
-                    c.get(GetRequest.builder().ids("a").include(Include.DOCUMENTS).build()).documents());
+            assertEquals(
+                    List.of(S3TestClients.document("a", 1)),
+                    c.get(GetRequest.builder()
+                                    .ids("a")
+                                    .include(Include.DOCUMENTS)
+                                    .build())
+                            .documents());
         }
     }
 
@@ -228,17 +249,25 @@ class GarbageCollectionTest {
             kept.compact();
             UUID doomedId = doomed.id();
             Storage storage = client.engine().storage;
-            assertFalse(StorageLayout.keys(storage, "collection/" + doomedId + "/").isEmpty());
+            assertFalse(
+                    StorageLayout.keys(storage, "collection/" + doomedId + "/").isEmpty());
             client.deleteCollection("doomed");
             GcResult gc = client.collectGarbage();
             assertTrue(gc.objectsDeleted() > 0);
             assertEquals(Set.of(), StorageLayout.keys(storage, "collection/" + doomedId + "/"));
-            assertEquals(StorageLayout.referencedByManifests(storage, kept.id()),
+            assertEquals(
+                    StorageLayout.referencedByManifests(storage, kept.id()),
                     StorageLayout.segmentObjects(storage, kept.id()));
         }
         // A catalog rebuilt from the bucket does not resurrect it.
-        try (ChromaClient client = gcClient(S3TestClients.s3Config(S3, prefix)).path(dir.resolve("fresh")).build()) {
-            assertEquals(List.of("kept"), client.listCollections().stream().map(ChromaCollection::name).toList());
+        try (ChromaClient client = gcClient(S3TestClients.s3Config(S3, prefix))
+                .path(dir.resolve("fresh"))
+                .build()) {
+            assertEquals(
+                    List.of("kept"),
+                    client.listCollections().stream()
+                            .map(ChromaCollection::name)
+                            .toList());
         }
     }
 
@@ -268,7 +297,8 @@ class GarbageCollectionTest {
     private ChromaClient.Builder gcClient(S3Config s3) {
         return S3TestClients.builder(dir.resolve("client"), s3)
                 .compactionThreshold(10_000)
-                .gcKeepVersions(2).gcVersionTtl(Duration.ZERO)
+                .gcKeepVersions(2)
+                .gcVersionTtl(Duration.ZERO)
                 .walSync(WalSync.interval(Duration.ofMillis(5)));
     }
 

@@ -29,8 +29,14 @@ class GetRequestTest {
     void builderSetsEveryField() {
         Where w = Where.eq("k", "v");
         WhereDocument d = WhereDocument.contains("x");
-        GetRequest r = GetRequest.builder().ids(List.of("a", "b")).where(w).whereDocument(d).limit(100).offset(5)
-                .include(Include.DOCUMENTS, Include.METADATAS, Include.EMBEDDINGS).build();
+        GetRequest r = GetRequest.builder()
+                .ids(List.of("a", "b"))
+                .where(w)
+                .whereDocument(d)
+                .limit(100)
+                .offset(5)
+                .include(Include.DOCUMENTS, Include.METADATAS, Include.EMBEDDINGS)
+                .build();
         assertEquals(List.of("a", "b"), r.ids());
         assertEquals(w, r.where());
         assertEquals(d, r.whereDocument());
@@ -55,16 +61,30 @@ class GetRequestTest {
 
     @Test
     void invalidArgumentsAreRejected() {
-        assertEquals("Include item cannot be one of distances, got distances", assertThrows(
-                InvalidArgumentException.class, () -> GetRequest.builder().include(Include.DISTANCES)).getMessage());
-        assertEquals("Expected limit to be a non-negative integer, got -1",
-                assertThrows(InvalidArgumentException.class, () -> GetRequest.builder().limit(-1)).getMessage());
-        assertThrows(InvalidArgumentException.class, () -> GetRequest.builder().offset(-1));
-        assertEquals("Expected IDs to be unique, found duplicates of: a",
-                assertThrows(InvalidArgumentException.class, () -> GetRequest.builder().ids("a", "b", "a"))
+        assertEquals(
+                "Include item cannot be one of distances, got distances",
+                assertThrows(
+                                InvalidArgumentException.class,
+                                () -> GetRequest.builder().include(Include.DISTANCES))
                         .getMessage());
-        assertTrue(assertThrows(InvalidArgumentException.class,
-                () -> GetRequest.builder().ids(Arrays.asList("a", null))).getMessage().contains("position 1"));
+        assertEquals(
+                "Expected limit to be a non-negative integer, got -1",
+                assertThrows(
+                                InvalidArgumentException.class,
+                                () -> GetRequest.builder().limit(-1))
+                        .getMessage());
+        assertThrows(InvalidArgumentException.class, () -> GetRequest.builder().offset(-1));
+        assertEquals(
+                "Expected IDs to be unique, found duplicates of: a",
+                assertThrows(
+                                InvalidArgumentException.class,
+                                () -> GetRequest.builder().ids("a", "b", "a"))
+                        .getMessage());
+        assertTrue(assertThrows(
+                        InvalidArgumentException.class,
+                        () -> GetRequest.builder().ids(Arrays.asList("a", null)))
+                .getMessage()
+                .contains("position 1"));
         assertThrows(InvalidArgumentException.class, () -> GetRequest.builder().include(Include.URIS, null));
     }
 }

@@ -17,8 +17,8 @@ class HitFieldsTest {
         assertFalse(new HitFields(Search.builder().build().select()).needsRecord(), "the default ID, SCORE");
         assertFalse(new HitFields(Set.of(Field.ID)).needsRecord());
         assertFalse(new HitFields(Set.of(Field.SCORE)).needsRecord());
-        for (Field f : new Field[] {Field.DOCUMENT, Field.EMBEDDING, Field.METADATA, Field.metadata("title"),
-            Field.URI}) {
+        for (Field f :
+                new Field[] {Field.DOCUMENT, Field.EMBEDDING, Field.METADATA, Field.metadata("title"), Field.URI}) {
             assertTrue(new HitFields(Set.of(Field.ID, Field.SCORE, f)).needsRecord(), f.toString());
         }
     }

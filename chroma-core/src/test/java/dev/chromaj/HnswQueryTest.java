@@ -36,6 +36,7 @@ class HnswQueryTest {
 
     @TempDir
     Path folder;
+
     private final long seed = System.nanoTime();
     private final Random random = new Random(seed);
     private final float[][] centers = centers();
@@ -67,8 +68,13 @@ class HnswQueryTest {
 
     private ChromaClient open(Path path, long indexBytes) {
         // Compaction only when a test asks for it; small blocks so forks share most blocks.
-        return ChromaClient.builder().path(path).compactionInterval(Duration.ofHours(1))
-                .compactionThreshold(1_000_000).maxBlockBytes(16 << 10).vectorIndexBytes(indexBytes).build();
+        return ChromaClient.builder()
+                .path(path)
+                .compactionInterval(Duration.ofHours(1))
+                .compactionThreshold(1_000_000)
+                .maxBlockBytes(16 << 10)
+                .vectorIndexBytes(indexBytes)
+                .build();
     }
 
     private void add(ChromaCollection c, int from, int to) {
@@ -77,7 +83,10 @@ class HnswQueryTest {
             float[] v = vector();
             String id = "id-" + i;
             model.put(id, v);
-            batch.add(ChromaRecord.builder(id).embedding(v).metadata(Map.of("bucket", i % 100)).build());
+            batch.add(ChromaRecord.builder(id)
+                    .embedding(v)
+                    .metadata(Map.of("bucket", i % 100))
+                    .build());
             if (batch.size() == 500) {
                 c.add(batch);
                 batch = new ArrayList<>();
@@ -110,8 +119,12 @@ class HnswQueryTest {
     }
 
     private static QueryResult query(ChromaCollection c, float[] q, int n, Where where) {
-        return c.query(QueryRequest.builder().queryEmbedding(q).nResults(n).where(where)
-                .include(Include.DISTANCES, Include.EMBEDDINGS).build());
+        return c.query(QueryRequest.builder()
+                .queryEmbedding(q)
+                .nResults(n)
+                .where(where)
+                .include(Include.DISTANCES, Include.EMBEDDINGS)
+                .build());
     }
 
     private double recall(ChromaCollection c, int queries) {
@@ -220,25 +233,27 @@ class HnswQueryTest {
             List<Thread> readers = new ArrayList<>();
             for (int t = 0; t < 2; t++) {
                 long readerSeed = seed + t;
-                Thread reader = new Thread(() -> {
-                    Random r = new Random(readerSeed);
-                    try {
-                        while (!done.get()) {
-                            Map.Entry<String, float[]> e = stable.get(r.nextInt(stable.size()));
-                            Set<String> gone = Set.copyOf(deleted);
-                            QueryResult got = query(c, e.getValue(), 5, null);
-                            List<String> ids = got.ids().get(0);
-                            assertEquals(e.getKey(), ids.get(0), "a stored vector is its own nearest");
-                            assertEquals(0f, got.distances().get(0).get(0), 0f);
-                            for (String id : ids) {
-                                assertFalse(gone.contains(id), "deleted " + id + " returned");
+                Thread reader = new Thread(
+                        () -> {
+                            Random r = new Random(readerSeed);
+                            try {
+                                while (!done.get()) {
+                                    Map.Entry<String, float[]> e = stable.get(r.nextInt(stable.size()));
+                                    Set<String> gone = Set.copyOf(deleted);
+                                    QueryResult got = query(c, e.getValue(), 5, null);
+                                    List<String> ids = got.ids().get(0);
+                                    assertEquals(e.getKey(), ids.get(0), "a stored vector is its own nearest");
+                                    assertEquals(0f, got.distances().get(0).get(0), 0f);
+                                    for (String id : ids) {
+                                        assertFalse(gone.contains(id), "deleted " + id + " returned");
+                                    }
+                                    queries.incrementAndGet();
+                                }
+                            } catch (Throwable ex) {
+                                failure.compareAndSet(null, ex);
                             }
-                            queries.incrementAndGet();
-                        }
-                    } catch (Throwable ex) {
-                        failure.compareAndSet(null, ex);
-                    }
-                }, "reader-" + t);
+                        },
+                        "reader-" + t);
                 reader.start();
                 readers.add(reader);
             }
@@ -279,7 +294,8 @@ class HnswQueryTest {
                 List<String> deletes = new ArrayList<>();
                 for (int i = 0; i < 40; i++) {
                     String id = "id-" + random.nextInt(N);
-                    if (deleted.contains(id) || deletes.contains(id)
+                    if (deleted.contains(id)
+                            || deletes.contains(id)
                             || updates.stream().anyMatch(r -> r.id().equals(id))) {
                         continue;
                     }
@@ -306,7 +322,9 @@ class HnswQueryTest {
                     for (int k = 0; k < got.ids().get(0).size(); k++) {
                         String id = got.ids().get(0).get(k);
                         assertFalse(deleted.contains(id), label + ": deleted " + id + " returned");
-                        assertTrue(java.util.Arrays.equals(model.get(id), got.embeddings().get(0).get(k)),
+                        assertTrue(
+                                java.util.Arrays.equals(
+                                        model.get(id), got.embeddings().get(0).get(k)),
                                 label + ": stale embedding of " + id);
                     }
                 }
@@ -328,8 +346,12 @@ class HnswQueryTest {
             assertEquals(400, c.options().hnsw().efSearch());
             double recall = recall(c, 30);
             assertTrue(recall >= 0.95, "seed " + seed + ": recall at efSearch 400 " + recall);
-            InvalidArgumentException e = assertThrows(InvalidArgumentException.class,
-                    () -> c.modify("renamed", null, current.toBuilder().m(32).efSearch(50).build()));
+            InvalidArgumentException e = assertThrows(
+                    InvalidArgumentException.class,
+                    () -> c.modify(
+                            "renamed",
+                            null,
+                            current.toBuilder().m(32).efSearch(50).build()));
             assertTrue(e.getMessage().contains("m cannot change"), e.getMessage());
             assertEquals(400, c.options().hnsw().efSearch(), "a rejected call changes nothing");
             assertEquals("ef-search", c.name());
@@ -356,7 +378,9 @@ class HnswQueryTest {
                 for (ChromaCollection c : List.of(a, b)) {
                     Map<String, float[]> vectors = c == a ? first : model;
                     Map.Entry<String, float[]> e = vectors.entrySet().iterator().next();
-                    assertEquals(e.getKey(), query(c, e.getValue(), 1, null).ids().get(0).get(0));
+                    assertEquals(
+                            e.getKey(),
+                            query(c, e.getValue(), 1, null).ids().get(0).get(0));
                     assertEquals(1, client.stats().vectorIndexCount(), "only one index fits the budget");
                 }
             }

@@ -35,6 +35,7 @@ class HostileInputTest {
 
     @TempDir
     Path dir;
+
     private ChromaClient client;
     private ChromaCollection c;
     private final List<String> problems = new ArrayList<>();
@@ -42,17 +43,26 @@ class HostileInputTest {
     @BeforeEach
     void open() {
         client = CollectionStates.quietClient(dir);
-        c = client.createCollection("hostile", CollectionOptions.builder()
-                .sparseIndex("splade", SparseIndex.provided()).sparseIndex("bm25", SparseIndex.bm25()).build());
+        c = client.createCollection(
+                "hostile",
+                CollectionOptions.builder()
+                        .sparseIndex("splade", SparseIndex.provided())
+                        .sparseIndex("bm25", SparseIndex.bm25())
+                        .build());
         List<ChromaRecord> records = new ArrayList<>();
         for (int i = 0; i < 20; i++) {
-            records.add(ChromaRecord.builder("id" + i).embedding(new float[] {i, 1, 0}).document("doc number " + i)
-                    .metadata(Map.of("n", i)).sparse("splade", SparseVector.of(new int[] {i % 3}, new float[] {1f}))
+            records.add(ChromaRecord.builder("id" + i)
+                    .embedding(new float[] {i, 1, 0})
+                    .document("doc number " + i)
+                    .metadata(Map.of("n", i))
+                    .sparse("splade", SparseVector.of(new int[] {i % 3}, new float[] {1f}))
                     .build());
         }
         c.add(records);
         c.compact();
-        c.add(List.of(ChromaRecord.builder("tail").embedding(new float[] {5, 5, 5}).document("doc in the tail")
+        c.add(List.of(ChromaRecord.builder("tail")
+                .embedding(new float[] {5, 5, 5})
+                .document("doc in the tail")
                 .build()));
     }
 
@@ -81,12 +91,15 @@ class HostileInputTest {
 
     /** A write that must fail with InvalidArgumentException and change nothing. */
     private void invalidWrite(String what, Executable call) {
-        GetResult before = c.get(GetRequest.builder().include(Include.DOCUMENTS, Include.METADATAS, Include.URIS,
-                Include.EMBEDDINGS).build());
+        GetResult before = c.get(GetRequest.builder()
+                .include(Include.DOCUMENTS, Include.METADATAS, Include.URIS, Include.EMBEDDINGS)
+                .build());
         invalid(what, call);
-        GetResult after = c.get(GetRequest.builder().include(Include.DOCUMENTS, Include.METADATAS, Include.URIS,
-                Include.EMBEDDINGS).build());
-        if (!before.ids().equals(after.ids()) || !before.documents().equals(after.documents())
+        GetResult after = c.get(GetRequest.builder()
+                .include(Include.DOCUMENTS, Include.METADATAS, Include.URIS, Include.EMBEDDINGS)
+                .build());
+        if (!before.ids().equals(after.ids())
+                || !before.documents().equals(after.documents())
                 || !before.metadatas().equals(after.metadatas())) {
             problems.add(what + ": the failed write changed the collection");
         }
@@ -118,8 +131,12 @@ class HostileInputTest {
         invalid("walArchiveInterval(null)", () -> ChromaClient.builder().walArchiveInterval(null));
         invalid("followInterval(null)", () -> ChromaClient.builder().followInterval(null));
         invalid("vectorIndexBytes(-1)", () -> ChromaClient.builder().vectorIndexBytes(-1));
-        invalid("diskCache without s3", () -> ChromaClient.builder().path(dir.resolve("other"))
-                .diskCache(dir.resolve("cache"), 1 << 20).build());
+        invalid(
+                "diskCache without s3",
+                () -> ChromaClient.builder()
+                        .path(dir.resolve("other"))
+                        .diskCache(dir.resolve("cache"), 1 << 20)
+                        .build());
         invalid("WalSync.interval(null)", () -> WalSync.interval(null));
         invalid("WalSync.interval(-1ms)", () -> WalSync.interval(Duration.ofMillis(-1)));
 
@@ -135,7 +152,9 @@ class HostileInputTest {
         invalid("listDatabases(null)", () -> client.listDatabases(null));
         rejects(NotFoundException.class, "listDatabases(missing)", () -> client.listDatabases("missing"));
         invalid("deleteDatabase(null, null)", () -> client.deleteDatabase(null, null));
-        rejects(NotFoundException.class, "deleteDatabase(missing)",
+        rejects(
+                NotFoundException.class,
+                "deleteDatabase(missing)",
                 () -> client.deleteDatabase(ChromaClient.DEFAULT_TENANT, "missing"));
         rejects(ChromaException.class, "reset() without allowReset", client::reset);
 
@@ -160,8 +179,11 @@ class HostileInputTest {
         assertNoProblems();
 
         assertEquals(List.of(), client.listCollections(Integer.MAX_VALUE, Integer.MAX_VALUE));
-        assertEquals(List.of("hostile"), client.listCollections(Integer.MAX_VALUE, 0).stream()
-                .map(ChromaCollection::name).toList());
+        assertEquals(
+                List.of("hostile"),
+                client.listCollections(Integer.MAX_VALUE, 0).stream()
+                        .map(ChromaCollection::name)
+                        .toList());
         assertEquals(1, client.countCollections());
         assertEquals(List.of(ChromaClient.DEFAULT_DATABASE), client.listDatabases(ChromaClient.DEFAULT_TENANT));
         assertTrue(client.heartbeat() > 0);
@@ -175,35 +197,69 @@ class HostileInputTest {
         invalidWrite("add([null])", () -> c.add(Arrays.asList((ChromaRecord) null)));
         invalidWrite("upsert(null)", () -> c.upsert(null));
         invalidWrite("update(null)", () -> c.update(null));
-        invalidWrite("add NaN embedding", () -> c.add(List.of(ChromaRecord.builder("n").embedding(
-                new float[] {Float.NaN, 0, 0}).build())));
-        invalidWrite("add infinite embedding", () -> c.add(List.of(ChromaRecord.builder("n").embedding(
-                new float[] {Float.POSITIVE_INFINITY, 0, 0}).build())));
-        invalidWrite("add empty embedding", () -> c.add(List.of(ChromaRecord.builder("n").embedding(
-                new float[0]).build())));
-        invalidWrite("add wrong dimension", () -> c.add(List.of(ChromaRecord.builder("n").embedding(
-                new float[] {1, 2}).build())));
-        invalidWrite("add NaN metadata", () -> c.add(List.of(ChromaRecord.builder("n").embedding(v)
-                .metadata(Map.of("k", Double.NaN)).build())));
+        invalidWrite(
+                "add NaN embedding",
+                () -> c.add(List.of(ChromaRecord.builder("n")
+                        .embedding(new float[] {Float.NaN, 0, 0})
+                        .build())));
+        invalidWrite(
+                "add infinite embedding",
+                () -> c.add(List.of(ChromaRecord.builder("n")
+                        .embedding(new float[] {Float.POSITIVE_INFINITY, 0, 0})
+                        .build())));
+        invalidWrite(
+                "add empty embedding",
+                () -> c.add(List.of(
+                        ChromaRecord.builder("n").embedding(new float[0]).build())));
+        invalidWrite(
+                "add wrong dimension",
+                () -> c.add(List.of(
+                        ChromaRecord.builder("n").embedding(new float[] {1, 2}).build())));
+        invalidWrite(
+                "add NaN metadata",
+                () -> c.add(List.of(ChromaRecord.builder("n")
+                        .embedding(v)
+                        .metadata(Map.of("k", Double.NaN))
+                        .build())));
         Map<String, Object> nullKey = new HashMap<>();
         nullKey.put(null, 1);
-        invalidWrite("add null metadata key", () -> c.add(List.of(ChromaRecord.builder("n").embedding(v)
-                .metadata(nullKey).build())));
-        invalidWrite("add metadata list with null", () -> c.add(List.of(ChromaRecord.builder("n").embedding(v)
-                .metadata(Map.of("k", Arrays.asList("a", null))).build())));
-        invalidWrite("add metadata of an unsupported type", () -> c.add(List.of(ChromaRecord.builder("n")
-                .embedding(v).metadata(Map.of("k", new Object())).build())));
-        invalidWrite("add undeclared sparse key", () -> c.add(List.of(ChromaRecord.builder("n").embedding(v)
-                .sparse("nope", SparseVector.of(new int[] {1}, new float[] {1})).build())));
-        invalidWrite("add bm25 vector", () -> c.add(List.of(ChromaRecord.builder("n").embedding(v)
-                .sparse("bm25", SparseVector.of(new int[] {1}, new float[] {1})).build())));
-        invalidWrite("add duplicate ids", () -> c.add(List.of(ChromaRecord.builder("d").build(),
-                ChromaRecord.builder("d").build())));
+        invalidWrite(
+                "add null metadata key",
+                () -> c.add(List.of(
+                        ChromaRecord.builder("n").embedding(v).metadata(nullKey).build())));
+        invalidWrite(
+                "add metadata list with null",
+                () -> c.add(List.of(ChromaRecord.builder("n")
+                        .embedding(v)
+                        .metadata(Map.of("k", Arrays.asList("a", null)))
+                        .build())));
+        invalidWrite(
+                "add metadata of an unsupported type",
+                () -> c.add(List.of(ChromaRecord.builder("n")
+                        .embedding(v)
+                        .metadata(Map.of("k", new Object()))
+                        .build())));
+        invalidWrite(
+                "add undeclared sparse key",
+                () -> c.add(List.of(ChromaRecord.builder("n")
+                        .embedding(v)
+                        .sparse("nope", SparseVector.of(new int[] {1}, new float[] {1}))
+                        .build())));
+        invalidWrite(
+                "add bm25 vector",
+                () -> c.add(List.of(ChromaRecord.builder("n")
+                        .embedding(v)
+                        .sparse("bm25", SparseVector.of(new int[] {1}, new float[] {1}))
+                        .build())));
+        invalidWrite(
+                "add duplicate ids",
+                () -> c.add(List.of(
+                        ChromaRecord.builder("d").build(),
+                        ChromaRecord.builder("d").build())));
         invalidWrite("add(null ids, ...)", () -> c.add(null, null, null, null));
         invalidWrite("add(ids, shorter embeddings)", () -> c.add(List.of("p", "q"), List.of(v), null, null));
         invalidWrite("add(ids with null)", () -> c.add(Arrays.asList("p", null), null, null, null));
-        invalidWrite("upsert(ids, ..., longer documents)", () -> c.upsert(List.of("p"), null, null,
-                List.of("a", "b")));
+        invalidWrite("upsert(ids, ..., longer documents)", () -> c.upsert(List.of("p"), null, null, List.of("a", "b")));
         invalidWrite("update(empty ids)", () -> c.update(List.of(), null, null, null));
         invalidWrite("delete((List) null)", () -> c.delete((List<String>) null));
         invalidWrite("delete((DeleteRequest) null)", () -> c.delete((DeleteRequest) null));
@@ -214,13 +270,23 @@ class HostileInputTest {
         Map<String, Object> nullValue = new HashMap<>();
         nullValue.put("k", null);
         invalidWrite("modify(null metadata value)", () -> c.modify(null, nullValue));
-        invalidWrite("modify(hnsw m changed)", () -> c.modify(null, null, HnswParams.builder().m(32).build()));
+        invalidWrite(
+                "modify(hnsw m changed)",
+                () -> c.modify(null, null, HnswParams.builder().m(32).build()));
         assertNoProblems();
 
         // Extreme but valid writes work and survive compaction.
         assertEquals(0, c.delete(List.of()));
-        assertEquals(0, c.delete(DeleteRequest.builder().ids("missing").limit(Integer.MAX_VALUE).build()));
-        c.add(List.of(ChromaRecord.builder(HUGE).embedding(v).document(HUGE + HUGE).metadata(Map.of("big", HUGE))
+        assertEquals(
+                0,
+                c.delete(DeleteRequest.builder()
+                        .ids("missing")
+                        .limit(Integer.MAX_VALUE)
+                        .build()));
+        c.add(List.of(ChromaRecord.builder(HUGE)
+                .embedding(v)
+                .document(HUGE + HUGE)
+                .metadata(Map.of("big", HUGE))
                 .build()));
         c.modify(null, null);
         c.compact();
@@ -228,8 +294,12 @@ class HostileInputTest {
         assertEquals(List.of(HUGE + HUGE), big.documents());
         assertEquals(List.of(Map.of("big", HUGE)), big.metadatas());
         assertEquals(22, c.count());
-        assertEquals(1, c.delete(DeleteRequest.builder().where(Where.eq("big", HUGE)).limit(Integer.MAX_VALUE)
-                .build()));
+        assertEquals(
+                1,
+                c.delete(DeleteRequest.builder()
+                        .where(Where.eq("big", HUGE))
+                        .limit(Integer.MAX_VALUE)
+                        .build()));
         assertEquals(21, c.count());
     }
 
@@ -241,54 +311,99 @@ class HostileInputTest {
         invalid("search(null)", () -> c.search(null));
         invalid("peek(-1)", () -> c.peek(-1));
         invalid("peek(MIN)", () -> c.peek(Integer.MIN_VALUE));
-        invalid("query wrong dimension", () -> c.query(QueryRequest.builder().queryEmbedding(new float[] {1})
-                .build()));
-        invalid("search knn wrong dimension", () -> c.search(Search.builder().rank(Rank.knn(new float[] {1}))
-                .build()));
-        invalid("search undeclared sparse key", () -> c.search(Search.builder()
-                .rank(Rank.knn("nope", SparseVector.of(new int[] {1}, new float[] {1}))).build()));
-        invalid("search text on a provided key", () -> c.search(Search.builder()
-                .rank(Rank.knn("splade", "text")).build()));
+        invalid(
+                "query wrong dimension",
+                () -> c.query(
+                        QueryRequest.builder().queryEmbedding(new float[] {1}).build()));
+        invalid(
+                "search knn wrong dimension",
+                () -> c.search(Search.builder().rank(Rank.knn(new float[] {1})).build()));
+        invalid(
+                "search undeclared sparse key",
+                () -> c.search(Search.builder()
+                        .rank(Rank.knn("nope", SparseVector.of(new int[] {1}, new float[] {1})))
+                        .build()));
+        invalid(
+                "search text on a provided key",
+                () -> c.search(Search.builder().rank(Rank.knn("splade", "text")).build()));
         assertNoProblems();
 
         // Integer.MAX_VALUE everywhere a count is given: clamped to what exists, on compacted data and the tail.
-        QueryResult q = c.query(QueryRequest.builder().queryEmbedding(new float[] {0, 1, 0})
-                .nResults(Integer.MAX_VALUE).build());
+        QueryResult q = c.query(QueryRequest.builder()
+                .queryEmbedding(new float[] {0, 1, 0})
+                .nResults(Integer.MAX_VALUE)
+                .build());
         assertEquals(21, q.ids().get(0).size());
         assertEquals("id0", q.ids().get(0).get(0));
-        q = c.query(QueryRequest.builder().queryEmbedding(new float[] {0, 1, 0}).nResults(Integer.MAX_VALUE)
-                .where(Where.lt("n", 3)).build());
+        q = c.query(QueryRequest.builder()
+                .queryEmbedding(new float[] {0, 1, 0})
+                .nResults(Integer.MAX_VALUE)
+                .where(Where.lt("n", 3))
+                .build());
         assertEquals(List.of("id0", "id1", "id2"), q.ids().get(0));
-        assertEquals(21, c.get(GetRequest.builder().limit(Integer.MAX_VALUE).build()).ids().size());
-        assertEquals(List.of(), c.get(GetRequest.builder().limit(Integer.MAX_VALUE).offset(Integer.MAX_VALUE)
-                .build()).ids());
-        assertEquals(List.of("id19", "tail"), c.get(GetRequest.builder().offset(19).limit(Integer.MAX_VALUE)
-                .build()).ids());
+        assertEquals(
+                21,
+                c.get(GetRequest.builder().limit(Integer.MAX_VALUE).build())
+                        .ids()
+                        .size());
+        assertEquals(
+                List.of(),
+                c.get(GetRequest.builder()
+                                .limit(Integer.MAX_VALUE)
+                                .offset(Integer.MAX_VALUE)
+                                .build())
+                        .ids());
+        assertEquals(
+                List.of("id19", "tail"),
+                c.get(GetRequest.builder().offset(19).limit(Integer.MAX_VALUE).build())
+                        .ids());
         assertEquals(21, c.peek(Integer.MAX_VALUE).ids().size());
-        SearchResult dense = c.search(Search.builder().rank(Rank.knn(new float[] {0, 1, 0}).limit(Integer.MAX_VALUE))
-                .limit(Integer.MAX_VALUE).build());
+        SearchResult dense = c.search(Search.builder()
+                .rank(Rank.knn(new float[] {0, 1, 0}).limit(Integer.MAX_VALUE))
+                .limit(Integer.MAX_VALUE)
+                .build());
         assertEquals(21, dense.hits().size());
         SearchResult sparse = c.search(Search.builder()
-                .rank(Rank.knn("splade", SparseVector.of(new int[] {1}, new float[] {1})).limit(Integer.MAX_VALUE))
-                .limit(Integer.MAX_VALUE).offset(Integer.MAX_VALUE).build());
+                .rank(Rank.knn("splade", SparseVector.of(new int[] {1}, new float[] {1}))
+                        .limit(Integer.MAX_VALUE))
+                .limit(Integer.MAX_VALUE)
+                .offset(Integer.MAX_VALUE)
+                .build());
         assertEquals(List.of(), sparse.hits());
         sparse = c.search(Search.builder()
-                .rank(Rank.knn("splade", SparseVector.of(new int[] {1}, new float[] {1})).limit(Integer.MAX_VALUE))
-                .limit(Integer.MAX_VALUE).build());
+                .rank(Rank.knn("splade", SparseVector.of(new int[] {1}, new float[] {1}))
+                        .limit(Integer.MAX_VALUE))
+                .limit(Integer.MAX_VALUE)
+                .build());
         assertEquals(7, sparse.hits().size());
-        SearchResult bm25 = c.search(Search.builder().rank(Rank.knn("bm25", "tail " + HUGE)
-                .limit(Integer.MAX_VALUE)).limit(Integer.MAX_VALUE).build());
+        SearchResult bm25 = c.search(Search.builder()
+                .rank(Rank.knn("bm25", "tail " + HUGE).limit(Integer.MAX_VALUE))
+                .limit(Integer.MAX_VALUE)
+                .build());
         assertEquals("tail", bm25.hits().get(0).id());
-        SearchResult fused = c.search(Search.builder().rank(Rank.rrf(Integer.MAX_VALUE,
-                Rank.knn(new float[] {0, 1, 0}).limit(Integer.MAX_VALUE),
-                Rank.knn("splade", SparseVector.of(new int[] {0}, new float[] {1})).limit(Integer.MAX_VALUE)))
-                .limit(Integer.MAX_VALUE).build());
+        SearchResult fused = c.search(Search.builder()
+                .rank(Rank.rrf(
+                        Integer.MAX_VALUE,
+                        Rank.knn(new float[] {0, 1, 0}).limit(Integer.MAX_VALUE),
+                        Rank.knn("splade", SparseVector.of(new int[] {0}, new float[] {1}))
+                                .limit(Integer.MAX_VALUE)))
+                .limit(Integer.MAX_VALUE)
+                .build());
         assertEquals(21, fused.hits().size());
         assertEquals(List.of(), c.get(List.of(HUGE)).ids());
-        assertEquals(List.of(), c.get(GetRequest.builder().where(Where.eq("n", Long.MAX_VALUE))
-                .whereDocument(WhereDocument.contains(HUGE)).build()).ids());
-        assertEquals(List.of("id0"), c.get(GetRequest.builder().where(Where.lte("n", Double.MIN_VALUE)).build())
-                .ids());
+        assertEquals(
+                List.of(),
+                c.get(GetRequest.builder()
+                                .where(Where.eq("n", Long.MAX_VALUE))
+                                .whereDocument(WhereDocument.contains(HUGE))
+                                .build())
+                        .ids());
+        assertEquals(
+                List.of("id0"),
+                c.get(GetRequest.builder()
+                                .where(Where.lte("n", Double.MIN_VALUE))
+                                .build())
+                        .ids());
         assertEquals(21, c.count());
     }
 
@@ -334,8 +449,7 @@ class HostileInputTest {
         invalid("Rank.rrf(MIN, r)", () -> Rank.rrf(Integer.MIN_VALUE, Rank.knn(new float[] {1})));
         invalid("Rank.rrf(k, (Rank[]) null)", () -> Rank.rrf(60, (Rank[]) null));
         invalid("Rank.rrf(k, null weights, r)", () -> Rank.rrf(60, (double[]) null, Rank.knn(new float[] {1})));
-        invalid("Rank.rrf(k, NaN weight, r)", () -> Rank.rrf(60, new double[] {Double.NaN},
-                Rank.knn(new float[] {1})));
+        invalid("Rank.rrf(k, NaN weight, r)", () -> Rank.rrf(60, new double[] {Double.NaN}, Rank.knn(new float[] {1})));
         invalid("Search.limit(0)", () -> Search.builder().limit(0));
         invalid("Search.offset(MIN)", () -> Search.builder().offset(Integer.MIN_VALUE));
         invalid("Search.select((Field[]) null)", () -> Search.builder().select((Field[]) null));
@@ -345,71 +459,113 @@ class HostileInputTest {
         invalid("GetRequest.limit(MIN)", () -> GetRequest.builder().limit(Integer.MIN_VALUE));
         invalid("GetRequest.offset(-1)", () -> GetRequest.builder().offset(-1));
         invalid("GetRequest.ids((String[]) null)", () -> GetRequest.builder().ids((String[]) null));
-        invalid("GetRequest.include((Include[]) null)", () -> GetRequest.builder().include((Include[]) null));
+        invalid(
+                "GetRequest.include((Include[]) null)",
+                () -> GetRequest.builder().include((Include[]) null));
         invalid("GetRequest.include(DISTANCES)", () -> GetRequest.builder().include(Include.DISTANCES));
-        invalid("QueryRequest.queryEmbedding(null)", () -> QueryRequest.builder().queryEmbedding(null));
-        invalid("QueryRequest.queryEmbeddings(null)", () -> QueryRequest.builder().queryEmbeddings(null));
+        invalid(
+                "QueryRequest.queryEmbedding(null)",
+                () -> QueryRequest.builder().queryEmbedding(null));
+        invalid(
+                "QueryRequest.queryEmbeddings(null)",
+                () -> QueryRequest.builder().queryEmbeddings(null));
         invalid("QueryRequest.nResults(0)", () -> QueryRequest.builder().nResults(0));
         invalid("QueryRequest.nResults(MIN)", () -> QueryRequest.builder().nResults(Integer.MIN_VALUE));
-        invalid("QueryRequest.build() without embeddings", () -> QueryRequest.builder().build());
-        invalid("QueryRequest.include((Include[]) null)", () -> QueryRequest.builder().include((Include[]) null));
+        invalid(
+                "QueryRequest.build() without embeddings",
+                () -> QueryRequest.builder().build());
+        invalid(
+                "QueryRequest.include((Include[]) null)",
+                () -> QueryRequest.builder().include((Include[]) null));
         invalid("QueryRequest.ids([null])", () -> QueryRequest.builder().ids(Arrays.asList((String) null)));
         invalid("DeleteRequest.build() empty", () -> DeleteRequest.builder().build());
         invalid("DeleteRequest.limit(MIN)", () -> DeleteRequest.builder().limit(Integer.MIN_VALUE));
-        invalid("DeleteRequest.ids((String[]) null)", () -> DeleteRequest.builder().ids((String[]) null));
+        invalid(
+                "DeleteRequest.ids((String[]) null)",
+                () -> DeleteRequest.builder().ids((String[]) null));
         invalid("DeleteRequest.ofIds(null)", () -> DeleteRequest.ofIds(null));
 
         invalid("ChromaRecord.builder(null)", () -> ChromaRecord.builder(null));
         invalid("ChromaRecord.builder('')", () -> ChromaRecord.builder(""));
-        invalid("ChromaRecord.sparse(null, v)", () -> ChromaRecord.builder("a").sparse(null,
-                SparseVector.of(new int[] {1}, new float[] {1})));
+        invalid(
+                "ChromaRecord.sparse(null, v)",
+                () -> ChromaRecord.builder("a").sparse(null, SparseVector.of(new int[] {1}, new float[] {1})));
         invalid("ChromaRecord.sparse(k, null)", () -> ChromaRecord.builder("a").sparse("k", null));
-        invalid("ChromaRecord.sparse((Map) null)", () -> ChromaRecord.builder("a").sparse(null));
+        invalid(
+                "ChromaRecord.sparse((Map) null)",
+                () -> ChromaRecord.builder("a").sparse(null));
         invalid("SparseVector.of(null, null)", () -> SparseVector.of(null, null));
         invalid("SparseVector.of(lengths differ)", () -> SparseVector.of(new int[] {1, 2}, new float[] {1}));
         invalid("SparseVector.of(NaN)", () -> SparseVector.of(new int[] {1}, new float[] {Float.NaN}));
         invalid("SparseVector.of(not ascending)", () -> SparseVector.of(new int[] {2, 1}, new float[] {1, 1}));
         invalid("HnswParams.m(0)", () -> HnswParams.builder().m(0).build());
-        invalid("HnswParams.m(MAX)", () -> HnswParams.builder().m(Integer.MAX_VALUE).build());
+        invalid(
+                "HnswParams.m(MAX)",
+                () -> HnswParams.builder().m(Integer.MAX_VALUE).build());
         invalid("HnswParams.m(1)", () -> HnswParams.builder().m(1).build());
-        invalid("HnswParams.efConstruction(MIN)", () -> HnswParams.builder().efConstruction(Integer.MIN_VALUE)
-                .build());
-        invalid("HnswParams.efSearch(-1)", () -> HnswParams.builder().efSearch(-1).build());
+        invalid(
+                "HnswParams.efConstruction(MIN)",
+                () -> HnswParams.builder().efConstruction(Integer.MIN_VALUE).build());
+        invalid(
+                "HnswParams.efSearch(-1)",
+                () -> HnswParams.builder().efSearch(-1).build());
         invalid("SparseIndex.bm25(NaN, b)", () -> SparseIndex.bm25(Double.NaN, 0.75));
         invalid("SparseIndex.bm25(k1, 2)", () -> SparseIndex.bm25(1.2, 2));
-        invalid("CollectionOptions.space(null)", () -> CollectionOptions.builder().space(null));
-        invalid("CollectionOptions.hnsw(null)", () -> CollectionOptions.builder().hnsw(null));
-        invalid("CollectionOptions.sparseIndex(null, i)", () -> CollectionOptions.builder()
-                .sparseIndex(null, SparseIndex.bm25()));
-        invalid("CollectionOptions.sparseIndex(k, null)", () -> CollectionOptions.builder().sparseIndex("k", null));
-        invalid("CollectionOptions.metadata({k: NaN})", () -> CollectionOptions.builder()
-                .metadata(Map.of("k", Double.NaN)));
+        invalid(
+                "CollectionOptions.space(null)",
+                () -> CollectionOptions.builder().space(null));
+        invalid(
+                "CollectionOptions.hnsw(null)",
+                () -> CollectionOptions.builder().hnsw(null));
+        invalid(
+                "CollectionOptions.sparseIndex(null, i)",
+                () -> CollectionOptions.builder().sparseIndex(null, SparseIndex.bm25()));
+        invalid(
+                "CollectionOptions.sparseIndex(k, null)",
+                () -> CollectionOptions.builder().sparseIndex("k", null));
+        invalid(
+                "CollectionOptions.metadata({k: NaN})",
+                () -> CollectionOptions.builder().metadata(Map.of("k", Double.NaN)));
         invalid("Space.fromChromaName(null)", () -> Space.fromChromaName(null));
         invalid("Space.fromChromaName(x)", () -> Space.fromChromaName("x"));
         invalid("S3Config.bucket(null)", () -> S3Config.builder().bucket(null).build());
         invalid("S3Config.build() without bucket", () -> S3Config.builder().build());
         invalid("S3Config.bucket('')", () -> S3Config.builder().bucket("").build());
         invalid("S3Config.bucket(huge)", () -> S3Config.builder().bucket(HUGE).build());
-        invalid("S3Config.endpoint(no scheme)", () -> S3Config.builder().bucket("b")
-                .endpoint(URI.create("localhost")).build());
-        invalid("S3Config.credentials(null, null)", () -> S3Config.builder().bucket("b").credentials(null, null)
-                .build());
+        invalid(
+                "S3Config.endpoint(no scheme)",
+                () -> S3Config.builder()
+                        .bucket("b")
+                        .endpoint(URI.create("localhost"))
+                        .build());
+        invalid(
+                "S3Config.credentials(null, null)",
+                () -> S3Config.builder().bucket("b").credentials(null, null).build());
         assertNoProblems();
     }
 
     @Test
     void extremeButValidHnswParametersWork() {
-        ChromaCollection big = client.createCollection("extreme-hnsw", CollectionOptions.builder()
-                .hnsw(HnswParams.builder().m(HnswParams.MAX_M).efConstruction(Integer.MAX_VALUE)
-                        .efSearch(Integer.MAX_VALUE).build()).build());
+        ChromaCollection big = client.createCollection(
+                "extreme-hnsw",
+                CollectionOptions.builder()
+                        .hnsw(HnswParams.builder()
+                                .m(HnswParams.MAX_M)
+                                .efConstruction(Integer.MAX_VALUE)
+                                .efSearch(Integer.MAX_VALUE)
+                                .build())
+                        .build());
         List<ChromaRecord> records = new ArrayList<>();
         for (int i = 0; i < 50; i++) {
-            records.add(ChromaRecord.builder("r" + i).embedding(new float[] {i, 1}).build());
+            records.add(
+                    ChromaRecord.builder("r" + i).embedding(new float[] {i, 1}).build());
         }
         big.add(records);
         big.compact();
-        QueryResult q = big.query(QueryRequest.builder().queryEmbedding(new float[] {3, 1})
-                .nResults(Integer.MAX_VALUE).build());
+        QueryResult q = big.query(QueryRequest.builder()
+                .queryEmbedding(new float[] {3, 1})
+                .nResults(Integer.MAX_VALUE)
+                .build());
         assertEquals(50, q.ids().get(0).size());
         assertEquals("r3", q.ids().get(0).get(0));
     }
@@ -417,9 +573,14 @@ class HostileInputTest {
     @Test
     void closedClientThrowsIllegalState() {
         client.close();
-        for (Executable call : List.<Executable>of(c::count, () -> c.get(GetRequest.builder().build()),
-                () -> c.add(List.of(ChromaRecord.builder("z").build())), client::listCollections, c::compact,
-                () -> client.getCollection("hostile"), c::stats)) {
+        for (Executable call : List.<Executable>of(
+                c::count,
+                () -> c.get(GetRequest.builder().build()),
+                () -> c.add(List.of(ChromaRecord.builder("z").build())),
+                client::listCollections,
+                c::compact,
+                () -> client.getCollection("hostile"),
+                c::stats)) {
             try {
                 call.execute();
                 fail("a call on a closed client succeeded");
@@ -449,7 +610,9 @@ class HostileInputTest {
         try {
             reopened = CollectionStates.quietClient(dir);
             ChromaCollection damaged = reopened.getCollection("hostile");
-            damaged.get(GetRequest.builder().include(Include.DOCUMENTS, Include.EMBEDDINGS).build());
+            damaged.get(GetRequest.builder()
+                    .include(Include.DOCUMENTS, Include.EMBEDDINGS)
+                    .build());
             fail("reading damaged blocks succeeded");
         } catch (CorruptionException expected) {
             e = expected;

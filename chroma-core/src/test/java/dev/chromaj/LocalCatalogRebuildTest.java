@@ -30,16 +30,24 @@ class LocalCatalogRebuildTest {
     void deletedCatalogIsRebuiltWithEveryCollectionRecordOptionAndMetadata() throws IOException {
         Map<String, String> before;
         try (ChromaClient client = CollectionStates.quietClient(dir)) {
-            ChromaCollection mixed = client.createCollection("mixed", CollectionOptions.builder()
-                    .metadata(Map.of("owner", "search", "level", 3))
-                    .space(Space.COSINE)
-                    .hnsw(HnswParams.builder().m(12).efConstruction(64).efSearch(40).build())
-                    .sparseIndex("bm25", SparseIndex.bm25())
-                    .build());
+            ChromaCollection mixed = client.createCollection(
+                    "mixed",
+                    CollectionOptions.builder()
+                            .metadata(Map.of("owner", "search", "level", 3))
+                            .space(Space.COSINE)
+                            .hnsw(HnswParams.builder()
+                                    .m(12)
+                                    .efConstruction(64)
+                                    .efSearch(40)
+                                    .build())
+                            .sparseIndex("bm25", SparseIndex.bm25())
+                            .build());
             mixed.add(records("m", 0, 30));
             mixed.compact();
             mixed.add(records("m", 30, 45)); // only in the WAL
-            mixed.update(List.of(ChromaRecord.builder("m3").document("changed after compaction").build()));
+            mixed.update(List.of(ChromaRecord.builder("m3")
+                    .document("changed after compaction")
+                    .build()));
             mixed.delete(List.of("m4", "m31"));
 
             ChromaCollection compacted = client.createCollection("compacted");
@@ -47,11 +55,13 @@ class LocalCatalogRebuildTest {
             compacted.compact();
             compacted.modify("renamed", Map.of("renamed", true)); // after its compaction
 
-            ChromaCollection walOnly = client.createCollection("wal-only", CollectionOptions.builder()
-                    .space(Space.IP).build());
+            ChromaCollection walOnly = client.createCollection(
+                    "wal-only", CollectionOptions.builder().space(Space.IP).build());
             walOnly.add(records("w", 0, 12)); // never compacted: its dimension is only in the WAL
 
-            client.createCollection("empty", CollectionOptions.builder().metadata(Map.of("k", "v")).build());
+            client.createCollection(
+                    "empty",
+                    CollectionOptions.builder().metadata(Map.of("k", "v")).build());
 
             client.createTenant("acme");
             client.createDatabase("acme", "prod");
@@ -78,7 +88,9 @@ class LocalCatalogRebuildTest {
             assertEquals(List.of("prod"), client.listDatabases("acme"));
             ChromaCollection walOnly = client.getCollection("wal-only");
             assertEquals(2, walOnly.dimension().orElseThrow());
-            QueryResult q = walOnly.query(QueryRequest.builder().queryEmbedding(new float[] {1, 7}).nResults(1)
+            QueryResult q = walOnly.query(QueryRequest.builder()
+                    .queryEmbedding(new float[] {1, 7})
+                    .nResults(1)
                     .build());
             assertEquals(1, q.ids().get(0).size());
             // writing goes on where the log left off, and survives another reopen
@@ -99,9 +111,15 @@ class LocalCatalogRebuildTest {
                     GetResult all = ChromaSemanticsTest.all(c);
                     Map<String, String> records = new TreeMap<>();
                     for (int i = 0; i < all.ids().size(); i++) {
-                        records.put(all.ids().get(i), all.documents().get(i) + " " + new TreeMap<>(
-                                all.metadatas().get(i) == null ? Map.of() : all.metadatas().get(i)) + " "
-                                + Arrays.toString(all.embeddings().get(i)));
+                        records.put(
+                                all.ids().get(i),
+                                all.documents().get(i) + " "
+                                        + new TreeMap<>(
+                                                all.metadatas().get(i) == null
+                                                        ? Map.of()
+                                                        : all.metadatas().get(i))
+                                        + " "
+                                        + Arrays.toString(all.embeddings().get(i)));
                     }
                     Map<String, Object> described = new LinkedHashMap<>();
                     described.put("id", c.id());

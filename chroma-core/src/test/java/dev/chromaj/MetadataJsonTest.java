@@ -44,12 +44,14 @@ class MetadataJsonTest {
         for (int round = 0; round < 200; round++) {
             Map<String, Object> md = new LinkedHashMap<>();
             for (int k = 0; k < 5; k++) {
-                md.put("k" + k, switch (random.nextInt(4)) {
-                    case 0 -> random.nextLong();
-                    case 1 -> Double.longBitsToDouble(random.nextLong()) % 1e10;
-                    case 2 -> Long.toString(random.nextLong(), 36);
-                    default -> random.nextBoolean();
-                });
+                md.put(
+                        "k" + k,
+                        switch (random.nextInt(4)) {
+                            case 0 -> random.nextLong();
+                            case 1 -> Double.longBitsToDouble(random.nextLong()) % 1e10;
+                            case 2 -> Long.toString(random.nextLong(), 36);
+                            default -> random.nextBoolean();
+                        });
             }
             md.replaceAll((key, value) -> value instanceof Double d && !Double.isFinite(d) ? 0.25 : value);
             assertEquals(md, MetadataJson.read(MetadataJson.write(md)), "seed " + seed);
@@ -63,7 +65,8 @@ class MetadataJsonTest {
 
     @Test
     void corruptJsonIsReported() {
-        assertTrue(assertThrows(ChromaException.class, () -> MetadataJson.read("[1]")).getMessage()
+        assertTrue(assertThrows(ChromaException.class, () -> MetadataJson.read("[1]"))
+                .getMessage()
                 .startsWith("Corrupt metadata JSON"));
         assertThrows(ChromaException.class, () -> MetadataJson.read("{\"a\": {\"b\": 1}}"));
         assertThrows(ChromaException.class, () -> MetadataJson.read("{\"a\": [[1]]}"));

@@ -17,8 +17,7 @@ import java.util.Map;
 final class PersistenceChild {
     static final int BATCH = 10;
 
-    private PersistenceChild() {
-    }
+    private PersistenceChild() {}
 
     public static void main(String[] args) {
         Path path = Path.of(args[0]);
@@ -69,7 +68,10 @@ final class PersistenceChild {
     /** The upsert of batch {@code k + 1}: new document and one metadata key changed. */
     static ChromaRecord updated(int cycle, int k) {
         String id = id(cycle, k, 0);
-        return ChromaRecord.builder(id).document("updated " + id).metadata(Map.of("j", -1)).build();
+        return ChromaRecord.builder(id)
+                .document("updated " + id)
+                .metadata(Map.of("j", -1))
+                .build();
     }
 
     static float[] embedding(int cycle, int k, int j) {

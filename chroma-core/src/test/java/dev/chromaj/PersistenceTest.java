@@ -33,12 +33,19 @@ class PersistenceTest {
     @Test
     void reopenAfterCloseSeesTailAndCompactedData() {
         try (ChromaClient client = CollectionStates.quietClient(dir)) {
-            ChromaCollection c = client.createCollection("docs", CollectionOptions.builder()
-                    .metadata(Map.of("owner", "me")).space(Space.COSINE).build());
+            ChromaCollection c = client.createCollection(
+                    "docs",
+                    CollectionOptions.builder()
+                            .metadata(Map.of("owner", "me"))
+                            .space(Space.COSINE)
+                            .build());
             c.add(records("c", 0, 30));
             c.compact();
             c.add(records("t", 0, 20));
-            c.update(List.of(ChromaRecord.builder("c3").document("changed").metadata(Map.of("i", 99)).build()));
+            c.update(List.of(ChromaRecord.builder("c3")
+                    .document("changed")
+                    .metadata(Map.of("i", 99))
+                    .build()));
             c.delete(List.of("c4", "t5"));
         }
         try (ChromaClient client = CollectionStates.quietClient(dir)) {
@@ -59,8 +66,15 @@ class PersistenceTest {
             int t7 = g.ids().indexOf("t7");
             assertEquals("doc t7", g.documents().get(t7));
             assertArrayEquals(embedding("t", 7), g.embeddings().get(t7));
-            assertEquals(List.of("t7"), c.query(QueryRequest.builder().queryEmbedding(embedding("t", 7)).nResults(1)
-                    .where(Where.eq("prefix", "t")).build()).ids().get(0));
+            assertEquals(
+                    List.of("t7"),
+                    c.query(QueryRequest.builder()
+                                    .queryEmbedding(embedding("t", 7))
+                                    .nResults(1)
+                                    .where(Where.eq("prefix", "t"))
+                                    .build())
+                            .ids()
+                            .get(0));
             assertEquals(20 + 30 - 2, c.stats().records());
         }
     }
@@ -94,8 +108,14 @@ class PersistenceTest {
             assertTrue(g.ids().indexOf("a40") > g.ids().indexOf("b39"), "upserted new records come last");
             assertTrue(g.ids().indexOf("a35") < g.ids().indexOf("b0"), "upserted existing records keep their place");
             assertFalse(g.ids().contains("a1"));
-            assertEquals(List.of("a2", "a3"), c.get(GetRequest.builder().where(Where.in("i", List.of(2, 3)))
-                    .whereDocument(WhereDocument.contains("doc a")).include().build()).ids());
+            assertEquals(
+                    List.of("a2", "a3"),
+                    c.get(GetRequest.builder()
+                                    .where(Where.in("i", List.of(2, 3)))
+                                    .whereDocument(WhereDocument.contains("doc a"))
+                                    .include()
+                                    .build())
+                            .ids());
         }
     }
 
@@ -103,7 +123,8 @@ class PersistenceTest {
     void secondClientOnTheSameFolderFailsFastAndTheFirstKeepsWorking() {
         try (ChromaClient first = CollectionStates.quietClient(dir)) {
             first.createCollection("docs").add(records("a", 0, 3));
-            ChromaException e = assertThrows(ChromaException.class,
+            ChromaException e = assertThrows(
+                    ChromaException.class,
                     () -> CollectionStates.quietClient(dir).close());
             assertTrue(e.getMessage() != null && !e.getMessage().isBlank());
             first.getCollection("docs").add(records("b", 0, 3));
@@ -128,8 +149,10 @@ class PersistenceTest {
                 }
             }
         } catch (AssertionError e) {
-            throw new AssertionError("Failed with seed " + seed + ", acknowledged batches per cycle " + lastAcked
-                    + ": " + e.getMessage(), e);
+            throw new AssertionError(
+                    "Failed with seed " + seed + ", acknowledged batches per cycle " + lastAcked + ": "
+                            + e.getMessage(),
+                    e);
         }
     }
 
@@ -137,25 +160,32 @@ class PersistenceTest {
     private int runChildAndKill(int cycle, int acks) throws IOException, InterruptedException {
         String java = ProcessHandle.current().info().command().orElse("java");
         Path stderr = dir.resolveSibling(dir.getFileName() + "-child-" + cycle + ".log");
-        Process child = new ProcessBuilder(java,
-                "--add-opens=java.base/java.nio=org.apache.arrow.memory.core,ALL-UNNAMED",
-                "-Xmx256m", "-cp", System.getProperty("java.class.path"),
-                PersistenceChild.class.getName(), dir.toString(), Integer.toString(cycle))
+        Process child = new ProcessBuilder(
+                        java,
+                        "--add-opens=java.base/java.nio=org.apache.arrow.memory.core,ALL-UNNAMED",
+                        "-Xmx256m",
+                        "-cp",
+                        System.getProperty("java.class.path"),
+                        PersistenceChild.class.getName(),
+                        dir.toString(),
+                        Integer.toString(cycle))
                 .redirectError(stderr.toFile())
                 .start();
         BlockingQueue<String> lines = new LinkedBlockingQueue<>();
-        Thread pump = new Thread(() -> {
-            try (BufferedReader r = new BufferedReader(new InputStreamReader(child.getInputStream(),
-                    StandardCharsets.UTF_8))) {
-                String line;
-                while ((line = r.readLine()) != null) {
-                    lines.add(line);
-                }
-            } catch (IOException e) {
-                // the child was killed: the pipe is gone
-            }
-            lines.add("EOF");
-        }, "persistence-child-stdout");
+        Thread pump = new Thread(
+                () -> {
+                    try (BufferedReader r =
+                            new BufferedReader(new InputStreamReader(child.getInputStream(), StandardCharsets.UTF_8))) {
+                        String line;
+                        while ((line = r.readLine()) != null) {
+                            lines.add(line);
+                        }
+                    } catch (IOException e) {
+                        // the child was killed: the pipe is gone
+                    }
+                    lines.add("EOF");
+                },
+                "persistence-child-stdout");
         pump.setDaemon(true);
         pump.start();
         int last = -1;
@@ -227,7 +257,8 @@ class PersistenceTest {
                     }
                 }
                 if (inFlight) {
-                    assertTrue(present == 0 || present == PersistenceChild.BATCH,
+                    assertTrue(
+                            present == 0 || present == PersistenceChild.BATCH,
                             "an in-flight add is all or nothing, found " + present + " of batch " + k);
                 }
             }
@@ -245,16 +276,22 @@ class PersistenceTest {
     private static void checkRecord(GetResult g, int at, int cycle, int k, int j, boolean updated) {
         String id = PersistenceChild.id(cycle, k, j);
         assertEquals((updated ? "updated " : "doc ") + id, g.documents().get(at), id);
-        assertEquals(Map.of("cycle", (long) cycle, "batch", (long) k, "j", updated ? -1L : (long) j),
-                g.metadatas().get(at), id);
-        assertArrayEquals(PersistenceChild.embedding(cycle, k, j), g.embeddings().get(at), id);
+        assertEquals(
+                Map.of("cycle", (long) cycle, "batch", (long) k, "j", updated ? -1L : (long) j),
+                g.metadatas().get(at),
+                id);
+        assertArrayEquals(
+                PersistenceChild.embedding(cycle, k, j), g.embeddings().get(at), id);
     }
 
     static List<ChromaRecord> records(String prefix, int from, int to) {
         List<ChromaRecord> out = new ArrayList<>();
         for (int i = from; i < to; i++) {
-            out.add(ChromaRecord.builder(prefix + i).embedding(embedding(prefix, i)).document("doc " + prefix + i)
-                    .metadata(Map.of("prefix", prefix, "i", i)).build());
+            out.add(ChromaRecord.builder(prefix + i)
+                    .embedding(embedding(prefix, i))
+                    .document("doc " + prefix + i)
+                    .metadata(Map.of("prefix", prefix, "i", i))
+                    .build());
         }
         return out;
     }

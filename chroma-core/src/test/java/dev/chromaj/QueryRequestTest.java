@@ -13,7 +13,8 @@ class QueryRequestTest {
 
     @Test
     void defaultsAreTenResultsWithDocumentsMetadatasDistances() {
-        QueryRequest r = QueryRequest.builder().queryEmbedding(new float[] {1f, 2f}).build();
+        QueryRequest r =
+                QueryRequest.builder().queryEmbedding(new float[] {1f, 2f}).build();
         assertEquals(10, r.nResults());
         assertEquals(Set.of(Include.DOCUMENTS, Include.METADATAS, Include.DISTANCES), r.include());
         assertEquals(1, r.queryEmbeddings().size());
@@ -21,9 +22,14 @@ class QueryRequestTest {
 
     @Test
     void builderSetsEveryField() {
-        QueryRequest r = QueryRequest.builder().queryEmbeddings(List.of(new float[] {1f}, new float[] {2f}))
-                .nResults(3).where(Where.gt("n", 1)).whereDocument(WhereDocument.regex("a+")).ids(List.of("x"))
-                .include(Include.EMBEDDINGS).build();
+        QueryRequest r = QueryRequest.builder()
+                .queryEmbeddings(List.of(new float[] {1f}, new float[] {2f}))
+                .nResults(3)
+                .where(Where.gt("n", 1))
+                .whereDocument(WhereDocument.regex("a+"))
+                .ids(List.of("x"))
+                .include(Include.EMBEDDINGS)
+                .build();
         assertEquals(2, r.queryEmbeddings().size());
         assertEquals(3, r.nResults());
         assertEquals(Where.gt("n", 1L), r.where());
@@ -43,20 +49,34 @@ class QueryRequestTest {
 
     @Test
     void nonPositiveNResultsIsRejectedWithChromasMessage() {
-        assertEquals("Number of requested results 0, cannot be negative, or zero.",
-                assertThrows(InvalidArgumentException.class, () -> QueryRequest.builder().nResults(0)).getMessage());
+        assertEquals(
+                "Number of requested results 0, cannot be negative, or zero.",
+                assertThrows(
+                                InvalidArgumentException.class,
+                                () -> QueryRequest.builder().nResults(0))
+                        .getMessage());
     }
 
     @Test
     void invalidEmbeddingsAreRejected() {
-        assertThrows(InvalidArgumentException.class, () -> QueryRequest.builder().build());
-        assertThrows(InvalidArgumentException.class, () -> QueryRequest.builder().queryEmbeddings(List.of()));
-        assertTrue(assertThrows(InvalidArgumentException.class,
-                () -> QueryRequest.builder().queryEmbedding(new float[] {Float.NaN})).getMessage().contains("finite"));
-        assertTrue(assertThrows(InvalidArgumentException.class,
-                () -> QueryRequest.builder().queryEmbedding(new float[0])).getMessage().contains("at least 1 value"));
-        assertTrue(assertThrows(InvalidArgumentException.class, () -> QueryRequest.builder()
-                .queryEmbeddings(List.of(new float[] {1f}, new float[] {1f, 2f}))).getMessage()
+        assertThrows(
+                InvalidArgumentException.class, () -> QueryRequest.builder().build());
+        assertThrows(
+                InvalidArgumentException.class, () -> QueryRequest.builder().queryEmbeddings(List.of()));
+        assertTrue(assertThrows(
+                        InvalidArgumentException.class,
+                        () -> QueryRequest.builder().queryEmbedding(new float[] {Float.NaN}))
+                .getMessage()
+                .contains("finite"));
+        assertTrue(assertThrows(
+                        InvalidArgumentException.class,
+                        () -> QueryRequest.builder().queryEmbedding(new float[0]))
+                .getMessage()
+                .contains("at least 1 value"));
+        assertTrue(assertThrows(
+                        InvalidArgumentException.class,
+                        () -> QueryRequest.builder().queryEmbeddings(List.of(new float[] {1f}, new float[] {1f, 2f})))
+                .getMessage()
                 .contains("share one dimension"));
     }
 }

@@ -25,8 +25,9 @@ import org.junit.jupiter.api.io.TempDir;
  */
 class RandomizedFilterTest {
     private static final String[] STRINGS = {"red", "green", "blue", "Red", "5"};
-    private static final String[] WORDS = {"apple", "banana", "cherry", "Apple", "date", "elder", "fig", "kiwi",
-        "an", "nana"};
+    private static final String[] WORDS = {
+        "apple", "banana", "cherry", "Apple", "date", "elder", "fig", "kiwi", "an", "nana"
+    };
     private static final String[] KEYS = {"s", "i", "f", "b", "n", "tags", "nums", "missing"};
     private static final int DIM = 4;
 
@@ -50,8 +51,10 @@ class RandomizedFilterTest {
                 try {
                     runSeed(client, seed);
                 } catch (AssertionError | RuntimeException e) {
-                    throw new AssertionError("Failed with seed " + seed + " (rerun with -Dchromaj.test.seed=" + seed
-                            + "): " + e.getMessage(), e);
+                    throw new AssertionError(
+                            "Failed with seed " + seed + " (rerun with -Dchromaj.test.seed=" + seed + "): "
+                                    + e.getMessage(),
+                            e);
                 }
             }
         }
@@ -86,7 +89,9 @@ class RandomizedFilterTest {
 
     private void checkMany(ChromaCollection c, Map<String, Model> model, Random random, String state) {
         assertEquals(model.size(), c.count(), state + ": count");
-        assertEquals(new ArrayList<>(model.keySet()), c.get(GetRequest.builder().include().build()).ids(),
+        assertEquals(
+                new ArrayList<>(model.keySet()),
+                c.get(GetRequest.builder().include().build()).ids(),
                 state + ": every id in collection order");
         for (int i = 0; i < 60; i++) {
             Node where = random.nextInt(5) == 0 ? null : randomWhere(random, model, 0);
@@ -115,16 +120,28 @@ class RandomizedFilterTest {
             assertEquals(expected, got.ids(), label);
             for (int k = 0; k < got.ids().size(); k++) {
                 Model m = model.get(got.ids().get(k));
-                assertEquals(m.document, got.documents().get(k), label + " document of " + got.ids().get(k));
-                assertEquals(m.metadata.isEmpty() ? null : m.metadata, got.metadatas().get(k),
+                assertEquals(
+                        m.document,
+                        got.documents().get(k),
+                        label + " document of " + got.ids().get(k));
+                assertEquals(
+                        m.metadata.isEmpty() ? null : m.metadata,
+                        got.metadatas().get(k),
                         label + " metadata of " + got.ids().get(k));
             }
             checkQuery(c, model, random, w, d, where, doc, label);
         }
     }
 
-    private void checkQuery(ChromaCollection c, Map<String, Model> model, Random random, Where w, WhereDocument d,
-                            Node where, DocNode doc, String label) {
+    private void checkQuery(
+            ChromaCollection c,
+            Map<String, Model> model,
+            Random random,
+            Where w,
+            WhereDocument d,
+            Node where,
+            DocNode doc,
+            String label) {
         float[] query = randomVector(random);
         int nResults = 1 + random.nextInt(model.size() + 5);
         List<String> expected = model.entrySet().stream()
@@ -134,8 +151,8 @@ class RandomizedFilterTest {
                 .limit(nResults)
                 .map(Map.Entry::getKey)
                 .collect(Collectors.toList());
-        QueryRequest.Builder q = QueryRequest.builder().queryEmbedding(query).nResults(nResults)
-                .include(Include.DISTANCES);
+        QueryRequest.Builder q =
+                QueryRequest.builder().queryEmbedding(query).nResults(nResults).include(Include.DISTANCES);
         if (w != null) {
             q.where(w);
         }
@@ -143,10 +160,12 @@ class RandomizedFilterTest {
             q.whereDocument(d);
         }
         QueryResult got = c.query(q.build());
-        assertEquals(expected, got.ids().get(0), label + " query " + Arrays.toString(query) + " n="
-                + nResults);
+        assertEquals(expected, got.ids().get(0), label + " query " + Arrays.toString(query) + " n=" + nResults);
         for (int k = 0; k < expected.size(); k++) {
-            assertEquals(l2(query, model.get(expected.get(k)).embedding), got.distances().get(0).get(k), 1e-6,
+            assertEquals(
+                    l2(query, model.get(expected.get(k)).embedding),
+                    got.distances().get(0).get(k),
+                    1e-6,
                     label + " distance");
         }
     }
@@ -190,8 +209,13 @@ class RandomizedFilterTest {
                 Node where = randomWhere(random, model, 1);
                 List<String> matching = model.entrySet().stream()
                         .filter(e -> where.matches(e.getKey(), e.getValue().metadata))
-                        .map(Map.Entry::getKey).limit(3).collect(Collectors.toList());
-                int deleted = c.delete(DeleteRequest.builder().where(toWhere(where, random)).limit(3).build());
+                        .map(Map.Entry::getKey)
+                        .limit(3)
+                        .collect(Collectors.toList());
+                int deleted = c.delete(DeleteRequest.builder()
+                        .where(toWhere(where, random))
+                        .limit(3)
+                        .build());
                 assertEquals(matching.size(), deleted, "delete count of " + where.json());
                 matching.forEach(model::remove);
             }
@@ -332,7 +356,8 @@ class RandomizedFilterTest {
     }
 
     private static Number randomNumber(Random random) {
-        return random.nextBoolean() ? (Number) (long) (random.nextInt(11) - 5)
+        return random.nextBoolean()
+                ? (Number) (long) (random.nextInt(11) - 5)
                 : (Number) (random.nextInt(11) / 2.0 - 2.5);
     }
 
@@ -374,8 +399,10 @@ class RandomizedFilterTest {
             return switch (op) {
                 case "$eq", "$contains" -> values.stream().anyMatch(x -> same(x, value));
                 case "$ne", "$not_contains" -> values.stream().noneMatch(x -> same(x, value));
-                case "$in" -> values.stream().anyMatch(x -> ((List<?>) value).stream().anyMatch(y -> same(x, y)));
-                case "$nin" -> values.stream().noneMatch(x -> ((List<?>) value).stream().anyMatch(y -> same(x, y)));
+                case "$in" ->
+                    values.stream().anyMatch(x -> ((List<?>) value).stream().anyMatch(y -> same(x, y)));
+                case "$nin" ->
+                    values.stream().noneMatch(x -> ((List<?>) value).stream().anyMatch(y -> same(x, y)));
                 default -> values.stream().anyMatch(x -> x instanceof Number xn && order(xn, (Number) value));
             };
         }
@@ -411,7 +438,8 @@ class RandomizedFilterTest {
     private record Bool(boolean and, List<Node> children) implements Node {
         @Override
         public boolean matches(String id, Map<String, Object> metadata) {
-            return and ? children.stream().allMatch(c -> c.matches(id, metadata))
+            return and
+                    ? children.stream().allMatch(c -> c.matches(id, metadata))
                     : children.stream().anyMatch(c -> c.matches(id, metadata));
         }
 
@@ -446,8 +474,8 @@ class RandomizedFilterTest {
         return switch (kind) {
             case 0 -> new Leaf(key, "$eq", randomScalar(random));
             case 1 -> new Leaf(key, "$ne", randomScalar(random));
-            case 2 -> new Leaf(key, new String[] {"$gt", "$gte", "$lt", "$lte"}[random.nextInt(4)],
-                    randomNumber(random));
+            case 2 ->
+                new Leaf(key, new String[] {"$gt", "$gte", "$lt", "$lte"}[random.nextInt(4)], randomNumber(random));
             case 3 -> new Leaf(key, "$in", randomList(random));
             case 4 -> new Leaf(key, "$nin", randomList(random));
             case 5 -> new Leaf(key, "$contains", randomScalar(random));
@@ -461,8 +489,11 @@ class RandomizedFilterTest {
                 }
                 yield new IdIn(ids.stream().distinct().collect(Collectors.toList()));
             }
-            default -> new Leaf(key, random.nextBoolean() ? "$eq" : "$ne", randomValueFor(
-                    List.of("s", "i", "f", "b").get(random.nextInt(4)), random));
+            default ->
+                new Leaf(
+                        key,
+                        random.nextBoolean() ? "$eq" : "$ne",
+                        randomValueFor(List.of("s", "i", "f", "b").get(random.nextInt(4)), random));
         };
     }
 
@@ -472,12 +503,13 @@ class RandomizedFilterTest {
         int type = random.nextInt(4);
         int size = 1 + random.nextInt(3);
         for (int i = 0; i < size; i++) {
-            out.add(switch (type) {
-                case 0 -> STRINGS[random.nextInt(STRINGS.length)];
-                case 1 -> (long) (random.nextInt(11) - 5);
-                case 2 -> random.nextInt(11) / 2.0 - 2.5;
-                default -> random.nextBoolean();
-            });
+            out.add(
+                    switch (type) {
+                        case 0 -> STRINGS[random.nextInt(STRINGS.length)];
+                        case 1 -> (long) (random.nextInt(11) - 5);
+                        case 2 -> random.nextInt(11) / 2.0 - 2.5;
+                        default -> random.nextBoolean();
+                    });
         }
         return out.stream().distinct().collect(Collectors.toList());
     }
@@ -492,7 +524,8 @@ class RandomizedFilterTest {
 
     private static Where build(Node node) {
         if (node instanceof Bool b) {
-            List<Where> children = b.children().stream().map(RandomizedFilterTest::build).collect(Collectors.toList());
+            List<Where> children =
+                    b.children().stream().map(RandomizedFilterTest::build).collect(Collectors.toList());
             return b.and() ? Where.and(children) : Where.or(children);
         }
         if (node instanceof IdIn idIn) {
@@ -529,16 +562,17 @@ class RandomizedFilterTest {
 
         String json() {
             if (children != null) {
-                return "{" + quote(op) + ": [" + children.stream().map(DocNode::json)
-                        .collect(Collectors.joining(", ")) + "]}";
+                return "{" + quote(op) + ": ["
+                        + children.stream().map(DocNode::json).collect(Collectors.joining(", ")) + "]}";
             }
             return "{" + quote(op) + ": " + quote(text) + "}";
         }
     }
 
     private static final String[] FRAGMENTS = {"apple", "Apple", "an", "nan", "e d", "fig", "x", "a", "ana", "kiwi"};
-    private static final String[] PATTERNS = {"^a", "an+a", "[Aa]pple", "fig$", "e.e", "^(kiwi|date)", "n{2}",
-        "(?i)APPLE", "\\bnana\\b", "z*"};
+    private static final String[] PATTERNS = {
+        "^a", "an+a", "[Aa]pple", "fig$", "e.e", "^(kiwi|date)", "n{2}", "(?i)APPLE", "\\bnana\\b", "z*"
+    };
 
     private static DocNode randomDoc(Random random, int depth) {
         int kind = random.nextInt(depth >= 2 ? 4 : 6);
@@ -571,10 +605,14 @@ class RandomizedFilterTest {
             case "$not_contains" -> WhereDocument.notContains(node.text());
             case "$regex" -> WhereDocument.regex(node.text());
             case "$not_regex" -> WhereDocument.notRegex(node.text());
-            case "$and" -> WhereDocument.and(node.children().stream().map(RandomizedFilterTest::buildDocument)
-                    .collect(Collectors.toList()));
-            default -> WhereDocument.or(node.children().stream().map(RandomizedFilterTest::buildDocument)
-                    .collect(Collectors.toList()));
+            case "$and" ->
+                WhereDocument.and(node.children().stream()
+                        .map(RandomizedFilterTest::buildDocument)
+                        .collect(Collectors.toList()));
+            default ->
+                WhereDocument.or(node.children().stream()
+                        .map(RandomizedFilterTest::buildDocument)
+                        .collect(Collectors.toList()));
         };
     }
 

@@ -53,9 +53,11 @@ class RankTest {
     void weightedRrfChecksWeights() {
         Rank.Rrf rrf = Rank.rrf(10, new double[] {0.7, 0.3}, Rank.knn(new float[] {1f}), Rank.knn("bm25", "q"));
         assertArrayEquals(new double[] {0.7, 0.3}, rrf.weights());
-        assertTrue(assertThrows(InvalidArgumentException.class,
-                () -> Rank.rrf(10, new double[] {1.0}, Rank.knn(new float[] {1f}), Rank.knn("bm25", "q")))
-                .getMessage().contains("one rrf weight per ranking"));
+        assertTrue(assertThrows(
+                        InvalidArgumentException.class,
+                        () -> Rank.rrf(10, new double[] {1.0}, Rank.knn(new float[] {1f}), Rank.knn("bm25", "q")))
+                .getMessage()
+                .contains("one rrf weight per ranking"));
         assertThrows(InvalidArgumentException.class, () -> Rank.rrf(10, new double[] {-1}, Rank.knn("b", "q")));
     }
 

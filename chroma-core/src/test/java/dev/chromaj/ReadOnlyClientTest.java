@@ -27,15 +27,21 @@ class ReadOnlyClientTest {
     @Test
     void severalS3ReadersFollowVersionsAsTheWriterCommitsThem() throws Exception {
         S3Config s3 = S3TestClients.s3Config(S3, "readers-" + UUID.randomUUID() + "/");
-        try (ChromaClient writer = S3TestClients.builder(dir.resolve("writer"), s3).build()) {
+        try (ChromaClient writer =
+                S3TestClients.builder(dir.resolve("writer"), s3).build()) {
             ChromaCollection w = writer.createCollection("docs");
             w.add(List.of(S3TestClients.record("a", 1, DIMENSION), S3TestClients.record("b", 1, DIMENSION)));
             w.compact();
-            try (ChromaClient r1 = reader(s3, "r1"); ChromaClient r2 = reader(s3, "r2")) {
+            try (ChromaClient r1 = reader(s3, "r1");
+                    ChromaClient r2 = reader(s3, "r2")) {
                 for (ChromaClient r : List.of(r1, r2)) {
                     assertEquals(2, r.getCollection("docs").count());
-                    assertEquals(writer.engine().lease().holder(),
-                            WriterLease.read(writer.engine().storage).orElseThrow().holder(), "readers take no lease");
+                    assertEquals(
+                            writer.engine().lease().holder(),
+                            WriterLease.read(writer.engine().storage)
+                                    .orElseThrow()
+                                    .holder(),
+                            "readers take no lease");
                 }
                 w.upsert(List.of(S3TestClients.record("a", 2, DIMENSION), S3TestClients.record("c", 1, DIMENSION)));
                 r1.engine().followWriter();
@@ -47,10 +53,14 @@ class ReadOnlyClientTest {
                 for (ChromaClient r : List.of(r1, r2)) {
                     ChromaCollection c = r.getCollection("docs");
                     assertEquals(3, c.count());
-                    assertEquals(S3TestClients.document("a", 2),
+                    assertEquals(
+                            S3TestClients.document("a", 2),
                             S3TestClients.documents(c, List.of("a")).get("a"));
                     QueryResult q = c.query(QueryRequest.builder()
-                            .queryEmbedding(S3TestClients.record("c", 1, DIMENSION).embedding()).nResults(1).build());
+                            .queryEmbedding(
+                                    S3TestClients.record("c", 1, DIMENSION).embedding())
+                            .nResults(1)
+                            .build());
                     assertEquals(List.of("c"), q.ids().get(0));
                 }
             }
@@ -60,8 +70,9 @@ class ReadOnlyClientTest {
     @Test
     void s3ReaderSeesCollectionsCreatedRenamedAndDeleted() {
         S3Config s3 = S3TestClients.s3Config(S3, "readers-" + UUID.randomUUID() + "/");
-        try (ChromaClient writer = S3TestClients.builder(dir.resolve("writer"), s3).build();
-             ChromaClient reader = reader(s3, "reader")) {
+        try (ChromaClient writer =
+                        S3TestClients.builder(dir.resolve("writer"), s3).build();
+                ChromaClient reader = reader(s3, "reader")) {
             assertEquals(0, reader.countCollections());
             ChromaCollection w = writer.createCollection("first");
             writer.createCollection("second");
@@ -78,13 +89,14 @@ class ReadOnlyClientTest {
     @Test
     void readerNeverWrites() {
         S3Config s3 = S3TestClients.s3Config(S3, "readers-" + UUID.randomUUID() + "/");
-        try (ChromaClient writer = S3TestClients.builder(dir.resolve("writer"), s3).build()) {
+        try (ChromaClient writer =
+                S3TestClients.builder(dir.resolve("writer"), s3).build()) {
             writer.createCollection("docs");
         }
         try (ChromaClient reader = reader(s3, "reader")) {
             ChromaCollection c = reader.getCollection("docs");
-            ChromaException e = assertThrows(ChromaException.class,
-                    () -> c.add(List.of(S3TestClients.record("a", 1, DIMENSION))));
+            ChromaException e =
+                    assertThrows(ChromaException.class, () -> c.add(List.of(S3TestClients.record("a", 1, DIMENSION))));
             assertTrue(e.getMessage().contains("read-only"), e.getMessage());
             assertThrows(ChromaException.class, () -> reader.createCollection("other"));
             assertThrows(ChromaException.class, reader::collectGarbage);
@@ -99,8 +111,11 @@ class ReadOnlyClientTest {
             ChromaCollection w = writer.createCollection("docs");
             w.add(List.of(S3TestClients.record("a", 1, DIMENSION)));
             w.compact();
-            try (ChromaClient reader = ChromaClient.builder().path(folder).readOnly(true)
-                    .followInterval(Duration.ofHours(1)).build()) {
+            try (ChromaClient reader = ChromaClient.builder()
+                    .path(folder)
+                    .readOnly(true)
+                    .followInterval(Duration.ofHours(1))
+                    .build()) {
                 assertEquals(1, reader.getCollection("docs").count());
                 w.add(List.of(S3TestClients.record("b", 1, DIMENSION)));
                 w.compact();
@@ -114,12 +129,17 @@ class ReadOnlyClientTest {
     }
 
     private ChromaClient reader(S3Config s3, String folder) {
-        return S3TestClients.builder(dir.resolve(folder), s3).readOnly(true).followInterval(Duration.ofMillis(100))
+        return S3TestClients.builder(dir.resolve(folder), s3)
+                .readOnly(true)
+                .followInterval(Duration.ofMillis(100))
                 .build();
     }
 
     private static List<String> names(ChromaClient client) {
-        return client.listCollections().stream().map(ChromaCollection::name).sorted().toList();
+        return client.listCollections().stream()
+                .map(ChromaCollection::name)
+                .sorted()
+                .toList();
     }
 
     private static void awaitTrue(BooleanSupplier condition, String what) throws InterruptedException {

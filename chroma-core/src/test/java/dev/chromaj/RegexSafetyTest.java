@@ -40,8 +40,12 @@ class RegexSafetyTest {
         for (ChromaCollection c : List.of(compacted, tail)) {
             c.add(List.of(
                     ChromaRecord.builder("as").document("a".repeat(LENGTH)).build(),
-                    ChromaRecord.builder("as-then-b").document("a".repeat(LENGTH) + "b").build(),
-                    ChromaRecord.builder("as-then-x").document("a".repeat(LENGTH - 1) + "x").build(),
+                    ChromaRecord.builder("as-then-b")
+                            .document("a".repeat(LENGTH) + "b")
+                            .build(),
+                    ChromaRecord.builder("as-then-x")
+                            .document("a".repeat(LENGTH - 1) + "x")
+                            .build(),
                     ChromaRecord.builder("short").document("hello world").build()));
         }
         compacted.compact();
@@ -53,19 +57,21 @@ class RegexSafetyTest {
     }
 
     @ParameterizedTest(name = "{0}")
-    @CsvSource(delimiter = ';', value = {
-        "(a+)+$;              as",
-        "(a+)+x$;             as-then-x",
-        "(a|a)*b;             as-then-b",
-        "(a|aa)+c;            ''",
-        "(.*a){20};           as,as-then-b,as-then-x",
-        "(.*a){20}b;          as-then-b",
-        "(a*)*b;              as-then-b",
-        "((a+)+)+y;           ''",
-        "(a?){30}a{30}z;      ''",
-        "^(a+)+$;             as",
-        "(\\w+\\s?)+$;        as,as-then-b,as-then-x,short"
-    })
+    @CsvSource(
+            delimiter = ';',
+            value = {
+                "(a+)+$;              as",
+                "(a+)+x$;             as-then-x",
+                "(a|a)*b;             as-then-b",
+                "(a|aa)+c;            ''",
+                "(.*a){20};           as,as-then-b,as-then-x",
+                "(.*a){20}b;          as-then-b",
+                "(a*)*b;              as-then-b",
+                "((a+)+)+y;           ''",
+                "(a?){30}a{30}z;      ''",
+                "^(a+)+$;             as",
+                "(\\w+\\s?)+$;        as,as-then-b,as-then-x,short"
+            })
     void pathologicalPatternsAreFastAndCorrect(String pattern, String expected) {
         List<String> ids = expected.isEmpty() ? List.of() : List.of(expected.split(","));
         for (ChromaCollection c : List.of(compacted, tail)) {
@@ -107,55 +113,64 @@ class RegexSafetyTest {
     }
 
     @ParameterizedTest(name = "{0}")
-    @CsvSource(delimiter = ';', value = {
-        "(a)\\1;                 backreference \\1",
-        "(?<n>a)\\k<n>;          backreference \\k",
-        "foo(?=bar);             look-around (?=...)",
-        "foo(?!bar);             look-around (?!...)",
-        "(?<=foo)bar;            look-around (?<=...)",
-        "(?<!foo)bar;            look-around (?<!...)",
-        "(?>a+)b;                atomic group",
-        "a++b;                   possessive quantifier (++)",
-        "a*+b;                   possessive quantifier (*+)",
-        "a{2}+b;                 possessive quantifier (}+)",
-        "(?x) a b;               inline flag 'x' (verbose mode)",
-        "[a[^b]];                nested character class",
-        "[a-z&&b];               character class set operation &&",
-        "[a-z--b];               character class set operation --",
-        "\\b{start}a;            word boundary assertion of the form \\b{...}",
-        "\\<a;                   word boundary assertion \\<",
-        "(?R);                   recursion or subroutine call",
-        "\\u{110000};            invalid Unicode escape"
-    })
+    @CsvSource(
+            delimiter = ';',
+            value = {
+                "(a)\\1;                 backreference \\1",
+                "(?<n>a)\\k<n>;          backreference \\k",
+                "foo(?=bar);             look-around (?=...)",
+                "foo(?!bar);             look-around (?!...)",
+                "(?<=foo)bar;            look-around (?<=...)",
+                "(?<!foo)bar;            look-around (?<!...)",
+                "(?>a+)b;                atomic group",
+                "a++b;                   possessive quantifier (++)",
+                "a*+b;                   possessive quantifier (*+)",
+                "a{2}+b;                 possessive quantifier (}+)",
+                "(?x) a b;               inline flag 'x' (verbose mode)",
+                "[a[^b]];                nested character class",
+                "[a-z&&b];               character class set operation &&",
+                "[a-z--b];               character class set operation --",
+                "\\b{start}a;            word boundary assertion of the form \\b{...}",
+                "\\<a;                   word boundary assertion \\<",
+                "(?R);                   recursion or subroutine call",
+                "\\u{110000};            invalid Unicode escape"
+            })
     void unsupportedConstructsAreRejectedNamingPatternAndConstruct(String pattern, String construct) {
         InvalidArgumentException e = assertThrows(InvalidArgumentException.class, () -> WhereDocument.regex(pattern));
         assertTrue(e.getMessage().startsWith("Invalid regular expression for operator $regex: "), e.getMessage());
         assertTrue(e.getMessage().contains(construct), e.getMessage());
         assertTrue(e.getMessage().endsWith(" in " + pattern.replace("\\", "\\\\")), e.getMessage());
-        InvalidArgumentException parsed = assertThrows(InvalidArgumentException.class,
+        InvalidArgumentException parsed = assertThrows(
+                InvalidArgumentException.class,
                 () -> WhereDocument.parse("{\"$not_regex\": " + Json.write(pattern) + "}"));
-        assertTrue(parsed.getMessage().contains("$not_regex") && parsed.getMessage().contains(construct),
+        assertTrue(
+                parsed.getMessage().contains("$not_regex")
+                        && parsed.getMessage().contains(construct),
                 parsed.getMessage());
     }
 
     @Test
     void engineErrorsAndOversizedPatternsAreRejected() {
-        String message = assertThrows(InvalidArgumentException.class, () -> WhereDocument.regex("\\G")).getMessage();
+        String message = assertThrows(InvalidArgumentException.class, () -> WhereDocument.regex("\\G"))
+                .getMessage();
         assertTrue(message.contains("invalid escape sequence") && message.endsWith(" in \\\\G"), message);
-        message = assertThrows(InvalidArgumentException.class,
-                () -> WhereDocument.regex("((a{1000}){1000}){1000}")).getMessage();
+        message = assertThrows(InvalidArgumentException.class, () -> WhereDocument.regex("((a{1000}){1000}){1000}"))
+                .getMessage();
         assertTrue(message.contains("too large") && message.contains(String.valueOf(DocumentRegex.MAX_SIZE)), message);
-        message = assertThrows(InvalidArgumentException.class,
-                () -> WhereDocument.regex("(".repeat(50_000) + "a" + ")".repeat(50_000))).getMessage();
+        message = assertThrows(
+                        InvalidArgumentException.class,
+                        () -> WhereDocument.regex("(".repeat(50_000) + "a" + ")".repeat(50_000)))
+                .getMessage();
         assertTrue(message.contains("nested deeper than " + DocumentRegex.MAX_NESTING), message);
         // Large but bounded patterns are fine.
         assertEquals(List.of("as-then-x"), matching(compacted, WhereDocument.regex("a{1000}x")));
-        assertEquals(List.of("short"), matching(tail, WhereDocument.regex("(?:".repeat(200) + "world"
-                + ")".repeat(200))));
+        assertEquals(
+                List.of("short"), matching(tail, WhereDocument.regex("(?:".repeat(200) + "world" + ")".repeat(200))));
     }
 
     private static List<String> matching(ChromaCollection c, WhereDocument filter) {
-        return c.get(GetRequest.builder().whereDocument(filter).include().build()).ids();
+        return c.get(GetRequest.builder().whereDocument(filter).include().build())
+                .ids();
     }
 
     private static <T> T timed(org.junit.jupiter.api.function.ThrowingSupplier<T> query) {

@@ -45,8 +45,13 @@ class ResultsTest {
     @Test
     void queryResultCopiesNestedLists() {
         List<Float> distances = new ArrayList<>(List.of(0.5f));
-        QueryResult r = new QueryResult(List.of(List.of("a")), List.of(distances), null,
-                List.of(Arrays.asList((Map<String, Object>) null)), null, null);
+        QueryResult r = new QueryResult(
+                List.of(List.of("a")),
+                List.of(distances),
+                null,
+                List.of(Arrays.asList((Map<String, Object>) null)),
+                null,
+                null);
         distances.add(1f);
         assertEquals(List.of(List.of(0.5f)), r.distances());
         assertNull(r.metadatas().get(0).get(0));

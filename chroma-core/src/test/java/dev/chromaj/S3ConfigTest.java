@@ -49,7 +49,8 @@ class S3ConfigTest {
         assertFalse(c.pathStyleAccess());
         assertFalse(c.hasStaticCredentials());
         assertEquals(S3Config.ServerSideEncryption.NONE, c.serverSideEncryption());
-        assertEquals(S3Config.ServerSideEncryption.AES256,
+        assertEquals(
+                S3Config.ServerSideEncryption.AES256,
                 S3Config.builder().bucket("b1").sseS3().build().serverSideEncryption());
     }
 
@@ -62,11 +63,19 @@ class S3ConfigTest {
 
     @Test
     void missingOrInvalidBucketIsRejected() {
-        assertTrue(assertThrows(InvalidArgumentException.class, () -> S3Config.builder().build())
-                .getMessage().contains("bucket"));
-        assertThrows(InvalidArgumentException.class, () -> S3Config.builder().bucket("a b").build());
-        assertThrows(InvalidArgumentException.class,
-                () -> S3Config.builder().bucket("b").endpoint(URI.create("relative")).build());
+        assertTrue(assertThrows(
+                        InvalidArgumentException.class, () -> S3Config.builder().build())
+                .getMessage()
+                .contains("bucket"));
+        assertThrows(
+                InvalidArgumentException.class,
+                () -> S3Config.builder().bucket("a b").build());
+        assertThrows(
+                InvalidArgumentException.class,
+                () -> S3Config.builder()
+                        .bucket("b")
+                        .endpoint(URI.create("relative"))
+                        .build());
         assertThrows(InvalidArgumentException.class, () -> S3Config.builder().credentials("a", ""));
     }
 
@@ -82,8 +91,12 @@ class S3ConfigTest {
         assertEquals(storageDefaults.requestTimeout(), mappedDefaults.requestTimeout());
         assertEquals(storageDefaults.maxAttempts(), mappedDefaults.maxAttempts());
 
-        S3Config tuned = S3Config.builder().bucket("bkt").connectTimeout(Duration.ofMillis(250))
-                .requestTimeout(Duration.ofSeconds(3)).maxRetries(0).build();
+        S3Config tuned = S3Config.builder()
+                .bucket("bkt")
+                .connectTimeout(Duration.ofMillis(250))
+                .requestTimeout(Duration.ofSeconds(3))
+                .maxRetries(0)
+                .build();
         assertEquals(tuned, tuned.toBuilder().build());
         assertFalse(tuned.equals(defaults));
         assertTrue(tuned.toString().contains("requestTimeout=PT3S"), tuned.toString());
@@ -91,20 +104,26 @@ class S3ConfigTest {
         assertEquals(Duration.ofMillis(250), mapped.connectTimeout());
         assertEquals(Duration.ofSeconds(3), mapped.requestTimeout());
         assertEquals(1, mapped.maxAttempts(), "0 retries is one attempt");
-        assertEquals(4, S3Configs.toStorageConfig(tuned.toBuilder().maxRetries(3).build()).maxAttempts());
+        assertEquals(
+                4,
+                S3Configs.toStorageConfig(tuned.toBuilder().maxRetries(3).build())
+                        .maxAttempts());
     }
 
     @Test
     void invalidTimeoutsAndRetriesAreRejectedNamingTheOption() {
         S3Config.Builder b = S3Config.builder().bucket("bkt");
-        for (Duration bad : new Duration[] {null, Duration.ZERO, Duration.ofMillis(-5), Duration.ofNanos(999_999),
-                Duration.ofDays(2)}) {
+        for (Duration bad : new Duration[] {
+            null, Duration.ZERO, Duration.ofMillis(-5), Duration.ofNanos(999_999), Duration.ofDays(2)
+        }) {
             InvalidArgumentException r = assertThrows(InvalidArgumentException.class, () -> b.requestTimeout(bad));
-            assertTrue(r.getMessage().startsWith("Expected S3 requestTimeout between 1 ms and one day, got ")
-                    || r.getMessage().equals("Expected S3 requestTimeout to be a positive duration, got null"),
+            assertTrue(
+                    r.getMessage().startsWith("Expected S3 requestTimeout between 1 ms and one day, got ")
+                            || r.getMessage().equals("Expected S3 requestTimeout to be a positive duration, got null"),
                     r.getMessage());
             InvalidArgumentException c = assertThrows(InvalidArgumentException.class, () -> b.connectTimeout(bad));
-            assertTrue(c.getMessage().contains("connectTimeout") && c.getMessage().contains(String.valueOf(bad)),
+            assertTrue(
+                    c.getMessage().contains("connectTimeout") && c.getMessage().contains(String.valueOf(bad)),
                     c.getMessage());
         }
         for (int bad : new int[] {-1, 101}) {

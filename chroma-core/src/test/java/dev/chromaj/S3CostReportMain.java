@@ -40,8 +40,7 @@ import java.util.TreeMap;
 final class S3CostReportMain {
     private static final int WARM_QUERIES = 21;
 
-    private S3CostReportMain() {
-    }
+    private S3CostReportMain() {}
 
     public static void main(String[] args) throws Exception {
         int records = args.length > 0 ? Integer.parseInt(args[0]) : 100_000;
@@ -62,18 +61,32 @@ final class S3CostReportMain {
         StringBuilder out = new StringBuilder();
         long ingestStart = System.nanoTime();
         long addMillis = 0;
-        try (ChromaClient client = ChromaClient.builder().path(folder).s3(config)
-                .compactionThreshold(Integer.MAX_VALUE).compactionInterval(Duration.ofHours(1))
-                .gcInterval(Duration.ofHours(1)).gcKeepVersions(1).gcVersionTtl(Duration.ZERO)
-                .walSync(WalSync.interval(Duration.ofMillis(20))).build()) {
-            ChromaCollection c = client.createCollection("numbers", CollectionOptions.builder()
-                    .hnsw(HnswParams.builder().efConstruction(efConstruction).build()).build());
+        try (ChromaClient client = ChromaClient.builder()
+                .path(folder)
+                .s3(config)
+                .compactionThreshold(Integer.MAX_VALUE)
+                .compactionInterval(Duration.ofHours(1))
+                .gcInterval(Duration.ofHours(1))
+                .gcKeepVersions(1)
+                .gcVersionTtl(Duration.ZERO)
+                .walSync(WalSync.interval(Duration.ofMillis(20)))
+                .build()) {
+            ChromaCollection c = client.createCollection(
+                    "numbers",
+                    CollectionOptions.builder()
+                            .hnsw(HnswParams.builder()
+                                    .efConstruction(efConstruction)
+                                    .build())
+                            .build());
             for (int done = 0; done < records; done += batch) {
                 List<ChromaRecord> rs = new ArrayList<>(batch);
                 for (int i = done; i < Math.min(records, done + batch); i++) {
                     String doc = "document number " + i + " about topic " + (i % 97);
-                    rs.add(ChromaRecord.builder("id-" + i).embedding(S3TestClients.randomVector(random, dimension))
-                            .document(doc).metadata(Map.of("topic", i % 97, "group", "g" + (i % 7))).build());
+                    rs.add(ChromaRecord.builder("id-" + i)
+                            .embedding(S3TestClients.randomVector(random, dimension))
+                            .document(doc)
+                            .metadata(Map.of("topic", i % 97, "group", "g" + (i % 7)))
+                            .build());
                     rawBytes += 4L * dimension + doc.length() + ("id-" + i).length() + 16;
                 }
                 long a = System.nanoTime();
@@ -85,11 +98,15 @@ final class S3CostReportMain {
                     long t = System.nanoTime();
                     c.compact();
                     ClientStats after = client.stats();
-                    compactions.add(new long[] {proxy.requestsSeen() - requestsBefore,
-                            after.storagePuts() - before.storagePuts(), after.bytesWritten() - before.bytesWritten(),
-                            (System.nanoTime() - t) / 1_000_000});
-                    System.err.printf("compacted %,d records: %,d ms%n", done + batch,
-                            compactions.get(compactions.size() - 1)[3]);
+                    compactions.add(new long[] {
+                        proxy.requestsSeen() - requestsBefore,
+                        after.storagePuts() - before.storagePuts(),
+                        after.bytesWritten() - before.bytesWritten(),
+                        (System.nanoTime() - t) / 1_000_000
+                    });
+                    System.err.printf(
+                            "compacted %,d records: %,d ms%n",
+                            done + batch, compactions.get(compactions.size() - 1)[3]);
                 }
             }
             long[] stored = storedObjects(s3, prefix);
@@ -106,17 +123,24 @@ final class S3CostReportMain {
         long t0 = System.nanoTime();
         // The cold client: nothing cached; background archiving, GC and lease renewal far apart so that no
         // background request falls into a measured phase.
-        try (ChromaClient cold = ChromaClient.builder().path(folder).s3(config).compactionInterval(Duration.ofHours(1))
-                .gcInterval(Duration.ofHours(1)).walArchiveInterval(Duration.ofHours(1))
-                .leaseTiming(Duration.ofMinutes(30), Duration.ofMinutes(10)).build()) {
+        try (ChromaClient cold = ChromaClient.builder()
+                .path(folder)
+                .s3(config)
+                .compactionInterval(Duration.ofHours(1))
+                .gcInterval(Duration.ofHours(1))
+                .walArchiveInterval(Duration.ofHours(1))
+                .leaseTiming(Duration.ofMinutes(30), Duration.ofMinutes(10))
+                .build()) {
             ChromaCollection c = cold.getCollection("numbers");
             long openMillis = (System.nanoTime() - t0) / 1_000_000;
             List<FaultInjectingProxy.SeenRequest> openSeen = proxy.seen();
             ClientStats afterOpen = cold.stats();
             proxy.resetCounters();
             long t1 = System.nanoTime();
-            QueryResult r = c.query(QueryRequest.builder().queryEmbedding(randomVector(queries, dimension))
-                    .nResults(10).build());
+            QueryResult r = c.query(QueryRequest.builder()
+                    .queryEmbedding(randomVector(queries, dimension))
+                    .nResults(10)
+                    .build());
             long queryMillis = (System.nanoTime() - t1) / 1_000_000;
             List<FaultInjectingProxy.SeenRequest> querySeen = proxy.seen();
             ClientStats afterQuery = cold.stats();
@@ -124,39 +148,56 @@ final class S3CostReportMain {
             long[] warm = new long[WARM_QUERIES];
             for (int i = 0; i < WARM_QUERIES; i++) {
                 long t2 = System.nanoTime();
-                c.query(QueryRequest.builder().queryEmbedding(randomVector(queries, dimension)).nResults(10).build());
+                c.query(QueryRequest.builder()
+                        .queryEmbedding(randomVector(queries, dimension))
+                        .nResults(10)
+                        .build());
                 warm[i] = (System.nanoTime() - t2) / 1_000;
             }
             List<FaultInjectingProxy.SeenRequest> warmSeen = proxy.seen();
             Arrays.sort(warm);
             ClientStats end = cold.stats();
 
-            out.append(String.format("records %,d, dimension %d, efConstruction %d, ingest %,d ms (add calls %,d ms)%n",
+            out.append(String.format(
+                    "records %,d, dimension %d, efConstruction %d, ingest %,d ms (add calls %,d ms)%n",
                     records, dimension, efConstruction, ingestMillis, addMillis));
             for (int i = 0; i < compactions.size(); i++) {
                 long[] k = compactions.get(i);
-                out.append(String.format("compaction %d: %d requests (%d puts), %,d bytes written, %,d ms%n", i + 1,
-                        k[0], k[1], k[2], k[3]));
+                out.append(String.format(
+                        "compaction %d: %d requests (%d puts), %,d bytes written, %,d ms%n",
+                        i + 1, k[0], k[1], k[2], k[3]));
             }
-            out.append(String.format("stored after GC: %,d objects, %,d bytes; raw data %,d bytes (ratio %.2f)%n",
+            out.append(String.format(
+                    "stored after GC: %,d objects, %,d bytes; raw data %,d bytes (ratio %.2f)%n",
                     stored[0], stored[1], rawBytes, (double) stored[1] / rawBytes));
             out.append(String.format("latency %d ms per request%n", latency));
             phase(out, "open", RequestChain.of(openSeen), openMillis, latency, afterOpen.bytesRead());
-            phase(out, "cold query", RequestChain.of(querySeen), queryMillis, latency,
+            phase(
+                    out,
+                    "cold query",
+                    RequestChain.of(querySeen),
+                    queryMillis,
+                    latency,
                     afterQuery.bytesRead() - afterOpen.bytesRead());
-            out.append(String.format("  cold query: %d results, HNSW index %,d bytes in memory, block cache %,d bytes"
-                    + "%n", r.ids().get(0).size(), afterQuery.vectorIndexBytes(), afterQuery.cacheBytes()));
+            out.append(String.format(
+                    "  cold query: %d results, HNSW index %,d bytes in memory, block cache %,d bytes" + "%n",
+                    r.ids().get(0).size(), afterQuery.vectorIndexBytes(), afterQuery.cacheBytes()));
             out.append(String.format("cold start (open + first query): %,d ms%n", openMillis + queryMillis));
             RequestChain w = RequestChain.of(warmSeen);
-            out.append(String.format("warm query (%d queries): median %.2f ms, p90 %.2f ms; %d requests, %,d bytes "
-                    + "read%n", WARM_QUERIES, warm[WARM_QUERIES / 2] / 1000.0, warm[WARM_QUERIES * 9 / 10] / 1000.0,
-                    w.requests(), end.bytesRead() - afterQuery.bytesRead()));
+            out.append(String.format(
+                    "warm query (%d queries): median %.2f ms, p90 %.2f ms; %d requests, %,d bytes " + "read%n",
+                    WARM_QUERIES,
+                    warm[WARM_QUERIES / 2] / 1000.0,
+                    warm[WARM_QUERIES * 9 / 10] / 1000.0,
+                    w.requests(),
+                    end.bytesRead() - afterQuery.bytesRead()));
             kinds(out, "open", openSeen);
             kinds(out, "cold query", querySeen);
             timeline(out, "open", openSeen);
             timeline(out, "cold query", querySeen);
             Runtime rt = Runtime.getRuntime();
-            out.append(String.format("heap after the queries: %,d MB used of %,d MB max%n",
+            out.append(String.format(
+                    "heap after the queries: %,d MB used of %,d MB max%n",
                     (rt.totalMemory() - rt.freeMemory()) >> 20, rt.maxMemory() >> 20));
             System.out.print(out);
         }
@@ -167,11 +208,12 @@ final class S3CostReportMain {
         return S3TestClients.randomVector(random, dimension);
     }
 
-    private static void phase(StringBuilder out, String name, RequestChain chain, long millis, long latency,
-                              long clientBytes) {
-        out.append(String.format("%s: %d sequential round trips (dependent depth), %d requests, %,d bytes read; "
-                + "%,d ms = %.1f latencies%n", name, chain.depth(), chain.requests(), clientBytes, millis,
-                (double) millis / latency));
+    private static void phase(
+            StringBuilder out, String name, RequestChain chain, long millis, long latency, long clientBytes) {
+        out.append(String.format(
+                "%s: %d sequential round trips (dependent depth), %d requests, %,d bytes read; "
+                        + "%,d ms = %.1f latencies%n",
+                name, chain.depth(), chain.requests(), clientBytes, millis, (double) millis / latency));
     }
 
     /** Requests of a phase per kind of object, with the depth of each kind's own chain. */
@@ -181,8 +223,8 @@ final class S3CostReportMain {
             byKind.computeIfAbsent(kind(s), k -> new ArrayList<>()).add(s);
         }
         out.append("  ").append(name).append(" by kind:");
-        byKind.forEach((kind, list) -> out.append(String.format(" %s %d (depth %d)", kind, list.size(),
-                RequestChain.of(list).depth())));
+        byKind.forEach((kind, list) -> out.append(String.format(
+                " %s %d (depth %d)", kind, list.size(), RequestChain.of(list).depth())));
         out.append('\n');
     }
 
@@ -192,24 +234,37 @@ final class S3CostReportMain {
         byStart.sort(Comparator.comparingLong(FaultInjectingProxy.SeenRequest::startNanos));
         long first = byStart.isEmpty() ? 0 : byStart.get(0).startNanos();
         for (FaultInjectingProxy.SeenRequest s : byStart) {
-            out.append(String.format("  %s: %-10s %5d..%5d ms %,12d bytes  %s%s%n", name, kind(s),
-                    (s.startNanos() - first) / 1_000_000, (s.endNanos() - first) / 1_000_000, s.responseBytes(),
-                    s.path(), s.query() == null ? "" : "?" + s.query()));
+            out.append(String.format(
+                    "  %s: %-10s %5d..%5d ms %,12d bytes  %s%s%n",
+                    name,
+                    kind(s),
+                    (s.startNanos() - first) / 1_000_000,
+                    (s.endNanos() - first) / 1_000_000,
+                    s.responseBytes(),
+                    s.path(),
+                    s.query() == null ? "" : "?" + s.query()));
         }
     }
 
     private static String kind(FaultInjectingProxy.SeenRequest s) {
         String p = s.path();
-        String what = s.hasQueryParameter("list-type") ? "list" : p.contains("/block/") ? "block"
-                : p.contains("/root/") ? "root" : p.contains("/version/") ? "manifest" : p.contains("/wal/") ? "wal"
-                : p.endsWith("/lease") ? "lease" : "other";
+        String what = s.hasQueryParameter("list-type")
+                ? "list"
+                : p.contains("/block/")
+                        ? "block"
+                        : p.contains("/root/")
+                                ? "root"
+                                : p.contains("/version/")
+                                        ? "manifest"
+                                        : p.contains("/wal/") ? "wal" : p.endsWith("/lease") ? "lease" : "other";
         return s.method() + " " + what;
     }
 
     private static long[] storedObjects(S3Fixture s3, String prefix) {
         long bytes = 0;
         long objects = 0;
-        try (S3Storage storage = new S3Storage(s3.configBuilder().keyPrefix(prefix).build())) {
+        try (S3Storage storage =
+                new S3Storage(s3.configBuilder().keyPrefix(prefix).build())) {
             Iterator<ObjectInfo> it = storage.list("collection/");
             while (it.hasNext()) {
                 ObjectInfo o = it.next();

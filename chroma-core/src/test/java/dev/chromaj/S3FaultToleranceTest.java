@@ -43,9 +43,11 @@ class S3FaultToleranceTest {
         String prefix = "faults-" + UUID.randomUUID() + "/";
         Map<String, Integer> model = new HashMap<>();
         int[] generation = {0};
-        try (ChromaClient client = S3TestClients.builder(dir.resolve("client"),
-                        S3TestClients.s3Config(S3, proxy.endpoint(), prefix))
-                .compactionInterval(Duration.ofMillis(200)).compactionThreshold(40).build()) {
+        try (ChromaClient client = S3TestClients.builder(
+                        dir.resolve("client"), S3TestClients.s3Config(S3, proxy.endpoint(), prefix))
+                .compactionInterval(Duration.ofMillis(200))
+                .compactionThreshold(40)
+                .build()) {
             ChromaCollection c = client.createCollection("faulty");
             writes(c, random, model, generation, IDS);
             c.compact();
@@ -102,19 +104,20 @@ class S3FaultToleranceTest {
     }
 
     /** Writes and reads that must all succeed whatever storage does. */
-    private static void phase(ChromaCollection c, Random random, Map<String, Integer> model, int[] generation,
-                              String context) {
+    private static void phase(
+            ChromaCollection c, Random random, Map<String, Integer> model, int[] generation, String context) {
         for (int i = 0; i < 4; i++) {
             writes(c, random, model, generation, 10);
             assertModel(c, model, context);
             QueryResult q = c.query(QueryRequest.builder()
-                    .queryEmbedding(S3TestClients.randomVector(random, DIMENSION)).nResults(3).build());
+                    .queryEmbedding(S3TestClients.randomVector(random, DIMENSION))
+                    .nResults(3)
+                    .build());
             assertEquals(3, q.ids().get(0).size(), context);
         }
     }
 
-    private static void writes(ChromaCollection c, Random random, Map<String, Integer> model, int[] generation,
-                               int n) {
+    private static void writes(ChromaCollection c, Random random, Map<String, Integer> model, int[] generation, int n) {
         for (int i = 0; i < n; i++) {
             String id = "r" + random.nextInt(IDS);
             generation[0]++;
@@ -124,7 +127,10 @@ class S3FaultToleranceTest {
     }
 
     private static void warm(ChromaCollection c) {
-        c.query(QueryRequest.builder().queryEmbedding(new float[DIMENSION]).nResults(3).build());
+        c.query(QueryRequest.builder()
+                .queryEmbedding(new float[DIMENSION])
+                .nResults(3)
+                .build());
         S3TestClients.documents(c, allIds());
     }
 

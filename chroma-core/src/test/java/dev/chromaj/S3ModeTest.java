@@ -60,7 +60,8 @@ class S3ModeTest {
         String prefix = "layout-" + UUID.randomUUID() + "/";
         Path local = dir.resolve("local");
         UUID id;
-        try (ChromaClient client = builder(local, s3(prefix)).diskCache(dir.resolve("local/cache"), 64L << 20)
+        try (ChromaClient client = builder(local, s3(prefix))
+                .diskCache(dir.resolve("local/cache"), 64L << 20)
                 .build()) {
             ChromaCollection c = client.createCollection("docs");
             id = c.id();
@@ -70,9 +71,14 @@ class S3ModeTest {
             assertTrue(keys.contains("collection/" + id + "/version/1.json"), keys.toString());
             assertTrue(keys.stream().anyMatch(k -> k.startsWith("collection/" + id + "/block/")), keys.toString());
             assertTrue(keys.stream().anyMatch(k -> k.startsWith("collection/" + id + "/root/")), keys.toString());
-            assertEquals(Set.of(), keys.stream().filter(k -> !k.matches("collection/" + id
-                    + "/(block|root|version|wal)/.+")).collect(Collectors.toSet()), "unexpected objects");
-            assertEquals(300, c.get(GetRequest.builder().include().build()).ids().size());
+            assertEquals(
+                    Set.of(),
+                    keys.stream()
+                            .filter(k -> !k.matches("collection/" + id + "/(block|root|version|wal)/.+"))
+                            .collect(Collectors.toSet()),
+                    "unexpected objects");
+            assertEquals(
+                    300, c.get(GetRequest.builder().include().build()).ids().size());
             assertLocalFolderHoldsOnlyCatalogWalAndCache(local);
         }
         assertLocalFolderHoldsOnlyCatalogWalAndCache(local);
@@ -80,11 +86,14 @@ class S3ModeTest {
 
     private static void assertLocalFolderHoldsOnlyCatalogWalAndCache(Path local) throws IOException {
         try (Stream<Path> entries = Files.list(local)) {
-            List<String> names = entries.map(p -> p.getFileName().toString()).sorted().collect(Collectors.toList());
+            List<String> names =
+                    entries.map(p -> p.getFileName().toString()).sorted().collect(Collectors.toList());
             for (String name : names) {
                 // SQLite may keep its own journal files next to the catalog while it is open.
-                assertTrue(Set.of("chroma.sqlite3", "chroma.lock", "wal", "cache").contains(name)
-                        || name.startsWith("chroma.sqlite3-"), "unexpected local entry " + name + " in " + names);
+                assertTrue(
+                        Set.of("chroma.sqlite3", "chroma.lock", "wal", "cache").contains(name)
+                                || name.startsWith("chroma.sqlite3-"),
+                        "unexpected local entry " + name + " in " + names);
             }
             assertTrue(names.contains("chroma.sqlite3") && names.contains("wal"), names.toString());
         }
@@ -102,14 +111,19 @@ class S3ModeTest {
             c.add(PersistenceTest.records("z", 0, 3));
             c.compact();
             assertEquals(61, c.count());
-            assertEquals(3, c.get(GetRequest.builder().where(Where.eq("prefix", "z")).build()).ids().size());
+            assertEquals(
+                    3,
+                    c.get(GetRequest.builder().where(Where.eq("prefix", "z")).build())
+                            .ids()
+                            .size());
         }
     }
 
     @Test
     void freshClientSeesArchivedWritesOfAnUnclosedClientOnceTheArchiveIntervalElapsed() throws Exception {
         String prefix = "unclosed-" + UUID.randomUUID() + "/";
-        ChromaClient first = builder(dir.resolve("first"), s3(prefix)).walArchiveInterval(Duration.ofMillis(100))
+        ChromaClient first = builder(dir.resolve("first"), s3(prefix))
+                .walArchiveInterval(Duration.ofMillis(100))
                 .build();
         try {
             UUID id = writeScenario(first);
@@ -162,8 +176,12 @@ class S3ModeTest {
         ChromaCollection other = client.database("acme", "prod").createCollection("other");
         other.add(PersistenceTest.records("o", 0, 2));
         other.modify(null, Map.of("kind", "misc"));
-        ChromaCollection c = client.createCollection("docs", CollectionOptions.builder()
-                .metadata(Map.of("team", "search")).space(Space.IP).build());
+        ChromaCollection c = client.createCollection(
+                "docs",
+                CollectionOptions.builder()
+                        .metadata(Map.of("team", "search"))
+                        .space(Space.IP)
+                        .build());
         c.add(PersistenceTest.records("a", 0, 40));
         c.compact();
         c.add(PersistenceTest.records("b", 0, 20));
@@ -187,14 +205,20 @@ class S3ModeTest {
         assertEquals(expected, g.ids());
         assertEquals("changed", g.documents().get(g.ids().indexOf("a3")));
         assertEquals(Map.of("prefix", "b", "i", 500L), g.metadatas().get(g.ids().indexOf("b5")));
-        assertArrayEquals(PersistenceTest.embedding("b", 7), g.embeddings().get(g.ids().indexOf("b7")));
+        assertArrayEquals(
+                PersistenceTest.embedding("b", 7), g.embeddings().get(g.ids().indexOf("b7")));
         ChromaCollection other = client.database("acme", "prod").getCollection("other");
-        assertEquals(List.of("o0", "o1"), other.get(GetRequest.builder().include().build()).ids());
+        assertEquals(
+                List.of("o0", "o1"),
+                other.get(GetRequest.builder().include().build()).ids());
         assertEquals(Map.of("kind", "misc"), other.metadata());
         // "other" was never compacted: its dimension comes back with its archived WAL.
         assertEquals(OptionalInt.of(4), other.dimension());
-        InvalidArgumentException e = assertThrows(InvalidArgumentException.class, () -> other.add(List.of(
-                ChromaRecord.builder("x").embedding(new float[] {1, 2, 3}).build())));
+        InvalidArgumentException e = assertThrows(
+                InvalidArgumentException.class,
+                () -> other.add(List.of(ChromaRecord.builder("x")
+                        .embedding(new float[] {1, 2, 3})
+                        .build())));
         assertEquals("Collection expecting embedding with dimension of 4, got 3", e.getMessage());
         assertEquals(OptionalInt.of(4), c.dimension());
     }
@@ -207,8 +231,9 @@ class S3ModeTest {
             for (String key : keys(storage, walPrefix)) {
                 String name = key.substring(key.lastIndexOf('/') + 1);
                 if (name.endsWith(".log") && name.contains("-")) {
-                    archived = Math.max(archived, Long.parseLong(name.substring(name.indexOf('-') + 1,
-                            name.length() - ".log".length())));
+                    archived = Math.max(
+                            archived,
+                            Long.parseLong(name.substring(name.indexOf('-') + 1, name.length() - ".log".length())));
                 }
             }
             if (archived >= lastSequence) {
@@ -223,25 +248,36 @@ class S3ModeTest {
     void sameQueriesGiveIdenticalResultsOnLocalStorageAndOnS3() {
         String prefix = "same-" + UUID.randomUUID() + "/";
         try (ChromaClient local = CollectionStates.quietClient(dir.resolve("local"));
-             ChromaClient remote = builder(dir.resolve("remote"), s3(prefix)).build()) {
-            ChromaCollection l = local.createCollection("docs", CollectionOptions.builder().space(Space.COSINE)
-                    .build());
-            ChromaCollection r = remote.createCollection("docs", CollectionOptions.builder().space(Space.COSINE)
-                    .build());
+                ChromaClient remote = builder(dir.resolve("remote"), s3(prefix)).build()) {
+            ChromaCollection l = local.createCollection(
+                    "docs", CollectionOptions.builder().space(Space.COSINE).build());
+            ChromaCollection r = remote.createCollection(
+                    "docs", CollectionOptions.builder().space(Space.COSINE).build());
             for (ChromaCollection c : List.of(l, r)) {
                 c.add(PersistenceTest.records("a", 0, 200));
                 c.compact();
                 c.add(PersistenceTest.records("b", 0, 50));
                 c.delete(List.of("a10", "b10"));
-                c.update(List.of(ChromaRecord.builder("a20").embedding(new float[] {1, 2, 3, 4}).build()));
+                c.update(List.of(ChromaRecord.builder("a20")
+                        .embedding(new float[] {1, 2, 3, 4})
+                        .build()));
             }
             List<QueryRequest> queries = List.of(
-                    QueryRequest.builder().queryEmbedding(new float[] {97, 20, 2, 1}).nResults(15).build(),
-                    QueryRequest.builder().queryEmbeddings(List.of(new float[] {1, 2, 3, 4}, new float[] {98, 3, 0, 1}))
-                            .nResults(7).where(Where.or(Where.gte("i", 100), Where.eq("prefix", "b")))
-                            .include(Include.DISTANCES, Include.EMBEDDINGS, Include.METADATAS).build(),
-                    QueryRequest.builder().queryEmbedding(new float[] {0, 1, 0, 0}).nResults(300)
-                            .whereDocument(WhereDocument.contains("doc a1")).build());
+                    QueryRequest.builder()
+                            .queryEmbedding(new float[] {97, 20, 2, 1})
+                            .nResults(15)
+                            .build(),
+                    QueryRequest.builder()
+                            .queryEmbeddings(List.of(new float[] {1, 2, 3, 4}, new float[] {98, 3, 0, 1}))
+                            .nResults(7)
+                            .where(Where.or(Where.gte("i", 100), Where.eq("prefix", "b")))
+                            .include(Include.DISTANCES, Include.EMBEDDINGS, Include.METADATAS)
+                            .build(),
+                    QueryRequest.builder()
+                            .queryEmbedding(new float[] {0, 1, 0, 0})
+                            .nResults(300)
+                            .whereDocument(WhereDocument.contains("doc a1"))
+                            .build());
             for (QueryRequest q : queries) {
                 QueryResult a = l.query(q);
                 QueryResult b = r.query(q);
@@ -252,13 +288,19 @@ class S3ModeTest {
                 if (a.embeddings() != null) {
                     for (int i = 0; i < a.embeddings().size(); i++) {
                         for (int k = 0; k < a.embeddings().get(i).size(); k++) {
-                            assertArrayEquals(a.embeddings().get(i).get(k), b.embeddings().get(i).get(k));
+                            assertArrayEquals(
+                                    a.embeddings().get(i).get(k),
+                                    b.embeddings().get(i).get(k));
                         }
                     }
                 }
                 assertTrue(!a.ids().get(0).isEmpty(), "the query finds something: " + q);
             }
-            GetRequest get = GetRequest.builder().where(Where.lt("i", 30)).offset(5).limit(40).build();
+            GetRequest get = GetRequest.builder()
+                    .where(Where.lt("i", 30))
+                    .offset(5)
+                    .limit(40)
+                    .build();
             assertEquals(l.get(get), r.get(get));
         }
     }

@@ -25,8 +25,12 @@ class S3TimeoutTest {
     Path dir;
 
     private static S3Config.Builder store(int port) {
-        return S3Config.builder().bucket("bkt").endpoint(URI.create("http://127.0.0.1:" + port))
-                .pathStyleAccess(true).region("us-east-1").credentials("key", "secret");
+        return S3Config.builder()
+                .bucket("bkt")
+                .endpoint(URI.create("http://127.0.0.1:" + port))
+                .pathStyleAccess(true)
+                .region("us-east-1")
+                .credentials("key", "secret");
     }
 
     private static int closedPort() throws IOException {
@@ -40,7 +44,9 @@ class S3TimeoutTest {
     static void loadClasses() throws IOException {
         Path folder = Files.createTempDirectory("chromaj-s3-timeout-warmup");
         S3Config s3 = store(closedPort()).maxRetries(0).build();
-        assertThrows(StorageException.class, () -> ChromaClient.builder().path(folder).s3(s3).build());
+        assertThrows(
+                StorageException.class,
+                () -> ChromaClient.builder().path(folder).s3(s3).build());
         try (Stream<Path> files = Files.walk(folder)) {
             files.sorted(Comparator.reverseOrder()).forEach(p -> p.toFile().delete());
         }
@@ -48,10 +54,14 @@ class S3TimeoutTest {
 
     @Test
     void closedPortWithoutRetriesFailsAtOnceWithStorageException() throws IOException {
-        S3Config s3 = store(closedPort()).maxRetries(0).connectTimeout(Duration.ofMillis(500))
-                .requestTimeout(Duration.ofSeconds(1)).build();
+        S3Config s3 = store(closedPort())
+                .maxRetries(0)
+                .connectTimeout(Duration.ofMillis(500))
+                .requestTimeout(Duration.ofSeconds(1))
+                .build();
         long start = System.nanoTime();
-        StorageException e = assertThrows(StorageException.class,
+        StorageException e = assertThrows(
+                StorageException.class,
                 () -> ChromaClient.builder().path(dir).s3(s3).build());
         long millis = (System.nanoTime() - start) / 1_000_000;
         // the defaults retry 7 times with backoff: about 6 s on average
@@ -63,16 +73,21 @@ class S3TimeoutTest {
     void storeThatNeverAnswersFailsAfterTheRequestTimeout() throws IOException {
         // Accepts connections (the backlog completes the handshake) but never answers a request.
         try (ServerSocket silent = new ServerSocket(0, 16, InetAddress.getLoopbackAddress())) {
-            S3Config s3 = store(silent.getLocalPort()).maxRetries(1).requestTimeout(Duration.ofMillis(300))
+            S3Config s3 = store(silent.getLocalPort())
+                    .maxRetries(1)
+                    .requestTimeout(Duration.ofMillis(300))
                     .build();
             long start = System.nanoTime();
-            StorageException e = assertThrows(StorageException.class,
+            StorageException e = assertThrows(
+                    StorageException.class,
                     () -> ChromaClient.builder().path(dir).s3(s3).build());
             long millis = (System.nanoTime() - start) / 1_000_000;
             // two attempts of 300 ms and a backoff of at most 100 ms; the defaults (8 attempts of up to 60 s) would
             // wait for minutes
             assertTrue(millis < 3_000, "failed after " + millis + " ms: " + e.getMessage());
-            assertTrue(e.getMessage().contains("after 2 attempts") && e.getMessage().contains("300 millis"),
+            assertTrue(
+                    e.getMessage().contains("after 2 attempts")
+                            && e.getMessage().contains("300 millis"),
                     e.getMessage());
         }
     }

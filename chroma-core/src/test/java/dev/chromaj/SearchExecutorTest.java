@@ -29,21 +29,53 @@ import org.junit.jupiter.api.io.TempDir;
  */
 class SearchExecutorTest {
 
-    private static final String[] WORDS = {"vector", "database", "search", "sparse", "dense", "hybrid", "ranking",
-        "fusion", "index", "posting", "block", "query", "score", "token", "stemming", "running", "runner", "cells",
-        "protein", "gene", "the", "of", "and", "is"};
+    private static final String[] WORDS = {
+        "vector",
+        "database",
+        "search",
+        "sparse",
+        "dense",
+        "hybrid",
+        "ranking",
+        "fusion",
+        "index",
+        "posting",
+        "block",
+        "query",
+        "score",
+        "token",
+        "stemming",
+        "running",
+        "runner",
+        "cells",
+        "protein",
+        "gene",
+        "the",
+        "of",
+        "and",
+        "is"
+    };
 
     @TempDir
     Path folder;
+
     private ChromaClient client;
     private ChromaCollection collection;
 
     @BeforeEach
     void setUp() {
-        client = ChromaClient.builder().path(folder).compactionInterval(Duration.ofHours(1))
-                .compactionThreshold(1_000_000).build();
-        collection = client.createCollection("search", CollectionOptions.builder().space(Space.COSINE)
-                .sparseIndex("bm25", SparseIndex.bm25()).sparseIndex("splade", SparseIndex.provided()).build());
+        client = ChromaClient.builder()
+                .path(folder)
+                .compactionInterval(Duration.ofHours(1))
+                .compactionThreshold(1_000_000)
+                .build();
+        collection = client.createCollection(
+                "search",
+                CollectionOptions.builder()
+                        .space(Space.COSINE)
+                        .sparseIndex("bm25", SparseIndex.bm25())
+                        .sparseIndex("splade", SparseIndex.provided())
+                        .build());
     }
 
     @AfterEach
@@ -52,8 +84,7 @@ class SearchExecutorTest {
     }
 
     /** What a live record holds, as the test wrote it. */
-    private record Model(String document, SparseVector splade, float[] embedding, String group) {
-    }
+    private record Model(String document, SparseVector splade, float[] embedding, String group) {}
 
     private static String document(Random random) {
         StringBuilder sb = new StringBuilder();
@@ -70,7 +101,8 @@ class SearchExecutorTest {
         while (entries.size() < n) {
             entries.put(random.nextInt(25), random.nextFloat());
         }
-        return SparseVector.of(entries.keySet().stream().mapToInt(Integer::intValue).toArray(), floats(entries));
+        return SparseVector.of(
+                entries.keySet().stream().mapToInt(Integer::intValue).toArray(), floats(entries));
     }
 
     private static float[] floats(TreeMap<Integer, Float> entries) {
@@ -87,8 +119,12 @@ class SearchExecutorTest {
     }
 
     private static ChromaRecord record(String id, Model m) {
-        return ChromaRecord.builder(id).document(m.document()).sparse("splade", m.splade()).embedding(m.embedding())
-                .metadata(Map.of("group", m.group())).build();
+        return ChromaRecord.builder(id)
+                .document(m.document())
+                .sparse("splade", m.splade())
+                .embedding(m.embedding())
+                .metadata(Map.of("group", m.group()))
+                .build();
     }
 
     @Test
@@ -113,8 +149,8 @@ class SearchExecutorTest {
                         deletes.add(id);
                     }
                 } else if (!deletes.contains(id) && upserts.stream().noneMatch(r -> r.id().equals(id))) {
-                    Model m = new Model(document(random), splade(random), embedding(random),
-                            random.nextBoolean() ? "a" : "b");
+                    Model m = new Model(
+                            document(random), splade(random), embedding(random), random.nextBoolean() ? "a" : "b");
                     upserts.add(record(id, m));
                     model.put(id, m);
                 }
@@ -138,11 +174,17 @@ class SearchExecutorTest {
             if (group != null) {
                 search.where(Where.eq("group", group));
             }
-            assertMatches(bm25Reference(model, text, group),
-                    collection.search(search.rank(Rank.knn("bm25", text).limit(8)).build()), "bm25 '" + text + "'");
+            assertMatches(
+                    bm25Reference(model, text, group),
+                    collection.search(
+                            search.rank(Rank.knn("bm25", text).limit(8)).build()),
+                    "bm25 '" + text + "'");
             SparseVector query = splade(random);
-            assertMatches(dotReference(model, query, group),
-                    collection.search(search.rank(Rank.knn("splade", query).limit(8)).build()), "splade " + query);
+            assertMatches(
+                    dotReference(model, query, group),
+                    collection.search(
+                            search.rank(Rank.knn("splade", query).limit(8)).build()),
+                    "splade " + query);
         }
     }
 
@@ -154,9 +196,15 @@ class SearchExecutorTest {
         assertEquals(expected.size(), result.size(), what + ": number of hits");
         for (int i = 0; i < expected.size(); i++) {
             Hit hit = result.hits().get(i);
-            assertEquals(expected.get(i), hit.score(), 1e-4 * Math.max(1, Math.abs(expected.get(i))),
+            assertEquals(
+                    expected.get(i),
+                    hit.score(),
+                    1e-4 * Math.max(1, Math.abs(expected.get(i))),
                     what + ": score at " + i);
-            assertEquals(reference.get(hit.id()), hit.score(), 1e-4 * Math.max(1, Math.abs(hit.score())),
+            assertEquals(
+                    reference.get(hit.id()),
+                    hit.score(),
+                    1e-4 * Math.max(1, Math.abs(hit.score())),
                     what + ": score of " + hit.id());
         }
     }
@@ -235,7 +283,10 @@ class SearchExecutorTest {
         }
         assertEquals(deleted.size(), collection.delete(deleted));
         String text = "sparse vector search runner";
-        Search search = Search.builder().rank(Rank.knn("bm25", text).limit(50)).limit(50).build();
+        Search search = Search.builder()
+                .rank(Rank.knn("bm25", text).limit(50))
+                .limit(50)
+                .build();
         assertMatchesAll(bm25Reference(model, text, null), collection.search(search));
         collection.compact();
         assertMatchesAll(bm25Reference(model, text, null), collection.search(search));
@@ -250,19 +301,26 @@ class SearchExecutorTest {
 
     @Test
     void bm25VectorFollowsTheDocumentAndSuppliedVectorsAreRejected() {
-        collection.add(List.of(ChromaRecord.builder("x").document("protein folding").build(),
+        collection.add(List.of(
+                ChromaRecord.builder("x").document("protein folding").build(),
                 ChromaRecord.builder("y").document("gene expression").build()));
         assertEquals(List.of("x"), ids(collection.search(bm25("protein"))));
-        collection.update(List.of(ChromaRecord.builder("x").metadata(Map.of("k", 1)).build()));
+        collection.update(
+                List.of(ChromaRecord.builder("x").metadata(Map.of("k", 1)).build()));
         assertEquals(List.of("x"), ids(collection.search(bm25("protein"))), "an unset document keeps the vector");
-        collection.update(List.of(ChromaRecord.builder("x").document("gene therapy").build()));
+        collection.update(
+                List.of(ChromaRecord.builder("x").document("gene therapy").build()));
         assertEquals(List.of(), ids(collection.search(bm25("protein"))));
         collection.compact();
         assertEquals(List.of("x", "y"), sorted(ids(collection.search(bm25("gene")))));
-        collection.update(List.of(ChromaRecord.builder("y").document("the of and").build()));
+        collection.update(
+                List.of(ChromaRecord.builder("y").document("the of and").build()));
         assertEquals(List.of("x"), ids(collection.search(bm25("gene"))), "a document without terms has no vector");
-        InvalidArgumentException e = assertThrows(InvalidArgumentException.class, () -> collection.add(List.of(
-                ChromaRecord.builder("z").sparse("bm25", SparseVector.of(new int[] {1}, new float[] {1f})).build())));
+        InvalidArgumentException e = assertThrows(
+                InvalidArgumentException.class,
+                () -> collection.add(List.of(ChromaRecord.builder("z")
+                        .sparse("bm25", SparseVector.of(new int[] {1}, new float[] {1f}))
+                        .build())));
         assertTrue(e.getMessage().contains("bm25"), e.getMessage());
     }
 
@@ -293,18 +351,25 @@ class SearchExecutorTest {
         collection.compact();
         collection.add(records.subList(30, 40));
         float[] query = {0.2f, -0.1f, 0.5f};
-        SearchResult dense = collection.search(Search.builder().rank(Rank.knn(query).limit(10)).limit(10).build());
-        QueryResult reference = collection.query(QueryRequest.builder().queryEmbeddings(List.of(query)).nResults(10)
+        SearchResult dense = collection.search(
+                Search.builder().rank(Rank.knn(query).limit(10)).limit(10).build());
+        QueryResult reference = collection.query(QueryRequest.builder()
+                .queryEmbeddings(List.of(query))
+                .nResults(10)
                 .build());
         assertEquals(reference.ids().get(0), ids(dense));
         for (int i = 0; i < 10; i++) {
-            assertEquals(reference.distances().get(0).get(i), dense.hits().get(i).score(), 1e-6);
+            assertEquals(
+                    reference.distances().get(0).get(i), dense.hits().get(i).score(), 1e-6);
         }
 
         Rank.Knn text = Rank.knn("bm25", "vector search ranking").limit(10);
-        SearchResult lexical = collection.search(Search.builder().rank(text).limit(10).build());
+        SearchResult lexical =
+                collection.search(Search.builder().rank(text).limit(10).build());
         SearchResult fused = collection.search(Search.builder()
-                .rank(Rank.rrf(60, new double[] {2.0, 1.0}, Rank.knn(query).limit(10), text)).limit(40).build());
+                .rank(Rank.rrf(60, new double[] {2.0, 1.0}, Rank.knn(query).limit(10), text))
+                .limit(40)
+                .build());
         Map<String, Double> expected = new HashMap<>();
         for (int i = 0; i < dense.size(); i++) {
             expected.merge(dense.hits().get(i).id(), 2.0 / (60 + i + 1), Double::sum);
@@ -324,18 +389,34 @@ class SearchExecutorTest {
     @Test
     void selectFiltersAndPagingShapeTheHits() {
         collection.add(List.of(
-                ChromaRecord.builder("a").document("vector search").embedding(new float[] {1, 0, 0})
-                        .metadata(Map.of("title", "A", "year", 2020)).uri("u:a").build(),
-                ChromaRecord.builder("b").document("vector index").embedding(new float[] {0, 1, 0})
-                        .metadata(Map.of("title", "B", "year", 2021)).build(),
-                ChromaRecord.builder("c").document("vector vector").embedding(new float[] {0, 0, 1})
-                        .metadata(Map.of("title", "C", "year", 2022)).build()));
+                ChromaRecord.builder("a")
+                        .document("vector search")
+                        .embedding(new float[] {1, 0, 0})
+                        .metadata(Map.of("title", "A", "year", 2020))
+                        .uri("u:a")
+                        .build(),
+                ChromaRecord.builder("b")
+                        .document("vector index")
+                        .embedding(new float[] {0, 1, 0})
+                        .metadata(Map.of("title", "B", "year", 2021))
+                        .build(),
+                ChromaRecord.builder("c")
+                        .document("vector vector")
+                        .embedding(new float[] {0, 0, 1})
+                        .metadata(Map.of("title", "C", "year", 2022))
+                        .build()));
         collection.compact();
-        collection.add(List.of(ChromaRecord.builder("d").document("vector").embedding(new float[] {1, 1, 0})
-                .metadata(Map.of("title", "D", "year", 2023)).build()));
+        collection.add(List.of(ChromaRecord.builder("d")
+                .document("vector")
+                .embedding(new float[] {1, 1, 0})
+                .metadata(Map.of("title", "D", "year", 2023))
+                .build()));
 
-        SearchResult chosen = collection.search(Search.builder().rank(Rank.knn("bm25", "vector"))
-                .where(Where.gte("year", 2021)).select(Field.DOCUMENT, Field.metadata("title")).build());
+        SearchResult chosen = collection.search(Search.builder()
+                .rank(Rank.knn("bm25", "vector"))
+                .where(Where.gte("year", 2021))
+                .select(Field.DOCUMENT, Field.metadata("title"))
+                .build());
         assertEquals(3, chosen.size());
         for (Hit hit : chosen.hits()) {
             assertNull(hit.score());
@@ -345,8 +426,11 @@ class SearchExecutorTest {
             assertTrue(hit.document().contains("vector"));
         }
 
-        SearchResult all = collection.search(Search.builder().rank(Rank.knn(new float[] {1, 0, 0}))
-                .select(Field.EMBEDDING, Field.METADATA, Field.URI, Field.SCORE).limit(1).build());
+        SearchResult all = collection.search(Search.builder()
+                .rank(Rank.knn(new float[] {1, 0, 0}))
+                .select(Field.EMBEDDING, Field.METADATA, Field.URI, Field.SCORE)
+                .limit(1)
+                .build());
         Hit a = all.hits().get(0);
         assertEquals("a", a.id());
         assertArrayEquals(new float[] {1, 0, 0}, a.embedding());
@@ -354,8 +438,11 @@ class SearchExecutorTest {
         assertEquals("u:a", a.uri());
         assertEquals(0.0, a.score(), 1e-6);
 
-        SearchResult page = collection.search(Search.builder().whereDocument(WhereDocument.contains("vector"))
-                .offset(1).limit(2).build());
+        SearchResult page = collection.search(Search.builder()
+                .whereDocument(WhereDocument.contains("vector"))
+                .offset(1)
+                .limit(2)
+                .build());
         assertEquals(List.of("b", "c"), ids(page), "filter-only search returns collection order");
         assertNull(page.hits().get(0).score());
     }
@@ -370,8 +457,12 @@ class SearchExecutorTest {
             Rank.Knn splade = Rank.knn("splade", splade(random)).limit(15);
             for (Rank rank : List.of(bm25, dense, splade, Rank.rrf(60, bm25, dense))) {
                 searches.add(Search.builder().rank(rank).limit(25).build());
-                searches.add(Search.builder().rank(rank).limit(25).where(Where.eq("group", "a"))
-                        .select(Field.SCORE, Field.DOCUMENT, Field.METADATA).build());
+                searches.add(Search.builder()
+                        .rank(rank)
+                        .limit(25)
+                        .where(Where.eq("group", "a"))
+                        .select(Field.SCORE, Field.DOCUMENT, Field.METADATA)
+                        .build());
             }
         }
         return searches;
@@ -387,8 +478,13 @@ class SearchExecutorTest {
 
     private void reopen(long blockCacheBytes) {
         client.close();
-        client = ChromaClient.builder().path(folder).compactionInterval(Duration.ofHours(1))
-                .compactionThreshold(1_000_000).maxBlockBytes(4096).blockCacheBytes(blockCacheBytes).build();
+        client = ChromaClient.builder()
+                .path(folder)
+                .compactionInterval(Duration.ofHours(1))
+                .compactionThreshold(1_000_000)
+                .maxBlockBytes(4096)
+                .blockCacheBytes(blockCacheBytes)
+                .build();
         collection = client.getCollection("search");
     }
 
@@ -398,8 +494,9 @@ class SearchExecutorTest {
         Random random = new Random(23);
         List<ChromaRecord> records = new ArrayList<>();
         for (int i = 0; i < 400; i++) {
-            records.add(record("r" + i, new Model(document(random), splade(random), embedding(random),
-                    random.nextBoolean() ? "a" : "b")));
+            records.add(record(
+                    "r" + i,
+                    new Model(document(random), splade(random), embedding(random), random.nextBoolean() ? "a" : "b")));
         }
         collection.add(records);
         collection.compact();
@@ -419,8 +516,9 @@ class SearchExecutorTest {
         Random random = new Random(29);
         List<ChromaRecord> records = new ArrayList<>();
         for (int i = 0; i < 300; i++) {
-            records.add(record("r" + i, new Model(document(random), splade(random), embedding(random),
-                    random.nextBoolean() ? "a" : "b")));
+            records.add(record(
+                    "r" + i,
+                    new Model(document(random), splade(random), embedding(random), random.nextBoolean() ? "a" : "b")));
         }
         collection.add(records);
         collection.compact();
@@ -431,8 +529,9 @@ class SearchExecutorTest {
             changes.add(record("r" + i, new Model(document(random), splade(random), embedding(random), "a")));
         }
         for (int i = 300; i < 360; i++) {
-            changes.add(record("r" + i, new Model(document(random), splade(random), embedding(random),
-                    random.nextBoolean() ? "a" : "b")));
+            changes.add(record(
+                    "r" + i,
+                    new Model(document(random), splade(random), embedding(random), random.nextBoolean() ? "a" : "b")));
         }
         collection.upsert(changes);
         List<String> deleted = new ArrayList<>();
@@ -459,12 +558,23 @@ class SearchExecutorTest {
         collection.add(records.subList(0, 60));
         collection.compact();
         collection.add(records.subList(60, 80));
-        for (Rank rank : List.of(Rank.knn("bm25", "vector search ranking").limit(30),
+        for (Rank rank : List.of(
+                Rank.knn("bm25", "vector search ranking").limit(30),
                 Rank.knn(new float[] {0.1f, 0.2f, 0.3f}).limit(30),
-                Rank.rrf(60, Rank.knn("bm25", "sparse index").limit(30), Rank.knn(new float[] {0, 0, 1}).limit(30)))) {
-            List<Hit> idsOnly = collection.search(Search.builder().rank(rank).limit(40).build()).hits();
-            List<Hit> full = collection.search(Search.builder().rank(rank).limit(40)
-                    .select(Field.SCORE, Field.DOCUMENT, Field.EMBEDDING, Field.METADATA, Field.URI).build()).hits();
+                Rank.rrf(
+                        60,
+                        Rank.knn("bm25", "sparse index").limit(30),
+                        Rank.knn(new float[] {0, 0, 1}).limit(30)))) {
+            List<Hit> idsOnly = collection
+                    .search(Search.builder().rank(rank).limit(40).build())
+                    .hits();
+            List<Hit> full = collection
+                    .search(Search.builder()
+                            .rank(rank)
+                            .limit(40)
+                            .select(Field.SCORE, Field.DOCUMENT, Field.EMBEDDING, Field.METADATA, Field.URI)
+                            .build())
+                    .hits();
             assertEquals(full.size(), idsOnly.size());
             assertTrue(idsOnly.size() > 0);
             for (int i = 0; i < full.size(); i++) {
@@ -477,18 +587,27 @@ class SearchExecutorTest {
 
     @Test
     void invalidSearchesAreRejectedWithMessagesNamingThePart() {
-        collection.add(List.of(ChromaRecord.builder("a").embedding(new float[] {1, 2, 3}).build()));
-        InvalidArgumentException unknown = assertThrows(InvalidArgumentException.class,
-                () -> collection.search(Search.builder().rank(Rank.knn("nope", "text")).build()));
+        collection.add(List.of(
+                ChromaRecord.builder("a").embedding(new float[] {1, 2, 3}).build()));
+        InvalidArgumentException unknown = assertThrows(
+                InvalidArgumentException.class,
+                () -> collection.search(
+                        Search.builder().rank(Rank.knn("nope", "text")).build()));
         assertTrue(unknown.getMessage().contains("'nope' is not declared"), unknown.getMessage());
-        InvalidArgumentException text = assertThrows(InvalidArgumentException.class,
-                () -> collection.search(Search.builder().rank(Rank.knn("splade", "text")).build()));
+        InvalidArgumentException text = assertThrows(
+                InvalidArgumentException.class,
+                () -> collection.search(
+                        Search.builder().rank(Rank.knn("splade", "text")).build()));
         assertTrue(text.getMessage().contains("needs a BM25 sparse key"), text.getMessage());
-        InvalidArgumentException dimension = assertThrows(InvalidArgumentException.class,
-                () -> collection.search(Search.builder().rank(Rank.rrf(60, Rank.knn(new float[] {1, 2}))).build()));
+        InvalidArgumentException dimension = assertThrows(
+                InvalidArgumentException.class,
+                () -> collection.search(Search.builder()
+                        .rank(Rank.rrf(60, Rank.knn(new float[] {1, 2})))
+                        .build()));
         assertTrue(dimension.getMessage().contains("dimension of 3, got 2"), dimension.getMessage());
         assertThrows(InvalidArgumentException.class, () -> collection.search(null));
         assertThrows(InvalidArgumentException.class, () -> Search.builder().limit(0));
-        assertThrows(InvalidArgumentException.class, () -> Rank.knn("bm25", "text").limit(0));
+        assertThrows(
+                InvalidArgumentException.class, () -> Rank.knn("bm25", "text").limit(0));
     }
 }

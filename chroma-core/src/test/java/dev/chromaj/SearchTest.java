@@ -21,13 +21,18 @@ class SearchTest {
     @Test
     void builderSetsEveryFieldAndSelectAlwaysHasTheId() {
         Rank rank = Rank.knn(new float[] {1f});
-        Search s = Search.builder().where(Where.eq("k", "v")).whereDocument(WhereDocument.contains("x")).rank(rank)
-                .limit(5).offset(2).select(Field.DOCUMENT, Field.SCORE, Field.metadata("title")).build();
+        Search s = Search.builder()
+                .where(Where.eq("k", "v"))
+                .whereDocument(WhereDocument.contains("x"))
+                .rank(rank)
+                .limit(5)
+                .offset(2)
+                .select(Field.DOCUMENT, Field.SCORE, Field.metadata("title"))
+                .build();
         assertEquals(rank, s.rank());
         assertEquals(5, s.limit());
         assertEquals(2, s.offset());
-        assertEquals(List.of(Field.ID, Field.DOCUMENT, Field.SCORE, Field.metadata("title")),
-                List.copyOf(s.select()));
+        assertEquals(List.of(Field.ID, Field.DOCUMENT, Field.SCORE, Field.metadata("title")), List.copyOf(s.select()));
         assertEquals(s, s.toBuilder().build());
     }
 

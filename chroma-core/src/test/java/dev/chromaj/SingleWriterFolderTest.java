@@ -33,7 +33,10 @@ class SingleWriterFolderTest {
         Process child = null;
         ChromaClient a = CollectionStates.quietClient(folder);
         try {
-            a.createCollection("docs").add(List.of(ChromaRecord.builder("x").embedding(new float[] {1, 2}).build()));
+            a.createCollection("docs")
+                    .add(List.of(ChromaRecord.builder("x")
+                            .embedding(new float[] {1, 2})
+                            .build()));
 
             ChromaException sameJvm = assertThrows(ChromaException.class, () -> ChromaClient.persistent(folder));
             String m = sameJvm.getMessage();
@@ -41,19 +44,27 @@ class SingleWriterFolderTest {
             assertTrue(m.contains("by thread '" + Thread.currentThread().getName() + "'"), m);
             assertTrue(m.contains("share that client") && m.contains("readOnly(true)"), m);
 
-            child = new ProcessBuilder(java,
-                    "--add-opens=java.base/java.nio=org.apache.arrow.memory.core,ALL-UNNAMED",
-                    "-Xmx256m", "-XX:TieredStopAtLevel=1", "-cp", System.getProperty("java.class.path"),
-                    FolderOpenChild.class.getName(), folder.toString())
-                    .redirectError(stderr.toFile()).start();
-            BufferedReader out = new BufferedReader(new InputStreamReader(child.getInputStream(),
-                    StandardCharsets.UTF_8));
+            child = new ProcessBuilder(
+                            java,
+                            "--add-opens=java.base/java.nio=org.apache.arrow.memory.core,ALL-UNNAMED",
+                            "-Xmx256m",
+                            "-XX:TieredStopAtLevel=1",
+                            "-cp",
+                            System.getProperty("java.class.path"),
+                            FolderOpenChild.class.getName(),
+                            folder.toString())
+                    .redirectError(stderr.toFile())
+                    .start();
+            BufferedReader out =
+                    new BufferedReader(new InputStreamReader(child.getInputStream(), StandardCharsets.UTF_8));
             Writer in = new OutputStreamWriter(child.getOutputStream(), StandardCharsets.UTF_8);
             assertEquals("READY", out.readLine(), () -> "child failed to start: " + read(stderr));
 
             String refused = ask(in, out, stderr);
-            assertTrue(refused.startsWith("REFUSED The folder " + folder.toRealPath() + " is held by another process "
-                    + "(pid " + ProcessHandle.current().pid() + " since "), refused);
+            assertTrue(
+                    refused.startsWith("REFUSED The folder " + folder.toRealPath() + " is held by another process "
+                            + "(pid " + ProcessHandle.current().pid() + " since "),
+                    refused);
             assertTrue(refused.contains("readOnly(true)"), refused);
 
             a.close();

@@ -27,9 +27,11 @@ class SparseIndexTest {
     @Test
     void bm25ParametersAreValidated() {
         assertTrue(assertThrows(InvalidArgumentException.class, () -> SparseIndex.bm25(-1, 0.5))
-                .getMessage().contains("k1"));
+                .getMessage()
+                .contains("k1"));
         assertTrue(assertThrows(InvalidArgumentException.class, () -> SparseIndex.bm25(1, 1.5))
-                .getMessage().contains("b to be between 0 and 1"));
+                .getMessage()
+                .contains("b to be between 0 and 1"));
         assertThrows(InvalidArgumentException.class, () -> SparseIndex.bm25(Double.NaN, 0.5));
     }
 }

@@ -10,7 +10,8 @@ import org.junit.jupiter.api.Test;
 class SparseVectorTest {
 
     private static String rejected(int[] indices, float[] values) {
-        return assertThrows(InvalidArgumentException.class, () -> SparseVector.of(indices, values)).getMessage();
+        return assertThrows(InvalidArgumentException.class, () -> SparseVector.of(indices, values))
+                .getMessage();
     }
 
     @Test
@@ -40,14 +41,14 @@ class SparseVectorTest {
 
     @Test
     void lengthMismatchIsRejected() {
-        assertTrue(rejected(new int[] {1, 2}, new float[] {1f}).startsWith(
-                "Sparse vector indices and values must have the same length"));
+        assertTrue(rejected(new int[] {1, 2}, new float[] {1f})
+                .startsWith("Sparse vector indices and values must have the same length"));
     }
 
     @Test
     void unsortedOrDuplicateIndicesAreRejected() {
-        assertTrue(rejected(new int[] {3, 1}, new float[] {1f, 1f}).startsWith(
-                "Sparse vector indices must be sorted in strictly ascending order"));
+        assertTrue(rejected(new int[] {3, 1}, new float[] {1f, 1f})
+                .startsWith("Sparse vector indices must be sorted in strictly ascending order"));
         assertTrue(rejected(new int[] {1, 1}, new float[] {1f, 1f}).contains("strictly ascending"));
     }
 
@@ -59,7 +60,8 @@ class SparseVectorTest {
     @Test
     void nonFiniteValueIsRejected() {
         assertTrue(rejected(new int[] {1}, new float[] {Float.NaN}).startsWith("Sparse vector values must be finite"));
-        assertTrue(rejected(new int[] {1}, new float[] {Float.POSITIVE_INFINITY}).contains("finite"));
+        assertTrue(
+                rejected(new int[] {1}, new float[] {Float.POSITIVE_INFINITY}).contains("finite"));
     }
 
     @Test
@@ -72,7 +74,8 @@ class SparseVectorTest {
     void equalityIsByContent() {
         SparseVector v = SparseVector.of(new int[] {1}, new float[] {2f});
         assertEquals(v, SparseVector.of(new int[] {1}, new float[] {2f}));
-        assertEquals(SparseVector.of(new int[] {1}, new float[] {2f}).hashCode(),
+        assertEquals(
+                SparseVector.of(new int[] {1}, new float[] {2f}).hashCode(),
                 SparseVector.of(new int[] {1}, new float[] {2f}).hashCode());
     }
 }

@@ -17,8 +17,7 @@ import java.util.UUID;
  * trusted).
  */
 final class StorageLayout {
-    private StorageLayout() {
-    }
+    private StorageLayout() {}
 
     /** Every key under {@code prefix}. */
     static Set<String> keys(Storage storage, String prefix) {
@@ -56,7 +55,7 @@ final class StorageLayout {
         Set<String> expected = new TreeSet<>();
         String dir = "collection/" + collection;
         try (BlockCache cache = BlockCache.builder().maxBytes(64L << 20).build();
-             BlockfileStore store = new BlockfileStore(storage, cache, BlockfileOptions.defaults())) {
+                BlockfileStore store = new BlockfileStore(storage, cache, BlockfileOptions.defaults())) {
             for (String key : keys(storage, VersionManifest.prefix(collection))) {
                 expected.add(key);
                 VersionManifest manifest = VersionManifest.parse(key, storage.get(key));

@@ -34,8 +34,8 @@ class TailOverlayTest {
     @BeforeEach
     void openEmptyVersion() {
         storage = new LocalStorage(dir);
-        store = new BlockfileStore(storage, BlockCache.builder().maxBytes(1 << 20).build(),
-                BlockfileOptions.forLocal());
+        store = new BlockfileStore(
+                storage, BlockCache.builder().maxBytes(1 << 20).build(), BlockfileOptions.forLocal());
         base = CollectionSegments.open(store, "collection/c", null);
     }
 
@@ -48,8 +48,8 @@ class TailOverlayTest {
     @Test
     void olderOverlaysKeepTheirStateAfterLaterWrites() {
         TailOverlay first = TailOverlay.empty(0).append(1, List.of(add("a", "a1"), add("b", "b1")), base);
-        TailOverlay second = first.append(2, List.of(new LogOperation.Delete("a"), update("b", "b2"),
-                add("c", "c1")), base);
+        TailOverlay second =
+                first.append(2, List.of(new LogOperation.Delete("a"), update("b", "b2"), add("c", "c1")), base);
 
         assertEquals(Map.of("a", "a1", "b", "b1"), documents(first));
         assertNull(first.get("c"));

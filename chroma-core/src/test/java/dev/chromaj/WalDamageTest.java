@@ -59,11 +59,15 @@ class WalDamageTest {
             ChromaCollection c = client.getCollection("docs");
             GetResult all = ChromaSemanticsTest.all(c);
             assertEquals(expected.size(), c.count(), "seed " + seed);
-            assertEquals(expected.stream().sorted().toList(), all.ids().stream().sorted().toList(), "seed " + seed);
+            assertEquals(
+                    expected.stream().sorted().toList(),
+                    all.ids().stream().sorted().toList(),
+                    "seed " + seed);
             Path moved = log.resolveSibling(log.getFileName() + ".corrupt-" + end);
             assertTrue(Files.exists(moved), "seed " + seed + ": quarantine file " + moved);
             assertEquals(4096, Files.size(moved));
-            c.add(List.of(ChromaRecord.builder("after").embedding(new float[] {9, 9}).build()));
+            c.add(List.of(
+                    ChromaRecord.builder("after").embedding(new float[] {9, 9}).build()));
         }
         try (ChromaClient client = CollectionStates.quietClient(dir)) {
             assertEquals(expected.size() + 1, client.getCollection("docs").count(), "writes continue after the cut");
@@ -90,7 +94,8 @@ class WalDamageTest {
         try (ChromaClient client = CollectionStates.quietClient(dir)) {
             ChromaCollection c = client.getCollection("docs");
             assertEquals(2 * records(0).size(), c.count());
-            c.add(List.of(ChromaRecord.builder("late").embedding(new float[] {7, 7}).build()));
+            c.add(List.of(
+                    ChromaRecord.builder("late").embedding(new float[] {7, 7}).build()));
             assertEquals(2 * records(0).size() + 1, c.count());
         }
         try (ChromaClient client = CollectionStates.quietClient(dir)) {
@@ -119,9 +124,11 @@ class WalDamageTest {
         }
         ChromaException e = assertThrows(ChromaException.class, () -> CollectionStates.quietClient(dir));
         assertEquals(CorruptionException.class, e.getClass(), "no internal exception type escapes: " + e);
-        assertTrue(e.getMessage().contains(log.toRealPath() + " is corrupt at offset " + FIRST_FRAME)
-                && e.getMessage().contains("truncate it to " + FIRST_FRAME + " bytes")
-                && e.getMessage().contains("Recovering from a damaged write-ahead log"), e.getMessage());
+        assertTrue(
+                e.getMessage().contains(log.toRealPath() + " is corrupt at offset " + FIRST_FRAME)
+                        && e.getMessage().contains("truncate it to " + FIRST_FRAME + " bytes")
+                        && e.getMessage().contains("Recovering from a damaged write-ahead log"),
+                e.getMessage());
 
         // the remedy the message gives: cut the file at the offset and reopen, losing the entries from there on
         try (FileChannel ch = FileChannel.open(log, StandardOpenOption.WRITE)) {
@@ -134,16 +141,21 @@ class WalDamageTest {
 
     private Path newestLogFile(UUID collection) throws IOException {
         try (Stream<Path> files = Files.list(dir.resolve("wal").resolve(collection.toString()))) {
-            return files.filter(p -> p.getFileName().toString().matches("\\d{20}\\.log")).sorted()
-                    .reduce((a, b) -> b).orElseThrow();
+            return files.filter(p -> p.getFileName().toString().matches("\\d{20}\\.log"))
+                    .sorted()
+                    .reduce((a, b) -> b)
+                    .orElseThrow();
         }
     }
 
     private static List<ChromaRecord> records(int batch) {
         List<ChromaRecord> out = new ArrayList<>();
         for (int i = 0; i < 10; i++) {
-            out.add(ChromaRecord.builder("b" + batch + "-" + i).embedding(new float[] {batch, i})
-                    .document("doc " + batch + "-" + i).metadata(Map.of("batch", batch)).build());
+            out.add(ChromaRecord.builder("b" + batch + "-" + i)
+                    .embedding(new float[] {batch, i})
+                    .document("doc " + batch + "-" + i)
+                    .metadata(Map.of("batch", batch))
+                    .build());
         }
         return out;
     }

@@ -36,7 +36,9 @@ class WhereRoundTripTest {
             FilterEvaluator.MetadataMatcher actual = FilterEvaluator.compile(parsed.filter());
             for (int i = 0; i < records.size(); i++) {
                 String id = "id" + i;
-                assertEquals(expected.matches(id, records.get(i)), actual.matches(id, records.get(i)),
+                assertEquals(
+                        expected.matches(id, records.get(i)),
+                        actual.matches(id, records.get(i)),
                         "seed " + seed + ": " + json + " on " + records.get(i));
             }
         }
@@ -52,7 +54,9 @@ class WhereRoundTripTest {
             WhereDocument parsed = WhereDocument.parse(d.toJson());
             assertEquals(d, parsed, "seed " + seed);
             for (String doc : docs) {
-                assertEquals(FilterEvaluator.matches(d.filter(), doc), FilterEvaluator.matches(parsed.filter(), doc),
+                assertEquals(
+                        FilterEvaluator.matches(d.filter(), doc),
+                        FilterEvaluator.matches(parsed.filter(), doc),
                         "seed " + seed + ": " + d.toJson() + " on " + doc);
             }
         }
@@ -136,8 +140,8 @@ class WhereRoundTripTest {
             case 2 -> WhereDocument.regex(text);
             case 3 -> WhereDocument.notRegex(text);
             default -> {
-                List<WhereDocument> children = List.of(randomWhereDocument(random, depth - 1),
-                        randomWhereDocument(random, depth - 1));
+                List<WhereDocument> children =
+                        List.of(randomWhereDocument(random, depth - 1), randomWhereDocument(random, depth - 1));
                 yield choice == 4 ? WhereDocument.and(children) : WhereDocument.or(children);
             }
         };

@@ -16,23 +16,43 @@ import org.junit.jupiter.api.Test;
 class WhereTest {
 
     private static String rejected(String json) {
-        return assertThrows(InvalidArgumentException.class, () -> Where.parse(json)).getMessage();
+        return assertThrows(InvalidArgumentException.class, () -> Where.parse(json))
+                .getMessage();
     }
 
     @Test
     void factoriesBuildTheAst() {
-        assertEquals(new MetadataFilter.Comparison("k", Op.EQ, "v"), Where.eq("k", "v").filter());
-        assertEquals(new MetadataFilter.Comparison("k", Op.NE, true), Where.ne("k", true).filter());
-        assertEquals(new MetadataFilter.Comparison("k", Op.GT, 1L), Where.gt("k", 1).filter());
-        assertEquals(new MetadataFilter.Comparison("k", Op.GTE, 2.5), Where.gte("k", 2.5f).filter());
-        assertEquals(new MetadataFilter.Comparison("k", Op.LT, 3L), Where.lt("k", 3L).filter());
-        assertEquals(new MetadataFilter.Comparison("k", Op.LTE, 4.0), Where.lte("k", 4.0).filter());
-        assertEquals(new MetadataFilter.Membership("k", false, List.of("a", "b")),
+        assertEquals(
+                new MetadataFilter.Comparison("k", Op.EQ, "v"),
+                Where.eq("k", "v").filter());
+        assertEquals(
+                new MetadataFilter.Comparison("k", Op.NE, true),
+                Where.ne("k", true).filter());
+        assertEquals(
+                new MetadataFilter.Comparison("k", Op.GT, 1L), Where.gt("k", 1).filter());
+        assertEquals(
+                new MetadataFilter.Comparison("k", Op.GTE, 2.5),
+                Where.gte("k", 2.5f).filter());
+        assertEquals(
+                new MetadataFilter.Comparison("k", Op.LT, 3L), Where.lt("k", 3L).filter());
+        assertEquals(
+                new MetadataFilter.Comparison("k", Op.LTE, 4.0),
+                Where.lte("k", 4.0).filter());
+        assertEquals(
+                new MetadataFilter.Membership("k", false, List.of("a", "b")),
                 Where.in("k", List.of("a", "b")).filter());
-        assertEquals(new MetadataFilter.Membership("k", true, List.of(1L, 2L)), Where.nin("k", List.of(1, 2)).filter());
-        assertEquals(new MetadataFilter.ArrayContains("k", false, "x"), Where.contains("k", "x").filter());
-        assertEquals(new MetadataFilter.ArrayContains("k", true, 7L), Where.notContains("k", 7).filter());
-        assertEquals(new MetadataFilter.IdIn(List.of("a", "b")), Where.idIn(List.of("a", "b")).filter());
+        assertEquals(
+                new MetadataFilter.Membership("k", true, List.of(1L, 2L)),
+                Where.nin("k", List.of(1, 2)).filter());
+        assertEquals(
+                new MetadataFilter.ArrayContains("k", false, "x"),
+                Where.contains("k", "x").filter());
+        assertEquals(
+                new MetadataFilter.ArrayContains("k", true, 7L),
+                Where.notContains("k", 7).filter());
+        assertEquals(
+                new MetadataFilter.IdIn(List.of("a", "b")),
+                Where.idIn(List.of("a", "b")).filter());
     }
 
     @Test
@@ -44,7 +64,9 @@ class WhereTest {
 
     @Test
     void andOrNestAndASingleChildIsReturnedAsIs() {
-        Where w = Where.and(Where.eq("category", "news"), Where.gte("year", 2020),
+        Where w = Where.and(
+                Where.eq("category", "news"),
+                Where.gte("year", 2020),
                 Where.or(Where.in("lang", List.of("en", "de")), Where.contains("tags", "urgent")));
         MetadataFilter.And and = (MetadataFilter.And) w.filter();
         assertEquals(3, and.children().size());
@@ -59,7 +81,8 @@ class WhereTest {
         assertThrows(InvalidArgumentException.class, () -> Where.and());
         assertThrows(InvalidArgumentException.class, () -> Where.or(Where.eq("a", 1), null));
         assertThrows(InvalidArgumentException.class, () -> Where.eq("", 1));
-        assertTrue(assertThrows(InvalidArgumentException.class, () -> Where.eq("$k", 1)).getMessage()
+        assertTrue(assertThrows(InvalidArgumentException.class, () -> Where.eq("$k", 1))
+                .getMessage()
                 .contains("metadata field name or a logical operator"));
         assertThrows(InvalidArgumentException.class, () -> Where.eq("#id", "a"));
         assertThrows(InvalidArgumentException.class, () -> Where.eq("k", null));
@@ -102,8 +125,11 @@ class WhereTest {
     void parseNestedLogicalOperators() {
         Where parsed = Where.parse("{\"$and\": [{\"year\": {\"$gte\": 2020}}, "
                 + "{\"$or\": [{\"category\": \"news\"}, {\"tags\": {\"$contains\": \"urgent\"}}]}]}");
-        assertEquals(Where.and(Where.gte("year", 2020),
-                Where.or(Where.eq("category", "news"), Where.contains("tags", "urgent"))), parsed);
+        assertEquals(
+                Where.and(
+                        Where.gte("year", 2020),
+                        Where.or(Where.eq("category", "news"), Where.contains("tags", "urgent"))),
+                parsed);
     }
 
     @Test
@@ -122,36 +148,40 @@ class WhereTest {
 
     @Test
     void parseRequiresAtLeastTwoChildrenForAndOr() {
-        assertTrue(rejected("{\"$or\": [{\"a\": 1}]}").startsWith(
-                "Expected where value for $and or $or to be a list with at least two where expressions"));
-        assertTrue(rejected("{\"$and\": \"x\"}").startsWith(
-                "Expected where value for $and or $or to be a list of where expressions"));
+        assertTrue(rejected("{\"$or\": [{\"a\": 1}]}")
+                .startsWith("Expected where value for $and or $or to be a list with at least two where expressions"));
+        assertTrue(rejected("{\"$and\": \"x\"}")
+                .startsWith("Expected where value for $and or $or to be a list of where expressions"));
     }
 
     @Test
     void parseRejectsInvalidOperatorsAndOperands() {
-        assertEquals("Expected where operator to be one of $gt, $gte, $lt, $lte, $ne, $eq, $in, $nin, $contains,"
-                + " $not_contains, got $between", rejected("{\"k\": {\"$between\": [1, 2]}}"));
-        assertTrue(rejected("{\"k\": {\"$gt\": \"3\"}}").startsWith(
-                "Expected operand value to be an int or a float for operator $gt, got \"3\""));
+        assertEquals(
+                "Expected where operator to be one of $gt, $gte, $lt, $lte, $ne, $eq, $in, $nin, $contains,"
+                        + " $not_contains, got $between",
+                rejected("{\"k\": {\"$between\": [1, 2]}}"));
+        assertTrue(rejected("{\"k\": {\"$gt\": \"3\"}}")
+                .startsWith("Expected operand value to be an int or a float for operator $gt, got \"3\""));
         assertTrue(rejected("{\"k\": {\"$lte\": true}}").contains("operator $lte"));
-        assertTrue(rejected("{\"k\": {\"$in\": \"a\"}}").startsWith(
-                "Expected operand value to be a list for operator $in"));
-        assertTrue(rejected("{\"k\": {\"$in\": []}}").startsWith(
-                "Expected where operand value to be a non-empty list, and all values to be of the same type"));
+        assertTrue(rejected("{\"k\": {\"$in\": \"a\"}}")
+                .startsWith("Expected operand value to be a list for operator $in"));
+        assertTrue(rejected("{\"k\": {\"$in\": []}}")
+                .startsWith(
+                        "Expected where operand value to be a non-empty list, and all values to be of the same type"));
         assertTrue(rejected("{\"k\": {\"$nin\": [\"a\", 1]}}").contains("same type"));
-        assertTrue(rejected("{\"k\": {\"$contains\": [\"a\"]}}").startsWith(
-                "Expected operand value to be a str, int, float, or bool for operator $contains"));
-        assertTrue(rejected("{\"k\": {\"$gt\": 1, \"$lt\": 5}}").startsWith(
-                "Expected operator expression to have exactly one operator"));
-        assertTrue(rejected("{\"k\": [\"a\"]}").startsWith(
-                "Expected where value to be a str, int, float, or operator expression"));
+        assertTrue(rejected("{\"k\": {\"$contains\": [\"a\"]}}")
+                .startsWith("Expected operand value to be a str, int, float, or bool for operator $contains"));
+        assertTrue(rejected("{\"k\": {\"$gt\": 1, \"$lt\": 5}}")
+                .startsWith("Expected operator expression to have exactly one operator"));
+        assertTrue(rejected("{\"k\": [\"a\"]}")
+                .startsWith("Expected where value to be a str, int, float, or operator expression"));
         assertTrue(rejected("{\"k\": null}").startsWith("Expected where value to be a str"));
         assertTrue(rejected("{\"k\": {\"$eq\": null}}").contains("operator $eq"));
         assertTrue(rejected("{\"$contains\": \"x\"}").contains("metadata field name or a logical operator"));
         assertTrue(rejected("{\"#document\": {\"$contains\": \"x\"}}").contains("whereDocument"));
         assertTrue(rejected("{\"#id\": {\"$ne\": \"x\"}}").contains("#id"));
-        assertTrue(rejected("{\"k\": {\"$eq\": 123456789012345678901234567890}}").contains("out of range"));
+        assertTrue(
+                rejected("{\"k\": {\"$eq\": 123456789012345678901234567890}}").contains("out of range"));
         assertTrue(rejected("[1]").startsWith("Expected where to be a dict"));
     }
 
@@ -165,8 +195,10 @@ class WhereTest {
 
     @Test
     void toJsonIsCanonicalChromaSyntax() {
-        assertEquals("{\"$and\":[{\"k\":{\"$eq\":5}},{\"f\":{\"$gte\":5.0}},{\"#id\":{\"$in\":[\"a\"]}}]}",
-                Where.and(Where.eq("k", 5), Where.gte("f", 5.0), Where.idIn("a")).toJson());
+        assertEquals(
+                "{\"$and\":[{\"k\":{\"$eq\":5}},{\"f\":{\"$gte\":5.0}},{\"#id\":{\"$in\":[\"a\"]}}]}",
+                Where.and(Where.eq("k", 5), Where.gte("f", 5.0), Where.idIn("a"))
+                        .toJson());
         Where w = Where.nin("k", List.of(1.5, 2.0));
         assertEquals(w, Where.parse(w.toJson()));
     }

@@ -33,7 +33,8 @@ class WriterLeaseTest {
         try (ChromaClient first = client("first").build()) {
             String holder = first.engine().lease().holder();
             long start = System.nanoTime();
-            ChromaException e = assertThrows(ChromaException.class, () -> client("second").build());
+            ChromaException e =
+                    assertThrows(ChromaException.class, () -> client("second").build());
             assertTrue(System.nanoTime() - start < Duration.ofSeconds(5).toNanos(), "fails fast");
             assertTrue(e.getMessage().contains(holder), e.getMessage());
             assertTrue(e.getMessage().contains("since"), e.getMessage());
@@ -56,9 +57,13 @@ class WriterLeaseTest {
     @Test
     void expiredLeaseOfAnotherHostIsTakenOver() {
         Storage storage = S3.newStorage(prefix);
-        storage.put(WriterLease.KEY, lease("elsewhere/42/" + UUID.randomUUID(), Instant.now().minusSeconds(60)));
+        storage.put(
+                WriterLease.KEY,
+                lease("elsewhere/42/" + UUID.randomUUID(), Instant.now().minusSeconds(60)));
         try (ChromaClient client = client("taker").build()) {
-            assertEquals(client.engine().lease().holder(), WriterLease.read(storage).orElseThrow().holder());
+            assertEquals(
+                    client.engine().lease().holder(),
+                    WriterLease.read(storage).orElseThrow().holder());
         }
     }
 
@@ -66,7 +71,8 @@ class WriterLeaseTest {
     void liveLeaseOfAnotherHostIsRespected() {
         Storage storage = S3.newStorage(prefix);
         storage.put(WriterLease.KEY, lease("elsewhere/42/x", Instant.now().plusSeconds(600)));
-        ChromaException e = assertThrows(ChromaException.class, () -> client("taker").build());
+        ChromaException e =
+                assertThrows(ChromaException.class, () -> client("taker").build());
         assertTrue(e.getMessage().contains("elsewhere/42/x"), e.getMessage());
         assertEquals("elsewhere/42/x", WriterLease.read(storage).orElseThrow().holder());
     }
@@ -77,9 +83,13 @@ class WriterLeaseTest {
         gone.waitFor();
         String host = InetAddress.getLocalHost().getHostName();
         Storage storage = S3.newStorage(prefix);
-        storage.put(WriterLease.KEY, lease(host + "/" + gone.pid() + "/x", Instant.now().plusSeconds(600)));
+        storage.put(
+                WriterLease.KEY,
+                lease(host + "/" + gone.pid() + "/x", Instant.now().plusSeconds(600)));
         try (ChromaClient client = client("restarted").build()) {
-            assertEquals(client.engine().lease().holder(), WriterLease.read(storage).orElseThrow().holder());
+            assertEquals(
+                    client.engine().lease().holder(),
+                    WriterLease.read(storage).orElseThrow().holder());
         }
     }
 
@@ -110,9 +120,11 @@ class WriterLeaseTest {
             // Another writer takes the lease (as if this one had been partitioned away past its expiry).
             storage.put(WriterLease.KEY, lease("usurper/7/y", Instant.now().plusSeconds(600)));
             assertFalse(client.engine().lease().renew(), "renewal finds another holder");
-            ChromaException e = assertThrows(ChromaException.class,
-                    () -> c.add(List.of(S3TestClients.record("b", 1, 4))));
-            assertTrue(e.getMessage().contains("lost the writer lease") && e.getMessage().contains("usurper/7/y"),
+            ChromaException e =
+                    assertThrows(ChromaException.class, () -> c.add(List.of(S3TestClients.record("b", 1, 4))));
+            assertTrue(
+                    e.getMessage().contains("lost the writer lease")
+                            && e.getMessage().contains("usurper/7/y"),
                     e.getMessage());
             assertThrows(ChromaException.class, c::compact);
             assertEquals(1, c.count(), "reads still work");
@@ -138,7 +150,8 @@ class WriterLeaseTest {
 
     @Test
     void timingRejectsRenewalSlowerThanHalfTheTtl() {
-        InvalidArgumentException e = assertThrows(InvalidArgumentException.class,
+        InvalidArgumentException e = assertThrows(
+                InvalidArgumentException.class,
                 () -> new WriterLease.Timing(Duration.ofSeconds(10), Duration.ofSeconds(6)));
         assertTrue(e.getMessage().contains("renew interval"), e.getMessage());
         assertNotEquals(Duration.ZERO, WriterLease.Timing.DEFAULT.margin());
@@ -150,6 +163,7 @@ class WriterLeaseTest {
 
     private static byte[] lease(String holder, Instant expiresAt) {
         return ("{\"holder\":\"" + holder + "\",\"since\":\"" + Instant.now().minusSeconds(120) + "\",\"expiresAt\":\""
-                + expiresAt + "\"}").getBytes(StandardCharsets.UTF_8);
+                        + expiresAt + "\"}")
+                .getBytes(StandardCharsets.UTF_8);
     }
 }

@@ -2,14 +2,12 @@ package dev.chromaj.blockstore;
 
 import java.nio.ByteBuffer;
 import java.nio.ByteOrder;
-
 import org.apache.arrow.memory.ArrowBuf;
 import org.apache.arrow.vector.BaseVariableWidthVector;
 
 /** Bulk copies from Arrow buffers (little-endian) into Java arrays: one pass each, no per-element bounds checks. */
 final class ArrowArrays {
-    private ArrowArrays() {
-    }
+    private ArrowArrays() {}
 
     private static ByteBuffer view(ArrowBuf buf, long offset, int bytes) {
         if (bytes == 0) {

@@ -1,7 +1,6 @@
 package dev.chromaj.blockstore;
 
 import java.nio.ByteBuffer;
-
 import org.apache.arrow.memory.ArrowBuf;
 import org.apache.arrow.memory.BufferAllocator;
 import org.apache.arrow.memory.RootAllocator;
@@ -23,8 +22,7 @@ public final class ArrowRuntime {
 
     private static volatile boolean verified;
 
-    private ArrowRuntime() {
-    }
+    private ArrowRuntime() {}
 
     /**
      * Verifies that {@code java.nio} is open to Arrow's memory module and that an Arrow buffer can be allocated.
@@ -39,7 +37,8 @@ public final class ArrowRuntime {
         if (!ByteBuffer.class.getModule().isOpen("java.nio", arrowMemory)) {
             throw new IllegalStateException(missingFlagMessage(arrowMemory));
         }
-        try (BufferAllocator allocator = newRootAllocator(); ArrowBuf buf = allocator.buffer(8)) {
+        try (BufferAllocator allocator = newRootAllocator();
+                ArrowBuf buf = allocator.buffer(8)) {
             buf.setLong(0, 42L);
         } catch (RuntimeException | LinkageError e) {
             throw new IllegalStateException(missingFlagMessage(arrowMemory) + " (cause: " + e + ")", e);
@@ -49,8 +48,8 @@ public final class ArrowRuntime {
 
     static String missingFlagMessage(Module arrowMemory) {
         String module = arrowMemory.isNamed() ? arrowMemory.getName() : "the unnamed module (class path)";
-        return "Apache Arrow cannot access java.nio from " + module + ": start the JVM with "
-                + REQUIRED_JVM_FLAG + " (for Maven Surefire/exec add it to argLine/jvm args, for Gradle to jvmArgs)";
+        return "Apache Arrow cannot access java.nio from " + module + ": start the JVM with " + REQUIRED_JVM_FLAG
+                + " (for Maven Surefire/exec add it to argLine/jvm args, for Gradle to jvmArgs)";
     }
 
     /** A root allocator on the Unsafe allocation manager (no Netty dependency). */

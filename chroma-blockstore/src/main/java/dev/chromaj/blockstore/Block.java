@@ -12,12 +12,18 @@ final class Block<K, V> implements CacheEntry {
     private final String[] runPrefixes;
     /** {@code runStarts[r]} is the first entry of run {@code r}; {@code runStarts[runs]} is the size. */
     private final int[] runStarts;
+
     private final KeyColumn<K> keys;
     private final ValueColumn<V> values;
     private final long weight;
 
-    Block(KeyType<K> keyType, ValueType<V> valueType, String[] runPrefixes, int[] runStarts, KeyColumn<K> keys,
-          ValueColumn<V> values) {
+    Block(
+            KeyType<K> keyType,
+            ValueType<V> valueType,
+            String[] runPrefixes,
+            int[] runStarts,
+            KeyColumn<K> keys,
+            ValueColumn<V> values) {
         this.keyType = keyType;
         this.valueType = valueType;
         this.runPrefixes = runPrefixes;

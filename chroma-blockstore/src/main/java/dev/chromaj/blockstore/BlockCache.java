@@ -1,5 +1,9 @@
 package dev.chromaj.blockstore;
 
+import com.github.benmanes.caffeine.cache.AsyncCache;
+import com.github.benmanes.caffeine.cache.Caffeine;
+import com.github.benmanes.caffeine.cache.stats.CacheStats;
+import dev.chromaj.storage.Storage;
 import java.nio.file.Path;
 import java.util.concurrent.CompletableFuture;
 import java.util.concurrent.CompletionException;
@@ -10,13 +14,6 @@ import java.util.concurrent.Executors;
 import java.util.concurrent.atomic.AtomicInteger;
 import java.util.concurrent.atomic.LongAdder;
 import java.util.function.BiFunction;
-
-import com.github.benmanes.caffeine.cache.AsyncCache;
-import com.github.benmanes.caffeine.cache.Caffeine;
-import com.github.benmanes.caffeine.cache.stats.CacheStats;
-
-import dev.chromaj.storage.Storage;
-
 import org.slf4j.Logger;
 import org.slf4j.LoggerFactory;
 
@@ -36,8 +33,7 @@ public final class BlockCache implements AutoCloseable {
     private static final Logger LOG = LoggerFactory.getLogger(BlockCache.class);
 
     /** Counters since the cache was built; {@code bytes} is the current weighted size of the memory tier. */
-    public record Stats(long hits, long misses, long loads, long evictions, long bytes, long diskHits) {
-    }
+    public record Stats(long hits, long misses, long loads, long evictions, long bytes, long diskHits) {}
 
     /** Decodes a verified object into its cached form; throws {@link CorruptObjectException} when damaged. */
     interface Decoder {
@@ -80,12 +76,17 @@ public final class BlockCache implements AutoCloseable {
     /** Hits, misses, loads and evictions of the memory tier, its current bytes, and hits of the disk tier. */
     public Stats stats() {
         CacheStats s = cache.synchronous().stats();
-        return new Stats(s.hitCount(), s.missCount(), s.loadCount(), s.evictionCount(), weightedBytes(),
-                diskHits.sum());
+        return new Stats(
+                s.hitCount(), s.missCount(), s.loadCount(), s.evictionCount(), weightedBytes(), diskHits.sum());
     }
 
     private long weightedBytes() {
-        return cache.synchronous().policy().eviction().orElseThrow().weightedSize().orElse(0);
+        return cache.synchronous()
+                .policy()
+                .eviction()
+                .orElseThrow()
+                .weightedSize()
+                .orElse(0);
     }
 
     /** Stops the decoder and disk writer threads; cached entries are dropped. */
@@ -105,8 +106,8 @@ public final class BlockCache implements AutoCloseable {
         return (key, executor) -> load(key, storage, decoder);
     }
 
-    CompletableFuture<CacheEntry> getAsync(String key,
-                                           BiFunction<String, Executor, CompletableFuture<CacheEntry>> loader) {
+    CompletableFuture<CacheEntry> getAsync(
+            String key, BiFunction<String, Executor, CompletableFuture<CacheEntry>> loader) {
         return cache.get(key, loader);
     }
 
@@ -115,8 +116,8 @@ public final class BlockCache implements AutoCloseable {
      * into the memory tier: for objects read once into a structure of their own (an index being loaded), which
      * would only evict what other readers need. Concurrent loads of one key are not merged.
      */
-    CompletableFuture<CacheEntry> getUncached(String key,
-                                              BiFunction<String, Executor, CompletableFuture<CacheEntry>> loader) {
+    CompletableFuture<CacheEntry> getUncached(
+            String key, BiFunction<String, Executor, CompletableFuture<CacheEntry>> loader) {
         CompletableFuture<CacheEntry> present = cache.getIfPresent(key);
         return present != null ? present : loader.apply(key, decoders);
     }
@@ -157,8 +158,8 @@ public final class BlockCache implements AutoCloseable {
             return fromStorage(key, storage, decoder);
         }
         return CompletableFuture.supplyAsync(() -> fromDisk(key, decoder), decoders)
-                .thenCompose(found -> found != null ? CompletableFuture.completedFuture(found)
-                        : fromStorage(key, storage, decoder));
+                .thenCompose(found ->
+                        found != null ? CompletableFuture.completedFuture(found) : fromStorage(key, storage, decoder));
     }
 
     private CacheEntry fromDisk(String key, Decoder decoder) {
@@ -178,13 +179,16 @@ public final class BlockCache implements AutoCloseable {
     }
 
     private CompletableFuture<CacheEntry> fromStorage(String key, Storage storage, Decoder decoder) {
-        return storage.getAsync(key).thenApplyAsync(bytes -> {
-            CacheEntry entry = decoder.decode(key, bytes);
-            if (disk != null) {
-                disk.writeLater(key, bytes);
-            }
-            return entry;
-        }, decoders);
+        return storage.getAsync(key)
+                .thenApplyAsync(
+                        bytes -> {
+                            CacheEntry entry = decoder.decode(key, bytes);
+                            if (disk != null) {
+                                disk.writeLater(key, bytes);
+                            }
+                            return entry;
+                        },
+                        decoders);
     }
 
     void put(String key, CacheEntry entry) {
@@ -216,8 +220,7 @@ public final class BlockCache implements AutoCloseable {
         private long diskMaxBytes;
         private int decoderThreads = Math.max(2, Runtime.getRuntime().availableProcessors());
 
-        private Builder() {
-        }
+        private Builder() {}
 
         /** Bound of the memory tier: estimated heap bytes of decoded blocks and roots. Must be {@code >= 0}. */
         public Builder maxBytes(long maxBytes) {

@@ -7,7 +7,6 @@ import java.util.ArrayList;
 import java.util.Arrays;
 import java.util.List;
 import java.util.Map;
-
 import org.apache.arrow.memory.BufferAllocator;
 import org.apache.arrow.vector.VarCharVector;
 import org.apache.arrow.vector.VectorSchemaRoot;
@@ -29,18 +28,34 @@ final class BlockCodec {
     static final String META_KEY_TYPE = "chromaj.key_type";
     static final String META_VALUE_TYPE = "chromaj.value_type";
 
-    private BlockCodec() {
-    }
+    private BlockCodec() {}
 
-    static <K, V> byte[] encode(BufferAllocator parent, KeyType<K> keyType, ValueType<V> valueType,
-                                List<String> prefixes, List<K> keys, List<V> values, long estimatedBytes) {
+    static <K, V> byte[] encode(
+            BufferAllocator parent,
+            KeyType<K> keyType,
+            ValueType<V> valueType,
+            List<String> prefixes,
+            List<K> keys,
+            List<V> values,
+            long estimatedBytes) {
         int n = keys.size();
-        Map<String, String> meta = Map.of(META_FORMAT, Integer.toString(ObjectFrame.FORMAT_VERSION),
-                META_KIND, "block", META_KEY_TYPE, keyType.name(), META_VALUE_TYPE, valueType.name());
-        Schema schema = new Schema(List.of(Field.notNullable("prefix", ArrowType.Utf8.INSTANCE),
-                Field.notNullable("key", keyType.arrowType()), valueType.field("value", values)), meta);
+        Map<String, String> meta = Map.of(
+                META_FORMAT,
+                Integer.toString(ObjectFrame.FORMAT_VERSION),
+                META_KIND,
+                "block",
+                META_KEY_TYPE,
+                keyType.name(),
+                META_VALUE_TYPE,
+                valueType.name());
+        Schema schema = new Schema(
+                List.of(
+                        Field.notNullable("prefix", ArrowType.Utf8.INSTANCE),
+                        Field.notNullable("key", keyType.arrowType()),
+                        valueType.field("value", values)),
+                meta);
         try (BufferAllocator allocator = parent.newChildAllocator("block-encode", 0, Long.MAX_VALUE);
-             VectorSchemaRoot root = VectorSchemaRoot.create(schema, allocator)) {
+                VectorSchemaRoot root = VectorSchemaRoot.create(schema, allocator)) {
             VarCharVector prefixVector = (VarCharVector) root.getVector("prefix");
             prefixVector.allocateNew(n);
             String last = null;
@@ -57,8 +72,8 @@ final class BlockCodec {
             keyType.fill(root.getVector("key"), keys);
             valueType.fill(root.getVector("value"), values);
             root.setRowCount(n);
-            ObjectFrame.Sink sink = ObjectFrame.start(ObjectFrame.KIND_BLOCK,
-                    (int) Math.min(Integer.MAX_VALUE - 1024, estimatedBytes + 1024));
+            ObjectFrame.Sink sink = ObjectFrame.start(
+                    ObjectFrame.KIND_BLOCK, (int) Math.min(Integer.MAX_VALUE - 1024, estimatedBytes + 1024));
             try (ArrowFileWriter writer = new ArrowFileWriter(root, null, Channels.newChannel(sink))) {
                 writer.start();
                 writer.writeBatch();
@@ -70,20 +85,23 @@ final class BlockCodec {
         }
     }
 
-    static <K, V> Block<K, V> decode(String objectKey, byte[] bytes, KeyType<K> keyType, ValueType<V> valueType,
-                                     BufferAllocator parent) {
+    static <K, V> Block<K, V> decode(
+            String objectKey, byte[] bytes, KeyType<K> keyType, ValueType<V> valueType, BufferAllocator parent) {
         ObjectFrame.Body body = ObjectFrame.verify(objectKey, bytes, ObjectFrame.KIND_BLOCK);
         try (BufferAllocator allocator = parent.newChildAllocator("block-decode", 0, Long.MAX_VALUE);
-             ArrowFileReader reader = new ArrowFileReader(
-                     new ByteSliceChannel(body.bytes(), body.offset(), body.length()), allocator)) {
+                ArrowFileReader reader = new ArrowFileReader(
+                        new ByteSliceChannel(body.bytes(), body.offset(), body.length()), allocator)) {
             VectorSchemaRoot root = reader.getVectorSchemaRoot();
             Map<String, String> meta = root.getSchema().getCustomMetadata();
             if (!"block".equals(meta.get(META_KIND))) {
                 throw new CorruptObjectException(objectKey, "schema metadata does not mark a block");
             }
-            if (!keyType.name().equals(meta.get(META_KEY_TYPE)) || !valueType.name().equals(meta.get(META_VALUE_TYPE))) {
-                throw new CorruptObjectException(objectKey, "block holds " + meta.get(META_KEY_TYPE) + " -> "
-                        + meta.get(META_VALUE_TYPE) + ", its root says " + keyType + " -> " + valueType);
+            if (!keyType.name().equals(meta.get(META_KEY_TYPE))
+                    || !valueType.name().equals(meta.get(META_VALUE_TYPE))) {
+                throw new CorruptObjectException(
+                        objectKey,
+                        "block holds " + meta.get(META_KEY_TYPE) + " -> " + meta.get(META_VALUE_TYPE)
+                                + ", its root says " + keyType + " -> " + valueType);
             }
             List<ArrowBlock> batches = reader.getRecordBlocks();
             if (batches.size() != 1) {

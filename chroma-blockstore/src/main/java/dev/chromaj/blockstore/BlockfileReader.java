@@ -41,7 +41,8 @@ public final class BlockfileReader<K, V> {
         this.keyType = keyType;
         this.valueType = valueType;
         this.loader = store.blockLoader(keyType, valueType);
-        long blocksInEighth = store.cache().maxBytes() / 8 / Math.max(1, store.options().maxBlockBytes());
+        long blocksInEighth =
+                store.cache().maxBytes() / 8 / Math.max(1, store.options().maxBlockBytes());
         this.readAhead = (int) Math.max(1, Math.min(16, blocksInEighth));
     }
 
@@ -234,8 +235,9 @@ public final class BlockfileReader<K, V> {
             throw new IllegalArgumentException("key must not be null");
         }
         if (!keyType.javaType().isInstance(key)) {
-            throw new IllegalArgumentException("key must be a " + keyType.javaType().getSimpleName()
-                    + " for key type " + keyType + ", got " + key.getClass().getName());
+            throw new IllegalArgumentException(
+                    "key must be a " + keyType.javaType().getSimpleName() + " for key type " + keyType + ", got "
+                            + key.getClass().getName());
         }
         return keyType.unstorable(key) ? null : key;
     }

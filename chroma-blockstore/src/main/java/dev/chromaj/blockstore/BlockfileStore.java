@@ -1,5 +1,6 @@
 package dev.chromaj.blockstore;
 
+import dev.chromaj.storage.Storage;
 import java.util.Collections;
 import java.util.LinkedHashSet;
 import java.util.Set;
@@ -12,10 +13,7 @@ import java.util.concurrent.atomic.AtomicInteger;
 import java.util.concurrent.locks.ReentrantReadWriteLock;
 import java.util.function.BiFunction;
 import java.util.function.Supplier;
-
 import org.apache.arrow.memory.RootAllocator;
-
-import dev.chromaj.storage.Storage;
 
 /**
  * Creates, forks and opens blockfiles in a {@link Storage}, reading through a shared {@link BlockCache}.
@@ -40,6 +38,7 @@ public final class BlockfileStore implements AutoCloseable {
      * {@link #closed}.
      */
     private final ReentrantReadWriteLock decoding = new ReentrantReadWriteLock();
+
     private boolean closed;
 
     /**
@@ -162,10 +161,10 @@ public final class BlockfileStore implements AutoCloseable {
         cache.put(rootKey(root.dir, root.id), root);
     }
 
-    <K, V> BiFunction<String, Executor, CompletableFuture<CacheEntry>> blockLoader(KeyType<K> keyType,
-                                                                                 ValueType<V> valueType) {
-        return cache.loader(storage, (key, bytes) -> whileOpen(
-                () -> BlockCodec.decode(key, bytes, keyType, valueType, allocator)));
+    <K, V> BiFunction<String, Executor, CompletableFuture<CacheEntry>> blockLoader(
+            KeyType<K> keyType, ValueType<V> valueType) {
+        return cache.loader(
+                storage, (key, bytes) -> whileOpen(() -> BlockCodec.decode(key, bytes, keyType, valueType, allocator)));
     }
 
     private RootIndex root(String dir, UUID rootId, KeyType<?> keyType, ValueType<?> valueType) {

@@ -29,6 +29,7 @@ public final class BlockfileView<K, T> {
     private final String suffix;
     /** Cache keys of the decoded blocks, built on first use (racy but idempotent: strings are immutable). */
     private final String[] keys;
+
     private final BiFunction<String, Executor, CompletableFuture<CacheEntry>> loader;
     /**
      * The prefix checked last: lookups repeat one prefix (a sparse key, the record prefix), so its check is skipped
@@ -198,8 +199,7 @@ public final class BlockfileView<K, T> {
     }
 
     /** Where the last lookup of an {@link AscendingLookup} found its key. */
-    private record Position<K, T>(DecodedBlock<K, T> block, int index) {
-    }
+    private record Position<K, T>(DecodedBlock<K, T> block, int index) {}
 
     private K lookupKey(String prefix, K key) {
         if (prefix == null || prefix != checkedPrefix) {
@@ -221,7 +221,8 @@ public final class BlockfileView<K, T> {
     @SuppressWarnings("unchecked")
     private DecodedBlock<K, T> checked(CacheEntry entry) {
         if (!(entry instanceof DecodedBlock<?, ?> decoded)) {
-            throw new IllegalStateException("cache entry of a decoded view holds " + entry.getClass().getSimpleName());
+            throw new IllegalStateException(
+                    "cache entry of a decoded view holds " + entry.getClass().getSimpleName());
         }
         return (DecodedBlock<K, T>) decoded;
     }

@@ -35,6 +35,7 @@ public final class BlockfileWriter<K, V> {
     private final RootIndex base;
     /** The change log in call order: prefix, key, and the value or {@link #TOMBSTONE}. */
     private final Entries log = new Entries(64);
+
     private boolean committed;
 
     BlockfileWriter(BlockfileStore store, String dir, KeyType<K> keyType, ValueType<V> valueType, RootIndex base) {
@@ -284,14 +285,15 @@ public final class BlockfileWriter<K, V> {
 
         @SuppressWarnings("unchecked")
         long size(int i) {
-            return 6L + Utf8Order.utf8Length(prefixes[i]) + keyType.encodedSize((K) keys[i])
+            return 6L
+                    + Utf8Order.utf8Length(prefixes[i])
+                    + keyType.encodedSize((K) keys[i])
                     + valueType.encodedSize((V) values[i]);
         }
     }
 
     /** A new block to write: entries {@code [from, to)}. */
-    private record Chunk(BlockfileWriter<?, ?>.Entries entries, int from, int to) {
-    }
+    private record Chunk(BlockfileWriter<?, ?>.Entries entries, int from, int to) {}
 
     // ------------------------------------------------------------------------------------------- forks
 
@@ -325,8 +327,8 @@ public final class BlockfileWriter<K, V> {
             int i = 0;
             while (i < blocks) {
                 if (!changed[i]) {
-                    attempt.add(new RootIndex.BlockRef<>(base.firstPrefixes[i], firstKey(i), base.blockIds[i],
-                            base.count(i), base.blockBytes[i]));
+                    attempt.add(new RootIndex.BlockRef<>(
+                            base.firstPrefixes[i], firstKey(i), base.blockIds[i], base.count(i), base.blockBytes[i]));
                     i++;
                     continue;
                 }
@@ -349,7 +351,8 @@ public final class BlockfileWriter<K, V> {
                 // Absorb at most one neighbour per run of touched blocks: a fork rewrites only touched blocks and
                 // their direct neighbours, never a chain.
                 if (onlyTouched && merged.size > 0 && bytes < maxBlockBytes / 4) {
-                    int neighbour = end + 1 < blocks && !changed[end + 1] ? end + 1
+                    int neighbour = end + 1 < blocks && !changed[end + 1]
+                            ? end + 1
                             : (i - 1 >= 0 && !changed[i - 1] ? i - 1 : -1);
                     if (neighbour >= 0 && bytes + base.blockBytes[neighbour] < maxBlockBytes) {
                         changed[neighbour] = true;
@@ -525,8 +528,18 @@ public final class BlockfileWriter<K, V> {
             counts[i] = r.count();
             bytes[i] = r.bytes();
         }
-        return new RootIndex(rootId, dir, keyType, valueType, maxBlockBytes, prefixes,
-                KeyColumn.of(keyType, firstKeys), ids, counts, bytes, rootBytes);
+        return new RootIndex(
+                rootId,
+                dir,
+                keyType,
+                valueType,
+                maxBlockBytes,
+                prefixes,
+                KeyColumn.of(keyType, firstKeys),
+                ids,
+                counts,
+                bytes,
+                rootBytes);
     }
 
     /** The first keys of a freshly written root, without a round trip through Arrow. */

@@ -34,8 +34,7 @@ public record DataRecord(String id, float[] embedding, String document, Map<Stri
         if (value == null) {
             throw new IllegalArgumentException("DataRecord.metadata['" + key + "'] must not be null");
         }
-        if (value instanceof String || value instanceof Long || value instanceof Double
-                || value instanceof Boolean) {
+        if (value instanceof String || value instanceof Long || value instanceof Double || value instanceof Boolean) {
             return;
         }
         if (value instanceof List<?> list) {
@@ -43,15 +42,19 @@ public record DataRecord(String id, float[] embedding, String document, Map<Stri
                 throw new IllegalArgumentException("DataRecord.metadata['" + key + "'] must not be an empty list");
             }
             Object first = list.get(0);
-            if (!(first instanceof String || first instanceof Long || first instanceof Double
+            if (!(first instanceof String
+                    || first instanceof Long
+                    || first instanceof Double
                     || first instanceof Boolean)) {
                 throw new IllegalArgumentException("DataRecord.metadata['" + key + "'] list elements must be String, "
-                        + "Long, Double or Boolean, got " + (first == null ? "null" : first.getClass().getName()));
+                        + "Long, Double or Boolean, got "
+                        + (first == null ? "null" : first.getClass().getName()));
             }
             for (Object o : list) {
                 if (o == null || o.getClass() != first.getClass()) {
                     throw new IllegalArgumentException("DataRecord.metadata['" + key + "'] list elements must all be "
-                            + first.getClass().getSimpleName() + ", got " + (o == null ? "null" : o.getClass().getName()));
+                            + first.getClass().getSimpleName() + ", got "
+                            + (o == null ? "null" : o.getClass().getName()));
                 }
             }
             return;
@@ -62,8 +65,11 @@ public record DataRecord(String id, float[] embedding, String document, Map<Stri
 
     @Override
     public boolean equals(Object o) {
-        return o instanceof DataRecord r && id.equals(r.id) && Arrays.equals(embedding, r.embedding)
-                && Objects.equals(document, r.document) && Objects.equals(metadata, r.metadata)
+        return o instanceof DataRecord r
+                && id.equals(r.id)
+                && Arrays.equals(embedding, r.embedding)
+                && Objects.equals(document, r.document)
+                && Objects.equals(metadata, r.metadata)
                 && Objects.equals(uri, r.uri);
     }
 

@@ -1,5 +1,8 @@
 package dev.chromaj.blockstore;
 
+import com.github.benmanes.caffeine.cache.Cache;
+import com.github.benmanes.caffeine.cache.Caffeine;
+import com.github.benmanes.caffeine.cache.RemovalCause;
 import java.io.IOException;
 import java.nio.charset.StandardCharsets;
 import java.nio.file.Files;
@@ -8,16 +11,11 @@ import java.nio.file.Path;
 import java.nio.file.StandardCopyOption;
 import java.util.UUID;
 import java.util.concurrent.ExecutorService;
-import java.util.concurrent.RejectedExecutionException;
 import java.util.concurrent.Executors;
+import java.util.concurrent.RejectedExecutionException;
 import java.util.concurrent.TimeUnit;
 import java.util.concurrent.atomic.AtomicLong;
 import java.util.stream.Stream;
-
-import com.github.benmanes.caffeine.cache.Cache;
-import com.github.benmanes.caffeine.cache.Caffeine;
-import com.github.benmanes.caffeine.cache.RemovalCause;
-
 import org.slf4j.Logger;
 import org.slf4j.LoggerFactory;
 
@@ -35,6 +33,7 @@ final class DiskTier implements AutoCloseable {
     private final Path dir;
     /** File name → file size; its eviction deletes the file. */
     private final Cache<String, Long> files;
+
     private final ExecutorService writer;
     private final AtomicLong pendingBytes = new AtomicLong();
 
@@ -163,7 +162,7 @@ final class DiskTier implements AutoCloseable {
     /** Waits until every queued write is on disk. */
     void awaitWrites() {
         try {
-            writer.submit(() -> { }).get(1, TimeUnit.MINUTES);
+            writer.submit(() -> {}).get(1, TimeUnit.MINUTES);
         } catch (Exception e) {
             throw new IllegalStateException("disk block cache writer did not finish", e);
         }

@@ -2,7 +2,6 @@ package dev.chromaj.blockstore;
 
 import java.nio.charset.StandardCharsets;
 import java.util.List;
-
 import org.apache.arrow.vector.BigIntVector;
 import org.apache.arrow.vector.BitVector;
 import org.apache.arrow.vector.FieldVector;

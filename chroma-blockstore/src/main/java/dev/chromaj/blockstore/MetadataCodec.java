@@ -28,8 +28,7 @@ final class MetadataCodec {
     private static final int BOOLEAN = 4;
     private static final int LIST = 4;
 
-    private MetadataCodec() {
-    }
+    private MetadataCodec() {}
 
     static byte[] encode(Map<String, Object> metadata) {
         Out out = new Out();
@@ -85,7 +84,8 @@ final class MetadataCodec {
         } else if (v instanceof Boolean) {
             return BOOLEAN;
         }
-        throw new IllegalArgumentException("unsupported metadata value type " + v.getClass().getName());
+        throw new IllegalArgumentException(
+                "unsupported metadata value type " + v.getClass().getName());
     }
 
     private static void scalar(Out out, int tag, Object v) {

@@ -24,12 +24,10 @@ final class ObjectFrame {
     private static final byte[] HEAD_MAGIC = {'C', 'J', 'B', 'F'};
     private static final byte[] FOOT_MAGIC = {'F', 'B', 'J', 'C'};
 
-    private ObjectFrame() {
-    }
+    private ObjectFrame() {}
 
     /** Where the Arrow IPC bytes of a verified object are. */
-    record Body(byte[] bytes, int offset, int length) {
-    }
+    record Body(byte[] bytes, int offset, int length) {}
 
     /** Starts an object of the given kind: write the Arrow file into the sink, then call {@link Sink#finish()}. */
     static Sink start(byte kind, int expectedBytes) {
@@ -45,8 +43,10 @@ final class ObjectFrame {
     /** Verifies magic, version, kind, length and checksum; throws {@link CorruptObjectException} naming the key. */
     static Body verify(String key, byte[] data, byte kind) {
         if (data.length < HEADER_BYTES + FOOTER_BYTES) {
-            throw new CorruptObjectException(key, "truncated: " + data.length + " bytes is shorter than the "
-                    + (HEADER_BYTES + FOOTER_BYTES) + "-byte header and footer");
+            throw new CorruptObjectException(
+                    key,
+                    "truncated: " + data.length + " bytes is shorter than the " + (HEADER_BYTES + FOOTER_BYTES)
+                            + "-byte header and footer");
         }
         if (!Arrays.equals(data, 0, 4, HEAD_MAGIC, 0, 4)) {
             throw new CorruptObjectException(key, "no blockfile header magic (not a chromaj block or root)");
@@ -57,25 +57,29 @@ final class ObjectFrame {
         }
         long bodyLength = readLong(data, end - FOOTER_BYTES);
         if (bodyLength != end - HEADER_BYTES - FOOTER_BYTES) {
-            throw new CorruptObjectException(key, "length mismatch: footer says " + bodyLength
-                    + " body bytes, object holds " + (end - HEADER_BYTES - FOOTER_BYTES) + " (truncated?)");
+            throw new CorruptObjectException(
+                    key,
+                    "length mismatch: footer says " + bodyLength + " body bytes, object holds "
+                            + (end - HEADER_BYTES - FOOTER_BYTES) + " (truncated?)");
         }
         int stored = readInt(data, end - 8);
         CRC32C crc = new CRC32C();
         crc.update(data, 0, end - FOOTER_BYTES);
         int computed = (int) crc.getValue();
         if (stored != computed) {
-            throw new CorruptObjectException(key, String.format("checksum mismatch: stored CRC32C %08x, computed %08x",
-                    stored, computed));
+            throw new CorruptObjectException(
+                    key, String.format("checksum mismatch: stored CRC32C %08x, computed %08x", stored, computed));
         }
         int version = (data[4] & 0xFF) | (data[5] & 0xFF) << 8;
         if (version != FORMAT_VERSION) {
-            throw new CorruptObjectException(key, "unsupported format version " + version + " (this build reads "
-                    + FORMAT_VERSION + ")");
+            throw new CorruptObjectException(
+                    key, "unsupported format version " + version + " (this build reads " + FORMAT_VERSION + ")");
         }
         if (data[6] != kind) {
-            throw new CorruptObjectException(key, "object kind " + data[6] + " where "
-                    + (kind == KIND_BLOCK ? "a block" : "a root") + " (" + kind + ") was expected");
+            throw new CorruptObjectException(
+                    key,
+                    "object kind " + data[6] + " where " + (kind == KIND_BLOCK ? "a block" : "a root") + " (" + kind
+                            + ") was expected");
         }
         return new Body(data, HEADER_BYTES, (int) bodyLength);
     }

@@ -10,7 +10,6 @@ import java.util.Collections;
 import java.util.List;
 import java.util.Map;
 import java.util.UUID;
-
 import org.apache.arrow.memory.BufferAllocator;
 import org.apache.arrow.vector.BigIntVector;
 import org.apache.arrow.vector.FixedSizeBinaryVector;
@@ -47,12 +46,22 @@ final class RootIndex implements CacheEntry {
     final String[] blockKeys;
     /** {@code cumulative[i]} entries precede block {@code i}; {@code cumulative[n]} is the count. */
     final long[] cumulative;
+
     final long[] blockBytes;
     final long objectBytes;
 
-    RootIndex(UUID id, String dir, KeyType<?> keyType, ValueType<?> valueType, long maxBlockBytes,
-              String[] firstPrefixes, KeyColumn<?> firstKeys, UUID[] blockIds, long[] counts, long[] blockBytes,
-              long objectBytes) {
+    RootIndex(
+            UUID id,
+            String dir,
+            KeyType<?> keyType,
+            ValueType<?> valueType,
+            long maxBlockBytes,
+            String[] firstPrefixes,
+            KeyColumn<?> firstKeys,
+            UUID[] blockIds,
+            long[] counts,
+            long[] blockBytes,
+            long objectBytes) {
         this.id = id;
         this.dir = dir;
         this.keyType = keyType;
@@ -92,8 +101,8 @@ final class RootIndex implements CacheEntry {
     }
 
     BlockfileRoot toRoot() {
-        return new BlockfileRoot(id, count(), Collections.unmodifiableList(Arrays.asList(blockIds.clone())),
-                totalBytes());
+        return new BlockfileRoot(
+                id, count(), Collections.unmodifiableList(Arrays.asList(blockIds.clone())), totalBytes());
     }
 
     @Override
@@ -157,28 +166,42 @@ final class RootIndex implements CacheEntry {
     // ---------------------------------------------------------------------------------------------------------
 
     /** One block of a root being written. */
-    record BlockRef<K>(String firstPrefix, K firstKey, UUID id, long count, long bytes) {
-    }
+    record BlockRef<K>(String firstPrefix, K firstKey, UUID id, long count, long bytes) {}
 
-    static <K> byte[] encode(BufferAllocator parent, KeyType<K> keyType, ValueType<?> valueType, long maxBlockBytes,
-                             List<BlockRef<K>> blocks) {
+    static <K> byte[] encode(
+            BufferAllocator parent,
+            KeyType<K> keyType,
+            ValueType<?> valueType,
+            long maxBlockBytes,
+            List<BlockRef<K>> blocks) {
         long total = 0;
         for (BlockRef<K> b : blocks) {
             total += b.count();
         }
-        Map<String, String> meta = Map.of(BlockCodec.META_FORMAT, Integer.toString(ObjectFrame.FORMAT_VERSION),
-                BlockCodec.META_KIND, "root", BlockCodec.META_KEY_TYPE, keyType.name(),
-                BlockCodec.META_VALUE_TYPE, valueType.name(), META_MAX_BLOCK_BYTES, Long.toString(maxBlockBytes),
-                META_COUNT, Long.toString(total));
-        Schema schema = new Schema(List.of(
-                Field.notNullable("first_prefix", ArrowType.Utf8.INSTANCE),
-                Field.notNullable("first_key", keyType.arrowType()),
-                Field.notNullable("block_id", new ArrowType.FixedSizeBinary(16)),
-                Field.notNullable("entry_count", new ArrowType.Int(64, true)),
-                Field.notNullable("block_bytes", new ArrowType.Int(64, true))), meta);
+        Map<String, String> meta = Map.of(
+                BlockCodec.META_FORMAT,
+                Integer.toString(ObjectFrame.FORMAT_VERSION),
+                BlockCodec.META_KIND,
+                "root",
+                BlockCodec.META_KEY_TYPE,
+                keyType.name(),
+                BlockCodec.META_VALUE_TYPE,
+                valueType.name(),
+                META_MAX_BLOCK_BYTES,
+                Long.toString(maxBlockBytes),
+                META_COUNT,
+                Long.toString(total));
+        Schema schema = new Schema(
+                List.of(
+                        Field.notNullable("first_prefix", ArrowType.Utf8.INSTANCE),
+                        Field.notNullable("first_key", keyType.arrowType()),
+                        Field.notNullable("block_id", new ArrowType.FixedSizeBinary(16)),
+                        Field.notNullable("entry_count", new ArrowType.Int(64, true)),
+                        Field.notNullable("block_bytes", new ArrowType.Int(64, true))),
+                meta);
         int n = blocks.size();
         try (BufferAllocator allocator = parent.newChildAllocator("root-encode", 0, Long.MAX_VALUE);
-             VectorSchemaRoot root = VectorSchemaRoot.create(schema, allocator)) {
+                VectorSchemaRoot root = VectorSchemaRoot.create(schema, allocator)) {
             VarCharVector prefixes = (VarCharVector) root.getVector("first_prefix");
             FixedSizeBinaryVector ids = (FixedSizeBinaryVector) root.getVector("block_id");
             BigIntVector counts = (BigIntVector) root.getVector("entry_count");
@@ -213,8 +236,8 @@ final class RootIndex implements CacheEntry {
     static RootIndex decode(String objectKey, UUID id, String dir, byte[] data, BufferAllocator parent) {
         ObjectFrame.Body body = ObjectFrame.verify(objectKey, data, ObjectFrame.KIND_ROOT);
         try (BufferAllocator allocator = parent.newChildAllocator("root-decode", 0, Long.MAX_VALUE);
-             ArrowFileReader reader = new ArrowFileReader(
-                     new ByteSliceChannel(body.bytes(), body.offset(), body.length()), allocator)) {
+                ArrowFileReader reader = new ArrowFileReader(
+                        new ByteSliceChannel(body.bytes(), body.offset(), body.length()), allocator)) {
             VectorSchemaRoot root = reader.getVectorSchemaRoot();
             Map<String, String> meta = root.getSchema().getCustomMetadata();
             if (!"root".equals(meta.get(BlockCodec.META_KIND))) {
@@ -223,8 +246,10 @@ final class RootIndex implements CacheEntry {
             KeyType<?> keyType = KeyType.named(meta.get(BlockCodec.META_KEY_TYPE));
             ValueType<?> valueType = ValueType.named(meta.get(BlockCodec.META_VALUE_TYPE));
             if (keyType == null || valueType == null) {
-                throw new CorruptObjectException(objectKey, "unknown key or value type "
-                        + meta.get(BlockCodec.META_KEY_TYPE) + " -> " + meta.get(BlockCodec.META_VALUE_TYPE));
+                throw new CorruptObjectException(
+                        objectKey,
+                        "unknown key or value type " + meta.get(BlockCodec.META_KEY_TYPE) + " -> "
+                                + meta.get(BlockCodec.META_VALUE_TYPE));
             }
             long maxBlockBytes = Long.parseLong(meta.get(META_MAX_BLOCK_BYTES));
             List<ArrowBlock> batches = reader.getRecordBlocks();
@@ -249,12 +274,13 @@ final class RootIndex implements CacheEntry {
                 bytes[i] = bytesVector.get(i);
             }
             KeyColumn<?> firstKeys = keyType.decode(root.getVector("first_key"), n);
-            RootIndex index = new RootIndex(id, dir, keyType, valueType, maxBlockBytes, prefixes, firstKeys, ids,
-                    counts, bytes, data.length);
+            RootIndex index = new RootIndex(
+                    id, dir, keyType, valueType, maxBlockBytes, prefixes, firstKeys, ids, counts, bytes, data.length);
             String expected = meta.get(META_COUNT);
             if (expected == null || Long.parseLong(expected) != index.count()) {
-                throw new CorruptObjectException(objectKey, "entry counts add up to " + index.count()
-                        + ", the schema metadata says " + expected);
+                throw new CorruptObjectException(
+                        objectKey,
+                        "entry counts add up to " + index.count() + ", the schema metadata says " + expected);
             }
             return index;
         } catch (CorruptObjectException e) {
@@ -265,7 +291,9 @@ final class RootIndex implements CacheEntry {
     }
 
     private static byte[] uuidBytes(UUID id) {
-        return ByteBuffer.allocate(16).putLong(id.getMostSignificantBits()).putLong(id.getLeastSignificantBits())
+        return ByteBuffer.allocate(16)
+                .putLong(id.getMostSignificantBits())
+                .putLong(id.getLeastSignificantBits())
                 .array();
     }
 }

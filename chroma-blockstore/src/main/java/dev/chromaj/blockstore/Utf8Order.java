@@ -7,8 +7,7 @@ package dev.chromaj.blockstore;
  * range (the classic code-point-order trick).
  */
 final class Utf8Order {
-    private Utf8Order() {
-    }
+    private Utf8Order() {}
 
     static int compare(String a, String b) {
         if (a == b) {
@@ -44,12 +43,12 @@ final class Utf8Order {
                     i++;
                     continue;
                 }
-                throw new IllegalArgumentException(field + " must be well-formed UTF-16: unpaired surrogate at index "
-                        + i);
+                throw new IllegalArgumentException(
+                        field + " must be well-formed UTF-16: unpaired surrogate at index " + i);
             }
             if (Character.isLowSurrogate(c)) {
-                throw new IllegalArgumentException(field + " must be well-formed UTF-16: unpaired surrogate at index "
-                        + i);
+                throw new IllegalArgumentException(
+                        field + " must be well-formed UTF-16: unpaired surrogate at index " + i);
             }
         }
         return s;

@@ -8,7 +8,6 @@ import java.util.Arrays;
 import java.util.HashSet;
 import java.util.List;
 import java.util.Set;
-
 import org.apache.arrow.vector.FieldVector;
 import org.apache.arrow.vector.Float4Vector;
 import org.apache.arrow.vector.UInt4Vector;
@@ -344,8 +343,8 @@ public abstract class ValueType<V> {
 
         @Override
         Field field(String name, List<int[]> values) {
-            return new Field(name, FieldType.notNullable(ArrowType.List.INSTANCE),
-                    List.of(Field.notNullable("item", UINT32)));
+            return new Field(
+                    name, FieldType.notNullable(ArrowType.List.INSTANCE), List.of(Field.notNullable("item", UINT32)));
         }
 
         @Override
@@ -402,8 +401,8 @@ public abstract class ValueType<V> {
 
         @Override
         Field field(String name, List<float[]> values) {
-            return new Field(name, FieldType.notNullable(ArrowType.List.INSTANCE),
-                    List.of(Field.notNullable("item", FLOAT32)));
+            return new Field(
+                    name, FieldType.notNullable(ArrowType.List.INSTANCE), List.of(Field.notNullable("item", FLOAT32)));
         }
 
         @Override
@@ -433,8 +432,7 @@ public abstract class ValueType<V> {
         ValueColumn<float[]> decode(FieldVector vector, int count) {
             ListVector v = (ListVector) vector;
             int[] offsets = listOffsets(v, count);
-            float[] data = ArrowArrays.floats(v.getDataVector().getDataBuffer(), firstOffset(v, count),
-                    offsets[count]);
+            float[] data = ArrowArrays.floats(v.getDataVector().getDataBuffer(), firstOffset(v, count), offsets[count]);
             return new ValueColumn<>() {
                 @Override
                 public float[] get(int i) {
@@ -511,12 +509,15 @@ public abstract class ValueType<V> {
             Field embedding = dim > 0
                     ? new Field("embedding", FieldType.nullable(new ArrowType.FixedSizeList(dim)), List.of(item))
                     : new Field("embedding", FieldType.nullable(ArrowType.List.INSTANCE), List.of(item));
-            return new Field(name, FieldType.notNullable(ArrowType.Struct.INSTANCE), List.of(
-                    Field.notNullable("id", ArrowType.Utf8.INSTANCE),
-                    embedding,
-                    Field.nullable("document", ArrowType.Utf8.INSTANCE),
-                    Field.nullable("metadata", ArrowType.Binary.INSTANCE),
-                    Field.nullable("uri", ArrowType.Utf8.INSTANCE)));
+            return new Field(
+                    name,
+                    FieldType.notNullable(ArrowType.Struct.INSTANCE),
+                    List.of(
+                            Field.notNullable("id", ArrowType.Utf8.INSTANCE),
+                            embedding,
+                            Field.nullable("document", ArrowType.Utf8.INSTANCE),
+                            Field.nullable("metadata", ArrowType.Binary.INSTANCE),
+                            Field.nullable("uri", ArrowType.Utf8.INSTANCE)));
         }
 
         @Override
@@ -627,23 +628,33 @@ public abstract class ValueType<V> {
             } else {
                 ListVector list = (ListVector) embeddingVector;
                 offsets = listOffsets(list, count);
-                data = ArrowArrays.floats(list.getDataVector().getDataBuffer(), firstOffset(list, count),
-                        offsets[count]);
+                data = ArrowArrays.floats(
+                        list.getDataVector().getDataBuffer(), firstOffset(list, count), offsets[count]);
             }
             return new ValueColumn<>() {
                 @Override
                 public DataRecord get(int i) {
                     float[] embedding = hasEmbedding[i] ? Arrays.copyOfRange(data, offsets[i], offsets[i + 1]) : null;
-                    return new DataRecord(ids.string(i), embedding, documents.string(i),
-                            metadata.isNull(i) ? null
+                    return new DataRecord(
+                            ids.string(i),
+                            embedding,
+                            documents.string(i),
+                            metadata.isNull(i)
+                                    ? null
                                     : MetadataCodec.decode(metadata.data(), metadata.offset(i), metadata.length(i)),
                             uris.string(i));
                 }
 
                 @Override
                 public long weight() {
-                    return ids.weight() + documents.weight() + metadata.weight() + uris.weight()
-                            + 4L * offsets.length + 4L * data.length + hasEmbedding.length + 64;
+                    return ids.weight()
+                            + documents.weight()
+                            + metadata.weight()
+                            + uris.weight()
+                            + 4L * offsets.length
+                            + 4L * data.length
+                            + hasEmbedding.length
+                            + 64;
                 }
             };
         }

@@ -2,7 +2,6 @@ package dev.chromaj.blockstore;
 
 import java.nio.charset.StandardCharsets;
 import java.util.Arrays;
-
 import org.apache.arrow.vector.BaseVariableWidthVector;
 
 /** A decoded variable-width column: one byte array, offsets, and which rows are null. Immutable. */

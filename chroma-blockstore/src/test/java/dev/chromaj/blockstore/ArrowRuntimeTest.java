@@ -17,9 +17,10 @@ class ArrowRuntimeTest {
     @Test
     void theFailureMessageGivesTheExactFlag() {
         String message = ArrowRuntime.missingFlagMessage(ArrowBuf.class.getModule());
-        assertTrue(message.contains("--add-opens=java.base/java.nio=org.apache.arrow.memory.core,ALL-UNNAMED"),
-                message);
-        assertEquals("--add-opens=java.base/java.nio=org.apache.arrow.memory.core,ALL-UNNAMED",
+        assertTrue(
+                message.contains("--add-opens=java.base/java.nio=org.apache.arrow.memory.core,ALL-UNNAMED"), message);
+        assertEquals(
+                "--add-opens=java.base/java.nio=org.apache.arrow.memory.core,ALL-UNNAMED",
                 ArrowRuntime.REQUIRED_JVM_FLAG);
     }
 }

@@ -17,7 +17,6 @@ import java.util.concurrent.ExecutorService;
 import java.util.concurrent.Executors;
 import java.util.concurrent.Future;
 import java.util.stream.Stream;
-
 import org.junit.jupiter.api.AfterEach;
 import org.junit.jupiter.api.Test;
 import org.junit.jupiter.api.io.TempDir;
@@ -38,7 +37,7 @@ class BlockCacheTest {
     /** Writes 4000 u32 → string entries in ~4 KiB blocks with a separate store, so no cache is warm. */
     private BlockfileRoot writeNumbers() {
         try (BlockCache cache = BlockCache.builder().maxBytes(0).build();
-             BlockfileStore store = new BlockfileStore(storage, cache, new BlockfileOptions(4096, 2))) {
+                BlockfileStore store = new BlockfileStore(storage, cache, new BlockfileOptions(4096, 2))) {
             BlockfileWriter<Integer, String> w = store.create(DIR, KeyType.U32, ValueType.STRING);
             for (int i = 0; i < 4000; i++) {
                 w.set("", i, "value-" + i);
@@ -51,7 +50,7 @@ class BlockCacheTest {
     void concurrentMissesOnOneBlockReadStorageOnce() throws Exception {
         BlockfileRoot root = writeNumbers();
         try (BlockCache cache = BlockCache.builder().maxBytes(64 << 20).build();
-             BlockfileStore store = new BlockfileStore(storage, cache, BlockfileOptions.forLocal())) {
+                BlockfileStore store = new BlockfileStore(storage, cache, BlockfileOptions.forLocal())) {
             BlockfileReader<Integer, String> r = store.open(DIR, root.id(), KeyType.U32, ValueType.STRING);
             String blockKey = BlockfileStore.blockKey(DIR, root.blockIds().get(2));
             int key = (Integer) r.rootIndex().firstKeys.get(2);
@@ -86,7 +85,7 @@ class BlockCacheTest {
         BlockfileRoot root = writeNumbers();
         long bound = 48 << 10;
         try (BlockCache cache = BlockCache.builder().maxBytes(bound).build();
-             BlockfileStore store = new BlockfileStore(storage, cache, BlockfileOptions.forLocal())) {
+                BlockfileStore store = new BlockfileStore(storage, cache, BlockfileOptions.forLocal())) {
             BlockfileReader<Integer, String> r = store.open(DIR, root.id(), KeyType.U32, ValueType.STRING);
             for (int round = 0; round < 2; round++) {
                 for (int i = 0; i < 4000; i += 7) {
@@ -105,8 +104,11 @@ class BlockCacheTest {
     @Test
     void theDiskTierServesBlocksEvictedFromMemory() {
         BlockfileRoot root = writeNumbers();
-        try (BlockCache cache = BlockCache.builder().maxBytes(64 << 20).diskTier(diskDir, 64 << 20).build();
-             BlockfileStore store = new BlockfileStore(storage, cache, BlockfileOptions.forLocal())) {
+        try (BlockCache cache = BlockCache.builder()
+                        .maxBytes(64 << 20)
+                        .diskTier(diskDir, 64 << 20)
+                        .build();
+                BlockfileStore store = new BlockfileStore(storage, cache, BlockfileOptions.forLocal())) {
             BlockfileReader<Integer, String> r = store.open(DIR, root.id(), KeyType.U32, ValueType.STRING);
             String blockKey = BlockfileStore.blockKey(DIR, root.blockIds().get(0));
             assertEquals("value-1", r.get("", 1));
@@ -124,8 +126,11 @@ class BlockCacheTest {
     @Test
     void aDamagedDiskFileIsRefetchedFromStorageAndNeverReturned() throws IOException {
         BlockfileRoot root = writeNumbers();
-        try (BlockCache cache = BlockCache.builder().maxBytes(64 << 20).diskTier(diskDir, 64 << 20).build();
-             BlockfileStore store = new BlockfileStore(storage, cache, BlockfileOptions.forLocal())) {
+        try (BlockCache cache = BlockCache.builder()
+                        .maxBytes(64 << 20)
+                        .diskTier(diskDir, 64 << 20)
+                        .build();
+                BlockfileStore store = new BlockfileStore(storage, cache, BlockfileOptions.forLocal())) {
             BlockfileReader<Integer, String> r = store.open(DIR, root.id(), KeyType.U32, ValueType.STRING);
             String blockKey = BlockfileStore.blockKey(DIR, root.blockIds().get(0));
             assertEquals("value-1", r.get("", 1));
@@ -152,8 +157,11 @@ class BlockCacheTest {
     void theDiskTierKeepsToItsByteBoundAndReusesFilesAfterARestart() throws IOException {
         BlockfileRoot root = writeNumbers();
         long diskBound = 16 << 10;
-        try (BlockCache cache = BlockCache.builder().maxBytes(0).diskTier(diskDir, diskBound).build();
-             BlockfileStore store = new BlockfileStore(storage, cache, BlockfileOptions.forLocal())) {
+        try (BlockCache cache = BlockCache.builder()
+                        .maxBytes(0)
+                        .diskTier(diskDir, diskBound)
+                        .build();
+                BlockfileStore store = new BlockfileStore(storage, cache, BlockfileOptions.forLocal())) {
             BlockfileReader<Integer, String> r = store.open(DIR, root.id(), KeyType.U32, ValueType.STRING);
             for (int i = 0; i < 4000; i += 50) {
                 assertEquals("value-" + i, r.get("", i));
@@ -162,8 +170,11 @@ class BlockCacheTest {
             assertTrue(folderBytes() <= diskBound, "disk tier holds " + folderBytes() + " bytes");
         }
         long firstRunReads = storage.gets();
-        try (BlockCache cache = BlockCache.builder().maxBytes(64 << 20).diskTier(diskDir, diskBound).build();
-             BlockfileStore store = new BlockfileStore(storage, cache, BlockfileOptions.forLocal())) {
+        try (BlockCache cache = BlockCache.builder()
+                        .maxBytes(64 << 20)
+                        .diskTier(diskDir, diskBound)
+                        .build();
+                BlockfileStore store = new BlockfileStore(storage, cache, BlockfileOptions.forLocal())) {
             BlockfileReader<Integer, String> r = store.open(DIR, root.id(), KeyType.U32, ValueType.STRING);
             for (int i = 0; i < 4000; i += 50) {
                 assertEquals("value-" + i, r.get("", i));
@@ -182,7 +193,7 @@ class BlockCacheTest {
     @Test
     void aMissingObjectFailsWithItsKeyAndIsNotCached() {
         try (BlockCache cache = BlockCache.builder().maxBytes(1 << 20).build();
-             BlockfileStore store = new BlockfileStore(storage, cache, BlockfileOptions.forLocal())) {
+                BlockfileStore store = new BlockfileStore(storage, cache, BlockfileOptions.forLocal())) {
             UUID id = UUID.randomUUID();
             dev.chromaj.storage.ObjectNotFoundException e = assertThrows(
                     dev.chromaj.storage.ObjectNotFoundException.class,
@@ -197,7 +208,8 @@ class BlockCacheTest {
     void builderRejectsBadBounds() {
         assertThrows(IllegalArgumentException.class, () -> BlockCache.builder().maxBytes(-1));
         assertThrows(IllegalArgumentException.class, () -> BlockCache.builder().diskTier(diskDir, 0));
-        IllegalStateException e = assertThrows(IllegalStateException.class, () -> BlockCache.builder().build());
+        IllegalStateException e = assertThrows(
+                IllegalStateException.class, () -> BlockCache.builder().build());
         assertTrue(e.getMessage().contains("maxBytes"));
         try (BlockCache cache = BlockCache.builder().maxBytes(10).build()) {
             assertNotNull(cache.stats());

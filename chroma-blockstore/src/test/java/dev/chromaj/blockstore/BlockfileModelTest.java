@@ -4,6 +4,7 @@ import static org.junit.jupiter.api.Assertions.assertArrayEquals;
 import static org.junit.jupiter.api.Assertions.assertEquals;
 import static org.junit.jupiter.api.Assertions.assertTrue;
 
+import dev.chromaj.storage.Storage;
 import java.nio.file.Path;
 import java.util.ArrayList;
 import java.util.Comparator;
@@ -18,13 +19,10 @@ import java.util.TreeMap;
 import java.util.UUID;
 import java.util.function.Function;
 import java.util.stream.Stream;
-
 import org.junit.jupiter.api.io.TempDir;
 import org.junit.jupiter.params.ParameterizedTest;
 import org.junit.jupiter.params.provider.Arguments;
 import org.junit.jupiter.params.provider.MethodSource;
-
-import dev.chromaj.storage.Storage;
 
 /**
  * Randomized model test: long random sequences of set, delete, commit and fork against a {@link TreeMap} model
@@ -43,13 +41,17 @@ abstract class BlockfileModelTest {
 
     static Stream<Arguments> cases() {
         List<Arguments> cases = new ArrayList<>();
-        for (KeyType<?> k : List.of(KeyType.STRING, KeyType.U32, KeyType.F32, KeyType.BOOL, KeyType.I64,
-                KeyType.F64)) {
+        for (KeyType<?> k : List.of(KeyType.STRING, KeyType.U32, KeyType.F32, KeyType.BOOL, KeyType.I64, KeyType.F64)) {
             cases.add(Arguments.of(k, ValueType.STRING));
             cases.add(Arguments.of(k, ValueType.U32));
         }
-        for (ValueType<?> v : List.of(ValueType.ROARING, ValueType.DATA_RECORD, ValueType.F32_LIST,
-                ValueType.U32_LIST, ValueType.BYTES, ValueType.F32)) {
+        for (ValueType<?> v : List.of(
+                ValueType.ROARING,
+                ValueType.DATA_RECORD,
+                ValueType.F32_LIST,
+                ValueType.U32_LIST,
+                ValueType.BYTES,
+                ValueType.F32)) {
             cases.add(Arguments.of(KeyType.U32, v));
         }
         cases.add(Arguments.of(KeyType.STRING, ValueType.DATA_RECORD));
@@ -59,18 +61,20 @@ abstract class BlockfileModelTest {
         return cases.stream();
     }
 
-    record MKey<K>(String prefix, K key) {
-    }
+    record MKey<K>(String prefix, K key) {}
 
     @ParameterizedTest(name = "{0} -> {1}")
     @MethodSource("cases")
     <K, V> void randomOperationsMatchTheModel(KeyType<K> keyType, ValueType<V> valueType) {
-        long seed = Long.getLong("blockfile.seed", System.nanoTime()) ^ (31L * keyType.hashCode() + valueType.hashCode());
+        long seed =
+                Long.getLong("blockfile.seed", System.nanoTime()) ^ (31L * keyType.hashCode() + valueType.hashCode());
         try {
             run(keyType, valueType, seed);
         } catch (Throwable e) {
-            throw new AssertionError("randomized blockfile test failed for " + keyType + " -> " + valueType
-                    + " with seed " + seed + " (rerun: -Dblockfile.seed=<seed> applies per case): " + e, e);
+            throw new AssertionError(
+                    "randomized blockfile test failed for " + keyType + " -> " + valueType + " with seed " + seed
+                            + " (rerun: -Dblockfile.seed=<seed> applies per case): " + e,
+                    e);
         }
     }
 
@@ -85,11 +89,12 @@ abstract class BlockfileModelTest {
         String dir = "collection/" + new UUID(seed, 7);
 
         try (Storage storage = newStorage(tempDir.resolve("s"));
-             BlockCache cache = BlockCache.builder().maxBytes(random.nextBoolean() ? 16 << 10 : 64 << 20).build();
-             BlockfileStore store = new BlockfileStore(storage, cache,
-                     new BlockfileOptions(maxBlockBytes, 1 + random.nextInt(3)))) {
-            record Version<K, V>(UUID rootId, TreeMap<MKey<K>, V> model, BlockfileReader<K, V> reader) {
-            }
+                BlockCache cache = BlockCache.builder()
+                        .maxBytes(random.nextBoolean() ? 16 << 10 : 64 << 20)
+                        .build();
+                BlockfileStore store = new BlockfileStore(
+                        storage, cache, new BlockfileOptions(maxBlockBytes, 1 + random.nextInt(3)))) {
+            record Version<K, V>(UUID rootId, TreeMap<MKey<K>, V> model, BlockfileReader<K, V> reader) {}
             List<Version<K, V>> versions = new ArrayList<>();
             TreeMap<MKey<K>, V> model = new TreeMap<>(order);
             BlockfileWriter<K, V> writer = store.create(dir, keyType, valueType);
@@ -141,7 +146,8 @@ abstract class BlockfileModelTest {
                 verify(old.reader(), old.model(), random, keys, order);
 
                 touched.clear();
-                Version<K, V> from = random.nextInt(6) == 0 ? versions.get(random.nextInt(versions.size()))
+                Version<K, V> from = random.nextInt(6) == 0
+                        ? versions.get(random.nextInt(versions.size()))
                         : versions.get(versions.size() - 1);
                 model = new TreeMap<>(from.model());
                 writer = store.fork(dir, from.rootId(), keyType, valueType);
@@ -155,8 +161,10 @@ abstract class BlockfileModelTest {
             // Every entry takes at least 8 bytes (key and value); only a blockfile that clearly outgrew one block
             // must have been split. Small fixed-width entries under a large max size may legitimately fit in one.
             if (keyType != KeyType.BOOL && (long) mostEntries * 8 > 2 * maxBlockBytes) {
-                assertTrue(mostBlocks >= 2, "tiny blocks should give many blocks, at most " + mostBlocks + " for "
-                        + mostEntries + " entries and max block size " + maxBlockBytes);
+                assertTrue(
+                        mostBlocks >= 2,
+                        "tiny blocks should give many blocks, at most " + mostBlocks + " for " + mostEntries
+                                + " entries and max block size " + maxBlockBytes);
             }
         }
     }
@@ -178,9 +186,8 @@ abstract class BlockfileModelTest {
         return near != null ? near : model.firstKey();
     }
 
-    private static <K, V> void assertForkSharesUntouchedBlocks(BlockfileReader<K, V> parent,
-                                                                BlockfileReader<K, V> child, Set<MKey<K>> touched,
-                                                                long maxBlockBytes) {
+    private static <K, V> void assertForkSharesUntouchedBlocks(
+            BlockfileReader<K, V> parent, BlockfileReader<K, V> child, Set<MKey<K>> touched, long maxBlockBytes) {
         RootIndex p = parent.rootIndex();
         if (p.blockCount() == 0) {
             return;
@@ -193,14 +200,20 @@ abstract class BlockfileModelTest {
         for (int i = 0; i < hit.length; i++) {
             boolean mayChange = hit[i] || (i > 0 && hit[i - 1]) || (i + 1 < hit.length && hit[i + 1]);
             if (!mayChange) {
-                assertTrue(childBlocks.contains(p.blockIds[i]), "untouched block " + i + " of " + hit.length
-                        + " was rewritten by the fork (max block bytes " + maxBlockBytes + ")");
+                assertTrue(
+                        childBlocks.contains(p.blockIds[i]),
+                        "untouched block " + i + " of " + hit.length + " was rewritten by the fork (max block bytes "
+                                + maxBlockBytes + ")");
             }
         }
     }
 
-    private static <K, V> void verify(BlockfileReader<K, V> reader, TreeMap<MKey<K>, V> model, Random random,
-                                      Function<Random, K> keys, Comparator<MKey<K>> order) {
+    private static <K, V> void verify(
+            BlockfileReader<K, V> reader,
+            TreeMap<MKey<K>, V> model,
+            Random random,
+            Function<Random, K> keys,
+            Comparator<MKey<K>> order) {
         assertEquals(model.size(), reader.count());
         // full scan, in order
         Iterator<BlockfileEntry<K, V>> it = reader.scan();
@@ -214,12 +227,14 @@ abstract class BlockfileModelTest {
 
         List<MKey<K>> present = new ArrayList<>(model.keySet());
         for (int probe = 0; probe < 25; probe++) {
-            MKey<K> k = !present.isEmpty() && random.nextBoolean() ? present.get(random.nextInt(present.size()))
+            MKey<K> k = !present.isEmpty() && random.nextBoolean()
+                    ? present.get(random.nextInt(present.size()))
                     : randomKey(random, keys);
             V expected = model.get(canonical(k));
             V actual = reader.get(k.prefix, k.key);
-            assertTrue(TestData.same(expected, actual), "get " + k + ": expected " + TestData.show(expected)
-                    + ", got " + TestData.show(actual));
+            assertTrue(
+                    TestData.same(expected, actual),
+                    "get " + k + ": expected " + TestData.show(expected) + ", got " + TestData.show(actual));
             assertEquals(expected != null, reader.contains(k.prefix, k.key), "contains " + k);
             assertEquals(model.headMap(canonical(k)).size(), reader.rank(k.prefix, k.key), "rank " + k);
         }
@@ -236,8 +251,8 @@ abstract class BlockfileModelTest {
                     expected.add(e);
                 }
             }
-            Iterator<BlockfileEntry<K, V>> range = probe == 0 ? reader.scanPrefix(prefix)
-                    : reader.range(prefix, from, to);
+            Iterator<BlockfileEntry<K, V>> range =
+                    probe == 0 ? reader.scanPrefix(prefix) : reader.range(prefix, from, to);
             if (probe == 0) {
                 expected.clear();
                 for (Map.Entry<MKey<K>, V> e : model.entrySet()) {
@@ -281,7 +296,9 @@ abstract class BlockfileModelTest {
     private static <K, V> void assertEntry(Map.Entry<MKey<K>, V> expected, BlockfileEntry<K, V> actual, String what) {
         assertEquals(expected.getKey().prefix, actual.prefix(), what + " prefix");
         assertEquals(expected.getKey().key, actual.key(), what + " key");
-        assertTrue(TestData.same(expected.getValue(), actual.value()), what + " value: expected "
-                + TestData.show(expected.getValue()) + ", got " + TestData.show(actual.value()));
+        assertTrue(
+                TestData.same(expected.getValue(), actual.value()),
+                what + " value: expected " + TestData.show(expected.getValue()) + ", got "
+                        + TestData.show(actual.value()));
     }
 }

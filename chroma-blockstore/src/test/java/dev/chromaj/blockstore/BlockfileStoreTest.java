@@ -21,7 +21,6 @@ import java.util.concurrent.ExecutorService;
 import java.util.concurrent.Executors;
 import java.util.concurrent.Future;
 import java.util.function.BiFunction;
-
 import org.apache.arrow.memory.BufferAllocator;
 import org.apache.arrow.memory.RootAllocator;
 import org.apache.arrow.vector.ipc.ArrowFileReader;
@@ -53,10 +52,10 @@ class BlockfileStoreTest {
     }
 
     /** A reader of {@code root} through a new, empty cache of {@code cacheBytes}: every block read is cold. */
-    private <T> T withColdReader(BlockfileRoot root, long cacheBytes,
-                                 BiFunction<BlockfileReader<Integer, String>, BlockCache, T> body) {
+    private <T> T withColdReader(
+            BlockfileRoot root, long cacheBytes, BiFunction<BlockfileReader<Integer, String>, BlockCache, T> body) {
         try (BlockCache cold = BlockCache.builder().maxBytes(cacheBytes).build();
-             BlockfileStore coldStore = new BlockfileStore(storage, cold, new BlockfileOptions(4096, 1))) {
+                BlockfileStore coldStore = new BlockfileStore(storage, cold, new BlockfileOptions(4096, 1))) {
             BlockfileReader<Integer, String> reader = coldStore.open(DIR, root.id(), KeyType.U32, ValueType.STRING);
             return body.apply(reader, cold);
         }
@@ -190,12 +189,14 @@ class BlockfileStoreTest {
         BlockfileReader<Integer, String> c = store.open(DIR, child.id(), KeyType.U32, ValueType.STRING);
         assertEquals(3000 - (end - first) + 200, c.count());
         assertFalse(child.blockIds().contains(parent.blockIds().get(3)));
-        assertTrue(child.blockIds().containsAll(parent.blockIds().subList(5, parent.blockIds().size() - 2)));
+        assertTrue(child.blockIds()
+                .containsAll(parent.blockIds().subList(5, parent.blockIds().size() - 2)));
         assertNull(c.get("p", first));
         assertEquals("x".repeat(40), c.get("p", 10_199));
         for (long b = 0; b < c.rootIndex().blockCount(); b++) {
-            assertTrue(c.rootIndex().blockBytes[(int) b] < 4096 + 2048, "block " + b + " is "
-                    + c.rootIndex().blockBytes[(int) b] + " bytes");
+            assertTrue(
+                    c.rootIndex().blockBytes[(int) b] < 4096 + 2048,
+                    "block " + b + " is " + c.rootIndex().blockBytes[(int) b] + " bytes");
         }
     }
 
@@ -215,8 +216,8 @@ class BlockfileStoreTest {
         DataRecord record = new DataRecord("r", new float[] {1f}, big, Map.of("k", "v"), null);
         BlockfileWriter<Integer, DataRecord> records = store.create(DIR + "r", KeyType.U32, ValueType.DATA_RECORD);
         records.set("", 7, record);
-        BlockfileReader<Integer, DataRecord> rr = store.open(DIR + "r", records.commit().id(), KeyType.U32,
-                ValueType.DATA_RECORD);
+        BlockfileReader<Integer, DataRecord> rr =
+                store.open(DIR + "r", records.commit().id(), KeyType.U32, ValueType.DATA_RECORD);
         assertEquals(record, rr.get("", 7));
     }
 
@@ -242,10 +243,13 @@ class BlockfileStoreTest {
     @Test
     void openingWithOtherTypesFailsNamingBoth() {
         BlockfileRoot root = writeNumbers(10);
-        IllegalArgumentException e = assertThrows(IllegalArgumentException.class,
-                () -> store.open(DIR, root.id(), KeyType.STRING, ValueType.STRING));
-        assertTrue(e.getMessage().contains("U32 -> STRING") && e.getMessage().contains("opened as STRING -> STRING")
-                && e.getMessage().contains(BlockfileStore.rootKey(DIR, root.id())), e.getMessage());
+        IllegalArgumentException e = assertThrows(
+                IllegalArgumentException.class, () -> store.open(DIR, root.id(), KeyType.STRING, ValueType.STRING));
+        assertTrue(
+                e.getMessage().contains("U32 -> STRING")
+                        && e.getMessage().contains("opened as STRING -> STRING")
+                        && e.getMessage().contains(BlockfileStore.rootKey(DIR, root.id())),
+                e.getMessage());
         assertThrows(IllegalArgumentException.class, () -> store.fork(DIR, root.id(), KeyType.U32, ValueType.BYTES));
     }
 
@@ -314,8 +318,8 @@ class BlockfileStoreTest {
                 w.set("", "d", odd);
             }
             BlockfileRoot root = w.commit();
-            BlockfileReader<String, DataRecord> reader = store.open(dir, root.id(), KeyType.STRING,
-                    ValueType.DATA_RECORD);
+            BlockfileReader<String, DataRecord> reader =
+                    store.open(dir, root.id(), KeyType.STRING, ValueType.DATA_RECORD);
             for (DataRecord r : records) {
                 assertEquals(r, reader.get("", r.id()));
             }
@@ -326,8 +330,11 @@ class BlockfileStoreTest {
             got.embedding()[0] = 99;
             assertEquals(1f, reader.get("", "a").embedding()[0], "returned values are copies");
             assertEquals(metadata, reader.get("", "a").metadata());
-            Schema schema = blockSchema(storage.objects().get(reader.objectKeys().stream()
-                    .filter(k -> k.contains("/block/")).findFirst().orElseThrow()));
+            Schema schema = blockSchema(storage.objects()
+                    .get(reader.objectKeys().stream()
+                            .filter(k -> k.contains("/block/"))
+                            .findFirst()
+                            .orElseThrow()));
             ArrowType embedding = schema.findField("value").getChildren().get(1).getType();
             assertEquals(sameDimension ? new ArrowType.FixedSizeList(3) : ArrowType.List.INSTANCE, embedding);
         }
@@ -336,14 +343,18 @@ class BlockfileStoreTest {
     @Test
     void blocksAndRootsAreArrowIpcFilesWithTypesInTheSchemaMetadata() {
         BlockfileRoot root = writeNumbers(50);
-        Schema block = blockSchema(storage.objects().get(BlockfileStore.blockKey(DIR, root.blockIds().get(0))));
-        assertEquals(List.of("prefix", "key", "value"), block.getFields().stream().map(f -> f.getName()).toList());
+        Schema block = blockSchema(storage.objects()
+                .get(BlockfileStore.blockKey(DIR, root.blockIds().get(0))));
+        assertEquals(
+                List.of("prefix", "key", "value"),
+                block.getFields().stream().map(f -> f.getName()).toList());
         assertEquals(new ArrowType.Int(32, false), block.findField("key").getType());
         assertEquals("U32", block.getCustomMetadata().get("chromaj.key_type"));
         assertEquals("STRING", block.getCustomMetadata().get("chromaj.value_type"));
         assertEquals("1", block.getCustomMetadata().get("chromaj.format"));
         Schema rootSchema = blockSchema(storage.objects().get(BlockfileStore.rootKey(DIR, root.id())));
-        assertEquals(List.of("first_prefix", "first_key", "block_id", "entry_count", "block_bytes"),
+        assertEquals(
+                List.of("first_prefix", "first_key", "block_id", "entry_count", "block_bytes"),
                 rootSchema.getFields().stream().map(f -> f.getName()).toList());
         assertEquals("4096", rootSchema.getCustomMetadata().get("chromaj.max_block_bytes"));
         assertEquals("50", rootSchema.getCustomMetadata().get("chromaj.count"));
@@ -352,8 +363,8 @@ class BlockfileStoreTest {
     private static Schema blockSchema(byte[] object) {
         ObjectFrame.Body body = ObjectFrame.verify("test", object, object[6]);
         try (BufferAllocator allocator = new RootAllocator();
-             ArrowFileReader reader = new ArrowFileReader(
-                     new ByteSliceChannel(body.bytes(), body.offset(), body.length()), allocator)) {
+                ArrowFileReader reader = new ArrowFileReader(
+                        new ByteSliceChannel(body.bytes(), body.offset(), body.length()), allocator)) {
             return reader.getVectorSchemaRoot().getSchema();
         } catch (Exception e) {
             throw new AssertionError(e);
@@ -364,7 +375,7 @@ class BlockfileStoreTest {
     void readersAreSafeToShareBetweenThreads() throws Exception {
         BlockfileRoot root = writeNumbers(4000);
         try (BlockCache tiny = BlockCache.builder().maxBytes(32 << 10).build();
-             BlockfileStore small = new BlockfileStore(storage, tiny, new BlockfileOptions(4096, 1))) {
+                BlockfileStore small = new BlockfileStore(storage, tiny, new BlockfileOptions(4096, 1))) {
             BlockfileReader<Integer, String> r = small.open(DIR, root.id(), KeyType.U32, ValueType.STRING);
             ExecutorService pool = Executors.newFixedThreadPool(4);
             try {

@@ -16,7 +16,6 @@ import java.util.concurrent.Future;
 import java.util.concurrent.atomic.AtomicBoolean;
 import java.util.concurrent.atomic.AtomicInteger;
 import java.util.function.Supplier;
-
 import org.junit.jupiter.api.AfterEach;
 import org.junit.jupiter.api.Test;
 
@@ -59,7 +58,7 @@ class BlockfileViewTest {
     /** Writes u32 → "value-n" entries under two prefixes in ~4 KiB blocks, with a store whose cache stays cold. */
     private BlockfileRoot write() {
         try (BlockCache cache = BlockCache.builder().maxBytes(0).build();
-             BlockfileStore store = new BlockfileStore(storage, cache, new BlockfileOptions(4096, 2))) {
+                BlockfileStore store = new BlockfileStore(storage, cache, new BlockfileOptions(4096, 2))) {
             BlockfileWriter<Integer, String> w = store.create(DIR, KeyType.U32, ValueType.STRING);
             for (int i = 0; i < ENTRIES; i++) {
                 w.set(i % 3 == 0 ? "a" : "b", i, "value-" + i);
@@ -76,7 +75,7 @@ class BlockfileViewTest {
     void viewsReturnTheDecodedValuesOfTheReaderAndNullForAbsentKeys() {
         BlockfileRoot root = write();
         try (BlockCache cache = BlockCache.builder().maxBytes(64 << 20).build();
-             BlockfileStore store = new BlockfileStore(storage, cache, BlockfileOptions.forLocal())) {
+                BlockfileStore store = new BlockfileStore(storage, cache, BlockfileOptions.forLocal())) {
             BlockfileReader<Integer, String> reader = store.open(DIR, root.id(), KeyType.U32, ValueType.STRING);
             BlockfileView<Integer, Integer> view = reader.view("number", new CountingDecoder(16));
             assertTrue(root.blockIds().size() > 5, "the data spans several blocks");
@@ -100,7 +99,7 @@ class BlockfileViewTest {
     void ascendingLookupsFindEveryKeyInAnyOrderAndStayUnderTheirPrefix() {
         BlockfileRoot root = write();
         try (BlockCache cache = BlockCache.builder().maxBytes(64 << 20).build();
-             BlockfileStore store = new BlockfileStore(storage, cache, BlockfileOptions.forLocal())) {
+                BlockfileStore store = new BlockfileStore(storage, cache, BlockfileOptions.forLocal())) {
             BlockfileReader<Integer, String> reader = store.open(DIR, root.id(), KeyType.U32, ValueType.STRING);
             BlockfileView<Integer, Integer> view = reader.view("number", new CountingDecoder(16));
             BlockfileView<Integer, Integer>.AscendingLookup a = view.ascending("a");
@@ -118,7 +117,8 @@ class BlockfileViewTest {
             for (int stride : new int[] {2, 7, 40, 333}) {
                 BlockfileView<Integer, Integer>.AscendingLookup skipping = view.ascending("b");
                 for (int i = 1; i < ENTRIES; i += stride) {
-                    assertEquals(i % 3 == 0 ? null : Integer.valueOf(i), skipping.get(i), "stride " + stride + ": " + i);
+                    assertEquals(
+                            i % 3 == 0 ? null : Integer.valueOf(i), skipping.get(i), "stride " + stride + ": " + i);
                 }
             }
             assertNull(b.get(ENTRIES + 5));
@@ -131,7 +131,7 @@ class BlockfileViewTest {
     void eachBlockIsDecodedOnceAndWarmLookupsReadAndDecodeNothing() {
         BlockfileRoot root = write();
         try (BlockCache cache = BlockCache.builder().maxBytes(64 << 20).build();
-             BlockfileStore store = new BlockfileStore(storage, cache, BlockfileOptions.forLocal())) {
+                BlockfileStore store = new BlockfileStore(storage, cache, BlockfileOptions.forLocal())) {
             BlockfileReader<Integer, String> reader = store.open(DIR, root.id(), KeyType.U32, ValueType.STRING);
             CountingDecoder decoder = new CountingDecoder(16);
             BlockfileView<Integer, Integer> view = reader.view("number", decoder);
@@ -163,7 +163,7 @@ class BlockfileViewTest {
         BlockfileRoot root = write();
         long bound = 48 << 10;
         try (BlockCache cache = BlockCache.builder().maxBytes(bound).build();
-             BlockfileStore store = new BlockfileStore(storage, cache, BlockfileOptions.forLocal())) {
+                BlockfileStore store = new BlockfileStore(storage, cache, BlockfileOptions.forLocal())) {
             BlockfileReader<Integer, String> reader = store.open(DIR, root.id(), KeyType.U32, ValueType.STRING);
             CountingDecoder decoder = new CountingDecoder(256);
             BlockfileView<Integer, Integer> view = reader.view("heavy", decoder);
@@ -183,7 +183,7 @@ class BlockfileViewTest {
     void concurrentLookupsUnderEvictionReturnTheRightValues() throws Exception {
         BlockfileRoot root = write();
         try (BlockCache cache = BlockCache.builder().maxBytes(32 << 10).build();
-             BlockfileStore store = new BlockfileStore(storage, cache, BlockfileOptions.forLocal())) {
+                BlockfileStore store = new BlockfileStore(storage, cache, BlockfileOptions.forLocal())) {
             BlockfileReader<Integer, String> reader = store.open(DIR, root.id(), KeyType.U32, ValueType.STRING);
             BlockfileView<Integer, Integer> view = reader.view("number", new CountingDecoder(64));
             ExecutorService threads = Executors.newFixedThreadPool(6);
@@ -215,7 +215,7 @@ class BlockfileViewTest {
     void aFailedDecodeFailsTheLookupAndIsNotCached() throws InterruptedException {
         BlockfileRoot root = write();
         try (BlockCache cache = BlockCache.builder().maxBytes(64 << 20).build();
-             BlockfileStore store = new BlockfileStore(storage, cache, BlockfileOptions.forLocal())) {
+                BlockfileStore store = new BlockfileStore(storage, cache, BlockfileOptions.forLocal())) {
             BlockfileReader<Integer, String> reader = store.open(DIR, root.id(), KeyType.U32, ValueType.STRING);
             CountingDecoder decoder = new CountingDecoder(16);
             BlockfileView<Integer, Integer> view = reader.view("number", decoder);
@@ -250,11 +250,13 @@ class BlockfileViewTest {
     void viewNamesMustBeUsableInCacheKeys() {
         BlockfileRoot root = write();
         try (BlockCache cache = BlockCache.builder().maxBytes(1 << 20).build();
-             BlockfileStore store = new BlockfileStore(storage, cache, BlockfileOptions.forLocal())) {
+                BlockfileStore store = new BlockfileStore(storage, cache, BlockfileOptions.forLocal())) {
             BlockfileReader<Integer, String> reader = store.open(DIR, root.id(), KeyType.U32, ValueType.STRING);
             List<String> bad = new ArrayList<>(Arrays.asList("", "a#b", "a/b", null));
             for (String name : bad) {
-                assertThrows(IllegalArgumentException.class, () -> reader.view(name, new CountingDecoder(1)),
+                assertThrows(
+                        IllegalArgumentException.class,
+                        () -> reader.view(name, new CountingDecoder(1)),
                         String.valueOf(name));
             }
             assertThrows(IllegalArgumentException.class, () -> reader.view("ok", null));

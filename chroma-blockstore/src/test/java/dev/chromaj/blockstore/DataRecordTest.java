@@ -9,7 +9,6 @@ import java.util.LinkedHashMap;
 import java.util.List;
 import java.util.Map;
 import java.util.Random;
-
 import org.junit.jupiter.api.Test;
 
 class DataRecordTest {
@@ -32,19 +31,22 @@ class DataRecordTest {
         edge.put("ü😀", List.of("ü😀", ""));
         byte[] bytes = MetadataCodec.encode(edge);
         assertEquals(edge, MetadataCodec.decode(bytes, 0, bytes.length));
-        assertEquals(List.copyOf(edge.keySet()), List.copyOf(MetadataCodec.decode(bytes, 0, bytes.length).keySet()));
+        assertEquals(
+                List.copyOf(edge.keySet()),
+                List.copyOf(MetadataCodec.decode(bytes, 0, bytes.length).keySet()));
     }
 
     @Test
     void invalidMetadataIsRejectedNamingTheKey() {
         assertThrows(IllegalArgumentException.class, () -> new DataRecord(null, null, null, null, null));
-        IllegalArgumentException type = assertThrows(IllegalArgumentException.class,
-                () -> new DataRecord("a", null, null, Map.of("n", 5), null));
+        IllegalArgumentException type = assertThrows(
+                IllegalArgumentException.class, () -> new DataRecord("a", null, null, Map.of("n", 5), null));
         assertTrue(type.getMessage().contains("'n'") && type.getMessage().contains("Integer"), type.getMessage());
-        IllegalArgumentException empty = assertThrows(IllegalArgumentException.class,
-                () -> new DataRecord("a", null, null, Map.of("e", List.of()), null));
+        IllegalArgumentException empty = assertThrows(
+                IllegalArgumentException.class, () -> new DataRecord("a", null, null, Map.of("e", List.of()), null));
         assertTrue(empty.getMessage().contains("'e'") && empty.getMessage().contains("empty"), empty.getMessage());
-        IllegalArgumentException mixed = assertThrows(IllegalArgumentException.class,
+        IllegalArgumentException mixed = assertThrows(
+                IllegalArgumentException.class,
                 () -> new DataRecord("a", null, null, Map.of("m", Arrays.asList("x", 1L)), null));
         assertTrue(mixed.getMessage().contains("'m'"), mixed.getMessage());
     }

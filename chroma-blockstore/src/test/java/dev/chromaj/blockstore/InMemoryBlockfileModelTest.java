@@ -1,8 +1,7 @@
 package dev.chromaj.blockstore;
 
-import java.nio.file.Path;
-
 import dev.chromaj.storage.Storage;
+import java.nio.file.Path;
 
 /** The randomized model test on an in-memory Storage: the longest sequences. */
 class InMemoryBlockfileModelTest extends BlockfileModelTest {

@@ -5,7 +5,6 @@ import static org.junit.jupiter.api.Assertions.assertEquals;
 import java.util.Arrays;
 import java.util.Random;
 import java.util.TreeSet;
-
 import org.junit.jupiter.api.Test;
 
 /** Key columns: lookups in blocks of consecutive u32 keys (computed positions) agree with searching. */
@@ -52,7 +51,9 @@ class KeyColumnTest {
                     case 1 -> keys[from + random.nextInt(to - from)] + random.nextInt(5) - 2;
                     default -> random.nextInt();
                 };
-                assertEquals(scan(keys, from, to, key), column.lowerBound(from, to, key),
+                assertEquals(
+                        scan(keys, from, to, key),
+                        column.lowerBound(from, to, key),
                         "seed " + seed + "L, keys from " + Integer.toUnsignedString(keys[0]) + " (n " + n + ", gapped "
                                 + gapped + "), range " + from + ".." + to + ", key "
                                 + Integer.toUnsignedString(key));

@@ -1,9 +1,8 @@
 package dev.chromaj.blockstore;
 
-import java.nio.file.Path;
-
 import dev.chromaj.storage.LocalStorage;
 import dev.chromaj.storage.Storage;
+import java.nio.file.Path;
 
 /** The randomized model test on {@link LocalStorage} (every put is fsynced, so sequences are shorter). */
 class LocalBlockfileModelTest extends BlockfileModelTest {

@@ -1,5 +1,10 @@
 package dev.chromaj.blockstore;
 
+import dev.chromaj.storage.ObjectInfo;
+import dev.chromaj.storage.ObjectNotFoundException;
+import dev.chromaj.storage.PreconditionFailedException;
+import dev.chromaj.storage.Storage;
+import dev.chromaj.storage.StorageStats;
 import java.time.Instant;
 import java.util.ArrayList;
 import java.util.Arrays;
@@ -14,12 +19,6 @@ import java.util.concurrent.ConcurrentSkipListMap;
 import java.util.concurrent.ExecutorService;
 import java.util.concurrent.Executors;
 import java.util.concurrent.atomic.AtomicLong;
-
-import dev.chromaj.storage.ObjectInfo;
-import dev.chromaj.storage.ObjectNotFoundException;
-import dev.chromaj.storage.PreconditionFailedException;
-import dev.chromaj.storage.Storage;
-import dev.chromaj.storage.StorageStats;
 
 /** A Storage in a map, counting gets per key; {@link #getDelayMillis} slows reads down for concurrency tests. */
 final class MemoryStorage implements Storage {

@@ -9,7 +9,6 @@ import java.util.Map;
 import java.util.Objects;
 import java.util.Random;
 import java.util.function.Function;
-
 import org.roaringbitmap.RoaringBitmap;
 
 /** Random keys, values and an independent reference order for the blockfile tests. */
@@ -17,8 +16,7 @@ final class TestData {
     static final List<String> PREFIXES = List.of("", "a", "ab", "b", "é", "z", "中文", "😀", "\uFFFD", "k/1", "Z");
     private static final String ALPHABET = "abzAZ09é中😀\uFFFD\uE000ß";
 
-    private TestData() {
-    }
+    private TestData() {}
 
     /** Reference order of prefixes/string keys: the UTF-8 bytes compared unsigned (independent of Utf8Order). */
     static int compareUtf8(String a, String b) {
@@ -179,8 +177,11 @@ final class TestData {
                 metadata.put(key, v);
             }
         }
-        return new DataRecord("id-" + randomString(r, 8), embedding,
-                r.nextInt(3) == 0 ? null : randomString(r, 40), metadata,
+        return new DataRecord(
+                "id-" + randomString(r, 8),
+                embedding,
+                r.nextInt(3) == 0 ? null : randomString(r, 40),
+                metadata,
                 r.nextInt(4) == 0 ? "s3://bucket/" + r.nextInt(100) : null);
     }
 

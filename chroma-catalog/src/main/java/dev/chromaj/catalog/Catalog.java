@@ -33,6 +33,7 @@ import org.slf4j.LoggerFactory;
 public final class Catalog implements AutoCloseable {
     /** The catalog's file name inside the folder. */
     public static final String FILE_NAME = "chroma.sqlite3";
+
     public static final String DEFAULT_TENANT = "default_tenant";
     public static final String DEFAULT_DATABASE = "default_database";
 
@@ -76,10 +77,10 @@ public final class Catalog implements AutoCloseable {
             int from = db.write(c -> {
                 int found = SchemaMigrations.migrate(c);
                 long now = System.currentTimeMillis();
-                try (PreparedStatement t = c.prepareStatement(
-                        "INSERT OR IGNORE INTO tenants (name, created_at) VALUES (?, ?)");
-                     PreparedStatement d = c.prepareStatement(
-                             "INSERT OR IGNORE INTO databases (tenant, name, created_at) VALUES (?, ?, ?)")) {
+                try (PreparedStatement t =
+                                c.prepareStatement("INSERT OR IGNORE INTO tenants (name, created_at) VALUES (?, ?)");
+                        PreparedStatement d = c.prepareStatement(
+                                "INSERT OR IGNORE INTO databases (tenant, name, created_at) VALUES (?, ?, ?)")) {
                     t.setString(1, DEFAULT_TENANT);
                     t.setLong(2, now);
                     t.executeUpdate();
@@ -91,7 +92,10 @@ public final class Catalog implements AutoCloseable {
                 return found;
             });
             if (from != SchemaMigrations.latestVersion()) {
-                LOG.info("Migrated catalog {} from schema version {} to {}", dir.resolve(FILE_NAME), from,
+                LOG.info(
+                        "Migrated catalog {} from schema version {} to {}",
+                        dir.resolve(FILE_NAME),
+                        from,
                         SchemaMigrations.latestVersion());
             }
             return new Catalog(dir, lock, db, created);
@@ -120,8 +124,10 @@ public final class Catalog implements AutoCloseable {
             int version = db.read(SchemaMigrations::currentVersion);
             if (version != SchemaMigrations.latestVersion()) {
                 throw new CatalogException("The catalog " + file + " has schema version " + version + ", this library "
-                        + "reads " + SchemaMigrations.latestVersion() + (version > SchemaMigrations.latestVersion()
-                        ? "; upgrade chromaj" : "; open it read-write once to migrate"));
+                        + "reads " + SchemaMigrations.latestVersion()
+                        + (version > SchemaMigrations.latestVersion()
+                                ? "; upgrade chromaj"
+                                : "; open it read-write once to migrate"));
             }
             return new Catalog(folder, null, db, false);
         } catch (SQLException | RuntimeException e) {
@@ -224,8 +230,8 @@ public final class Catalog implements AutoCloseable {
     /** The tenant's database names in creation order. */
     public List<String> listDatabases(String tenant) {
         return read("list databases of " + tenant, c -> {
-            try (PreparedStatement s = c.prepareStatement(
-                    "SELECT name FROM databases WHERE tenant = ? ORDER BY created_at, rowid")) {
+            try (PreparedStatement s =
+                    c.prepareStatement("SELECT name FROM databases WHERE tenant = ? ORDER BY created_at, rowid")) {
                 s.setString(1, tenant);
                 List<String> out = new ArrayList<>();
                 try (ResultSet rs = s.executeQuery()) {
@@ -249,8 +255,8 @@ public final class Catalog implements AutoCloseable {
             if (!databaseExists(c, tenant, name)) {
                 throw new CatalogNotFoundException("Database " + name + " does not exist for tenant " + tenant);
             }
-            List<CollectionEntry> doomed = queryCollections(c,
-                    "WHERE tenant = ? AND database = ? ORDER BY seq", tenant, name);
+            List<CollectionEntry> doomed =
+                    queryCollections(c, "WHERE tenant = ? AND database = ? ORDER BY seq", tenant, name);
             // collections and versions go with it (ON DELETE CASCADE)
             try (PreparedStatement s = c.prepareStatement("DELETE FROM databases WHERE tenant = ? AND name = ?")) {
                 s.setString(1, tenant);
@@ -305,14 +311,21 @@ public final class Catalog implements AutoCloseable {
         if (offset < 0) {
             throw new IllegalArgumentException("offset must be >= 0, got " + offset);
         }
-        return read("list collections of " + tenant + "/" + database, c -> queryCollections(c,
-                "WHERE tenant = ? AND database = ? ORDER BY seq LIMIT ? OFFSET ?", tenant, database, limit, offset));
+        return read(
+                "list collections of " + tenant + "/" + database,
+                c -> queryCollections(
+                        c,
+                        "WHERE tenant = ? AND database = ? ORDER BY seq LIMIT ? OFFSET ?",
+                        tenant,
+                        database,
+                        limit,
+                        offset));
     }
 
     public int countCollections(String tenant, String database) {
         return read("count collections of " + tenant + "/" + database, c -> {
-            try (PreparedStatement s = c.prepareStatement(
-                    "SELECT COUNT(*) FROM collections WHERE tenant = ? AND database = ?")) {
+            try (PreparedStatement s =
+                    c.prepareStatement("SELECT COUNT(*) FROM collections WHERE tenant = ? AND database = ?")) {
                 s.setString(1, tenant);
                 s.setString(2, database);
                 try (ResultSet rs = s.executeQuery()) {
@@ -342,8 +355,8 @@ public final class Catalog implements AutoCloseable {
                             + current.database() + " of tenant " + current.tenant());
                 }
             }
-            try (PreparedStatement s = c.prepareStatement(
-                    "UPDATE collections SET name = ?, metadata_json = ? WHERE id = ?")) {
+            try (PreparedStatement s =
+                    c.prepareStatement("UPDATE collections SET name = ?, metadata_json = ? WHERE id = ?")) {
                 s.setString(1, newName != null ? newName : current.name());
                 s.setString(2, newMetadataJson != null ? newMetadataJson : current.metadataJson());
                 s.setString(3, id.toString());
@@ -420,7 +433,7 @@ public final class Catalog implements AutoCloseable {
     public boolean isEmpty() {
         return read("count all collections", c -> {
             try (PreparedStatement s = c.prepareStatement("SELECT 1 FROM collections LIMIT 1");
-                 ResultSet rs = s.executeQuery()) {
+                    ResultSet rs = s.executeQuery()) {
                 return !rs.next();
             }
         });
@@ -438,8 +451,8 @@ public final class Catalog implements AutoCloseable {
      */
     public void commitVersion(UUID collectionId, long version, String manifestKey, long logPosition) {
         Objects.requireNonNull(collectionId, "collectionId");
-        VersionEntry entry = new VersionEntry(collectionId, version, manifestKey, logPosition,
-                Instant.ofEpochMilli(System.currentTimeMillis()));
+        VersionEntry entry = new VersionEntry(
+                collectionId, version, manifestKey, logPosition, Instant.ofEpochMilli(System.currentTimeMillis()));
         write("commit version " + version + " of " + collectionId, c -> {
             CollectionEntry current = requireCollection(c, collectionId);
             if (version <= current.version()) {
@@ -447,12 +460,12 @@ public final class Catalog implements AutoCloseable {
                         + " is not newer than its current version " + current.version());
             }
             if (logPosition < current.logPosition()) {
-                throw new CatalogConflictException("Log position " + logPosition + " of collection "
-                        + current.name() + " is below its compacted position " + current.logPosition());
+                throw new CatalogConflictException("Log position " + logPosition + " of collection " + current.name()
+                        + " is below its compacted position " + current.logPosition());
             }
             insertVersion(c, entry, false);
-            try (PreparedStatement s = c.prepareStatement(
-                    "UPDATE collections SET version = ?, log_position = ? WHERE id = ?")) {
+            try (PreparedStatement s =
+                    c.prepareStatement("UPDATE collections SET version = ?, log_position = ? WHERE id = ?")) {
                 s.setLong(1, version);
                 s.setLong(2, logPosition);
                 s.setString(3, collectionId.toString());
@@ -472,7 +485,11 @@ public final class Catalog implements AutoCloseable {
                 List<VersionEntry> out = new ArrayList<>();
                 try (ResultSet rs = s.executeQuery()) {
                     while (rs.next()) {
-                        out.add(new VersionEntry(collectionId, rs.getLong(1), rs.getString(2), rs.getLong(3),
+                        out.add(new VersionEntry(
+                                collectionId,
+                                rs.getLong(1),
+                                rs.getString(2),
+                                rs.getLong(3),
                                 Instant.ofEpochMilli(rs.getLong(4))));
                     }
                 }
@@ -495,11 +512,12 @@ public final class Catalog implements AutoCloseable {
         write("delete versions of " + collectionId, c -> {
             Optional<CollectionEntry> current = findById(c, collectionId);
             if (current.isPresent() && versions.contains(current.get().version())) {
-                throw new CatalogConflictException("Cannot delete version " + current.get().version()
-                        + ", the current version of collection " + current.get().name());
+                throw new CatalogConflictException(
+                        "Cannot delete version " + current.get().version() + ", the current version of collection "
+                                + current.get().name());
             }
-            try (PreparedStatement s = c.prepareStatement(
-                    "DELETE FROM collection_versions WHERE collection_id = ? AND version = ?")) {
+            try (PreparedStatement s =
+                    c.prepareStatement("DELETE FROM collection_versions WHERE collection_id = ? AND version = ?")) {
                 for (Long v : versions) {
                     s.setString(1, collectionId.toString());
                     s.setLong(2, Objects.requireNonNull(v, "versions must not contain null"));
@@ -524,14 +542,14 @@ public final class Catalog implements AutoCloseable {
         Objects.requireNonNull(versions, "versions");
         for (VersionEntry v : versions) {
             if (!v.collectionId().equals(e.id())) {
-                throw new IllegalArgumentException("version " + v.version() + " belongs to collection "
-                        + v.collectionId() + ", not " + e.id());
+                throw new IllegalArgumentException(
+                        "version " + v.version() + " belongs to collection " + v.collectionId() + ", not " + e.id());
             }
         }
         write("import collection " + e.id(), c -> {
             long now = System.currentTimeMillis();
-            try (PreparedStatement s = c.prepareStatement(
-                    "INSERT OR IGNORE INTO tenants (name, created_at) VALUES (?, ?)")) {
+            try (PreparedStatement s =
+                    c.prepareStatement("INSERT OR IGNORE INTO tenants (name, created_at) VALUES (?, ?)")) {
                 s.setString(1, e.tenant());
                 s.setLong(2, now);
                 s.executeUpdate();
@@ -620,8 +638,8 @@ public final class Catalog implements AutoCloseable {
     }
 
     private static void insertDatabase(Connection c, String tenant, String name) throws SQLException {
-        try (PreparedStatement s = c.prepareStatement(
-                "INSERT INTO databases (tenant, name, created_at) VALUES (?, ?, ?)")) {
+        try (PreparedStatement s =
+                c.prepareStatement("INSERT INTO databases (tenant, name, created_at) VALUES (?, ?, ?)")) {
             s.setString(1, tenant);
             s.setString(2, name);
             s.setLong(3, System.currentTimeMillis());
@@ -679,8 +697,8 @@ public final class Catalog implements AutoCloseable {
 
     private static Optional<CollectionEntry> findByName(Connection c, String tenant, String database, String name)
             throws SQLException {
-        List<CollectionEntry> found = queryCollections(c, "WHERE tenant = ? AND database = ? AND name = ?",
-                tenant, database, name);
+        List<CollectionEntry> found =
+                queryCollections(c, "WHERE tenant = ? AND database = ? AND name = ?", tenant, database, name);
         return found.isEmpty() ? Optional.empty() : Optional.of(found.get(0));
     }
 
@@ -695,8 +713,15 @@ public final class Catalog implements AutoCloseable {
                 while (rs.next()) {
                     int dim = rs.getInt(7);
                     Integer dimension = rs.wasNull() ? null : dim;
-                    out.add(new CollectionEntry(UUID.fromString(rs.getString(1)), rs.getString(2), rs.getString(3),
-                            rs.getString(4), rs.getString(5), rs.getString(6), dimension, rs.getLong(8),
+                    out.add(new CollectionEntry(
+                            UUID.fromString(rs.getString(1)),
+                            rs.getString(2),
+                            rs.getString(3),
+                            rs.getString(4),
+                            rs.getString(5),
+                            rs.getString(6),
+                            dimension,
+                            rs.getLong(8),
                             rs.getLong(9)));
                 }
             }

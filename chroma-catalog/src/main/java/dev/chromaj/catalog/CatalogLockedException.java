@@ -20,14 +20,17 @@ public final class CatalogLockedException extends CatalogException {
 
     /** The folder is open in this JVM; {@code holder} says when and by what. */
     static CatalogLockedException inThisJvm(Path folder, String holder) {
-        return new CatalogLockedException("The folder " + folder + " is already open in this JVM (" + holder + ")",
-                folder, true);
+        return new CatalogLockedException(
+                "The folder " + folder + " is already open in this JVM (" + holder + ")", folder, true);
     }
 
     /** Another process holds {@code lockFile}; {@code holder} is what it wrote there, or null. */
     static CatalogLockedException inAnotherProcess(Path folder, Path lockFile, String holder) {
-        return new CatalogLockedException("The folder " + folder + " is held by another process ("
-                + (holder == null ? "" : holder + ", ") + "lock file " + lockFile + ")", folder, false);
+        return new CatalogLockedException(
+                "The folder " + folder + " is held by another process (" + (holder == null ? "" : holder + ", ")
+                        + "lock file " + lockFile + ")",
+                folder,
+                false);
     }
 
     /** The folder whose lock is held. */

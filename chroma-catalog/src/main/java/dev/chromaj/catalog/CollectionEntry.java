@@ -9,8 +9,16 @@ import java.util.UUID;
  * compacted version (0 before the first compaction) and {@code logPosition} the last WAL sequence number it
  * includes.
  */
-public record CollectionEntry(UUID id, String tenant, String database, String name, String metadataJson,
-                              String optionsJson, Integer dimension, long version, long logPosition) {
+public record CollectionEntry(
+        UUID id,
+        String tenant,
+        String database,
+        String name,
+        String metadataJson,
+        String optionsJson,
+        Integer dimension,
+        long version,
+        long logPosition) {
     public CollectionEntry {
         Objects.requireNonNull(id, "id");
         requireText(tenant, "tenant");

@@ -86,8 +86,8 @@ final class FolderLock implements AutoCloseable {
     private static FolderLock lock(Path folder, Path file, Holder me) {
         FileChannel channel;
         try {
-            channel = FileChannel.open(file, StandardOpenOption.CREATE, StandardOpenOption.READ,
-                    StandardOpenOption.WRITE);
+            channel = FileChannel.open(
+                    file, StandardOpenOption.CREATE, StandardOpenOption.READ, StandardOpenOption.WRITE);
         } catch (IOException e) {
             throw new CatalogException("Cannot open lock file " + file + ": " + e, e);
         }

@@ -11,19 +11,15 @@ import java.util.List;
  * current version is the single row of {@code schema_version}. Never edit a released migration: append a new one.
  */
 final class SchemaMigrations {
-    static final List<List<String>> MIGRATIONS = List.of(
-            List.of(
-                    """
+    static final List<List<String>> MIGRATIONS = List.of(List.of("""
                     CREATE TABLE tenants (
                         name TEXT PRIMARY KEY,
-                        created_at INTEGER NOT NULL)""",
-                    """
+                        created_at INTEGER NOT NULL)""", """
                     CREATE TABLE databases (
                         tenant TEXT NOT NULL REFERENCES tenants(name) ON DELETE CASCADE,
                         name TEXT NOT NULL,
                         created_at INTEGER NOT NULL,
-                        PRIMARY KEY (tenant, name))""",
-                    """
+                        PRIMARY KEY (tenant, name))""", """
                     CREATE TABLE collections (
                         seq INTEGER PRIMARY KEY AUTOINCREMENT,
                         id TEXT NOT NULL UNIQUE,
@@ -36,8 +32,7 @@ final class SchemaMigrations {
                         version INTEGER NOT NULL,
                         log_position INTEGER NOT NULL,
                         UNIQUE (tenant, database, name),
-                        FOREIGN KEY (tenant, database) REFERENCES databases(tenant, name) ON DELETE CASCADE)""",
-                    """
+                        FOREIGN KEY (tenant, database) REFERENCES databases(tenant, name) ON DELETE CASCADE)""", """
                     CREATE TABLE collection_versions (
                         collection_id TEXT NOT NULL REFERENCES collections(id) ON DELETE CASCADE,
                         version INTEGER NOT NULL,
@@ -46,8 +41,7 @@ final class SchemaMigrations {
                         created_at INTEGER NOT NULL,
                         PRIMARY KEY (collection_id, version))"""));
 
-    private SchemaMigrations() {
-    }
+    private SchemaMigrations() {}
 
     static int latestVersion() {
         return MIGRATIONS.size();
@@ -79,7 +73,7 @@ final class SchemaMigrations {
     /** The version recorded in {@code schema_version}, 0 for a new file. */
     static int currentVersion(Connection c) throws SQLException {
         try (Statement s = c.createStatement();
-             ResultSet rs = s.executeQuery("SELECT version FROM schema_version")) {
+                ResultSet rs = s.executeQuery("SELECT version FROM schema_version")) {
             return rs.next() ? rs.getInt(1) : 0;
         }
     }

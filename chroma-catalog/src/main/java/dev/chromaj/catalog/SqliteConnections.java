@@ -28,6 +28,7 @@ final class SqliteConnections implements AutoCloseable {
     private final boolean readOnly;
     /** Guards the writer connection: one write transaction at a time. */
     private final ReentrantLock writerLock = new ReentrantLock();
+
     private final Connection writer;
     private final Deque<Connection> idleReaders = new ConcurrentLinkedDeque<>();
     private volatile boolean closed;
@@ -35,7 +36,9 @@ final class SqliteConnections implements AutoCloseable {
     SqliteConnections(Path dbFile, boolean readOnly) throws SQLException {
         this.url = "jdbc:sqlite:" + dbFile.toAbsolutePath();
         this.readOnly = readOnly;
-        this.writer = readOnly ? null : DriverManager.getConnection(url, writerConfig().toProperties());
+        this.writer = readOnly
+                ? null
+                : DriverManager.getConnection(url, writerConfig().toProperties());
     }
 
     private static SQLiteConfig writerConfig() {

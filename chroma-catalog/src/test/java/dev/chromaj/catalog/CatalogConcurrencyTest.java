@@ -69,11 +69,12 @@ class CatalogConcurrencyTest {
             CollectionEntry e = CatalogTest.collection(Catalog.DEFAULT_TENANT, Catalog.DEFAULT_DATABASE, "c");
             catalog.createCollection(e);
             try (Connection other = DriverManager.getConnection(
-                    "jdbc:sqlite:" + catalog.folder().resolve(Catalog.FILE_NAME));
-                 Statement s = other.createStatement()) {
+                            "jdbc:sqlite:" + catalog.folder().resolve(Catalog.FILE_NAME));
+                    Statement s = other.createStatement()) {
                 s.execute("BEGIN IMMEDIATE");
                 s.execute("UPDATE collections SET version = 42");
-                CollectionEntry seen = assertTimeoutPreemptively(Duration.ofSeconds(4),
+                CollectionEntry seen = assertTimeoutPreemptively(
+                        Duration.ofSeconds(4),
                         () -> catalog.getCollection(e.id()).orElseThrow());
                 assertEquals(0, seen.version(), "readers see the last committed state");
                 s.execute("ROLLBACK");

@@ -7,8 +7,7 @@ import java.nio.file.Path;
  * Child process of {@link CatalogLockTest}: opens the catalog of {@code args[0]}, says so, holds it until stdin ends.
  */
 public final class CatalogLockHolder {
-    private CatalogLockHolder() {
-    }
+    private CatalogLockHolder() {}
 
     public static void main(String[] args) throws IOException {
         try (Catalog catalog = Catalog.open(Path.of(args[0]))) {

@@ -27,12 +27,15 @@ class CatalogLockTest {
     @Test
     void secondOpenInTheSameProcessFailsAtOnceNamingTheFolder() {
         try (Catalog first = Catalog.open(folder)) {
-            CatalogLockedException e = assertTimeoutPreemptively(IMMEDIATELY,
-                    () -> assertThrows(CatalogLockedException.class, () -> Catalog.open(folder)));
+            CatalogLockedException e = assertTimeoutPreemptively(
+                    IMMEDIATELY, () -> assertThrows(CatalogLockedException.class, () -> Catalog.open(folder)));
             Path real = first.folder();
-            assertTrue(e.getMessage().startsWith("The folder " + real + " is already open in this JVM (opened at "),
+            assertTrue(
+                    e.getMessage().startsWith("The folder " + real + " is already open in this JVM (opened at "),
                     e.getMessage());
-            assertTrue(e.getMessage().contains("by thread '" + Thread.currentThread().getName() + "'"),
+            assertTrue(
+                    e.getMessage()
+                            .contains("by thread '" + Thread.currentThread().getName() + "'"),
                     e.getMessage());
             assertTrue(e.inThisJvm());
             assertEquals(real, e.folder());
@@ -51,8 +54,8 @@ class CatalogLockTest {
             assertTrue(viaLink.inThisJvm(), viaLink.getMessage());
             assertEquals(first.folder(), viaLink.folder());
             Path relative = Path.of("").toAbsolutePath().relativize(folder.toAbsolutePath());
-            CatalogLockedException viaRelative = assertThrows(CatalogLockedException.class,
-                    () -> Catalog.open(relative));
+            CatalogLockedException viaRelative =
+                    assertThrows(CatalogLockedException.class, () -> Catalog.open(relative));
             assertEquals(first.folder(), viaRelative.folder());
         } finally {
             Files.delete(link);
@@ -66,18 +69,28 @@ class CatalogLockTest {
     void anotherProcessHoldingTheFolderMakesOpenFailAtOnce() throws Exception {
         String java = ProcessHandle.current().info().command().orElse("java");
         Path stderr = folder.resolveSibling(folder.getFileName() + "-child-stderr.txt");
-        Process child = new ProcessBuilder(java, "-Xmx64m", "-XX:TieredStopAtLevel=1", "-cp",
-                System.getProperty("java.class.path"), CatalogLockHolder.class.getName(), folder.toString())
-                .redirectError(stderr.toFile()).start();
-        try (BufferedReader out = new BufferedReader(
-                new InputStreamReader(child.getInputStream(), StandardCharsets.UTF_8))) {
+        Process child = new ProcessBuilder(
+                        java,
+                        "-Xmx64m",
+                        "-XX:TieredStopAtLevel=1",
+                        "-cp",
+                        System.getProperty("java.class.path"),
+                        CatalogLockHolder.class.getName(),
+                        folder.toString())
+                .redirectError(stderr.toFile())
+                .start();
+        try (BufferedReader out =
+                new BufferedReader(new InputStreamReader(child.getInputStream(), StandardCharsets.UTF_8))) {
             String line = out.readLine();
             assertTrue(line != null && line.startsWith("locked"), "child: " + line + " / " + Files.readString(stderr));
 
-            CatalogLockedException e = assertTimeoutPreemptively(IMMEDIATELY,
-                    () -> assertThrows(CatalogLockedException.class, () -> Catalog.open(folder)));
-            assertTrue(e.getMessage().startsWith("The folder " + folder.toRealPath() + " is held by another process "
-                    + "(pid " + child.pid() + " since "), e.getMessage());
+            CatalogLockedException e = assertTimeoutPreemptively(
+                    IMMEDIATELY, () -> assertThrows(CatalogLockedException.class, () -> Catalog.open(folder)));
+            assertTrue(
+                    e.getMessage()
+                            .startsWith("The folder " + folder.toRealPath() + " is held by another process " + "(pid "
+                                    + child.pid() + " since "),
+                    e.getMessage());
             assertFalse(e.inThisJvm());
 
             try (Catalog reader = Catalog.openReadOnly(folder)) {

@@ -27,14 +27,14 @@ class CatalogTest {
     Path folder;
 
     static CollectionEntry collection(String tenant, String database, String name) {
-        return new CollectionEntry(UUID.randomUUID(), tenant, database, name, "{\"k\":1}", "{\"space\":\"l2\"}",
-                null, 0, 0);
+        return new CollectionEntry(
+                UUID.randomUUID(), tenant, database, name, "{\"k\":1}", "{\"space\":\"l2\"}", null, 0, 0);
     }
 
     private static int schemaVersion(Path folder) throws Exception {
         try (Connection c = DriverManager.getConnection("jdbc:sqlite:" + folder.resolve(Catalog.FILE_NAME));
-             Statement s = c.createStatement();
-             ResultSet rs = s.executeQuery("SELECT version FROM schema_version")) {
+                Statement s = c.createStatement();
+                ResultSet rs = s.executeQuery("SELECT version FROM schema_version")) {
             assertTrue(rs.next());
             return rs.getInt(1);
         }
@@ -68,7 +68,7 @@ class CatalogTest {
     void aNewerSchemaIsRefused() throws Exception {
         Catalog.open(folder).close();
         try (Connection c = DriverManager.getConnection("jdbc:sqlite:" + folder.resolve(Catalog.FILE_NAME));
-             Statement s = c.createStatement()) {
+                Statement s = c.createStatement()) {
             s.execute("UPDATE schema_version SET version = 99");
         }
         CatalogException e = assertThrows(CatalogException.class, () -> Catalog.open(folder));
@@ -81,7 +81,7 @@ class CatalogTest {
     void aFailedOpenReleasesTheLock() throws Exception {
         Catalog.open(folder).close();
         try (Connection c = DriverManager.getConnection("jdbc:sqlite:" + folder.resolve(Catalog.FILE_NAME));
-             Statement s = c.createStatement()) {
+                Statement s = c.createStatement()) {
             s.execute("UPDATE schema_version SET version = 99");
         }
         assertThrows(CatalogException.class, () -> Catalog.open(folder));
@@ -100,8 +100,8 @@ class CatalogTest {
             catalog.createDatabase("acme", "db1");
             catalog.createDatabase("acme", "db2");
             assertEquals(List.of("db1", "db2"), catalog.listDatabases("acme"));
-            CatalogConflictException dup = assertThrows(CatalogConflictException.class,
-                    () -> catalog.createDatabase("acme", "db1"));
+            CatalogConflictException dup =
+                    assertThrows(CatalogConflictException.class, () -> catalog.createDatabase("acme", "db1"));
             assertTrue(dup.getMessage().contains("db1") && dup.getMessage().contains("acme"), dup.getMessage());
             assertThrows(CatalogNotFoundException.class, () -> catalog.createDatabase("nobody", "db"));
             assertThrows(IllegalArgumentException.class, () -> catalog.createTenant(""));
@@ -114,7 +114,9 @@ class CatalogTest {
             catalog.createCollection(collection("acme", "db2", "c"));
 
             List<CollectionEntry> deleted = catalog.deleteDatabase("acme", "db1");
-            assertEquals(List.of(a.id(), b.id()), deleted.stream().map(CollectionEntry::id).toList());
+            assertEquals(
+                    List.of(a.id(), b.id()),
+                    deleted.stream().map(CollectionEntry::id).toList());
             assertFalse(catalog.databaseExists("acme", "db1"));
             assertTrue(catalog.getCollection(a.id()).isEmpty());
             assertTrue(catalog.listVersions(a.id()).isEmpty(), "versions go with the collection");
@@ -145,8 +147,8 @@ class CatalogTest {
             assertTrue(catalog.getCollection(T, D, "missing").isEmpty());
             assertTrue(catalog.getCollection(UUID.randomUUID()).isEmpty());
 
-            CatalogConflictException dup = assertThrows(CatalogConflictException.class,
-                    () -> catalog.createCollection(collection(T, D, first.name())));
+            CatalogConflictException dup = assertThrows(
+                    CatalogConflictException.class, () -> catalog.createCollection(collection(T, D, first.name())));
             assertTrue(dup.getMessage().contains(first.name()), dup.getMessage());
             assertThrows(CatalogNotFoundException.class, () -> catalog.createCollection(collection(T, "nodb", "x")));
 
@@ -155,12 +157,15 @@ class CatalogTest {
             assertEquals("renamed", renamed.name());
             assertEquals(first.metadataJson(), renamed.metadataJson());
             catalog.updateCollection(first.id(), null, "{\"new\":true}");
-            assertEquals("{\"new\":true}", catalog.getCollection(first.id()).orElseThrow().metadataJson());
-            assertEquals("renamed", catalog.getCollection(first.id()).orElseThrow().name());
-            assertThrows(CatalogConflictException.class,
+            assertEquals(
+                    "{\"new\":true}",
+                    catalog.getCollection(first.id()).orElseThrow().metadataJson());
+            assertEquals(
+                    "renamed", catalog.getCollection(first.id()).orElseThrow().name());
+            assertThrows(
+                    CatalogConflictException.class,
                     () -> catalog.updateCollection(first.id(), created.get(1).name(), null));
-            assertThrows(CatalogNotFoundException.class,
-                    () -> catalog.updateCollection(UUID.randomUUID(), "x", null));
+            assertThrows(CatalogNotFoundException.class, () -> catalog.updateCollection(UUID.randomUUID(), "x", null));
 
             assertNull(first.dimension());
             catalog.setDimension(first.id(), 128);
@@ -189,24 +194,30 @@ class CatalogTest {
             assertEquals(2, now.version());
             assertEquals(250, now.logPosition());
             List<VersionEntry> versions = catalog.listVersions(e.id());
-            assertEquals(List.of(1L, 2L), versions.stream().map(VersionEntry::version).toList());
+            assertEquals(
+                    List.of(1L, 2L),
+                    versions.stream().map(VersionEntry::version).toList());
             assertEquals("m2", versions.get(1).manifestKey());
             assertEquals(250, versions.get(1).logPosition());
 
-            CatalogConflictException stale = assertThrows(CatalogConflictException.class,
-                    () -> catalog.commitVersion(e.id(), 2, "m2bis", 300));
+            CatalogConflictException stale =
+                    assertThrows(CatalogConflictException.class, () -> catalog.commitVersion(e.id(), 2, "m2bis", 300));
             assertTrue(stale.getMessage().contains("not newer"), stale.getMessage());
             assertThrows(CatalogConflictException.class, () -> catalog.commitVersion(e.id(), 3, "m3", 200));
             assertThrows(CatalogNotFoundException.class, () -> catalog.commitVersion(UUID.randomUUID(), 1, "m", 1));
             assertEquals(2, catalog.listVersions(e.id()).size(), "failed commits change nothing");
             assertEquals(now, catalog.getCollection(e.id()).orElseThrow());
 
-            CatalogConflictException current = assertThrows(CatalogConflictException.class,
-                    () -> catalog.deleteVersions(e.id(), Set.of(1L, 2L)));
+            CatalogConflictException current =
+                    assertThrows(CatalogConflictException.class, () -> catalog.deleteVersions(e.id(), Set.of(1L, 2L)));
             assertTrue(current.getMessage().contains("current version"), current.getMessage());
             assertEquals(2, catalog.listVersions(e.id()).size());
             catalog.deleteVersions(e.id(), List.of(1L, 77L));
-            assertEquals(List.of(2L), catalog.listVersions(e.id()).stream().map(VersionEntry::version).toList());
+            assertEquals(
+                    List.of(2L),
+                    catalog.listVersions(e.id()).stream()
+                            .map(VersionEntry::version)
+                            .toList());
         }
     }
 
@@ -239,14 +250,15 @@ class CatalogTest {
             }
             assertEquals(entries, catalog.allCollections());
             for (int i = 0; i < entries.size(); i++) {
-                assertEquals(versions.get(i), catalog.listVersions(entries.get(i).id()));
+                assertEquals(
+                        versions.get(i), catalog.listVersions(entries.get(i).id()));
             }
             assertTrue(catalog.databaseExists("acme", "prod"));
             CollectionEntry thief = collection("acme", "prod", "a");
             assertThrows(CatalogConflictException.class, () -> catalog.importCollection(thief, List.of()));
             VersionEntry foreign = versions.get(0).get(0);
-            assertThrows(IllegalArgumentException.class,
-                    () -> catalog.importCollection(entries.get(1), List.of(foreign)));
+            assertThrows(
+                    IllegalArgumentException.class, () -> catalog.importCollection(entries.get(1), List.of(foreign)));
         }
     }
 
@@ -263,8 +275,8 @@ class CatalogTest {
                 assertEquals(1, reader.getCollection(e.id()).orElseThrow().version(), "sees later commits");
             }
         }
-        CatalogException missing = assertThrows(CatalogException.class,
-                () -> Catalog.openReadOnly(folder.resolve("nothing-here")));
+        CatalogException missing =
+                assertThrows(CatalogException.class, () -> Catalog.openReadOnly(folder.resolve("nothing-here")));
         assertTrue(missing.getMessage().contains("No catalog"), missing.getMessage());
     }
 }

@@ -20,8 +20,7 @@ import org.slf4j.LoggerFactory;
 public final class QuickStart {
     private static final Logger LOG = LoggerFactory.getLogger(QuickStart.class);
 
-    private QuickStart() {
-    }
+    private QuickStart() {}
 
     public static void main(String[] args) {
         Path folder = Path.of(args.length > 0 ? args[0] : "example_data");
@@ -38,7 +37,10 @@ public final class QuickStart {
                     .queryEmbedding(new float[] {1f, 0f, 0f})
                     .nResults(2)
                     .build());
-            LOG.info("Nearest to [1, 0, 0]: {} at distances {}", nearest.ids().get(0), nearest.distances().get(0));
+            LOG.info(
+                    "Nearest to [1, 0, 0]: {} at distances {}",
+                    nearest.ids().get(0),
+                    nearest.distances().get(0));
 
             QueryResult redSince2022 = fruit.query(QueryRequest.builder()
                     .queryEmbedding(new float[] {1f, 0f, 0f})
@@ -49,13 +51,20 @@ public final class QuickStart {
 
             fruit.compact();
             LOG.info("After compaction: {}", fruit.stats());
-            LOG.info("Documents containing 'yellow': {}", fruit.get(GetRequest.builder()
-                    .whereDocument(dev.chromaj.WhereDocument.contains("yellow")).build()).ids());
+            LOG.info(
+                    "Documents containing 'yellow': {}",
+                    fruit.get(GetRequest.builder()
+                                    .whereDocument(dev.chromaj.WhereDocument.contains("yellow"))
+                                    .build())
+                            .ids());
         }
     }
 
     private static ChromaRecord record(String id, float[] embedding, String document, String color, int year) {
-        return ChromaRecord.builder(id).embedding(embedding).document(document)
-                .metadata(Map.of("color", color, "year", year)).build();
+        return ChromaRecord.builder(id)
+                .embedding(embedding)
+                .document(document)
+                .metadata(Map.of("color", color, "year", year))
+                .build();
     }
 }

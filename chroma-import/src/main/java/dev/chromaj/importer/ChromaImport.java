@@ -136,12 +136,20 @@ public final class ChromaImport {
             }
             List<Path> orphans = folder.orphanSegmentFolders(db.segmentIds());
             if (!orphans.isEmpty()) {
-                LOG.debug("Ignoring {} folder(s) in {} that no segment refers to (left by deleted collections): {}",
-                        orphans.size(), source, orphans);
+                LOG.debug(
+                        "Ignoring {} folder(s) in {} that no segment refers to (left by deleted collections): {}",
+                        orphans.size(),
+                        source,
+                        orphans);
             }
             folder.verifyUnchanged();
-            LOG.info("Importing Chroma persist directory {} (schema {}): {} collection(s), {} record(s) into {}",
-                    source, db.version(), snapshots.size(), total, targetDescription());
+            LOG.info(
+                    "Importing Chroma persist directory {} (schema {}): {} collection(s), {} record(s) into {}",
+                    source,
+                    db.version(),
+                    snapshots.size(),
+                    total,
+                    targetDescription());
             ChromaClient client = target != null ? target : openTarget();
             try {
                 createDatabases(client, databases);
@@ -152,9 +160,15 @@ public final class ChromaImport {
                     snapshot.close();
                 }
                 Duration took = Duration.ofNanos(System.nanoTime() - started);
-                LOG.info("Imported {} collection(s), {} record(s) ({} written now, {} already imported by an earlier"
-                        + " run) from {} in {} ms", done.size(), total, progress.written, total - progress.written,
-                        source, took.toMillis());
+                LOG.info(
+                        "Imported {} collection(s), {} record(s) ({} written now, {} already imported by an earlier"
+                                + " run) from {} in {} ms",
+                        done.size(),
+                        total,
+                        progress.written,
+                        total - progress.written,
+                        source,
+                        took.toMillis());
                 return new ImportResult(done, total, progress.written, took);
             } finally {
                 if (target == null) {
@@ -186,8 +200,8 @@ public final class ChromaImport {
         }
     }
 
-    private ImportResult.ImportedCollection importCollection(ChromaClient client, SourceFolder folder,
-                                                             CollectionSnapshot snapshot, Progress progress) {
+    private ImportResult.ImportedCollection importCollection(
+            ChromaClient client, SourceFolder folder, CollectionSnapshot snapshot, Progress progress) {
         SourceCollection c = snapshot.collection();
         CollectionSettings settings = snapshot.settings();
         for (String note : settings.notes()) {
@@ -205,14 +219,16 @@ public final class ChromaImport {
             collection.modify(null, withMarker(userMetadata, fingerprint, resumeAt));
         } catch (NotFoundException e) {
             try {
-                collection = database.createCollection(c.name(), CollectionOptions.builder()
-                        .metadata(withMarker(userMetadata, fingerprint, 0))
-                        .space(settings.space())
-                        .hnsw(settings.hnsw())
-                        .build());
+                collection = database.createCollection(
+                        c.name(),
+                        CollectionOptions.builder()
+                                .metadata(withMarker(userMetadata, fingerprint, 0))
+                                .space(settings.space())
+                                .hnsw(settings.hnsw())
+                                .build());
             } catch (InvalidArgumentException invalid) {
-                throw new ChromaImportException("Collection " + c.path() + " cannot be created in chromaj: "
-                        + invalid.getMessage(), invalid);
+                throw new ChromaImportException(
+                        "Collection " + c.path() + " cannot be created in chromaj: " + invalid.getMessage(), invalid);
             }
         }
         if (resumeAt > 0) {
@@ -224,8 +240,8 @@ public final class ChromaImport {
             try {
                 into.upsert(records);
             } catch (InvalidArgumentException e) {
-                throw new ChromaImportException("Collection " + c.path() + " holds a record chromaj does not accept: "
-                        + e.getMessage(), e);
+                throw new ChromaImportException(
+                        "Collection " + c.path() + " holds a record chromaj does not accept: " + e.getMessage(), e);
             }
             into.modify(null, withMarker(userMetadata, fingerprint, position));
             written[0] += records.size();
@@ -236,21 +252,35 @@ public final class ChromaImport {
         folder.verifyUnchanged();
         into.modify(null, userMetadata);
         if (snapshot.recordsWithoutVector() > 0) {
-            LOG.warn("Collection {}: {} record(s) have no vector in Chroma's vector segment and were imported without"
-                    + " an embedding", c.path(), snapshot.recordsWithoutVector());
+            LOG.warn(
+                    "Collection {}: {} record(s) have no vector in Chroma's vector segment and were imported without"
+                            + " an embedding",
+                    c.path(),
+                    snapshot.recordsWithoutVector());
         }
         long withVector = snapshot.records() - snapshot.recordsWithoutVector();
         if (resumeAt == 0 && snapshot.vectors() > withVector) {
-            LOG.warn("Collection {}: {} vector(s) in Chroma's vector segment belong to no record of its metadata"
-                    + " segment (Chroma's get does not return them either) and were not imported", c.path(),
+            LOG.warn(
+                    "Collection {}: {} vector(s) in Chroma's vector segment belong to no record of its metadata"
+                            + " segment (Chroma's get does not return them either) and were not imported",
+                    c.path(),
                     snapshot.vectors() - withVector);
         }
         if (!snapshot.droppedKeys().isEmpty()) {
-            LOG.warn("Collection {}: dropped Chroma-internal metadata keys {} (Chroma hides them from users too)",
-                    c.path(), snapshot.droppedKeys());
+            LOG.warn(
+                    "Collection {}: dropped Chroma-internal metadata keys {} (Chroma hides them from users too)",
+                    c.path(),
+                    snapshot.droppedKeys());
         }
-        return new ImportResult.ImportedCollection(c.tenant(), c.database(), c.name(), snapshot.records(), written[0],
-                settings.space(), settings.hnsw(), snapshot.recordsWithoutVector());
+        return new ImportResult.ImportedCollection(
+                c.tenant(),
+                c.database(),
+                c.name(),
+                snapshot.records(),
+                written[0],
+                settings.space(),
+                settings.hnsw(),
+                snapshot.recordsWithoutVector());
     }
 
     private static Map<String, Object> withMarker(Map<String, Object> metadata, String fingerprint, long position) {
@@ -282,8 +312,8 @@ public final class ChromaImport {
         CollectionOptions options = existing.options();
         List<String> differences = new ArrayList<>();
         if (options.space() != settings.space()) {
-            differences.add("space " + options.space().chromaName() + " (source: " + settings.space().chromaName()
-                    + ")");
+            differences.add("space " + options.space().chromaName() + " (source: "
+                    + settings.space().chromaName() + ")");
         }
         if (!options.hnsw().equals(settings.hnsw())) {
             differences.add("HNSW parameters " + options.hnsw() + " (source: " + settings.hnsw() + ")");
@@ -296,7 +326,8 @@ public final class ChromaImport {
         if (!metadata.equals(settings.userMetadata())) {
             differences.add("metadata " + metadata + " (source: " + settings.userMetadata() + ")");
         }
-        if (existing.dimension().isPresent() && c.dimension() != null
+        if (existing.dimension().isPresent()
+                && c.dimension() != null
                 && existing.dimension().getAsInt() != c.dimension()) {
             differences.add("dimension " + existing.dimension().getAsInt() + " (source: " + c.dimension() + ")");
         }
@@ -314,8 +345,8 @@ public final class ChromaImport {
             } catch (AlreadyExistsException ignored) {
                 // Created by an earlier run, or chromaj's default tenant.
             } catch (InvalidArgumentException invalid) {
-                throw new ChromaImportException("Tenant " + e.getKey() + " cannot be created in chromaj: "
-                        + invalid.getMessage(), invalid);
+                throw new ChromaImportException(
+                        "Tenant " + e.getKey() + " cannot be created in chromaj: " + invalid.getMessage(), invalid);
             }
             for (String database : e.getValue()) {
                 try {
@@ -323,8 +354,10 @@ public final class ChromaImport {
                 } catch (AlreadyExistsException ignored) {
                     // Created by an earlier run, or chromaj's default database.
                 } catch (InvalidArgumentException invalid) {
-                    throw new ChromaImportException("Database " + e.getKey() + "/" + database
-                            + " cannot be created in chromaj: " + invalid.getMessage(), invalid);
+                    throw new ChromaImportException(
+                            "Database " + e.getKey() + "/" + database + " cannot be created in chromaj: "
+                                    + invalid.getMessage(),
+                            invalid);
                 }
             }
         }
@@ -342,8 +375,8 @@ public final class ChromaImport {
                 throw new ChromaImportException("The target folder " + targetPath + " is the Chroma persist directory"
                         + " being imported; choose another folder");
             }
-            if (targetReal.startsWith(sourceReal) || targetAbsolute.startsWith(folder.path().toAbsolutePath()
-                    .normalize())) {
+            if (targetReal.startsWith(sourceReal)
+                    || targetAbsolute.startsWith(folder.path().toAbsolutePath().normalize())) {
                 throw new ChromaImportException("The target folder " + targetPath + " is inside the Chroma persist"
                         + " directory being imported, which must stay unchanged; choose a folder outside it");
             }
@@ -377,8 +410,7 @@ public final class ChromaImport {
         private ProgressListener listener;
         private int batchSize = 500;
 
-        private Builder() {
-        }
+        private Builder() {}
 
         /**
          * The Chroma persist directory to import (it holds {@code chroma.sqlite3}). Required.

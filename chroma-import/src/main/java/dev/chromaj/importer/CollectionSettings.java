@@ -41,8 +41,8 @@ record CollectionSettings(Space space, HnswParams hnsw, Map<String, Object> user
 
     /** Space and parameters as one comparable value. */
     private record Index(Space space, int m, int efConstruction, int efSearch) {
-        static final Index DEFAULT = new Index(Space.L2, HnswParams.DEFAULT_M, HnswParams.DEFAULT_EF_CONSTRUCTION,
-                HnswParams.DEFAULT_EF_SEARCH);
+        static final Index DEFAULT = new Index(
+                Space.L2, HnswParams.DEFAULT_M, HnswParams.DEFAULT_EF_CONSTRUCTION, HnswParams.DEFAULT_EF_SEARCH);
     }
 
     /**
@@ -57,15 +57,16 @@ record CollectionSettings(Space space, HnswParams hnsw, Map<String, Object> user
         List<String> notes = new ArrayList<>();
         boolean rustEra = version.metadb() >= 5;
         // Python's HnswParams defaults hnsw:search_ef to 10; Rust's legacy conversion uses its default of 100.
-        Index legacy = fromSegmentMetadata(c.vectorSegmentMetadata(), c,
-                rustEra ? HnswParams.DEFAULT_EF_SEARCH : PYTHON_DEFAULT_SEARCH_EF);
+        Index legacy = fromSegmentMetadata(
+                c.vectorSegmentMetadata(), c, rustEra ? HnswParams.DEFAULT_EF_SEARCH : PYTHON_DEFAULT_SEARCH_EF);
         Index chosen;
         if (!rustEra) {
             chosen = legacy;
         } else {
             Index configured = fromConfiguration(c);
             chosen = configured != null && !(configured.equals(Index.DEFAULT) && !legacy.equals(Index.DEFAULT))
-                    ? configured : legacy;
+                    ? configured
+                    : legacy;
         }
         Map<String, Object> user = new LinkedHashMap<>();
         for (Map.Entry<String, Object> e : c.metadata().entrySet()) {
@@ -74,18 +75,23 @@ record CollectionSettings(Space space, HnswParams hnsw, Map<String, Object> user
             }
         }
         Object metaSpace = c.metadata().get("hnsw:space");
-        if (metaSpace != null && !metaSpace.toString().equalsIgnoreCase(chosen.space().chromaName())) {
+        if (metaSpace != null
+                && !metaSpace.toString().equalsIgnoreCase(chosen.space().chromaName())) {
             notes.add("collection metadata says hnsw:space=" + metaSpace + " but Chroma's index uses "
                     + chosen.space().chromaName() + ", which is imported");
         }
-        return new CollectionSettings(chosen.space(),
+        return new CollectionSettings(
+                chosen.space(),
                 new HnswParams(chosen.m(), chosen.efConstruction(), chosen.efSearch()),
-                Collections.unmodifiableMap(user), List.copyOf(notes));
+                Collections.unmodifiableMap(user),
+                List.copyOf(notes));
     }
 
     private static Index fromSegmentMetadata(Map<String, Object> m, SourceCollection c, int defaultSearchEf) {
         Space space = m.containsKey("hnsw:space") ? space(m.get("hnsw:space"), "hnsw:space", c) : Space.L2;
-        return new Index(space, intParam(m, "hnsw:M", HnswParams.DEFAULT_M, c),
+        return new Index(
+                space,
+                intParam(m, "hnsw:M", HnswParams.DEFAULT_M, c),
                 intParam(m, "hnsw:construction_ef", HnswParams.DEFAULT_EF_CONSTRUCTION, c),
                 intParam(m, "hnsw:search_ef", defaultSearchEf, c));
     }
@@ -94,10 +100,16 @@ record CollectionSettings(Space space, HnswParams hnsw, Map<String, Object> user
     private static Index fromConfiguration(SourceCollection c) {
         JsonNode schema = parse(c.schemaJson(), "schema_str", c);
         if (schema != null) {
-            JsonNode config = schema.path("keys").path("#embedding").path("float_list").path("vector_index")
+            JsonNode config = schema.path("keys")
+                    .path("#embedding")
+                    .path("float_list")
+                    .path("vector_index")
                     .path("config");
             if (config.isMissingNode()) {
-                config = schema.path("defaults").path("float_list").path("vector_index").path("config");
+                config = schema.path("defaults")
+                        .path("float_list")
+                        .path("vector_index")
+                        .path("config");
             }
             if (!config.isMissingNode()) {
                 return fromHnswJson(config.path("space"), config.path("hnsw"), "max_neighbors", c);
@@ -121,7 +133,8 @@ record CollectionSettings(Space space, HnswParams hnsw, Map<String, Object> user
     }
 
     private static Index fromHnswJson(JsonNode space, JsonNode hnsw, String mField, SourceCollection c) {
-        return new Index(space.isTextual() ? space(space.asText(), "space", c) : Space.L2,
+        return new Index(
+                space.isTextual() ? space(space.asText(), "space", c) : Space.L2,
                 jsonInt(hnsw.path(mField), HnswParams.DEFAULT_M, mField, c),
                 jsonInt(hnsw.path("ef_construction"), HnswParams.DEFAULT_EF_CONSTRUCTION, "ef_construction", c),
                 jsonInt(hnsw.path("ef_search"), HnswParams.DEFAULT_EF_SEARCH, "ef_search", c));
@@ -135,8 +148,10 @@ record CollectionSettings(Space space, HnswParams hnsw, Map<String, Object> user
             JsonNode node = JSON.readTree(json);
             return node == null || node.isNull() ? null : node;
         } catch (JsonProcessingException e) {
-            throw new ChromaImportException("Collection " + c.path() + " has a " + column + " that is not valid JSON: "
-                    + e.getOriginalMessage(), e);
+            throw new ChromaImportException(
+                    "Collection " + c.path() + " has a " + column + " that is not valid JSON: "
+                            + e.getOriginalMessage(),
+                    e);
         }
     }
 
@@ -144,10 +159,11 @@ record CollectionSettings(Space space, HnswParams hnsw, Map<String, Object> user
         if (node.isMissingNode() || node.isNull()) {
             return fallback;
         }
-        if (!node.canConvertToInt() || node.isFloatingPointNumber() && node.asDouble() != Math.rint(node.asDouble())
+        if (!node.canConvertToInt()
+                || node.isFloatingPointNumber() && node.asDouble() != Math.rint(node.asDouble())
                 || node.asInt() <= 0) {
-            throw new ChromaImportException("Collection " + c.path() + " has HNSW " + field + " = " + node
-                    + "; expected a positive integer");
+            throw new ChromaImportException(
+                    "Collection " + c.path() + " has HNSW " + field + " = " + node + "; expected a positive integer");
         }
         return node.asInt();
     }
@@ -174,7 +190,7 @@ record CollectionSettings(Space space, HnswParams hnsw, Map<String, Object> user
                 return s;
             }
         }
-        throw new ChromaImportException("Collection " + c.path() + " has " + field + " = " + name
-                + "; expected l2, cosine or ip");
+        throw new ChromaImportException(
+                "Collection " + c.path() + " has " + field + " = " + name + "; expected l2, cosine or ip");
     }
 }

@@ -103,13 +103,14 @@ final class CollectionSnapshot implements AutoCloseable {
         this.db = source.database();
         this.collection = collection;
         this.settings = settings;
-        Path segmentFolder = collection.vectorSegment() == null ? null
-                : source.segmentFolder(collection.vectorSegment());
+        Path segmentFolder =
+                collection.vectorSegment() == null ? null : source.segmentFolder(collection.vectorSegment());
         // Chroma trusts the HNSW files only once index_metadata.pickle has been written (_index_exists()).
         this.idMap = segmentFolder != null && Files.isRegularFile(segmentFolder.resolve(HnswIdMap.FILE_NAME))
-                ? HnswIdMap.read(segmentFolder.resolve(HnswIdMap.FILE_NAME)) : null;
-        this.metadataSeqId = collection.metadataSegment() == null ? -1
-                : orMinusOne(db.maxSeqId(collection.metadataSegment()));
+                ? HnswIdMap.read(segmentFolder.resolve(HnswIdMap.FILE_NAME))
+                : null;
+        this.metadataSeqId =
+                collection.metadataSegment() == null ? -1 : orMinusOne(db.maxSeqId(collection.metadataSegment()));
         this.vectorSeqId = vectorStart();
         this.lastQueueSeqId = db.lastQueueSeqId(collection);
         this.baseCount = collection.metadataSegment() == null ? 0 : db.recordCount(collection.metadataSegment());
@@ -122,8 +123,8 @@ final class CollectionSnapshot implements AutoCloseable {
                 records += (s.exists ? 1 : 0) - (s.inBase ? 1 : 0);
             }
             if (s.vectorTouched) {
-                vectors += (s.vector.present() ? 1 : 0) - (idMap != null && idMap.idToLabel().containsKey(e.getKey())
-                        ? 1 : 0);
+                vectors += (s.vector.present() ? 1 : 0)
+                        - (idMap != null && idMap.idToLabel().containsKey(e.getKey()) ? 1 : 0);
             }
         }
         this.recordCount = records;
@@ -197,8 +198,8 @@ final class CollectionSnapshot implements AutoCloseable {
     private void applyMetadata(TailState s, QueueEntry row) {
         if (!s.metaTouched) {
             s.metaTouched = true;
-            SourceDatabase.StoredRecord base = collection.metadataSegment() == null ? null
-                    : db.record(collection.metadataSegment(), row.id());
+            SourceDatabase.StoredRecord base =
+                    collection.metadataSegment() == null ? null : db.record(collection.metadataSegment(), row.id());
             s.inBase = base != null;
             s.exists = s.inBase;
             s.metadata = base == null ? new LinkedHashMap<>() : new LinkedHashMap<>(base.metadata());
@@ -372,8 +373,7 @@ final class CollectionSnapshot implements AutoCloseable {
         }
     }
 
-    private record Item(String id, Map<String, Object> metadata, VectorRef vector) {
-    }
+    private record Item(String id, Map<String, Object> metadata, VectorRef vector) {}
 
     private VectorRef vectorOf(String id, TailState s) {
         if (s != null && s.vectorTouched) {
@@ -390,16 +390,17 @@ final class CollectionSnapshot implements AutoCloseable {
                 seqIds.add(item.vector().seqId());
             }
         }
-        Map<Long, float[]> queued = seqIds.isEmpty() ? Map.of()
-                : db.queueVectors(seqIds, collection.dimension(), collection.path());
+        Map<Long, float[]> queued =
+                seqIds.isEmpty() ? Map.of() : db.queueVectors(seqIds, collection.dimension(), collection.path());
         List<ChromaRecord> records = new ArrayList<>(items.size());
         for (Item item : items) {
             float[] vector = null;
             if (item.vector().seqId() >= 0) {
                 vector = queued.get(item.vector().seqId());
                 if (vector == null) {
-                    throw new ChromaImportException("embeddings_queue row " + item.vector().seqId() + " of collection "
-                            + collection.path() + " disappeared: " + DATABASE_CHANGED);
+                    throw new ChromaImportException(
+                            "embeddings_queue row " + item.vector().seqId() + " of collection " + collection.path()
+                                    + " disappeared: " + DATABASE_CHANGED);
                 }
             } else if (item.vector().label() >= 0) {
                 vector = hnsw().vector(item.vector().label(), maxLabel);
@@ -415,7 +416,9 @@ final class CollectionSnapshot implements AutoCloseable {
 
     private HnswSegmentFiles hnsw() {
         if (hnsw == null) {
-            hnsw = HnswSegmentFiles.open(source.segmentFolder(collection.vectorSegment()), collection.dimension(),
+            hnsw = HnswSegmentFiles.open(
+                    source.segmentFolder(collection.vectorSegment()),
+                    collection.dimension(),
                     settings.space() == Space.COSINE);
         }
         return hnsw;

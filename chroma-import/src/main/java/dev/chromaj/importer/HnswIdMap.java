@@ -55,7 +55,8 @@ record HnswIdMap(Long dimensionality, long totalElementsAdded, Long legacyMaxSeq
         Map<?, ?> fields;
         if (root instanceof Map<?, ?> map) {
             fields = map;
-        } else if (root instanceof Pickle.Instance instance && instance.name.equals("PersistentData")
+        } else if (root instanceof Pickle.Instance instance
+                && instance.name.equals("PersistentData")
                 && instance.state instanceof Map<?, ?> state) {
             fields = state;
         } else {
@@ -67,8 +68,8 @@ record HnswIdMap(Long dimensionality, long totalElementsAdded, Long legacyMaxSeq
         Long maxSeqId = optionalLong(fields, "max_seq_id", source);
         Object rawIdToLabel = fields.get("id_to_label");
         if (!(rawIdToLabel instanceof Map<?, ?> rawMap)) {
-            throw new ChromaImportException(source + " has no id_to_label dictionary (found "
-                    + Pickle.describe(rawIdToLabel) + ")");
+            throw new ChromaImportException(
+                    source + " has no id_to_label dictionary (found " + Pickle.describe(rawIdToLabel) + ")");
         }
         Map<String, Long> idToLabel = new HashMap<>(rawMap.size() * 2);
         Set<Long> labels = new HashSet<>(rawMap.size() * 2);
@@ -79,8 +80,8 @@ record HnswIdMap(Long dimensionality, long totalElementsAdded, Long legacyMaxSeq
                         + " in id_to_label; expected a string id and a non-negative integer label");
             }
             if (!labels.add(label)) {
-                throw new ChromaImportException(source + " gives HNSW label " + label
-                        + " to more than one id in id_to_label");
+                throw new ChromaImportException(
+                        source + " gives HNSW label " + label + " to more than one id in id_to_label");
             }
             idToLabel.put(id, label);
         }
@@ -98,7 +99,7 @@ record HnswIdMap(Long dimensionality, long totalElementsAdded, Long legacyMaxSeq
         if (value instanceof BigInteger big) {
             throw new ChromaImportException(source + " has " + key + " = " + big + ", beyond 64 bits");
         }
-        throw new ChromaImportException(source + " has " + key + " of type " + Pickle.describe(value)
-                + ", expected an integer");
+        throw new ChromaImportException(
+                source + " has " + key + " of type " + Pickle.describe(value) + ", expected an integer");
     }
 }

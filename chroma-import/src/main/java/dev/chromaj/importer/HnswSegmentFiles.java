@@ -29,9 +29,21 @@ final class HnswSegmentFiles implements AutoCloseable {
     private static final int DELETED_BYTE = 2;
 
     /** The fields of {@code header.bin}, little-endian, in file order. */
-    record Header(int version, long offsetLevel0, long maxElements, long elementCount, long bytesPerElement,
-                  long labelOffset, long offsetData, int maxLevel, long entryPoint, long maxM, long maxM0, long m,
-                  double mult, long efConstruction) {
+    record Header(
+            int version,
+            long offsetLevel0,
+            long maxElements,
+            long elementCount,
+            long bytesPerElement,
+            long labelOffset,
+            long offsetData,
+            int maxLevel,
+            long entryPoint,
+            long maxM,
+            long maxM0,
+            long m,
+            double mult,
+            long efConstruction) {
 
         /** The vector dimension implied by the slot layout. */
         int dimension() {
@@ -93,8 +105,8 @@ final class HnswSegmentFiles implements AutoCloseable {
             return new HnswSegmentFiles(folder, header, data, lengths, cosine && lengths != null);
         } catch (NoSuchFileException e) {
             closeQuietly(data, lengths);
-            throw new ChromaImportException("HNSW segment folder " + folder + " has index_metadata.pickle but no "
-                    + e.getFile(), e);
+            throw new ChromaImportException(
+                    "HNSW segment folder " + folder + " has index_metadata.pickle but no " + e.getFile(), e);
         } catch (IOException e) {
             closeQuietly(data, lengths);
             throw new ChromaImportException("Cannot read HNSW segment folder " + folder + ": " + e, e);
@@ -119,13 +131,25 @@ final class HnswSegmentFiles implements AutoCloseable {
             throw new ChromaImportException("Cannot read HNSW header " + file + ": " + e, e);
         }
         if (bytes.length != HEADER_BYTES) {
-            throw new ChromaImportException("HNSW header " + file + " has " + bytes.length + " bytes, expected "
-                    + HEADER_BYTES);
+            throw new ChromaImportException(
+                    "HNSW header " + file + " has " + bytes.length + " bytes, expected " + HEADER_BYTES);
         }
         ByteBuffer b = ByteBuffer.wrap(bytes).order(ByteOrder.LITTLE_ENDIAN);
-        Header h = new Header(b.getInt(), b.getLong(), b.getLong(), b.getLong(), b.getLong(), b.getLong(),
-                b.getLong(), b.getInt(), Integer.toUnsignedLong(b.getInt()), b.getLong(), b.getLong(), b.getLong(),
-                b.getDouble(), b.getLong());
+        Header h = new Header(
+                b.getInt(),
+                b.getLong(),
+                b.getLong(),
+                b.getLong(),
+                b.getLong(),
+                b.getLong(),
+                b.getLong(),
+                b.getInt(),
+                Integer.toUnsignedLong(b.getInt()),
+                b.getLong(),
+                b.getLong(),
+                b.getLong(),
+                b.getDouble(),
+                b.getLong());
         String problem = null;
         if (h.version() != 1) {
             problem = "persistence version " + h.version() + " (only version 1 is known)";
@@ -157,8 +181,8 @@ final class HnswSegmentFiles implements AutoCloseable {
         int[] slots = new int[(int) Math.min(Integer.MAX_VALUE - 8, maxLabel + 1)];
         Arrays.fill(slots, -1);
         int perChunk = (int) Math.max(1, (4 << 20) / header.bytesPerElement());
-        ByteBuffer chunk = ByteBuffer.allocate((int) (perChunk * header.bytesPerElement()))
-                .order(ByteOrder.LITTLE_ENDIAN);
+        ByteBuffer chunk =
+                ByteBuffer.allocate((int) (perChunk * header.bytesPerElement())).order(ByteOrder.LITTLE_ENDIAN);
         long count = header.elementCount();
         for (long first = 0; first < count; first += perChunk) {
             int n = (int) Math.min(perChunk, count - first);

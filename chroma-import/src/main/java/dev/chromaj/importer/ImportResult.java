@@ -36,7 +36,13 @@ public record ImportResult(List<ImportedCollection> collections, long records, l
      * @param recordsWithoutEmbedding records written without an embedding because Chroma's vector segment has none
      *     for them (Chroma's {@code get} could not return one either)
      */
-    public record ImportedCollection(String tenant, String database, String name, long records, long written,
-                                     Space space, HnswParams hnsw, long recordsWithoutEmbedding) {
-    }
+    public record ImportedCollection(
+            String tenant,
+            String database,
+            String name,
+            long records,
+            long written,
+            Space space,
+            HnswParams hnsw,
+            long recordsWithoutEmbedding) {}
 }

@@ -46,8 +46,7 @@ final class Pickle {
     }
 
     /** A reference to a Python global (module attribute), before it is called. */
-    private record Global(String module, String name) {
-    }
+    private record Global(String module, String name) {}
 
     private static final Object MARK = new Object() {
         @Override
@@ -157,11 +156,14 @@ final class Pickle {
                 case 'I' -> stack.push(textInt(line(), at));
                 case 'L' -> {
                     String text = line();
-                    stack.push(bigOrLong(new BigInteger(text.endsWith("L") ? text.substring(0, text.length() - 1)
-                            : text)));
+                    stack.push(bigOrLong(
+                            new BigInteger(text.endsWith("L") ? text.substring(0, text.length() - 1) : text)));
                 }
                 case 'F' -> stack.push(Double.parseDouble(line()));
-                case 'G' -> stack.push(ByteBuffer.wrap(bytes(8)).order(ByteOrder.BIG_ENDIAN).getDouble());
+                case 'G' ->
+                    stack.push(ByteBuffer.wrap(bytes(8))
+                            .order(ByteOrder.BIG_ENDIAN)
+                            .getDouble());
                 case 'X' -> stack.push(utf8(length(le(4).getInt(), at)));
                 case 0x8c -> stack.push(utf8(u8()));
                 case 0x8d -> stack.push(utf8(length(le(8).getLong(), at)));
@@ -216,8 +218,9 @@ final class Pickle {
                 case '0' -> pop(at); // POP
                 case '1' -> popToMark(at); // POP_MARK
                 case '2' -> stack.push(peek(at)); // DUP
-                default -> throw corrupt("has opcode 0x" + Integer.toHexString(op) + " at byte " + at
-                        + ", which this reader does not support");
+                default ->
+                    throw corrupt("has opcode 0x" + Integer.toHexString(op) + " at byte " + at
+                            + ", which this reader does not support");
             }
         }
     }
@@ -244,8 +247,7 @@ final class Pickle {
         if (!(cls instanceof Global global)) {
             throw corrupt("creates an object at byte " + at + " from a " + describe(cls) + " instead of a class");
         }
-        return new Instance(global.module(), global.name(), args instanceof List<?> list ? cleanList(list)
-                : List.of());
+        return new Instance(global.module(), global.name(), args instanceof List<?> list ? cleanList(list) : List.of());
     }
 
     private Object reduce(Object callable, Object args, int at) {
@@ -254,7 +256,9 @@ final class Pickle {
         }
         List<Object> list = args instanceof List<?> l ? cleanList(l) : List.of();
         // copyreg._reconstructor(cls, base, state) is how protocols 0 and 1 pickle a plain object.
-        if ("copyreg".equals(global.module()) && "_reconstructor".equals(global.name()) && !list.isEmpty()
+        if ("copyreg".equals(global.module())
+                && "_reconstructor".equals(global.name())
+                && !list.isEmpty()
                 && list.get(0) instanceof Global cls) {
             return new Instance(cls.module(), cls.name(), List.of());
         }
@@ -385,8 +389,8 @@ final class Pickle {
 
     private void need(int n) {
         if (n > data.length - pos) {
-            throw corrupt("is truncated: needs " + n + " bytes at byte " + pos + ", " + (data.length - pos)
-                    + " remain");
+            throw corrupt(
+                    "is truncated: needs " + n + " bytes at byte " + pos + ", " + (data.length - pos) + " remain");
         }
     }
 

@@ -17,7 +17,10 @@ record QueueEntry(long seqId, Operation operation, String id, boolean hasVector,
 
     /** The operation codes Chroma writes to {@code embeddings_queue.operation}. */
     enum Operation {
-        ADD, UPDATE, UPSERT, DELETE;
+        ADD,
+        UPDATE,
+        UPSERT,
+        DELETE;
 
         /**
          * Decodes an operation code.
@@ -33,8 +36,9 @@ record QueueEntry(long seqId, Operation operation, String id, boolean hasVector,
                 case 1 -> UPDATE;
                 case 2 -> UPSERT;
                 case 3 -> DELETE;
-                default -> throw new ChromaImportException("embeddings_queue row " + seqId + " has operation code "
-                        + code + "; Chroma writes 0 (add), 1 (update), 2 (upsert) and 3 (delete)");
+                default ->
+                    throw new ChromaImportException("embeddings_queue row " + seqId + " has operation code " + code
+                            + "; Chroma writes 0 (add), 1 (update), 2 (upsert) and 3 (delete)");
             };
         }
     }

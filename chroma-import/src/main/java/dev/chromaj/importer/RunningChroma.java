@@ -28,10 +28,10 @@ final class RunningChroma {
 
     /** SQLite's lock bytes (os_unix.c): PENDING, RESERVED, then the SHARED range of 510 bytes. */
     private static final long PENDING_BYTE = 0x40000000L;
+
     private static final long LOCK_RANGE = 2 + 510;
 
-    private RunningChroma() {
-    }
+    private RunningChroma() {}
 
     /**
      * Refuses a folder that a Chroma process is writing to, or whose database file is not self-contained.
@@ -56,8 +56,8 @@ final class RunningChroma {
         }
         String holder = writeLockHolder(database);
         if (holder != null) {
-            throw new ChromaImportException("Chroma is writing to " + folder + ": " + holder
-                    + ". Stop the Chroma process, then import again.");
+            throw new ChromaImportException(
+                    "Chroma is writing to " + folder + ": " + holder + ". Stop the Chroma process, then import again.");
         }
     }
 

@@ -21,34 +21,33 @@ record SchemaVersion(int sysdb, int metadb, int queue) {
 
     /** Known migration file names by folder, index = version - 1. */
     private static final Map<String, List<String>> KNOWN = Map.of(
-            "sysdb", List.of(
-                    "00001-collections.sqlite.sql",
-                    "00002-segments.sqlite.sql",
-                    "00003-collection-dimension.sqlite.sql",
-                    "00004-tenants-databases.sqlite.sql",
-                    "00005-remove-topic.sqlite.sql",
-                    "00006-collection-segment-metadata.sqlite.sql",
-                    "00007-collection-config.sqlite.sql",
-                    "00008-maintenance-log.sqlite.sql",
-                    "00009-segment-collection-not-null.sqlite.sql",
-                    "00010-collection-schema.sqlite.sql"),
-            "metadb", List.of(
-                    "00001-embedding-metadata.sqlite.sql",
-                    "00002-embedding-metadata.sqlite.sql",
-                    "00003-full-text-tokenize.sqlite.sql",
-                    "00004-metadata-indices.sqlite.sql",
-                    "00005-max-seq-id-int.sqlite.sql",
-                    "00006-metadata-array-support.sqlite.sql"),
-            "embeddings_queue", List.of(
-                    "00001-embeddings.sqlite.sql",
-                    "00002-embeddings-queue-config.sqlite.sql"));
+            "sysdb",
+                    List.of(
+                            "00001-collections.sqlite.sql",
+                            "00002-segments.sqlite.sql",
+                            "00003-collection-dimension.sqlite.sql",
+                            "00004-tenants-databases.sqlite.sql",
+                            "00005-remove-topic.sqlite.sql",
+                            "00006-collection-segment-metadata.sqlite.sql",
+                            "00007-collection-config.sqlite.sql",
+                            "00008-maintenance-log.sqlite.sql",
+                            "00009-segment-collection-not-null.sqlite.sql",
+                            "00010-collection-schema.sqlite.sql"),
+            "metadb",
+                    List.of(
+                            "00001-embedding-metadata.sqlite.sql",
+                            "00002-embedding-metadata.sqlite.sql",
+                            "00003-full-text-tokenize.sqlite.sql",
+                            "00004-metadata-indices.sqlite.sql",
+                            "00005-max-seq-id-int.sqlite.sql",
+                            "00006-metadata-array-support.sqlite.sql"),
+            "embeddings_queue", List.of("00001-embeddings.sqlite.sql", "00002-embeddings-queue-config.sqlite.sql"));
 
     /** What the importer supports, for messages. */
     static final String SUPPORTED = "Chroma 0.4.0 to 1.5.x (sysdb migrations 1-10, metadb 1-6, embeddings_queue 1-2)";
 
     /** One row of the {@code migrations} table. */
-    record Migration(String dir, int version, String filename) {
-    }
+    record Migration(String dir, int version, String filename) {}
 
     /**
      * Checks the applied migrations and returns the version.
@@ -67,7 +66,9 @@ record SchemaVersion(int sysdb, int metadb, int queue) {
                         + m.filename() + ") from an unknown migration folder '" + m.dir() + "'; this importer reads "
                         + SUPPORTED);
             }
-            if (m.version() < 1 || m.version() > known.size() || !known.get(m.version() - 1).equals(m.filename())) {
+            if (m.version() < 1
+                    || m.version() > known.size()
+                    || !known.get(m.version() - 1).equals(m.filename())) {
                 throw new ChromaImportException(file + " has schema version " + m.dir() + " " + m.version() + " ("
                         + m.filename() + "), which this importer does not know; it reads " + SUPPORTED
                         + ". Was it written by a newer Chroma?");
@@ -85,7 +86,9 @@ record SchemaVersion(int sysdb, int metadb, int queue) {
                         + " with a gap: the schema is not one Chroma writes");
             }
         }
-        return new SchemaVersion(byDir.get("sysdb").lastKey(), byDir.get("metadb").lastKey(),
+        return new SchemaVersion(
+                byDir.get("sysdb").lastKey(),
+                byDir.get("metadb").lastKey(),
                 byDir.get("embeddings_queue").lastKey());
     }
 

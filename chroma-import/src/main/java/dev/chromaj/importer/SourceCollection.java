@@ -18,9 +18,19 @@ import java.util.Map;
  * @param vectorSegment id of the VECTOR segment, or {@code null} if the collection has none
  * @param vectorSegmentMetadata the vector segment's metadata ({@code hnsw:*} parameters), possibly empty
  */
-record SourceCollection(String id, String name, String tenant, String database, Integer dimension, String topic,
-                        Map<String, Object> metadata, String configJson, String schemaJson, String metadataSegment,
-                        String vectorSegment, Map<String, Object> vectorSegmentMetadata) {
+record SourceCollection(
+        String id,
+        String name,
+        String tenant,
+        String database,
+        Integer dimension,
+        String topic,
+        Map<String, Object> metadata,
+        String configJson,
+        String schemaJson,
+        String metadataSegment,
+        String vectorSegment,
+        Map<String, Object> vectorSegmentMetadata) {
 
     /** {@code tenant/database/name}, for messages. */
     String path() {

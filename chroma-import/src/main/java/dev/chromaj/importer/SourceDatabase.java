@@ -1,7 +1,7 @@
 package dev.chromaj.importer;
 
-import com.fasterxml.jackson.core.json.JsonReadFeature;
 import com.fasterxml.jackson.core.JsonProcessingException;
+import com.fasterxml.jackson.core.json.JsonReadFeature;
 import com.fasterxml.jackson.databind.DeserializationFeature;
 import com.fasterxml.jackson.databind.ObjectMapper;
 import com.fasterxml.jackson.databind.json.JsonMapper;
@@ -40,6 +40,7 @@ final class SourceDatabase implements AutoCloseable {
 
     /** Chroma's tenant and database for collections created before tenants existed (0.4.0–0.4.14). */
     static final String DEFAULT_TENANT = "default_tenant";
+
     static final String DEFAULT_DATABASE = "default_database";
 
     private static final ObjectMapper JSON = JsonMapper.builder()
@@ -115,9 +116,9 @@ final class SourceDatabase implements AutoCloseable {
         config.setOpenMode(SQLiteOpenMode.OPEN_URI);
         String url = "jdbc:sqlite:" + file.toAbsolutePath().toUri() + "?immutable=1";
         try (Connection c = DriverManager.getConnection(url, config.toProperties());
-             PreparedStatement ps = c.prepareStatement(
-                     "SELECT 1 FROM sqlite_master WHERE type = 'table' AND name = 'migrations'");
-             ResultSet rs = ps.executeQuery()) {
+                PreparedStatement ps =
+                        c.prepareStatement("SELECT 1 FROM sqlite_master WHERE type = 'table' AND name = 'migrations'");
+                ResultSet rs = ps.executeQuery()) {
             return rs.next();
         } catch (SQLException e) {
             return false;
@@ -139,8 +140,11 @@ final class SourceDatabase implements AutoCloseable {
             out.put(DEFAULT_TENANT, new ArrayList<>(List.of(DEFAULT_DATABASE)));
             return out;
         }
-        return query("SELECT t.id, d.name FROM tenants t LEFT JOIN databases d ON d.tenant_id = t.id"
-                + " ORDER BY t.rowid, d.rowid", ps -> { }, rs -> {
+        return query(
+                "SELECT t.id, d.name FROM tenants t LEFT JOIN databases d ON d.tenant_id = t.id"
+                        + " ORDER BY t.rowid, d.rowid",
+                ps -> {},
+                rs -> {
                     while (rs.next()) {
                         List<String> dbs = out.computeIfAbsent(rs.getString(1), t -> new ArrayList<>());
                         if (rs.getString(2) != null) {
@@ -157,16 +161,24 @@ final class SourceDatabase implements AutoCloseable {
                 + (collectionTopic ? "c.topic" : "NULL") + ", "
                 + (configColumn ? "c.config_json_str" : "NULL") + ", "
                 + (schemaColumn ? "c.schema_str" : "NULL") + ", "
-                + (hasTenants ? "d.tenant_id, d.name FROM collections c JOIN databases d ON d.id = c.database_id"
+                + (hasTenants
+                        ? "d.tenant_id, d.name FROM collections c JOIN databases d ON d.id = c.database_id"
                         : "NULL, NULL FROM collections c")
                 + " ORDER BY c.rowid";
-        List<Object[]> rows = query(sql, ps -> { }, rs -> {
+        List<Object[]> rows = query(sql, ps -> {}, rs -> {
             List<Object[]> out = new ArrayList<>();
             while (rs.next()) {
                 Object dim = rs.getObject(3);
-                out.add(new Object[] {rs.getString(1), rs.getString(2),
-                    dim == null ? null : ((Number) dim).intValue(), rs.getString(4), rs.getString(5),
-                    rs.getString(6), rs.getString(7), rs.getString(8)});
+                out.add(new Object[] {
+                    rs.getString(1),
+                    rs.getString(2),
+                    dim == null ? null : ((Number) dim).intValue(),
+                    rs.getString(4),
+                    rs.getString(5),
+                    rs.getString(6),
+                    rs.getString(7),
+                    rs.getString(8)
+                });
             }
             return out;
         });
@@ -188,24 +200,38 @@ final class SourceDatabase implements AutoCloseable {
                     vectorSegment = checkSingle(vectorSegment, segment[0], "VECTOR", (String) r[1]);
                 }
             }
-            Map<String, Object> vectorMetadata = vectorSegment == null ? Map.of()
-                    : keyValues("SELECT key, str_value, int_value, float_value, "
-                            + (segmentBool ? "bool_value" : "NULL") + " FROM segment_metadata WHERE segment_id = ?"
-                            + " ORDER BY rowid", vectorSegment);
-            collections.add(new SourceCollection(id, (String) r[1],
-                    r[6] == null ? DEFAULT_TENANT : (String) r[6], r[7] == null ? DEFAULT_DATABASE : (String) r[7],
-                    (Integer) r[2], (String) r[3],
-                    keyValues("SELECT key, str_value, int_value, float_value, "
-                            + (collectionBool ? "bool_value" : "NULL")
-                            + " FROM collection_metadata WHERE collection_id = ? ORDER BY rowid", id),
-                    (String) r[4], (String) r[5], metadataSegment, vectorSegment, vectorMetadata));
+            Map<String, Object> vectorMetadata = vectorSegment == null
+                    ? Map.of()
+                    : keyValues(
+                            "SELECT key, str_value, int_value, float_value, "
+                                    + (segmentBool ? "bool_value" : "NULL")
+                                    + " FROM segment_metadata WHERE segment_id = ?"
+                                    + " ORDER BY rowid",
+                            vectorSegment);
+            collections.add(new SourceCollection(
+                    id,
+                    (String) r[1],
+                    r[6] == null ? DEFAULT_TENANT : (String) r[6],
+                    r[7] == null ? DEFAULT_DATABASE : (String) r[7],
+                    (Integer) r[2],
+                    (String) r[3],
+                    keyValues(
+                            "SELECT key, str_value, int_value, float_value, "
+                                    + (collectionBool ? "bool_value" : "NULL")
+                                    + " FROM collection_metadata WHERE collection_id = ? ORDER BY rowid",
+                            id),
+                    (String) r[4],
+                    (String) r[5],
+                    metadataSegment,
+                    vectorSegment,
+                    vectorMetadata));
         }
         return collections;
     }
 
     /** Ids of every segment in the catalog (to tell orphan folders from live ones). */
     Set<String> segmentIds() {
-        return query("SELECT id FROM segments", ps -> { }, rs -> {
+        return query("SELECT id FROM segments", ps -> {}, rs -> {
             Set<String> out = new HashSet<>();
             while (rs.next()) {
                 out.add(rs.getString(1));
@@ -223,8 +249,10 @@ final class SourceDatabase implements AutoCloseable {
     }
 
     private List<String[]> segments(String collectionId) {
-        return query("SELECT id, scope, type FROM segments WHERE collection = ? ORDER BY rowid",
-                ps -> ps.setString(1, collectionId), rs -> {
+        return query(
+                "SELECT id, scope, type FROM segments WHERE collection = ? ORDER BY rowid",
+                ps -> ps.setString(1, collectionId),
+                rs -> {
                     List<String[]> out = new ArrayList<>();
                     while (rs.next()) {
                         out.add(new String[] {rs.getString(1), rs.getString(2), rs.getString(3)});
@@ -254,8 +282,10 @@ final class SourceDatabase implements AutoCloseable {
      * @return the sequence id, or {@code null} when the segment has no row
      */
     Long maxSeqId(String segmentId) {
-        return query("SELECT seq_id FROM max_seq_id WHERE segment_id = ?", ps -> ps.setString(1, segmentId), rs ->
-                rs.next() ? decodeSeqId(rs.getObject(1), "max_seq_id of segment " + segmentId) : null);
+        return query(
+                "SELECT seq_id FROM max_seq_id WHERE segment_id = ?",
+                ps -> ps.setString(1, segmentId),
+                rs -> rs.next() ? decodeSeqId(rs.getObject(1), "max_seq_id of segment " + segmentId) : null);
     }
 
     /**
@@ -273,20 +303,25 @@ final class SourceDatabase implements AutoCloseable {
         if (value instanceof byte[] bytes && bytes.length == 8) {
             return ByteBuffer.wrap(bytes).order(ByteOrder.BIG_ENDIAN).getLong();
         }
-        throw new ChromaImportException(what + " is " + (value == null ? "NULL" : value instanceof byte[] b
-                ? "a " + b.length + "-byte BLOB" : value.getClass().getSimpleName())
+        throw new ChromaImportException(what + " is "
+                + (value == null
+                        ? "NULL"
+                        : value instanceof byte[] b
+                                ? "a " + b.length + "-byte BLOB"
+                                : value.getClass().getSimpleName())
                 + "; expected an integer or an 8-byte big-endian BLOB");
     }
 
     /** Number of records in a METADATA segment. */
     long recordCount(String segmentId) {
-        return query("SELECT COUNT(*) FROM embeddings WHERE segment_id = ?", ps -> ps.setString(1, segmentId),
+        return query(
+                "SELECT COUNT(*) FROM embeddings WHERE segment_id = ?",
+                ps -> ps.setString(1, segmentId),
                 rs -> rs.next() ? rs.getLong(1) : 0L);
     }
 
     /** One record of a METADATA segment: its row id, user id and metadata (Chroma keys included). */
-    record StoredRecord(long rowId, String id, Map<String, Object> metadata) {
-    }
+    record StoredRecord(long rowId, String id, Map<String, Object> metadata) {}
 
     /**
      * Reads records of a METADATA segment in row-id order.
@@ -299,22 +334,25 @@ final class SourceDatabase implements AutoCloseable {
     List<StoredRecord> records(String segmentId, long afterRowId, int limit) {
         List<Long> rowIds = new ArrayList<>();
         List<String> userIds = new ArrayList<>();
-        query("SELECT id, embedding_id FROM embeddings WHERE segment_id = ? AND id > ? ORDER BY id LIMIT ?", ps -> {
-            ps.setString(1, segmentId);
-            ps.setLong(2, afterRowId);
-            ps.setInt(3, limit);
-        }, rs -> {
-            while (rs.next()) {
-                rowIds.add(rs.getLong(1));
-                userIds.add(rs.getString(2));
-            }
-            return null;
-        });
+        query(
+                "SELECT id, embedding_id FROM embeddings WHERE segment_id = ? AND id > ? ORDER BY id LIMIT ?",
+                ps -> {
+                    ps.setString(1, segmentId);
+                    ps.setLong(2, afterRowId);
+                    ps.setInt(3, limit);
+                },
+                rs -> {
+                    while (rs.next()) {
+                        rowIds.add(rs.getLong(1));
+                        userIds.add(rs.getString(2));
+                    }
+                    return null;
+                });
         if (rowIds.isEmpty()) {
             return List.of();
         }
-        Map<Long, Map<String, Object>> metadata = metadataBetween(segmentId, rowIds.get(0),
-                rowIds.get(rowIds.size() - 1));
+        Map<Long, Map<String, Object>> metadata =
+                metadataBetween(segmentId, rowIds.get(0), rowIds.get(rowIds.size() - 1));
         List<StoredRecord> out = new ArrayList<>(rowIds.size());
         for (int i = 0; i < rowIds.size(); i++) {
             long rowId = rowIds.get(i);
@@ -331,48 +369,60 @@ final class SourceDatabase implements AutoCloseable {
      * @return the record, or {@code null} if the segment does not hold it
      */
     StoredRecord record(String segmentId, String id) {
-        Long rowId = query("SELECT id FROM embeddings WHERE segment_id = ? AND embedding_id = ?", ps -> {
-            ps.setString(1, segmentId);
-            ps.setString(2, id);
-        }, rs -> rs.next() ? rs.getLong(1) : null);
+        Long rowId = query(
+                "SELECT id FROM embeddings WHERE segment_id = ? AND embedding_id = ?",
+                ps -> {
+                    ps.setString(1, segmentId);
+                    ps.setString(2, id);
+                },
+                rs -> rs.next() ? rs.getLong(1) : null);
         if (rowId == null) {
             return null;
         }
-        return new StoredRecord(rowId, id, metadataBetween(segmentId, rowId, rowId).getOrDefault(rowId, Map.of()));
+        return new StoredRecord(
+                rowId, id, metadataBetween(segmentId, rowId, rowId).getOrDefault(rowId, Map.of()));
     }
 
     private Map<Long, Map<String, Object>> metadataBetween(String segmentId, long first, long last) {
         Map<Long, Map<String, Object>> out = new HashMap<>();
         String bool = embeddingBool ? "m.bool_value" : "NULL";
-        query("SELECT m.id, m.key, m.string_value, m.int_value, m.float_value, " + bool
-                + " FROM embedding_metadata m JOIN embeddings e ON e.id = m.id"
-                + " WHERE e.segment_id = ? AND m.id BETWEEN ? AND ? ORDER BY m.id, m.rowid", ps -> {
+        query(
+                "SELECT m.id, m.key, m.string_value, m.int_value, m.float_value, " + bool
+                        + " FROM embedding_metadata m JOIN embeddings e ON e.id = m.id"
+                        + " WHERE e.segment_id = ? AND m.id BETWEEN ? AND ? ORDER BY m.id, m.rowid",
+                ps -> {
                     ps.setString(1, segmentId);
                     ps.setLong(2, first);
                     ps.setLong(3, last);
-                }, rs -> {
+                },
+                rs -> {
                     while (rs.next()) {
                         Object value = scalar(rs, 3);
                         if (value != null) {
-                            out.computeIfAbsent(rs.getLong(1), k -> new LinkedHashMap<>()).put(rs.getString(2), value);
+                            out.computeIfAbsent(rs.getLong(1), k -> new LinkedHashMap<>())
+                                    .put(rs.getString(2), value);
                         }
                     }
                     return null;
                 });
         if (arrayTable) {
             Map<Long, Map<String, List<Object>>> arrays = new HashMap<>();
-            query("SELECT a.id, a.key, a.string_value, a.int_value, a.float_value, a.bool_value"
-                    + " FROM embedding_metadata_array a JOIN embeddings e ON e.id = a.id"
-                    + " WHERE e.segment_id = ? AND a.id BETWEEN ? AND ? ORDER BY a.id, a.rowid", ps -> {
+            query(
+                    "SELECT a.id, a.key, a.string_value, a.int_value, a.float_value, a.bool_value"
+                            + " FROM embedding_metadata_array a JOIN embeddings e ON e.id = a.id"
+                            + " WHERE e.segment_id = ? AND a.id BETWEEN ? AND ? ORDER BY a.id, a.rowid",
+                    ps -> {
                         ps.setString(1, segmentId);
                         ps.setLong(2, first);
                         ps.setLong(3, last);
-                    }, rs -> {
+                    },
+                    rs -> {
                         while (rs.next()) {
                             Object value = scalar(rs, 3);
                             if (value != null) {
                                 arrays.computeIfAbsent(rs.getLong(1), k -> new LinkedHashMap<>())
-                                        .computeIfAbsent(rs.getString(2), k -> new ArrayList<>()).add(value);
+                                        .computeIfAbsent(rs.getString(2), k -> new ArrayList<>())
+                                        .add(value);
                             }
                         }
                         return null;
@@ -417,16 +467,23 @@ final class SourceDatabase implements AutoCloseable {
      * @return the rows
      */
     List<QueueEntry> queue(SourceCollection collection, long afterSeqId) {
-        return query("SELECT seq_id, operation, id, vector IS NOT NULL, metadata FROM embeddings_queue WHERE "
-                + topicCondition(collection) + " AND seq_id > ? ORDER BY seq_id", ps -> {
+        return query(
+                "SELECT seq_id, operation, id, vector IS NOT NULL, metadata FROM embeddings_queue WHERE "
+                        + topicCondition(collection) + " AND seq_id > ? ORDER BY seq_id",
+                ps -> {
                     ps.setString(1, topicArgument(collection));
                     ps.setLong(2, afterSeqId);
-                }, rs -> {
+                },
+                rs -> {
                     List<QueueEntry> out = new ArrayList<>();
                     while (rs.next()) {
                         long seq = rs.getLong(1);
-                        out.add(new QueueEntry(seq, QueueEntry.Operation.of(rs.getInt(2), seq), rs.getString(3),
-                                rs.getBoolean(4), parseMetadata(rs.getString(5), seq)));
+                        out.add(new QueueEntry(
+                                seq,
+                                QueueEntry.Operation.of(rs.getInt(2), seq),
+                                rs.getString(3),
+                                rs.getBoolean(4),
+                                parseMetadata(rs.getString(5), seq)));
                     }
                     return out;
                 });
@@ -434,8 +491,10 @@ final class SourceDatabase implements AutoCloseable {
 
     /** The largest queue sequence id of a collection, or -1 when its queue is empty. */
     long lastQueueSeqId(SourceCollection collection) {
-        return query("SELECT MAX(seq_id) FROM embeddings_queue WHERE " + topicCondition(collection),
-                ps -> ps.setString(1, topicArgument(collection)), rs -> {
+        return query(
+                "SELECT MAX(seq_id) FROM embeddings_queue WHERE " + topicCondition(collection),
+                ps -> ps.setString(1, topicArgument(collection)),
+                rs -> {
                     if (!rs.next()) {
                         return -1L;
                     }
@@ -468,19 +527,27 @@ final class SourceDatabase implements AutoCloseable {
             List<Long> chunk = seqIds.subList(from, Math.min(seqIds.size(), from + 500));
             String sql = "SELECT seq_id, id, vector, encoding FROM embeddings_queue WHERE seq_id IN ("
                     + String.join(",", Collections.nCopies(chunk.size(), "?")) + ")";
-            query(sql, ps -> {
-                for (int i = 0; i < chunk.size(); i++) {
-                    ps.setLong(i + 1, chunk.get(i));
-                }
-            }, rs -> {
-                while (rs.next()) {
-                    long seq = rs.getLong(1);
-                    out.put(seq, decodeVector(rs.getBytes(3), rs.getString(4), dimension,
-                            "embeddings_queue row " + seq + " (record '" + rs.getString(2) + "' of collection "
-                                    + collection + ")"));
-                }
-                return null;
-            });
+            query(
+                    sql,
+                    ps -> {
+                        for (int i = 0; i < chunk.size(); i++) {
+                            ps.setLong(i + 1, chunk.get(i));
+                        }
+                    },
+                    rs -> {
+                        while (rs.next()) {
+                            long seq = rs.getLong(1);
+                            out.put(
+                                    seq,
+                                    decodeVector(
+                                            rs.getBytes(3),
+                                            rs.getString(4),
+                                            dimension,
+                                            "embeddings_queue row " + seq + " (record '" + rs.getString(2)
+                                                    + "' of collection " + collection + ")"));
+                        }
+                        return null;
+                    });
         }
         return out;
     }
@@ -507,8 +574,8 @@ final class SourceDatabase implements AutoCloseable {
                 v[i] = b.getInt();
             }
         } else {
-            throw new ChromaImportException(what + " has vector encoding " + encoding
-                    + "; Chroma writes FLOAT32 or INT32");
+            throw new ChromaImportException(
+                    what + " has vector encoding " + encoding + "; Chroma writes FLOAT32 or INT32");
         }
         return v;
     }
@@ -522,22 +589,24 @@ final class SourceDatabase implements AutoCloseable {
         try {
             parsed = JSON.readValue(json, Object.class);
         } catch (JsonProcessingException e) {
-            throw new ChromaImportException("embeddings_queue row " + seq + " in " + file
-                    + " has metadata that is not valid JSON: " + e.getOriginalMessage(), e);
+            throw new ChromaImportException(
+                    "embeddings_queue row " + seq + " in " + file + " has metadata that is not valid JSON: "
+                            + e.getOriginalMessage(),
+                    e);
         }
         if (parsed == null) {
             return null;
         }
         if (!(parsed instanceof Map<?, ?> map)) {
-            throw new ChromaImportException("embeddings_queue row " + seq + " in " + file
-                    + " has metadata that is not a JSON object: " + json);
+            throw new ChromaImportException(
+                    "embeddings_queue row " + seq + " in " + file + " has metadata that is not a JSON object: " + json);
         }
         return (Map<String, Object>) map;
     }
 
     private boolean tableExists(String name) throws SQLException {
-        try (PreparedStatement ps = connection.prepareStatement(
-                "SELECT 1 FROM sqlite_master WHERE type = 'table' AND name = ?")) {
+        try (PreparedStatement ps =
+                connection.prepareStatement("SELECT 1 FROM sqlite_master WHERE type = 'table' AND name = ?")) {
             ps.setString(1, name);
             try (ResultSet rs = ps.executeQuery()) {
                 return rs.next();
@@ -548,7 +617,7 @@ final class SourceDatabase implements AutoCloseable {
     private Set<String> columns(String table) throws SQLException {
         Set<String> out = new HashSet<>();
         try (Statement s = connection.createStatement();
-             ResultSet rs = s.executeQuery("PRAGMA table_info(" + table + ")")) {
+                ResultSet rs = s.executeQuery("PRAGMA table_info(" + table + ")")) {
             while (rs.next()) {
                 out.add(rs.getString("name"));
             }
@@ -559,7 +628,7 @@ final class SourceDatabase implements AutoCloseable {
     private List<SchemaVersion.Migration> migrations() throws SQLException {
         List<SchemaVersion.Migration> out = new ArrayList<>();
         try (Statement s = connection.createStatement();
-             ResultSet rs = s.executeQuery("SELECT dir, version, filename FROM migrations ORDER BY dir, version")) {
+                ResultSet rs = s.executeQuery("SELECT dir, version, filename FROM migrations ORDER BY dir, version")) {
             while (rs.next()) {
                 out.add(new SchemaVersion.Migration(rs.getString(1), rs.getInt(2), rs.getString(3)));
             }
@@ -584,8 +653,7 @@ final class SourceDatabase implements AutoCloseable {
                 return reader.read(rs);
             }
         } catch (SQLException e) {
-            throw new ChromaImportException("Cannot read " + file + ": " + e.getMessage() + " (query: " + sql + ")",
-                    e);
+            throw new ChromaImportException("Cannot read " + file + ": " + e.getMessage() + " (query: " + sql + ")", e);
         }
     }
 

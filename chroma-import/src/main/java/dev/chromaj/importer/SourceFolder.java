@@ -21,8 +21,8 @@ import java.util.regex.Pattern;
 final class SourceFolder implements AutoCloseable {
 
     static final String DATABASE_FILE = "chroma.sqlite3";
-    private static final Pattern SEGMENT_FOLDER = Pattern.compile(
-            "[0-9a-f]{8}-[0-9a-f]{4}-[0-9a-f]{4}-[0-9a-f]{4}-[0-9a-f]{12}");
+    private static final Pattern SEGMENT_FOLDER =
+            Pattern.compile("[0-9a-f]{8}-[0-9a-f]{4}-[0-9a-f]{4}-[0-9a-f]{4}-[0-9a-f]{12}");
 
     private final Path folder;
     private final Path databaseFile;
@@ -46,8 +46,8 @@ final class SourceFolder implements AutoCloseable {
      */
     static SourceFolder open(Path folder) {
         if (!Files.isDirectory(folder)) {
-            throw new ChromaImportException("Chroma persist directory " + folder + " does not exist or is not a"
-                    + " directory");
+            throw new ChromaImportException(
+                    "Chroma persist directory " + folder + " does not exist or is not a" + " directory");
         }
         Path databaseFile = folder.resolve(DATABASE_FILE);
         if (!Files.isRegularFile(databaseFile)) {

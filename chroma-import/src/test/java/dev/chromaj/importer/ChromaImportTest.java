@@ -50,7 +50,9 @@ class ChromaImportTest {
     Path tmp;
 
     static Path fixture(String name) throws Exception {
-        return Path.of(ChromaImportTest.class.getResource("/chroma-persist-samples/" + name).toURI());
+        return Path.of(ChromaImportTest.class
+                .getResource("/chroma-persist-samples/" + name)
+                .toURI());
     }
 
     /** A writable copy of a fixture, so a test may add files to it or check that none appear. */
@@ -67,40 +69,53 @@ class ChromaImportTest {
         Map<String, String> before = ImportChecks.hashes(source);
         JsonNode expected = JSON.readTree(fixture(sample + ".expected.json").toFile());
         try (ChromaClient client = ChromaClient.persistent(tmp.resolve("target"))) {
-            ImportResult result = ChromaImport.builder().source(source).target(client).build().run();
+            ImportResult result =
+                    ChromaImport.builder().source(source).target(client).build().run();
             long total = 0;
             for (JsonNode c : expected.get("collections")) {
-                ChromaCollection imported = client.database(c.get("tenant").asText(), c.get("database").asText())
+                ChromaCollection imported = client.database(
+                                c.get("tenant").asText(), c.get("database").asText())
                         .getCollection(c.get("name").asText());
                 Map<String, IndependentChromaRead.Rec> actual = ImportChecks.readBack(imported);
                 assertEquals(c.get("records").size(), actual.size(), c.get("name") + " records");
                 for (JsonNode r : c.get("records")) {
                     IndependentChromaRead.Rec a = actual.get(r.get("id").asText());
                     String ctx = sample + " record " + r.get("id");
-                    assertEquals(r.get("document").isNull() ? null : r.get("document").asText(), a.document(), ctx);
+                    assertEquals(
+                            r.get("document").isNull()
+                                    ? null
+                                    : r.get("document").asText(),
+                            a.document(),
+                            ctx);
                     assertEquals(r.get("uri").isNull() ? null : r.get("uri").asText(), a.uri(), ctx);
                     assertEquals(pythonTyped(r.get("metadata")), ImportChecks.typed(a.metadata()), ctx);
                     assertEquals(r.get("dimension").asInt(), a.embedding().length, ctx);
                     assertEquals(r.get("embedding_sha256").asText(), sha256(a.embedding()), ctx + " embedding");
                 }
                 assertEquals(Space.L2, imported.options().space());
-                assertEquals(sample.startsWith("chroma-fruit") ? new HnswParams(16, 100, 10)
-                        : new HnswParams(16, 100, 100), imported.options().hnsw(), "HNSW parameters");
+                assertEquals(
+                        sample.startsWith("chroma-fruit") ? new HnswParams(16, 100, 10) : new HnswParams(16, 100, 100),
+                        imported.options().hnsw(),
+                        "HNSW parameters");
                 total += actual.size();
             }
             assertEquals(total, result.records());
-            assertEquals(expected.get("collections").size(), result.collections().size());
+            assertEquals(
+                    expected.get("collections").size(), result.collections().size());
             // The Java independent reader agrees too (it also covers collections' tenants and databases).
             for (IndependentChromaRead.Coll c : IndependentChromaRead.read(source)) {
-                ImportChecks.assertSameRecords(c.records(),
-                        ImportChecks.readBack(client, c.tenant(), c.database(), c.name()), 0, c.name());
+                ImportChecks.assertSameRecords(
+                        c.records(), ImportChecks.readBack(client, c.tenant(), c.database(), c.name()), 0, c.name());
             }
             if (sample.startsWith("chroma-fruit")) {
                 // Both tenants and their databases exist, the second one empty; the empty collection too.
                 assertEquals(List.of("helloworld"), client.listDatabases("b1f6fa55-5c0a-4f93-82bb-fc398ed2e788"));
                 assertEquals(List.of("helloworld"), client.listDatabases("bae4191b-3df0-4cdf-8845-cc8a2356c370"));
-                assertEquals(0, client.database("b1f6fa55-5c0a-4f93-82bb-fc398ed2e788", "helloworld")
-                        .getCollection("testingtesting").count());
+                assertEquals(
+                        0,
+                        client.database("b1f6fa55-5c0a-4f93-82bb-fc398ed2e788", "helloworld")
+                                .getCollection("testingtesting")
+                                .count());
             }
         }
         assertEquals(before, ImportChecks.hashes(source), "the source folder's files (and no new -wal/-shm/-journal)");
@@ -112,16 +127,19 @@ class ChromaImportTest {
         // ignored. Give those rows different vectors: the imported vectors must still be the HNSW ones.
         Path source = copy("repomind-1.5-hnsw-populated");
         try (Connection c = DriverManager.getConnection("jdbc:sqlite:" + source.resolve("chroma.sqlite3"));
-             Statement s = c.createStatement()) {
+                Statement s = c.createStatement()) {
             s.executeUpdate("UPDATE embeddings_queue SET vector = zeroblob(1536) WHERE seq_id > 1035");
         }
-        JsonNode expected = JSON.readTree(fixture("repomind-1.5-hnsw-populated.expected.json").toFile());
+        JsonNode expected = JSON.readTree(
+                fixture("repomind-1.5-hnsw-populated.expected.json").toFile());
         try (ChromaClient client = ChromaClient.persistent(tmp.resolve("target"))) {
             ChromaImport.builder().source(source).target(client).build().run();
-            Map<String, IndependentChromaRead.Rec> actual = ImportChecks.readBack(client, "default_tenant",
-                    "default_database", "session_1Navneet23_LegalMind");
+            Map<String, IndependentChromaRead.Rec> actual =
+                    ImportChecks.readBack(client, "default_tenant", "default_database", "session_1Navneet23_LegalMind");
             for (JsonNode r : expected.get("collections").get(0).get("records")) {
-                assertEquals(r.get("embedding_sha256").asText(), sha256(actual.get(r.get("id").asText()).embedding()));
+                assertEquals(
+                        r.get("embedding_sha256").asText(),
+                        sha256(actual.get(r.get("id").asText()).embedding()));
             }
         }
     }
@@ -130,10 +148,20 @@ class ChromaImportTest {
     void importingTwiceGivesTheSameResult() throws Exception {
         Path source = copy("repomind-1.5-hnsw-populated");
         try (ChromaClient client = ChromaClient.persistent(tmp.resolve("target"))) {
-            ImportResult first = ChromaImport.builder().source(source).target(client).batchSize(16).build().run();
+            ImportResult first = ChromaImport.builder()
+                    .source(source)
+                    .target(client)
+                    .batchSize(16)
+                    .build()
+                    .run();
             ChromaCollection c = client.getCollection("session_1Navneet23_LegalMind");
             Map<String, IndependentChromaRead.Rec> once = ImportChecks.readBack(c);
-            ImportResult second = ChromaImport.builder().source(source).target(client).batchSize(16).build().run();
+            ImportResult second = ChromaImport.builder()
+                    .source(source)
+                    .target(client)
+                    .batchSize(16)
+                    .build()
+                    .run();
             assertEquals(69, first.written());
             assertEquals(69, second.records());
             assertEquals(1, client.countCollections());
@@ -153,22 +181,35 @@ class ChromaImportTest {
         }
         Path target = tmp.resolve("resumed");
         // A listener that throws after 30 records stands in for a crash between two batches.
-        RuntimeException crash = assertThrows(RuntimeException.class, () -> ChromaImport.builder().source(source)
-                .target(target).batchSize(10).progressListener((done, total) -> {
-                    if (done >= 30) {
-                        throw new IllegalStateException("simulated crash at " + done);
-                    }
-                }).build().run());
+        RuntimeException crash = assertThrows(
+                RuntimeException.class,
+                () -> ChromaImport.builder()
+                        .source(source)
+                        .target(target)
+                        .batchSize(10)
+                        .progressListener((done, total) -> {
+                            if (done >= 30) {
+                                throw new IllegalStateException("simulated crash at " + done);
+                            }
+                        })
+                        .build()
+                        .run());
         assertEquals("simulated crash at 30", crash.getMessage());
         try (ChromaClient client = ChromaClient.persistent(target)) {
             ChromaCollection c = client.getCollection("session_1Navneet23_LegalMind");
             assertEquals(30, c.count(), "records written before the crash");
-            assertTrue(String.valueOf(c.metadata().get(ChromaImport.PROGRESS_KEY)).endsWith("|30"),
+            assertTrue(
+                    String.valueOf(c.metadata().get(ChromaImport.PROGRESS_KEY)).endsWith("|30"),
                     "progress marker: " + c.metadata());
         }
         List<Long> progress = new ArrayList<>();
-        ImportResult resumed = ChromaImport.builder().source(source).target(target).batchSize(10)
-                .progressListener((done, total) -> progress.add(done)).build().run();
+        ImportResult resumed = ChromaImport.builder()
+                .source(source)
+                .target(target)
+                .batchSize(10)
+                .progressListener((done, total) -> progress.add(done))
+                .build()
+                .run();
         assertEquals(30L, progress.get(0), "the re-run starts where the first run stopped");
         assertEquals(69L, progress.get(progress.size() - 1));
         assertEquals(39, resumed.written());
@@ -185,14 +226,25 @@ class ChromaImportTest {
         Path source = copy("docurag-1.0-768");
         Path db = source.resolve("chroma.sqlite3");
         String java = Path.of(System.getProperty("java.home"), "bin", "java").toString();
-        Process holder = new ProcessBuilder(java, "-cp", System.getProperty("java.class.path"),
-                SqliteWriteLockHolder.class.getName(), db.toString()).redirectErrorStream(true).start();
+        Process holder = new ProcessBuilder(
+                        java,
+                        "-cp",
+                        System.getProperty("java.class.path"),
+                        SqliteWriteLockHolder.class.getName(),
+                        db.toString())
+                .redirectErrorStream(true)
+                .start();
         try {
-            BufferedReader out = new BufferedReader(new InputStreamReader(holder.getInputStream(),
-                    StandardCharsets.UTF_8));
+            BufferedReader out =
+                    new BufferedReader(new InputStreamReader(holder.getInputStream(), StandardCharsets.UTF_8));
             assertEquals("locked", out.readLine(), "the lock-holding process started");
-            ChromaImportException e = assertThrows(ChromaImportException.class, () ->
-                    ChromaImport.builder().source(source).target(tmp.resolve("target")).build().run());
+            ChromaImportException e = assertThrows(
+                    ChromaImportException.class,
+                    () -> ChromaImport.builder()
+                            .source(source)
+                            .target(tmp.resolve("target"))
+                            .build()
+                            .run());
             assertTrue(e.getMessage().contains("Chroma is writing to " + source), e.getMessage());
             assertTrue(e.getMessage().contains("write lock"), e.getMessage());
             assertFalse(Files.exists(tmp.resolve("target")), "nothing was written to the target");
@@ -201,7 +253,11 @@ class ChromaImportTest {
             assertTrue(holder.waitFor(30, TimeUnit.SECONDS));
         }
         // Once the writer is gone the same folder imports.
-        ImportResult r = ChromaImport.builder().source(source).target(tmp.resolve("target")).build().run();
+        ImportResult r = ChromaImport.builder()
+                .source(source)
+                .target(tmp.resolve("target"))
+                .build()
+                .run();
         assertEquals(7, r.records());
     }
 
@@ -210,32 +266,55 @@ class ChromaImportTest {
         Path source = copy("docurag-1.0-768");
         Path journal = source.resolve("chroma.sqlite3-journal");
         Files.write(journal, new byte[512]);
-        ChromaImportException e = assertThrows(ChromaImportException.class, () ->
-                ChromaImport.builder().source(source).target(tmp.resolve("t1")).build().run());
+        ChromaImportException e = assertThrows(
+                ChromaImportException.class,
+                () -> ChromaImport.builder()
+                        .source(source)
+                        .target(tmp.resolve("t1"))
+                        .build()
+                        .run());
         assertTrue(e.getMessage().contains("rollback journal chroma.sqlite3-journal is not empty"), e.getMessage());
         Files.delete(journal);
         Path wal = source.resolve("chroma.sqlite3-wal");
         Files.write(wal, new byte[32]);
-        e = assertThrows(ChromaImportException.class, () ->
-                ChromaImport.builder().source(source).target(tmp.resolve("t2")).build().run());
+        e = assertThrows(
+                ChromaImportException.class,
+                () -> ChromaImport.builder()
+                        .source(source)
+                        .target(tmp.resolve("t2"))
+                        .build()
+                        .run());
         assertTrue(e.getMessage().contains("chroma.sqlite3-wal is not empty"), e.getMessage());
         Files.delete(wal);
         // Empty leftovers are harmless (nothing uncommitted in them).
         Files.write(journal, new byte[0]);
-        assertEquals(7, ChromaImport.builder().source(source).target(tmp.resolve("t3")).build().run().records());
+        assertEquals(
+                7,
+                ChromaImport.builder()
+                        .source(source)
+                        .target(tmp.resolve("t3"))
+                        .build()
+                        .run()
+                        .records());
     }
 
     @Test
     void anUnknownSchemaVersionIsRefusedNamingTheVersion() throws Exception {
         Path source = copy("repomind-1.5-hnsw-populated");
         try (Connection c = DriverManager.getConnection("jdbc:sqlite:" + source.resolve("chroma.sqlite3"));
-             Statement s = c.createStatement()) {
+                Statement s = c.createStatement()) {
             s.executeUpdate("INSERT INTO migrations (dir, version, filename, sql, hash) VALUES"
                     + " ('metadb', 7, '00007-bool-metadata-index.sqlite.sql', '', '')");
         }
-        ChromaImportException e = assertThrows(ChromaImportException.class, () ->
-                ChromaImport.builder().source(source).target(tmp.resolve("target")).build().run());
-        assertTrue(e.getMessage().contains("schema version metadb 7 (00007-bool-metadata-index.sqlite.sql)"),
+        ChromaImportException e = assertThrows(
+                ChromaImportException.class,
+                () -> ChromaImport.builder()
+                        .source(source)
+                        .target(tmp.resolve("target"))
+                        .build()
+                        .run());
+        assertTrue(
+                e.getMessage().contains("schema version metadb 7 (00007-bool-metadata-index.sqlite.sql)"),
                 e.getMessage());
         assertTrue(e.getMessage().contains("Chroma 0.4.0 to 1.5.x"), e.getMessage());
     }
@@ -243,17 +322,27 @@ class ChromaImportTest {
     @Test
     void aFolderThatIsNotChromasIsRefused() throws Exception {
         Path empty = Files.createDirectories(tmp.resolve("empty"));
-        ChromaImportException e = assertThrows(ChromaImportException.class, () ->
-                ChromaImport.builder().source(empty).target(tmp.resolve("t")).build().run());
+        ChromaImportException e = assertThrows(
+                ChromaImportException.class,
+                () -> ChromaImport.builder()
+                        .source(empty)
+                        .target(tmp.resolve("t"))
+                        .build()
+                        .run());
         assertTrue(e.getMessage().contains("has no chroma.sqlite3"), e.getMessage());
 
         Path other = Files.createDirectories(tmp.resolve("other"));
         try (Connection c = DriverManager.getConnection("jdbc:sqlite:" + other.resolve("chroma.sqlite3"));
-             Statement s = c.createStatement()) {
+                Statement s = c.createStatement()) {
             s.executeUpdate("CREATE TABLE catalog (id TEXT)");
         }
-        e = assertThrows(ChromaImportException.class, () ->
-                ChromaImport.builder().source(other).target(tmp.resolve("t")).build().run());
+        e = assertThrows(
+                ChromaImportException.class,
+                () -> ChromaImport.builder()
+                        .source(other)
+                        .target(tmp.resolve("t"))
+                        .build()
+                        .run());
         assertTrue(e.getMessage().contains("is not a Chroma database: it has no migrations table"), e.getMessage());
     }
 
@@ -261,15 +350,30 @@ class ChromaImportTest {
     void theSourceFolderCannotBeTheTarget() throws Exception {
         Path source = copy("docurag-1.0-768");
         Map<String, String> before = ImportChecks.hashes(source);
-        ChromaImportException e = assertThrows(ChromaImportException.class, () ->
-                ChromaImport.builder().source(source).target(source).build().run());
+        ChromaImportException e = assertThrows(
+                ChromaImportException.class,
+                () -> ChromaImport.builder()
+                        .source(source)
+                        .target(source)
+                        .build()
+                        .run());
         assertTrue(e.getMessage().contains("is the Chroma persist directory being imported"), e.getMessage());
-        e = assertThrows(ChromaImportException.class, () ->
-                ChromaImport.builder().source(source).target(source.resolve("chromaj")).build().run());
+        e = assertThrows(
+                ChromaImportException.class,
+                () -> ChromaImport.builder()
+                        .source(source)
+                        .target(source.resolve("chromaj"))
+                        .build()
+                        .run());
         assertTrue(e.getMessage().contains("is inside the Chroma persist directory being imported"), e.getMessage());
         Path other = copy("chroma-fruit-0.4.15-two-colls");
-        e = assertThrows(ChromaImportException.class, () ->
-                ChromaImport.builder().source(source).target(other).build().run());
+        e = assertThrows(
+                ChromaImportException.class,
+                () -> ChromaImport.builder()
+                        .source(source)
+                        .target(other)
+                        .build()
+                        .run());
         assertTrue(e.getMessage().contains("holds a Chroma database"), e.getMessage());
         assertEquals(before, ImportChecks.hashes(source));
     }
@@ -278,20 +382,38 @@ class ChromaImportTest {
     void aTargetCollectionWithOtherOptionsIsNotTouched() throws Exception {
         Path source = copy("docurag-1.0-768");
         try (ChromaClient client = ChromaClient.persistent(tmp.resolve("target"))) {
-            client.createCollection("langchain", CollectionOptions.builder().space(Space.COSINE).build());
-            ChromaImportException e = assertThrows(ChromaImportException.class, () ->
-                    ChromaImport.builder().source(source).target(client).build().run());
-            assertTrue(e.getMessage().contains("Collection langchain already exists in the target database"
-                    + " default_tenant/default_database with different options: space cosine (source: l2)"),
+            client.createCollection(
+                    "langchain", CollectionOptions.builder().space(Space.COSINE).build());
+            ChromaImportException e = assertThrows(
+                    ChromaImportException.class,
+                    () -> ChromaImport.builder()
+                            .source(source)
+                            .target(client)
+                            .build()
+                            .run());
+            assertTrue(
+                    e.getMessage()
+                            .contains(
+                                    "Collection langchain already exists in the target database"
+                                            + " default_tenant/default_database with different options: space cosine (source: l2)"),
                     e.getMessage());
             assertEquals(0, client.getCollection("langchain").count());
             assertEquals(Map.of(), client.getCollection("langchain").metadata());
 
             client.deleteCollection("langchain");
-            client.createCollection("langchain", CollectionOptions.builder()
-                    .hnsw(HnswParams.builder().m(32).build()).metadata(Map.of("owner", "me")).build());
-            e = assertThrows(ChromaImportException.class, () ->
-                    ChromaImport.builder().source(source).target(client).build().run());
+            client.createCollection(
+                    "langchain",
+                    CollectionOptions.builder()
+                            .hnsw(HnswParams.builder().m(32).build())
+                            .metadata(Map.of("owner", "me"))
+                            .build());
+            e = assertThrows(
+                    ChromaImportException.class,
+                    () -> ChromaImport.builder()
+                            .source(source)
+                            .target(client)
+                            .build()
+                            .run());
             assertTrue(e.getMessage().contains("HNSW parameters"), e.getMessage());
             assertTrue(e.getMessage().contains("metadata {owner=me} (source: {})"), e.getMessage());
         }
@@ -299,10 +421,14 @@ class ChromaImportTest {
 
     @Test
     void theBuilderRejectsIncompleteSettings() {
-        assertThrows(InvalidArgumentException.class, () -> ChromaImport.builder().target(tmp).build());
-        assertThrows(InvalidArgumentException.class, () -> ChromaImport.builder().source(tmp).build());
-        InvalidArgumentException e = assertThrows(InvalidArgumentException.class,
-                () -> ChromaImport.builder().batchSize(0));
+        assertThrows(
+                InvalidArgumentException.class,
+                () -> ChromaImport.builder().target(tmp).build());
+        assertThrows(
+                InvalidArgumentException.class,
+                () -> ChromaImport.builder().source(tmp).build());
+        InvalidArgumentException e = assertThrows(
+                InvalidArgumentException.class, () -> ChromaImport.builder().batchSize(0));
         assertEquals("batchSize must be between 1 and 100000, got 0", e.getMessage());
     }
 

@@ -16,10 +16,21 @@ class CollectionSettingsTest {
     private static final SchemaVersion PYTHON_06 = new SchemaVersion(9, 4, 2);
     private static final SchemaVersion RUST_15 = new SchemaVersion(10, 6, 2);
 
-    private static SourceCollection collection(Map<String, Object> metadata, String config, String schema,
-                                               Map<String, Object> segmentMetadata) {
-        return new SourceCollection("c0ffee00-0000-0000-0000-000000000000", "docs", "default_tenant",
-                "default_database", 3, null, metadata, config, schema, "meta-seg", "vec-seg", segmentMetadata);
+    private static SourceCollection collection(
+            Map<String, Object> metadata, String config, String schema, Map<String, Object> segmentMetadata) {
+        return new SourceCollection(
+                "c0ffee00-0000-0000-0000-000000000000",
+                "docs",
+                "default_tenant",
+                "default_database",
+                3,
+                null,
+                metadata,
+                config,
+                schema,
+                "meta-seg",
+                "vec-seg",
+                segmentMetadata);
     }
 
     @Test
@@ -28,9 +39,23 @@ class CollectionSettingsTest {
         String config = "{\"hnsw_configuration\": {\"space\": \"l2\", \"ef_construction\": 100, \"ef_search\": 100,"
                 + " \"M\": 16, \"_type\": \"HNSWConfigurationInternal\"},"
                 + " \"_type\": \"CollectionConfigurationInternal\"}";
-        CollectionSettings s = CollectionSettings.of(collection(Map.of("hnsw:space", "cosine", "topic", "news"),
-                config, null, Map.of("hnsw:space", "cosine", "hnsw:M", 32L, "hnsw:construction_ef", 200L,
-                        "hnsw:search_ef", 50L, "hnsw:num_threads", 4L)), PYTHON_06);
+        CollectionSettings s = CollectionSettings.of(
+                collection(
+                        Map.of("hnsw:space", "cosine", "topic", "news"),
+                        config,
+                        null,
+                        Map.of(
+                                "hnsw:space",
+                                "cosine",
+                                "hnsw:M",
+                                32L,
+                                "hnsw:construction_ef",
+                                200L,
+                                "hnsw:search_ef",
+                                50L,
+                                "hnsw:num_threads",
+                                4L)),
+                PYTHON_06);
         assertEquals(Space.COSINE, s.space());
         assertEquals(new HnswParams(32, 200, 50), s.hnsw());
         assertEquals(Map.of("topic", "news"), s.userMetadata(), "hnsw:* keys are settings, not metadata");
@@ -54,10 +79,11 @@ class CollectionSettingsTest {
 
         // The configuration is Chroma's default but the segment metadata is not (a collection carried over from
         // 0.x): Chroma 1.x uses the segment metadata.
-        String defaultSchema = schema.replace("\"ip\"", "\"l2\"").replace("64", "100").replace("\"max_neighbors\":"
-                + " 8", "\"max_neighbors\": 16").replace("30", "100");
-        s = CollectionSettings.of(collection(Map.of(), "{}", defaultSchema, Map.of("hnsw:space", "cosine")),
-                RUST_15);
+        String defaultSchema = schema.replace("\"ip\"", "\"l2\"")
+                .replace("64", "100")
+                .replace("\"max_neighbors\":" + " 8", "\"max_neighbors\": 16")
+                .replace("30", "100");
+        s = CollectionSettings.of(collection(Map.of(), "{}", defaultSchema, Map.of("hnsw:space", "cosine")), RUST_15);
         assertEquals(Space.COSINE, s.space());
         assertEquals(new HnswParams(16, 100, 100), s.hnsw(), "Rust's legacy conversion defaults search_ef to 100");
 
@@ -71,24 +97,32 @@ class CollectionSettingsTest {
 
     @Test
     void collectionMetadataNamingAnotherSpaceIsReported() {
-        CollectionSettings s = CollectionSettings.of(collection(Map.of("hnsw:space", "cosine"), null, null,
-                Map.of()), PYTHON_06);
+        CollectionSettings s =
+                CollectionSettings.of(collection(Map.of("hnsw:space", "cosine"), null, null, Map.of()), PYTHON_06);
         assertEquals(Space.L2, s.space());
-        assertEquals(List.of("collection metadata says hnsw:space=cosine but Chroma's index uses l2, which is"
-                + " imported"), s.notes());
+        assertEquals(
+                List.of("collection metadata says hnsw:space=cosine but Chroma's index uses l2, which is"
+                        + " imported"),
+                s.notes());
     }
 
     @Test
     void valuesChromaWouldRejectAreRefused() {
-        ChromaImportException e = assertThrows(ChromaImportException.class, () -> CollectionSettings.of(
-                collection(Map.of(), null, null, Map.of("hnsw:space", "hamming")), PYTHON_06));
-        assertEquals("Collection default_tenant/default_database/docs has hnsw:space = hamming; expected l2, cosine"
-                + " or ip", e.getMessage());
-        e = assertThrows(ChromaImportException.class, () -> CollectionSettings.of(
-                collection(Map.of(), null, null, Map.of("hnsw:M", -3L)), PYTHON_06));
+        ChromaImportException e = assertThrows(
+                ChromaImportException.class,
+                () -> CollectionSettings.of(
+                        collection(Map.of(), null, null, Map.of("hnsw:space", "hamming")), PYTHON_06));
+        assertEquals(
+                "Collection default_tenant/default_database/docs has hnsw:space = hamming; expected l2, cosine"
+                        + " or ip",
+                e.getMessage());
+        e = assertThrows(
+                ChromaImportException.class,
+                () -> CollectionSettings.of(collection(Map.of(), null, null, Map.of("hnsw:M", -3L)), PYTHON_06));
         assertTrue(e.getMessage().contains("hnsw:M = -3; expected a positive integer"), e.getMessage());
-        e = assertThrows(ChromaImportException.class, () -> CollectionSettings.of(
-                collection(Map.of(), "{not json", null, Map.of()), RUST_15));
+        e = assertThrows(
+                ChromaImportException.class,
+                () -> CollectionSettings.of(collection(Map.of(), "{not json", null, Map.of()), RUST_15));
         assertTrue(e.getMessage().contains("config_json_str that is not valid JSON"), e.getMessage());
     }
 }

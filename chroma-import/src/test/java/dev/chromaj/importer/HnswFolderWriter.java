@@ -19,11 +19,9 @@ import java.util.Map;
 final class HnswFolderWriter {
 
     /** One slot: its label, its stored floats, its norm in length.bin, whether it is marked deleted. */
-    record Slot(long label, float[] stored, float norm, boolean deleted) {
-    }
+    record Slot(long label, float[] stored, float norm, boolean deleted) {}
 
-    private HnswFolderWriter() {
-    }
+    private HnswFolderWriter() {}
 
     static void write(Path folder, int dimension, int capacity, List<Slot> slots) throws IOException {
         Files.createDirectories(folder);
@@ -33,9 +31,20 @@ final class HnswFolderWriter {
         long labelOffset = offsetData + 4L * dimension;
         long size = labelOffset + 8;
         ByteBuffer h = ByteBuffer.allocate(100).order(ByteOrder.LITTLE_ENDIAN);
-        h.putInt(1).putLong(0).putLong(capacity).putLong(slots.size()).putLong(size).putLong(labelOffset)
-                .putLong(offsetData).putInt(0).putInt(0).putLong(m).putLong(maxM0).putLong(m)
-                .putDouble(1 / Math.log(m)).putLong(100);
+        h.putInt(1)
+                .putLong(0)
+                .putLong(capacity)
+                .putLong(slots.size())
+                .putLong(size)
+                .putLong(labelOffset)
+                .putLong(offsetData)
+                .putInt(0)
+                .putInt(0)
+                .putLong(m)
+                .putLong(maxM0)
+                .putLong(m)
+                .putDouble(1 / Math.log(m))
+                .putLong(100);
         Files.write(folder.resolve("header.bin"), h.array());
         ByteBuffer data = ByteBuffer.allocate((int) (size * capacity)).order(ByteOrder.LITTLE_ENDIAN);
         ByteBuffer lengths = ByteBuffer.allocate(4 * capacity).order(ByteOrder.LITTLE_ENDIAN);
@@ -91,12 +100,18 @@ final class HnswFolderWriter {
     private static void string(ByteArrayOutputStream out, String s) throws IOException {
         byte[] b = s.getBytes(StandardCharsets.UTF_8);
         out.write('X');
-        out.write(ByteBuffer.allocate(4).order(ByteOrder.LITTLE_ENDIAN).putInt(b.length).array());
+        out.write(ByteBuffer.allocate(4)
+                .order(ByteOrder.LITTLE_ENDIAN)
+                .putInt(b.length)
+                .array());
         out.write(b);
     }
 
     private static void integer(ByteArrayOutputStream out, long v) throws IOException {
         out.write('J');
-        out.write(ByteBuffer.allocate(4).order(ByteOrder.LITTLE_ENDIAN).putInt((int) v).array());
+        out.write(ByteBuffer.allocate(4)
+                .order(ByteOrder.LITTLE_ENDIAN)
+                .putInt((int) v)
+                .array());
     }
 }

@@ -25,8 +25,7 @@ import java.util.stream.Stream;
 /** Shared test helpers: reading a chromaj collection back, comparing records, hashing folders. */
 final class ImportChecks {
 
-    private ImportChecks() {
-    }
+    private ImportChecks() {}
 
     /** Every record of a chromaj collection, by id. */
     static Map<String, IndependentChromaRead.Rec> readBack(ChromaCollection collection) {
@@ -36,15 +35,21 @@ final class ImportChecks {
         Map<String, IndependentChromaRead.Rec> out = new TreeMap<>();
         for (int i = 0; i < r.size(); i++) {
             Map<String, Object> m = r.metadatas().get(i);
-            out.put(r.ids().get(i), new IndependentChromaRead.Rec(r.ids().get(i), r.documents().get(i),
-                    r.uris().get(i), m == null ? Map.of() : m, r.embeddings().get(i)));
+            out.put(
+                    r.ids().get(i),
+                    new IndependentChromaRead.Rec(
+                            r.ids().get(i),
+                            r.documents().get(i),
+                            r.uris().get(i),
+                            m == null ? Map.of() : m,
+                            r.embeddings().get(i)));
         }
         return out;
     }
 
     /** The records of a collection in a client, looked up by tenant, database and name. */
-    static Map<String, IndependentChromaRead.Rec> readBack(ChromaClient client, String tenant, String database,
-                                                           String name) {
+    static Map<String, IndependentChromaRead.Rec> readBack(
+            ChromaClient client, String tenant, String database, String name) {
         return readBack(client.database(tenant, database).getCollection(name));
     }
 
@@ -52,8 +57,11 @@ final class ImportChecks {
      * Asserts that two record sets are the same: ids, documents, URIs, metadata (value types included) and
      * embeddings (exactly, or within {@code relTolerance} relative per component when positive).
      */
-    static void assertSameRecords(Map<String, IndependentChromaRead.Rec> expected,
-                                  Map<String, IndependentChromaRead.Rec> actual, double relTolerance, String what) {
+    static void assertSameRecords(
+            Map<String, IndependentChromaRead.Rec> expected,
+            Map<String, IndependentChromaRead.Rec> actual,
+            double relTolerance,
+            String what) {
         assertEquals(expected.keySet(), actual.keySet(), what + ": ids");
         for (IndependentChromaRead.Rec e : expected.values()) {
             IndependentChromaRead.Rec a = actual.get(e.id());
@@ -76,8 +84,8 @@ final class ImportChecks {
                     }
                 } else {
                     double scale = Math.max(Math.abs(x), 1e-30);
-                    assertTrue(Math.abs(x - y) <= relTolerance * scale,
-                            ctx + ": embedding[" + i + "] " + y + " vs " + x);
+                    assertTrue(
+                            Math.abs(x - y) <= relTolerance * scale, ctx + ": embedding[" + i + "] " + y + " vs " + x);
                 }
             }
         }

@@ -27,19 +27,17 @@ import java.util.TreeMap;
  */
 final class IndependentChromaRead {
 
-    record Rec(String id, String document, String uri, Map<String, Object> metadata, float[] embedding) {
-    }
+    record Rec(String id, String document, String uri, Map<String, Object> metadata, float[] embedding) {}
 
-    record Coll(String id, String tenant, String database, String name, Map<String, Rec> records) {
-    }
+    record Coll(String id, String tenant, String database, String name, Map<String, Rec> records) {}
 
     private static final ObjectMapper JSON = new ObjectMapper().enable(DeserializationFeature.USE_LONG_FOR_INTS);
 
-    private IndependentChromaRead() {
-    }
+    private IndependentChromaRead() {}
 
     static List<Coll> read(Path folder) throws Exception {
-        String url = "jdbc:sqlite:" + folder.resolve("chroma.sqlite3").toAbsolutePath().toUri() + "?immutable=1";
+        String url = "jdbc:sqlite:"
+                + folder.resolve("chroma.sqlite3").toAbsolutePath().toUri() + "?immutable=1";
         List<Coll> out = new ArrayList<>();
         try (Connection c = DriverManager.getConnection(url)) {
             boolean tenants = has(c, "SELECT name FROM sqlite_master WHERE name = 'tenants'");
@@ -51,36 +49,44 @@ final class IndependentChromaRead {
                     : "SELECT id, name, 'default_tenant', 'default_database' FROM collections";
             for (String[] row : rows(c, sql, 4)) {
                 String id = row[0];
-                String meta = single(c, "SELECT id FROM segments WHERE collection = '" + id
-                        + "' AND scope = 'METADATA'");
+                String meta =
+                        single(c, "SELECT id FROM segments WHERE collection = '" + id + "' AND scope = 'METADATA'");
                 String vec = single(c, "SELECT id FROM segments WHERE collection = '" + id + "' AND scope = 'VECTOR'");
                 Map<String, Map<String, Object>> metadata = new TreeMap<>();
-                for (String[] e : rows(c, "SELECT id, embedding_id FROM embeddings WHERE segment_id = '" + meta + "'",
-                        2)) {
+                for (String[] e :
+                        rows(c, "SELECT id, embedding_id FROM embeddings WHERE segment_id = '" + meta + "'", 2)) {
                     Map<String, Object> m = new LinkedHashMap<>();
-                    try (Statement s = c.createStatement(); ResultSet rs = s.executeQuery(
-                            "SELECT key, string_value, int_value, float_value, " + (bools ? "bool_value" : "NULL")
-                                    + " FROM embedding_metadata WHERE id = " + e[0])) {
+                    try (Statement s = c.createStatement();
+                            ResultSet rs = s.executeQuery("SELECT key, string_value, int_value, float_value, "
+                                    + (bools ? "bool_value" : "NULL") + " FROM embedding_metadata WHERE id = "
+                                    + e[0])) {
                         while (rs.next()) {
-                            Object v = rs.getString(2) != null ? rs.getString(2)
-                                    : rs.getObject(3) != null ? (Object) rs.getLong(3)
-                                    : rs.getObject(4) != null ? (Object) rs.getDouble(4)
-                                    : rs.getObject(5) != null ? (Object) (rs.getLong(5) != 0) : null;
+                            Object v = rs.getString(2) != null
+                                    ? rs.getString(2)
+                                    : rs.getObject(3) != null
+                                            ? (Object) rs.getLong(3)
+                                            : rs.getObject(4) != null
+                                                    ? (Object) rs.getDouble(4)
+                                                    : rs.getObject(5) != null ? (Object) (rs.getLong(5) != 0) : null;
                             m.put(rs.getString(1), v);
                         }
                     }
                     if (arrays) {
-                        try (Statement s = c.createStatement(); ResultSet rs = s.executeQuery(
-                                "SELECT key, string_value, int_value, float_value, bool_value FROM"
-                                        + " embedding_metadata_array WHERE id = " + e[0] + " ORDER BY rowid")) {
+                        try (Statement s = c.createStatement();
+                                ResultSet rs = s.executeQuery(
+                                        "SELECT key, string_value, int_value, float_value, bool_value FROM"
+                                                + " embedding_metadata_array WHERE id = " + e[0] + " ORDER BY rowid")) {
                             while (rs.next()) {
-                                Object v = rs.getString(2) != null ? rs.getString(2)
-                                        : rs.getObject(3) != null ? (Object) rs.getLong(3)
-                                        : rs.getObject(4) != null ? (Object) rs.getDouble(4)
-                                        : (Object) (rs.getLong(5) != 0);
+                                Object v = rs.getString(2) != null
+                                        ? rs.getString(2)
+                                        : rs.getObject(3) != null
+                                                ? (Object) rs.getLong(3)
+                                                : rs.getObject(4) != null
+                                                        ? (Object) rs.getDouble(4)
+                                                        : (Object) (rs.getLong(5) != 0);
                                 @SuppressWarnings("unchecked")
-                                List<Object> list = (List<Object>) m.computeIfAbsent(rs.getString(1),
-                                        k -> new ArrayList<>());
+                                List<Object> list =
+                                        (List<Object>) m.computeIfAbsent(rs.getString(1), k -> new ArrayList<>());
                                 list.add(v);
                             }
                         }
@@ -110,14 +116,16 @@ final class IndependentChromaRead {
         Path pickle = folder.resolve(segment).resolve("index_metadata.pickle");
         if (Files.exists(pickle)) {
             Map<Long, String> byLabel = rustPickleLabels(Files.readAllBytes(pickle));
-            ByteBuffer h = ByteBuffer.wrap(Files.readAllBytes(folder.resolve(segment).resolve("header.bin")))
+            ByteBuffer h = ByteBuffer.wrap(
+                            Files.readAllBytes(folder.resolve(segment).resolve("header.bin")))
                     .order(ByteOrder.LITTLE_ENDIAN);
             long count = h.getLong(20);
             long size = h.getLong(28);
             long labelOffset = h.getLong(36);
             long dataOffset = h.getLong(44);
             int dim = (int) ((labelOffset - dataOffset) / 4);
-            ByteBuffer data = ByteBuffer.wrap(Files.readAllBytes(folder.resolve(segment).resolve("data_level0.bin")))
+            ByteBuffer data = ByteBuffer.wrap(
+                            Files.readAllBytes(folder.resolve(segment).resolve("data_level0.bin")))
                     .order(ByteOrder.LITTLE_ENDIAN);
             for (int slot = 0; slot < count; slot++) {
                 long label = data.getLong((int) (slot * size + labelOffset));
@@ -133,9 +141,9 @@ final class IndependentChromaRead {
             String seq = single(c, "SELECT seq_id FROM max_seq_id WHERE segment_id = '" + segment + "'");
             after = Long.parseLong(seq);
         }
-        try (Statement s = c.createStatement(); ResultSet rs = s.executeQuery(
-                "SELECT operation, id, vector FROM embeddings_queue WHERE topic LIKE '%" + collection
-                        + "' AND seq_id > " + after + " ORDER BY seq_id")) {
+        try (Statement s = c.createStatement();
+                ResultSet rs = s.executeQuery("SELECT operation, id, vector FROM embeddings_queue WHERE topic LIKE '%"
+                        + collection + "' AND seq_id > " + after + " ORDER BY seq_id")) {
             while (rs.next()) {
                 int op = rs.getInt(1);
                 String id = rs.getString(2);
@@ -143,7 +151,10 @@ final class IndependentChromaRead {
                 float[] v = null;
                 if (blob != null) {
                     v = new float[blob.length / 4];
-                    ByteBuffer.wrap(blob).order(ByteOrder.LITTLE_ENDIAN).asFloatBuffer().get(v);
+                    ByteBuffer.wrap(blob)
+                            .order(ByteOrder.LITTLE_ENDIAN)
+                            .asFloatBuffer()
+                            .get(v);
                 }
                 switch (op) {
                     case 0 -> {
@@ -210,17 +221,18 @@ final class IndependentChromaRead {
 
     /** Replays the whole queue of a collection into metadata (documents included), from scratch. */
     static Map<String, Map<String, Object>> replayMetadata(Path folder, String collection) throws Exception {
-        String url = "jdbc:sqlite:" + folder.resolve("chroma.sqlite3").toAbsolutePath().toUri() + "?immutable=1";
+        String url = "jdbc:sqlite:"
+                + folder.resolve("chroma.sqlite3").toAbsolutePath().toUri() + "?immutable=1";
         Map<String, Map<String, Object>> state = new TreeMap<>();
-        try (Connection c = DriverManager.getConnection(url); Statement s = c.createStatement();
-             ResultSet rs = s.executeQuery("SELECT operation, id, metadata FROM embeddings_queue WHERE topic LIKE '%"
-                     + collection + "' ORDER BY seq_id")) {
+        try (Connection c = DriverManager.getConnection(url);
+                Statement s = c.createStatement();
+                ResultSet rs = s.executeQuery("SELECT operation, id, metadata FROM embeddings_queue WHERE topic LIKE '%"
+                        + collection + "' ORDER BY seq_id")) {
             while (rs.next()) {
                 int op = rs.getInt(1);
                 String id = rs.getString(2);
                 @SuppressWarnings("unchecked")
-                Map<String, Object> m = rs.getString(3) == null ? Map.of()
-                        : JSON.readValue(rs.getString(3), Map.class);
+                Map<String, Object> m = rs.getString(3) == null ? Map.of() : JSON.readValue(rs.getString(3), Map.class);
                 boolean exists = state.containsKey(id);
                 if (op == 3) {
                     state.remove(id);
@@ -243,20 +255,23 @@ final class IndependentChromaRead {
     }
 
     private static boolean has(Connection c, String sql) throws SQLException {
-        try (Statement s = c.createStatement(); ResultSet rs = s.executeQuery(sql)) {
+        try (Statement s = c.createStatement();
+                ResultSet rs = s.executeQuery(sql)) {
             return rs.next();
         }
     }
 
     private static String single(Connection c, String sql) throws SQLException {
-        try (Statement s = c.createStatement(); ResultSet rs = s.executeQuery(sql)) {
+        try (Statement s = c.createStatement();
+                ResultSet rs = s.executeQuery(sql)) {
             return rs.next() ? rs.getString(1) : null;
         }
     }
 
     private static List<String[]> rows(Connection c, String sql, int columns) throws SQLException {
         List<String[]> out = new ArrayList<>();
-        try (Statement s = c.createStatement(); ResultSet rs = s.executeQuery(sql)) {
+        try (Statement s = c.createStatement();
+                ResultSet rs = s.executeQuery(sql)) {
             while (rs.next()) {
                 String[] r = new String[columns];
                 for (int i = 0; i < columns; i++) {

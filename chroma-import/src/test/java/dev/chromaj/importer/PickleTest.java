@@ -10,9 +10,9 @@ import java.nio.file.Files;
 import java.nio.file.Path;
 import java.util.Arrays;
 import java.util.Map;
+import org.junit.jupiter.api.Test;
 import org.junit.jupiter.params.ParameterizedTest;
 import org.junit.jupiter.params.provider.ValueSource;
-import org.junit.jupiter.api.Test;
 
 /**
  * The pickle reader against files CPython's own pickle module wrote for Chroma 0.4–0.6's {@code PersistentData}
@@ -40,7 +40,8 @@ class PickleTest {
         assertEquals("id-299", labelToId.get(300L));
         // The ids in label_to_id are memo references to the strings of id_to_label: the same objects.
         Map<?, ?> idToLabel = (Map<?, ?>) state.get("id_to_label");
-        Object key = idToLabel.keySet().stream().filter("id-7"::equals).findFirst().orElseThrow();
+        Object key =
+                idToLabel.keySet().stream().filter("id-7"::equals).findFirst().orElseThrow();
         assertSame(key, labelToId.get(8L));
 
         HnswIdMap map = HnswIdMap.read(file);
@@ -54,45 +55,91 @@ class PickleTest {
 
     @Test
     void readsChromaOnePointXSerdeDictionaries() throws Exception {
-        Path file = ChromaImportTest.fixture("repomind-1.5-hnsw-populated/0822d49d-fdb4-4977-a398-9596cb1993aa/"
-                + HnswIdMap.FILE_NAME);
+        Path file = ChromaImportTest.fixture(
+                "repomind-1.5-hnsw-populated/0822d49d-fdb4-4977-a398-9596cb1993aa/" + HnswIdMap.FILE_NAME);
         HnswIdMap map = HnswIdMap.read(file);
         assertNull(map.dimensionality(), "Chroma 1.x leaves dimensionality None");
         assertNull(map.legacyMaxSeqId());
         assertEquals(69, map.totalElementsAdded());
         assertEquals(69, map.idToLabel().size());
-        assertEquals(IndependentChromaRead.rustPickleLabels(Files.readAllBytes(file)).size(), 69);
+        assertEquals(
+                IndependentChromaRead.rustPickleLabels(Files.readAllBytes(file)).size(), 69);
         IndependentChromaRead.rustPickleLabels(Files.readAllBytes(file))
                 .forEach((label, id) -> assertEquals(label, map.idToLabel().get(id), id));
-        assertEquals(Arrays.asList(1L, 69L), Arrays.asList(
-                map.idToLabel().values().stream().min(Long::compare).orElseThrow(),
-                map.idToLabel().values().stream().max(Long::compare).orElseThrow()));
+        assertEquals(
+                Arrays.asList(1L, 69L),
+                Arrays.asList(
+                        map.idToLabel().values().stream().min(Long::compare).orElseThrow(),
+                        map.idToLabel().values().stream().max(Long::compare).orElseThrow()));
     }
 
     @Test
     void refusesWhatItCannotRead() throws Exception {
         byte[] good = Files.readAllBytes(pickle("persistent_data_protocol4.pickle"));
-        ChromaImportException e = assertThrows(ChromaImportException.class,
-                () -> Pickle.read(Arrays.copyOf(good, good.length / 2), "half.pickle"));
+        ChromaImportException e = assertThrows(
+                ChromaImportException.class, () -> Pickle.read(Arrays.copyOf(good, good.length / 2), "half.pickle"));
         assertTrue(e.getMessage().startsWith("half.pickle is not a pickle this importer can read"), e.getMessage());
 
-        e = assertThrows(ChromaImportException.class,
+        e = assertThrows(
+                ChromaImportException.class,
                 () -> Pickle.read(new byte[] {(byte) 0x80, 4, (byte) 0xFF, '.'}, "odd.pickle"));
         assertTrue(e.getMessage().contains("opcode 0xff at byte 2"), e.getMessage());
 
-        e = assertThrows(ChromaImportException.class,
-                () -> Pickle.read(new byte[] {(byte) 0x80, 6, 'N', '.'}, "new.pickle"));
+        e = assertThrows(
+                ChromaImportException.class, () -> Pickle.read(new byte[] {(byte) 0x80, 6, 'N', '.'}, "new.pickle"));
         assertTrue(e.getMessage().contains("protocol 6"), e.getMessage());
 
         // A pickle of something else than Chroma's id map.
-        e = assertThrows(ChromaImportException.class, () -> HnswIdMap.from(
-                Pickle.read(new byte[] {(byte) 0x80, 2, ']', '.'}, "list.pickle"), "list.pickle"));
-        assertEquals("list.pickle holds a ArrayList, expected Chroma's PersistentData object or dictionary",
-                e.getMessage());
+        e = assertThrows(
+                ChromaImportException.class,
+                () -> HnswIdMap.from(Pickle.read(new byte[] {(byte) 0x80, 2, ']', '.'}, "list.pickle"), "list.pickle"));
+        assertEquals(
+                "list.pickle holds a ArrayList, expected Chroma's PersistentData object or dictionary", e.getMessage());
 
         // Two ids under one label cannot come from Chroma.
-        byte[] dup = {(byte) 0x80, 2, '}', '(', 'X', 11, 0, 0, 0, 'i', 'd', '_', 't', 'o', '_', 'l', 'a', 'b', 'e',
-            'l', '}', '(', 'X', 1, 0, 0, 0, 'a', 'K', 1, 'X', 1, 0, 0, 0, 'b', 'K', 1, 'u', 'u', '.'};
+        byte[] dup = {
+            (byte) 0x80,
+            2,
+            '}',
+            '(',
+            'X',
+            11,
+            0,
+            0,
+            0,
+            'i',
+            'd',
+            '_',
+            't',
+            'o',
+            '_',
+            'l',
+            'a',
+            'b',
+            'e',
+            'l',
+            '}',
+            '(',
+            'X',
+            1,
+            0,
+            0,
+            0,
+            'a',
+            'K',
+            1,
+            'X',
+            1,
+            0,
+            0,
+            0,
+            'b',
+            'K',
+            1,
+            'u',
+            'u',
+            '.'
+        };
         e = assertThrows(ChromaImportException.class, () -> HnswIdMap.from(Pickle.read(dup, "dup"), "dup"));
         assertEquals("dup gives HNSW label 1 to more than one id in id_to_label", e.getMessage());
     }

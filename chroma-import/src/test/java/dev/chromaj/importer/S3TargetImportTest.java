@@ -35,7 +35,12 @@ class S3TargetImportTest {
                 .credentials(S3.accessKey(), S3.secretKey())
                 .build();
         Path local = tmp.resolve("local");
-        ImportResult result = ChromaImport.builder().source(source).target(local).targetS3(s3).build().run();
+        ImportResult result = ChromaImport.builder()
+                .source(source)
+                .target(local)
+                .targetS3(s3)
+                .build()
+                .run();
         assertEquals(7, result.records());
         List<IndependentChromaRead.Coll> expected = IndependentChromaRead.read(source);
         try (ChromaClient client = ChromaClient.persistent(local, s3)) {

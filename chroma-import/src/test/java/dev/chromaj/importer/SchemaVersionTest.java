@@ -17,14 +17,29 @@ class SchemaVersionTest {
 
     private static List<SchemaVersion.Migration> chroma15() {
         List<SchemaVersion.Migration> m = new ArrayList<>();
-        String[] sysdb = {"collections", "segments", "collection-dimension", "tenants-databases", "remove-topic",
-            "collection-segment-metadata", "collection-config", "maintenance-log", "segment-collection-not-null",
-            "collection-schema"};
+        String[] sysdb = {
+            "collections",
+            "segments",
+            "collection-dimension",
+            "tenants-databases",
+            "remove-topic",
+            "collection-segment-metadata",
+            "collection-config",
+            "maintenance-log",
+            "segment-collection-not-null",
+            "collection-schema"
+        };
         for (int i = 0; i < sysdb.length; i++) {
             m.add(new SchemaVersion.Migration("sysdb", i + 1, String.format("%05d-%s.sqlite.sql", i + 1, sysdb[i])));
         }
-        String[] metadb = {"embedding-metadata", "embedding-metadata", "full-text-tokenize", "metadata-indices",
-            "max-seq-id-int", "metadata-array-support"};
+        String[] metadb = {
+            "embedding-metadata",
+            "embedding-metadata",
+            "full-text-tokenize",
+            "metadata-indices",
+            "max-seq-id-int",
+            "metadata-array-support"
+        };
         for (int i = 0; i < metadb.length; i++) {
             m.add(new SchemaVersion.Migration("metadb", i + 1, String.format("%05d-%s.sqlite.sql", i + 1, metadb[i])));
         }
@@ -36,7 +51,9 @@ class SchemaVersionTest {
     @Test
     void knownMigrationsGiveTheVersion() {
         assertEquals(new SchemaVersion(10, 6, 2), SchemaVersion.of(chroma15(), "db"));
-        assertEquals("sysdb 10 / metadb 6 / embeddings_queue 2", SchemaVersion.of(chroma15(), "db").toString());
+        assertEquals(
+                "sysdb 10 / metadb 6 / embeddings_queue 2",
+                SchemaVersion.of(chroma15(), "db").toString());
     }
 
     @Test
@@ -44,8 +61,11 @@ class SchemaVersionTest {
         List<SchemaVersion.Migration> m = chroma15();
         m.add(new SchemaVersion.Migration("sysdb", 11, "00011-database-metadata.sqlite.sql"));
         ChromaImportException e = assertThrows(ChromaImportException.class, () -> SchemaVersion.of(m, "db"));
-        assertTrue(e.getMessage().startsWith("db has schema version sysdb 11 (00011-database-metadata.sqlite.sql),"
-                + " which this importer does not know"), e.getMessage());
+        assertTrue(
+                e.getMessage()
+                        .startsWith("db has schema version sysdb 11 (00011-database-metadata.sqlite.sql),"
+                                + " which this importer does not know"),
+                e.getMessage());
 
         // Same number, another file: Chroma's history has several files under some numbers.
         List<SchemaVersion.Migration> other = chroma15();
@@ -66,8 +86,8 @@ class SchemaVersionTest {
 
     @Test
     void anInconsistentHnswHeaderIsRefused(@TempDir Path tmp) throws Exception {
-        Path real = ChromaImportTest.fixture("repomind-1.5-hnsw-populated/0822d49d-fdb4-4977-a398-9596cb1993aa/"
-                + "header.bin");
+        Path real = ChromaImportTest.fixture(
+                "repomind-1.5-hnsw-populated/0822d49d-fdb4-4977-a398-9596cb1993aa/" + "header.bin");
         HnswSegmentFiles.Header h = HnswSegmentFiles.readHeader(real);
         assertEquals(384, h.dimension());
         assertEquals(69, h.elementCount());
@@ -84,12 +104,13 @@ class SchemaVersionTest {
         ByteBuffer.wrap(bytes).order(java.nio.ByteOrder.LITTLE_ENDIAN).putLong(28, 1000);
         Files.write(bad, bytes);
         e = assertThrows(ChromaImportException.class, () -> HnswSegmentFiles.readHeader(bad));
-        assertEquals("HNSW header " + bad + " is inconsistent: element size 1000 for label offset 1668",
-                e.getMessage());
+        assertEquals(
+                "HNSW header " + bad + " is inconsistent: element size 1000 for label offset 1668", e.getMessage());
 
         Path folder = real.getParent();
         e = assertThrows(ChromaImportException.class, () -> HnswSegmentFiles.open(folder, 768, false));
-        assertTrue(e.getMessage().endsWith("describes 384-dimensional vectors but the collection's dimension is 768"),
+        assertTrue(
+                e.getMessage().endsWith("describes 384-dimensional vectors but the collection's dimension is 768"),
                 e.getMessage());
     }
 }

@@ -31,8 +31,8 @@ import org.junit.jupiter.params.provider.MethodSource;
  */
 class SharedSamplesImportTest {
 
-    private static final Path SAMPLES = Path.of(System.getProperty("chromaj.chromaSamples",
-            "/work/shared/chroma-persist-samples"));
+    private static final Path SAMPLES =
+            Path.of(System.getProperty("chromaj.chromaSamples", "/work/shared/chroma-persist-samples"));
 
     /** Live records per collection, as documented with the sample set. */
     private static final Map<String, Map<String, Integer>> EXPECTED_COUNTS = Map.of(
@@ -49,6 +49,7 @@ class SharedSamplesImportTest {
 
     /** Chroma 0.4–0.6 default search_ef to 10, Chroma 1.x to 100; none of the samples sets HNSW parameters. */
     private static final HnswParams PYTHON_ERA = new HnswParams(16, 100, 10);
+
     private static final HnswParams RUST_ERA = new HnswParams(16, 100, 100);
 
     static Stream<String> samples() {
@@ -66,8 +67,8 @@ class SharedSamplesImportTest {
         Map<String, String> before = ImportChecks.hashes(source);
 
         List<IndependentChromaRead.Coll> expected = IndependentChromaRead.read(source);
-        assertEquals(EXPECTED_COUNTS.get(sample), ImportChecks.counts(expected),
-                "independent read vs documented counts");
+        assertEquals(
+                EXPECTED_COUNTS.get(sample), ImportChecks.counts(expected), "independent read vs documented counts");
         for (IndependentChromaRead.Coll c : expected) {
             for (IndependentChromaRead.Rec r : c.records().values()) {
                 assertNotNull(r.embedding(), sample + "/" + c.name() + ": every record has a vector, " + r.id());
@@ -79,12 +80,15 @@ class SharedSamplesImportTest {
 
         ImportResult result;
         try (ChromaClient client = ChromaClient.persistent(target.resolve("chromaj"))) {
-            result = ChromaImport.builder().source(source).target(client).build().run();
+            result =
+                    ChromaImport.builder().source(source).target(client).build().run();
             for (IndependentChromaRead.Coll c : expected) {
-                ChromaCollection imported = client.database(c.tenant(), c.database()).getCollection(c.name());
-                ImportChecks.assertSameRecords(c.records(), ImportChecks.readBack(imported), cosine ? 1e-6 : 0,
-                        sample + "/" + c.name());
-                assertEquals(cosine ? Space.COSINE : Space.L2, imported.options().space(), "space of " + c.name());
+                ChromaCollection imported =
+                        client.database(c.tenant(), c.database()).getCollection(c.name());
+                ImportChecks.assertSameRecords(
+                        c.records(), ImportChecks.readBack(imported), cosine ? 1e-6 : 0, sample + "/" + c.name());
+                assertEquals(
+                        cosine ? Space.COSINE : Space.L2, imported.options().space(), "space of " + c.name());
                 assertEquals(rustEra ? RUST_ERA : PYTHON_ERA, imported.options().hnsw(), "HNSW of " + c.name());
                 assertEquals(Map.of(), imported.metadata(), "collection metadata of " + c.name());
                 assertEquals(c.records().size(), imported.count(), "count of " + c.name());

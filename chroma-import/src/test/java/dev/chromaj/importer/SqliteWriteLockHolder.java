@@ -11,8 +11,7 @@ import java.sql.Statement;
  */
 public final class SqliteWriteLockHolder {
 
-    private SqliteWriteLockHolder() {
-    }
+    private SqliteWriteLockHolder() {}
 
     /**
      * Holds the lock.
@@ -22,7 +21,7 @@ public final class SqliteWriteLockHolder {
      */
     public static void main(String[] args) throws Exception {
         try (Connection c = DriverManager.getConnection("jdbc:sqlite:" + args[0]);
-             Statement s = c.createStatement()) {
+                Statement s = c.createStatement()) {
             s.execute("BEGIN IMMEDIATE");
             System.out.println("locked");
             System.out.flush();

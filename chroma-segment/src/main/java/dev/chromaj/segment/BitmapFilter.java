@@ -79,8 +79,8 @@ final class BitmapFilter {
                 return complement(equalTo(cmp.key(), cmp.value()));
             default:
                 if (!NumericRange.isNumber(cmp.value())) {
-                    throw new IllegalArgumentException("Operator " + cmp.op() + " on key '" + cmp.key()
-                            + "' takes a number, got " + cmp.value());
+                    throw new IllegalArgumentException(
+                            "Operator " + cmp.op() + " on key '" + cmp.key() + "' takes a number, got " + cmp.value());
                 }
                 return numbers(cmp.key(), NumericRange.of(cmp.op(), (Number) cmp.value()));
         }
@@ -136,14 +136,13 @@ final class BitmapFilter {
         if (NumericRange.isNumber(value)) {
             return numbers(key, NumericRange.of(MetadataFilter.Op.EQ, (Number) value));
         }
-        throw new IllegalArgumentException("filter value of key '" + key
-                + "' must be a string, number or boolean, got " + value);
+        throw new IllegalArgumentException(
+                "filter value of key '" + key + "' must be a string, number or boolean, got " + value);
     }
 
     private RoaringBitmap numbers(String key, NumericRange range) {
-        RoaringBitmap result = range.hasIntegers()
-                ? index.integers(key, range.longFrom(), range.longTo())
-                : new RoaringBitmap();
+        RoaringBitmap result =
+                range.hasIntegers() ? index.integers(key, range.longFrom(), range.longTo()) : new RoaringBitmap();
         if (range.hasFloats()) {
             result.or(index.floats(key, range.doubleFrom(), range.doubleTo()));
         }

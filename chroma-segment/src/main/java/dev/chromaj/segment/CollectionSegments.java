@@ -60,13 +60,19 @@ public final class CollectionSegments implements RecordLookup {
     private final VectorSegment vectors;
     /** Record ids decoded once per block; null without records. */
     private final BlockfileView<Integer, String> ids;
+
     private final BlockfileView<Integer, PostingSkips> sparseSkips;
     private final BlockfileView<Long, PostingBlock> sparseBlocks;
     /** The sparse segment of each key asked for, with its statistics read once per version. */
     private final Map<String, SparsePostings> sparseKeys = new ConcurrentHashMap<>();
 
-    private CollectionSegments(BlockfileStore store, String dir, SegmentManifest manifest,
-                               Map<String, BlockfileReader<?, ?>> readers, RoaringBitmap live, HnswSettings hnsw) {
+    private CollectionSegments(
+            BlockfileStore store,
+            String dir,
+            SegmentManifest manifest,
+            Map<String, BlockfileReader<?, ?>> readers,
+            RoaringBitmap live,
+            HnswSettings hnsw) {
         this.store = store;
         this.dir = dir;
         this.manifest = manifest;
@@ -74,14 +80,14 @@ public final class CollectionSegments implements RecordLookup {
         this.live = live;
         this.vectors = new VectorSegment(this, hnsw);
         this.ids = view(reader(SegmentFile.OFFSET_TO_RECORD), RecordIdDecoder.VIEW, RecordIdDecoder.INSTANCE);
-        this.sparseSkips = view(reader(SegmentFile.SPARSE_SKIPS), PostingSkipsDecoder.VIEW,
-                PostingSkipsDecoder.INSTANCE);
-        this.sparseBlocks = view(reader(SegmentFile.SPARSE_BLOCKS), PostingBlockDecoder.VIEW,
-                PostingBlockDecoder.INSTANCE);
+        this.sparseSkips =
+                view(reader(SegmentFile.SPARSE_SKIPS), PostingSkipsDecoder.VIEW, PostingSkipsDecoder.INSTANCE);
+        this.sparseBlocks =
+                view(reader(SegmentFile.SPARSE_BLOCKS), PostingBlockDecoder.VIEW, PostingBlockDecoder.INSTANCE);
     }
 
-    private static <K, V, T> BlockfileView<K, T> view(BlockfileReader<K, V> reader, String name,
-                                                      ValueDecoder<K, V, T> decoder) {
+    private static <K, V, T> BlockfileView<K, T> view(
+            BlockfileReader<K, V> reader, String name, ValueDecoder<K, V, T> decoder) {
         return reader == null ? null : reader.view(name, decoder);
     }
 
@@ -100,8 +106,8 @@ public final class CollectionSegments implements RecordLookup {
      * collection's {@code hnsw} settings (efSearch, the client's index cache); null: Chroma's defaults and an index
      * held by this version alone.
      */
-    public static CollectionSegments open(BlockfileStore store, String dir, SegmentManifest manifest,
-                                          HnswSettings hnsw) {
+    public static CollectionSegments open(
+            BlockfileStore store, String dir, SegmentManifest manifest, HnswSettings hnsw) {
         SegmentManifest m = manifest == null ? SegmentManifest.EMPTY : manifest;
         // Every root, the HNSW graph's included, is read at once: a cold open costs one round trip for all of them,
         // and a first query then reads only blocks. The live bitmap's block is read as soon as its root is in.
@@ -113,7 +119,8 @@ public final class CollectionSegments implements RecordLookup {
             }
         }
         CompletableFuture<BlockfileReader<?, ?>> liveRoot = opening.get(SegmentFile.LIVE.name());
-        CompletableFuture<RoaringBitmap> storedLive = liveRoot == null ? CompletableFuture.completedFuture(null)
+        CompletableFuture<RoaringBitmap> storedLive = liveRoot == null
+                ? CompletableFuture.completedFuture(null)
                 : liveRoot.thenApplyAsync(r -> SegmentFile.LIVE.cast(r).get("", SegmentFile.LIVE_KEY), OPENER);
         Map<String, BlockfileReader<?, ?>> readers = new HashMap<>();
         for (Map.Entry<String, CompletableFuture<BlockfileReader<?, ?>>> e : opening.entrySet()) {
@@ -135,8 +142,8 @@ public final class CollectionSegments implements RecordLookup {
     }
 
     @SuppressWarnings("unchecked")
-    private static <K, V> BlockfileReader<K, V> reader(Map<String, BlockfileReader<?, ?>> readers,
-                                                       SegmentFile<K, V> file) {
+    private static <K, V> BlockfileReader<K, V> reader(
+            Map<String, BlockfileReader<?, ?>> readers, SegmentFile<K, V> file) {
         return (BlockfileReader<K, V>) readers.get(file.name());
     }
 
@@ -147,7 +154,8 @@ public final class CollectionSegments implements RecordLookup {
     /** Readers of this version's HNSW graph files (opened with the version), or null when it has no graph. */
     HnswSegment.Readers graphReaders() {
         BlockfileReader<String, byte[]> header = reader(HnswSegment.HEADER);
-        return header == null ? null
+        return header == null
+                ? null
                 : new HnswSegment.Readers(header, reader(HnswSegment.GRAPH), reader(HnswSegment.VECTORS));
     }
 
@@ -292,8 +300,10 @@ public final class CollectionSegments implements RecordLookup {
         SparsePostings postings = sparseKeys.get(key);
         if (postings == null) {
             SparseStatistics statistics = storedSparseStatistics(key);
-            postings = new SparsePostings(key,
-                    statistics == null ? SparseStatistics.empty(ValueKind.WEIGHT) : statistics, sparseSkips,
+            postings = new SparsePostings(
+                    key,
+                    statistics == null ? SparseStatistics.empty(ValueKind.WEIGHT) : statistics,
+                    sparseSkips,
                     sparseBlocks);
             // Statistics are immutable in a version: a concurrent first read may decode them twice, keeps one.
             SparsePostings raced = sparseKeys.putIfAbsent(key, postings);
@@ -381,8 +391,7 @@ public final class CollectionSegments implements RecordLookup {
                 return orNull(r.get(key, from));
             }
             Long toExclusive = to == Long.MAX_VALUE ? null : to + 1;
-            r.range(key, from == Long.MIN_VALUE ? null : from, toExclusive)
-                    .forEachRemaining(e -> out.or(e.value()));
+            r.range(key, from == Long.MIN_VALUE ? null : from, toExclusive).forEachRemaining(e -> out.or(e.value()));
             return out;
         }
 

@@ -7,8 +7,7 @@ import java.util.concurrent.ExecutionException;
 /** Waiting on futures without wrapping the caller-visible exception. */
 final class Futures {
 
-    private Futures() {
-    }
+    private Futures() {}
 
     /** The future's value; its failure rethrown as is when unchecked. */
     static <T> T join(CompletableFuture<T> future) {

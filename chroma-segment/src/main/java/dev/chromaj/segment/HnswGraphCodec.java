@@ -27,12 +27,10 @@ final class HnswGraphCodec {
     static final byte NODE_FORMAT = 1;
     static final int HEADER_FORMAT = 1;
 
-    private HnswGraphCodec() {
-    }
+    private HnswGraphCodec() {}
 
     /** A decoded node entry: the offset the node holds (or held) and its neighbour ordinals per level. */
-    record NodeLinks(int offset, int[][] neighbours) {
-    }
+    record NodeLinks(int offset, int[][] neighbours) {}
 
     /**
      * The graph-wide state of one persisted version.
@@ -46,9 +44,15 @@ final class HnswGraphCodec {
      * @param maxLevel   level of the entry node or -1
      * @param deleted    ordinals of deleted nodes
      */
-    record Header(int dimension, DistanceSpace space, HnswConfig config, int nodeCount, int liveCount,
-                  int entryPoint, int maxLevel, RoaringBitmap deleted) {
-    }
+    record Header(
+            int dimension,
+            DistanceSpace space,
+            HnswConfig config,
+            int nodeCount,
+            int liveCount,
+            int entryPoint,
+            int maxLevel,
+            RoaringBitmap deleted) {}
 
     static byte[] encodeNode(int offset, int[][] neighbours) {
         int size = 1 + 5 + 5;
@@ -80,8 +84,8 @@ final class HnswGraphCodec {
             ByteBuffer in = ByteBuffer.wrap(bytes);
             byte format = in.get();
             if (format != NODE_FORMAT) {
-                throw new IllegalStateException(what + ": unsupported HNSW node format " + format + " (expected "
-                        + NODE_FORMAT + ")");
+                throw new IllegalStateException(
+                        what + ": unsupported HNSW node format " + format + " (expected " + NODE_FORMAT + ")");
             }
             int offset = getVarint(in);
             int levels = getVarint(in);
@@ -132,7 +136,10 @@ final class HnswGraphCodec {
         byte[] body = bytes.toByteArray();
         CRC32 crc = new CRC32();
         crc.update(body);
-        return ByteBuffer.allocate(body.length + 8).put(body).putLong(crc.getValue()).array();
+        return ByteBuffer.allocate(body.length + 8)
+                .put(body)
+                .putLong(crc.getValue())
+                .array();
     }
 
     /**
@@ -152,8 +159,8 @@ final class HnswGraphCodec {
         try (DataInputStream in = new DataInputStream(new java.io.ByteArrayInputStream(bytes, 0, bytes.length - 8))) {
             int format = in.readInt();
             if (format != HEADER_FORMAT) {
-                throw new IllegalStateException(what + ": unsupported HNSW header format " + format + " (expected "
-                        + HEADER_FORMAT + ")");
+                throw new IllegalStateException(
+                        what + ": unsupported HNSW header format " + format + " (expected " + HEADER_FORMAT + ")");
             }
             int dimension = in.readInt();
             int space = in.readUnsignedByte();
@@ -178,8 +185,15 @@ final class HnswGraphCodec {
                 throw new IllegalStateException(what + ": HNSW header counts " + liveCount + " live of " + nodeCount
                         + " nodes but " + deleted.getCardinality() + " deleted");
             }
-            return new Header(dimension, DistanceSpace.values()[space], config, nodeCount, liveCount, entryPoint,
-                    maxLevel, deleted);
+            return new Header(
+                    dimension,
+                    DistanceSpace.values()[space],
+                    config,
+                    nodeCount,
+                    liveCount,
+                    entryPoint,
+                    maxLevel,
+                    deleted);
         } catch (IOException | IllegalArgumentException e) {
             throw new IllegalStateException(what + ": malformed HNSW header: " + e.getMessage(), e);
         }

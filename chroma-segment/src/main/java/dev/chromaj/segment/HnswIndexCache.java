@@ -43,6 +43,7 @@ public final class HnswIndexCache {
     private final long budgetBytes;
     /** Guards {@link #slots} and {@link #bytes}; access order is LRU order. */
     private final Object lock = new Object();
+
     private final LinkedHashMap<UUID, Slot> slots = new LinkedHashMap<>(16, 0.75f, true);
     private long bytes;
     private long loads;
@@ -100,8 +101,7 @@ public final class HnswIndexCache {
         synchronized (lock) {
             slot = slots.get(key);
         }
-        return slot == null || !slot.index.isDone() || slot.index.isCompletedExceptionally() ? null
-                : slot.index.join();
+        return slot == null || !slot.index.isDone() || slot.index.isCompletedExceptionally() ? null : slot.index.join();
     }
 
     /**
@@ -165,7 +165,9 @@ public final class HnswIndexCache {
             Iterator<Map.Entry<UUID, Slot>> it = slots.entrySet().iterator();
             while (it.hasNext()) {
                 Map.Entry<UUID, Slot> e = it.next();
-                if (e.getValue().dir.equals(dir) && !e.getKey().equals(keep) && e.getValue().index.isDone()) {
+                if (e.getValue().dir.equals(dir)
+                        && !e.getKey().equals(keep)
+                        && e.getValue().index.isDone()) {
                     bytes -= e.getValue().bytes;
                     it.remove();
                 }
@@ -197,8 +199,12 @@ public final class HnswIndexCache {
         }
         if (bytes > budgetBytes && !warnedOverBudget) {
             warnedOverBudget = true;
-            LOG.warn("HNSW index of {} needs {} bytes, more than the memory budget of {} bytes: it stays loaded alone"
-                    + " (reported once)", slot.dir, slot.bytes, budgetBytes);
+            LOG.warn(
+                    "HNSW index of {} needs {} bytes, more than the memory budget of {} bytes: it stays loaded alone"
+                            + " (reported once)",
+                    slot.dir,
+                    slot.bytes,
+                    budgetBytes);
         }
     }
 }

@@ -49,8 +49,7 @@ final class HnswSegment {
     /** Reads the graph and the vectors in parallel (blocking storage I/O, so not the common pool). */
     private static final ExecutorService LOADER = ParallelReadPool.create("chromaj-hnsw-load-");
 
-    private HnswSegment() {
-    }
+    private HnswSegment() {}
 
     /** The roots of the three files in {@code manifest}, or null when the version has no graph. */
     static Roots roots(SegmentManifest manifest) {
@@ -69,13 +68,13 @@ final class HnswSegment {
     }
 
     /** Root ids of the three files; {@link #header()} identifies a graph version. */
-    record Roots(UUID header, UUID graph, UUID vectors) {
-    }
+    record Roots(UUID header, UUID graph, UUID vectors) {}
 
     /** Readers of the three files of one graph version. */
-    record Readers(BlockfileReader<String, byte[]> header, BlockfileReader<Integer, byte[]> graph,
-                   BlockfileReader<Integer, float[]> vectors) {
-    }
+    record Readers(
+            BlockfileReader<String, byte[]> header,
+            BlockfileReader<Integer, byte[]> graph,
+            BlockfileReader<Integer, float[]> vectors) {}
 
     /** Opens the three roots in parallel: one storage round trip when none is cached. */
     static Readers open(BlockfileStore store, String dir, Roots roots) {
@@ -105,8 +104,12 @@ final class HnswSegment {
      * the stored one (a compaction that extends the graph passes a fresh level seed).
      */
     static HnswGraphSnapshot snapshot(BlockfileStore store, String dir, Roots roots, HnswConfig config) {
-        return snapshot(open(store, dir, roots), "HNSW graph " + roots.header() + " in '" + dir + "'", config,
-                SNAPSHOT_BYTES_IN_FLIGHT, store.options().maxBlockBytes());
+        return snapshot(
+                open(store, dir, roots),
+                "HNSW graph " + roots.header() + " in '" + dir + "'",
+                config,
+                SNAPSHOT_BYTES_IN_FLIGHT,
+                store.options().maxBlockBytes());
     }
 
     /**
@@ -114,11 +117,12 @@ final class HnswSegment {
      * (up to {@code bytesInFlight}, split between the graph and the vectors), so a cold load costs one storage round
      * trip when the pool of storage requests is large enough, not one per block.
      */
-    static HnswGraphSnapshot snapshot(Readers readers, String what, HnswConfig config, long bytesInFlight,
-                                      long maxBlockBytes) {
+    static HnswGraphSnapshot snapshot(
+            Readers readers, String what, HnswConfig config, long bytesInFlight, long maxBlockBytes) {
         int window = (int) Math.max(1, Math.min(Integer.MAX_VALUE, bytesInFlight / 2 / Math.max(1, maxBlockBytes)));
         Iterator<BlockfileEntry<Integer, byte[]>> graphEntries = readers.graph().scanAll(window);
-        Iterator<BlockfileEntry<Integer, float[]>> vectorEntries = readers.vectors().scanAll(window);
+        Iterator<BlockfileEntry<Integer, float[]>> vectorEntries =
+                readers.vectors().scanAll(window);
         byte[] headerBytes = readers.header().get("", HEADER_KEY);
         if (headerBytes == null) {
             throw new IllegalStateException(what + ": the header blockfile has no '" + HEADER_KEY + "' entry");
@@ -126,8 +130,8 @@ final class HnswSegment {
         HnswGraphCodec.Header header = HnswGraphCodec.decodeHeader(headerBytes, what);
         int n = header.nodeCount();
         // Decoding vectors and links runs on two threads; the reads of both are already under way.
-        CompletableFuture<float[][]> vectors = CompletableFuture.supplyAsync(
-                () -> readVectors(readers.vectors(), vectorEntries, n, what), LOADER);
+        CompletableFuture<float[][]> vectors =
+                CompletableFuture.supplyAsync(() -> readVectors(readers.vectors(), vectorEntries, n, what), LOADER);
         HnswGraphCodec.NodeLinks[] links = readLinks(readers.graph(), graphEntries, n, what);
         float[][] vs = Futures.join(vectors);
         List<HnswGraphSnapshot.Node> nodes = new ArrayList<>(n);
@@ -136,37 +140,43 @@ final class HnswSegment {
                 throw new IllegalStateException(what + ": vector of node " + i + " has dimension " + vs[i].length
                         + ", the header says " + header.dimension());
             }
-            nodes.add(new HnswGraphSnapshot.Node(links[i].offset(), header.deleted().contains(i), vs[i],
-                    links[i].neighbours()));
+            nodes.add(new HnswGraphSnapshot.Node(
+                    links[i].offset(), header.deleted().contains(i), vs[i], links[i].neighbours()));
             links[i] = null;
             vs[i] = null;
         }
-        return new HnswGraphSnapshot(header.dimension(), header.space(), config == null ? header.config() : config,
-                header.entryPoint(), header.maxLevel(), nodes);
+        return new HnswGraphSnapshot(
+                header.dimension(),
+                header.space(),
+                config == null ? header.config() : config,
+                header.entryPoint(),
+                header.maxLevel(),
+                nodes);
     }
 
-    private static HnswGraphCodec.NodeLinks[] readLinks(BlockfileReader<Integer, byte[]> reader,
-                                                        Iterator<BlockfileEntry<Integer, byte[]>> it, int n,
-                                                        String what) {
+    private static HnswGraphCodec.NodeLinks[] readLinks(
+            BlockfileReader<Integer, byte[]> reader, Iterator<BlockfileEntry<Integer, byte[]>> it, int n, String what) {
         if (reader.count() != n) {
-            throw new IllegalStateException(what + ": " + reader.count() + " graph nodes stored, the header says "
-                    + n);
+            throw new IllegalStateException(what + ": " + reader.count() + " graph nodes stored, the header says " + n);
         }
         HnswGraphCodec.NodeLinks[] links = new HnswGraphCodec.NodeLinks[n];
         int expected = 0;
         while (it.hasNext()) {
             BlockfileEntry<Integer, byte[]> e = it.next();
             if (e.key() != expected) {
-                throw new IllegalStateException(what + ": graph node ordinals are not dense: expected " + expected
-                        + ", found " + e.key());
+                throw new IllegalStateException(
+                        what + ": graph node ordinals are not dense: expected " + expected + ", found " + e.key());
             }
             links[expected++] = HnswGraphCodec.decodeNode(e.value(), what + " node " + e.key());
         }
         return links;
     }
 
-    private static float[][] readVectors(BlockfileReader<Integer, float[]> reader,
-                                         Iterator<BlockfileEntry<Integer, float[]>> it, int n, String what) {
+    private static float[][] readVectors(
+            BlockfileReader<Integer, float[]> reader,
+            Iterator<BlockfileEntry<Integer, float[]>> it,
+            int n,
+            String what) {
         if (reader.count() != n) {
             throw new IllegalStateException(what + ": " + reader.count() + " vectors stored, the header says " + n);
         }
@@ -175,8 +185,8 @@ final class HnswSegment {
         while (it.hasNext()) {
             BlockfileEntry<Integer, float[]> e = it.next();
             if (e.key() != expected) {
-                throw new IllegalStateException(what + ": vector ordinals are not dense: expected " + expected
-                        + ", found " + e.key());
+                throw new IllegalStateException(
+                        what + ": vector ordinals are not dense: expected " + expected + ", found " + e.key());
             }
             vectors[expected++] = e.value();
         }

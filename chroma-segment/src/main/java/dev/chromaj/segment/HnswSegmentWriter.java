@@ -35,8 +35,7 @@ import org.slf4j.LoggerFactory;
 public final class HnswSegmentWriter {
     private static final Logger LOG = LoggerFactory.getLogger(HnswSegmentWriter.class);
 
-    private HnswSegmentWriter() {
-    }
+    private HnswSegmentWriter() {}
 
     /**
      * Writes the graph of the version after {@code base} with the changes of {@code batch} and returns
@@ -53,13 +52,19 @@ public final class HnswSegmentWriter {
      * @throws dev.chromaj.storage.StorageException when an upload fails (objects already written are orphans)
      * @throws IllegalArgumentException when an embedding's dimension differs from the graph's
      */
-    public static SegmentManifest write(BlockfileStore store, String dir, CollectionSegments base,
-                                        MaterializedBatch batch, SegmentManifest next, HnswSettings settings) {
+    public static SegmentManifest write(
+            BlockfileStore store,
+            String dir,
+            CollectionSegments base,
+            MaterializedBatch batch,
+            SegmentManifest next,
+            HnswSettings settings) {
         Objects.requireNonNull(next, "next");
         Changes changes = Changes.of(batch);
         HnswSegment.Roots previous = HnswSegment.roots(base.manifest());
         // A version written before graphs were persisted has embeddings but no graph: index them all now.
-        VectorSegment.Matrix existing = previous == null && base.count() > 0 ? base.vectors().matrix() : null;
+        VectorSegment.Matrix existing =
+                previous == null && base.count() > 0 ? base.vectors().matrix() : null;
         boolean hasExisting = existing != null && existing.offsets().length > 0;
         if (previous == null && changes.offsets.isEmpty() && !hasExisting) {
             return next;
@@ -95,24 +100,33 @@ public final class HnswSegmentWriter {
         long built = System.nanoTime();
         HnswGraphSnapshot graph = index.export();
         boolean whole = rebuilt || previous == null;
-        HnswSegment.Roots roots = persist(store, dir, whole ? null : previous, whole ? null : extension.links,
-                graph);
+        HnswSegment.Roots roots = persist(store, dir, whole ? null : previous, whole ? null : extension.links, graph);
         settings.cache().handOver(roots.header(), dir, index);
-        LOG.debug("HNSW graph of '{}': {} nodes ({} deleted), {} inserted, {} deleted, {}{} ms build, {} ms write",
-                dir, index.size() + index.deletedCount(), index.deletedCount(), changes.offsets.size(),
-                changes.deleted.size(), rebuilt ? "rebuilt, " : "", (built - started) / 1_000_000,
+        LOG.debug(
+                "HNSW graph of '{}': {} nodes ({} deleted), {} inserted, {} deleted, {}{} ms build, {} ms write",
+                dir,
+                index.size() + index.deletedCount(),
+                index.deletedCount(),
+                changes.offsets.size(),
+                changes.deleted.size(),
+                rebuilt ? "rebuilt, " : "",
+                (built - started) / 1_000_000,
                 (System.nanoTime() - built) / 1_000_000);
         return withGraph(store, dir, next, roots);
     }
 
     /** Writes the changed parts of {@code graph}; {@code previous} null writes every node to new files. */
-    private static HnswSegment.Roots persist(BlockfileStore store, String dir, HnswSegment.Roots previous,
-                                             int[][][] previousLinks, HnswGraphSnapshot graph) {
+    private static HnswSegment.Roots persist(
+            BlockfileStore store,
+            String dir,
+            HnswSegment.Roots previous,
+            int[][][] previousLinks,
+            HnswGraphSnapshot graph) {
         List<HnswGraphSnapshot.Node> nodes = graph.nodes();
-        BlockfileWriter<Integer, byte[]> links = HnswSegment.GRAPH.writer(store, dir,
-                previous == null ? null : previous.graph());
-        BlockfileWriter<Integer, float[]> vectors = HnswSegment.VECTORS.writer(store, dir,
-                previous == null ? null : previous.vectors());
+        BlockfileWriter<Integer, byte[]> links =
+                HnswSegment.GRAPH.writer(store, dir, previous == null ? null : previous.graph());
+        BlockfileWriter<Integer, float[]> vectors =
+                HnswSegment.VECTORS.writer(store, dir, previous == null ? null : previous.vectors());
         int known = previousLinks == null ? 0 : previousLinks.length;
         RoaringBitmap deleted = new RoaringBitmap();
         for (int i = 0; i < nodes.size(); i++) {
@@ -128,18 +142,30 @@ public final class HnswSegmentWriter {
             }
         }
         BlockfileWriter<String, byte[]> header = HnswSegment.HEADER.writer(store, dir, null);
-        header.set("", HnswSegment.HEADER_KEY, HnswGraphCodec.encodeHeader(new HnswGraphCodec.Header(
-                graph.dimension(), graph.space(), graph.config(), nodes.size(), nodes.size() - deleted.getCardinality(),
-                graph.entryPoint(), graph.maxLevel(), deleted)));
-        UUID linksRoot = previous != null && links.pendingChanges() == 0 ? previous.graph() : links.commit().id();
-        UUID vectorsRoot = previous != null && vectors.pendingChanges() == 0 ? previous.vectors()
+        header.set(
+                "",
+                HnswSegment.HEADER_KEY,
+                HnswGraphCodec.encodeHeader(new HnswGraphCodec.Header(
+                        graph.dimension(),
+                        graph.space(),
+                        graph.config(),
+                        nodes.size(),
+                        nodes.size() - deleted.getCardinality(),
+                        graph.entryPoint(),
+                        graph.maxLevel(),
+                        deleted)));
+        UUID linksRoot = previous != null && links.pendingChanges() == 0
+                ? previous.graph()
+                : links.commit().id();
+        UUID vectorsRoot = previous != null && vectors.pendingChanges() == 0
+                ? previous.vectors()
                 : vectors.commit().id();
         return new HnswSegment.Roots(header.commit().id(), linksRoot, vectorsRoot);
     }
 
     /** {@code next} with the graph files, their bytes and blocks. */
-    private static SegmentManifest withGraph(BlockfileStore store, String dir, SegmentManifest next,
-                                             HnswSegment.Roots roots) {
+    private static SegmentManifest withGraph(
+            BlockfileStore store, String dir, SegmentManifest next, HnswSegment.Roots roots) {
         Map<String, UUID> ids = new LinkedHashMap<>(next.roots());
         ids.put(HnswSegment.HEADER.name(), roots.header());
         ids.put(HnswSegment.GRAPH.name(), roots.graph());
@@ -153,8 +179,8 @@ public final class HnswSegmentWriter {
         }
         Map<String, Long> segmentBytes = new HashMap<>(next.segmentBytes());
         segmentBytes.put(HnswSegment.SEGMENT, bytes);
-        return new SegmentManifest(ids, next.nextOffset(), next.recordCount(), segmentBytes,
-                next.blockCount() + blocks);
+        return new SegmentManifest(
+                ids, next.nextOffset(), next.recordCount(), segmentBytes, next.blockCount() + blocks);
     }
 
     /** The vector changes of a batch: offsets to delete, offsets to insert or replace with their embeddings. */
@@ -206,14 +232,14 @@ public final class HnswSegmentWriter {
         }
 
         static Extension fresh(int dimension, int expected, HnswSettings settings) {
-            return new Extension(new HnswIndex(dimension, settings.space(), settings.newGraphConfig(), expected),
-                    new int[0][][]);
+            return new Extension(
+                    new HnswIndex(dimension, settings.space(), settings.newGraphConfig(), expected), new int[0][][]);
         }
 
         static Extension of(BlockfileStore store, String dir, HnswSegment.Roots previous, HnswSettings settings) {
             HnswIndex loaded = settings.cache().peek(previous.header());
-            HnswGraphSnapshot snapshot = loaded != null ? loaded.export()
-                    : HnswSegment.snapshot(store, dir, previous, null);
+            HnswGraphSnapshot snapshot =
+                    loaded != null ? loaded.export() : HnswSegment.snapshot(store, dir, previous, null);
             if (snapshot.space() != settings.space()) {
                 throw new IllegalStateException("HNSW graph of '" + dir + "' is in space " + snapshot.space()
                         + " but the collection's space is " + settings.space());
@@ -226,8 +252,13 @@ public final class HnswSegmentWriter {
             for (int i = 0; i < links.length; i++) {
                 links[i] = snapshot.nodes().get(i).neighbours();
             }
-            HnswIndex copy = HnswIndex.restore(new HnswGraphSnapshot(snapshot.dimension(), snapshot.space(), config,
-                    snapshot.entryPoint(), snapshot.maxLevel(), snapshot.nodes()));
+            HnswIndex copy = HnswIndex.restore(new HnswGraphSnapshot(
+                    snapshot.dimension(),
+                    snapshot.space(),
+                    config,
+                    snapshot.entryPoint(),
+                    snapshot.maxLevel(),
+                    snapshot.nodes()));
             return new Extension(copy, links);
         }
     }

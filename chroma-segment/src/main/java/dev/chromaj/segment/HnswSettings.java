@@ -34,8 +34,8 @@ public final class HnswSettings {
      * @param threads        insertion threads at compaction, at least 1
      * @throws IllegalArgumentException naming the parameter that is out of range
      */
-    public HnswSettings(HnswIndexCache cache, DistanceSpace space, int m, int efConstruction, int efSearch,
-                        int threads) {
+    public HnswSettings(
+            HnswIndexCache cache, DistanceSpace space, int m, int efConstruction, int efSearch, int threads) {
         this.cache = Objects.requireNonNull(cache, "cache");
         this.space = Objects.requireNonNull(space, "space");
         new HnswConfig(m, efConstruction, efSearch, SEED); // validates
@@ -50,8 +50,12 @@ public final class HnswSettings {
 
     /** Chroma's defaults (M 16, efConstruction 100, efSearch 100) with a private, practically unbounded cache. */
     static HnswSettings defaults(DistanceSpace space) {
-        return new HnswSettings(new HnswIndexCache(Long.MAX_VALUE), space, HnswConfig.DEFAULT_M,
-                HnswConfig.DEFAULT_EF_CONSTRUCTION, HnswConfig.DEFAULT_EF_SEARCH,
+        return new HnswSettings(
+                new HnswIndexCache(Long.MAX_VALUE),
+                space,
+                HnswConfig.DEFAULT_M,
+                HnswConfig.DEFAULT_EF_CONSTRUCTION,
+                HnswConfig.DEFAULT_EF_SEARCH,
                 Runtime.getRuntime().availableProcessors());
     }
 

@@ -36,8 +36,12 @@ public final class MaterializedBatch {
     }
 
     /** An existing record changed in place; the offset is kept. */
-    public record Updated(int offset, DataRecord oldRecord, DataRecord newRecord,
-                          Map<String, SparseValues> oldSparse, Map<String, SparseValues> newSparse)
+    public record Updated(
+            int offset,
+            DataRecord oldRecord,
+            DataRecord newRecord,
+            Map<String, SparseValues> oldSparse,
+            Map<String, SparseValues> newSparse)
             implements Outcome {
         @Override
         public String id() {
@@ -60,8 +64,13 @@ public final class MaterializedBatch {
     private final int firstOffset;
     private final int nextOffset;
 
-    MaterializedBatch(List<Deleted> deleted, List<Updated> updated, List<Inserted> inserted,
-                      Map<String, Outcome> finalOutcomes, int firstOffset, int nextOffset) {
+    MaterializedBatch(
+            List<Deleted> deleted,
+            List<Updated> updated,
+            List<Inserted> inserted,
+            Map<String, Outcome> finalOutcomes,
+            int firstOffset,
+            int nextOffset) {
         this.deleted = Collections.unmodifiableList(deleted);
         this.updated = Collections.unmodifiableList(updated);
         this.inserted = Collections.unmodifiableList(inserted);

@@ -28,8 +28,7 @@ import java.util.Map;
  */
 public final class Materializer {
 
-    private Materializer() {
-    }
+    private Materializer() {}
 
     /**
      * Materializes {@code ops} onto {@code current}.
@@ -96,8 +95,8 @@ public final class Materializer {
         for (Map.Entry<String, IdState> e : states.entrySet()) {
             IdState s = e.getValue();
             if (s.storedDeleted) {
-                MaterializedBatch.Deleted d = new MaterializedBatch.Deleted(
-                        s.stored.offset(), s.stored.record(), s.stored.sparse());
+                MaterializedBatch.Deleted d =
+                        new MaterializedBatch.Deleted(s.stored.offset(), s.stored.record(), s.stored.sparse());
                 deleted.add(d);
                 finals.put(e.getKey(), d);
             }
@@ -107,22 +106,28 @@ public final class Materializer {
             if (s.insertSequence >= 0) {
                 inserts.add(e);
             } else if (s.current.changed) {
-                MaterializedBatch.Updated u = new MaterializedBatch.Updated(s.stored.offset(), s.stored.record(),
-                        s.current.toRecord(e.getKey()), s.stored.sparse(), s.current.sparseMap());
+                MaterializedBatch.Updated u = new MaterializedBatch.Updated(
+                        s.stored.offset(),
+                        s.stored.record(),
+                        s.current.toRecord(e.getKey()),
+                        s.stored.sparse(),
+                        s.current.sparseMap());
                 updated.add(u);
                 finals.put(e.getKey(), u);
             }
         }
         inserts.sort((a, b) -> Integer.compare(a.getValue().insertSequence, b.getValue().insertSequence));
         if ((long) nextOffset + inserts.size() > Integer.MAX_VALUE) {
-            throw new IllegalStateException("offset space exhausted: next offset " + nextOffset + " + "
-                    + inserts.size() + " insertions");
+            throw new IllegalStateException(
+                    "offset space exhausted: next offset " + nextOffset + " + " + inserts.size() + " insertions");
         }
         List<MaterializedBatch.Inserted> inserted = new ArrayList<>(inserts.size());
         int offset = nextOffset;
         for (Map.Entry<String, IdState> e : inserts) {
-            MaterializedBatch.Inserted in = new MaterializedBatch.Inserted(offset++,
-                    e.getValue().current.toRecord(e.getKey()), e.getValue().current.sparseMap());
+            MaterializedBatch.Inserted in = new MaterializedBatch.Inserted(
+                    offset++,
+                    e.getValue().current.toRecord(e.getKey()),
+                    e.getValue().current.sparseMap());
             inserted.add(in);
             finals.put(e.getKey(), in);
         }

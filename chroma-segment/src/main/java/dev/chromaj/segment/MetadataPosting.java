@@ -17,7 +17,12 @@ import java.util.Set;
 record MetadataPosting(Kind kind, String key, Object value) {
 
     /** The typed inverted indexes, one blockfile each. */
-    enum Kind { STRING, INT, FLOAT, BOOL }
+    enum Kind {
+        STRING,
+        INT,
+        FLOAT,
+        BOOL
+    }
 
     /** The postings a record with {@code metadata} (possibly null) belongs to. */
     static Set<MetadataPosting> of(Map<String, Object> metadata) {
@@ -52,7 +57,8 @@ record MetadataPosting(Kind kind, String key, Object value) {
             double d = ((Number) v).doubleValue();
             return new MetadataPosting(Kind.FLOAT, key, d + 0.0); // -0.0 and 0.0 are one key
         }
-        throw new IllegalArgumentException("metadata value of key '" + key
-                + "' must be a string, integer, float or boolean, got " + v.getClass().getName());
+        throw new IllegalArgumentException(
+                "metadata value of key '" + key + "' must be a string, integer, float or boolean, got "
+                        + v.getClass().getName());
     }
 }

@@ -7,14 +7,18 @@ import dev.chromaj.segment.filter.MetadataFilter;
  * over the float index, such that an integer or float value satisfies the comparison exactly (no rounding of longs
  * beyond 2^53) if and only if it lies in the range of its index.
  */
-record NumericRange(long longFrom, long longTo, boolean hasIntegers, double doubleFrom, double doubleTo,
-                    boolean hasFloats) {
+record NumericRange(
+        long longFrom, long longTo, boolean hasIntegers, double doubleFrom, double doubleTo, boolean hasFloats) {
 
     private static final double TWO_POW_63 = 0x1p63;
 
     static boolean isNumber(Object value) {
-        return value instanceof Long || value instanceof Integer || value instanceof Short || value instanceof Byte
-                || value instanceof Double || value instanceof Float;
+        return value instanceof Long
+                || value instanceof Integer
+                || value instanceof Short
+                || value instanceof Byte
+                || value instanceof Double
+                || value instanceof Float;
     }
 
     private static boolean isIntegral(Number n) {
@@ -23,17 +27,20 @@ record NumericRange(long longFrom, long longTo, boolean hasIntegers, double doub
 
     /** The ranges for {@code value op operand} where op is any comparison (NE is handled by the caller). */
     static NumericRange of(MetadataFilter.Op op, Number operand) {
-        long[] longs = isIntegral(operand)
-                ? longRange(op, operand.longValue())
-                : longRange(op, operand.doubleValue() + 0.0);
+        long[] longs =
+                isIntegral(operand) ? longRange(op, operand.longValue()) : longRange(op, operand.doubleValue() + 0.0);
         double[] doubles = isIntegral(operand)
                 ? doubleRange(op, operand.longValue())
                 : doubleRange(op, operand.doubleValue() + 0.0);
         boolean hasLongs = longs != null && longs[0] <= longs[1];
         boolean hasDoubles = doubles != null && doubles[0] <= doubles[1];
         return new NumericRange(
-                hasLongs ? longs[0] : 0, hasLongs ? longs[1] : -1, hasLongs,
-                hasDoubles ? doubles[0] : 0, hasDoubles ? doubles[1] : -1, hasDoubles);
+                hasLongs ? longs[0] : 0,
+                hasLongs ? longs[1] : -1,
+                hasLongs,
+                hasDoubles ? doubles[0] : 0,
+                hasDoubles ? doubles[1] : -1,
+                hasDoubles);
     }
 
     /** Integers x with {@code x op l}. */

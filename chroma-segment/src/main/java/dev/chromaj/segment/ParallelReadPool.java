@@ -16,14 +16,13 @@ final class ParallelReadPool {
     /** Threads idle this long end; starting one again costs microseconds next to a storage read. */
     static final long IDLE_SECONDS = 1;
 
-    private ParallelReadPool() {
-    }
+    private ParallelReadPool() {}
 
     /** A pool of daemon threads named {@code <prefix><n>}, created on demand, ended after one second idle. */
     static ExecutorService create(String prefix) {
         AtomicInteger n = new AtomicInteger();
-        return new ThreadPoolExecutor(0, Integer.MAX_VALUE, IDLE_SECONDS, TimeUnit.SECONDS, new SynchronousQueue<>(),
-                r -> {
+        return new ThreadPoolExecutor(
+                0, Integer.MAX_VALUE, IDLE_SECONDS, TimeUnit.SECONDS, new SynchronousQueue<>(), r -> {
                     Thread t = new Thread(r, prefix + n.incrementAndGet());
                     t.setDaemon(true);
                     return t;

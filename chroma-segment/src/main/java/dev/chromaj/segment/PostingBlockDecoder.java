@@ -11,19 +11,22 @@ final class PostingBlockDecoder implements ValueDecoder<Long, byte[], PostingBlo
 
     /** View name of decoded posting blocks in the block cache. */
     static final String VIEW = "posting-block";
+
     static final PostingBlockDecoder INSTANCE = new PostingBlockDecoder();
 
-    private PostingBlockDecoder() {
-    }
+    private PostingBlockDecoder() {}
 
     @Override
     public PostingBlock decode(String sparseKey, Long blockKey, byte[] bytes) {
         try {
             return PostingBlock.decode(bytes);
         } catch (IllegalArgumentException e) {
-            throw new IllegalStateException("sparse key '" + sparseKey + "', term "
-                    + Integer.toUnsignedString((int) (blockKey >>> 32)) + ", block " + (int) (long) blockKey + ": "
-                    + e.getMessage(), e);
+            throw new IllegalStateException(
+                    "sparse key '" + sparseKey + "', term "
+                            + Integer.toUnsignedString((int) (blockKey >>> 32)) + ", block " + (int) (long) blockKey
+                            + ": "
+                            + e.getMessage(),
+                    e);
         }
     }
 

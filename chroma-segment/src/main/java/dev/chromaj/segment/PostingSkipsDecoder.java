@@ -11,10 +11,10 @@ final class PostingSkipsDecoder implements ValueDecoder<Integer, byte[], Posting
 
     /** View name of decoded skips in the block cache. */
     static final String VIEW = "posting-skips";
+
     static final PostingSkipsDecoder INSTANCE = new PostingSkipsDecoder();
 
-    private PostingSkipsDecoder() {
-    }
+    private PostingSkipsDecoder() {}
 
     @Override
     public PostingSkips decode(String sparseKey, Integer term, byte[] bytes) {

@@ -12,10 +12,10 @@ final class RecordIdDecoder implements ValueDecoder<Integer, DataRecord, String>
 
     /** View name of record ids in the block cache. */
     static final String VIEW = "record-id";
+
     static final RecordIdDecoder INSTANCE = new RecordIdDecoder();
 
-    private RecordIdDecoder() {
-    }
+    private RecordIdDecoder() {}
 
     @Override
     public String decode(String prefix, Integer offset, DataRecord record) {

@@ -57,8 +57,19 @@ record SegmentFile<K, V>(String name, KeyType<K> keyType, ValueType<V> valueType
     static final SegmentFile<String, byte[]> SPARSE_STATISTICS =
             new SegmentFile<>("sparse.statistics", KeyType.STRING, ValueType.BYTES);
 
-    static final List<SegmentFile<?, ?>> ALL = List.of(ID_TO_OFFSET, OFFSET_TO_RECORD, OFFSET_TO_SPARSE, LIVE,
-            STRINGS, INTEGERS, FLOATS, BOOLEANS, TRIGRAMS, SPARSE_SKIPS, SPARSE_BLOCKS, SPARSE_STATISTICS);
+    static final List<SegmentFile<?, ?>> ALL = List.of(
+            ID_TO_OFFSET,
+            OFFSET_TO_RECORD,
+            OFFSET_TO_SPARSE,
+            LIVE,
+            STRINGS,
+            INTEGERS,
+            FLOATS,
+            BOOLEANS,
+            TRIGRAMS,
+            SPARSE_SKIPS,
+            SPARSE_BLOCKS,
+            SPARSE_STATISTICS);
 
     /** Key of a sparse key's statistics in {@link #SPARSE_STATISTICS}. */
     static final String STATISTICS_KEY = "statistics";

@@ -20,8 +20,8 @@ import java.util.UUID;
  * @param segmentBytes bytes in Storage per segment ({@code record}, {@code metadata}, {@code fulltext})
  * @param blockCount blocks referenced by all roots
  */
-public record SegmentManifest(Map<String, UUID> roots, int nextOffset, long recordCount,
-                              Map<String, Long> segmentBytes, long blockCount) {
+public record SegmentManifest(
+        Map<String, UUID> roots, int nextOffset, long recordCount, Map<String, Long> segmentBytes, long blockCount) {
 
     /** The manifest of a collection that was never compacted. */
     public static final SegmentManifest EMPTY = new SegmentManifest(Map.of(), 0, 0, Map.of(), 0);
@@ -38,8 +38,8 @@ public record SegmentManifest(Map<String, UUID> roots, int nextOffset, long reco
                     + nextOffset + ", recordCount " + recordCount + ", blockCount " + blockCount);
         }
         if (recordCount > nextOffset) {
-            throw new IllegalArgumentException("segment manifest recordCount " + recordCount
-                    + " exceeds nextOffset " + nextOffset);
+            throw new IllegalArgumentException(
+                    "segment manifest recordCount " + recordCount + " exceeds nextOffset " + nextOffset);
         }
     }
 
@@ -89,20 +89,21 @@ public record SegmentManifest(Map<String, UUID> roots, int nextOffset, long reco
         }
         long format = number(map, "format");
         if (format != FORMAT_VERSION) {
-            throw new IllegalArgumentException("segment manifest format " + format + " is not supported (expected "
-                    + FORMAT_VERSION + ")");
+            throw new IllegalArgumentException(
+                    "segment manifest format " + format + " is not supported (expected " + FORMAT_VERSION + ")");
         }
         Map<String, UUID> roots = new LinkedHashMap<>();
         for (Map.Entry<String, ?> e : submap(map, "roots").entrySet()) {
             if (!(e.getValue() instanceof String s)) {
-                throw new IllegalArgumentException("segment manifest field 'roots." + e.getKey()
-                        + "' must be a UUID string, got " + e.getValue());
+                throw new IllegalArgumentException(
+                        "segment manifest field 'roots." + e.getKey() + "' must be a UUID string, got " + e.getValue());
             }
             try {
                 roots.put(e.getKey(), UUID.fromString(s));
             } catch (IllegalArgumentException bad) {
-                throw new IllegalArgumentException("segment manifest field 'roots." + e.getKey()
-                        + "' must be a UUID string, got '" + s + "'", bad);
+                throw new IllegalArgumentException(
+                        "segment manifest field 'roots." + e.getKey() + "' must be a UUID string, got '" + s + "'",
+                        bad);
             }
         }
         Map<String, Long> bytes = new LinkedHashMap<>();
@@ -117,8 +118,8 @@ public record SegmentManifest(Map<String, UUID> roots, int nextOffset, long reco
         if (nextOffset > Integer.MAX_VALUE) {
             throw new IllegalArgumentException("segment manifest field 'nextOffset' out of range: " + nextOffset);
         }
-        return new SegmentManifest(roots, (int) nextOffset, number(map, "recordCount"), bytes,
-                number(map, "blockCount"));
+        return new SegmentManifest(
+                roots, (int) nextOffset, number(map, "recordCount"), bytes, number(map, "blockCount"));
     }
 
     /**

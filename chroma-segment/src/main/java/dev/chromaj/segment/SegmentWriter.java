@@ -43,6 +43,7 @@ public final class SegmentWriter implements RecordLookup {
     private final Map<String, BlockfileWriter<?, ?>> writers = new LinkedHashMap<>();
     /** Records applied but not committed, by id; a null value is a deleted id. */
     private final Map<String, StoredRecord> applied = new HashMap<>();
+
     private final Map<MetadataPosting, RoaringBitmap> metadataPostings = new HashMap<>();
     private final Map<String, RoaringBitmap> trigramPostings = new HashMap<>();
     private final RoaringBitmap live;
@@ -51,8 +52,12 @@ public final class SegmentWriter implements RecordLookup {
     private long recordCount;
     private boolean committed;
 
-    private SegmentWriter(BlockfileStore store, String dir, SegmentManifest previous, CollectionSegments base,
-                          Map<String, ValueKind> sparseKinds) {
+    private SegmentWriter(
+            BlockfileStore store,
+            String dir,
+            SegmentManifest previous,
+            CollectionSegments base,
+            Map<String, ValueKind> sparseKinds) {
         this.store = store;
         this.dir = dir;
         this.previous = previous;
@@ -78,8 +83,8 @@ public final class SegmentWriter implements RecordLookup {
      *
      * @throws IllegalArgumentException when a declared kind differs from the kind stored for the key
      */
-    public static SegmentWriter fork(BlockfileStore store, String dir, SegmentManifest previous,
-                                     Map<String, ValueKind> sparseKinds) {
+    public static SegmentWriter fork(
+            BlockfileStore store, String dir, SegmentManifest previous, Map<String, ValueKind> sparseKinds) {
         Objects.requireNonNull(store, "store");
         Objects.requireNonNull(dir, "dir");
         Objects.requireNonNull(sparseKinds, "sparseKinds");
@@ -275,8 +280,8 @@ public final class SegmentWriter implements RecordLookup {
 
     @SuppressWarnings("unchecked")
     private <K, V> BlockfileWriter<K, V> writer(SegmentFile<K, V> file) {
-        return (BlockfileWriter<K, V>) writers.computeIfAbsent(file.name(),
-                name -> file.writer(store, dir, previous.roots().get(name)));
+        return (BlockfileWriter<K, V>) writers.computeIfAbsent(
+                file.name(), name -> file.writer(store, dir, previous.roots().get(name)));
     }
 
     /**
@@ -303,7 +308,9 @@ public final class SegmentWriter implements RecordLookup {
             write(SegmentFile.TRIGRAMS, "", e.getKey(), e.getValue());
         }
         if (!sparse.isEmpty()) {
-            sparse.commit(writer(SegmentFile.SPARSE_SKIPS), writer(SegmentFile.SPARSE_BLOCKS),
+            sparse.commit(
+                    writer(SegmentFile.SPARSE_SKIPS),
+                    writer(SegmentFile.SPARSE_BLOCKS),
                     writer(SegmentFile.SPARSE_STATISTICS));
         }
         if (!live.equals(base.liveOffsets())) {

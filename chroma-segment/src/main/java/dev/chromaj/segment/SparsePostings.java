@@ -33,8 +33,11 @@ public final class SparsePostings {
     private final BlockfileView<Integer, PostingSkips> skips;
     private final BlockfileView<Long, PostingBlock> blocks;
 
-    SparsePostings(String key, SparseStatistics statistics, BlockfileView<Integer, PostingSkips> skips,
-                   BlockfileView<Long, PostingBlock> blocks) {
+    SparsePostings(
+            String key,
+            SparseStatistics statistics,
+            BlockfileView<Integer, PostingSkips> skips,
+            BlockfileView<Long, PostingBlock> blocks) {
         this.key = key;
         this.statistics = statistics;
         this.skips = skips;
@@ -123,8 +126,8 @@ public final class SparsePostings {
         try {
             return PostingSkips.decode(bytes);
         } catch (IllegalArgumentException e) {
-            throw new IllegalStateException("sparse key '" + key + "', term " + Integer.toUnsignedString(term)
-                    + ": " + e.getMessage(), e);
+            throw new IllegalStateException(
+                    "sparse key '" + key + "', term " + Integer.toUnsignedString(term) + ": " + e.getMessage(), e);
         }
     }
 

@@ -31,8 +31,7 @@ import java.util.TreeMap;
 final class SparseSegmentWriter {
 
     /** One posting to write, or {@link #REMOVED}. */
-    private record Posting(float value, int length) {
-    }
+    private record Posting(float value, int length) {}
 
     private static final Posting REMOVED = new Posting(Float.NaN, -1);
 
@@ -162,8 +161,10 @@ final class SparseSegmentWriter {
     }
 
     /** Writes the changed posting lists and statistics through the given writers. */
-    void commit(BlockfileWriter<Integer, byte[]> skipsOut, BlockfileWriter<Long, byte[]> blocksOut,
-                BlockfileWriter<String, byte[]> statisticsOut) {
+    void commit(
+            BlockfileWriter<Integer, byte[]> skipsOut,
+            BlockfileWriter<Long, byte[]> blocksOut,
+            BlockfileWriter<String, byte[]> statisticsOut) {
         BlockfileReader<Integer, byte[]> skipsIn = base.reader(SegmentFile.SPARSE_SKIPS);
         BlockfileReader<Long, byte[]> blocksIn = base.reader(SegmentFile.SPARSE_BLOCKS);
         for (Map.Entry<String, KeyChanges> e : changes.entrySet()) {
@@ -181,16 +182,22 @@ final class SparseSegmentWriter {
                 rewrite(key, term, c.kind, old, t.getValue(), blocksIn, skipsOut, blocksOut);
             }
             SparseStatistics before = base.sparse(key).statistics();
-            SparseStatistics after = new SparseStatistics(c.kind, before.documentCount() + c.documents,
-                    before.totalLength() + c.length);
+            SparseStatistics after =
+                    new SparseStatistics(c.kind, before.documentCount() + c.documents, before.totalLength() + c.length);
             statisticsOut.set(key, SegmentFile.STATISTICS_KEY, after.encode());
         }
     }
 
     /** Rewrites one term's list from its first changed block on. */
-    private static void rewrite(String key, int term, ValueKind kind, PostingSkips old,
-                                TreeMap<Integer, Posting> edits, BlockfileReader<Long, byte[]> blocksIn,
-                                BlockfileWriter<Integer, byte[]> skipsOut, BlockfileWriter<Long, byte[]> blocksOut) {
+    private static void rewrite(
+            String key,
+            int term,
+            ValueKind kind,
+            PostingSkips old,
+            TreeMap<Integer, Posting> edits,
+            BlockfileReader<Long, byte[]> blocksIn,
+            BlockfileWriter<Integer, byte[]> skipsOut,
+            BlockfileWriter<Long, byte[]> blocksOut) {
         int oldCount = old == null ? 0 : old.blockCount();
         int firstEdited = edits.firstKey();
         int keep = 0;

@@ -21,6 +21,7 @@ public record SparseStatistics(ValueKind kind, long documentCount, long totalLen
 
     /** Version written as the first byte of {@link #encode()}. */
     static final int FORMAT_VERSION = 1;
+
     private static final int ENCODED_BYTES = 18;
 
     /** Validates the counts. */
@@ -55,8 +56,12 @@ public record SparseStatistics(ValueKind kind, long documentCount, long totalLen
     }
 
     byte[] encode() {
-        return ByteBuffer.allocate(ENCODED_BYTES).put((byte) FORMAT_VERSION).put((byte) kind.ordinal())
-                .putLong(documentCount).putLong(totalLength).array();
+        return ByteBuffer.allocate(ENCODED_BYTES)
+                .put((byte) FORMAT_VERSION)
+                .put((byte) kind.ordinal())
+                .putLong(documentCount)
+                .putLong(totalLength)
+                .array();
     }
 
     /**
@@ -66,8 +71,8 @@ public record SparseStatistics(ValueKind kind, long documentCount, long totalLen
      */
     static SparseStatistics decode(byte[] bytes, String what) {
         if (bytes.length != ENCODED_BYTES) {
-            throw new IllegalArgumentException(what + ": sparse statistics must be " + ENCODED_BYTES
-                    + " bytes, got " + bytes.length);
+            throw new IllegalArgumentException(
+                    what + ": sparse statistics must be " + ENCODED_BYTES + " bytes, got " + bytes.length);
         }
         try {
             ByteBuffer in = ByteBuffer.wrap(bytes);

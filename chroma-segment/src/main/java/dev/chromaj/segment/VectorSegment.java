@@ -82,8 +82,11 @@ final class VectorSegment {
         if (readers == null) {
             readers = HnswSegment.open(segments.store(), segments.dir(), graph);
         }
-        return HnswSegment.load(readers, "HNSW graph " + graph.header() + " in '" + segments.dir() + "'",
-                hnsw.cache().budgetBytes(), segments.store().options().maxBlockBytes());
+        return HnswSegment.load(
+                readers,
+                "HNSW graph " + graph.header() + " in '" + segments.dir() + "'",
+                hnsw.cache().budgetBytes(),
+                segments.store().options().maxBlockBytes());
     }
 
     /** The embeddings of this version, loading them on first use. */
@@ -113,10 +116,14 @@ final class VectorSegment {
         int dimension = -1;
         // The whole blockfile is needed: every block read is issued at once. Through the cache when it fits easily
         // (the hits' records are read from the same blocks next), past it within the index budget otherwise.
-        int window = (int) Math.max(1, Math.min(Integer.MAX_VALUE,
-                hnsw.cache().budgetBytes() / Math.max(1, segments.store().options().maxBlockBytes())));
-        Iterator<BlockfileEntry<Integer, DataRecord>> it = records.prefetchAll() ? records.scan()
-                : records.scanAll(window);
+        int window = (int) Math.max(
+                1,
+                Math.min(
+                        Integer.MAX_VALUE,
+                        hnsw.cache().budgetBytes()
+                                / Math.max(1, segments.store().options().maxBlockBytes())));
+        Iterator<BlockfileEntry<Integer, DataRecord>> it =
+                records.prefetchAll() ? records.scan() : records.scanAll(window);
         while (it.hasNext()) {
             BlockfileEntry<Integer, DataRecord> e = it.next();
             float[] embedding = e.value().embedding();
@@ -175,8 +182,8 @@ final class VectorSegment {
             if (size == 0) {
                 return List.of();
             }
-            return ExactSearch.search(space, query, k, Arrays.copyOf(subOffsets, size),
-                    Arrays.copyOf(subVectors, size));
+            return ExactSearch.search(
+                    space, query, k, Arrays.copyOf(subOffsets, size), Arrays.copyOf(subVectors, size));
         }
         return ExactSearch.search(space, query, k, m.offsets(), m.vectors(), allowed::contains);
     }
@@ -195,7 +202,8 @@ final class VectorSegment {
                     + ", the collection's embeddings have dimension " + index.dimension());
         }
         int ef = hnsw.efSearch();
-        return allowed == null ? index.search(query, k, ef, (OffsetSet) null)
+        return allowed == null
+                ? index.search(query, k, ef, (OffsetSet) null)
                 : index.search(query, k, ef, new RoaringOffsetSet(allowed));
     }
 }

@@ -32,18 +32,18 @@ class BitmapFilterTest {
     @SuppressWarnings("unchecked")
     void integerEqualsFloat() {
         InMemoryIndexView v = view(Map.of("k", 5L), Map.of("k", 5.0), Map.of("k", 5.5), Map.of("k", "5"));
-        assertEquals(RoaringBitmap.bitmapOf(0, 1), eval(v, new MetadataFilter.Comparison("k",
-                MetadataFilter.Op.EQ, 5L)));
-        assertEquals(RoaringBitmap.bitmapOf(0, 1), eval(v, new MetadataFilter.Comparison("k",
-                MetadataFilter.Op.EQ, 5.0)));
+        assertEquals(
+                RoaringBitmap.bitmapOf(0, 1), eval(v, new MetadataFilter.Comparison("k", MetadataFilter.Op.EQ, 5L)));
+        assertEquals(
+                RoaringBitmap.bitmapOf(0, 1), eval(v, new MetadataFilter.Comparison("k", MetadataFilter.Op.EQ, 5.0)));
     }
 
     @Test
     @SuppressWarnings("unchecked")
     void negationsMatchRecordsLackingTheKeyOrOfAnotherType() {
         InMemoryIndexView v = view(Map.of("k", 1L), Map.of("other", 1L), Map.of("k", "1"));
-        assertEquals(RoaringBitmap.bitmapOf(1, 2), eval(v, new MetadataFilter.Comparison("k",
-                MetadataFilter.Op.NE, 1L)));
+        assertEquals(
+                RoaringBitmap.bitmapOf(1, 2), eval(v, new MetadataFilter.Comparison("k", MetadataFilter.Op.NE, 1L)));
     }
 
     @Test
@@ -51,26 +51,28 @@ class BitmapFilterTest {
     void rangesCompareLongsBeyondDoublePrecisionExactly() {
         long big = (1L << 53) + 1;
         InMemoryIndexView v = view(Map.of("k", big), Map.of("k", 0x1p53), Map.of("k", 2.5), Map.of("k", 3L));
-        assertEquals(RoaringBitmap.bitmapOf(0), eval(v, new MetadataFilter.Comparison("k",
-                MetadataFilter.Op.GT, 0x1p53)));
-        assertEquals(RoaringBitmap.bitmapOf(1, 2, 3), eval(v, new MetadataFilter.Comparison("k",
-                MetadataFilter.Op.LT, big)));
-        assertEquals(RoaringBitmap.bitmapOf(0, 1, 3), eval(v, new MetadataFilter.Comparison("k",
-                MetadataFilter.Op.GT, 2.5)));
-        assertEquals(RoaringBitmap.bitmapOf(0, 1), eval(v, new MetadataFilter.Comparison("k",
-                MetadataFilter.Op.GTE, 0x1p53)));
-        assertEquals(RoaringBitmap.bitmapOf(2), eval(v, new MetadataFilter.Comparison("k",
-                MetadataFilter.Op.LT, 3L)));
+        assertEquals(
+                RoaringBitmap.bitmapOf(0), eval(v, new MetadataFilter.Comparison("k", MetadataFilter.Op.GT, 0x1p53)));
+        assertEquals(
+                RoaringBitmap.bitmapOf(1, 2, 3),
+                eval(v, new MetadataFilter.Comparison("k", MetadataFilter.Op.LT, big)));
+        assertEquals(
+                RoaringBitmap.bitmapOf(0, 1, 3),
+                eval(v, new MetadataFilter.Comparison("k", MetadataFilter.Op.GT, 2.5)));
+        assertEquals(
+                RoaringBitmap.bitmapOf(0, 1),
+                eval(v, new MetadataFilter.Comparison("k", MetadataFilter.Op.GTE, 0x1p53)));
+        assertEquals(RoaringBitmap.bitmapOf(2), eval(v, new MetadataFilter.Comparison("k", MetadataFilter.Op.LT, 3L)));
     }
 
     @Test
     @SuppressWarnings("unchecked")
     void arraysMatchPerElement() {
-        InMemoryIndexView v = view(Map.of("tags", List.of("a", "b")), Map.of("tags", "a"), Map.of("tags",
-                List.of(1L, 7L)));
+        InMemoryIndexView v =
+                view(Map.of("tags", List.of("a", "b")), Map.of("tags", "a"), Map.of("tags", List.of(1L, 7L)));
         assertEquals(RoaringBitmap.bitmapOf(0, 1), eval(v, new MetadataFilter.ArrayContains("tags", false, "a")));
-        assertEquals(RoaringBitmap.bitmapOf(2), eval(v, new MetadataFilter.Comparison("tags",
-                MetadataFilter.Op.GT, 5L)));
+        assertEquals(
+                RoaringBitmap.bitmapOf(2), eval(v, new MetadataFilter.Comparison("tags", MetadataFilter.Op.GT, 5L)));
         assertEquals(RoaringBitmap.bitmapOf(2), eval(v, new MetadataFilter.ArrayContains("tags", true, "a")));
     }
 
@@ -78,8 +80,9 @@ class BitmapFilterTest {
     @SuppressWarnings("unchecked")
     void orderingOperatorOnStringIsRejected() {
         InMemoryIndexView v = view(Map.of("k", "a"));
-        assertThrows(IllegalArgumentException.class, () -> eval(v, new MetadataFilter.Comparison("k",
-                MetadataFilter.Op.GT, "a")));
+        assertThrows(
+                IllegalArgumentException.class,
+                () -> eval(v, new MetadataFilter.Comparison("k", MetadataFilter.Op.GT, "a")));
     }
 
     @Test
@@ -96,7 +99,8 @@ class BitmapFilterTest {
             for (int i = 0; i < n; i++) {
                 Map<String, Object> md = data.metadata();
                 if (md != null) {
-                    md = dev.chromaj.segment.log.RecordChange.of(null, null, md, null).metadata();
+                    md = dev.chromaj.segment.log.RecordChange.of(null, null, md, null)
+                            .metadata();
                 }
                 String doc = data.document();
                 view.add(i * 2, "id" + i, md, doc);
@@ -115,7 +119,9 @@ class BitmapFilterTest {
                         expected.add(i * 2);
                     }
                 }
-                assertEquals(expected, new BitmapFilter(view).evaluate(where, whereDoc),
+                assertEquals(
+                        expected,
+                        new BitmapFilter(view).evaluate(where, whereDoc),
                         "seed " + seed + " where " + where + " whereDocument " + whereDoc);
             }
         }

@@ -71,9 +71,11 @@ class HnswIndexCacheTest {
     void failedLoadIsRetried() {
         HnswIndexCache cache = new HnswIndexCache(1L << 30);
         UUID key = UUID.randomUUID();
-        assertThrows(IllegalStateException.class, () -> cache.get(key, "c", () -> {
-            throw new IllegalStateException("storage down");
-        }));
+        assertThrows(
+                IllegalStateException.class,
+                () -> cache.get(key, "c", () -> {
+                    throw new IllegalStateException("storage down");
+                }));
         assertEquals(0, cache.size());
         assertNotNull(cache.get(key, "c", () -> index(3)));
     }
@@ -88,8 +90,18 @@ class HnswIndexCacheTest {
         cache.get(other, "c2", () -> index(5));
         cache.handOver(current, "c1", index(6));
         assertNotNull(cache.peek(old), "kept until the new version is published");
-        SegmentManifest published = new SegmentManifest(Map.of("vector.header", current, "vector.graph",
-                UUID.randomUUID(), "vector.vectors", UUID.randomUUID()), 6, 6, Map.of(), 3);
+        SegmentManifest published = new SegmentManifest(
+                Map.of(
+                        "vector.header",
+                        current,
+                        "vector.graph",
+                        UUID.randomUUID(),
+                        "vector.vectors",
+                        UUID.randomUUID()),
+                6,
+                6,
+                Map.of(),
+                3);
         cache.retainOnly("c1", published);
         assertNull(cache.peek(old));
         assertNotNull(cache.peek(current));

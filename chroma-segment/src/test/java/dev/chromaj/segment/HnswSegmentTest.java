@@ -37,6 +37,7 @@ class HnswSegmentTest {
 
     @TempDir
     Path folder;
+
     private SegmentFixture fx;
     private HnswSettings settings;
     private final long seed = System.nanoTime();
@@ -101,8 +102,8 @@ class HnswSegmentTest {
             vectors[i++] = model.get(e.getKey());
         }
         List<Integer> out = new ArrayList<>();
-        for (ScoredOffset s : ExactSearch.search(DistanceSpace.L2, query, k, ids, vectors,
-                allowed == null ? null : allowed::contains)) {
+        for (ScoredOffset s : ExactSearch.search(
+                DistanceSpace.L2, query, k, ids, vectors, allowed == null ? null : allowed::contains)) {
             out.add(s.offset());
         }
         return out;
@@ -143,7 +144,8 @@ class HnswSegmentTest {
         assertFalse(segments.vectors().usesGraph());
         float[] query = vector();
         List<Integer> got = segments.nearest(query, 5, null, DistanceSpace.L2).stream()
-                .map(ScoredOffset::offset).toList();
+                .map(ScoredOffset::offset)
+                .toList();
         assertEquals(exact(segments, query, 5, null), got);
     }
 
@@ -164,8 +166,10 @@ class HnswSegmentTest {
         CollectionSegments original = open(m);
         for (int q = 0; q < 30; q++) {
             float[] query = vector();
-            assertEquals(original.nearest(query, 10, null, DistanceSpace.L2),
-                    reloaded.nearest(query, 10, null, DistanceSpace.L2), label());
+            assertEquals(
+                    original.nearest(query, 10, null, DistanceSpace.L2),
+                    reloaded.nearest(query, 10, null, DistanceSpace.L2),
+                    label());
         }
         assertEquals(1, fresh.cache().loads());
         assertSame(handedOver, original.vectors().index());
@@ -177,18 +181,25 @@ class HnswSegmentTest {
         long before = fx.storage.stats().bytesWritten();
         SegmentManifest second = write(first, adds(N, N + 20));
         long extension = fx.storage.stats().bytesWritten() - before;
-        BlockfileRoot vectorsBefore = HnswSegment.VECTORS.open(fx.store, fx.dir,
-                first.roots().get("vector.vectors")).root();
-        BlockfileRoot vectorsAfter = HnswSegment.VECTORS.open(fx.store, fx.dir,
-                second.roots().get("vector.vectors")).root();
+        BlockfileRoot vectorsBefore = HnswSegment.VECTORS
+                .open(fx.store, fx.dir, first.roots().get("vector.vectors"))
+                .root();
+        BlockfileRoot vectorsAfter = HnswSegment.VECTORS
+                .open(fx.store, fx.dir, second.roots().get("vector.vectors"))
+                .root();
         Set<Object> shared = new HashSet<>(vectorsBefore.blockIds());
         shared.retainAll(vectorsAfter.blockIds());
-        assertTrue(shared.size() >= vectorsBefore.blockIds().size() - 1,
-                "vector blocks of old nodes are shared: " + shared.size() + " of " + vectorsBefore.blockIds().size());
-        assertTrue(extension * 3 < first.totalBytes(), "extension wrote " + extension + " bytes, first version "
-                + first.totalBytes());
+        assertTrue(
+                shared.size() >= vectorsBefore.blockIds().size() - 1,
+                "vector blocks of old nodes are shared: " + shared.size() + " of "
+                        + vectorsBefore.blockIds().size());
+        assertTrue(
+                extension * 3 < first.totalBytes(),
+                "extension wrote " + extension + " bytes, first version " + first.totalBytes());
         CollectionSegments segments = open(second);
-        assertEquals(N + 20, settings.cache().peek(HnswSegment.roots(second).header()).size());
+        assertEquals(
+                N + 20,
+                settings.cache().peek(HnswSegment.roots(second).header()).size());
         double recall = recall(segments, 50);
         assertTrue(recall >= 0.9, label() + ": recall " + recall);
     }
@@ -260,7 +271,8 @@ class HnswSegmentTest {
         for (int q = 0; q < 20; q++) {
             float[] query = vector();
             List<Integer> got = segments.nearest(query, 10, allowed, DistanceSpace.L2).stream()
-                    .map(ScoredOffset::offset).toList();
+                    .map(ScoredOffset::offset)
+                    .toList();
             assertEquals(exact(segments, query, 10, allowed), got, label());
         }
     }
@@ -268,8 +280,8 @@ class HnswSegmentTest {
     @Test
     void metadataOnlyChangesKeepTheGraphFiles() {
         SegmentManifest m = write(null, adds(0, N));
-        List<LogOperation> ops = List.of(new LogOperation.Update("id-1", RecordChange.of(null, null,
-                Map.of("n", -1), null)));
+        List<LogOperation> ops =
+                List.of(new LogOperation.Update("id-1", RecordChange.of(null, null, Map.of("n", -1), null)));
         SegmentManifest next = write(m, ops);
         for (SegmentFile<?, ?> file : HnswSegment.FILES) {
             assertEquals(m.roots().get(file.name()), next.roots().get(file.name()), file.name());
@@ -285,15 +297,16 @@ class HnswSegmentTest {
         assertNull(HnswSegment.roots(legacy));
         assertFalse(open(legacy).vectors().usesGraph());
         SegmentManifest next = write(legacy, adds(N, N + 10));
-        assertEquals(N + 10, settings.cache().peek(HnswSegment.roots(next).header()).size());
+        assertEquals(
+                N + 10, settings.cache().peek(HnswSegment.roots(next).header()).size());
         double recall = recall(open(next), 30);
         assertTrue(recall >= 0.9, label() + ": recall " + recall);
     }
 
     @Test
     void corruptHeaderIsDetected() {
-        HnswGraphCodec.Header header = new HnswGraphCodec.Header(4, DistanceSpace.COSINE,
-                new HnswConfig(8, 50, 100, 7), 3, 2, 0, 1, RoaringBitmap.bitmapOf(2));
+        HnswGraphCodec.Header header = new HnswGraphCodec.Header(
+                4, DistanceSpace.COSINE, new HnswConfig(8, 50, 100, 7), 3, 2, 0, 1, RoaringBitmap.bitmapOf(2));
         byte[] bytes = HnswGraphCodec.encodeHeader(header);
         HnswGraphCodec.Header back = HnswGraphCodec.decodeHeader(bytes, "test");
         assertEquals(header.config().m(), back.config().m());
@@ -301,8 +314,8 @@ class HnswSegmentTest {
         assertEquals(DistanceSpace.COSINE, back.space());
         bytes[10] ^= 1;
         byte[] corrupt = bytes;
-        IllegalStateException e = assertThrows(IllegalStateException.class,
-                () -> HnswGraphCodec.decodeHeader(corrupt, "graph x"));
+        IllegalStateException e =
+                assertThrows(IllegalStateException.class, () -> HnswGraphCodec.decodeHeader(corrupt, "graph x"));
         assertTrue(e.getMessage().contains("graph x") && e.getMessage().contains("checksum"), e.getMessage());
     }
 

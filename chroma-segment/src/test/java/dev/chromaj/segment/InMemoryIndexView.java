@@ -27,10 +27,12 @@ final class InMemoryIndexView implements IndexView {
             postings.computeIfAbsent(p, k -> new RoaringBitmap()).add(offset);
             if (p.kind() == MetadataPosting.Kind.INT) {
                 longs.computeIfAbsent(p.key(), k -> new TreeMap<>())
-                        .computeIfAbsent((Long) p.value(), k -> new RoaringBitmap()).add(offset);
+                        .computeIfAbsent((Long) p.value(), k -> new RoaringBitmap())
+                        .add(offset);
             } else if (p.kind() == MetadataPosting.Kind.FLOAT) {
                 doubles.computeIfAbsent(p.key(), k -> new TreeMap<>())
-                        .computeIfAbsent((Double) p.value(), k -> new RoaringBitmap()).add(offset);
+                        .computeIfAbsent((Double) p.value(), k -> new RoaringBitmap())
+                        .add(offset);
             }
         }
     }

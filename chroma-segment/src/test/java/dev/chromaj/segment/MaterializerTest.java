@@ -63,8 +63,7 @@ class MaterializerTest {
 
     @Test
     void addOfNewIdIsInsertedAtNextOffset() {
-        MaterializedBatch b = Materializer.materialize(List.of(add("a", E1, "doc", md("k", 1))), RecordLookup.EMPTY,
-                7);
+        MaterializedBatch b = Materializer.materialize(List.of(add("a", E1, "doc", md("k", 1))), RecordLookup.EMPTY, 7);
         assertEquals(1, b.inserted().size());
         MaterializedBatch.Inserted in = b.inserted().get(0);
         assertEquals(7, in.offset());
@@ -75,8 +74,8 @@ class MaterializerTest {
 
     @Test
     void addOfExistingIdIsSkipped() {
-        MaterializedBatch b = Materializer.materialize(List.of(add("a", E2, "new", null)),
-                stored(storedRecord(0, "a", "old", null)), 1);
+        MaterializedBatch b = Materializer.materialize(
+                List.of(add("a", E2, "new", null)), stored(storedRecord(0, "a", "old", null)), 1);
         assertTrue(b.isEmpty());
         assertTrue(b.outcome("a").isEmpty());
         assertEquals(1, b.nextOffset());
@@ -121,34 +120,36 @@ class MaterializerTest {
     @Test
     void metadataMergesKeyByKey() {
         StoredRecord old = storedRecord(0, "a", "d", md("keep", "x", "change", 1L));
-        MaterializedBatch b = Materializer.materialize(List.of(update("a", null, null, md("change", 2, "new", true))),
-                stored(old), 1);
-        assertEquals(Map.of("keep", "x", "change", 2L, "new", true), b.updated().get(0).newRecord().metadata());
+        MaterializedBatch b = Materializer.materialize(
+                List.of(update("a", null, null, md("change", 2, "new", true))), stored(old), 1);
+        assertEquals(
+                Map.of("keep", "x", "change", 2L, "new", true),
+                b.updated().get(0).newRecord().metadata());
     }
 
     @Test
     void nullMetadataValueDeletesTheKey() {
         StoredRecord old = storedRecord(0, "a", "d", md("gone", "x", "stays", 1L));
-        MaterializedBatch b = Materializer.materialize(List.of(update("a", null, null, md("gone", null))),
-                stored(old), 1);
+        MaterializedBatch b =
+                Materializer.materialize(List.of(update("a", null, null, md("gone", null))), stored(old), 1);
         assertEquals(Map.of("stays", 1L), b.updated().get(0).newRecord().metadata());
     }
 
     @Test
     void metadataThatEndsUpEmptyIsStoredAsNull() {
         StoredRecord old = storedRecord(0, "a", "d", md("only", "x"));
-        MaterializedBatch b = Materializer.materialize(List.of(update("a", null, null, md("only", null))),
-                stored(old), 1);
+        MaterializedBatch b =
+                Materializer.materialize(List.of(update("a", null, null, md("only", null))), stored(old), 1);
         assertNull(b.updated().get(0).newRecord().metadata());
-        MaterializedBatch added = Materializer.materialize(List.of(add("n", null, null, md("k", null))),
-                RecordLookup.EMPTY, 0);
+        MaterializedBatch added =
+                Materializer.materialize(List.of(add("n", null, null, md("k", null))), RecordLookup.EMPTY, 0);
         assertNull(added.inserted().get(0).record().metadata());
     }
 
     @Test
     void upsertOfMissingIdInserts() {
-        MaterializedBatch b = Materializer.materialize(List.of(upsert("a", E1, "d", md("k", "v"))),
-                RecordLookup.EMPTY, 2);
+        MaterializedBatch b =
+                Materializer.materialize(List.of(upsert("a", E1, "d", md("k", "v"))), RecordLookup.EMPTY, 2);
         assertEquals(2, b.inserted().get(0).offset());
         assertEquals(Map.of("k", "v"), b.inserted().get(0).record().metadata());
     }
@@ -177,8 +178,8 @@ class MaterializerTest {
 
     @Test
     void insertThenDeleteInBatchLeavesNothingAndConsumesNoOffset() {
-        MaterializedBatch b = Materializer.materialize(List.of(add("a", E1, null, null), delete("a"),
-                add("b", E1, null, null)), RecordLookup.EMPTY, 0);
+        MaterializedBatch b = Materializer.materialize(
+                List.of(add("a", E1, null, null), delete("a"), add("b", E1, null, null)), RecordLookup.EMPTY, 0);
         assertTrue(b.outcome("a").isEmpty());
         assertEquals(1, b.inserted().size());
         assertEquals(0, b.inserted().get(0).offset());
@@ -188,12 +189,12 @@ class MaterializerTest {
     @Test
     void deleteThenReAddGetsNewOffset() {
         StoredRecord old = storedRecord(2, "a", "old", null);
-        MaterializedBatch b = Materializer.materialize(List.of(delete("a"), add("a", E2, "new", null)), stored(old),
-                10);
+        MaterializedBatch b =
+                Materializer.materialize(List.of(delete("a"), add("a", E2, "new", null)), stored(old), 10);
         assertEquals(2, b.deleted().get(0).offset());
         assertEquals(10, b.inserted().get(0).offset());
-        MaterializedBatch.Inserted fin = assertInstanceOf(MaterializedBatch.Inserted.class,
-                b.outcome("a").orElseThrow());
+        MaterializedBatch.Inserted fin = assertInstanceOf(
+                MaterializedBatch.Inserted.class, b.outcome("a").orElseThrow());
         assertEquals("new", fin.record().document());
         assertNull(fin.record().uri());
         List<MaterializedBatch.Outcome> order = b.outcomes();
@@ -203,20 +204,29 @@ class MaterializerTest {
 
     @Test
     void offsetsFollowLogOrderOfCreation() {
-        MaterializedBatch b = Materializer.materialize(List.of(add("z", E1, null, null), add("a", E1, null, null),
-                upsert("m", E1, null, null)), RecordLookup.EMPTY, 100);
+        MaterializedBatch b = Materializer.materialize(
+                List.of(add("z", E1, null, null), add("a", E1, null, null), upsert("m", E1, null, null)),
+                RecordLookup.EMPTY,
+                100);
         List<String> ids = new ArrayList<>();
         for (MaterializedBatch.Inserted in : b.inserted()) {
             ids.add(in.id());
         }
         assertEquals(List.of("z", "a", "m"), ids);
-        assertEquals(List.of(100, 101, 102), b.inserted().stream().map(MaterializedBatch.Inserted::offset).toList());
+        assertEquals(
+                List.of(100, 101, 102),
+                b.inserted().stream().map(MaterializedBatch.Inserted::offset).toList());
     }
 
     @Test
     void updatesWithinBatchApplyToInsertedRecord() {
-        MaterializedBatch b = Materializer.materialize(List.of(add("a", E1, "d1", md("x", 1)),
-                update("a", null, "d2", md("y", 2)), upsert("a", E2, null, md("x", null))), RecordLookup.EMPTY, 0);
+        MaterializedBatch b = Materializer.materialize(
+                List.of(
+                        add("a", E1, "d1", md("x", 1)),
+                        update("a", null, "d2", md("y", 2)),
+                        upsert("a", E2, null, md("x", null))),
+                RecordLookup.EMPTY,
+                0);
         DataRecord r = b.inserted().get(0).record();
         assertEquals("d2", r.document());
         assertArrayEquals(E2, r.embedding());
@@ -226,8 +236,8 @@ class MaterializerTest {
     @Test
     void updateThenDeleteOfStoredRecordReportsOriginalOldRecord() {
         StoredRecord old = storedRecord(1, "a", "orig", null);
-        MaterializedBatch b = Materializer.materialize(List.of(update("a", null, "changed", null), delete("a")),
-                stored(old), 2);
+        MaterializedBatch b =
+                Materializer.materialize(List.of(update("a", null, "changed", null), delete("a")), stored(old), 2);
         assertTrue(b.updated().isEmpty());
         assertEquals("orig", b.deleted().get(0).oldRecord().document());
     }
@@ -236,14 +246,15 @@ class MaterializerTest {
     void sparseVectorsMergeByKey() {
         SparseValues s1 = new SparseValues(new int[] {1}, new float[] {0.5f});
         SparseValues s2 = new SparseValues(new int[] {2, 3}, new float[] {1f, 2f});
-        StoredRecord old = new StoredRecord(0, new DataRecord("a", null, "d", null, null),
-                Map.of("keep", s1, "drop", s1));
+        StoredRecord old =
+                new StoredRecord(0, new DataRecord("a", null, "d", null, null), Map.of("keep", s1, "drop", s1));
         Map<String, SparseValues> change = new HashMap<>();
         change.put("drop", null);
         change.put("new", s2);
         MaterializedBatch b = Materializer.materialize(
                 List.of(new LogOperation.Update("a", new RecordChange(null, null, null, null, change))),
-                stored(old), 1);
+                stored(old),
+                1);
         MaterializedBatch.Updated u = b.updated().get(0);
         assertEquals(Map.of("keep", s1, "new", s2), u.newSparse());
         assertEquals(Map.of("keep", s1, "drop", s1), u.oldSparse());
@@ -251,9 +262,11 @@ class MaterializerTest {
 
     @Test
     void integersAndFloatsAreNormalized() {
-        MaterializedBatch b = Materializer.materialize(List.of(add("a", null, null, md("i", 3, "f", 1.5f,
-                "l", List.of(1, 2)))), RecordLookup.EMPTY, 0);
-        assertEquals(Map.of("i", 3L, "f", 1.5, "l", List.of(1L, 2L)), b.inserted().get(0).record().metadata());
+        MaterializedBatch b = Materializer.materialize(
+                List.of(add("a", null, null, md("i", 3, "f", 1.5f, "l", List.of(1, 2)))), RecordLookup.EMPTY, 0);
+        assertEquals(
+                Map.of("i", 3L, "f", 1.5, "l", List.of(1L, 2L)),
+                b.inserted().get(0).record().metadata());
     }
 
     @Test
@@ -272,15 +285,14 @@ class MaterializerTest {
                 return Map.of();
             }
         };
-        Materializer.materialize(List.of(add("a", E1, null, null), add("b", E1, null, null), delete("a")),
-                lookup, 0);
+        Materializer.materialize(List.of(add("a", E1, null, null), add("b", E1, null, null), delete("a")), lookup, 0);
         assertEquals(1, calls[0]);
     }
 
     @Test
     void negativeNextOffsetIsRejected() {
-        IllegalArgumentException e = assertThrows(IllegalArgumentException.class,
-                () -> Materializer.materialize(List.of(), RecordLookup.EMPTY, -1));
+        IllegalArgumentException e = assertThrows(
+                IllegalArgumentException.class, () -> Materializer.materialize(List.of(), RecordLookup.EMPTY, -1));
         assertTrue(e.getMessage().contains("nextOffset"));
     }
 }

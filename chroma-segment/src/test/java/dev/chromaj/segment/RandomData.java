@@ -16,8 +16,9 @@ final class RandomData {
     static final String[] STRINGS = {"x", "y", "zz", "Ünï", "5", "🎉", ""};
     static final long[] LONGS = {0, 1, 2, 5, -3, 1L << 53, (1L << 53) + 1, Long.MAX_VALUE, Long.MIN_VALUE};
     static final double[] DOUBLES = {0.0, -0.0, 1.0, 2.5, 5.0, -3.0, 0x1p53, 1e300, -1e-9, 0x1p63};
-    static final String[] WORDS = {"alpha", "beta", "gamma", "vector", "données", "日本語", "db", "a", "ab", "abc",
-        "Alpha", "x"};
+    static final String[] WORDS = {
+        "alpha", "beta", "gamma", "vector", "données", "日本語", "db", "a", "ab", "abc", "Alpha", "x"
+    };
 
     private final Random rnd;
 
@@ -109,7 +110,8 @@ final class RandomData {
             case 1:
             case 2: {
                 MetadataFilter.Op op = MetadataFilter.Op.values()[2 + rnd.nextInt(4)];
-                Object operand = rnd.nextBoolean() ? (Object) LONGS[rnd.nextInt(LONGS.length)]
+                Object operand = rnd.nextBoolean()
+                        ? (Object) LONGS[rnd.nextInt(LONGS.length)]
                         : (Object) (DOUBLES[rnd.nextInt(DOUBLES.length)] + 0.0);
                 return new MetadataFilter.Comparison(key, op, operand);
             }
@@ -162,10 +164,21 @@ final class RandomData {
             }
             case 2:
             case 3: {
-                String[] patterns = {"alph.", "^beta", "gamma$", "(vector|db)", "\\d", "[a-c]{3}", "x*", "données",
-                    "(?i)ALPHA", "a.c", "日本"};
-                return new DocumentFilter.Regex(Pattern.compile(patterns[rnd.nextInt(patterns.length)]),
-                        rnd.nextBoolean());
+                String[] patterns = {
+                    "alph.",
+                    "^beta",
+                    "gamma$",
+                    "(vector|db)",
+                    "\\d",
+                    "[a-c]{3}",
+                    "x*",
+                    "données",
+                    "(?i)ALPHA",
+                    "a.c",
+                    "日本"
+                };
+                return new DocumentFilter.Regex(
+                        Pattern.compile(patterns[rnd.nextInt(patterns.length)]), rnd.nextBoolean());
             }
             default: {
                 List<DocumentFilter> children = new ArrayList<>();

@@ -40,8 +40,7 @@ class SegmentRandomizedTest {
     Path folder;
 
     /** The model: what a record looks like in Chroma after the operations so far. */
-    private record Model(float[] embedding, String document, Map<String, Object> metadata, String uri) {
-    }
+    private record Model(float[] embedding, String document, Map<String, Object> metadata, String uri) {}
 
     @Test
     void randomOperationsAndFiltersMatchTheModelAcrossForks() {
@@ -53,8 +52,7 @@ class SegmentRandomizedTest {
             try {
                 run(seed);
             } catch (AssertionError | RuntimeException e) {
-                throw new AssertionError("SegmentRandomizedTest failed with seed " + seed + "L: " + e.getMessage(),
-                        e);
+                throw new AssertionError("SegmentRandomizedTest failed with seed " + seed + "L: " + e.getMessage(), e);
             }
         }
     }
@@ -91,8 +89,13 @@ class SegmentRandomizedTest {
             String id = "id-" + rnd.nextInt(70);
             int kind = rnd.nextInt(10);
             if (kind < 4) {
-                ops.add(new LogOperation.Add(id, RecordChange.of(rnd.nextInt(8) == 0 ? null : data.embedding(DIM),
-                        data.document(), data.metadata(), rnd.nextBoolean() ? "uri-" + i : null)));
+                ops.add(new LogOperation.Add(
+                        id,
+                        RecordChange.of(
+                                rnd.nextInt(8) == 0 ? null : data.embedding(DIM),
+                                data.document(),
+                                data.metadata(),
+                                rnd.nextBoolean() ? "uri-" + i : null)));
             } else if (kind < 6) {
                 ops.add(new LogOperation.Upsert(id, randomChange(rnd, data)));
             } else if (kind < 8) {
@@ -105,7 +108,8 @@ class SegmentRandomizedTest {
     }
 
     private static RecordChange randomChange(Random rnd, RandomData data) {
-        return RecordChange.of(rnd.nextBoolean() ? data.embedding(DIM) : null,
+        return RecordChange.of(
+                rnd.nextBoolean() ? data.embedding(DIM) : null,
                 rnd.nextBoolean() ? data.document() : null,
                 rnd.nextBoolean() ? data.metadataChange() : null,
                 rnd.nextInt(4) == 0 ? "u" + rnd.nextInt(9) : null);
@@ -144,7 +148,8 @@ class SegmentRandomizedTest {
                 }
             });
         }
-        return new Model(c.embedding() != null ? c.embedding() : m.embedding(),
+        return new Model(
+                c.embedding() != null ? c.embedding() : m.embedding(),
                 c.document() != null ? c.document() : m.document(),
                 md.isEmpty() ? null : md,
                 c.uri() != null ? c.uri() : m.uri());
@@ -194,8 +199,12 @@ class SegmentRandomizedTest {
         }
     }
 
-    private static void checkNearest(CollectionSegments s, Map<String, Model> model, Map<String, Integer> offsets,
-                                     RoaringBitmap allowed, RandomData data) {
+    private static void checkNearest(
+            CollectionSegments s,
+            Map<String, Model> model,
+            Map<String, Integer> offsets,
+            RoaringBitmap allowed,
+            RandomData data) {
         float[] query = data.embedding(DIM);
         List<Double> expected = new ArrayList<>();
         model.forEach((id, m) -> {

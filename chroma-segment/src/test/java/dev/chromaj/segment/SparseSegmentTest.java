@@ -43,6 +43,7 @@ class SparseSegmentTest {
 
     @TempDir
     Path folder;
+
     private SegmentFixture fx;
 
     @BeforeEach
@@ -153,8 +154,8 @@ class SparseSegmentTest {
         return new SparseValues(indices, values);
     }
 
-    private static void checkAgainstModel(CollectionSegments segments, Map<String, Map<String, SparseValues>> model,
-                                          Random random) {
+    private static void checkAgainstModel(
+            CollectionSegments segments, Map<String, Map<String, SparseValues>> model, Random random) {
         Map<String, Integer> offsets = segments.offsetsOf(model.keySet());
         for (String key : List.of(WEIGHTS, BM25)) {
             // Expected postings per term: offset -> (value, length).
@@ -205,8 +206,13 @@ class SparseSegmentTest {
     }
 
     /** Block-max MaxScore over the stored lists equals brute-force scoring of the model. */
-    private static void checkTopK(SparsePostings postings, Map<Integer, TreeMap<Integer, float[]>> expected,
-                                  long documents, long totalLength, boolean bm25, Random random) {
+    private static void checkTopK(
+            SparsePostings postings,
+            Map<Integer, TreeMap<Integer, float[]>> expected,
+            long documents,
+            long totalLength,
+            boolean bm25,
+            Random random) {
         if (documents == 0) {
             return;
         }
@@ -233,7 +239,9 @@ class SparseSegmentTest {
             Map<Integer, Double> scores = new TreeMap<>();
             for (int i = 0; i < terms.length; i++) {
                 for (Map.Entry<Integer, float[]> p : expected.get(terms[i]).entrySet()) {
-                    scores.merge(p.getKey(), termWeights[i].contribution(p.getValue()[0], (int) p.getValue()[1]),
+                    scores.merge(
+                            p.getKey(),
+                            termWeights[i].contribution(p.getValue()[0], (int) p.getValue()[1]),
                             Double::sum);
                 }
             }
@@ -263,7 +271,8 @@ class SparseSegmentTest {
         for (int q = 0; q < 40; q++) {
             queries.add(random.ints(1 + random.nextInt(5), 0, 300).distinct().toArray());
         }
-        SparsePostings large = CollectionSegments.open(fx.store, fx.dir, manifest).sparse(BM25);
+        SparsePostings large =
+                CollectionSegments.open(fx.store, fx.dir, manifest).sparse(BM25);
         List<List<ScoredDoc>> cold = new ArrayList<>();
         for (int[] terms : queries) {
             cold.add(bm25TopK(large, terms));
@@ -273,8 +282,9 @@ class SparseSegmentTest {
         }
         long bound = 256 << 10;
         try (BlockCache small = BlockCache.builder().maxBytes(bound).build();
-             BlockfileStore store = new BlockfileStore(fx.storage, small, new BlockfileOptions(8 << 10, 2))) {
-            SparsePostings bounded = CollectionSegments.open(store, fx.dir, manifest).sparse(BM25);
+                BlockfileStore store = new BlockfileStore(fx.storage, small, new BlockfileOptions(8 << 10, 2))) {
+            SparsePostings bounded =
+                    CollectionSegments.open(store, fx.dir, manifest).sparse(BM25);
             for (int round = 0; round < 2; round++) {
                 for (int q = 0; q < queries.size(); q++) {
                     assertEquals(cold.get(q), bm25TopK(bounded, queries.get(q)), "seed " + seed + "L: query " + q);
@@ -321,30 +331,38 @@ class SparseSegmentTest {
 
     @Test
     void declaredKindMustMatchTheStoredKind() {
-        SegmentManifest m = write(null, List.of(upsert("a", Map.of(BM25, new SparseValues(new int[] {1},
-                new float[] {2f})))));
-        assertThrows(IllegalArgumentException.class,
+        SegmentManifest m =
+                write(null, List.of(upsert("a", Map.of(BM25, new SparseValues(new int[] {1}, new float[] {2f})))));
+        assertThrows(
+                IllegalArgumentException.class,
                 () -> SegmentWriter.fork(fx.store, fx.dir, m, Map.of(BM25, ValueKind.WEIGHT)));
         // An undeclared key keeps its stored kind.
         SegmentWriter writer = SegmentWriter.fork(fx.store, fx.dir, m);
-        writer.apply(Materializer.materialize(List.of(upsert("b", Map.of(BM25,
-                new SparseValues(new int[] {1}, new float[] {3f})))), writer, writer.nextOffset()));
-        SparsePostings postings = CollectionSegments.open(fx.store, fx.dir, writer.commit()).sparse(BM25);
+        writer.apply(Materializer.materialize(
+                List.of(upsert("b", Map.of(BM25, new SparseValues(new int[] {1}, new float[] {3f})))),
+                writer,
+                writer.nextOffset()));
+        SparsePostings postings =
+                CollectionSegments.open(fx.store, fx.dir, writer.commit()).sparse(BM25);
         assertEquals(new SparseStatistics(ValueKind.TERM_FREQUENCY, 2, 5), postings.statistics());
     }
 
     @Test
     void termFrequencyKeyRejectsFractionalValues() {
-        IllegalArgumentException e = assertThrows(IllegalArgumentException.class, () -> write(null,
-                List.of(upsert("a", Map.of(BM25, new SparseValues(new int[] {1}, new float[] {0.5f}))))));
+        IllegalArgumentException e = assertThrows(
+                IllegalArgumentException.class,
+                () -> write(null, List.of(upsert("a", Map.of(BM25, new SparseValues(new int[] {1}, new float[] {0.5f
+                }))))));
         assertTrue(e.getMessage().contains("bm25"), e.getMessage());
     }
 
     @Test
     void deletingEveryHolderRemovesTheTermAndZeroesTheStatistics() {
-        SegmentManifest m = write(null, List.of(
-                upsert("a", Map.of(BM25, new SparseValues(new int[] {1, 2}, new float[] {2f, 1f}))),
-                upsert("b", Map.of(BM25, new SparseValues(new int[] {2}, new float[] {4f})))));
+        SegmentManifest m = write(
+                null,
+                List.of(
+                        upsert("a", Map.of(BM25, new SparseValues(new int[] {1, 2}, new float[] {2f, 1f}))),
+                        upsert("b", Map.of(BM25, new SparseValues(new int[] {2}, new float[] {4f})))));
         m = write(m, List.of(new LogOperation.Delete("a"), new LogOperation.Delete("b")));
         SparsePostings postings = CollectionSegments.open(fx.store, fx.dir, m).sparse(BM25);
         assertEquals(new SparseStatistics(ValueKind.TERM_FREQUENCY, 0, 0), postings.statistics());

@@ -6,8 +6,7 @@ import java.util.HexFormat;
 
 /** ETags as this package hands them out: unquoted lower-case strings, the hex MD5 for single-part content. */
 final class ETags {
-    private ETags() {
-    }
+    private ETags() {}
 
     static String md5Hex(byte[] data) {
         return HexFormat.of().formatHex(md5().digest(data));

@@ -18,8 +18,7 @@ import java.nio.charset.StandardCharsets;
 final class FileNameCodec {
     private static final char[] HEX = "0123456789ABCDEF".toCharArray();
 
-    private FileNameCodec() {
-    }
+    private FileNameCodec() {}
 
     static String encode(String segment) {
         byte[] bytes = segment.getBytes(StandardCharsets.UTF_8);
@@ -70,7 +69,8 @@ final class FileNameCodec {
         }
         out.flip();
         try {
-            return StandardCharsets.UTF_8.newDecoder()
+            return StandardCharsets.UTF_8
+                    .newDecoder()
                     .onMalformedInput(CodingErrorAction.REPORT)
                     .onUnmappableCharacter(CodingErrorAction.REPORT)
                     .decode(out)
@@ -81,8 +81,12 @@ final class FileNameCodec {
     }
 
     private static boolean isKept(int b) {
-        return (b >= 'a' && b <= 'z') || (b >= 'A' && b <= 'Z') || (b >= '0' && b <= '9')
-                || b == '-' || b == '.' || b == '_';
+        return (b >= 'a' && b <= 'z')
+                || (b >= 'A' && b <= 'Z')
+                || (b >= '0' && b <= '9')
+                || b == '-'
+                || b == '.'
+                || b == '_';
     }
 
     private static int hexValue(char c) {

@@ -40,7 +40,6 @@ import java.util.concurrent.ExecutorService;
 import java.util.concurrent.Executors;
 import java.util.concurrent.RejectedExecutionException;
 import java.util.concurrent.atomic.AtomicInteger;
-
 import org.slf4j.Logger;
 import org.slf4j.LoggerFactory;
 
@@ -70,9 +69,11 @@ public final class LocalStorage implements Storage {
     private static final Logger LOG = LoggerFactory.getLogger(LocalStorage.class);
     /** Holds temporary files; '~' is always escaped by {@link FileNameCodec}, so no key maps here. */
     private static final String TEMP_DIR = "~tmp";
+
     private static final String ETAG_ATTRIBUTE = "chromaj.etag";
     /** Temporary files older than this are leftovers of a crashed writer and removed at open. */
     private static final Duration STALE_TEMP_AGE = Duration.ofHours(1);
+
     private static final int LOCK_STRIPES = 64;
     private static final int MAX_CACHED_ETAGS = 1 << 16;
     /** How often a rename or link is retried when a concurrent delete pruned the parent directory meanwhile. */
@@ -83,13 +84,14 @@ public final class LocalStorage implements Storage {
     private final ExecutorService ioPool;
     /** Lock i serializes the mutations (commit step of put, conditional puts, delete) of keys hashing to i. */
     private final Object[] keyLocks = new Object[LOCK_STRIPES];
+
     private final boolean etagAttributes;
     /** ETags computed from content, for files without the attribute; validated by file identity, size and time. */
     private final ConcurrentHashMap<String, CachedETag> etagCache = new ConcurrentHashMap<>();
+
     private final StorageCounters counters = new StorageCounters();
 
-    private record CachedETag(Object fileKey, long size, FileTime modified, String etag) {
-    }
+    private record CachedETag(Object fileKey, long size, FileTime modified, String etag) {}
 
     /** Opens (creating if needed) the folder, with as many {@link #getAsync} threads as processors (at least 2). */
     public LocalStorage(Path root) {
@@ -242,7 +244,9 @@ public final class LocalStorage implements Storage {
                     throw new PreconditionFailedException("PUT_IF_MATCH", key, "no object with this key");
                 }
                 if (!current.equals(ETags.unquote(expectedEtag))) {
-                    throw new PreconditionFailedException("PUT_IF_MATCH", key,
+                    throw new PreconditionFailedException(
+                            "PUT_IF_MATCH",
+                            key,
                             "the object's ETag " + current + " differs from the expected " + expectedEtag);
                 }
                 commit(key, tmp, file, CommitMode.REPLACE);
@@ -321,15 +325,21 @@ public final class LocalStorage implements Storage {
 
     // ------------------------------------------------------------------------------------------------ internals
 
-    private enum CommitMode { REPLACE, CREATE }
+    private enum CommitMode {
+        REPLACE,
+        CREATE
+    }
 
     /** Makes {@code tmp} visible as {@code file}; the caller holds the key's lock. */
     private void commit(String key, Path tmp, Path file, CommitMode mode) throws IOException {
         for (int attempt = 1; ; attempt++) {
             ensureParentDirectories(key, file);
             if (Files.isDirectory(file, LinkOption.NOFOLLOW_LINKS)) {
-                throw new StorageException(operationOf(mode), key, "the local backend cannot hold an object named '"
-                        + key + "' while objects under '" + key + "/' exist");
+                throw new StorageException(
+                        operationOf(mode),
+                        key,
+                        "the local backend cannot hold an object named '" + key + "' while objects under '" + key
+                                + "/' exist");
             }
             try {
                 if (mode == CommitMode.CREATE) {
@@ -382,8 +392,12 @@ public final class LocalStorage implements Storage {
             } catch (FileAlreadyExistsException e) {
                 if (!Files.isDirectory(dir)) {
                     String existing = toKey(dir);
-                    throw new StorageException("PUT", key, "the local backend cannot hold an object under '"
-                            + existing + "/' while an object named '" + existing + "' exists", e);
+                    throw new StorageException(
+                            "PUT",
+                            key,
+                            "the local backend cannot hold an object under '" + existing + "/' while an object named '"
+                                    + existing + "' exists",
+                            e);
                 }
             }
         }
@@ -452,7 +466,10 @@ public final class LocalStorage implements Storage {
             return Optional.empty();
         }
         try {
-            return Optional.of(new ObjectInfo(key, attrs.size(), etagOf(key, file, attrs),
+            return Optional.of(new ObjectInfo(
+                    key,
+                    attrs.size(),
+                    etagOf(key, file, attrs),
                     attrs.lastModifiedTime().toInstant()));
         } catch (NoSuchFileException e) {
             return Optional.empty(); // deleted between the two calls
@@ -467,8 +484,11 @@ public final class LocalStorage implements Storage {
             }
         }
         CachedETag cached = etagCache.get(key);
-        if (cached != null && cached.size() == attrs.size() && cached.modified().equals(attrs.lastModifiedTime())
-                && Objects.equals(cached.fileKey(), attrs.fileKey()) && attrs.fileKey() != null) {
+        if (cached != null
+                && cached.size() == attrs.size()
+                && cached.modified().equals(attrs.lastModifiedTime())
+                && Objects.equals(cached.fileKey(), attrs.fileKey())
+                && attrs.fileKey() != null) {
             return cached.etag();
         }
         String etag = md5Of(file);
@@ -496,8 +516,8 @@ public final class LocalStorage implements Storage {
     }
 
     private static String readEtagAttribute(Path file) throws IOException {
-        UserDefinedFileAttributeView view = Files.getFileAttributeView(file, UserDefinedFileAttributeView.class,
-                LinkOption.NOFOLLOW_LINKS);
+        UserDefinedFileAttributeView view =
+                Files.getFileAttributeView(file, UserDefinedFileAttributeView.class, LinkOption.NOFOLLOW_LINKS);
         ByteBuffer buf = ByteBuffer.allocate(64);
         try {
             view.read(ETAG_ATTRIBUTE, buf);
@@ -592,8 +612,7 @@ public final class LocalStorage implements Storage {
         private final Deque<Iterator<Entry>> stack = new ArrayDeque<>();
         private ObjectInfo next;
 
-        private record Entry(String key, String sortKey, Path path, boolean directory) {
-        }
+        private record Entry(String key, String sortKey, Path path, boolean directory) {}
 
         Listing(String prefix) {
             this.prefix = prefix;

@@ -7,8 +7,7 @@ final class ObjectKeys {
     /** Code point order, which is the UTF-8 byte order S3 lists keys in. */
     static final Comparator<String> UTF8_ORDER = ObjectKeys::compareUtf8;
 
-    private ObjectKeys() {
-    }
+    private ObjectKeys() {}
 
     /**
      * Rejects keys that are empty, absolute, contain NUL or an empty, '.' or '..' segment.
@@ -33,7 +32,8 @@ final class ObjectKeys {
                 end = key.length();
             }
             int len = end - start;
-            if (len == 0 || (len == 1 && key.charAt(start) == '.')
+            if (len == 0
+                    || (len == 1 && key.charAt(start) == '.')
                     || (len == 2 && key.charAt(start) == '.' && key.charAt(start + 1) == '.')) {
                 throw new IllegalArgumentException(
                         operation + ": key must not contain empty, '.' or '..' segments, got '" + key + "'");
@@ -65,8 +65,10 @@ final class ObjectKeys {
         try {
             requireValidKey(operation, prefix.substring(0, slash) + "/x");
         } catch (IllegalArgumentException e) {
-            throw new IllegalArgumentException(operation + ": prefix must be relative without empty, '.' or '..' "
-                    + "segments, got '" + prefix + "'", e);
+            throw new IllegalArgumentException(
+                    operation + ": prefix must be relative without empty, '.' or '..' " + "segments, got '" + prefix
+                            + "'",
+                    e);
         }
         if (prefix.indexOf('\0') >= 0) {
             throw new IllegalArgumentException(operation + ": prefix must not contain NUL, got '" + prefix + "'");

@@ -24,10 +24,8 @@ import java.util.concurrent.TimeUnit;
 import java.util.concurrent.atomic.AtomicBoolean;
 import java.util.concurrent.atomic.AtomicInteger;
 import java.util.concurrent.atomic.LongAdder;
-
 import org.slf4j.Logger;
 import org.slf4j.LoggerFactory;
-
 import software.amazon.awssdk.auth.credentials.AwsBasicCredentials;
 import software.amazon.awssdk.auth.credentials.AwsCredentialsProvider;
 import software.amazon.awssdk.auth.credentials.DefaultCredentialsProvider;
@@ -84,9 +82,17 @@ public final class S3Storage implements Storage {
     private static final Logger LOG = LoggerFactory.getLogger(S3Storage.class);
     private static final int DELETE_BATCH = 1000;
     private static final int LIST_PAGE = 1000;
-    private static final Set<String> RETRYABLE_CODES = Set.of("SlowDown", "Throttling", "ThrottlingException",
-            "RequestTimeout", "RequestTimeTooSkewed", "InternalError", "ServiceUnavailable", "OperationAborted",
-            "RequestLimitExceeded", "TooManyRequests");
+    private static final Set<String> RETRYABLE_CODES = Set.of(
+            "SlowDown",
+            "Throttling",
+            "ThrottlingException",
+            "RequestTimeout",
+            "RequestTimeTooSkewed",
+            "InternalError",
+            "ServiceUnavailable",
+            "OperationAborted",
+            "RequestLimitExceeded",
+            "TooManyRequests");
 
     private final S3StorageConfig config;
     private final S3Client s3;
@@ -100,8 +106,8 @@ public final class S3Storage implements Storage {
         this.config = Objects.requireNonNull(config, "config");
         this.s3 = buildClient(config);
         AtomicInteger n = new AtomicInteger();
-        ThreadPoolExecutor pool = new ThreadPoolExecutor(config.asyncThreads(), config.asyncThreads(), 30,
-                TimeUnit.SECONDS, new LinkedBlockingQueue<>(), r -> {
+        ThreadPoolExecutor pool = new ThreadPoolExecutor(
+                config.asyncThreads(), config.asyncThreads(), 30, TimeUnit.SECONDS, new LinkedBlockingQueue<>(), r -> {
                     Thread t = new Thread(r, "chromaj-s3-io-" + n.incrementAndGet());
                     t.setDaemon(true);
                     return t;
@@ -127,9 +133,8 @@ public final class S3Storage implements Storage {
                 // S3-compatible stores do not all know the flexible checksums the SDK sends by default.
                 .requestChecksumCalculation(RequestChecksumCalculation.WHEN_REQUIRED)
                 .responseChecksumValidation(ResponseChecksumValidation.WHEN_REQUIRED)
-                .overrideConfiguration(o -> o
-                        .retryStrategy(AwsRetryStrategy.doNotRetry())
-                        .apiCallAttemptTimeout(config.requestTimeout()));
+                .overrideConfiguration(o ->
+                        o.retryStrategy(AwsRetryStrategy.doNotRetry()).apiCallAttemptTimeout(config.requestTimeout()));
         URI endpoint = config.endpoint();
         if (endpoint != null) {
             builder.endpointOverride(endpoint);
@@ -154,7 +159,11 @@ public final class S3Storage implements Storage {
     @Override
     public byte[] get(String key) {
         String objectKey = objectKey("GET", key);
-        ResponseBytes<GetObjectResponse> bytes = call("GET", key, counters.gets, null,
+        ResponseBytes<GetObjectResponse> bytes = call(
+                "GET",
+                key,
+                counters.gets,
+                null,
                 () -> s3.getObjectAsBytes(b -> b.bucket(config.bucket()).key(objectKey)));
         byte[] data = bytes.asByteArrayUnsafe();
         counters.bytesRead.add(data.length);
@@ -176,8 +185,13 @@ public final class S3Storage implements Storage {
         }
         String range = "bytes=" + offset + "-" + (offset + length - 1);
         try {
-            ResponseBytes<GetObjectResponse> bytes = call("GET_RANGE", key, counters.rangeGets, null,
-                    () -> s3.getObjectAsBytes(b -> b.bucket(config.bucket()).key(objectKey).range(range)));
+            ResponseBytes<GetObjectResponse> bytes = call(
+                    "GET_RANGE",
+                    key,
+                    counters.rangeGets,
+                    null,
+                    () -> s3.getObjectAsBytes(
+                            b -> b.bucket(config.bucket()).key(objectKey).range(range)));
             byte[] data = bytes.asByteArrayUnsafe();
             counters.bytesRead.add(data.length);
             // A store that ignores Range answers 200 with the whole object: cut it ourselves.
@@ -235,7 +249,11 @@ public final class S3Storage implements Storage {
     public void delete(String key) {
         String objectKey = objectKey("DELETE", key);
         try {
-            call("DELETE", key, counters.deletes, null,
+            call(
+                    "DELETE",
+                    key,
+                    counters.deletes,
+                    null,
                     () -> s3.deleteObject(b -> b.bucket(config.bucket()).key(objectKey)));
         } catch (ObjectNotFoundException e) {
             // Deleting a missing key is not an error (S3 answers 204 anyway; some stores answer 404).
@@ -254,12 +272,18 @@ public final class S3Storage implements Storage {
                 batch.add(ObjectIdentifier.builder().key(objectKey).build());
             }
             String first = batch.get(0).key().substring(config.keyPrefix().length());
-            DeleteObjectsResponse response = call("DELETE_ALL", first, counters.deletes, null,
+            DeleteObjectsResponse response = call(
+                    "DELETE_ALL",
+                    first,
+                    counters.deletes,
+                    null,
                     () -> s3.deleteObjects(b -> b.bucket(config.bucket())
                             .delete(Delete.builder().objects(batch).quiet(true).build())));
             for (S3Error error : response.errors()) {
                 if (!"NoSuchKey".equals(error.code())) {
-                    throw new StorageException("DELETE_ALL", error.key().substring(config.keyPrefix().length()),
+                    throw new StorageException(
+                            "DELETE_ALL",
+                            error.key().substring(config.keyPrefix().length()),
                             error.code() + ": " + error.message());
                 }
             }
@@ -276,7 +300,11 @@ public final class S3Storage implements Storage {
     public Optional<ObjectInfo> head(String key) {
         String objectKey = objectKey("HEAD", key);
         try {
-            HeadObjectResponse r = call("HEAD", key, counters.heads, null,
+            HeadObjectResponse r = call(
+                    "HEAD",
+                    key,
+                    counters.heads,
+                    null,
                     () -> s3.headObject(b -> b.bucket(config.bucket()).key(objectKey)));
             return Optional.of(new ObjectInfo(key, r.contentLength(), ETags.unquote(r.eTag()), r.lastModified()));
         } catch (ObjectNotFoundException e) {
@@ -309,8 +337,14 @@ public final class S3Storage implements Storage {
 
     // ------------------------------------------------------------------------------------------------- writes
 
-    private String putSingle(String operation, String key, String objectKey, byte[] data, String ifNoneMatch,
-                             String ifMatch, AttemptLog log) {
+    private String putSingle(
+            String operation,
+            String key,
+            String objectKey,
+            byte[] data,
+            String ifNoneMatch,
+            String ifMatch,
+            AttemptLog log) {
         PutObjectRequest.Builder request = PutObjectRequest.builder()
                 .bucket(config.bucket())
                 .key(objectKey)
@@ -319,28 +353,30 @@ public final class S3Storage implements Storage {
                 .ifMatch(ifMatch);
         switch (config.encryption()) {
             case SSE_S3 -> request.serverSideEncryption(ServerSideEncryption.AES256);
-            case SSE_KMS -> request.serverSideEncryption(ServerSideEncryption.AWS_KMS).ssekmsKeyId(config.kmsKeyId());
-            case NONE -> { }
+            case SSE_KMS ->
+                request.serverSideEncryption(ServerSideEncryption.AWS_KMS).ssekmsKeyId(config.kmsKeyId());
+            case NONE -> {}
         }
         PutObjectRequest built = request.build();
-        return ETags.unquote(call(operation, key, counters.puts, log,
-                () -> s3.putObject(built, RequestBody.fromBytes(data))).eTag());
+        return ETags.unquote(
+                call(operation, key, counters.puts, log, () -> s3.putObject(built, RequestBody.fromBytes(data)))
+                        .eTag());
     }
 
-    private String putSingle(String operation, String key, String objectKey, byte[] data, String ifNoneMatch,
-                             String ifMatch) {
+    private String putSingle(
+            String operation, String key, String objectKey, byte[] data, String ifNoneMatch, String ifMatch) {
         return putSingle(operation, key, objectKey, data, ifNoneMatch, ifMatch, null);
     }
 
-    private String putConditional(String operation, String key, String objectKey, byte[] data, String ifNoneMatch,
-                                  String ifMatch) {
+    private String putConditional(
+            String operation, String key, String objectKey, byte[] data, String ifNoneMatch, String ifMatch) {
         AttemptLog log = new AttemptLog();
         try {
             return putSingle(operation, key, objectKey, data, ifNoneMatch, ifMatch, log);
         } catch (ObjectNotFoundException e) {
             // S3 answers If-Match on a missing key with 404 NoSuchKey: the condition failed.
-            PreconditionFailedException failed = new PreconditionFailedException(operation, key,
-                    "no object with this key");
+            PreconditionFailedException failed =
+                    new PreconditionFailedException(operation, key, "no object with this key");
             failed.addSuppressed(e);
             throw failed;
         } catch (PreconditionFailedException e) {
@@ -350,12 +386,19 @@ public final class S3Storage implements Storage {
             // An earlier attempt may have written the object before its response was lost: if the object holds
             // exactly our bytes, that attempt won.
             try {
-                ResponseBytes<GetObjectResponse> current = call("GET", key, counters.gets, null,
+                ResponseBytes<GetObjectResponse> current = call(
+                        "GET",
+                        key,
+                        counters.gets,
+                        null,
                         () -> s3.getObjectAsBytes(b -> b.bucket(config.bucket()).key(objectKey)));
                 counters.bytesRead.add(current.asByteArrayUnsafe().length);
                 if (Arrays.equals(current.asByteArrayUnsafe(), data)) {
-                    LOG.debug("{} '{}': a retry failed its condition, but the object holds our bytes: an earlier "
-                            + "attempt succeeded", operation, key);
+                    LOG.debug(
+                            "{} '{}': a retry failed its condition, but the object holds our bytes: an earlier "
+                                    + "attempt succeeded",
+                            operation,
+                            key);
                     return ETags.unquote(current.response().eTag());
                 }
             } catch (ObjectNotFoundException missing) {
@@ -366,17 +409,17 @@ public final class S3Storage implements Storage {
     }
 
     private String putMultipart(String key, String objectKey, byte[] data) {
-        CreateMultipartUploadRequest.Builder create = CreateMultipartUploadRequest.builder()
-                .bucket(config.bucket())
-                .key(objectKey);
+        CreateMultipartUploadRequest.Builder create =
+                CreateMultipartUploadRequest.builder().bucket(config.bucket()).key(objectKey);
         switch (config.encryption()) {
             case SSE_S3 -> create.serverSideEncryption(ServerSideEncryption.AES256);
-            case SSE_KMS -> create.serverSideEncryption(ServerSideEncryption.AWS_KMS).ssekmsKeyId(config.kmsKeyId());
-            case NONE -> { }
+            case SSE_KMS ->
+                create.serverSideEncryption(ServerSideEncryption.AWS_KMS).ssekmsKeyId(config.kmsKeyId());
+            case NONE -> {}
         }
         CreateMultipartUploadRequest createRequest = create.build();
-        String uploadId = call("PUT", key, counters.puts, null,
-                () -> s3.createMultipartUpload(createRequest)).uploadId();
+        String uploadId = call("PUT", key, counters.puts, null, () -> s3.createMultipartUpload(createRequest))
+                .uploadId();
         multipartUploads.increment();
         try {
             List<CompletedPart> parts = new ArrayList<>();
@@ -386,21 +429,40 @@ public final class S3Storage implements Storage {
                 int to = (int) Math.min(data.length, from + partSize);
                 byte[] part = Arrays.copyOfRange(data, (int) from, to);
                 int number = partNumber;
-                String etag = call("PUT", key, counters.puts, null, () -> s3.uploadPart(b -> b
-                        .bucket(config.bucket()).key(objectKey).uploadId(uploadId).partNumber(number)
-                        .contentLength((long) part.length), RequestBody.fromBytes(part))).eTag();
+                String etag = call(
+                                "PUT",
+                                key,
+                                counters.puts,
+                                null,
+                                () -> s3.uploadPart(
+                                        b -> b.bucket(config.bucket())
+                                                .key(objectKey)
+                                                .uploadId(uploadId)
+                                                .partNumber(number)
+                                                .contentLength((long) part.length),
+                                        RequestBody.fromBytes(part)))
+                        .eTag();
                 parts.add(CompletedPart.builder().partNumber(number).eTag(etag).build());
             }
             AttemptLog log = new AttemptLog();
             try {
-                return ETags.unquote(call("PUT", key, counters.puts, log, () -> s3.completeMultipartUpload(b -> b
-                        .bucket(config.bucket()).key(objectKey).uploadId(uploadId)
-                        .multipartUpload(m -> m.parts(parts)))).eTag());
+                return ETags.unquote(call(
+                                "PUT",
+                                key,
+                                counters.puts,
+                                log,
+                                () -> s3.completeMultipartUpload(b -> b.bucket(config.bucket())
+                                        .key(objectKey)
+                                        .uploadId(uploadId)
+                                        .multipartUpload(m -> m.parts(parts))))
+                        .eTag());
             } catch (ObjectNotFoundException e) {
                 // NoSuchUpload: when an earlier attempt completed the upload before its response was lost.
                 String expected = compositeEtag(parts);
                 Optional<ObjectInfo> now = log.possiblyApplied ? head(key) : Optional.empty();
-                if (expected != null && now.isPresent() && expected.equals(now.get().etag())
+                if (expected != null
+                        && now.isPresent()
+                        && expected.equals(now.get().etag())
                         && now.get().size() == data.length) {
                     return expected;
                 }
@@ -414,8 +476,13 @@ public final class S3Storage implements Storage {
 
     private void abortQuietly(String key, String objectKey, String uploadId, RuntimeException cause) {
         try {
-            call("ABORT_MULTIPART", key, counters.deletes, null, () -> s3.abortMultipartUpload(b -> b
-                    .bucket(config.bucket()).key(objectKey).uploadId(uploadId)));
+            call(
+                    "ABORT_MULTIPART",
+                    key,
+                    counters.deletes,
+                    null,
+                    () -> s3.abortMultipartUpload(
+                            b -> b.bucket(config.bucket()).key(objectKey).uploadId(uploadId)));
         } catch (ObjectNotFoundException e) {
             // already gone
         } catch (RuntimeException e) {
@@ -463,7 +530,13 @@ public final class S3Storage implements Storage {
         }
     }
 
-    private enum Verdict { RETRY, NOT_FOUND, PRECONDITION_FAILED, RANGE_NOT_SATISFIABLE, FAIL }
+    private enum Verdict {
+        RETRY,
+        NOT_FOUND,
+        PRECONDITION_FAILED,
+        RANGE_NOT_SATISFIABLE,
+        FAIL
+    }
 
     private interface Request<T> {
         T send();
@@ -482,8 +555,9 @@ public final class S3Storage implements Storage {
                 Verdict verdict = classify(e);
                 switch (verdict) {
                     case NOT_FOUND -> throw new ObjectNotFoundException(operation, key);
-                    case PRECONDITION_FAILED -> throw new PreconditionFailedException(operation, key,
-                            "the condition failed (" + describe(e) + ")");
+                    case PRECONDITION_FAILED ->
+                        throw new PreconditionFailedException(
+                                operation, key, "the condition failed (" + describe(e) + ")");
                     case RANGE_NOT_SATISFIABLE -> throw new RangeNotSatisfiableException();
                     case FAIL -> throw new StorageException(operation, key, describe(e), e);
                     case RETRY -> {
@@ -491,12 +565,18 @@ public final class S3Storage implements Storage {
                             log.possiblyApplied = true;
                         }
                         if (attempt >= maxAttempts) {
-                            throw new StorageException(operation, key,
-                                    "gave up after " + attempt + " attempts: " + describe(e), e);
+                            throw new StorageException(
+                                    operation, key, "gave up after " + attempt + " attempts: " + describe(e), e);
                         }
                         Duration wait = backoff(attempt);
-                        LOG.debug("{} '{}' attempt {}/{} failed ({}); retrying in {} ms", operation, key, attempt,
-                                maxAttempts, describe(e), wait.toMillis());
+                        LOG.debug(
+                                "{} '{}' attempt {}/{} failed ({}); retrying in {} ms",
+                                operation,
+                                key,
+                                attempt,
+                                maxAttempts,
+                                describe(e),
+                                wait.toMillis());
                         counters.retries.increment();
                         sleep(operation, key, wait, e);
                     }
@@ -531,7 +611,9 @@ public final class S3Storage implements Storage {
     private static Verdict classify(SdkException e) {
         if (e instanceof AwsServiceException service) {
             int status = service.statusCode();
-            String code = service.awsErrorDetails() == null ? null : service.awsErrorDetails().errorCode();
+            String code = service.awsErrorDetails() == null
+                    ? null
+                    : service.awsErrorDetails().errorCode();
             if (status == 404) {
                 return "NoSuchBucket".equals(code) ? Verdict.FAIL : Verdict.NOT_FOUND;
             }
@@ -583,7 +665,8 @@ public final class S3Storage implements Storage {
     /** A one-line description without credentials: the SDK's messages carry status, code and request id only. */
     private static String describe(SdkException e) {
         if (e instanceof AwsServiceException service && service.awsErrorDetails() != null) {
-            return "HTTP " + service.statusCode() + " " + service.awsErrorDetails().errorCode() + ": "
+            return "HTTP " + service.statusCode() + " "
+                    + service.awsErrorDetails().errorCode() + ": "
                     + service.awsErrorDetails().errorMessage();
         }
         Throwable root = e;
@@ -618,15 +701,24 @@ public final class S3Storage implements Storage {
                 throw new NoSuchElementException();
             }
             S3Object o = page.next();
-            return new ObjectInfo(o.key().substring(config.keyPrefix().length()), o.size(), ETags.unquote(o.eTag()),
+            return new ObjectInfo(
+                    o.key().substring(config.keyPrefix().length()),
+                    o.size(),
+                    ETags.unquote(o.eTag()),
                     o.lastModified());
         }
 
         private void fetch() {
             String token = continuationToken;
-            ListObjectsV2Response r = call("LIST", prefix, counters.lists, null, () -> s3.listObjectsV2(b -> b
-                    .bucket(config.bucket()).prefix(config.keyPrefix() + prefix).maxKeys(LIST_PAGE)
-                    .continuationToken(token)));
+            ListObjectsV2Response r = call(
+                    "LIST",
+                    prefix,
+                    counters.lists,
+                    null,
+                    () -> s3.listObjectsV2(b -> b.bucket(config.bucket())
+                            .prefix(config.keyPrefix() + prefix)
+                            .maxKeys(LIST_PAGE)
+                            .continuationToken(token)));
             page = r.contents().iterator();
             continuationToken = r.nextContinuationToken();
             lastPageFetched = !Boolean.TRUE.equals(r.isTruncated()) || continuationToken == null;

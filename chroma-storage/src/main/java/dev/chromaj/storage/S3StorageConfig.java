@@ -206,8 +206,7 @@ public final class S3StorageConfig {
         private int maxConnections = 128;
         private int asyncThreads = 128;
 
-        private Builder() {
-        }
+        private Builder() {}
 
         private Builder(S3StorageConfig c) {
             this.bucket = c.bucket;
@@ -260,8 +259,9 @@ public final class S3StorageConfig {
 
         /** Default: AWS S3. Must be an absolute http or https URI. */
         public Builder endpoint(URI endpoint) {
-            if (endpoint != null && (!endpoint.isAbsolute()
-                    || !("http".equals(endpoint.getScheme()) || "https".equals(endpoint.getScheme())))) {
+            if (endpoint != null
+                    && (!endpoint.isAbsolute()
+                            || !("http".equals(endpoint.getScheme()) || "https".equals(endpoint.getScheme())))) {
                 throw new IllegalArgumentException("endpoint must be an absolute http(s) URI, got " + endpoint);
             }
             this.endpoint = endpoint;
@@ -316,8 +316,8 @@ public final class S3StorageConfig {
         /** Default 16 MiB; at least {@link #MIN_PART_SIZE}. */
         public Builder multipartThreshold(long bytes) {
             if (bytes < MIN_PART_SIZE) {
-                throw new IllegalArgumentException("multipartThreshold must be >= " + MIN_PART_SIZE + " bytes, got "
-                        + bytes);
+                throw new IllegalArgumentException(
+                        "multipartThreshold must be >= " + MIN_PART_SIZE + " bytes, got " + bytes);
             }
             this.multipartThreshold = bytes;
             return this;
@@ -326,8 +326,8 @@ public final class S3StorageConfig {
         /** Default 8 MiB; between {@link #MIN_PART_SIZE} and 5 GiB. */
         public Builder partSize(long bytes) {
             if (bytes < MIN_PART_SIZE || bytes > (5L << 30)) {
-                throw new IllegalArgumentException("partSize must be between " + MIN_PART_SIZE + " and 5 GiB, got "
-                        + bytes);
+                throw new IllegalArgumentException(
+                        "partSize must be between " + MIN_PART_SIZE + " and 5 GiB, got " + bytes);
             }
             this.partSize = bytes;
             return this;
@@ -347,8 +347,8 @@ public final class S3StorageConfig {
             Objects.requireNonNull(base, "base backoff");
             Objects.requireNonNull(max, "max backoff");
             if (base.isNegative() || base.isZero() || max.compareTo(base) < 0) {
-                throw new IllegalArgumentException("backoff must satisfy 0 < base <= max, got base " + base
-                        + " and max " + max);
+                throw new IllegalArgumentException(
+                        "backoff must satisfy 0 < base <= max, got base " + base + " and max " + max);
             }
             this.baseBackoff = base;
             this.maxBackoff = max;

@@ -15,7 +15,15 @@ final class StorageCounters {
     final LongAdder bytesWritten = new LongAdder();
 
     StorageStats snapshot() {
-        return new StorageStats(gets.sum(), rangeGets.sum(), puts.sum(), deletes.sum(), lists.sum(), heads.sum(),
-                retries.sum(), bytesRead.sum(), bytesWritten.sum());
+        return new StorageStats(
+                gets.sum(),
+                rangeGets.sum(),
+                puts.sum(),
+                deletes.sum(),
+                lists.sum(),
+                heads.sum(),
+                retries.sum(),
+                bytesRead.sum(),
+                bytesWritten.sum());
     }
 }

@@ -1,7 +1,6 @@
 package dev.chromaj.storage;
 
 import java.nio.file.Path;
-
 import org.junit.jupiter.api.io.TempDir;
 
 /** The {@link Storage} contract on {@link LocalStorage}. */

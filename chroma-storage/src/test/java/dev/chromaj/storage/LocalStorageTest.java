@@ -16,7 +16,6 @@ import java.time.temporal.ChronoUnit;
 import java.util.ArrayList;
 import java.util.List;
 import java.util.stream.Stream;
-
 import org.junit.jupiter.api.Test;
 import org.junit.jupiter.api.io.TempDir;
 
@@ -46,8 +45,8 @@ class LocalStorageTest {
         Path root = folder.resolve("data");
         try (LocalStorage storage = new LocalStorage(root)) {
             for (String bad : List.of("../outside", "a/../../outside", "/etc/passwd", "a//b", "./a", "a/.", "..")) {
-                IllegalArgumentException e = assertThrows(IllegalArgumentException.class,
-                        () -> storage.put(bad, utf8("x")), bad);
+                IllegalArgumentException e =
+                        assertThrows(IllegalArgumentException.class, () -> storage.put(bad, utf8("x")), bad);
                 assertTrue(e.getMessage().contains("PUT") && e.getMessage().contains("key"), e.getMessage());
                 assertThrows(IllegalArgumentException.class, () -> storage.putIfAbsent(bad, utf8("x")));
                 assertThrows(IllegalArgumentException.class, () -> storage.delete(bad));
@@ -133,8 +132,7 @@ class LocalStorageTest {
             StorageException asObject = assertThrows(StorageException.class, () -> storage.put("x", utf8("2")));
             assertTrue(asObject.getMessage().contains("'x/'"), asObject.getMessage());
             storage.put("f", utf8("3"));
-            StorageException asDirectory = assertThrows(StorageException.class,
-                    () -> storage.put("f/g", utf8("4")));
+            StorageException asDirectory = assertThrows(StorageException.class, () -> storage.put("f/g", utf8("4")));
             assertTrue(asDirectory.getMessage().contains("'f'"), asDirectory.getMessage());
             assertThrows(ObjectNotFoundException.class, () -> storage.get("x"));
             assertEquals(List.of("f", "x/y"), keys(storage, ""));
@@ -160,9 +158,13 @@ class LocalStorageTest {
     void etagOfAFileWrittenByHandIsComputedFromItsContent() throws IOException {
         try (LocalStorage storage = new LocalStorage(folder)) {
             Files.writeString(folder.resolve("manual"), "by hand");
-            assertEquals(ETags.md5Hex(utf8("by hand")), storage.head("manual").orElseThrow().etag());
+            assertEquals(
+                    ETags.md5Hex(utf8("by hand")),
+                    storage.head("manual").orElseThrow().etag());
             Files.writeString(folder.resolve("manual"), "changed by hand");
-            assertEquals(ETags.md5Hex(utf8("changed by hand")), storage.head("manual").orElseThrow().etag());
+            assertEquals(
+                    ETags.md5Hex(utf8("changed by hand")),
+                    storage.head("manual").orElseThrow().etag());
         }
     }
 

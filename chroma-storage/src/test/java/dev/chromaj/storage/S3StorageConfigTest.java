@@ -8,7 +8,6 @@ import static org.junit.jupiter.api.Assertions.assertTrue;
 
 import java.net.URI;
 import java.time.Duration;
-
 import org.junit.jupiter.api.Test;
 
 class S3StorageConfigTest {
@@ -41,11 +40,22 @@ class S3StorageConfigTest {
 
     @Test
     void toBuilderKeepsEveryValue() {
-        S3StorageConfig c = S3StorageConfig.builder("bucket").keyPrefix("p/").region("eu-west-1")
-                .endpoint(URI.create("https://s3.example.com")).pathStyleAccess(true).credentials("a", "s")
-                .sseKms("key-1").multipartThreshold(32L << 20).partSize(16L << 20).maxAttempts(3)
-                .backoff(Duration.ofMillis(50), Duration.ofSeconds(1)).connectTimeout(Duration.ofSeconds(2))
-                .requestTimeout(Duration.ofSeconds(9)).maxConnections(7).asyncThreads(5).build();
+        S3StorageConfig c = S3StorageConfig.builder("bucket")
+                .keyPrefix("p/")
+                .region("eu-west-1")
+                .endpoint(URI.create("https://s3.example.com"))
+                .pathStyleAccess(true)
+                .credentials("a", "s")
+                .sseKms("key-1")
+                .multipartThreshold(32L << 20)
+                .partSize(16L << 20)
+                .maxAttempts(3)
+                .backoff(Duration.ofMillis(50), Duration.ofSeconds(1))
+                .connectTimeout(Duration.ofSeconds(2))
+                .requestTimeout(Duration.ofSeconds(9))
+                .maxConnections(7)
+                .asyncThreads(5)
+                .build();
         assertEquals(c.toString(), c.toBuilder().build().toString());
         assertEquals("s", c.toBuilder().build().secretKey());
         assertEquals("key-1", c.kmsKeyId());
@@ -59,12 +69,16 @@ class S3StorageConfigTest {
         assertMessage("keyPrefix", () -> S3StorageConfig.builder("bucket").keyPrefix("/p"));
         assertMessage("credentials", () -> S3StorageConfig.builder("bucket").credentials("a", null));
         assertMessage("partSize", () -> S3StorageConfig.builder("bucket").partSize(1024));
-        assertMessage("multipartThreshold", () -> S3StorageConfig.builder("bucket").multipartThreshold(1024));
+        assertMessage(
+                "multipartThreshold", () -> S3StorageConfig.builder("bucket").multipartThreshold(1024));
         assertMessage("maxAttempts", () -> S3StorageConfig.builder("bucket").maxAttempts(0));
-        assertMessage("backoff",
+        assertMessage(
+                "backoff",
                 () -> S3StorageConfig.builder("bucket").backoff(Duration.ofSeconds(2), Duration.ofSeconds(1)));
         assertMessage("endpoint", () -> S3StorageConfig.builder("bucket").endpoint(URI.create("ftp://x")));
-        assertMessage("kmsKeyId", () -> S3StorageConfig.builder("bucket").kmsKeyId("k").build());
+        assertMessage(
+                "kmsKeyId",
+                () -> S3StorageConfig.builder("bucket").kmsKeyId("k").build());
         assertMessage("requestTimeout", () -> S3StorageConfig.builder("bucket").requestTimeout(Duration.ZERO));
     }
 

@@ -3,13 +3,11 @@ package dev.chromaj.storage;
 import static org.junit.jupiter.api.Assertions.assertEquals;
 import static org.junit.jupiter.api.Assertions.assertTrue;
 
-import java.util.UUID;
-
-import org.junit.jupiter.api.BeforeAll;
-import org.junit.jupiter.api.extension.RegisterExtension;
-
 import dev.chromaj.storage.testing.FaultInjectingProxy;
 import dev.chromaj.storage.testing.S3Fixture;
+import java.util.UUID;
+import org.junit.jupiter.api.BeforeAll;
+import org.junit.jupiter.api.extension.RegisterExtension;
 
 /**
  * The {@link Storage} contract on {@link S3Storage} against the shared S3 fixture, through a fault-injecting proxy
@@ -46,13 +44,17 @@ class S3StorageContractTest extends StorageContractTest {
     @Override
     protected void assertWrittenInParts(String key, int size) {
         String prefix = ((S3Storage) storage).config().keyPrefix();
-        int creates = wire.requestsSeen(r -> r.method().equals("POST") && r.hasQueryParameter("uploads")
+        int creates = wire.requestsSeen(r -> r.method().equals("POST")
+                && r.hasQueryParameter("uploads")
                 && r.path().endsWith(prefix + key));
-        int parts = wire.requestsSeen(r -> r.method().equals("PUT") && r.hasQueryParameter("partNumber")
+        int parts = wire.requestsSeen(r -> r.method().equals("PUT")
+                && r.hasQueryParameter("partNumber")
                 && r.path().endsWith(prefix + key));
         // The proxy may record the last exchange just after the client got its response: wait for it briefly.
-        java.util.function.IntSupplier completed = () -> wire.requestsSeen(r -> r.method().equals("POST")
-                && r.hasQueryParameter("uploadId") && r.path().endsWith(prefix + key));
+        java.util.function.IntSupplier completed =
+                () -> wire.requestsSeen(r -> r.method().equals("POST")
+                        && r.hasQueryParameter("uploadId")
+                        && r.path().endsWith(prefix + key));
         long deadline = System.nanoTime() + java.util.concurrent.TimeUnit.SECONDS.toNanos(10);
         while (completed.getAsInt() == 0 && System.nanoTime() < deadline) {
             try {

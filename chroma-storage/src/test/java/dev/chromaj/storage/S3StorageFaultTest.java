@@ -6,6 +6,9 @@ import static org.junit.jupiter.api.Assertions.assertFalse;
 import static org.junit.jupiter.api.Assertions.assertThrows;
 import static org.junit.jupiter.api.Assertions.assertTrue;
 
+import dev.chromaj.storage.testing.FaultInjectingProxy;
+import dev.chromaj.storage.testing.FaultInjectingProxy.Fault;
+import dev.chromaj.storage.testing.S3Fixture;
 import java.io.PrintWriter;
 import java.io.StringWriter;
 import java.nio.charset.StandardCharsets;
@@ -16,16 +19,11 @@ import java.util.List;
 import java.util.Optional;
 import java.util.Random;
 import java.util.UUID;
-
 import org.junit.jupiter.api.AfterEach;
 import org.junit.jupiter.api.BeforeAll;
 import org.junit.jupiter.api.BeforeEach;
 import org.junit.jupiter.api.Test;
 import org.junit.jupiter.api.extension.RegisterExtension;
-
-import dev.chromaj.storage.testing.FaultInjectingProxy;
-import dev.chromaj.storage.testing.FaultInjectingProxy.Fault;
-import dev.chromaj.storage.testing.S3Fixture;
 
 /** {@link S3Storage} behind a proxy that throttles, fails, resets, stalls and delays requests. */
 class S3StorageFaultTest {
@@ -119,8 +117,11 @@ class S3StorageFaultTest {
         assertEquals(StorageException.class, put.getClass());
         assertEquals("PUT", put.operation());
         assertEquals("some/key", put.key());
-        assertTrue(put.getMessage().contains("PUT 'some/key'") && put.getMessage().contains(ATTEMPTS + " attempts")
-                && put.getMessage().contains("503"), put.getMessage());
+        assertTrue(
+                put.getMessage().contains("PUT 'some/key'")
+                        && put.getMessage().contains(ATTEMPTS + " attempts")
+                        && put.getMessage().contains("503"),
+                put.getMessage());
         assertTrue(took.compareTo(Duration.ofSeconds(30)) < 0, "took " + took);
         assertEquals(ATTEMPTS, proxy.requestsSeen());
 
@@ -128,7 +129,8 @@ class S3StorageFaultTest {
         StorageException head = assertThrows(StorageException.class, () -> storage.head("other/key"));
         assertEquals("HEAD", head.operation());
         assertEquals("other/key", head.key());
-        StorageException list = assertThrows(StorageException.class, () -> storage.list("pre/").hasNext());
+        StorageException list =
+                assertThrows(StorageException.class, () -> storage.list("pre/").hasNext());
         assertEquals("LIST", list.operation());
         assertEquals("pre/", list.key());
 
@@ -220,9 +222,8 @@ class S3StorageFaultTest {
 
     @Test
     void aFailedMultipartUploadLeavesNoVisibleObject() {
-        S3Storage parts = open(config()
-                .multipartThreshold(S3StorageConfig.MIN_PART_SIZE)
-                .partSize(S3StorageConfig.MIN_PART_SIZE));
+        S3Storage parts = open(
+                config().multipartThreshold(S3StorageConfig.MIN_PART_SIZE).partSize(S3StorageConfig.MIN_PART_SIZE));
         byte[] large = new byte[11 << 20];
         new Random(42).nextBytes(large);
 
@@ -233,8 +234,11 @@ class S3StorageFaultTest {
         assertEquals("big", e.key());
         proxy.clearFaults();
         assertArrayEquals(utf8("the old small object"), parts.get("big"));
-        assertTrue(proxy.requestsSeen(r -> r.method().equals("DELETE") && r.hasQueryParameter("uploadId")
-                && r.status() / 100 == 2) >= 1, "the upload was aborted");
+        assertTrue(
+                proxy.requestsSeen(r ->
+                                r.method().equals("DELETE") && r.hasQueryParameter("uploadId") && r.status() / 100 == 2)
+                        >= 1,
+                "the upload was aborted");
 
         proxy.failNext(1_000, Fault.RESET, "POST", "/fresh");
         assertThrows(StorageException.class, () -> parts.put("fresh", large));

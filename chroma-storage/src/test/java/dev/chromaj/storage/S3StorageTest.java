@@ -4,16 +4,14 @@ import static org.junit.jupiter.api.Assertions.assertArrayEquals;
 import static org.junit.jupiter.api.Assertions.assertEquals;
 import static org.junit.jupiter.api.Assertions.assertThrows;
 
+import dev.chromaj.storage.testing.FaultInjectingProxy;
+import dev.chromaj.storage.testing.FaultInjectingProxy.SeenRequest;
+import dev.chromaj.storage.testing.S3Fixture;
 import java.util.List;
-
 import org.junit.jupiter.api.BeforeAll;
 import org.junit.jupiter.api.BeforeEach;
 import org.junit.jupiter.api.Test;
 import org.junit.jupiter.api.extension.RegisterExtension;
-
-import dev.chromaj.storage.testing.FaultInjectingProxy;
-import dev.chromaj.storage.testing.FaultInjectingProxy.SeenRequest;
-import dev.chromaj.storage.testing.S3Fixture;
 
 /** What {@link S3Storage} puts on the wire, seen by a proxy that injects nothing. */
 class S3StorageTest {
@@ -34,8 +32,10 @@ class S3StorageTest {
 
     @Test
     void everyKeyIsPrefixedAndRangesAreRequestedAsRanges() {
-        S3Storage storage = s3.own(new S3Storage(s3.configBuilder().endpoint(wire.endpoint())
-                .keyPrefix("tenant-a/").build()));
+        S3Storage storage = s3.own(new S3Storage(s3.configBuilder()
+                .endpoint(wire.endpoint())
+                .keyPrefix("tenant-a/")
+                .build()));
         storage.put("x/y", new byte[] {1, 2, 3, 4});
         assertArrayEquals(new byte[] {2, 3}, storage.getRange("x/y", 1, 2));
         List<SeenRequest> seen = wire.seen();
@@ -46,8 +46,13 @@ class S3StorageTest {
     @Test
     void serverSideEncryptionIsRequestedOnEveryWrite() {
         // The proxy answers instead of the store, so that the test does not depend on the store's SSE support.
-        S3Storage storage = s3.own(new S3Storage(s3.configBuilder().endpoint(wire.endpoint()).keyPrefix("sse/")
-                .sseKms("key-1").maxAttempts(1).multipartThreshold(S3StorageConfig.MIN_PART_SIZE).build()));
+        S3Storage storage = s3.own(new S3Storage(s3.configBuilder()
+                .endpoint(wire.endpoint())
+                .keyPrefix("sse/")
+                .sseKms("key-1")
+                .maxAttempts(1)
+                .multipartThreshold(S3StorageConfig.MIN_PART_SIZE)
+                .build()));
         wire.outage(true);
         try {
             assertThrows(StorageException.class, () -> storage.put("small", new byte[] {1}));
@@ -61,8 +66,7 @@ class S3StorageTest {
         assertEquals("POST", writes.get(2).method(), "the large object starts a multipart upload");
         for (SeenRequest write : writes) {
             assertEquals("aws:kms", write.headers().get("x-amz-server-side-encryption"), write.toString());
-            assertEquals("key-1", write.headers().get("x-amz-server-side-encryption-aws-kms-key-id"),
-                    write.toString());
+            assertEquals("key-1", write.headers().get("x-amz-server-side-encryption-aws-kms-key-id"), write.toString());
         }
     }
 }

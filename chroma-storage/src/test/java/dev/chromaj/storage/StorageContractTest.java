@@ -26,7 +26,6 @@ import java.util.concurrent.Executors;
 import java.util.concurrent.Future;
 import java.util.concurrent.TimeUnit;
 import java.util.stream.IntStream;
-
 import org.junit.jupiter.api.AfterEach;
 import org.junit.jupiter.api.BeforeEach;
 import org.junit.jupiter.api.Test;
@@ -138,13 +137,15 @@ abstract class StorageContractTest {
         assertEquals("GET", get.operation());
         assertEquals("no/such", get.key());
         assertTrue(get.getMessage().contains("no/such"), get.getMessage());
-        ObjectNotFoundException range = assertThrows(ObjectNotFoundException.class,
-                () -> storage.getRange("no/such", 0, 10));
+        ObjectNotFoundException range =
+                assertThrows(ObjectNotFoundException.class, () -> storage.getRange("no/such", 0, 10));
         assertEquals("no/such", range.key());
         assertThrows(ObjectNotFoundException.class, () -> storage.getRange("no/such", 0, 0));
-        ExecutionException async = assertThrows(ExecutionException.class,
-                () -> storage.getAsync("no/such").get(30, TimeUnit.SECONDS));
-        assertTrue(async.getCause() instanceof ObjectNotFoundException, async.getCause().toString());
+        ExecutionException async = assertThrows(
+                ExecutionException.class, () -> storage.getAsync("no/such").get(30, TimeUnit.SECONDS));
+        assertTrue(
+                async.getCause() instanceof ObjectNotFoundException,
+                async.getCause().toString());
         assertEquals(Optional.empty(), storage.head("no/such"));
     }
 
@@ -174,7 +175,9 @@ abstract class StorageContractTest {
                         assertEquals(-1, winner, "two writers won round " + round + ": " + winner + " and " + w);
                         winner = w;
                     } catch (ExecutionException e) {
-                        assertTrue(e.getCause() instanceof PreconditionFailedException, e.getCause().toString());
+                        assertTrue(
+                                e.getCause() instanceof PreconditionFailedException,
+                                e.getCause().toString());
                     }
                 }
                 assertTrue(winner >= 0, "nobody won round " + round);
@@ -189,8 +192,8 @@ abstract class StorageContractTest {
     @Test
     void createOnlyPutOfAnExistingKeyFailsAndKeepsTheObject() {
         storage.put("exists", utf8("old"));
-        PreconditionFailedException e = assertThrows(PreconditionFailedException.class,
-                () -> storage.putIfAbsent("exists", utf8("new")));
+        PreconditionFailedException e =
+                assertThrows(PreconditionFailedException.class, () -> storage.putIfAbsent("exists", utf8("new")));
         assertEquals("exists", e.key());
         assertArrayEquals(utf8("old"), storage.get("exists"));
     }
@@ -202,8 +205,8 @@ abstract class StorageContractTest {
         assertArrayEquals(utf8("v2"), storage.get("cas"));
         assertEquals(v2, storage.head("cas").orElseThrow().etag());
 
-        PreconditionFailedException stale = assertThrows(PreconditionFailedException.class,
-                () -> storage.putIfMatch("cas", utf8("v3"), v1));
+        PreconditionFailedException stale =
+                assertThrows(PreconditionFailedException.class, () -> storage.putIfMatch("cas", utf8("v3"), v1));
         assertEquals("cas", stale.key());
         assertArrayEquals(utf8("v2"), storage.get("cas"));
 
@@ -214,7 +217,8 @@ abstract class StorageContractTest {
 
     @Test
     void compareAndSwapOfAMissingKeyFails() {
-        assertThrows(PreconditionFailedException.class,
+        assertThrows(
+                PreconditionFailedException.class,
                 () -> storage.putIfMatch("cas/missing", utf8("x"), ETags.md5Hex(utf8("x"))));
         assertEquals(Optional.empty(), storage.head("cas/missing"));
     }
@@ -240,7 +244,9 @@ abstract class StorageContractTest {
                     results.get(w).get(60, TimeUnit.SECONDS);
                     winners.add(w);
                 } catch (ExecutionException e) {
-                    assertTrue(e.getCause() instanceof PreconditionFailedException, e.getCause().toString());
+                    assertTrue(
+                            e.getCause() instanceof PreconditionFailedException,
+                            e.getCause().toString());
                 }
             }
             assertEquals(1, winners.size(), "winners: " + winners);
@@ -255,7 +261,9 @@ abstract class StorageContractTest {
     @Test
     void listReturnsMoreThanOneThousandKeysInOrderAcrossPages() throws Exception {
         int n = 1_100;
-        List<String> expected = IntStream.range(0, n).mapToObj(i -> String.format("many/k-%05d", i)).toList();
+        List<String> expected = IntStream.range(0, n)
+                .mapToObj(i -> String.format("many/k-%05d", i))
+                .toList();
         ExecutorService pool = Executors.newFixedThreadPool(8);
         try {
             List<Future<String>> puts = new ArrayList<>();
@@ -323,8 +331,10 @@ abstract class StorageContractTest {
         assertEquals(size, info.size());
         assertEquals(etag, info.etag());
         int offset = (7 << 20) + 12345;
-        assertArrayEquals(Arrays.copyOfRange(data, offset, offset + 100_000),
-                storage.getRange("large/object", offset, 100_000), seedInfo());
+        assertArrayEquals(
+                Arrays.copyOfRange(data, offset, offset + 100_000),
+                storage.getRange("large/object", offset, 100_000),
+                seedInfo());
     }
 
     // ------------------------------------------------------------------------------------------------- deletes
@@ -355,8 +365,13 @@ abstract class StorageContractTest {
 
     @Test
     void keysWithSpacesAndNonAsciiCharactersRoundTrip() {
-        List<String> odd = List.of("dir with space/file name.bin", "na\u00efve/\u00fc\u00df/\u65e5\u672c\u8a9e.json",
-                "emoji/\uD83D\uDE00 smile", "symbols/plus+and&amp=1%2F#hash?q", "~tilde/.hidden", "x/..dots");
+        List<String> odd = List.of(
+                "dir with space/file name.bin",
+                "na\u00efve/\u00fc\u00df/\u65e5\u672c\u8a9e.json",
+                "emoji/\uD83D\uDE00 smile",
+                "symbols/plus+and&amp=1%2F#hash?q",
+                "~tilde/.hidden",
+                "x/..dots");
         for (String key : odd) {
             storage.put(key, utf8("content of " + key));
         }
@@ -373,8 +388,8 @@ abstract class StorageContractTest {
     @Test
     void invalidKeysAreRejectedWithoutTouchingTheStore() {
         for (String bad : List.of("", "/absolute", "a//b", "a/./b", "../up", "a/..", "trailing/", "nul\0char")) {
-            IllegalArgumentException e = assertThrows(IllegalArgumentException.class,
-                    () -> storage.put(bad, utf8("x")), "key '" + bad + "'");
+            IllegalArgumentException e = assertThrows(
+                    IllegalArgumentException.class, () -> storage.put(bad, utf8("x")), "key '" + bad + "'");
             assertTrue(e.getMessage().contains("key"), e.getMessage());
             assertThrows(IllegalArgumentException.class, () -> storage.get(bad));
         }
@@ -393,8 +408,10 @@ abstract class StorageContractTest {
         assertEquals("h/k", info.key());
         assertEquals(5, info.size());
         assertEquals(etag, info.etag());
-        assertTrue(info.lastModified().isAfter(before) && info.lastModified().isBefore(
-                Instant.now().plus(Duration.ofMinutes(5))), info.lastModified().toString());
+        assertTrue(
+                info.lastModified().isAfter(before)
+                        && info.lastModified().isBefore(Instant.now().plus(Duration.ofMinutes(5))),
+                info.lastModified().toString());
         ObjectInfo listed = storage.list("h/").next();
         assertEquals(info.size(), listed.size());
         assertEquals(info.etag(), listed.etag());
@@ -407,7 +424,7 @@ abstract class StorageContractTest {
         storage.get("s/k");
         storage.getRange("s/k", 2, 4);
         storage.head("s/k");
-        storage.list("s/").forEachRemaining(i -> { });
+        storage.list("s/").forEachRemaining(i -> {});
         storage.delete("s/k");
         StorageStats s1 = storage.stats();
         assertEquals(1, s1.puts() - s0.puts());
@@ -430,8 +447,8 @@ abstract class StorageContractTest {
         Set<String> threads = ConcurrentHashMap.newKeySet();
         List<CompletableFuture<byte[]>> futures = new ArrayList<>();
         for (int i = 0; i < n; i++) {
-            futures.add(storage.getAsync("async/" + i).whenComplete((v, e) -> threads.add(
-                    Thread.currentThread().getName())));
+            futures.add(storage.getAsync("async/" + i)
+                    .whenComplete((v, e) -> threads.add(Thread.currentThread().getName())));
         }
         CompletableFuture.allOf(futures.toArray(CompletableFuture[]::new)).get(120, TimeUnit.SECONDS);
         for (int i = 0; i < n; i++) {

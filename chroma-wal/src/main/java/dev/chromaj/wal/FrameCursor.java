@@ -187,7 +187,8 @@ final class FrameCursor {
                 continue;
             }
             int length = rest.getInt(i);
-            if (length < 0 || length > LogFileFormat.MAX_PAYLOAD
+            if (length < 0
+                    || length > LogFileFormat.MAX_PAYLOAD
                     || (long) i + LogFileFormat.FRAME_HEADER_SIZE + length > n) {
                 continue;
             }

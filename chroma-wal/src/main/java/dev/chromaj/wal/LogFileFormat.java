@@ -27,18 +27,17 @@ final class LogFileFormat {
     static final int FRAME_HEADER_SIZE = 4 + 8 + 4;
     /** Largest payload: keeps a frame addressable by an int and bounds what a damaged length can make us read. */
     static final int MAX_PAYLOAD = 1 << 30;
+
     static final String SUFFIX = ".log";
     static final String TEMP_SUFFIX = ".tmp";
 
     private static final Pattern FILE_NAME = Pattern.compile("(\\d{20})\\.log");
     private static final Pattern ARCHIVE_NAME = Pattern.compile("(\\d{20})-(\\d{20})\\.log");
 
-    private LogFileFormat() {
-    }
+    private LogFileFormat() {}
 
     /** The parsed header of a log file. */
-    record Header(UUID logId, long firstSequence) {
-    }
+    record Header(UUID logId, long firstSequence) {}
 
     static String fileName(long firstSequence) {
         return String.format("%020d%s", firstSequence, SUFFIX);
@@ -62,8 +61,10 @@ final class LogFileFormat {
 
     static ByteBuffer encodeHeader(UUID logId, long firstSequence) {
         ByteBuffer b = ByteBuffer.allocate(HEADER_SIZE);
-        b.putInt(MAGIC).putInt(FORMAT_VERSION)
-                .putLong(logId.getMostSignificantBits()).putLong(logId.getLeastSignificantBits())
+        b.putInt(MAGIC)
+                .putInt(FORMAT_VERSION)
+                .putLong(logId.getMostSignificantBits())
+                .putLong(logId.getLeastSignificantBits())
                 .putLong(firstSequence);
         CRC32C crc = new CRC32C();
         crc.update(b.array(), 0, b.position());
@@ -75,8 +76,8 @@ final class LogFileFormat {
         ByteBuffer b = ByteBuffer.allocate(HEADER_SIZE);
         while (b.hasRemaining()) {
             if (ch.read(b, b.position()) < 0) {
-                throw new WalCorruptionException(file, 0,
-                        "header is truncated (" + b.position() + " of " + HEADER_SIZE + " bytes)");
+                throw new WalCorruptionException(
+                        file, 0, "header is truncated (" + b.position() + " of " + HEADER_SIZE + " bytes)");
             }
         }
         b.flip();
@@ -91,8 +92,8 @@ final class LogFileFormat {
         }
         int version = b.getInt();
         if (version != FORMAT_VERSION) {
-            throw new WalCorruptionException(file, 0,
-                    "unsupported format version " + version + " (this library reads " + FORMAT_VERSION + ")");
+            throw new WalCorruptionException(
+                    file, 0, "unsupported format version " + version + " (this library reads " + FORMAT_VERSION + ")");
         }
         UUID id = new UUID(b.getLong(), b.getLong());
         return new Header(id, b.getLong());

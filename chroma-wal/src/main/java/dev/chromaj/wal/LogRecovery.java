@@ -20,8 +20,7 @@ final class LogRecovery {
     /** Damaged bytes cut from the end of a log file go to {@code <file name>.corrupt-<offset>} in its folder. */
     static final String QUARANTINE_INFIX = ".corrupt-";
 
-    private LogRecovery() {
-    }
+    private LogRecovery() {}
 
     static WriteAheadLog recover(Path dir, WalOptions options) throws IOException {
         deleteTemporaryFiles(dir);
@@ -40,15 +39,19 @@ final class LogRecovery {
             for (int i = 0; i < paths.size(); i++) {
                 Path path = paths.get(i);
                 boolean last = i == paths.size() - 1;
-                FileChannel ch = FileChannel.open(path, last
-                        ? new StandardOpenOption[] {StandardOpenOption.READ, StandardOpenOption.WRITE}
-                        : new StandardOpenOption[] {StandardOpenOption.READ});
+                FileChannel ch = FileChannel.open(
+                        path,
+                        last
+                                ? new StandardOpenOption[] {StandardOpenOption.READ, StandardOpenOption.WRITE}
+                                : new StandardOpenOption[] {StandardOpenOption.READ});
                 try {
                     List<Path> later = paths.subList(i + 1, paths.size());
                     LogFileFormat.Header header;
                     try {
                         header = LogFileFormat.readHeader(ch, path);
-                        long previousLast = files.isEmpty() ? -1 : files.get(files.size() - 1).last();
+                        long previousLast = files.isEmpty()
+                                ? -1
+                                : files.get(files.size() - 1).last();
                         id = checkHeader(path, header, id, options, previousLast);
                     } catch (WalCorruptionException e) {
                         throw e.withAdvice(advice(path, e.offset(), later));
@@ -71,9 +74,14 @@ final class LogRecovery {
                 // their writes would be skipped at the next replay: start again at the floor instead.
                 active.close();
                 active = null;
-                LOG.warn("WAL in {} ends at sequence {}, below the first sequence still needed ({}): its {} file(s) "
-                        + "hold only applied entries and are replaced by an empty log starting at {}",
-                        dir, state.lastSequence(), options.firstSequence(), paths.size(), options.firstSequence());
+                LOG.warn(
+                        "WAL in {} ends at sequence {}, below the first sequence still needed ({}): its {} file(s) "
+                                + "hold only applied entries and are replaced by an empty log starting at {}",
+                        dir,
+                        state.lastSequence(),
+                        options.firstSequence(),
+                        paths.size(),
+                        options.firstSequence());
                 for (Path path : paths) {
                     Files.delete(path);
                 }
@@ -93,12 +101,14 @@ final class LogRecovery {
     }
 
     /** Validates a header against the file name, the expected log id and the previous file's last sequence. */
-    private static UUID checkHeader(Path path, LogFileFormat.Header header, UUID seenId, WalOptions options,
-                                    long previousLast) {
+    private static UUID checkHeader(
+            Path path, LogFileFormat.Header header, UUID seenId, WalOptions options, long previousLast) {
         long named = LogFileFormat.parseFileName(path.getFileName().toString());
         if (header.firstSequence() != named) {
-            throw new WalCorruptionException(path, 0, "header says first sequence " + header.firstSequence()
-                    + " but the file name says " + named);
+            throw new WalCorruptionException(
+                    path,
+                    0,
+                    "header says first sequence " + header.firstSequence() + " but the file name says " + named);
         }
         if (options.logId().isPresent() && !options.logId().get().equals(header.logId())) {
             throw new WalException("WAL file " + path + " belongs to log " + header.logId() + ", expected "
@@ -109,8 +119,11 @@ final class LogRecovery {
                     + " but earlier files of the directory to " + seenId);
         }
         if (previousLast >= 0 && header.firstSequence() != previousLast + 1) {
-            throw new WalCorruptionException(path, 0, "starts at sequence " + header.firstSequence()
-                    + " but the previous file ends at " + previousLast + " (missing or overlapping entries)");
+            throw new WalCorruptionException(
+                    path,
+                    0,
+                    "starts at sequence " + header.firstSequence() + " but the previous file ends at " + previousLast
+                            + " (missing or overlapping entries)");
         }
         return header.logId();
     }
@@ -150,8 +163,15 @@ final class LogRecovery {
                 throw new WalCorruptionException(path, at, reason, advice(path, at, later));
             }
             if (tornFrame) {
-                LOG.warn("Truncating torn tail of WAL file {} at offset {} ({} of {} bytes dropped: {}); the last "
-                        + "intact entry is {}", path, at, size - at, size, describe(stop, expected), expected - 1);
+                LOG.warn(
+                        "Truncating torn tail of WAL file {} at offset {} ({} of {} bytes dropped: {}); the last "
+                                + "intact entry is {}",
+                        path,
+                        at,
+                        size - at,
+                        size,
+                        describe(stop, expected),
+                        expected - 1);
             } else {
                 quarantine(path, ch, at, cursor.endOfNonZero(at), describe(stop, expected), expected - 1);
             }
@@ -199,20 +219,30 @@ final class LogRecovery {
             out.force(true);
         }
         fsyncDirectory(path.getParent());
-        LOG.warn("WAL file {} is damaged at offset {} ({}): moved the {} damaged bytes there to {} and truncated the "
-                + "log at that offset; every entry before it is kept, the last is {}", path, at, reason, bytes,
-                target.getFileName(), lastIntact);
+        LOG.warn(
+                "WAL file {} is damaged at offset {} ({}): moved the {} damaged bytes there to {} and truncated the "
+                        + "log at that offset; every entry before it is kept, the last is {}",
+                path,
+                at,
+                reason,
+                bytes,
+                target.getFileName(),
+                lastIntact);
     }
 
     /** How to open a log refused for damage at {@code offset} of {@code file}, losing the entries from there on. */
     static String advice(Path file, long offset, List<Path> later) {
-        String laterFiles = later.isEmpty() ? "" : " the later log files of " + file.getParent() + " ("
-                + later.get(0).getFileName()
-                + (later.size() > 1 ? " to " + later.get(later.size() - 1).getFileName() : "") + ")";
+        String laterFiles = later.isEmpty()
+                ? ""
+                : " the later log files of " + file.getParent() + " ("
+                        + later.get(0).getFileName()
+                        + (later.size() > 1
+                                ? " to " + later.get(later.size() - 1).getFileName()
+                                : "") + ")";
         String steps;
         if (offset < LogFileFormat.HEADER_SIZE) {
-            steps = "keep a copy of the folder, move " + file.getFileName() + (later.isEmpty() ? "" : " and"
-                    + laterFiles) + " out of that folder";
+            steps = "keep a copy of the folder, move " + file.getFileName()
+                    + (later.isEmpty() ? "" : " and" + laterFiles) + " out of that folder";
         } else {
             steps = "keep a copy of the file, truncate it to " + offset + " bytes (truncate -s " + offset + ")"
                     + (later.isEmpty() ? "" : ", move" + laterFiles + " out of that folder");
@@ -235,7 +265,8 @@ final class LogRecovery {
     static List<Path> logFiles(Path dir) throws IOException {
         List<Path> out = new ArrayList<>();
         try (Stream<Path> list = Files.list(dir)) {
-            list.filter(p -> LogFileFormat.parseFileName(p.getFileName().toString()) >= 0).forEach(out::add);
+            list.filter(p -> LogFileFormat.parseFileName(p.getFileName().toString()) >= 0)
+                    .forEach(out::add);
         }
         out.sort((a, b) -> a.getFileName().toString().compareTo(b.getFileName().toString()));
         return out;
@@ -255,8 +286,8 @@ final class LogRecovery {
     static Path createFile(Path dir, UUID logId, long firstSequence) throws IOException {
         Path target = dir.resolve(LogFileFormat.fileName(firstSequence));
         Path tmp = dir.resolve(LogFileFormat.fileName(firstSequence) + LogFileFormat.TEMP_SUFFIX);
-        try (FileChannel ch = FileChannel.open(tmp, StandardOpenOption.CREATE, StandardOpenOption.TRUNCATE_EXISTING,
-                StandardOpenOption.WRITE)) {
+        try (FileChannel ch = FileChannel.open(
+                tmp, StandardOpenOption.CREATE, StandardOpenOption.TRUNCATE_EXISTING, StandardOpenOption.WRITE)) {
             ByteBuffer header = LogFileFormat.encodeHeader(logId, firstSequence);
             while (header.hasRemaining()) {
                 ch.write(header);

@@ -13,11 +13,11 @@ final class PreallocationThread {
 
     /** Guards {@link #executor} and {@link #openLogs}. */
     private static final Object LOCK = new Object();
+
     private static ExecutorService executor;
     private static int openLogs;
 
-    private PreallocationThread() {
-    }
+    private PreallocationThread() {}
 
     /** Registers an open log; returns the executor it hands its preallocations to until {@link #release()}. */
     static ExecutorService acquire() {

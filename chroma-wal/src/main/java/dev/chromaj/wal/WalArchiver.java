@@ -51,6 +51,7 @@ public final class WalArchiver implements AutoCloseable {
     private final ReentrantLock passLock = new ReentrantLock();
     /** First sequence of a file → last sequence of its newest archived object. */
     private final Map<Long, Long> archived = new TreeMap<>();
+
     private volatile long archivedThrough;
     private volatile boolean closed;
 
@@ -74,7 +75,8 @@ public final class WalArchiver implements AutoCloseable {
         if (activeInterval.isNegative() || activeInterval.isZero()) {
             throw new IllegalArgumentException("activeInterval must be positive, got " + activeInterval);
         }
-        for (Map.Entry<Long, List<ArchivedObject>> e : listArchive(storage, keyPrefix).entrySet()) {
+        for (Map.Entry<Long, List<ArchivedObject>> e :
+                listArchive(storage, keyPrefix).entrySet()) {
             List<ArchivedObject> objects = e.getValue();
             ArchivedObject newest = objects.get(objects.size() - 1);
             archived.put(e.getKey(), newest.last());
@@ -156,8 +158,11 @@ public final class WalArchiver implements AutoCloseable {
         } catch (InterruptedException e) {
             Thread.currentThread().interrupt();
         } catch (RuntimeException e) {
-            LOG.warn("Final archive of WAL in {} failed; entries after {} are only local", log.directory(),
-                    archivedThrough, e);
+            LOG.warn(
+                    "Final archive of WAL in {} failed; entries after {} are only local",
+                    log.directory(),
+                    archivedThrough,
+                    e);
         }
     }
 
@@ -208,8 +213,12 @@ public final class WalArchiver implements AutoCloseable {
                     if (local.lastSequence() >= archivedLast && local.lastSequence() >= afterSequence) {
                         return local.lastSequence();
                     }
-                    LOG.info("Local WAL in {} ends at {}, behind the archive ({}) or the position {}; restoring",
-                            dir, local.lastSequence(), archivedLast, afterSequence);
+                    LOG.info(
+                            "Local WAL in {} ends at {}, behind the archive ({}) or the position {}; restoring",
+                            dir,
+                            local.lastSequence(),
+                            archivedLast,
+                            afterSequence);
                 }
                 for (Path p : LogRecovery.logFiles(dir)) {
                     Files.delete(p);
@@ -227,8 +236,13 @@ public final class WalArchiver implements AutoCloseable {
             long next = Math.max(afterSequence, archivedLast) + 1;
             WalOptions restoreOptions = options.toBuilder().firstSequence(next).build();
             try (WriteAheadLog restored = WriteAheadLog.open(dir, restoreOptions)) {
-                LOG.info("Restored WAL in {} from '{}': {} archived file(s), entries {}..{}", dir, keyPrefix,
-                        needed.size(), restored.firstSequence(), restored.lastSequence());
+                LOG.info(
+                        "Restored WAL in {} from '{}': {} archived file(s), entries {}..{}",
+                        dir,
+                        keyPrefix,
+                        needed.size(),
+                        restored.firstSequence(),
+                        restored.lastSequence());
                 return restored.lastSequence();
             }
         } catch (IOException e) {
@@ -256,8 +270,7 @@ public final class WalArchiver implements AutoCloseable {
     }
 
     /** An archived object: a copy of entries {@code first..last} of one log file. */
-    private record ArchivedObject(String key, long first, long last) {
-    }
+    private record ArchivedObject(String key, long first, long last) {}
 
     /** Archived objects by the first sequence of their file, each list ordered by increasing last sequence. */
     private static Map<Long, List<ArchivedObject>> listArchive(Storage storage, String keyPrefix) {
@@ -287,8 +300,12 @@ public final class WalArchiver implements AutoCloseable {
         Path target = dir.resolve(LogFileFormat.fileName(o.first()));
         Path tmp = dir.resolve(LogFileFormat.fileName(o.first()) + LogFileFormat.TEMP_SUFFIX);
         Path name = Path.of(o.key());
-        try (FileChannel ch = FileChannel.open(tmp, StandardOpenOption.CREATE, StandardOpenOption.TRUNCATE_EXISTING,
-                StandardOpenOption.READ, StandardOpenOption.WRITE)) {
+        try (FileChannel ch = FileChannel.open(
+                tmp,
+                StandardOpenOption.CREATE,
+                StandardOpenOption.TRUNCATE_EXISTING,
+                StandardOpenOption.READ,
+                StandardOpenOption.WRITE)) {
             ByteBuffer b = ByteBuffer.wrap(bytes);
             while (b.hasRemaining()) {
                 ch.write(b);
@@ -310,8 +327,8 @@ public final class WalArchiver implements AutoCloseable {
                 }
             }
             if (cursor.next(o.last() + 1) != FrameCursor.Stop.END) {
-                throw new WalCorruptionException(name, cursor.frameOffset(),
-                        "bytes after the last sequence " + o.last());
+                throw new WalCorruptionException(
+                        name, cursor.frameOffset(), "bytes after the last sequence " + o.last());
             }
         } catch (IOException | RuntimeException e) {
             Files.deleteIfExists(tmp);

@@ -78,8 +78,8 @@ public final class WalOptions {
 
     @Override
     public String toString() {
-        return "WalOptions[fileSizeLimit=" + fileSizeLimit + ", sync=" + sync + ", logId=" + logId
-                + ", firstSequence=" + firstSequence + "]";
+        return "WalOptions[fileSizeLimit=" + fileSizeLimit + ", sync=" + sync + ", logId=" + logId + ", firstSequence="
+                + firstSequence + "]";
     }
 
     /** Mutable builder of {@link WalOptions}; not thread-safe. */
@@ -89,8 +89,7 @@ public final class WalOptions {
         private UUID logId;
         private long firstSequence = 1;
 
-        private Builder() {
-        }
+        private Builder() {}
 
         /** Rotation size in bytes, at least {@value WalOptions#MIN_FILE_SIZE_LIMIT}. */
         public Builder fileSizeLimit(long bytes) {

@@ -76,8 +76,8 @@ public final class WalReader implements Iterator<WalEntry>, AutoCloseable {
                 }
                 FrameCursor.Stop stop = cursor.next(expectedInFile);
                 if (stop != FrameCursor.Stop.FRAME) {
-                    throw new WalCorruptionException(current.path(), cursor.frameOffset(),
-                            stop + " while reading sequence " + expectedInFile);
+                    throw new WalCorruptionException(
+                            current.path(), cursor.frameOffset(), stop + " while reading sequence " + expectedInFile);
                 }
                 expectedInFile++;
                 if (cursor.sequence() >= nextSequence) {
@@ -103,13 +103,15 @@ public final class WalReader implements Iterator<WalEntry>, AutoCloseable {
                 try {
                     channel = FileChannel.open(f.path(), StandardOpenOption.READ);
                 } catch (NoSuchFileException e) {
-                    throw new WalException("WAL file " + f.path() + " was purged while a reader needed sequence "
-                            + sequence, e);
+                    throw new WalException(
+                            "WAL file " + f.path() + " was purged while a reader needed sequence " + sequence, e);
                 }
                 LogFileFormat.Header header = LogFileFormat.readHeader(channel, f.path());
                 if (header.firstSequence() != f.first()) {
-                    throw new WalCorruptionException(f.path(), 0, "header says first sequence "
-                            + header.firstSequence() + ", expected " + f.first());
+                    throw new WalCorruptionException(
+                            f.path(),
+                            0,
+                            "header says first sequence " + header.firstSequence() + ", expected " + f.first());
                 }
                 cursor = new FrameCursor(channel, LogFileFormat.HEADER_SIZE, f.size());
                 expectedInFile = f.first();

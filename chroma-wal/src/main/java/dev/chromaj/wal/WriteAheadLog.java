@@ -70,7 +70,9 @@ public final class WriteAheadLog implements AutoCloseable {
     static final long PREALLOCATION_CHUNK = 8L << 20;
     /** Zeroes written per hold of the write lock while preallocating, so appends wait at most for one step. */
     private static final int PREALLOCATION_STEP = 512 << 10;
-    private static final ByteBuffer ZEROES = ByteBuffer.allocateDirect(PREALLOCATION_STEP).asReadOnlyBuffer();
+
+    private static final ByteBuffer ZEROES =
+            ByteBuffer.allocateDirect(PREALLOCATION_STEP).asReadOnlyBuffer();
 
     private final Path dir;
     private final WalOptions options;
@@ -87,12 +89,14 @@ public final class WriteAheadLog implements AutoCloseable {
     private long allocatedEnd;
     /** Whether a preallocation of the active file is queued or running. */
     private final AtomicBoolean preallocating = new AtomicBoolean();
+
     private volatile long durableSequence;
     private volatile Throwable failure;
     private final AtomicBoolean closed = new AtomicBoolean();
     private final LongAdder syncCount = new LongAdder();
     /** Appenders between entering {@link #append} and finishing their write; a sync leader briefly waits for them. */
     private final AtomicInteger writersInFlight = new AtomicInteger();
+
     private final ScheduledExecutorService intervalSyncer;
     /** The shared preallocation thread, held from construction until {@link #close()} releases it. */
     private final ExecutorService preallocator;
@@ -239,8 +243,9 @@ public final class WriteAheadLog implements AutoCloseable {
                 }
             } catch (IOException e) {
                 failure = e;
-                throw new WalException("Write to WAL file " + active.path() + " failed; the log is unusable until "
-                        + "reopened: " + e, e);
+                throw new WalException(
+                        "Write to WAL file " + active.path() + " failed; the log is unusable until " + "reopened: " + e,
+                        e);
             }
             allocatedEnd = Math.max(allocatedEnd, pos);
             state = state.withActive(new LogFile(active.path(), active.first(), first + n - 1, pos));
@@ -276,8 +281,8 @@ public final class WriteAheadLog implements AutoCloseable {
      */
     public void commit(long sequence) {
         if (sequence > state.lastSequence()) {
-            throw new IllegalArgumentException("sequence " + sequence + " was not written; the last is "
-                    + state.lastSequence());
+            throw new IllegalArgumentException(
+                    "sequence " + sequence + " was not written; the last is " + state.lastSequence());
         }
         if (options.sync() == WalSyncPolicy.everyWrite()) {
             awaitDurable(sequence);
@@ -459,7 +464,10 @@ public final class WriteAheadLog implements AutoCloseable {
         }
         long seq = first;
         for (byte[] p : payloads) {
-            buf.putInt(p.length).putLong(seq).putInt(LogFileFormat.checksum(crc, seq, p, scratch8)).put(p);
+            buf.putInt(p.length)
+                    .putLong(seq)
+                    .putInt(LogFileFormat.checksum(crc, seq, p, scratch8))
+                    .put(p);
             seq++;
         }
         return buf.flip();
@@ -494,12 +502,17 @@ public final class WriteAheadLog implements AutoCloseable {
             sealed.add(old);
             state = new LogState(sealed, new LogFile(path, next, next - 1, LogFileFormat.HEADER_SIZE));
             previous.close();
-            LOG.debug("Rotated WAL in {}: sealed {} ({}..{}), new file starts at {}", dir, old.path().getFileName(),
-                    old.first(), old.last(), next);
+            LOG.debug(
+                    "Rotated WAL in {}: sealed {} ({}..{}), new file starts at {}",
+                    dir,
+                    old.path().getFileName(),
+                    old.first(),
+                    old.last(),
+                    next);
         } catch (IOException e) {
             failure = e;
-            throw new WalException("Rotation of WAL in " + dir + " failed; the log is unusable until reopened: "
-                    + e, e);
+            throw new WalException(
+                    "Rotation of WAL in " + dir + " failed; the log is unusable until reopened: " + e, e);
         } finally {
             syncLock.unlock();
         }

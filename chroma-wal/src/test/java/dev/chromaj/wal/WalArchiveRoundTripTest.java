@@ -83,7 +83,7 @@ abstract class WalArchiveRoundTripTest {
     void wholeLocalFolderLossIsRestoredFromTheArchive() {
         Path dir = tmp.resolve("local/wal/" + logId);
         try (WriteAheadLog log = WriteAheadLog.open(dir, options);
-             WalArchiver archiver = new WalArchiver(log, storage, prefix, NEVER)) {
+                WalArchiver archiver = new WalArchiver(log, storage, prefix, NEVER)) {
             appendRange(log, 1, 120);
             assertEquals(120, archiver.archiveNow());
             assertEquals(120, archiver.archivedThrough());
@@ -100,8 +100,9 @@ abstract class WalArchiveRoundTripTest {
     @Test
     void activeFileUploadsSupersedeEarlierPartialOnes() {
         Path dir = tmp.resolve("wal");
-        try (WriteAheadLog log = WriteAheadLog.open(dir, WalOptions.builder().logId(logId).build());
-             WalArchiver archiver = new WalArchiver(log, storage, prefix, NEVER)) {
+        try (WriteAheadLog log = WriteAheadLog.open(
+                        dir, WalOptions.builder().logId(logId).build());
+                WalArchiver archiver = new WalArchiver(log, storage, prefix, NEVER)) {
             appendRange(log, 1, 5);
             archiver.archiveNow();
             assertEquals(List.of(LogFileFormat.archiveName(1, 5)), archivedKeys());
@@ -117,7 +118,7 @@ abstract class WalArchiveRoundTripTest {
     void backgroundThreadArchivesTheActiveFile() throws Exception {
         Path dir = tmp.resolve("wal");
         try (WriteAheadLog log = WriteAheadLog.open(dir, options);
-             WalArchiver archiver = new WalArchiver(log, storage, prefix, Duration.ofMillis(20))) {
+                WalArchiver archiver = new WalArchiver(log, storage, prefix, Duration.ofMillis(20))) {
             appendRange(log, 1, 30);
             long deadline = System.nanoTime() + Duration.ofSeconds(30).toNanos();
             while (archiver.archivedThrough() < 30 && System.nanoTime() < deadline) {
@@ -131,7 +132,7 @@ abstract class WalArchiveRoundTripTest {
     void restoreAfterACompactedPositionSkipsOldFilesAndNeverReusesNumbers() {
         Path dir = tmp.resolve("wal");
         try (WriteAheadLog log = WriteAheadLog.open(dir, options);
-             WalArchiver archiver = new WalArchiver(log, storage, prefix, NEVER)) {
+                WalArchiver archiver = new WalArchiver(log, storage, prefix, NEVER)) {
             appendRange(log, 1, 200);
             archiver.archiveNow();
             log.purgeBelow(150);
@@ -160,7 +161,7 @@ abstract class WalArchiveRoundTripTest {
         Path dir = tmp.resolve("wal");
         Path stale = tmp.resolve("stale");
         try (WriteAheadLog log = WriteAheadLog.open(dir, options);
-             WalArchiver archiver = new WalArchiver(log, storage, prefix, NEVER)) {
+                WalArchiver archiver = new WalArchiver(log, storage, prefix, NEVER)) {
             appendRange(log, 1, 40);
             archiver.archiveNow();
         }
@@ -178,13 +179,13 @@ abstract class WalArchiveRoundTripTest {
     @Test
     void archiverRefusesALocalLogBehindTheArchive() {
         try (WriteAheadLog log = WriteAheadLog.open(tmp.resolve("a"), options);
-             WalArchiver archiver = new WalArchiver(log, storage, prefix, NEVER)) {
+                WalArchiver archiver = new WalArchiver(log, storage, prefix, NEVER)) {
             appendRange(log, 1, 10);
             archiver.archiveNow();
         }
         try (WriteAheadLog fresh = WriteAheadLog.open(tmp.resolve("b"), options)) {
-            IllegalStateException e = assertThrows(IllegalStateException.class,
-                    () -> new WalArchiver(fresh, storage, prefix, NEVER));
+            IllegalStateException e =
+                    assertThrows(IllegalStateException.class, () -> new WalArchiver(fresh, storage, prefix, NEVER));
             assertTrue(e.getMessage().contains("restore it first"), e.getMessage());
         }
     }
@@ -193,15 +194,15 @@ abstract class WalArchiveRoundTripTest {
     void restoreReportsAGapInTheArchive() {
         Path dir = tmp.resolve("wal");
         try (WriteAheadLog log = WriteAheadLog.open(dir, options);
-             WalArchiver archiver = new WalArchiver(log, storage, prefix, NEVER)) {
+                WalArchiver archiver = new WalArchiver(log, storage, prefix, NEVER)) {
             appendRange(log, 1, 120);
             archiver.archiveNow();
         }
         List<String> keys = archivedKeys();
         assertTrue(keys.size() >= 3, keys.toString());
         storage.delete(prefix + keys.get(1));
-        WalException e = assertThrows(WalException.class,
-                () -> WalArchiver.restore(storage, prefix, tmp.resolve("restored"), 0, options));
+        WalException e = assertThrows(
+                WalException.class, () -> WalArchiver.restore(storage, prefix, tmp.resolve("restored"), 0, options));
         assertTrue(e.getMessage().contains("misses sequences"), e.getMessage());
     }
 
@@ -209,7 +210,7 @@ abstract class WalArchiveRoundTripTest {
     void restoreRejectsACorruptArchivedObject() {
         Path dir = tmp.resolve("wal");
         try (WriteAheadLog log = WriteAheadLog.open(dir, options);
-             WalArchiver archiver = new WalArchiver(log, storage, prefix, NEVER)) {
+                WalArchiver archiver = new WalArchiver(log, storage, prefix, NEVER)) {
             appendRange(log, 1, 10);
             archiver.archiveNow();
         }

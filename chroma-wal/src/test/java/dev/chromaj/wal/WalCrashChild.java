@@ -10,8 +10,7 @@ import java.util.Random;
  * forever and prints {@code ack <last sequence>} after each append returns.
  */
 public final class WalCrashChild {
-    private WalCrashChild() {
-    }
+    private WalCrashChild() {}
 
     /** The payload every process writes for {@code sequence}: its length and bytes depend only on the sequence. */
     static byte[] payloadFor(long sequence) {

@@ -47,35 +47,45 @@ class WalCrashTest {
             maxAckedEver = acked;
             verify(dir, acked, where);
         }
-        System.out.println("WalCrashTest: " + cycles + " cycles, " + maxAckedEver + " entries acknowledged, "
-                + context);
+        System.out.println(
+                "WalCrashTest: " + cycles + " cycles, " + maxAckedEver + " entries acknowledged, " + context);
     }
 
     /** Runs the child until it acknowledged something, kills it after a random delay; returns the last ack seen. */
     private long runAndKill(Path dir, Random random, String where) throws Exception {
         String java = ProcessHandle.current().info().command().orElse("java");
         Path stderr = tmp.resolve("child-stderr.txt");
-        ProcessBuilder pb = new ProcessBuilder(java, "-Xmx64m", "-XX:TieredStopAtLevel=1", "-XX:+UseSerialGC",
-                "-cp", System.getProperty("java.class.path"), WalCrashChild.class.getName(),
-                dir.toString(), Long.toString(FILE_SIZE_LIMIT), Long.toString(random.nextLong()));
+        ProcessBuilder pb = new ProcessBuilder(
+                java,
+                "-Xmx64m",
+                "-XX:TieredStopAtLevel=1",
+                "-XX:+UseSerialGC",
+                "-cp",
+                System.getProperty("java.class.path"),
+                WalCrashChild.class.getName(),
+                dir.toString(),
+                Long.toString(FILE_SIZE_LIMIT),
+                Long.toString(random.nextLong()));
         pb.redirectError(stderr.toFile());
         Process child = pb.start();
         AtomicLong lastAck = new AtomicLong();
         CountDownLatch firstAck = new CountDownLatch(1);
-        Thread reader = new Thread(() -> {
-            try (BufferedReader r = new BufferedReader(
-                    new InputStreamReader(child.getInputStream(), StandardCharsets.UTF_8))) {
-                String line;
-                while ((line = r.readLine()) != null) {
-                    if (line.startsWith("ack ")) {
-                        lastAck.set(Long.parseLong(line.substring(4).trim()));
-                        firstAck.countDown();
+        Thread reader = new Thread(
+                () -> {
+                    try (BufferedReader r =
+                            new BufferedReader(new InputStreamReader(child.getInputStream(), StandardCharsets.UTF_8))) {
+                        String line;
+                        while ((line = r.readLine()) != null) {
+                            if (line.startsWith("ack ")) {
+                                lastAck.set(Long.parseLong(line.substring(4).trim()));
+                                firstAck.countDown();
+                            }
+                        }
+                    } catch (IOException e) {
+                        // the pipe breaks when the child is killed; everything read so far counts
                     }
-                }
-            } catch (IOException e) {
-                // the pipe breaks when the child is killed; everything read so far counts
-            }
-        }, "crash-test-stdout");
+                },
+                "crash-test-stdout");
         reader.start();
         try {
             if (!firstAck.await(60, TimeUnit.SECONDS)) {
@@ -95,7 +105,8 @@ class WalCrashTest {
     private static void verify(Path dir, long acked, String where) {
         WalOptions options = WalOptions.builder().fileSizeLimit(FILE_SIZE_LIMIT).build();
         try (WriteAheadLog log = WriteAheadLog.open(dir, options)) {
-            assertTrue(log.lastSequence() >= acked,
+            assertTrue(
+                    log.lastSequence() >= acked,
                     where + ": log ends at " + log.lastSequence() + " but " + acked + " was acknowledged");
             assertEquals(1, log.firstSequence(), where);
             long expected = 1;

@@ -33,7 +33,8 @@ class WalRecoveryTest {
         return dir.resolve(LogFileFormat.fileName(1));
     }
 
-    private static final WalOptions SMALL_FILES = WalOptions.builder().fileSizeLimit(1024).build();
+    private static final WalOptions SMALL_FILES =
+            WalOptions.builder().fileSizeLimit(1024).build();
 
     /** A log of 30 entries in files of at most 1 KiB; returns its first (sealed) file. */
     private static Path writeSealedFiles(Path dir) throws Exception {
@@ -104,7 +105,8 @@ class WalRecoveryTest {
             assertEquals(9, all.get(0).sequence());
         }
         // A log at or past the floor is kept as it is.
-        try (WriteAheadLog log = WriteAheadLog.open(dir, WalOptions.builder().firstSequence(5).build())) {
+        try (WriteAheadLog log =
+                WriteAheadLog.open(dir, WalOptions.builder().firstSequence(5).build())) {
             assertEquals(9, log.lastSequence());
         }
     }
@@ -181,11 +183,12 @@ class WalRecoveryTest {
         Path file = writeLog(dir, 10);
         long size = Files.size(file);
         flipByte(file, frameOffset(4) + LogFileFormat.FRAME_HEADER_SIZE + 10);
-        WalCorruptionException e = assertThrows(WalCorruptionException.class,
-                () -> WriteAheadLog.open(dir, WalOptions.defaults()));
+        WalCorruptionException e =
+                assertThrows(WalCorruptionException.class, () -> WriteAheadLog.open(dir, WalOptions.defaults()));
         assertEquals(file, e.file());
         assertEquals(frameOffset(4), e.offset());
-        assertTrue(e.getMessage().contains(file.toString()) && e.getMessage().contains("offset " + frameOffset(4)),
+        assertTrue(
+                e.getMessage().contains(file.toString()) && e.getMessage().contains("offset " + frameOffset(4)),
                 e.getMessage());
         assertEquals(size, Files.size(file), "a corrupt log is left untouched");
         // the directory is not left marked as open
@@ -197,8 +200,8 @@ class WalRecoveryTest {
         Path dir = tmp.resolve("wal");
         Path file = writeLog(dir, 10);
         flipByte(file, frameOffset(3)); // high byte of the length: larger than any payload may be
-        WalCorruptionException e = assertThrows(WalCorruptionException.class,
-                () -> WriteAheadLog.open(dir, WalOptions.defaults()));
+        WalCorruptionException e =
+                assertThrows(WalCorruptionException.class, () -> WriteAheadLog.open(dir, WalOptions.defaults()));
         assertEquals(frameOffset(3), e.offset());
     }
 
@@ -207,8 +210,8 @@ class WalRecoveryTest {
         Path dir = tmp.resolve("wal");
         Path file = writeLog(dir, 10);
         flipByte(file, frameOffset(3) + 2); // the frame now claims ~6 MB, past the end of the file
-        WalCorruptionException e = assertThrows(WalCorruptionException.class,
-                () -> WriteAheadLog.open(dir, WalOptions.defaults()));
+        WalCorruptionException e =
+                assertThrows(WalCorruptionException.class, () -> WriteAheadLog.open(dir, WalOptions.defaults()));
         assertEquals(frameOffset(3), e.offset());
         assertEquals(frameOffset(11), Files.size(file), "nothing truncated");
     }
@@ -219,8 +222,7 @@ class WalRecoveryTest {
         WalOptions options = SMALL_FILES;
         Path first = writeSealedFiles(dir);
         flipByte(first, Files.size(first) - 3); // inside the last frame of a sealed file
-        WalCorruptionException e = assertThrows(WalCorruptionException.class,
-                () -> WriteAheadLog.open(dir, options));
+        WalCorruptionException e = assertThrows(WalCorruptionException.class, () -> WriteAheadLog.open(dir, options));
         assertEquals(first, e.file());
     }
 
@@ -229,8 +231,8 @@ class WalRecoveryTest {
         Path dir = tmp.resolve("wal");
         Path file = writeLog(dir, 3);
         flipByte(file, 12);
-        WalCorruptionException e = assertThrows(WalCorruptionException.class,
-                () -> WriteAheadLog.open(dir, WalOptions.defaults()));
+        WalCorruptionException e =
+                assertThrows(WalCorruptionException.class, () -> WriteAheadLog.open(dir, WalOptions.defaults()));
         assertEquals(0, e.offset());
         assertEquals(file, e.file());
     }
@@ -320,12 +322,14 @@ class WalRecoveryTest {
             ch.write(ByteBuffer.wrap(garbage), frameOffset(4));
         }
         byte[] before = Files.readAllBytes(file);
-        WalCorruptionException e = assertThrows(WalCorruptionException.class,
-                () -> WriteAheadLog.open(dir, WalOptions.defaults()));
+        WalCorruptionException e =
+                assertThrows(WalCorruptionException.class, () -> WriteAheadLog.open(dir, WalOptions.defaults()));
         assertEquals(file, e.file());
         assertEquals(frameOffset(4), e.offset());
-        assertTrue(e.getMessage().contains("valid entries follow the damage")
-                && e.getMessage().contains("truncate it to " + frameOffset(4) + " bytes"), e.getMessage());
+        assertTrue(
+                e.getMessage().contains("valid entries follow the damage")
+                        && e.getMessage().contains("truncate it to " + frameOffset(4) + " bytes"),
+                e.getMessage());
         assertArrayEquals(before, Files.readAllBytes(file), "a refused log is left untouched");
         try (var list = Files.list(dir)) {
             assertEquals(List.of(file), list.toList(), "no quarantine file");
@@ -339,13 +343,16 @@ class WalRecoveryTest {
         List<Path> files = WriteAheadLogTest.logFiles(dir);
         long size = Files.size(first);
         appendBytes(first, garbage(3));
-        WalCorruptionException e = assertThrows(WalCorruptionException.class,
-                () -> WriteAheadLog.open(dir, SMALL_FILES));
+        WalCorruptionException e =
+                assertThrows(WalCorruptionException.class, () -> WriteAheadLog.open(dir, SMALL_FILES));
         assertEquals(first, e.file());
         assertEquals(size, e.offset());
-        assertTrue(e.getMessage().contains("truncate it to " + size + " bytes")
-                && e.getMessage().contains(files.get(1).getFileName() + " to "
-                        + files.get(files.size() - 1).getFileName()), e.getMessage());
+        assertTrue(
+                e.getMessage().contains("truncate it to " + size + " bytes")
+                        && e.getMessage()
+                                .contains(files.get(1).getFileName() + " to "
+                                        + files.get(files.size() - 1).getFileName()),
+                e.getMessage());
         assertEquals(files, WriteAheadLogTest.logFiles(dir));
         assertEquals(size + 4096, Files.size(first), "nothing truncated");
     }
@@ -357,8 +364,8 @@ class WalRecoveryTest {
         List<Path> files = WriteAheadLogTest.logFiles(dir);
         long damagedAt = LogFileFormat.HEADER_SIZE + 2L * FRAME; // the third frame of the first file
         flipByte(first, damagedAt + LogFileFormat.FRAME_HEADER_SIZE + 3);
-        WalCorruptionException e = assertThrows(WalCorruptionException.class,
-                () -> WriteAheadLog.open(dir, SMALL_FILES));
+        WalCorruptionException e =
+                assertThrows(WalCorruptionException.class, () -> WriteAheadLog.open(dir, SMALL_FILES));
         assertEquals(damagedAt, e.offset());
         truncate(first, damagedAt);
         Path aside = Files.createDirectory(tmp.resolve("aside"));

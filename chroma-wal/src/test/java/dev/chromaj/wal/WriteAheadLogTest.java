@@ -51,11 +51,12 @@ class WriteAheadLogTest {
     void preallocationThreadEndsWhenTheLastOpenLogCloses() throws Exception {
         Set<Thread> before = Thread.getAllStackTraces().keySet();
         try (WriteAheadLog a = WriteAheadLog.open(tmp.resolve("a"));
-             WriteAheadLog b = WriteAheadLog.open(tmp.resolve("b"))) {
+                WriteAheadLog b = WriteAheadLog.open(tmp.resolve("b"))) {
             a.append(new byte[100]); // a first write preallocates the file ahead of the writes
             b.append(new byte[100]);
             boolean leftByOtherTests = before.stream().anyMatch(t -> t.getName().equals(PreallocationThread.NAME));
-            assertTrue(leftByOtherTests || !preallocatorsStartedSince(before).isEmpty(),
+            assertTrue(
+                    leftByOtherTests || !preallocatorsStartedSince(before).isEmpty(),
                     "the thread runs while logs are open");
             a.close();
             b.append(new byte[100]);
@@ -90,7 +91,9 @@ class WriteAheadLogTest {
             assertEquals(4, all.size());
             assertEquals("a", new String(all.get(0).payload(), StandardCharsets.UTF_8));
             assertEquals(0, all.get(3).payload().length);
-            assertEquals(List.of(3L, 4L), readAll(log, 3).stream().map(WalEntry::sequence).toList());
+            assertEquals(
+                    List.of(3L, 4L),
+                    readAll(log, 3).stream().map(WalEntry::sequence).toList());
         }
     }
 
@@ -140,7 +143,9 @@ class WriteAheadLogTest {
                 assertEquals(i + 1, all.get(i).sequence());
                 assertEquals((byte) i, all.get(i).payload()[299]);
             }
-            assertEquals(List.of(25L, 26L), readAll(log, 25).stream().limit(2).map(WalEntry::sequence).toList());
+            assertEquals(
+                    List.of(25L, 26L),
+                    readAll(log, 25).stream().limit(2).map(WalEntry::sequence).toList());
         }
     }
 
@@ -196,7 +201,9 @@ class WriteAheadLogTest {
 
     @Test
     void readerSeesEverythingAppendedBeforeItWhileAppendsContinue() throws Exception {
-        WalOptions options = WalOptions.builder().fileSizeLimit(4096).sync(WalSyncPolicy.interval(Duration.ofMillis(5)))
+        WalOptions options = WalOptions.builder()
+                .fileSizeLimit(4096)
+                .sync(WalSyncPolicy.interval(Duration.ofMillis(5)))
                 .build();
         try (WriteAheadLog log = WriteAheadLog.open(tmp.resolve("wal"), options)) {
             AtomicBoolean stop = new AtomicBoolean();
@@ -279,7 +286,9 @@ class WriteAheadLogTest {
 
     @Test
     void intervalPolicyReturnsWithoutFsyncAndSyncsInTheBackground() throws Exception {
-        WalOptions options = WalOptions.builder().sync(WalSyncPolicy.interval(Duration.ofMillis(20))).build();
+        WalOptions options = WalOptions.builder()
+                .sync(WalSyncPolicy.interval(Duration.ofMillis(20)))
+                .build();
         try (WriteAheadLog log = WriteAheadLog.open(tmp.resolve("wal"), options)) {
             long before = log.syncCount();
             for (int i = 0; i < 20; i++) {
@@ -325,12 +334,14 @@ class WriteAheadLogTest {
     void openingWithAnotherLogIdFails() {
         Path dir = tmp.resolve("wal");
         UUID id = UUID.randomUUID();
-        try (WriteAheadLog log = WriteAheadLog.open(dir, WalOptions.builder().logId(id).build())) {
+        try (WriteAheadLog log =
+                WriteAheadLog.open(dir, WalOptions.builder().logId(id).build())) {
             log.append(bytes("x"));
             assertEquals(id, log.logId());
         }
         UUID other = UUID.randomUUID();
-        WalException e = assertThrows(WalException.class,
+        WalException e = assertThrows(
+                WalException.class,
                 () -> WriteAheadLog.open(dir, WalOptions.builder().logId(other).build()));
         assertTrue(e.getMessage().contains(id.toString()) && e.getMessage().contains(other.toString()));
         try (WriteAheadLog log = WriteAheadLog.open(dir, WalOptions.defaults())) {
@@ -371,7 +382,9 @@ class WriteAheadLogTest {
 
     @Test
     void commitUnderAnIntervalPolicyDoesNotForce() {
-        WalOptions options = WalOptions.builder().sync(WalSyncPolicy.interval(Duration.ofHours(1))).build();
+        WalOptions options = WalOptions.builder()
+                .sync(WalSyncPolicy.interval(Duration.ofHours(1)))
+                .build();
         try (WriteAheadLog log = WriteAheadLog.open(tmp.resolve("wal"), options)) {
             long syncs = log.syncCount();
             long[] seq = log.write(List.of(bytes("a")));
@@ -396,7 +409,8 @@ class WriteAheadLogTest {
             while (size(file) < frames + WriteAheadLog.PREALLOCATION_CHUNK / 2 && System.nanoTime() < deadline) {
                 Thread.sleep(10);
             }
-            assertTrue(size(file) >= frames + WriteAheadLog.PREALLOCATION_CHUNK / 2,
+            assertTrue(
+                    size(file) >= frames + WriteAheadLog.PREALLOCATION_CHUNK / 2,
                     "the active file is extended ahead of the writes: " + size(file) + " bytes for " + frames);
             // what a process killed now leaves on disk: the frames, then zeroes
             Path copy = tmp.resolve("copy");
@@ -415,7 +429,9 @@ class WriteAheadLogTest {
                 assertEquals(21, again.lastSequence());
             }
         }
-        assertEquals(frames, logFiles(dir).stream().mapToLong(WriteAheadLogTest::size).sum(),
+        assertEquals(
+                frames,
+                logFiles(dir).stream().mapToLong(WriteAheadLogTest::size).sum(),
                 "close truncates the preallocated space");
     }
 

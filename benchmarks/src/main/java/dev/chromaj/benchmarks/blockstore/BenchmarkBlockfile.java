@@ -1,12 +1,5 @@
 package dev.chromaj.benchmarks.blockstore;
 
-import java.io.IOException;
-import java.nio.file.Files;
-import java.nio.file.Path;
-import java.util.Comparator;
-import java.util.UUID;
-import java.util.stream.Stream;
-
 import dev.chromaj.blockstore.BlockCache;
 import dev.chromaj.blockstore.BlockfileOptions;
 import dev.chromaj.blockstore.BlockfileRoot;
@@ -15,6 +8,12 @@ import dev.chromaj.blockstore.BlockfileWriter;
 import dev.chromaj.blockstore.KeyType;
 import dev.chromaj.blockstore.ValueType;
 import dev.chromaj.storage.LocalStorage;
+import java.io.IOException;
+import java.nio.file.Files;
+import java.nio.file.Path;
+import java.util.Comparator;
+import java.util.UUID;
+import java.util.stream.Stream;
 
 /** A LocalStorage in a temporary folder with one u32 → u32 blockfile of {@code n} entries (keys 0..n-1). */
 final class BenchmarkBlockfile implements AutoCloseable {

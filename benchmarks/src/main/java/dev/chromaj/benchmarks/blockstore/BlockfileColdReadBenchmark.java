@@ -1,9 +1,14 @@
 package dev.chromaj.benchmarks.blockstore;
 
+import dev.chromaj.blockstore.BlockCache;
+import dev.chromaj.blockstore.BlockfileOptions;
+import dev.chromaj.blockstore.BlockfileReader;
+import dev.chromaj.blockstore.BlockfileStore;
+import dev.chromaj.blockstore.KeyType;
+import dev.chromaj.blockstore.ValueType;
 import java.io.IOException;
 import java.util.SplittableRandom;
 import java.util.concurrent.TimeUnit;
-
 import org.openjdk.jmh.annotations.Benchmark;
 import org.openjdk.jmh.annotations.BenchmarkMode;
 import org.openjdk.jmh.annotations.Level;
@@ -14,13 +19,6 @@ import org.openjdk.jmh.annotations.Scope;
 import org.openjdk.jmh.annotations.Setup;
 import org.openjdk.jmh.annotations.State;
 import org.openjdk.jmh.annotations.TearDown;
-
-import dev.chromaj.blockstore.BlockCache;
-import dev.chromaj.blockstore.BlockfileOptions;
-import dev.chromaj.blockstore.BlockfileReader;
-import dev.chromaj.blockstore.BlockfileStore;
-import dev.chromaj.blockstore.KeyType;
-import dev.chromaj.blockstore.ValueType;
 
 /**
  * Cold read on LocalStorage: with an empty block cache, open the root and get one random key (root read + block

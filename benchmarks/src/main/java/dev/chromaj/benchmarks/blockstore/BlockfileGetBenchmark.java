@@ -1,9 +1,11 @@
 package dev.chromaj.benchmarks.blockstore;
 
+import dev.chromaj.blockstore.BlockfileReader;
+import dev.chromaj.blockstore.KeyType;
+import dev.chromaj.blockstore.ValueType;
 import java.io.IOException;
 import java.util.SplittableRandom;
 import java.util.concurrent.TimeUnit;
-
 import org.openjdk.jmh.annotations.Benchmark;
 import org.openjdk.jmh.annotations.BenchmarkMode;
 import org.openjdk.jmh.annotations.Level;
@@ -14,10 +16,6 @@ import org.openjdk.jmh.annotations.Scope;
 import org.openjdk.jmh.annotations.Setup;
 import org.openjdk.jmh.annotations.State;
 import org.openjdk.jmh.annotations.TearDown;
-
-import dev.chromaj.blockstore.BlockfileReader;
-import dev.chromaj.blockstore.KeyType;
-import dev.chromaj.blockstore.ValueType;
 
 /**
  * Point get on cached blocks: 1 M u32 → u32 entries, every block already decoded in the cache; random keys.
@@ -39,7 +37,7 @@ public class BlockfileGetBenchmark {
     public void setUp() throws IOException {
         file = new BenchmarkBlockfile(1_000_000, maxBlockBytes, 1L << 30);
         reader = file.store.open(BenchmarkBlockfile.DIR, file.root.id(), KeyType.U32, ValueType.U32);
-        reader.scan().forEachRemaining(e -> { });
+        reader.scan().forEachRemaining(e -> {});
         SplittableRandom random = new SplittableRandom(1);
         keys = new int[1 << 16];
         for (int i = 0; i < keys.length; i++) {

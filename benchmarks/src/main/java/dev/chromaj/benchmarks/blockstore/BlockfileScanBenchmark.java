@@ -1,10 +1,13 @@
 package dev.chromaj.benchmarks.blockstore;
 
+import dev.chromaj.blockstore.BlockfileEntry;
+import dev.chromaj.blockstore.BlockfileReader;
+import dev.chromaj.blockstore.KeyType;
+import dev.chromaj.blockstore.ValueType;
 import java.io.IOException;
 import java.util.Iterator;
 import java.util.SplittableRandom;
 import java.util.concurrent.TimeUnit;
-
 import org.openjdk.jmh.annotations.Benchmark;
 import org.openjdk.jmh.annotations.BenchmarkMode;
 import org.openjdk.jmh.annotations.Level;
@@ -17,11 +20,6 @@ import org.openjdk.jmh.annotations.Setup;
 import org.openjdk.jmh.annotations.State;
 import org.openjdk.jmh.annotations.TearDown;
 import org.openjdk.jmh.infra.Blackhole;
-
-import dev.chromaj.blockstore.BlockfileEntry;
-import dev.chromaj.blockstore.BlockfileReader;
-import dev.chromaj.blockstore.KeyType;
-import dev.chromaj.blockstore.ValueType;
 
 /**
  * Range scan throughput over cached blocks: 1 M u32 → u32 entries; a scan of 100 000 consecutive entries from a
@@ -45,7 +43,7 @@ public class BlockfileScanBenchmark {
     public void setUp() throws IOException {
         file = new BenchmarkBlockfile(ENTRIES, maxBlockBytes, 1L << 30);
         reader = file.store.open(BenchmarkBlockfile.DIR, file.root.id(), KeyType.U32, ValueType.U32);
-        reader.scan().forEachRemaining(e -> { });
+        reader.scan().forEachRemaining(e -> {});
     }
 
     @TearDown(Level.Trial)

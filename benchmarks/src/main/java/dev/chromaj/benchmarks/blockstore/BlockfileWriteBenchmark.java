@@ -1,11 +1,18 @@
 package dev.chromaj.benchmarks.blockstore;
 
+import dev.chromaj.blockstore.BlockCache;
+import dev.chromaj.blockstore.BlockfileOptions;
+import dev.chromaj.blockstore.BlockfileRoot;
+import dev.chromaj.blockstore.BlockfileStore;
+import dev.chromaj.blockstore.BlockfileWriter;
+import dev.chromaj.blockstore.KeyType;
+import dev.chromaj.blockstore.ValueType;
+import dev.chromaj.storage.LocalStorage;
 import java.io.IOException;
 import java.nio.file.Files;
 import java.nio.file.Path;
 import java.util.SplittableRandom;
 import java.util.concurrent.TimeUnit;
-
 import org.openjdk.jmh.annotations.Benchmark;
 import org.openjdk.jmh.annotations.BenchmarkMode;
 import org.openjdk.jmh.annotations.Level;
@@ -16,15 +23,6 @@ import org.openjdk.jmh.annotations.Scope;
 import org.openjdk.jmh.annotations.Setup;
 import org.openjdk.jmh.annotations.State;
 import org.openjdk.jmh.annotations.TearDown;
-
-import dev.chromaj.blockstore.BlockCache;
-import dev.chromaj.blockstore.BlockfileOptions;
-import dev.chromaj.blockstore.BlockfileRoot;
-import dev.chromaj.blockstore.BlockfileStore;
-import dev.chromaj.blockstore.BlockfileWriter;
-import dev.chromaj.blockstore.KeyType;
-import dev.chromaj.blockstore.ValueType;
-import dev.chromaj.storage.LocalStorage;
 
 /**
  * Write and commit a 1 M-entry u32 → u32 blockfile to LocalStorage (fsynced puts), keys in random order.

@@ -1,5 +1,9 @@
 package dev.chromaj.benchmarks.e2e;
 
+import dev.chromaj.ChromaClient;
+import dev.chromaj.ChromaCollection;
+import dev.chromaj.ChromaRecord;
+import dev.chromaj.WalSync;
 import java.nio.ByteBuffer;
 import java.nio.channels.FileChannel;
 import java.nio.file.StandardOpenOption;
@@ -12,11 +16,6 @@ import java.util.concurrent.ExecutorService;
 import java.util.concurrent.Executors;
 import java.util.concurrent.Future;
 
-import dev.chromaj.ChromaClient;
-import dev.chromaj.ChromaCollection;
-import dev.chromaj.ChromaRecord;
-import dev.chromaj.WalSync;
-
 /**
  * {@code add} of 100-record batches through the public API, on {@code ChromaClient.persistent}-style clients
  * (default settings, so background compaction runs as it would in production): one writer, 4 writers on 4
@@ -28,8 +27,7 @@ import dev.chromaj.WalSync;
  * (100), {@code batchSize} (100), {@code writers} (4), {@code seed} (42), {@code out} (target/e2e/add.md).
  */
 public final class AddBenchmark {
-    private AddBenchmark() {
-    }
+    private AddBenchmark() {}
 
     public static void main(String[] argv) {
         BenchmarkProgram.run(argv, AddBenchmark::run);
@@ -48,45 +46,62 @@ public final class AddBenchmark {
             data.add(generator.batch(b * batchSize, batchSize, 0));
         }
         try (TempFolder folder = new TempFolder("chromaj-add-");
-             ChromaClient durable = ChromaClient.persistent(folder.resolve("every-write"));
-             ChromaClient relaxed = ChromaClient.builder().path(folder.resolve("interval"))
-                     .walSync(WalSync.interval(Duration.ofMillis(5))).build();
-             FileChannel raw = FileChannel.open(folder.resolve("raw-fsync.bin"), StandardOpenOption.CREATE,
-                     StandardOpenOption.WRITE);
-             FileChannel preallocated = FileChannel.open(folder.resolve("raw-preallocated.bin"),
-                     StandardOpenOption.CREATE, StandardOpenOption.WRITE)) {
+                ChromaClient durable = ChromaClient.persistent(folder.resolve("every-write"));
+                ChromaClient relaxed = ChromaClient.builder()
+                        .path(folder.resolve("interval"))
+                        .walSync(WalSync.interval(Duration.ofMillis(5)))
+                        .build();
+                FileChannel raw = FileChannel.open(
+                        folder.resolve("raw-fsync.bin"), StandardOpenOption.CREATE, StandardOpenOption.WRITE);
+                FileChannel preallocated = FileChannel.open(
+                        folder.resolve("raw-preallocated.bin"), StandardOpenOption.CREATE, StandardOpenOption.WRITE)) {
             List<Scenario> scenarios = new ArrayList<>();
             for (ChromaClient client : List.of(durable, relaxed)) {
                 String sync = client == durable ? "EVERY_WRITE" : "interval 5 ms";
                 scenarios.add(writers(client, sync + ", 1 writer", 1, false, batches, data));
-                scenarios.add(writers(client, sync + ", " + writers + " writers, " + writers + " collections",
-                        writers, false, batches, data));
-                scenarios.add(writers(client, sync + ", " + writers + " writers, 1 collection", writers, true,
-                        batches, data));
+                scenarios.add(writers(
+                        client,
+                        sync + ", " + writers + " writers, " + writers + " collections",
+                        writers,
+                        false,
+                        batches,
+                        data));
+                scenarios.add(writers(
+                        client, sync + ", " + writers + " writers, 1 collection", writers, true, batches, data));
             }
             scenarios.add(rawFsync(raw, batches));
             scenarios.add(rawPreallocatedFsync(preallocated, batches));
             InterleavedRounds runner = new InterleavedRounds(warmup, rounds);
             Map<String, InterleavedRounds.ScenarioResult> results = runner.run(scenarios);
 
-            Report report = new Report("add of " + batchSize + "-record batches (128-d, 3 metadata fields, "
-                    + "8-word documents)");
+            Report report = new Report(
+                    "add of " + batchSize + "-record batches (128-d, 3 metadata fields, " + "8-word documents)");
             report.line("Each writer adds " + batches + " batches per round to a fresh collection (default client "
                     + "settings: compaction threshold 1,000 records, so background compaction runs during the "
                     + "writes; after each round its collections are compacted, untimed, so that no scenario "
-                    + "inherits another's backlog). " + rounds + " rounds after " + warmup + " warm-up round, interleaved; latency is "
+                    + "inherits another's backlog). " + rounds + " rounds after " + warmup
+                    + " warm-up round, interleaved; latency is "
                     + "per add call, the median and p99 of each round, then the median over rounds.");
             List<List<String>> rows = new ArrayList<>();
             for (InterleavedRounds.ScenarioResult r : results.values()) {
-                rows.add(List.of(r.name(), InterleavedRounds.fmt(r.medianMillis()),
+                rows.add(List.of(
+                        r.name(),
+                        InterleavedRounds.fmt(r.medianMillis()),
                         InterleavedRounds.fmt(r.p99Millis()),
                         InterleavedRounds.fmt(r.minRoundMedianMillis()) + "–"
                                 + InterleavedRounds.fmt(r.maxRoundMedianMillis()),
                         r.name().startsWith("raw") ? "-" : String.format("%,.0f", r.recordsPerSecond()),
                         String.valueOf(r.samples())));
             }
-            report.table(List.of("scenario", "median ms", "p99 ms", "round medians ms", "records/s (all writers)",
-                    "samples"), rows);
+            report.table(
+                    List.of(
+                            "scenario",
+                            "median ms",
+                            "p99 ms",
+                            "round medians ms",
+                            "records/s (all writers)",
+                            "samples"),
+                    rows);
             report.loadConditions(runner.loadAverages());
             report.writeTo(args.string("out", "target/e2e/add.md"));
         }
@@ -96,8 +111,8 @@ public final class AddBenchmark {
      * {@code writers} threads each adding {@code batches} batches; to one shared fresh collection when
      * {@code shared}, else to one fresh collection each.
      */
-    private static Scenario writers(ChromaClient client, String name, int writers, boolean shared, int batches,
-                                    List<List<ChromaRecord>> data) {
+    private static Scenario writers(
+            ChromaClient client, String name, int writers, boolean shared, int batches, List<List<ChromaRecord>> data) {
         return new Scenario() {
             @Override
             public String name() {
@@ -172,34 +187,32 @@ public final class AddBenchmark {
         channel.force(true);
         ByteBuffer frame = ByteBuffer.allocate(64 << 10);
         long[] position = {0};
-        return Scenario.timed("raw 64 KiB write + fdatasync, preallocated file (WAL floor)", 0, batches,
-                batches, i -> {
-                    frame.clear();
-                    if (position[0] + frame.capacity() > size) {
-                        position[0] = 0;
-                    }
-                    while (frame.hasRemaining()) {
-                        position[0] += channel.write(frame, position[0]);
-                    }
-                    channel.force(false);
-                });
+        return Scenario.timed("raw 64 KiB write + fdatasync, preallocated file (WAL floor)", 0, batches, batches, i -> {
+            frame.clear();
+            if (position[0] + frame.capacity() > size) {
+                position[0] = 0;
+            }
+            while (frame.hasRemaining()) {
+                position[0] += channel.write(frame, position[0]);
+            }
+            channel.force(false);
+        });
     }
 
     /** The floor of a plain append: a 64 KiB positional write at the end of a file and an fsync. */
     private static Scenario rawFsync(FileChannel channel, int batches) {
         ByteBuffer frame = ByteBuffer.allocate(64 << 10);
         long[] position = {0};
-        return Scenario.timed("raw 64 KiB appending write + fsync", 0, batches,
-                batches, i -> {
-                    frame.clear();
-                    while (frame.hasRemaining()) {
-                        position[0] += channel.write(frame, position[0]);
-                    }
-                    channel.force(false);
-                    if (position[0] > (256L << 20)) {
-                        channel.truncate(0);
-                        position[0] = 0;
-                    }
-                });
+        return Scenario.timed("raw 64 KiB appending write + fsync", 0, batches, batches, i -> {
+            frame.clear();
+            while (frame.hasRemaining()) {
+                position[0] += channel.write(frame, position[0]);
+            }
+            channel.force(false);
+            if (position[0] > (256L << 20)) {
+                channel.truncate(0);
+                position[0] = 0;
+            }
+        });
     }
 }

@@ -15,8 +15,7 @@ final class BenchmarkProgram {
         void run(BenchArgs args) throws Exception;
     }
 
-    private BenchmarkProgram() {
-    }
+    private BenchmarkProgram() {}
 
     static void run(String[] argv, Body body) {
         int status = 0;

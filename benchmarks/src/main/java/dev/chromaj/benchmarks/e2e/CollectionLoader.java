@@ -1,12 +1,10 @@
 package dev.chromaj.benchmarks.e2e;
 
-import java.util.ArrayList;
-import java.util.List;
-
 import dev.chromaj.ChromaClient;
 import dev.chromaj.ChromaCollection;
 import dev.chromaj.ChromaRecord;
-
+import java.util.ArrayList;
+import java.util.List;
 import org.slf4j.Logger;
 import org.slf4j.LoggerFactory;
 

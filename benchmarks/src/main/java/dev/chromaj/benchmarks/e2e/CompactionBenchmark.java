@@ -1,15 +1,14 @@
 package dev.chromaj.benchmarks.e2e;
 
+import dev.chromaj.ChromaClient;
+import dev.chromaj.ChromaCollection;
+import dev.chromaj.ClientStats;
+import dev.chromaj.WalSync;
 import java.time.Duration;
 import java.util.ArrayList;
 import java.util.HashMap;
 import java.util.List;
 import java.util.Map;
-
-import dev.chromaj.ChromaClient;
-import dev.chromaj.ChromaCollection;
-import dev.chromaj.ClientStats;
-import dev.chromaj.WalSync;
 
 /**
  * Compaction throughput through the public API: {@code compact()} of a 100 k-record log tail (added in 100-record
@@ -20,8 +19,7 @@ import dev.chromaj.WalSync;
  * round (5), {@code rounds} (3), {@code warmup} (1), {@code seed} (42), {@code out} (target/e2e/compaction.md).
  */
 public final class CompactionBenchmark {
-    private CompactionBenchmark() {
-    }
+    private CompactionBenchmark() {}
 
     public static void main(String[] argv) {
         BenchmarkProgram.run(argv, CompactionBenchmark::run);
@@ -35,9 +33,12 @@ public final class CompactionBenchmark {
         int warmup = args.integer("warmup", 1);
         CollectionLoader loader = new CollectionLoader(new RecordGenerator(args.longValue("seed", 42)));
         try (TempFolder folder = new TempFolder("chromaj-compaction-");
-             ChromaClient client = ChromaClient.builder().path(folder.path())
-                     .walSync(WalSync.interval(Duration.ofMillis(5)))
-                     .compactionThreshold(Integer.MAX_VALUE).compactionInterval(Duration.ofDays(1)).build()) {
+                ChromaClient client = ChromaClient.builder()
+                        .path(folder.path())
+                        .walSync(WalSync.interval(Duration.ofMillis(5)))
+                        .compactionThreshold(Integer.MAX_VALUE)
+                        .compactionInterval(Duration.ofDays(1))
+                        .build()) {
             ChromaCollection base = loader.compacted(client, "base", records);
             int[] next = {records};
             Map<String, List<long[]>> written = new HashMap<>();
@@ -97,14 +98,24 @@ public final class CompactionBenchmark {
                     + "incremental collection grows by " + increment + " records per compaction.");
             List<List<String>> rows = new ArrayList<>();
             for (InterleavedRounds.ScenarioResult r : results.values()) {
-                rows.add(List.of(r.name(), InterleavedRounds.fmt(r.medianMillis()),
+                rows.add(List.of(
+                        r.name(),
+                        InterleavedRounds.fmt(r.medianMillis()),
                         InterleavedRounds.fmt(r.minRoundMedianMillis()) + "–"
                                 + InterleavedRounds.fmt(r.maxRoundMedianMillis()),
-                        String.format("%,.0f", r.recordsPerSecond()), perCompaction(written.get(r.name())),
+                        String.format("%,.0f", r.recordsPerSecond()),
+                        perCompaction(written.get(r.name())),
                         String.valueOf(r.samples())));
             }
-            report.table(List.of("compaction", "median ms", "round medians ms", "records/s",
-                    "storage puts / MiB written per compaction", "samples"), rows);
+            report.table(
+                    List.of(
+                            "compaction",
+                            "median ms",
+                            "round medians ms",
+                            "records/s",
+                            "storage puts / MiB written per compaction",
+                            "samples"),
+                    rows);
             report.loadConditions(runner.loadAverages());
             report.writeTo(args.string("out", "target/e2e/compaction.md"));
         }
@@ -118,7 +129,8 @@ public final class CompactionBenchmark {
     /** Median puts and MiB written per compaction, warm-up included. */
     private static String perCompaction(List<long[]> deltas) {
         double puts = Latencies.median(deltas.stream().mapToDouble(d -> d[0]).toArray());
-        double mib = Latencies.median(deltas.stream().mapToDouble(d -> d[1] / 1048576.0).toArray());
+        double mib = Latencies.median(
+                deltas.stream().mapToDouble(d -> d[1] / 1048576.0).toArray());
         return String.format("%.0f / %.1f", puts, mib);
     }
 }

@@ -5,7 +5,6 @@ import java.util.ArrayList;
 import java.util.LinkedHashMap;
 import java.util.List;
 import java.util.Map;
-
 import org.slf4j.Logger;
 import org.slf4j.LoggerFactory;
 
@@ -41,8 +40,13 @@ final class InterleavedRounds {
                 if (r >= warmupRounds) {
                     kept.get(s.name()).add(sample);
                 }
-                LOG.info("round {}{} {}: median {} ms, p99 {} ms, {} ops", r, r < warmupRounds ? " (warm-up)" : "",
-                        s.name(), fmt(sample.latencies().medianMillis()), fmt(sample.latencies().p99Millis()),
+                LOG.info(
+                        "round {}{} {}: median {} ms, p99 {} ms, {} ops",
+                        r,
+                        r < warmupRounds ? " (warm-up)" : "",
+                        s.name(),
+                        fmt(sample.latencies().medianMillis()),
+                        fmt(sample.latencies().p99Millis()),
                         sample.operations());
             }
             double load = ManagementFactory.getOperatingSystemMXBean().getSystemLoadAverage();
@@ -80,29 +84,42 @@ final class InterleavedRounds {
 
         /** Median over rounds of each round's median latency. */
         double medianMillis() {
-            return Latencies.median(rounds.stream().mapToDouble(s -> s.latencies().medianMillis()).toArray());
+            return Latencies.median(rounds.stream()
+                    .mapToDouble(s -> s.latencies().medianMillis())
+                    .toArray());
         }
 
         /** Median over rounds of each round's p99 latency. */
         double p99Millis() {
-            return Latencies.median(rounds.stream().mapToDouble(s -> s.latencies().p99Millis()).toArray());
+            return Latencies.median(
+                    rounds.stream().mapToDouble(s -> s.latencies().p99Millis()).toArray());
         }
 
         double minRoundMedianMillis() {
-            return rounds.stream().mapToDouble(s -> s.latencies().medianMillis()).min().orElse(Double.NaN);
+            return rounds.stream()
+                    .mapToDouble(s -> s.latencies().medianMillis())
+                    .min()
+                    .orElse(Double.NaN);
         }
 
         double maxRoundMedianMillis() {
-            return rounds.stream().mapToDouble(s -> s.latencies().medianMillis()).max().orElse(Double.NaN);
+            return rounds.stream()
+                    .mapToDouble(s -> s.latencies().medianMillis())
+                    .max()
+                    .orElse(Double.NaN);
         }
 
         /** Median over rounds of records per second. */
         double recordsPerSecond() {
-            return Latencies.median(rounds.stream().mapToDouble(Scenario.RoundSample::recordsPerSecond).toArray());
+            return Latencies.median(rounds.stream()
+                    .mapToDouble(Scenario.RoundSample::recordsPerSecond)
+                    .toArray());
         }
 
         double[] roundMedians() {
-            return rounds.stream().mapToDouble(s -> s.latencies().medianMillis()).toArray();
+            return rounds.stream()
+                    .mapToDouble(s -> s.latencies().medianMillis())
+                    .toArray();
         }
 
         long samples() {

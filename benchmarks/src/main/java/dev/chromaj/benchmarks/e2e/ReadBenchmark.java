@@ -1,11 +1,5 @@
 package dev.chromaj.benchmarks.e2e;
 
-import java.time.Duration;
-import java.util.ArrayList;
-import java.util.List;
-import java.util.Map;
-import java.util.SplittableRandom;
-
 import dev.chromaj.ChromaClient;
 import dev.chromaj.ChromaCollection;
 import dev.chromaj.GetRequest;
@@ -15,6 +9,11 @@ import dev.chromaj.QueryResult;
 import dev.chromaj.WalSync;
 import dev.chromaj.Where;
 import dev.chromaj.WhereDocument;
+import java.time.Duration;
+import java.util.ArrayList;
+import java.util.List;
+import java.util.Map;
+import java.util.SplittableRandom;
 
 /**
  * {@code get} by id, filtered {@code get} and exact {@code query} through the public API, on a compacted 100 k
@@ -26,8 +25,7 @@ import dev.chromaj.WhereDocument;
  * {@code out} (target/e2e/read.md).
  */
 public final class ReadBenchmark {
-    private ReadBenchmark() {
-    }
+    private ReadBenchmark() {}
 
     public static void main(String[] argv) {
         BenchmarkProgram.run(argv, ReadBenchmark::run);
@@ -43,9 +41,12 @@ public final class ReadBenchmark {
         RecordGenerator generator = new RecordGenerator(args.longValue("seed", 42));
         CollectionLoader loader = new CollectionLoader(generator);
         try (TempFolder folder = new TempFolder("chromaj-read-");
-             ChromaClient client = ChromaClient.builder().path(folder.path())
-                     .walSync(WalSync.interval(Duration.ofMillis(5)))
-                     .compactionThreshold(Integer.MAX_VALUE).compactionInterval(Duration.ofDays(1)).build()) {
+                ChromaClient client = ChromaClient.builder()
+                        .path(folder.path())
+                        .walSync(WalSync.interval(Duration.ofMillis(5)))
+                        .compactionThreshold(Integer.MAX_VALUE)
+                        .compactionInterval(Duration.ofDays(1))
+                        .build()) {
             ChromaCollection compacted = loader.compacted(client, "compacted", records);
             ChromaCollection withTail = loader.compacted(client, "with-tail", records);
             loader.tail(withTail, records, tailOps);
@@ -71,7 +72,9 @@ public final class ReadBenchmark {
                     + "round, interleaved; medians over rounds.");
             List<List<String>> rows = new ArrayList<>();
             for (InterleavedRounds.ScenarioResult r : results.values()) {
-                rows.add(List.of(r.name(), InterleavedRounds.fmt(r.medianMillis()),
+                rows.add(List.of(
+                        r.name(),
+                        InterleavedRounds.fmt(r.medianMillis()),
                         InterleavedRounds.fmt(r.p99Millis()),
                         InterleavedRounds.fmt(r.minRoundMedianMillis()) + "–"
                                 + InterleavedRounds.fmt(r.maxRoundMedianMillis()),
@@ -86,23 +89,58 @@ public final class ReadBenchmark {
     private static List<Scenario> gets(ChromaCollection c, String label, int records, long budget) {
         SplittableRandom random = new SplittableRandom(7);
         List<Scenario> out = new ArrayList<>();
-        out.add(Scenario.timed("get 1 id, " + label, budget, 20, 100_000, i ->
-                expect(c.get(List.of(RecordGenerator.id(random.nextInt(records)))), 1, 1)));
+        out.add(Scenario.timed(
+                "get 1 id, " + label,
+                budget,
+                20,
+                100_000,
+                i -> expect(c.get(List.of(RecordGenerator.id(random.nextInt(records)))), 1, 1)));
         out.add(Scenario.timed("get 100 ids, " + label, budget, 20, 100_000, i -> {
             List<String> ids = RecordGenerator.distinctIds(random, records, 100);
             expect(c.get(ids), 100, 100);
         }));
-        out.add(filtered("get category == c limit 100, " + label, c, budget, 100, 100,
-                i -> GetRequest.builder().where(Where.eq("category", RecordGenerator.category(i % 10))).limit(100)));
-        out.add(filtered("get 2020 <= year < 2023 limit 100, " + label, c, budget, 100, 100,
-                i -> GetRequest.builder().where(Where.and(Where.gte("year", 2020), Where.lt("year", 2023)))
+        out.add(filtered(
+                "get category == c limit 100, " + label,
+                c,
+                budget,
+                100,
+                100,
+                i -> GetRequest.builder()
+                        .where(Where.eq("category", RecordGenerator.category(i % 10)))
                         .limit(100)));
-        out.add(filtered("get year $in 3 values limit 100, " + label, c, budget, 100, 100,
-                i -> GetRequest.builder().where(Where.in("year", List.of(2001 + i % 3, 2011, 2021))).limit(100)));
-        out.add(filtered("get document $contains limit 100, " + label, c, budget, 100, 100,
-                i -> GetRequest.builder().whereDocument(WhereDocument.contains(i % 2 == 0 ? "vector" : "graph"))
+        out.add(filtered(
+                "get 2020 <= year < 2023 limit 100, " + label,
+                c,
+                budget,
+                100,
+                100,
+                i -> GetRequest.builder()
+                        .where(Where.and(Where.gte("year", 2020), Where.lt("year", 2023)))
                         .limit(100)));
-        out.add(filtered("get category == c (all ~10 %), " + label, c, budget, records / 20, records / 5,
+        out.add(filtered(
+                "get year $in 3 values limit 100, " + label,
+                c,
+                budget,
+                100,
+                100,
+                i -> GetRequest.builder()
+                        .where(Where.in("year", List.of(2001 + i % 3, 2011, 2021)))
+                        .limit(100)));
+        out.add(filtered(
+                "get document $contains limit 100, " + label,
+                c,
+                budget,
+                100,
+                100,
+                i -> GetRequest.builder()
+                        .whereDocument(WhereDocument.contains(i % 2 == 0 ? "vector" : "graph"))
+                        .limit(100)));
+        out.add(filtered(
+                "get category == c (all ~10 %), " + label,
+                c,
+                budget,
+                records / 20,
+                records / 5,
                 i -> GetRequest.builder().where(Where.eq("category", RecordGenerator.category(i % 10)))));
         return out;
     }
@@ -111,20 +149,33 @@ public final class ReadBenchmark {
         GetRequest.Builder request(int iteration);
     }
 
-    private static Scenario filtered(String name, ChromaCollection c, long budget, int min, int max,
-                                     RequestFactory factory) {
-        return Scenario.timed(name, budget, 5, 100_000, i -> expect(c.get(factory.request(i).build()), min, max));
+    private static Scenario filtered(
+            String name, ChromaCollection c, long budget, int min, int max, RequestFactory factory) {
+        return Scenario.timed(
+                name, budget, 5, 100_000, i -> expect(c.get(factory.request(i).build()), min, max));
     }
 
-    private static List<Scenario> queries(ChromaCollection c, String label, RecordGenerator generator,
-                                          long budget) {
+    private static List<Scenario> queries(ChromaCollection c, String label, RecordGenerator generator, long budget) {
         List<Scenario> out = new ArrayList<>();
-        out.add(Scenario.timed("query k=10, " + label, budget, 5, 100_000, i ->
-                expectHits(c.query(QueryRequest.builder().queryEmbedding(generator.queryVector(i)).nResults(10)
+        out.add(Scenario.timed(
+                "query k=10, " + label,
+                budget,
+                5,
+                100_000,
+                i -> expectHits(c.query(QueryRequest.builder()
+                        .queryEmbedding(generator.queryVector(i))
+                        .nResults(10)
                         .build()))));
-        out.add(Scenario.timed("query k=10 where category == c, " + label, budget, 5, 100_000, i ->
-                expectHits(c.query(QueryRequest.builder().queryEmbedding(generator.queryVector(i)).nResults(10)
-                        .where(Where.eq("category", RecordGenerator.category(i % 10))).build()))));
+        out.add(Scenario.timed(
+                "query k=10 where category == c, " + label,
+                budget,
+                5,
+                100_000,
+                i -> expectHits(c.query(QueryRequest.builder()
+                        .queryEmbedding(generator.queryVector(i))
+                        .nResults(10)
+                        .where(Where.eq("category", RecordGenerator.category(i % 10)))
+                        .build()))));
         return out;
     }
 
@@ -137,7 +188,8 @@ public final class ReadBenchmark {
 
     static void expectHits(QueryResult result) {
         if (result.ids().get(0).size() != 10) {
-            throw new IllegalStateException("expected 10 neighbours, got " + result.ids().get(0).size());
+            throw new IllegalStateException(
+                    "expected 10 neighbours, got " + result.ids().get(0).size());
         }
     }
 }

@@ -1,13 +1,12 @@
 package dev.chromaj.benchmarks.e2e;
 
+import dev.chromaj.ChromaRecord;
 import java.util.ArrayList;
 import java.util.LinkedHashSet;
 import java.util.List;
 import java.util.Map;
 import java.util.Set;
 import java.util.SplittableRandom;
-
-import dev.chromaj.ChromaRecord;
 
 /**
  * Seeded benchmark records: 128-d float vectors, metadata {@code category} (one of 10 strings), {@code year} (an
@@ -31,7 +30,8 @@ final class RecordGenerator {
         "metadata", "string", "integer", "float", "boolean", "array", "bitmap", "posting",
         "trigram", "regex", "token", "analyzer", "score", "rank", "fusion", "hybrid",
         "sparse", "dense", "graph", "layer", "neighbour", "candidate", "heap", "queue",
-        "thread", "lock", "write", "read", "fsync", "archive", "compact", "purge"};
+        "thread", "lock", "write", "read", "fsync", "archive", "compact", "purge"
+    };
 
     private final long seed;
 

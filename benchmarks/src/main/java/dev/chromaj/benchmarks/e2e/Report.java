@@ -8,7 +8,6 @@ import java.nio.file.Path;
 import java.time.Instant;
 import java.util.List;
 import java.util.stream.Collectors;
-
 import org.slf4j.Logger;
 import org.slf4j.LoggerFactory;
 
@@ -20,11 +19,17 @@ final class Report {
 
     Report(String title) {
         text.append("## ").append(title).append("\n\n");
-        text.append("Run ").append(Instant.now()).append(", ")
-                .append(Runtime.getRuntime().availableProcessors()).append(" cores, Java ")
-                .append(System.getProperty("java.version")).append(", max heap ")
-                .append(Runtime.getRuntime().maxMemory() >> 20).append(" MiB, load average at start ")
-                .append(InterleavedRounds.fmt(ManagementFactory.getOperatingSystemMXBean().getSystemLoadAverage()))
+        text.append("Run ")
+                .append(Instant.now())
+                .append(", ")
+                .append(Runtime.getRuntime().availableProcessors())
+                .append(" cores, Java ")
+                .append(System.getProperty("java.version"))
+                .append(", max heap ")
+                .append(Runtime.getRuntime().maxMemory() >> 20)
+                .append(" MiB, load average at start ")
+                .append(InterleavedRounds.fmt(
+                        ManagementFactory.getOperatingSystemMXBean().getSystemLoadAverage()))
                 .append(".\n\n");
     }
 
@@ -36,7 +41,8 @@ final class Report {
     /** A Markdown table. */
     Report table(List<String> header, List<List<String>> rows) {
         text.append('\n').append(row(header)).append('\n');
-        text.append(header.stream().map(h -> "---").collect(Collectors.joining(" | ", "| ", " |"))).append('\n');
+        text.append(header.stream().map(h -> "---").collect(Collectors.joining(" | ", "| ", " |")))
+                .append('\n');
         for (List<String> r : rows) {
             text.append(row(r)).append('\n');
         }

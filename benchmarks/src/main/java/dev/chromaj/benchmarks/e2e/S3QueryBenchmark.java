@@ -1,11 +1,5 @@
 package dev.chromaj.benchmarks.e2e;
 
-import java.time.Duration;
-import java.util.ArrayList;
-import java.util.List;
-import java.util.Map;
-import java.util.SplittableRandom;
-
 import dev.chromaj.ChromaClient;
 import dev.chromaj.ChromaCollection;
 import dev.chromaj.ClientStats;
@@ -15,6 +9,11 @@ import dev.chromaj.S3Config;
 import dev.chromaj.WalSync;
 import dev.chromaj.Where;
 import dev.chromaj.storage.testing.S3Fixture;
+import java.time.Duration;
+import java.util.ArrayList;
+import java.util.List;
+import java.util.Map;
+import java.util.SplittableRandom;
 
 /**
  * The same reads on a compacted collection in local storage and in S3 (S3Proxy in this JVM on 127.0.0.1, from
@@ -25,8 +24,7 @@ import dev.chromaj.storage.testing.S3Fixture;
  * {@code budgetMillis} (300), {@code seed} (42), {@code out} (target/e2e/s3.md).
  */
 public final class S3QueryBenchmark {
-    private S3QueryBenchmark() {
-    }
+    private S3QueryBenchmark() {}
 
     public static void main(String[] argv) {
         BenchmarkProgram.run(argv, S3QueryBenchmark::run);
@@ -43,12 +41,18 @@ public final class S3QueryBenchmark {
             System.setProperty("chromaj.test.s3", "s3proxy");
         }
         S3Fixture fixture = new S3Fixture();
-        S3Config s3 = S3Config.builder().bucket(fixture.bucket()).prefix("bench/").endpoint(fixture.endpoint())
-                .pathStyleAccess(true).region(fixture.region())
-                .credentials(fixture.accessKey(), fixture.secretKey()).build();
+        S3Config s3 = S3Config.builder()
+                .bucket(fixture.bucket())
+                .prefix("bench/")
+                .endpoint(fixture.endpoint())
+                .pathStyleAccess(true)
+                .region(fixture.region())
+                .credentials(fixture.accessKey(), fixture.secretKey())
+                .build();
         try (TempFolder folder = new TempFolder("chromaj-s3-");
-             ChromaClient local = client(ChromaClient.builder().path(folder.resolve("local")));
-             ChromaClient remote = client(ChromaClient.builder().path(folder.resolve("s3")).s3(s3))) {
+                ChromaClient local = client(ChromaClient.builder().path(folder.resolve("local")));
+                ChromaClient remote =
+                        client(ChromaClient.builder().path(folder.resolve("s3")).s3(s3))) {
             ChromaCollection onDisk = loader.compacted(local, "bench", records);
             ChromaCollection onS3 = loader.compacted(remote, "bench", records);
             List<Scenario> scenarios = new ArrayList<>();
@@ -56,21 +60,41 @@ public final class S3QueryBenchmark {
             for (ChromaCollection c : List.of(onDisk, onS3)) {
                 String where = c == onDisk ? "local" : "S3";
                 SplittableRandom random = new SplittableRandom(11);
-                scenarios.add(Scenario.timed("query k=10, " + where, budget, 5, 100_000, i ->
-                        ReadBenchmark.expectHits(c.query(QueryRequest.builder()
-                                .queryEmbedding(generator.queryVector(i)).nResults(10).build()))));
-                scenarios.add(Scenario.timed("query k=10 where category == c, " + where, budget, 5, 100_000, i ->
-                        ReadBenchmark.expectHits(c.query(QueryRequest.builder()
-                                .queryEmbedding(generator.queryVector(i)).nResults(10)
-                                .where(Where.eq("category", RecordGenerator.category(i % 10))).build()))));
+                scenarios.add(Scenario.timed(
+                        "query k=10, " + where,
+                        budget,
+                        5,
+                        100_000,
+                        i -> ReadBenchmark.expectHits(c.query(QueryRequest.builder()
+                                .queryEmbedding(generator.queryVector(i))
+                                .nResults(10)
+                                .build()))));
+                scenarios.add(Scenario.timed(
+                        "query k=10 where category == c, " + where,
+                        budget,
+                        5,
+                        100_000,
+                        i -> ReadBenchmark.expectHits(c.query(QueryRequest.builder()
+                                .queryEmbedding(generator.queryVector(i))
+                                .nResults(10)
+                                .where(Where.eq("category", RecordGenerator.category(i % 10)))
+                                .build()))));
                 scenarios.add(Scenario.timed("get 100 ids, " + where, budget, 5, 100_000, i -> {
                     List<String> ids = RecordGenerator.distinctIds(random, records, 100);
                     ReadBenchmark.expect(c.get(ids), 100, 100);
                 }));
-                scenarios.add(Scenario.timed("get category == c limit 100, " + where, budget, 5, 100_000, i ->
-                        ReadBenchmark.expect(c.get(GetRequest.builder()
-                                .where(Where.eq("category", RecordGenerator.category(i % 10))).limit(100).build()),
-                                100, 100)));
+                scenarios.add(Scenario.timed(
+                        "get category == c limit 100, " + where,
+                        budget,
+                        5,
+                        100_000,
+                        i -> ReadBenchmark.expect(
+                                c.get(GetRequest.builder()
+                                        .where(Where.eq("category", RecordGenerator.category(i % 10)))
+                                        .limit(100)
+                                        .build()),
+                                100,
+                                100)));
             }
             for (Scenario s : scenarios.subList(0, scenarios.size() / 2)) {
                 operations.add(s.name().substring(0, s.name().length() - ", local".length()));
@@ -99,12 +123,17 @@ public final class S3QueryBenchmark {
                 for (int i = 0; i < lm.length; i++) {
                     ratios[i] = rm[i] / lm[i];
                 }
-                rows.add(List.of(op, InterleavedRounds.fmt(l.medianMillis()), InterleavedRounds.fmt(r.medianMillis()),
-                        String.format("%.2f", Latencies.median(ratios)), InterleavedRounds.fmt(l.p99Millis()),
+                rows.add(List.of(
+                        op,
+                        InterleavedRounds.fmt(l.medianMillis()),
+                        InterleavedRounds.fmt(r.medianMillis()),
+                        String.format("%.2f", Latencies.median(ratios)),
+                        InterleavedRounds.fmt(l.p99Millis()),
                         InterleavedRounds.fmt(r.p99Millis())));
             }
-            report.table(List.of("operation", "local median ms", "S3 median ms", "S3/local", "local p99 ms",
-                    "S3 p99 ms"), rows);
+            report.table(
+                    List.of("operation", "local median ms", "S3 median ms", "S3/local", "local p99 ms", "S3 p99 ms"),
+                    rows);
             report.line("S3 client during the measured rounds: " + (after.storageGets() - before.storageGets())
                     + " storage GETs, " + (after.cacheMisses() - before.cacheMisses()) + " cache misses, "
                     + (after.cacheHits() - before.cacheHits()) + " cache hits.");
@@ -115,6 +144,8 @@ public final class S3QueryBenchmark {
 
     private static ChromaClient client(ChromaClient.Builder builder) {
         return builder.walSync(WalSync.interval(Duration.ofMillis(5)))
-                .compactionThreshold(Integer.MAX_VALUE).compactionInterval(Duration.ofDays(1)).build();
+                .compactionThreshold(Integer.MAX_VALUE)
+                .compactionInterval(Duration.ofDays(1))
+                .build();
     }
 }

@@ -20,8 +20,7 @@ final class InterleavedThroughput {
         long runAll(List<String> queries) throws IOException;
     }
 
-    private InterleavedThroughput() {
-    }
+    private InterleavedThroughput() {}
 
     /** The Markdown header of the rows {@link #rows} appends. */
     static StringBuilder header(int queries) {
@@ -30,8 +29,9 @@ final class InterleavedThroughput {
     }
 
     /** Runs {@code warmup + passes} passes of every contender and appends one row per contender to {@code table}. */
-    static void rows(StringBuilder table, Map<String, Contender> contenders, List<String> queries, int k,
-                     int warmup, int passes) throws IOException {
+    static void rows(
+            StringBuilder table, Map<String, Contender> contenders, List<String> queries, int k, int warmup, int passes)
+            throws IOException {
         List<String> names = new ArrayList<>(contenders.keySet());
         Map<String, List<Double>> qps = new HashMap<>();
         long checksum = 0;
@@ -48,11 +48,21 @@ final class InterleavedThroughput {
         }
         LOG.debug("checksum {}", checksum);
         for (String name : names) {
-            double[] values = qps.get(name).stream().mapToDouble(Double::doubleValue).sorted().toArray();
-            table.append("| ").append(name).append(" | ").append(k).append(" | ")
-                    .append(String.format("%.0f", median(values))).append(" | ")
-                    .append(String.format("%.0f", values[0])).append(" | ")
-                    .append(String.format("%.0f", values[values.length - 1])).append(" |\n");
+            double[] values = qps.get(name).stream()
+                    .mapToDouble(Double::doubleValue)
+                    .sorted()
+                    .toArray();
+            table.append("| ")
+                    .append(name)
+                    .append(" | ")
+                    .append(k)
+                    .append(" | ")
+                    .append(String.format("%.0f", median(values)))
+                    .append(" | ")
+                    .append(String.format("%.0f", values[0]))
+                    .append(" | ")
+                    .append(String.format("%.0f", values[values.length - 1]))
+                    .append(" |\n");
         }
     }
 

@@ -43,8 +43,8 @@ final class LuceneBm25Index implements AutoCloseable {
     LuceneBm25Index(List<String> documents) throws IOException {
         BM25Similarity similarity = new BM25Similarity(1.2f, 0.75f);
         try (Analyzer luceneAnalyzer = Bm25Analyzer.newLuceneAnalyzer();
-             IndexWriter writer = new IndexWriter(directory,
-                     new IndexWriterConfig(luceneAnalyzer).setSimilarity(similarity))) {
+                IndexWriter writer =
+                        new IndexWriter(directory, new IndexWriterConfig(luceneAnalyzer).setSimilarity(similarity))) {
             for (int offset = 0; offset < documents.size(); offset++) {
                 Document doc = new Document();
                 doc.add(new StoredField("offset", offset));
@@ -59,7 +59,8 @@ final class LuceneBm25Index implements AutoCloseable {
         offsetOfDoc = new int[reader.maxDoc()];
         StoredFields stored = searcher.storedFields();
         for (int doc = 0; doc < offsetOfDoc.length; doc++) {
-            offsetOfDoc[doc] = stored.document(doc).getField("offset").numericValue().intValue();
+            offsetOfDoc[doc] =
+                    stored.document(doc).getField("offset").numericValue().intValue();
         }
     }
 

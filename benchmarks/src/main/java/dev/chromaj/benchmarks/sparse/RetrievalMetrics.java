@@ -12,8 +12,7 @@ import java.util.Map;
  */
 final class RetrievalMetrics {
 
-    private RetrievalMetrics() {
-    }
+    private RetrievalMetrics() {}
 
     static double ndcg(List<String> ranking, Map<String, Integer> judged, int k) {
         double dcg = 0;
@@ -36,7 +35,8 @@ final class RetrievalMetrics {
             return 0;
         }
         long found = ranking.subList(0, Math.min(k, ranking.size())).stream()
-                .filter(id -> judged.getOrDefault(id, 0) > 0).count();
+                .filter(id -> judged.getOrDefault(id, 0) > 0)
+                .count();
         return (double) found / relevant;
     }
 
@@ -52,8 +52,7 @@ final class RetrievalMetrics {
         return new Scores(ndcg / qrels.size(), recall / qrels.size());
     }
 
-    record Scores(double ndcg10, double recall100) {
-    }
+    record Scores(double ndcg10, double recall100) {}
 
     private static double log2(double x) {
         return Math.log(x) / Math.log(2);

@@ -28,8 +28,13 @@ import java.util.Map;
  * @param docVectors   dense vectors aligned with {@code docIds}, or null without scifact-minilm
  * @param queryVectors query id to dense vector, or null without scifact-minilm
  */
-record SciFact(List<String> docIds, List<String> docTexts, Map<String, String> queries,
-               Map<String, Map<String, Integer>> qrels, float[][] docVectors, Map<String, float[]> queryVectors) {
+record SciFact(
+        List<String> docIds,
+        List<String> docTexts,
+        Map<String, String> queries,
+        Map<String, Map<String, Integer>> qrels,
+        float[][] docVectors,
+        Map<String, float[]> queryVectors) {
 
     static SciFact load(Path datasets) throws IOException {
         Path dir = datasets.resolve("scifact");
@@ -103,15 +108,20 @@ record SciFact(List<String> docIds, List<String> docTexts, Map<String, String> q
     /** Reads texmex .fvecs: per vector a little-endian int32 dimension, then that many float32. */
     private static float[][] readFvecs(Path file) throws IOException {
         List<float[]> vectors = new ArrayList<>();
-        try (InputStream in = Files.newInputStream(file); DataInputStream data = new DataInputStream(in)) {
+        try (InputStream in = Files.newInputStream(file);
+                DataInputStream data = new DataInputStream(in)) {
             byte[] header = new byte[4];
             while (data.read(header, 0, 1) == 1) {
                 data.readFully(header, 1, 3);
-                int dimension = ByteBuffer.wrap(header).order(ByteOrder.LITTLE_ENDIAN).getInt();
+                int dimension =
+                        ByteBuffer.wrap(header).order(ByteOrder.LITTLE_ENDIAN).getInt();
                 byte[] body = new byte[dimension * 4];
                 data.readFully(body);
                 float[] vector = new float[dimension];
-                ByteBuffer.wrap(body).order(ByteOrder.LITTLE_ENDIAN).asFloatBuffer().get(vector);
+                ByteBuffer.wrap(body)
+                        .order(ByteOrder.LITTLE_ENDIAN)
+                        .asFloatBuffer()
+                        .get(vector);
                 vectors.add(vector);
             }
         }

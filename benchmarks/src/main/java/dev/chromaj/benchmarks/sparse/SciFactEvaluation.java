@@ -27,8 +27,7 @@ public final class SciFactEvaluation {
     private static final int WARMUP_PASSES = 3;
     private static final int RRF_K = 60;
 
-    private SciFactEvaluation() {
-    }
+    private SciFactEvaluation() {}
 
     /** Runs the evaluation; see the class description for arguments. */
     public static void main(String[] args) throws IOException {
@@ -40,7 +39,10 @@ public final class SciFactEvaluation {
         }
         SciFact data = SciFact.load(datasets);
         List<String> testIds = data.testQueryIds();
-        LOG.info("SciFact: {} documents, {} queries, {} test queries", data.docIds().size(), data.queries().size(),
+        LOG.info(
+                "SciFact: {} documents, {} queries, {} test queries",
+                data.docIds().size(),
+                data.queries().size(),
                 testIds.size());
 
         long start = System.nanoTime();
@@ -49,8 +51,12 @@ public final class SciFactEvaluation {
         start = System.nanoTime();
         try (LuceneBm25Index lucene = new LuceneBm25Index(data.docTexts())) {
             long luceneBuildMs = (System.nanoTime() - start) / 1_000_000;
-            LOG.info("index build: ours {} ms ({} terms, {} postings, avg length {}), Lucene {} ms", oursBuildMs,
-                    ours.termCount(), ours.postingCount(), String.format("%.2f", ours.avgDocLength()),
+            LOG.info(
+                    "index build: ours {} ms ({} terms, {} postings, avg length {}), Lucene {} ms",
+                    oursBuildMs,
+                    ours.termCount(),
+                    ours.postingCount(),
+                    String.format("%.2f", ours.avgDocLength()),
                     luceneBuildMs);
 
             evaluateQuality(data, testIds, ours, lucene);
@@ -58,8 +64,8 @@ public final class SciFactEvaluation {
         }
     }
 
-    private static void evaluateQuality(SciFact data, List<String> testIds, Bm25MemoryIndex ours,
-                                        LuceneBm25Index lucene) throws IOException {
+    private static void evaluateQuality(
+            SciFact data, List<String> testIds, Bm25MemoryIndex ours, LuceneBm25Index lucene) throws IOException {
         Map<String, List<String>> oursRankings = new LinkedHashMap<>();
         Map<String, List<String>> luceneRankings = new LinkedHashMap<>();
         Map<String, List<String>> denseRankings = new LinkedHashMap<>();
@@ -72,14 +78,16 @@ public final class SciFactEvaluation {
             if (!wand.equals(ours.searchExhaustive(text, 100)) || !wand.equals(ours.searchMaxScore(text, 100))) {
                 wandMismatches++;
             }
-            List<String> oursIds = ids(data, wand.stream().mapToInt(ScoredDoc::offset).toArray());
+            List<String> oursIds =
+                    ids(data, wand.stream().mapToInt(ScoredDoc::offset).toArray());
             List<String> luceneIds = ids(data, lucene.search(text, 100));
             oursRankings.put(queryId, oursIds);
             luceneRankings.put(queryId, luceneIds);
             top10Overlap += overlap(oursIds, luceneIds, 10);
             if (data.queryVectors() != null) {
-                List<String> denseIds = ids(data, exactCosineTop(data.docVectors(),
-                        data.queryVectors().get(queryId), 100));
+                List<String> denseIds = ids(
+                        data,
+                        exactCosineTop(data.docVectors(), data.queryVectors().get(queryId), 100));
                 denseRankings.put(queryId, denseIds);
                 hybridRankings.put(queryId, reciprocalRankFusion(List.of(oursIds, denseIds), 100));
             }
@@ -92,23 +100,32 @@ public final class SciFactEvaluation {
         row(table, "BM25 Lucene 9.12.3 (same analysis)", luceneScores);
         if (data.queryVectors() != null) {
             row(table, "dense exact cosine (MiniLM, PCA 128)", RetrievalMetrics.evaluate(denseRankings, data.qrels()));
-            row(table, "RRF k=60 of BM25 chromaj + dense top-100",
+            row(
+                    table,
+                    "RRF k=60 of BM25 chromaj + dense top-100",
                     RetrievalMetrics.evaluate(hybridRankings, data.qrels()));
         } else {
             LOG.warn("scifact-minilm not found: dense and hybrid rows skipped");
         }
         LOG.info("{}", table);
-        LOG.info("nDCG@10 difference chromaj - Lucene: {}; mean top-10 overlap with Lucene: {}; WAND or MaxScore "
-                + "top-100 different from exhaustive on {} of {} queries",
+        LOG.info(
+                "nDCG@10 difference chromaj - Lucene: {}; mean top-10 overlap with Lucene: {}; WAND or MaxScore "
+                        + "top-100 different from exhaustive on {} of {} queries",
                 String.format("%+.4f", oursScores.ndcg10() - luceneScores.ndcg10()),
-                String.format("%.3f", top10Overlap / testIds.size()), wandMismatches, testIds.size());
+                String.format("%.3f", top10Overlap / testIds.size()),
+                wandMismatches,
+                testIds.size());
     }
 
     private static void row(StringBuilder table, String name, RetrievalMetrics.Scores scores) {
-        table.append("| ").append(name).append(" | ").append(String.format("%.4f", scores.ndcg10())).append(" | ")
-                .append(String.format("%.4f", scores.recall100())).append(" |\n");
+        table.append("| ")
+                .append(name)
+                .append(" | ")
+                .append(String.format("%.4f", scores.ndcg10()))
+                .append(" | ")
+                .append(String.format("%.4f", scores.recall100()))
+                .append(" |\n");
     }
-
 
     private static void measureThroughput(SciFact data, Bm25MemoryIndex ours, LuceneBm25Index lucene, int passes)
             throws IOException {
@@ -164,7 +181,6 @@ public final class SciFactEvaluation {
         LOG.info("{}", table);
     }
 
-
     private static List<String> ids(SciFact data, int[] offsets) {
         List<String> ids = new ArrayList<>(offsets.length);
         for (int offset : offsets) {
@@ -175,7 +191,9 @@ public final class SciFactEvaluation {
 
     private static double overlap(List<String> a, List<String> b, int k) {
         List<String> top = a.subList(0, Math.min(k, a.size()));
-        long common = b.subList(0, Math.min(k, b.size())).stream().filter(top::contains).count();
+        long common = b.subList(0, Math.min(k, b.size())).stream()
+                .filter(top::contains)
+                .count();
         return (double) common / k;
     }
 

@@ -41,8 +41,7 @@ public final class SciFactSearchEvaluation {
     private static final int BATCH = 500;
     private static final String BM25_KEY = "bm25";
 
-    private SciFactSearchEvaluation() {
-    }
+    private SciFactSearchEvaluation() {}
 
     /** Runs the evaluation; see the class description for arguments. */
     public static void main(String[] args) throws IOException {
@@ -55,8 +54,11 @@ public final class SciFactSearchEvaluation {
         SciFact data = SciFact.load(datasets);
         Path folder = Files.createTempDirectory("chromaj-scifact-search");
         try {
-            try (ChromaClient client = ChromaClient.builder().path(folder).compactionInterval(Duration.ofHours(1))
-                    .compactionThreshold(1_000_000).build()) {
+            try (ChromaClient client = ChromaClient.builder()
+                    .path(folder)
+                    .compactionInterval(Duration.ofHours(1))
+                    .compactionThreshold(1_000_000)
+                    .build()) {
                 ChromaCollection collection = load(client, data);
                 evaluateQuality(data, collection);
                 try (LuceneBm25Index lucene = new LuceneBm25Index(data.docTexts())) {
@@ -69,12 +71,17 @@ public final class SciFactSearchEvaluation {
     }
 
     private static ChromaCollection load(ChromaClient client, SciFact data) {
-        ChromaCollection collection = client.createCollection("scifact", CollectionOptions.builder()
-                .space(Space.COSINE).sparseIndex(BM25_KEY, SparseIndex.bm25()).build());
+        ChromaCollection collection = client.createCollection(
+                "scifact",
+                CollectionOptions.builder()
+                        .space(Space.COSINE)
+                        .sparseIndex(BM25_KEY, SparseIndex.bm25())
+                        .build());
         long start = System.nanoTime();
         List<ChromaRecord> batch = new ArrayList<>(BATCH);
         for (int i = 0; i < data.docIds().size(); i++) {
-            ChromaRecord.Builder record = ChromaRecord.builder(data.docIds().get(i)).document(data.docTexts().get(i));
+            ChromaRecord.Builder record = ChromaRecord.builder(data.docIds().get(i))
+                    .document(data.docTexts().get(i));
             if (data.docVectors() != null) {
                 record.embedding(data.docVectors()[i]);
             }
@@ -90,8 +97,12 @@ public final class SciFactSearchEvaluation {
         long added = System.nanoTime();
         collection.compact();
         long compacted = System.nanoTime();
-        LOG.info("loaded {} records in {} ms (analysis + WAL), compacted in {} ms; {}", collection.count(),
-                (added - start) / 1_000_000, (compacted - added) / 1_000_000, collection.stats());
+        LOG.info(
+                "loaded {} records in {} ms (analysis + WAL), compacted in {} ms; {}",
+                collection.count(),
+                (added - start) / 1_000_000,
+                (compacted - added) / 1_000_000,
+                collection.stats());
         return collection;
     }
 
@@ -101,12 +112,21 @@ public final class SciFactSearchEvaluation {
         Map<String, List<String>> hybrid = new LinkedHashMap<>();
         for (String queryId : data.testQueryIds()) {
             Rank.Knn text = Rank.knn(BM25_KEY, data.queries().get(queryId)).limit(100);
-            bm25.put(queryId, ids(collection.search(Search.builder().rank(text).limit(100).build())));
+            bm25.put(
+                    queryId,
+                    ids(collection.search(Search.builder().rank(text).limit(100).build())));
             if (data.queryVectors() != null) {
                 Rank.Knn vector = Rank.knn(data.queryVectors().get(queryId)).limit(100);
-                dense.put(queryId, ids(collection.search(Search.builder().rank(vector).limit(100).build())));
-                hybrid.put(queryId, ids(collection.search(Search.builder().rank(Rank.rrf(60, text, vector))
-                        .limit(100).build())));
+                dense.put(
+                        queryId,
+                        ids(collection.search(
+                                Search.builder().rank(vector).limit(100).build())));
+                hybrid.put(
+                        queryId,
+                        ids(collection.search(Search.builder()
+                                .rank(Rank.rrf(60, text, vector))
+                                .limit(100)
+                                .build())));
             }
         }
         StringBuilder table = new StringBuilder("\n| retrieval through collection.search (SciFact test, 300 queries)"
@@ -122,8 +142,13 @@ public final class SciFactSearchEvaluation {
     }
 
     private static void row(StringBuilder table, String name, RetrievalMetrics.Scores scores) {
-        table.append("| ").append(name).append(" | ").append(String.format("%.4f", scores.ndcg10())).append(" | ")
-                .append(String.format("%.4f", scores.recall100())).append(" |\n");
+        table.append("| ")
+                .append(name)
+                .append(" | ")
+                .append(String.format("%.4f", scores.ndcg10()))
+                .append(" | ")
+                .append(String.format("%.4f", scores.recall100()))
+                .append(" |\n");
     }
 
     private static List<String> ids(SearchResult result) {
@@ -134,9 +159,9 @@ public final class SciFactSearchEvaluation {
         return ids;
     }
 
-
-    private static void measureThroughput(SciFact data, ChromaCollection collection, LuceneBm25Index lucene,
-                                          Bm25MemoryIndex memory, int passes) throws IOException {
+    private static void measureThroughput(
+            SciFact data, ChromaCollection collection, LuceneBm25Index lucene, Bm25MemoryIndex memory, int passes)
+            throws IOException {
         List<String> queries = List.copyOf(data.queries().values());
         StringBuilder table = InterleavedThroughput.header(queries.size());
         for (int k : new int[] {10, 100}) {
@@ -144,7 +169,11 @@ public final class SciFactSearchEvaluation {
             contenders.put("chromaj collection.search (API, blockfile postings)", qs -> {
                 long sum = 0;
                 for (String q : qs) {
-                    sum += collection.search(Search.builder().rank(Rank.knn(BM25_KEY, q).limit(k)).limit(k).build())
+                    sum += collection
+                            .search(Search.builder()
+                                    .rank(Rank.knn(BM25_KEY, q).limit(k))
+                                    .limit(k)
+                                    .build())
                             .size();
                 }
                 return sum;
@@ -167,7 +196,6 @@ public final class SciFactSearchEvaluation {
         }
         LOG.info("{}", table);
     }
-
 
     private static void deleteRecursively(Path folder) throws IOException {
         try (Stream<Path> paths = Files.walk(folder)) {

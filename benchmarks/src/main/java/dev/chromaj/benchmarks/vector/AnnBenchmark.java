@@ -32,8 +32,7 @@ public final class AnnBenchmark {
     private static final ThreadMXBean THREADS = ManagementFactory.getThreadMXBean();
     private static final int K = 10;
 
-    private AnnBenchmark() {
-    }
+    private AnnBenchmark() {}
 
     /** Runs the benchmark; see the class comment for arguments. */
     public static void main(String[] args) throws Exception {
@@ -46,11 +45,20 @@ public final class AnnBenchmark {
         int threads = options.integer("threads", Runtime.getRuntime().availableProcessors());
         int minQueries = options.integer("minQueries", 2000);
         List<String> libs = options.list("libs", "chromaj,lucene,hnswlib,jvector16,jvector32");
-        LOG.info("java {} ({}), {} processors, max heap {} MB; chromaj kernels {}, jvector provider {}",
-                Runtime.version(), System.getProperty("java.vm.name"), Runtime.getRuntime().availableProcessors(),
-                Runtime.getRuntime().maxMemory() >> 20, VectorKernels.implementationName(),
+        LOG.info(
+                "java {} ({}), {} processors, max heap {} MB; chromaj kernels {}, jvector provider {}",
+                Runtime.version(),
+                System.getProperty("java.vm.name"),
+                Runtime.getRuntime().availableProcessors(),
+                Runtime.getRuntime().maxMemory() >> 20,
+                VectorKernels.implementationName(),
                 VectorizationProvider.getInstance().getClass().getSimpleName());
-        LOG.info("M {}, efConstruction {}, build threads {}, passes {}, ef {}", m, efc, threads, passes,
+        LOG.info(
+                "M {}, efConstruction {}, build threads {}, passes {}, ef {}",
+                m,
+                efc,
+                threads,
+                passes,
                 Arrays.toString(efs));
         for (String name : options.list("datasets", "siftsmall,fmnistsmall,scifact-minilm,generated100k")) {
             VectorDataset data = VectorDataset.load(root, name);
@@ -62,10 +70,23 @@ public final class AnnBenchmark {
         }
     }
 
-    private static void run(VectorDataset data, List<String> libNames, int[] efs, int m, int efc, int passes,
-                            int threads, int minQueries) throws Exception {
-        LOG.info("== {}: {} x {} ({}), {} queries", data.name(), data.base().length, data.dimension(),
-                data.space(), data.queries().length);
+    private static void run(
+            VectorDataset data,
+            List<String> libNames,
+            int[] efs,
+            int m,
+            int efc,
+            int passes,
+            int threads,
+            int minQueries)
+            throws Exception {
+        LOG.info(
+                "== {}: {} x {} ({}), {} queries",
+                data.name(),
+                data.base().length,
+                data.dimension(),
+                data.space(),
+                data.queries().length);
         List<AnnLibrary> libraries = new ArrayList<>();
         for (String lib : libNames) {
             libraries.add(create(lib));
@@ -88,7 +109,9 @@ public final class AnnBenchmark {
                     retained += (long) data.base().length * (16 + 4L * data.dimension());
                 }
                 buildSeconds.computeIfAbsent(lib.name(), x -> new ArrayList<>()).add(seconds);
-                buildCpuSeconds.computeIfAbsent(lib.name(), x -> new ArrayList<>()).add(cpuSeconds);
+                buildCpuSeconds
+                        .computeIfAbsent(lib.name(), x -> new ArrayList<>())
+                        .add(cpuSeconds);
                 heapBytes.put(lib.name(), retained);
                 LOG.info("built {} in {} s wall, {} s process CPU", lib.name(), format(seconds), format(cpuSeconds));
             }
@@ -104,24 +127,34 @@ public final class AnnBenchmark {
                 for (int ef : efs) {
                     double[] qpsAndRecall = measure(lib, data, ef, minQueries);
                     results.computeIfAbsent(lib.name(), x -> new LinkedHashMap<>())
-                            .computeIfAbsent(ef, x -> new ArrayList<>()).add(qpsAndRecall);
+                            .computeIfAbsent(ef, x -> new ArrayList<>())
+                            .add(qpsAndRecall);
                 }
             }
         }
         StringBuilder table = new StringBuilder();
-        table.append(String.format(Locale.ROOT, "%n| %s | library | build s wall (%d thr) | build s CPU "
-                + "| bytes/vector (heap; own) |", data.name(), threads));
+        table.append(String.format(
+                Locale.ROOT,
+                "%n| %s | library | build s wall (%d thr) | build s CPU " + "| bytes/vector (heap; own) |",
+                data.name(),
+                threads));
         for (int ef : efs) {
             table.append(" ef ").append(ef).append(" |");
         }
-        table.append("\n|---|---|---|---|---|").append("---|".repeat(efs.length)).append('\n');
+        table.append("\n|---|---|---|---|---|")
+                .append("---|".repeat(efs.length))
+                .append('\n');
         for (AnnLibrary lib : libraries) {
             long own = lib.reportedBytes();
             if (own >= 0 && lib.sharesInputVectors()) {
                 own += (long) data.base().length * (16 + 4L * data.dimension());
             }
-            table.append(String.format(Locale.ROOT, "| | %s | %s | %s | %d; %s |", lib.name(),
-                    format(median(buildSeconds.get(lib.name()))), format(median(buildCpuSeconds.get(lib.name()))),
+            table.append(String.format(
+                    Locale.ROOT,
+                    "| | %s | %s | %s | %d; %s |",
+                    lib.name(),
+                    format(median(buildSeconds.get(lib.name()))),
+                    format(median(buildCpuSeconds.get(lib.name()))),
                     heapBytes.get(lib.name()) / data.base().length,
                     own < 0 ? "n/a" : Long.toString(own / data.base().length)));
             for (int ef : efs) {
@@ -133,8 +166,11 @@ public final class AnnBenchmark {
             }
             table.append('\n');
         }
-        LOG.info("{} (cells: recall@10 @ single-thread QPS by thread CPU time (by wall time), medians of {} passes){}",
-                data.name(), passes, table);
+        LOG.info(
+                "{} (cells: recall@10 @ single-thread QPS by thread CPU time (by wall time), medians of {} passes){}",
+                data.name(),
+                passes,
+                table);
         for (AnnLibrary lib : libraries) {
             lib.close();
         }
@@ -183,8 +219,9 @@ public final class AnnBenchmark {
             case "hnswlib" -> new HnswlibAnn();
             case "jvector16" -> new JvectorAnn(16);
             case "jvector32" -> new JvectorAnn(32);
-            default -> throw new IllegalArgumentException("unknown library " + name
-                    + " (chromaj, lucene, hnswlib, jvector16, jvector32)");
+            default ->
+                throw new IllegalArgumentException(
+                        "unknown library " + name + " (chromaj, lucene, hnswlib, jvector16, jvector32)");
         };
     }
 
@@ -211,7 +248,8 @@ public final class AnnBenchmark {
     }
 
     static double median(List<Double> values) {
-        double[] sorted = values.stream().mapToDouble(Double::doubleValue).sorted().toArray();
+        double[] sorted =
+                values.stream().mapToDouble(Double::doubleValue).sorted().toArray();
         int n = sorted.length;
         return n % 2 == 1 ? sorted[n / 2] : (sorted[n / 2 - 1] + sorted[n / 2]) / 2;
     }

@@ -10,8 +10,7 @@ interface AnnLibrary {
     void build(VectorDataset data, int m, int efConstruction, int threads) throws Exception;
 
     /** Prepares per-query objects outside the timed loop (library-specific query types). */
-    default void prepareQueries(float[][] queries) {
-    }
+    default void prepareQueries(float[][] queries) {}
 
     /** The {@code k} nearest ordinals to query {@code q} (index into the prepared queries) with beam {@code ef}. */
     int[] search(int q, float[] query, int k, int ef) throws Exception;

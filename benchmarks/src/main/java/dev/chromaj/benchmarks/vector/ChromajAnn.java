@@ -23,8 +23,8 @@ final class ChromajAnn implements AnnLibrary {
 
     @Override
     public void build(VectorDataset data, int m, int efConstruction, int threads) {
-        index = new HnswIndex(data.dimension(), data.space(), new HnswConfig(m, efConstruction, 100, 42L),
-                data.base().length);
+        index = new HnswIndex(
+                data.dimension(), data.space(), new HnswConfig(m, efConstruction, 100, 42L), data.base().length);
         index.addAll(IntStream.range(0, data.base().length).toArray(), data.base(), threads);
     }
 

@@ -44,8 +44,7 @@ public final class CollectionAnnBenchmark {
     private static final ThreadMXBean THREADS = ManagementFactory.getThreadMXBean();
     private static final int K = 10;
 
-    private CollectionAnnBenchmark() {
-    }
+    private CollectionAnnBenchmark() {}
 
     /** Runs the benchmark; see the class comment for arguments. */
     public static void main(String[] args) throws Exception {
@@ -54,13 +53,17 @@ public final class CollectionAnnBenchmark {
         int[] efs = options.integers("ef", "10,20,40,80,100,200");
         int minQueries = options.integer("minQueries", 2000);
         int passes = options.integer("passes", 3);
-        LOG.info("java {}, {} processors, max heap {} MB, kernels {}", Runtime.version(),
-                Runtime.getRuntime().availableProcessors(), Runtime.getRuntime().maxMemory() >> 20,
+        LOG.info(
+                "java {}, {} processors, max heap {} MB, kernels {}",
+                Runtime.version(),
+                Runtime.getRuntime().availableProcessors(),
+                Runtime.getRuntime().maxMemory() >> 20,
                 VectorKernels.implementationName());
         StringBuilder report = new StringBuilder();
-        report.append("\n| dataset | n x dim | add s | build (compaction) s wall; CPU | index bytes/vector | segment bytes"
-                + " (vector) | cold reopen + first query ms | get all embeddings ms | +1% compaction s"
-                + " | +1% bytes written / first |");
+        report.append(
+                "\n| dataset | n x dim | add s | build (compaction) s wall; CPU | index bytes/vector | segment bytes"
+                        + " (vector) | cold reopen + first query ms | get all embeddings ms | +1% compaction s"
+                        + " | +1% bytes written / first |");
         report.append("\n|---|---|---|---|---|---|---|---|---|---|");
         StringBuilder curves = new StringBuilder("\n| dataset |");
         for (int ef : efs) {
@@ -73,31 +76,50 @@ public final class CollectionAnnBenchmark {
                 LOG.info("dataset {} not found under {}, skipped", name, root.toAbsolutePath());
                 continue;
             }
-            Path work = Files.createTempDirectory(Path.of(options.text("work", System.getProperty("java.io.tmpdir"))),
-                    "chromaj-ann-");
+            Path work = Files.createTempDirectory(
+                    Path.of(options.text("work", System.getProperty("java.io.tmpdir"))), "chromaj-ann-");
             try {
                 run(data, work, efs, minQueries, passes, report, curves);
             } finally {
                 deleteRecursively(work);
             }
         }
-        LOG.info("summary{}\n\nrecall@10 @ single-thread QPS (thread CPU time; wall), medians of {} passes{}",
-                report, passes, curves);
+        LOG.info(
+                "summary{}\n\nrecall@10 @ single-thread QPS (thread CPU time; wall), medians of {} passes{}",
+                report,
+                passes,
+                curves);
     }
 
     private static ChromaClient open(Path path) {
-        return ChromaClient.builder().path(path).compactionInterval(Duration.ofHours(1))
-                .compactionThreshold(Integer.MAX_VALUE).build();
+        return ChromaClient.builder()
+                .path(path)
+                .compactionInterval(Duration.ofHours(1))
+                .compactionThreshold(Integer.MAX_VALUE)
+                .build();
     }
 
-    private static void run(VectorDataset data, Path work, int[] efs, int minQueries, int passes,
-                            StringBuilder report, StringBuilder curves) {
+    private static void run(
+            VectorDataset data,
+            Path work,
+            int[] efs,
+            int minQueries,
+            int passes,
+            StringBuilder report,
+            StringBuilder curves) {
         float[][] base = data.base();
         int n = base.length;
         int extra = Math.max(1, n / 100);
         int initial = n - extra;
-        LOG.info("== {}: {} x {} ({}), {} queries; first compaction {} records, then {} more", data.name(), n,
-                data.dimension(), data.space(), data.queries().length, initial, extra);
+        LOG.info(
+                "== {}: {} x {} ({}), {} queries; first compaction {} records, then {} more",
+                data.name(),
+                n,
+                data.dimension(),
+                data.space(),
+                data.queries().length,
+                initial,
+                extra);
         Space space = data.space() == DistanceSpace.COSINE ? Space.COSINE : Space.L2;
         double addSeconds;
         double buildSeconds;
@@ -108,7 +130,8 @@ public final class CollectionAnnBenchmark {
         long indexBytes;
         long vectorSegmentBytes;
         try (ChromaClient client = open(work)) {
-            ChromaCollection c = client.createCollection("ann", CollectionOptions.builder().space(space).build());
+            ChromaCollection c = client.createCollection(
+                    "ann", CollectionOptions.builder().space(space).build());
             long start = System.nanoTime();
             addRange(c, base, 0, initial);
             addSeconds = (System.nanoTime() - start) / 1e9;
@@ -125,25 +148,46 @@ public final class CollectionAnnBenchmark {
             c.compact();
             extendSeconds = (System.nanoTime() - start) / 1e9;
             extendBytes = client.stats().bytesWritten() - written;
-            c.query(QueryRequest.builder().queryEmbedding(data.queries()[0]).nResults(K).include().build());
+            c.query(QueryRequest.builder()
+                    .queryEmbedding(data.queries()[0])
+                    .nResults(K)
+                    .include()
+                    .build());
             ClientStats stats = client.stats();
             indexBytes = stats.vectorIndexBytes();
             vectorSegmentBytes = c.stats().segmentBytes().getOrDefault("vector", 0L);
-            LOG.info("add {} s, compaction {} s wall, {} s process CPU (writes {} bytes), +{} records compaction {} s (writes {} bytes),"
-                    + " index {} bytes", fmt(addSeconds), fmt(buildSeconds), fmt(buildCpuSeconds), firstBytes, extra, fmt(extendSeconds),
-                    extendBytes, indexBytes);
+            LOG.info(
+                    "add {} s, compaction {} s wall, {} s process CPU (writes {} bytes), +{} records compaction {} s (writes {} bytes),"
+                            + " index {} bytes",
+                    fmt(addSeconds),
+                    fmt(buildSeconds),
+                    fmt(buildCpuSeconds),
+                    firstBytes,
+                    extra,
+                    fmt(extendSeconds),
+                    extendBytes,
+                    indexBytes);
         }
         double coldMillis;
         double getAllMillis;
         try (ChromaClient client = open(work)) {
             long start = System.nanoTime();
             ChromaCollection c = client.getCollection("ann");
-            c.query(QueryRequest.builder().queryEmbedding(data.queries()[0]).nResults(K).include().build());
+            c.query(QueryRequest.builder()
+                    .queryEmbedding(data.queries()[0])
+                    .nResults(K)
+                    .include()
+                    .build());
             coldMillis = (System.nanoTime() - start) / 1e6;
             start = System.nanoTime();
-            int got = c.get(GetRequest.builder().include(Include.EMBEDDINGS).build()).ids().size();
+            int got = c.get(GetRequest.builder().include(Include.EMBEDDINGS).build())
+                    .ids()
+                    .size();
             getAllMillis = (System.nanoTime() - start) / 1e6;
-            LOG.info("cold reopen + first query {} ms; get of all {} embeddings {} ms", fmt(coldMillis), got,
+            LOG.info(
+                    "cold reopen + first query {} ms; get of all {} embeddings {} ms",
+                    fmt(coldMillis),
+                    got,
                     fmt(getAllMillis));
             curves.append("\n| ").append(data.name()).append(" |");
             measure(c, data, efs[efs.length - 1], minQueries); // warm-up
@@ -156,26 +200,41 @@ public final class CollectionAnnBenchmark {
                     c.modify(null, null, HnswParams.builder().efSearch(efs[i]).build());
                     double[] r = measure(c, data, efs[i], minQueries);
                     runs.get(i).add(r);
-                    LOG.info("ef {}: recall@10 {}, {} QPS (CPU), {} QPS (wall)", efs[i],
-                            String.format(Locale.ROOT, "%.4f", r[1]), fmt(r[0]), fmt(r[2]));
+                    LOG.info(
+                            "ef {}: recall@10 {}, {} QPS (CPU), {} QPS (wall)",
+                            efs[i],
+                            String.format(Locale.ROOT, "%.4f", r[1]),
+                            fmt(r[0]),
+                            fmt(r[2]));
                 }
             }
             for (List<double[]> r : runs) {
-                curves.append(String.format(Locale.ROOT, " %.3f @ %.0f; %.0f |", median(r, 1), median(r, 0),
-                        median(r, 2)));
+                curves.append(
+                        String.format(Locale.ROOT, " %.3f @ %.0f; %.0f |", median(r, 1), median(r, 0), median(r, 2)));
             }
         }
-        report.append(String.format(Locale.ROOT, "\n| %s | %d x %d | %s | %s; %s | %d | %d | %s | %s | %s | %.3f |",
-                data.name(), n, data.dimension(), fmt(addSeconds), fmt(buildSeconds), fmt(buildCpuSeconds),
+        report.append(String.format(
+                Locale.ROOT,
+                "\n| %s | %d x %d | %s | %s; %s | %d | %d | %s | %s | %s | %.3f |",
+                data.name(),
+                n,
+                data.dimension(),
+                fmt(addSeconds),
+                fmt(buildSeconds),
+                fmt(buildCpuSeconds),
                 indexBytes / n,
-                vectorSegmentBytes, fmt(coldMillis), fmt(getAllMillis), fmt(extendSeconds),
+                vectorSegmentBytes,
+                fmt(coldMillis),
+                fmt(getAllMillis),
+                fmt(extendSeconds),
                 (double) extendBytes / firstBytes));
     }
 
     private static void addRange(ChromaCollection c, float[][] base, int from, int to) {
         List<ChromaRecord> batch = new ArrayList<>(1000);
         for (int i = from; i < to; i++) {
-            batch.add(ChromaRecord.builder(Integer.toString(i)).embedding(base[i]).build());
+            batch.add(
+                    ChromaRecord.builder(Integer.toString(i)).embedding(base[i]).build());
             if (batch.size() == 1000) {
                 c.add(batch);
                 batch = new ArrayList<>(1000);
@@ -196,8 +255,13 @@ public final class CollectionAnnBenchmark {
         long wall = System.nanoTime();
         for (int i = 0; i < total; i++) {
             int q = i % queries.length;
-            List<String> ids = c.query(QueryRequest.builder().queryEmbedding(queries[q]).nResults(K).include()
-                    .build()).ids().get(0);
+            List<String> ids = c.query(QueryRequest.builder()
+                            .queryEmbedding(queries[q])
+                            .nResults(K)
+                            .include()
+                            .build())
+                    .ids()
+                    .get(0);
             if (i < queries.length) {
                 Set<Integer> truth = new HashSet<>();
                 for (int t = 0; t < K; t++) {

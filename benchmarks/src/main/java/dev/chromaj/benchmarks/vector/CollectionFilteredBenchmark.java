@@ -33,8 +33,7 @@ public final class CollectionFilteredBenchmark {
     private static final Logger LOG = LoggerFactory.getLogger(CollectionFilteredBenchmark.class);
     private static final int K = 10;
 
-    private CollectionFilteredBenchmark() {
-    }
+    private CollectionFilteredBenchmark() {}
 
     /** Runs the benchmark; see the class comment for arguments. */
     public static void main(String[] args) throws Exception {
@@ -47,17 +46,24 @@ public final class CollectionFilteredBenchmark {
         for (int i = 0; i < base.length; i++) {
             sel[i] = (int) ((i * 2654435761L) % 100); // spread, uncorrelated with the generator's clusters
         }
-        Path work = Files.createTempDirectory(Path.of(options.text("work", System.getProperty("java.io.tmpdir"))),
-                "chromaj-filtered-");
-        StringBuilder table = new StringBuilder(String.format(Locale.ROOT,
-                "%n| selectivity | allowed | median ms | p95 ms | recall@10 vs exact filtered |%n|---|---|---|---|---|"));
-        try (ChromaClient client = ChromaClient.builder().path(work).compactionInterval(Duration.ofHours(1))
-                .compactionThreshold(Integer.MAX_VALUE).build()) {
+        Path work = Files.createTempDirectory(
+                Path.of(options.text("work", System.getProperty("java.io.tmpdir"))), "chromaj-filtered-");
+        StringBuilder table = new StringBuilder(
+                String.format(
+                        Locale.ROOT,
+                        "%n| selectivity | allowed | median ms | p95 ms | recall@10 vs exact filtered |%n|---|---|---|---|---|"));
+        try (ChromaClient client = ChromaClient.builder()
+                .path(work)
+                .compactionInterval(Duration.ofHours(1))
+                .compactionThreshold(Integer.MAX_VALUE)
+                .build()) {
             ChromaCollection c = client.createCollection("filtered");
             List<ChromaRecord> batch = new ArrayList<>();
             for (int i = 0; i < base.length; i++) {
-                batch.add(ChromaRecord.builder(Integer.toString(i)).embedding(base[i])
-                        .metadata(Map.of("sel", sel[i])).build());
+                batch.add(ChromaRecord.builder(Integer.toString(i))
+                        .embedding(base[i])
+                        .metadata(Map.of("sel", sel[i]))
+                        .build());
                 if (batch.size() == 1000) {
                     c.add(batch);
                     batch = new ArrayList<>();
@@ -68,18 +74,29 @@ public final class CollectionFilteredBenchmark {
             }
             long start = System.nanoTime();
             c.compact();
-            LOG.info("java {}; {} x {} compacted in {} s", Runtime.version(), base.length, data.dimension(),
+            LOG.info(
+                    "java {}; {} x {} compacted in {} s",
+                    Runtime.version(),
+                    base.length,
+                    data.dimension(),
                     String.format(Locale.ROOT, "%.1f", (System.nanoTime() - start) / 1e9));
             for (int percent : options.integers("selectivity", "1,10,50,100")) {
-                int[] allowed = IntStream.range(0, base.length).filter(i -> sel[i] < percent).toArray();
-                float[][] vectors = Arrays.stream(allowed).mapToObj(i -> base[i]).toArray(float[][]::new);
-                List<Set<String>> truth = IntStream.range(0, queries).parallel().mapToObj(q -> {
-                    Set<String> ids = new HashSet<>();
-                    for (ScoredOffset s : ExactSearch.search(data.space(), data.queries()[q], K, allowed, vectors)) {
-                        ids.add(Integer.toString(s.offset()));
-                    }
-                    return ids;
-                }).toList();
+                int[] allowed = IntStream.range(0, base.length)
+                        .filter(i -> sel[i] < percent)
+                        .toArray();
+                float[][] vectors =
+                        Arrays.stream(allowed).mapToObj(i -> base[i]).toArray(float[][]::new);
+                List<Set<String>> truth = IntStream.range(0, queries)
+                        .parallel()
+                        .mapToObj(q -> {
+                            Set<String> ids = new HashSet<>();
+                            for (ScoredOffset s :
+                                    ExactSearch.search(data.space(), data.queries()[q], K, allowed, vectors)) {
+                                ids.add(Integer.toString(s.offset()));
+                            }
+                            return ids;
+                        })
+                        .toList();
                 Where where = percent >= 100 ? null : Where.lt("sel", percent);
                 double[] medians = new double[passes];
                 double[] p95s = new double[passes];
@@ -89,8 +106,14 @@ public final class CollectionFilteredBenchmark {
                     int found = 0;
                     for (int q = 0; q < queries; q++) {
                         long t = System.nanoTime();
-                        List<String> ids = c.query(QueryRequest.builder().queryEmbedding(data.queries()[q])
-                                .nResults(K).where(where).include().build()).ids().get(0);
+                        List<String> ids = c.query(QueryRequest.builder()
+                                        .queryEmbedding(data.queries()[q])
+                                        .nResults(K)
+                                        .where(where)
+                                        .include()
+                                        .build())
+                                .ids()
+                                .get(0);
                         millis[q] = (System.nanoTime() - t) / 1e6;
                         for (String id : ids) {
                             if (truth.get(q).contains(id)) {
@@ -108,10 +131,17 @@ public final class CollectionFilteredBenchmark {
                 }
                 Arrays.sort(medians);
                 Arrays.sort(p95s);
-                LOG.info("selectivity {}%: {} allowed, median {} ms, p95 {} ms, recall {}", percent, allowed.length,
-                        fmt(medians[passes / 2]), fmt(p95s[passes / 2]), fmt(recall));
-                table.append(String.format(Locale.ROOT, "%n| %d%% | %d | %s | %s | %.3f |", percent, allowed.length,
-                        fmt(medians[passes / 2]), fmt(p95s[passes / 2]), recall));
+                LOG.info(
+                        "selectivity {}%: {} allowed, median {} ms, p95 {} ms, recall {}",
+                        percent, allowed.length, fmt(medians[passes / 2]), fmt(p95s[passes / 2]), fmt(recall));
+                table.append(String.format(
+                        Locale.ROOT,
+                        "%n| %d%% | %d | %s | %s | %.3f |",
+                        percent,
+                        allowed.length,
+                        fmt(medians[passes / 2]),
+                        fmt(p95s[passes / 2]),
+                        recall));
             }
         } finally {
             CollectionAnnBenchmark.deleteRecursively(work);

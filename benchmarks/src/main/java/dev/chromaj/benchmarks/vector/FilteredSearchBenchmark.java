@@ -27,8 +27,7 @@ public final class FilteredSearchBenchmark {
     private static final Logger LOG = LoggerFactory.getLogger(FilteredSearchBenchmark.class);
     private static final int K = 10;
 
-    private FilteredSearchBenchmark() {
-    }
+    private FilteredSearchBenchmark() {}
 
     /** Runs the benchmark; see the class comment for arguments. */
     public static void main(String[] args) throws Exception {
@@ -41,11 +40,17 @@ public final class FilteredSearchBenchmark {
         HnswIndex index = new HnswIndex(data.dimension(), data.space(), HnswConfig.defaults(), data.base().length);
         long start = System.nanoTime();
         index.addAll(IntStream.range(0, data.base().length).toArray(), data.base(), threads);
-        LOG.info("java {}, built {} x {} in {} s with {} threads; planner threshold at ef {}: {} allowed offsets",
-                Runtime.version(), data.base().length, data.dimension(),
-                String.format(Locale.ROOT, "%.1f", (System.nanoTime() - start) / 1e9), threads, ef,
+        LOG.info(
+                "java {}, built {} x {} in {} s with {} threads; planner threshold at ef {}: {} allowed offsets",
+                Runtime.version(),
+                data.base().length,
+                data.dimension(),
+                String.format(Locale.ROOT, "%.1f", (System.nanoTime() - start) / 1e9),
+                threads,
+                ef,
                 index.bruteForceThreshold(ef));
-        StringBuilder table = new StringBuilder(String.format(Locale.ROOT,
+        StringBuilder table = new StringBuilder(String.format(
+                Locale.ROOT,
                 "%n| selectivity | allowed | planner path | planner ms | planner recall | graph-only ms | "
                         + "graph-only recall | scan ms |%n|---|---|---|---|---|---|---|---|%n"));
         Random random = new Random(7);
@@ -58,19 +63,29 @@ public final class FilteredSearchBenchmark {
             }
             OffsetSet allowed = new BitSetOffsets(bits);
             List<List<ScoredOffset>> exact = IntStream.range(0, queries)
-                    .mapToObj(q -> index.exactSearch(data.queries()[q], K, allowed)).toList();
+                    .mapToObj(q -> index.exactSearch(data.queries()[q], K, allowed))
+                    .toList();
             double[] planner = new double[passes];
             double[] graph = new double[passes];
             double[] scan = new double[passes];
             double plannerRecall = 0;
             double graphRecall = 0;
             for (int pass = 0; pass < passes + 1; pass++) {
-                double p = time(() -> IntStream.range(0, queries)
-                        .mapToObj(q -> index.search(data.queries()[q], K, ef, allowed)).toList(), queries);
-                double g = time(() -> IntStream.range(0, queries)
-                        .mapToObj(q -> index.search(data.queries()[q], K, ef, allowed::contains)).toList(), queries);
-                double s = time(() -> IntStream.range(0, queries)
-                        .mapToObj(q -> index.exactSearch(data.queries()[q], K, allowed)).toList(), queries);
+                double p = time(
+                        () -> IntStream.range(0, queries)
+                                .mapToObj(q -> index.search(data.queries()[q], K, ef, allowed))
+                                .toList(),
+                        queries);
+                double g = time(
+                        () -> IntStream.range(0, queries)
+                                .mapToObj(q -> index.search(data.queries()[q], K, ef, allowed::contains))
+                                .toList(),
+                        queries);
+                double s = time(
+                        () -> IntStream.range(0, queries)
+                                .mapToObj(q -> index.exactSearch(data.queries()[q], K, allowed))
+                                .toList(),
+                        queries);
                 if (pass > 0) {
                     planner[pass - 1] = p;
                     graph[pass - 1] = g;
@@ -82,12 +97,25 @@ public final class FilteredSearchBenchmark {
                 graphRecall += recall(index.search(data.queries()[q], K, ef, allowed::contains), exact.get(q));
             }
             boolean scans = allowed.cardinality() <= index.bruteForceThreshold(ef);
-            table.append(String.format(Locale.ROOT, "| %.2f | %d | %s | %.3f | %.3f | %.3f | %.3f | %.3f |%n",
-                    selectivity, allowed.cardinality(), scans ? "scan" : "graph", median(planner),
-                    plannerRecall / queries, median(graph), graphRecall / queries, median(scan)));
+            table.append(String.format(
+                    Locale.ROOT,
+                    "| %.2f | %d | %s | %.3f | %.3f | %.3f | %.3f | %.3f |%n",
+                    selectivity,
+                    allowed.cardinality(),
+                    scans ? "scan" : "graph",
+                    median(planner),
+                    plannerRecall / queries,
+                    median(graph),
+                    graphRecall / queries,
+                    median(scan)));
         }
-        LOG.info("filtered search, k {}, ef {}, {} queries, mean ms per query (median of {} passes){}", K, ef,
-                queries, passes, table);
+        LOG.info(
+                "filtered search, k {}, ef {}, {} queries, mean ms per query (median of {} passes){}",
+                K,
+                ef,
+                queries,
+                passes,
+                table);
     }
 
     private static double time(Runnable work, int queries) {
@@ -107,7 +135,9 @@ public final class FilteredSearchBenchmark {
         if (truth.isEmpty()) {
             return 1;
         }
-        long hits = found.stream().filter(f -> truth.stream().anyMatch(t -> t.offset() == f.offset())).count();
+        long hits = found.stream()
+                .filter(f -> truth.stream().anyMatch(t -> t.offset() == f.offset()))
+                .count();
         return (double) hits / truth.size();
     }
 

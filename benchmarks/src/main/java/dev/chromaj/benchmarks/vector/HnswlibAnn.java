@@ -21,14 +21,21 @@ final class HnswlibAnn implements AnnLibrary {
     @Override
     public void build(VectorDataset data, int m, int efConstruction, int threads) throws InterruptedException {
         float[][] base = data.base();
-        index = HnswIndex.newBuilder(data.dimension(), data.space() == DistanceSpace.L2
-                        ? DistanceFunctions.FLOAT_EUCLIDEAN_DISTANCE : DistanceFunctions.FLOAT_INNER_PRODUCT,
-                base.length).withM(m).withEfConstruction(efConstruction).withEf(100).build();
+        index = HnswIndex.newBuilder(
+                        data.dimension(),
+                        data.space() == DistanceSpace.L2
+                                ? DistanceFunctions.FLOAT_EUCLIDEAN_DISTANCE
+                                : DistanceFunctions.FLOAT_INNER_PRODUCT,
+                        base.length)
+                .withM(m)
+                .withEfConstruction(efConstruction)
+                .withEf(100)
+                .build();
         List<Vector> items = new ArrayList<>(base.length);
         for (int i = 0; i < base.length; i++) {
             items.add(new Vector(i, base[i]));
         }
-        index.addAll(items, threads, (done, max) -> { }, Integer.MAX_VALUE);
+        index.addAll(items, threads, (done, max) -> {}, Integer.MAX_VALUE);
     }
 
     @Override

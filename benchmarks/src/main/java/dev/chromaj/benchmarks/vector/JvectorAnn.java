@@ -25,7 +25,8 @@ import java.util.concurrent.ForkJoinPool;
  */
 final class JvectorAnn implements AnnLibrary {
 
-    private static final VectorTypeSupport TYPES = VectorizationProvider.getInstance().getVectorTypeSupport();
+    private static final VectorTypeSupport TYPES =
+            VectorizationProvider.getInstance().getVectorTypeSupport();
 
     private final int degree;
     private VectorSimilarityFunction similarity;
@@ -45,7 +46,8 @@ final class JvectorAnn implements AnnLibrary {
 
     @Override
     public void build(VectorDataset data, int m, int efConstruction, int threads) throws IOException {
-        similarity = data.space() == DistanceSpace.L2 ? VectorSimilarityFunction.EUCLIDEAN
+        similarity = data.space() == DistanceSpace.L2
+                ? VectorSimilarityFunction.EUCLIDEAN
                 : VectorSimilarityFunction.DOT_PRODUCT;
         List<VectorFloat<?>> list = new ArrayList<>(data.base().length);
         for (float[] v : data.base()) {
@@ -55,8 +57,14 @@ final class JvectorAnn implements AnnLibrary {
         ForkJoinPool simd = new ForkJoinPool(threads);
         ForkJoinPool parallel = new ForkJoinPool(threads);
         try (GraphIndexBuilder builder = new GraphIndexBuilder(
-                BuildScoreProvider.randomAccessScoreProvider(vectors, similarity), data.dimension(), degree,
-                efConstruction, 1.2f, 1.2f, simd, parallel)) {
+                BuildScoreProvider.randomAccessScoreProvider(vectors, similarity),
+                data.dimension(),
+                degree,
+                efConstruction,
+                1.2f,
+                1.2f,
+                simd,
+                parallel)) {
             graph = builder.build(vectors);
         } finally {
             simd.shutdown();

@@ -40,7 +40,8 @@ final class LuceneAnn implements AnnLibrary {
     @Override
     public void build(VectorDataset data, int m, int efConstruction, int threads) throws IOException {
         // Lucene's DOT_PRODUCT requires unit vectors; the cosine dataset is unit-norm.
-        similarity = data.space() == DistanceSpace.L2 ? VectorSimilarityFunction.EUCLIDEAN
+        similarity = data.space() == DistanceSpace.L2
+                ? VectorSimilarityFunction.EUCLIDEAN
                 : VectorSimilarityFunction.DOT_PRODUCT;
         vectors = RandomAccessVectorValues.fromFloats(Arrays.asList(data.base()), data.dimension());
         RandomVectorScorerSupplier supplier = scorer.getRandomVectorScorerSupplier(similarity, vectors);
@@ -51,11 +52,12 @@ final class LuceneAnn implements AnnLibrary {
             return;
         }
         // OnHeapHnswGraph's constructor is package-private; a builder hands out an empty graph of the right size.
-        OnHeapHnswGraph emptyGraph = HnswGraphBuilder.create(supplier, m, efConstruction, 42L, n).getGraph();
+        OnHeapHnswGraph emptyGraph =
+                HnswGraphBuilder.create(supplier, m, efConstruction, 42L, n).getGraph();
         ExecutorService executor = Executors.newFixedThreadPool(threads);
         try {
-            HnswConcurrentMergeBuilder builder = new HnswConcurrentMergeBuilder(new TaskExecutor(executor), threads,
-                    supplier, m, efConstruction, emptyGraph, null);
+            HnswConcurrentMergeBuilder builder = new HnswConcurrentMergeBuilder(
+                    new TaskExecutor(executor), threads, supplier, m, efConstruction, emptyGraph, null);
             graph = builder.build(n);
         } finally {
             executor.shutdown();
@@ -65,8 +67,7 @@ final class LuceneAnn implements AnnLibrary {
     @Override
     public int[] search(int q, float[] query, int k, int ef) throws IOException {
         RandomVectorScorer queryScorer = scorer.getRandomVectorScorer(similarity, vectors, query);
-        KnnCollector collector = HnswGraphSearcher.search(queryScorer, Math.max(k, ef), graph, null,
-                Integer.MAX_VALUE);
+        KnnCollector collector = HnswGraphSearcher.search(queryScorer, Math.max(k, ef), graph, null, Integer.MAX_VALUE);
         ScoreDoc[] docs = collector.topDocs().scoreDocs;
         int[] ids = new int[Math.min(k, docs.length)];
         for (int i = 0; i < ids.length; i++) {

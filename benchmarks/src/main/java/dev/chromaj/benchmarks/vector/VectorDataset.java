@@ -30,29 +30,50 @@ record VectorDataset(String name, DistanceSpace space, float[][] base, float[][]
     /** Loads one of the texmex-format datasets under {@code root}, or returns null when its files are absent. */
     static VectorDataset load(Path root, String name) throws IOException {
         return switch (name) {
-            case "siftsmall" -> texmex(root.resolve("siftsmall"), name, DistanceSpace.L2, "siftsmall_base.fvecs",
-                    "siftsmall_query.fvecs", "siftsmall_groundtruth.ivecs");
-            case "fmnistsmall" -> texmex(root.resolve("fmnistsmall"), name, DistanceSpace.L2,
-                    "fmnistsmall_base.fvecs", "fmnistsmall_query.fvecs", "fmnistsmall_groundtruth.ivecs");
-            case "scifact-minilm" -> texmex(root.resolve("scifact-minilm"), name, DistanceSpace.COSINE,
-                    "scifact_minilm_pca128_base.fvecs", "scifact_minilm_pca128_query.fvecs",
-                    "scifact_minilm_pca128_groundtruth_ip.ivecs");
+            case "siftsmall" ->
+                texmex(
+                        root.resolve("siftsmall"),
+                        name,
+                        DistanceSpace.L2,
+                        "siftsmall_base.fvecs",
+                        "siftsmall_query.fvecs",
+                        "siftsmall_groundtruth.ivecs");
+            case "fmnistsmall" ->
+                texmex(
+                        root.resolve("fmnistsmall"),
+                        name,
+                        DistanceSpace.L2,
+                        "fmnistsmall_base.fvecs",
+                        "fmnistsmall_query.fvecs",
+                        "fmnistsmall_groundtruth.ivecs");
+            case "scifact-minilm" ->
+                texmex(
+                        root.resolve("scifact-minilm"),
+                        name,
+                        DistanceSpace.COSINE,
+                        "scifact_minilm_pca128_base.fvecs",
+                        "scifact_minilm_pca128_query.fvecs",
+                        "scifact_minilm_pca128_groundtruth_ip.ivecs");
             default -> {
                 if (name.startsWith("generated")) {
                     yield generated(name);
                 }
-                throw new IllegalArgumentException("unknown dataset " + name
-                        + " (siftsmall, fmnistsmall, scifact-minilm, generated<N>k[x<dim>])");
+                throw new IllegalArgumentException(
+                        "unknown dataset " + name + " (siftsmall, fmnistsmall, scifact-minilm, generated<N>k[x<dim>])");
             }
         };
     }
 
-    private static VectorDataset texmex(Path folder, String name, DistanceSpace space, String base, String query,
-                                        String truth) throws IOException {
+    private static VectorDataset texmex(
+            Path folder, String name, DistanceSpace space, String base, String query, String truth) throws IOException {
         if (!Files.isRegularFile(folder.resolve(base))) {
             return null;
         }
-        return new VectorDataset(name, space, readFvecs(folder.resolve(base)), readFvecs(folder.resolve(query)),
+        return new VectorDataset(
+                name,
+                space,
+                readFvecs(folder.resolve(base)),
+                readFvecs(folder.resolve(query)),
                 readIvecs(folder.resolve(truth)));
     }
 
@@ -79,10 +100,13 @@ record VectorDataset(String name, DistanceSpace space, float[][] base, float[][]
         float[][] base = sample(random, centers, projection, count);
         float[][] queries = sample(random, centers, projection, 1000);
         int[] ordinals = IntStream.range(0, count).toArray();
-        int[][] truth = IntStream.range(0, queries.length).parallel().mapToObj(q -> {
-            List<ScoredOffset> top = ExactSearch.search(DistanceSpace.L2, queries[q], 10, ordinals, base);
-            return top.stream().mapToInt(ScoredOffset::offset).toArray();
-        }).toArray(int[][]::new);
+        int[][] truth = IntStream.range(0, queries.length)
+                .parallel()
+                .mapToObj(q -> {
+                    List<ScoredOffset> top = ExactSearch.search(DistanceSpace.L2, queries[q], 10, ordinals, base);
+                    return top.stream().mapToInt(ScoredOffset::offset).toArray();
+                })
+                .toArray(int[][]::new);
         return new VectorDataset(name, DistanceSpace.L2, base, queries, truth);
     }
 

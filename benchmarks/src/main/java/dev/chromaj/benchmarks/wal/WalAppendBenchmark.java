@@ -38,26 +38,36 @@ public final class WalAppendBenchmark {
     private static final int DIMENSION = 128;
     private static final int RECORD_BYTES = 600;
 
-    private WalAppendBenchmark() {
-    }
+    private WalAppendBenchmark() {}
 
     public static void main(String[] args) throws Exception {
         Path dir = Path.of(args.length > 0 ? args[0] : "target/wal-bench");
         int seconds = args.length > 1 ? Integer.parseInt(args[1]) : 10;
         int[] threadCounts = Arrays.stream((args.length > 2 ? args[2] : "1,8").split(","))
-                .mapToInt(Integer::parseInt).toArray();
+                .mapToInt(Integer::parseInt)
+                .toArray();
         List<String> layouts = List.of((args.length > 3 ? args[3] : "batch,records").split(","));
         String sync = args.length > 4 ? args[4] : "everyWrite";
         WalOptions options = switch (sync) {
             case "everyWrite" -> WalOptions.defaults();
-            case "interval" -> WalOptions.builder().sync(WalSyncPolicy.interval(Duration.ofMillis(100))).build();
+            case "interval" ->
+                WalOptions.builder()
+                        .sync(WalSyncPolicy.interval(Duration.ofMillis(100)))
+                        .build();
             default -> throw new IllegalArgumentException("sync must be everyWrite or interval, got " + sync);
         };
-        LOG.info("WAL append benchmark: dir {}, {} s per run, threads {}, {} records of {}-d vectors per batch, {}",
-                dir.toAbsolutePath(), seconds, Arrays.toString(threadCounts), RECORDS, DIMENSION, options);
+        LOG.info(
+                "WAL append benchmark: dir {}, {} s per run, threads {}, {} records of {}-d vectors per batch, {}",
+                dir.toAbsolutePath(),
+                seconds,
+                Arrays.toString(threadCounts),
+                RECORDS,
+                DIMENSION,
+                options);
         List<String> rows = new ArrayList<>();
-        rows.add(String.format("%-8s %7s %9s %9s %9s %11s %12s %10s", "layout", "threads", "p50 ms", "p99 ms",
-                "mean ms", "batches/s", "records/s", "fsyncs/op"));
+        rows.add(String.format(
+                "%-8s %7s %9s %9s %9s %11s %12s %10s",
+                "layout", "threads", "p50 ms", "p99 ms", "mean ms", "batches/s", "records/s", "fsyncs/op"));
         for (String layout : layouts) {
             for (int threads : threadCounts) {
                 run(dir, options, layout, threads, 2, false);
@@ -99,33 +109,35 @@ public final class WalAppendBenchmark {
             List<Thread> workers = new ArrayList<>();
             for (int t = 0; t < threads; t++) {
                 int id = t;
-                Thread w = new Thread(() -> {
-                    Random random = new Random(id);
-                    List<List<byte[]>> batches = new ArrayList<>();
-                    for (int i = 0; i < 16; i++) {
-                        batches.add(batch(layout, random));
-                    }
-                    long[] lat = new long[1 << 16];
-                    int n = 0;
-                    try {
-                        start.await();
-                    } catch (InterruptedException e) {
-                        Thread.currentThread().interrupt();
-                        return;
-                    }
-                    while (!stop.get()) {
-                        List<byte[]> b = batches.get(n & 15);
-                        long t0 = System.nanoTime();
-                        log.append(b);
-                        long dt = System.nanoTime() - t0;
-                        if (n == lat.length) {
-                            lat = Arrays.copyOf(lat, lat.length * 2);
-                        }
-                        lat[n++] = dt;
-                    }
-                    latencies[id] = lat;
-                    counts[id] = n;
-                }, "wal-bench-writer-" + t);
+                Thread w = new Thread(
+                        () -> {
+                            Random random = new Random(id);
+                            List<List<byte[]>> batches = new ArrayList<>();
+                            for (int i = 0; i < 16; i++) {
+                                batches.add(batch(layout, random));
+                            }
+                            long[] lat = new long[1 << 16];
+                            int n = 0;
+                            try {
+                                start.await();
+                            } catch (InterruptedException e) {
+                                Thread.currentThread().interrupt();
+                                return;
+                            }
+                            while (!stop.get()) {
+                                List<byte[]> b = batches.get(n & 15);
+                                long t0 = System.nanoTime();
+                                log.append(b);
+                                long dt = System.nanoTime() - t0;
+                                if (n == lat.length) {
+                                    lat = Arrays.copyOf(lat, lat.length * 2);
+                                }
+                                lat[n++] = dt;
+                            }
+                            latencies[id] = lat;
+                            counts[id] = n;
+                        },
+                        "wal-bench-writer-" + t);
                 workers.add(w);
                 w.start();
             }
@@ -148,9 +160,16 @@ public final class WalAppendBenchmark {
             }
             Arrays.sort(all);
             double mean = Arrays.stream(all).average().orElse(0) / 1e6;
-            String row = String.format("%-8s %7d %9.3f %9.3f %9.3f %11.0f %12.0f %10.2f", layout, threads,
-                    all[total / 2] / 1e6, all[(int) (total * 0.99)] / 1e6, mean, total / elapsed,
-                    total * (double) RECORDS / elapsed, syncs / (double) total);
+            String row = String.format(
+                    "%-8s %7d %9.3f %9.3f %9.3f %11.0f %12.0f %10.2f",
+                    layout,
+                    threads,
+                    all[total / 2] / 1e6,
+                    all[(int) (total * 0.99)] / 1e6,
+                    mean,
+                    total / elapsed,
+                    total * (double) RECORDS / elapsed,
+                    syncs / (double) total);
             if (report) {
                 LOG.info("{}", row);
             }

@@ -23,8 +23,7 @@ import java.util.List;
  */
 public final class BlockMaxMaxScore {
 
-    private BlockMaxMaxScore() {
-    }
+    private BlockMaxMaxScore() {}
 
     /** Returns the top k documents, best first (score descending, then offset ascending). */
     public static List<ScoredDoc> search(SparseQuery query) {
@@ -85,8 +84,8 @@ public final class BlockMaxMaxScore {
      * Positions the non-essential cursors on {@code doc}, strongest first, unless the document is proven unable to
      * beat the threshold; returns false in that case. {@code bounds} is scratch space of the query's size.
      */
-    private static boolean competitive(BlockPostingCursor[] byBound, int firstEssential, int doc, double threshold,
-                                       double[] bounds) {
+    private static boolean competitive(
+            BlockPostingCursor[] byBound, int firstEssential, int doc, double threshold, double[] bounds) {
         double partial = 0;
         double magnitude = 0;
         for (int i = firstEssential; i < byBound.length; i++) {

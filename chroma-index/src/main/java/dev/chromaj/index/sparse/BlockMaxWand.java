@@ -44,8 +44,7 @@ public final class BlockMaxWand {
     /** First score array size: most windows are shorter. */
     private static final int SMALL_WINDOW_SIZE = 256;
 
-    private BlockMaxWand() {
-    }
+    private BlockMaxWand() {}
 
     /** Returns the top k documents, best first (score descending, then offset ascending). */
     public static List<ScoredDoc> search(SparseQuery query) {
@@ -84,6 +83,7 @@ public final class BlockMaxWand {
         private final Lane[] byTerm;
         /** Lanes by window bound, weakest first; {@code [0, firstEssential)} are non-essential. */
         private final Lane[] byBound;
+
         private int firstEssential;
         /** Sum of the window bounds of the non-essential lanes. */
         private double nonEssentialBound;
@@ -94,6 +94,7 @@ public final class BlockMaxWand {
         private double windowMagnitude;
         /** Set by {@link #nextWindow}: the nearest end of a term's current block. */
         private int windowMax;
+
         private double threshold = Float.NEGATIVE_INFINITY;
         /** Per slot of the current window (offset − window start): the contributions added so far. */
         private double[] scores = new double[SMALL_WINDOW_SIZE];
@@ -127,8 +128,8 @@ public final class BlockMaxWand {
                 if (firstEssential < byBound.length) {
                     scoreWindow(windowMin);
                 }
-                windowMin = windowMax == PostingBlock.MAX_OFFSET ? PostingCursor.NO_MORE_DOCS
-                        : nextWindow(windowMax + 1);
+                windowMin =
+                        windowMax == PostingBlock.MAX_OFFSET ? PostingCursor.NO_MORE_DOCS : nextWindow(windowMax + 1);
             }
             return top.results();
         }

@@ -17,22 +17,27 @@ final class BlockPostingCursor implements PostingCursor {
     private final int[] blockLastDocs;
     /** Upper bound of the contribution of any posting in block i, never negative. */
     private final double[] blockBounds;
+
     private final double upperBound;
     /** True when no posting's contribution can be negative, so the block bounds also bound their magnitudes. */
     private final boolean nonNegative;
+
     private final boolean bm25;
     /** BM25: {@code weight·idf·(k1+1)}; dot product: the query weight. */
     private final double factor;
+
     private final double lengthBase;
     private final double lengthScale;
 
     /** Index of the loaded block, -1 before the first. */
     private int blockIndex = -1;
+
     private int[] offsets;
     private float[] values;
     private int[] lengths;
     /** Number of postings in the loaded block; 0 before the first and once exhausted. */
     private int blockSize;
+
     private int position = -1;
     private int doc = -1;
     /** Index of the block view, always {@code >= blockIndex}; {@code blockCount} when no block remains. */
@@ -60,8 +65,10 @@ final class BlockPostingCursor implements PostingCursor {
         for (int i = 0; i < blockCount; i++) {
             double blockBound;
             if (bm25) {
-                blockBound = factor <= 0 ? 0 : Bm25Scorer.contribution(factor, lengthBase, lengthScale,
-                        skips.maxValues[i], skips.minDocLengths[i]);
+                blockBound = factor <= 0
+                        ? 0
+                        : Bm25Scorer.contribution(
+                                factor, lengthBase, lengthScale, skips.maxValues[i], skips.minDocLengths[i]);
             } else {
                 blockBound = Math.max(0, factor * (factor >= 0 ? skips.maxValues[i] : skips.minValues[i]));
             }
@@ -184,7 +191,6 @@ final class BlockPostingCursor implements PostingCursor {
         return lo;
     }
 
-
     private void load(int index) {
         PostingBlock block = list.block(index);
         offsets = block.offsets;
@@ -226,8 +232,7 @@ final class BlockPostingCursor implements PostingCursor {
     /** The contribution of posting {@code index} of the loaded block. */
     private double scoreAt(int index) {
         double value = values[index];
-        return bm25 ? Bm25Scorer.contribution(factor, lengthBase, lengthScale, value, lengths[index])
-                : factor * value;
+        return bm25 ? Bm25Scorer.contribution(factor, lengthBase, lengthScale, value, lengths[index]) : factor * value;
     }
 
     /**
@@ -255,8 +260,8 @@ final class BlockPostingCursor implements PostingCursor {
         if (bm25) {
             int[] lengths = this.lengths;
             for (int i = first; i < end; i++) {
-                scores[offsets[i] - base] += Bm25Scorer.contribution(factor, lengthBase, lengthScale, values[i],
-                        lengths[i]);
+                scores[offsets[i] - base] +=
+                        Bm25Scorer.contribution(factor, lengthBase, lengthScale, values[i], lengths[i]);
             }
         } else {
             for (int i = first; i < end; i++) {
@@ -337,8 +342,8 @@ final class BlockPostingCursor implements PostingCursor {
         }
         PostingSkips skips = list.skips();
         if (bm25) {
-            return -factor * Bm25Scorer.contribution(1.0, lengthBase, lengthScale, skips.maxValues[i],
-                    skips.minDocLengths[i]);
+            return -factor
+                    * Bm25Scorer.contribution(1.0, lengthBase, lengthScale, skips.maxValues[i], skips.minDocLengths[i]);
         }
         return Math.abs(factor) * Math.max(Math.abs(skips.maxValues[i]), Math.abs(skips.minValues[i]));
     }

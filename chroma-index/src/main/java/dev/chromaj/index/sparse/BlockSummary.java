@@ -11,8 +11,8 @@ package dev.chromaj.index.sparse;
  * @param minValue     smallest value
  * @param minDocLength smallest document length ({@link ValueKind#TERM_FREQUENCY}), 0 for weights
  */
-public record BlockSummary(int firstOffset, int lastOffset, int size, float maxValue, float minValue,
-                           int minDocLength) {
+public record BlockSummary(
+        int firstOffset, int lastOffset, int size, float maxValue, float minValue, int minDocLength) {
 
     /** Validates the ranges. */
     public BlockSummary {
@@ -21,12 +21,12 @@ public record BlockSummary(int firstOffset, int lastOffset, int size, float maxV
                     + PostingBlock.MAX_OFFSET + ", got " + firstOffset + ".." + lastOffset);
         }
         if (size < 1 || size > PostingBlock.BLOCK_SIZE || size - 1 > (long) lastOffset - firstOffset) {
-            throw new IllegalArgumentException("block size must be in [1, " + PostingBlock.BLOCK_SIZE
-                    + "] and fit its offsets, got " + size);
+            throw new IllegalArgumentException(
+                    "block size must be in [1, " + PostingBlock.BLOCK_SIZE + "] and fit its offsets, got " + size);
         }
         if (!Float.isFinite(maxValue) || !Float.isFinite(minValue) || minValue > maxValue) {
-            throw new IllegalArgumentException("block values must be finite with minValue <= maxValue, got "
-                    + minValue + ".." + maxValue);
+            throw new IllegalArgumentException(
+                    "block values must be finite with minValue <= maxValue, got " + minValue + ".." + maxValue);
         }
         if (minDocLength < 0) {
             throw new IllegalArgumentException("minDocLength must be >= 0, got " + minDocLength);

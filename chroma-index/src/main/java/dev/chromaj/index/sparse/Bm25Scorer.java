@@ -48,8 +48,8 @@ public final class Bm25Scorer {
      */
     public float idf(long docCount, long docFreq) {
         if (docFreq < 0 || docCount < docFreq) {
-            throw new IllegalArgumentException("idf needs 0 <= docFreq <= docCount, got docFreq " + docFreq
-                    + " and docCount " + docCount);
+            throw new IllegalArgumentException(
+                    "idf needs 0 <= docFreq <= docCount, got docFreq " + docFreq + " and docCount " + docCount);
         }
         return (float) Math.log1p((docCount - docFreq + 0.5) / (docFreq + 0.5));
     }

@@ -44,7 +44,9 @@ final class ByteCursor {
         if (pos + 4 > bytes.length) {
             throw truncated();
         }
-        int bits = (bytes[pos] & 0xFF) | (bytes[pos + 1] & 0xFF) << 8 | (bytes[pos + 2] & 0xFF) << 16
+        int bits = (bytes[pos] & 0xFF)
+                | (bytes[pos + 1] & 0xFF) << 8
+                | (bytes[pos + 2] & 0xFF) << 16
                 | (bytes[pos + 3] & 0xFF) << 24;
         pos += 4;
         return Float.intBitsToFloat(bits);

@@ -10,8 +10,7 @@ import java.util.List;
  */
 public final class Exhaustive {
 
-    private Exhaustive() {
-    }
+    private Exhaustive() {}
 
     /** Returns the top k documents, best first (score descending, then offset ascending). */
     public static List<ScoredDoc> search(SparseQuery query) {

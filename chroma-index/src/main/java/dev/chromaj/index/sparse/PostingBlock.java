@@ -28,9 +28,11 @@ public final class PostingBlock {
     private final ValueKind kind;
     /** Read directly by {@link BlockPostingCursor}; never written after construction. */
     final int[] offsets;
+
     final float[] values;
     /** Null for {@link ValueKind#WEIGHT} blocks. */
     final int[] docLengths;
+
     private final float maxValue;
     private final float minValue;
     private final int minDocLength;
@@ -101,8 +103,8 @@ public final class PostingBlock {
 
     static void checkTermFrequency(int offset, int termFrequency, int docLength) {
         if (termFrequency < 1 || termFrequency > (1 << 24)) {
-            throw new IllegalArgumentException("termFrequency must be in [1, 2^24], got " + termFrequency
-                    + " at offset " + offset);
+            throw new IllegalArgumentException(
+                    "termFrequency must be in [1, 2^24], got " + termFrequency + " at offset " + offset);
         }
         if (docLength < termFrequency) {
             throw new IllegalArgumentException("docLength must be at least the term frequency " + termFrequency
@@ -112,12 +114,11 @@ public final class PostingBlock {
 
     private static void checkSizes(int offsets, int other, String otherName) {
         if (offsets != other) {
-            throw new IllegalArgumentException(otherName + " must have one entry per offset (" + offsets + "), got "
-                    + other);
+            throw new IllegalArgumentException(
+                    otherName + " must have one entry per offset (" + offsets + "), got " + other);
         }
         if (offsets < 1 || offsets > BLOCK_SIZE) {
-            throw new IllegalArgumentException("a posting block holds 1 to " + BLOCK_SIZE + " entries, got "
-                    + offsets);
+            throw new IllegalArgumentException("a posting block holds 1 to " + BLOCK_SIZE + " entries, got " + offsets);
         }
     }
 
@@ -127,8 +128,8 @@ public final class PostingBlock {
                 throw new IllegalArgumentException("offset must be in [0, " + MAX_OFFSET + "], got " + offsets[i]);
             }
             if (i > 0 && offsets[i] <= offsets[i - 1]) {
-                throw new IllegalArgumentException("offsets must be strictly ascending, got " + offsets[i]
-                        + " after " + offsets[i - 1]);
+                throw new IllegalArgumentException(
+                        "offsets must be strictly ascending, got " + offsets[i] + " after " + offsets[i - 1]);
             }
         }
     }
@@ -292,8 +293,11 @@ public final class PostingBlock {
 
     @Override
     public boolean equals(Object o) {
-        return o instanceof PostingBlock other && kind == other.kind && Arrays.equals(offsets, other.offsets)
-                && Arrays.equals(values, other.values) && Arrays.equals(docLengths, other.docLengths);
+        return o instanceof PostingBlock other
+                && kind == other.kind
+                && Arrays.equals(offsets, other.offsets)
+                && Arrays.equals(values, other.values)
+                && Arrays.equals(docLengths, other.docLengths);
     }
 
     @Override

@@ -9,8 +9,8 @@ import java.util.Objects;
  */
 public final class PostingList {
 
-    private static final PostingList EMPTY = new PostingList(new PostingSkips(ValueKind.WEIGHT, List.of()),
-            blockNumber -> {
+    private static final PostingList EMPTY =
+            new PostingList(new PostingSkips(ValueKind.WEIGHT, List.of()), blockNumber -> {
                 throw new IndexOutOfBoundsException("empty posting list has no block " + blockNumber);
             });
 
@@ -81,8 +81,7 @@ public final class PostingList {
     /** {@link #cursor} with its concrete type, for the evaluators. */
     BlockPostingCursor blockCursor(TermWeight weight) {
         if (weight instanceof TermWeight.Bm25 && kind() != ValueKind.TERM_FREQUENCY && blockCount() > 0) {
-            throw new IllegalArgumentException("a BM25 term weight needs a TERM_FREQUENCY posting list, got "
-                    + kind());
+            throw new IllegalArgumentException("a BM25 term weight needs a TERM_FREQUENCY posting list, got " + kind());
         }
         return new BlockPostingCursor(this, weight);
     }

@@ -42,8 +42,8 @@ public final class PostingListBuilder {
      */
     public PostingListBuilder add(int offset, float weight) {
         if (kind != ValueKind.WEIGHT) {
-            throw new IllegalArgumentException("this builder is for " + kind + " postings: use add(offset, "
-                    + "termFrequency, docLength)");
+            throw new IllegalArgumentException(
+                    "this builder is for " + kind + " postings: use add(offset, " + "termFrequency, docLength)");
         }
         checkOffset(offset);
         PostingBlock.checkWeight(offset, weight);
@@ -75,12 +75,11 @@ public final class PostingListBuilder {
 
     private void checkOffset(int offset) {
         if (offset < 0 || offset > PostingBlock.MAX_OFFSET) {
-            throw new IllegalArgumentException("offset must be in [0, " + PostingBlock.MAX_OFFSET + "], got "
-                    + offset);
+            throw new IllegalArgumentException("offset must be in [0, " + PostingBlock.MAX_OFFSET + "], got " + offset);
         }
         if (offset <= lastOffset) {
-            throw new IllegalArgumentException("offsets must be added in strictly ascending order, got " + offset
-                    + " after " + lastOffset);
+            throw new IllegalArgumentException(
+                    "offsets must be added in strictly ascending order, got " + offset + " after " + lastOffset);
         }
     }
 
@@ -97,10 +96,13 @@ public final class PostingListBuilder {
             return;
         }
         int[] blockOffsets = Arrays.copyOf(offsets, pending);
-        blocks.add(kind == ValueKind.WEIGHT
-                ? PostingBlock.ofWeights(blockOffsets, Arrays.copyOf(weights, pending))
-                : PostingBlock.ofTermFrequencies(blockOffsets, Arrays.copyOf(termFrequencies, pending),
-                        Arrays.copyOf(docLengths, pending)));
+        blocks.add(
+                kind == ValueKind.WEIGHT
+                        ? PostingBlock.ofWeights(blockOffsets, Arrays.copyOf(weights, pending))
+                        : PostingBlock.ofTermFrequencies(
+                                blockOffsets,
+                                Arrays.copyOf(termFrequencies, pending),
+                                Arrays.copyOf(docLengths, pending)));
         pending = 0;
     }
 

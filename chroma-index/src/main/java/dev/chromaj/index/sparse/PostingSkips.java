@@ -22,6 +22,7 @@ public final class PostingSkips {
     private final long postingCount;
     /** The summaries' offsets and bounds as primitive arrays, for cursors; never written after construction. */
     final int[] firstOffsets;
+
     final int[] lastOffsets;
     final float[] maxValues;
     final float[] minValues;
@@ -51,7 +52,8 @@ public final class PostingSkips {
             minDocLengths[i] = block.minDocLength();
             if (i > 0 && block.firstOffset() <= this.blocks.get(i - 1).lastOffset()) {
                 throw new IllegalArgumentException("block " + i + " starts at offset " + block.firstOffset()
-                        + ", not after the previous block's last offset " + this.blocks.get(i - 1).lastOffset());
+                        + ", not after the previous block's last offset "
+                        + this.blocks.get(i - 1).lastOffset());
             }
             count += block.size();
         }
@@ -67,8 +69,8 @@ public final class PostingSkips {
         ValueKind kind = blocks.get(0).kind();
         for (PostingBlock block : blocks) {
             if (block.kind() != kind) {
-                throw new IllegalArgumentException("all blocks of a posting list must have kind " + kind + ", got "
-                        + block.kind());
+                throw new IllegalArgumentException(
+                        "all blocks of a posting list must have kind " + kind + ", got " + block.kind());
             }
             summaries.add(block.summary());
         }
@@ -141,8 +143,8 @@ public final class PostingSkips {
                 if (last > PostingBlock.MAX_OFFSET) {
                     throw in.corrupt("offset exceeds " + PostingBlock.MAX_OFFSET + " in block " + i);
                 }
-                blocks.add(new BlockSummary((int) first, (int) last, in.readVarint(), in.readFloat(), in.readFloat(),
-                        in.readVarint()));
+                blocks.add(new BlockSummary(
+                        (int) first, (int) last, in.readVarint(), in.readFloat(), in.readFloat(), in.readVarint()));
                 previousLast = last;
             }
             in.expectEnd();

@@ -78,8 +78,7 @@ public final class SparseQuery {
         private IntPredicate allowed = offset -> true;
         private IntPredicate excluded = offset -> false;
 
-        private Builder() {
-        }
+        private Builder() {}
 
         /** Adds a query term. */
         public Builder term(PostingList postings, TermWeight weight) {

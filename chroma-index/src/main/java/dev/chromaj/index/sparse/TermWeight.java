@@ -44,7 +44,8 @@ public sealed interface TermWeight {
 
         @Override
         public double upperBound(BlockSummary block) {
-            double bound = queryWeight >= 0 ? (double) queryWeight * block.maxValue()
+            double bound = queryWeight >= 0
+                    ? (double) queryWeight * block.maxValue()
                     : (double) queryWeight * block.minValue();
             return Math.max(0, bound);
         }
@@ -56,15 +57,15 @@ public sealed interface TermWeight {
         public Bm25 {
             Bm25Scorer.checkAverageLength(avgDocLength);
             if (!Float.isFinite(idf) || !Float.isFinite(queryWeight)) {
-                throw new IllegalArgumentException("idf and queryWeight must be finite, got " + idf + " and "
-                        + queryWeight);
+                throw new IllegalArgumentException(
+                        "idf and queryWeight must be finite, got " + idf + " and " + queryWeight);
             }
         }
 
         @Override
         public double contribution(float value, int docLength) {
-            return Bm25Scorer.contribution(factor(), scorer.lengthBase(), scorer.lengthScale(avgDocLength), value,
-                    docLength);
+            return Bm25Scorer.contribution(
+                    factor(), scorer.lengthBase(), scorer.lengthScale(avgDocLength), value, docLength);
         }
 
         @Override
@@ -75,8 +76,12 @@ public sealed interface TermWeight {
             }
             // The contribution grows with tf and shrinks with the length: the largest tf and shortest document bound
             // it, and are computed by the same expression, so a posting holding both scores exactly the bound.
-            return Bm25Scorer.contribution(factor, scorer.lengthBase(), scorer.lengthScale(avgDocLength),
-                    block.maxValue(), block.minDocLength());
+            return Bm25Scorer.contribution(
+                    factor,
+                    scorer.lengthBase(),
+                    scorer.lengthScale(avgDocLength),
+                    block.maxValue(),
+                    block.minDocLength());
         }
 
         /** {@code queryWeight·idf·(k1+1)}: the per-term constant of {@link Bm25Scorer#contribution}. */

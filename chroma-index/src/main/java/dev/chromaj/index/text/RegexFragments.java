@@ -268,8 +268,7 @@ final class RegexFragments {
         readQuantifier();
     }
 
-    private record Quantifier(int min, int max) {
-    }
+    private record Quantifier(int min, int max) {}
 
     /**
      * Reads a quantifier (with its lazy suffix, and any stacked {@code {n,m}} after it) at pos, or returns null when

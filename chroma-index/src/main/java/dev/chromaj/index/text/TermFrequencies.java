@@ -62,8 +62,10 @@ public record TermFrequencies(int[] termIndices, int[] frequencies, int length) 
 
     @Override
     public boolean equals(Object o) {
-        return o instanceof TermFrequencies other && length == other.length
-                && Arrays.equals(termIndices, other.termIndices) && Arrays.equals(frequencies, other.frequencies);
+        return o instanceof TermFrequencies other
+                && length == other.length
+                && Arrays.equals(termIndices, other.termIndices)
+                && Arrays.equals(frequencies, other.frequencies);
     }
 
     @Override
@@ -73,7 +75,8 @@ public record TermFrequencies(int[] termIndices, int[] frequencies, int length) 
 
     @Override
     public String toString() {
-        StringBuilder sb = new StringBuilder("TermFrequencies[length=").append(length).append(", terms={");
+        StringBuilder sb =
+                new StringBuilder("TermFrequencies[length=").append(length).append(", terms={");
         for (int i = 0; i < termIndices.length; i++) {
             if (i > 0) {
                 sb.append(", ");

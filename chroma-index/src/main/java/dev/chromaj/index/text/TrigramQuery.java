@@ -39,8 +39,8 @@ public final class TrigramQuery {
         try {
             return regex(Pattern.compile(regex));
         } catch (PatternSyntaxException e) {
-            throw new IllegalArgumentException("regex is not a valid pattern: \"" + regex + "\": "
-                    + e.getDescription(), e);
+            throw new IllegalArgumentException(
+                    "regex is not a valid pattern: \"" + regex + "\": " + e.getDescription(), e);
         }
     }
 

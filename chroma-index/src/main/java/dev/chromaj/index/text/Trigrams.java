@@ -13,8 +13,7 @@ import java.util.Set;
  */
 public final class Trigrams {
 
-    private Trigrams() {
-    }
+    private Trigrams() {}
 
     /** Returns the distinct trigrams of {@code text} in order of first occurrence. */
     public static Set<String> of(String text) {
@@ -37,16 +36,16 @@ public final class Trigrams {
     public static long pack(String trigram) {
         int[] codePoints = trigram.codePoints().toArray();
         if (codePoints.length != 3) {
-            throw new IllegalArgumentException("trigram must be exactly 3 code points, got " + codePoints.length
-                    + " in \"" + trigram + "\"");
+            throw new IllegalArgumentException(
+                    "trigram must be exactly 3 code points, got " + codePoints.length + " in \"" + trigram + "\"");
         }
         return ((long) codePoints[0] << 42) | ((long) codePoints[1] << 21) | codePoints[2];
     }
 
     /** Inverse of {@link #pack}. */
     public static String unpack(long packed) {
-        int[] codePoints = {(int) (packed >>> 42) & 0x1FFFFF, (int) (packed >>> 21) & 0x1FFFFF,
-            (int) packed & 0x1FFFFF};
+        int[] codePoints = {(int) (packed >>> 42) & 0x1FFFFF, (int) (packed >>> 21) & 0x1FFFFF, (int) packed & 0x1FFFFF
+        };
         return new String(codePoints, 0, 3);
     }
 }

@@ -11,16 +11,15 @@ import java.util.function.IntPredicate;
  */
 public final class ExactSearch {
 
-    private ExactSearch() {
-    }
+    private ExactSearch() {}
 
     /**
      * The {@code k} closest of {@code vectors} to {@code query}; {@code offsets[i]} names {@code vectors[i]}.
      *
      * @throws IllegalArgumentException if {@code k < 1}, the arrays differ in length, or a dimension differs
      */
-    public static List<ScoredOffset> search(DistanceSpace space, float[] query, int k, int[] offsets,
-                                            float[][] vectors) {
+    public static List<ScoredOffset> search(
+            DistanceSpace space, float[] query, int k, int[] offsets, float[][] vectors) {
         return search(space, query, k, offsets, vectors, null);
     }
 
@@ -28,21 +27,21 @@ public final class ExactSearch {
      * Like {@link #search(DistanceSpace, float[], int, int[], float[][])}, over the offsets {@code allowed} accepts
      * (null accepts all).
      */
-    public static List<ScoredOffset> search(DistanceSpace space, float[] query, int k, int[] offsets,
-                                            float[][] vectors, IntPredicate allowed) {
+    public static List<ScoredOffset> search(
+            DistanceSpace space, float[] query, int k, int[] offsets, float[][] vectors, IntPredicate allowed) {
         Objects.requireNonNull(space, "space");
         Objects.requireNonNull(query, "query");
         if (k < 1) {
             throw new IllegalArgumentException("k must be at least 1, got " + k);
         }
         if (offsets.length != vectors.length) {
-            throw new IllegalArgumentException("offsets and vectors must have the same length, got "
-                    + offsets.length + " and " + vectors.length);
+            throw new IllegalArgumentException(
+                    "offsets and vectors must have the same length, got " + offsets.length + " and " + vectors.length);
         }
         for (int i = 0; i < vectors.length; i++) {
             if (vectors[i].length != query.length) {
-                throw new IllegalArgumentException("vectors[" + i + "] must have dimension " + query.length
-                        + ", got " + vectors[i].length);
+                throw new IllegalArgumentException(
+                        "vectors[" + i + "] must have dimension " + query.length + ", got " + vectors[i].length);
             }
         }
         float[] q = query;

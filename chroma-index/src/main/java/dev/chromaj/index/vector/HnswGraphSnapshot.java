@@ -18,8 +18,8 @@ import java.util.Objects;
  * @param maxLevel   level of the entry node, or -1 for an empty graph
  * @param nodes      every node, live or deleted, by ordinal
  */
-public record HnswGraphSnapshot(int dimension, DistanceSpace space, HnswConfig config, int entryPoint, int maxLevel,
-                                List<Node> nodes) {
+public record HnswGraphSnapshot(
+        int dimension, DistanceSpace space, HnswConfig config, int entryPoint, int maxLevel, List<Node> nodes) {
 
     /** Validates the header fields and copies the node list (the nodes themselves are shared). */
     public HnswGraphSnapshot {

@@ -67,9 +67,11 @@ public final class HnswIndex {
 
     /** Guards node allocation and the growth of {@link #chunks} and {@link #offsetMap}. */
     private final Object growLock = new Object();
+
     private volatile NodeChunks chunks;
     /** offset -> node + 1 (0 = absent), read and written with acquire/release. */
     private volatile int[][] offsetMap;
+
     private final AtomicInteger nodeCount = new AtomicInteger();
     private final AtomicInteger liveCount = new AtomicInteger();
     private final AtomicLong upperLinkBytes = new AtomicLong();
@@ -79,9 +81,11 @@ public final class HnswIndex {
     private final Object[] nodeLocks = newLocks();
     /** Stripe {@code offset % LOCK_STRIPES} guards the mapping of that offset to its node. */
     private final Object[] offsetLocks = newLocks();
+
     private final AtomicReference<Entry> entry = new AtomicReference<>();
     /** Read side: inserts and deletes; write side: whole-graph copies (export, rebuild). */
     private final ReentrantReadWriteLock structureLock = new ReentrantReadWriteLock();
+
     private final ThreadLocal<SearchScratch> scratch = ThreadLocal.withInitial(SearchScratch::new);
 
     /**
@@ -161,8 +165,8 @@ public final class HnswIndex {
      */
     public void addAll(int[] offsets, float[][] vectors, int threads) {
         if (offsets.length != vectors.length) {
-            throw new IllegalArgumentException("offsets and vectors must have the same length, got "
-                    + offsets.length + " and " + vectors.length);
+            throw new IllegalArgumentException(
+                    "offsets and vectors must have the same length, got " + offsets.length + " and " + vectors.length);
         }
         if (threads < 1) {
             throw new IllegalArgumentException("threads must be at least 1, got " + threads);
@@ -250,8 +254,8 @@ public final class HnswIndex {
                 + chunkNodes;
         long directories = 5 * (ARRAY_HEADER_BYTES + (long) c.vectors.length * REFERENCE_BYTES);
         int[][] map = offsetMap;
-        long offsets = ARRAY_HEADER_BYTES + map.length * (REFERENCE_BYTES + ARRAY_HEADER_BYTES
-                + (long) (OFFSET_CHUNK_MASK + 1) * Integer.BYTES);
+        long offsets = ARRAY_HEADER_BYTES
+                + map.length * (REFERENCE_BYTES + ARRAY_HEADER_BYTES + (long) (OFFSET_CHUNK_MASK + 1) * Integer.BYTES);
         return c.vectors.length * perChunk + directories + offsets + upperLinkBytes.get();
     }
 
@@ -333,12 +337,12 @@ public final class HnswIndex {
                     int[] list = upper[l - 1];
                     neighbours[l] = Arrays.copyOfRange(list, 1, 1 + list[0]);
                 }
-                nodes.add(new HnswGraphSnapshot.Node(c.offsets[ci][local], c.deleted[ci][local] != 0, vector,
-                        neighbours));
+                nodes.add(new HnswGraphSnapshot.Node(
+                        c.offsets[ci][local], c.deleted[ci][local] != 0, vector, neighbours));
             }
             Entry ep = entry.get();
-            return new HnswGraphSnapshot(dimension, space, config, ep == null ? -1 : ep.node,
-                    ep == null ? -1 : ep.level, nodes);
+            return new HnswGraphSnapshot(
+                    dimension, space, config, ep == null ? -1 : ep.node, ep == null ? -1 : ep.level, nodes);
         } finally {
             structureLock.writeLock().unlock();
         }
@@ -358,15 +362,15 @@ public final class HnswIndex {
         for (int i = 0; i < n; i++) {
             HnswGraphSnapshot.Node node = nodes.get(i);
             if (node.vector().length != snapshot.dimension()) {
-                throw new IllegalArgumentException("nodes[" + i + "].vector must have dimension "
-                        + snapshot.dimension() + ", got " + node.vector().length);
+                throw new IllegalArgumentException("nodes[" + i + "].vector must have dimension " + snapshot.dimension()
+                        + ", got " + node.vector().length);
             }
             int[][] neighbours = node.neighbours();
             for (int l = 0; l < neighbours.length; l++) {
                 int max = l == 0 ? index.maxLinks0 : index.m;
                 if (neighbours[l].length > max) {
-                    throw new IllegalArgumentException("nodes[" + i + "].neighbours[" + l + "] must hold at most "
-                            + max + " links, got " + neighbours[l].length);
+                    throw new IllegalArgumentException("nodes[" + i + "].neighbours[" + l + "] must hold at most " + max
+                            + " links, got " + neighbours[l].length);
                 }
                 for (int id : neighbours[l]) {
                     if (id < 0 || id >= n || nodes.get(id).level() < l) {
@@ -391,8 +395,8 @@ public final class HnswIndex {
                 c.deleted[ci][local] = 1;
             } else {
                 if (index.mappedNode(node.offset()) >= 0) {
-                    throw new IllegalArgumentException("nodes[" + i + "].offset " + node.offset()
-                            + " must be unique among live nodes");
+                    throw new IllegalArgumentException(
+                            "nodes[" + i + "].offset " + node.offset() + " must be unique among live nodes");
                 }
                 index.setMapping(node.offset(), id);
                 index.liveCount.incrementAndGet();
@@ -401,8 +405,8 @@ public final class HnswIndex {
         if (snapshot.entryPoint() >= 0) {
             int level = nodes.get(snapshot.entryPoint()).level();
             if (level != snapshot.maxLevel()) {
-                throw new IllegalArgumentException("maxLevel must equal the entry node's level " + level
-                        + ", got " + snapshot.maxLevel());
+                throw new IllegalArgumentException(
+                        "maxLevel must equal the entry node's level " + level + ", got " + snapshot.maxLevel());
             }
             index.entry.set(new Entry(snapshot.entryPoint(), level));
         } else if (n > 0) {
@@ -454,16 +458,19 @@ public final class HnswIndex {
             AtomicReference<Throwable> failure = new AtomicReference<>();
             Thread[] pool = new Thread[workers];
             for (int t = 0; t < workers; t++) {
-                pool[t] = new Thread(() -> {
-                    try {
-                        for (int i = next.getAndIncrement(); i < prepared.length && failure.get() == null;
-                             i = next.getAndIncrement()) {
-                            insert(offsets[i], prepared[i]);
-                        }
-                    } catch (RuntimeException | Error e) {
-                        failure.compareAndSet(null, e);
-                    }
-                }, "chromaj-hnsw-insert-" + t);
+                pool[t] = new Thread(
+                        () -> {
+                            try {
+                                for (int i = next.getAndIncrement();
+                                        i < prepared.length && failure.get() == null;
+                                        i = next.getAndIncrement()) {
+                                    insert(offsets[i], prepared[i]);
+                                }
+                            } catch (RuntimeException | Error e) {
+                                failure.compareAndSet(null, e);
+                            }
+                        },
+                        "chromaj-hnsw-insert-" + t);
                 pool[t].setDaemon(true);
                 pool[t].start();
             }
@@ -540,8 +547,8 @@ public final class HnswIndex {
             c.offsets[ci][local] = offset;
             if (level > 0) {
                 c.upper[ci][local] = new int[level][1 + m];
-                upperLinkBytes.addAndGet(ARRAY_HEADER_BYTES + level * (REFERENCE_BYTES + ARRAY_HEADER_BYTES
-                        + (1L + m) * Integer.BYTES));
+                upperLinkBytes.addAndGet(
+                        ARRAY_HEADER_BYTES + level * (REFERENCE_BYTES + ARRAY_HEADER_BYTES + (1L + m) * Integer.BYTES));
             }
             nodeCount.set(node + 1);
             return node;
@@ -604,8 +611,8 @@ public final class HnswIndex {
             }
         }
         if (level > ep.level) {
-            entry.accumulateAndGet(new Entry(node, level), (old, proposed) -> proposed.level > old.level
-                    ? proposed : old);
+            entry.accumulateAndGet(
+                    new Entry(node, level), (old, proposed) -> proposed.level > old.level ? proposed : old);
         }
     }
 
@@ -731,8 +738,8 @@ public final class HnswIndex {
      * Replaces {@code target}'s list with the diverse selection among {@code ids[0, n)}; the caller holds the
      * target's lock. Deleted candidates are dropped first unless nothing would remain.
      */
-    private void rewriteLinks(SearchScratch sc, int target, int[] list, int base, int[] ids, float[] dists, int n,
-                              int max) {
+    private void rewriteLinks(
+            SearchScratch sc, int target, int[] list, int base, int[] ids, float[] dists, int n, int max) {
         // Fresh directory: the ids were read under the target's lock, after the chunks holding them were added.
         NodeChunks c = chunks;
         for (int i = 0; i < n; i++) {
@@ -906,8 +913,16 @@ public final class HnswIndex {
      * Best-first search of one layer from {@code ep}. Leaves up to {@code ef} results in {@code sc.results}: for a
      * query only live, allowed nodes (everything else is still traversed); during construction every node.
      */
-    private void searchLayer(NodeChunks c, SearchScratch sc, float[] q, int ep, float epDist, int ef, int level,
-                             IntPredicate allowed, boolean query) {
+    private void searchLayer(
+            NodeChunks c,
+            SearchScratch sc,
+            float[] q,
+            int ep,
+            float epDist,
+            int ef,
+            int level,
+            IntPredicate allowed,
+            boolean query) {
         if (ep >= c.capacity) {
             // The entry came from a walk that saw a newer directory than the caller's.
             c = chunks;
@@ -1056,8 +1071,7 @@ public final class HnswIndex {
     private float[] prepare(float[] vector, String field) {
         Objects.requireNonNull(vector, field);
         if (vector.length != dimension) {
-            throw new IllegalArgumentException(field + " must have dimension " + dimension + ", got "
-                    + vector.length);
+            throw new IllegalArgumentException(field + " must have dimension " + dimension + ", got " + vector.length);
         }
         float[] copy = vector.clone();
         if (space == DistanceSpace.COSINE) {
@@ -1100,8 +1114,7 @@ public final class HnswIndex {
     }
 
     /** The top node of the graph and its level. */
-    private record Entry(int node, int level) {
-    }
+    private record Entry(int node, int level) {}
 
     /**
      * Chunk directories: replaced, never changed, when a chunk is added; the chunk arrays themselves are shared
@@ -1115,8 +1128,8 @@ public final class HnswIndex {
         final byte[][] deleted;
         final int capacity;
 
-        NodeChunks(float[][] vectors, int[][] links, int[][][][] upper, int[][] offsets, byte[][] deleted,
-                   int capacity) {
+        NodeChunks(
+                float[][] vectors, int[][] links, int[][][][] upper, int[][] offsets, byte[][] deleted, int capacity) {
             this.vectors = vectors;
             this.links = links;
             this.upper = upper;

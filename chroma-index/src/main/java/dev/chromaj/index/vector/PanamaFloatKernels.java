@@ -61,8 +61,8 @@ final class PanamaFloatKernels implements FloatKernels {
             sum = acc0.add(acc1).reduceLanes(VectorOperators.ADD);
         }
         for (; i + LANES <= length; i += LANES) {
-            FloatVector d0 = FloatVector.fromArray(SPECIES, a, aOffset + i)
-                    .sub(FloatVector.fromArray(SPECIES, b, bOffset + i));
+            FloatVector d0 =
+                    FloatVector.fromArray(SPECIES, a, aOffset + i).sub(FloatVector.fromArray(SPECIES, b, bOffset + i));
             sum += d0.mul(d0).reduceLanes(VectorOperators.ADD);
         }
         for (; i < length; i++) {

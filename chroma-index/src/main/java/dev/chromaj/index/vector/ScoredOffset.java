@@ -6,5 +6,4 @@ package dev.chromaj.index.vector;
  * @param offset   the record's offset id
  * @param distance the distance in the index's {@link DistanceSpace}
  */
-public record ScoredOffset(int offset, float distance) {
-}
+public record ScoredOffset(int offset, float distance) {}

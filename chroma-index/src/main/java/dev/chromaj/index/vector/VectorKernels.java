@@ -22,8 +22,7 @@ public final class VectorKernels {
     static final FloatKernels SCALAR = new ScalarFloatKernels();
     static final FloatKernels KERNELS = select();
 
-    private VectorKernels() {
-    }
+    private VectorKernels() {}
 
     /** Name of the active implementation: {@code scalar} or {@code panama-<bits>bit}. */
     public static String implementationName() {

@@ -18,9 +18,13 @@ class BlockMaxWandTest {
     private static final float[] TIE_PRONE_VALUES = {0.5f, 1f, 1.5f, 2f};
 
     /** A generated collection: per document offset, its postings (term to value) and its length. */
-    private record Corpus(boolean bm25, TreeMap<Integer, Map<Integer, Float>> docs, Map<Integer, Integer> lengths,
-                          Map<Integer, PostingList> postings, Map<Integer, AtomicInteger> loads, double avgLength) {
-    }
+    private record Corpus(
+            boolean bm25,
+            TreeMap<Integer, Map<Integer, Float>> docs,
+            Map<Integer, Integer> lengths,
+            Map<Integer, PostingList> postings,
+            Map<Integer, AtomicInteger> loads,
+            double avgLength) {}
 
     @Test
     void dotProductTopKEqualsExhaustiveOnRandomData() {
@@ -40,8 +44,7 @@ class BlockMaxWandTest {
             Corpus corpus = corpus(random, bm25);
             for (int q = 0; q < 5; q++) {
                 SparseQuery query = randomQuery(random, corpus);
-                String context = (bm25 ? "bm25" : "dot product") + " seed " + seed + " query " + q + " k "
-                        + query.k();
+                String context = (bm25 ? "bm25" : "dot product") + " seed " + seed + " query " + q + " k " + query.k();
                 List<ScoredDoc> wand = BlockMaxWand.search(query);
                 List<ScoredDoc> exhaustive = Exhaustive.search(query);
                 assertEquals(exhaustive, wand, context);
@@ -87,14 +90,17 @@ class BlockMaxWandTest {
             loads.incrementAndGet();
             return commonBlocks.get(n);
         });
-        SparseQuery query = SparseQuery.builder().k(5)
+        SparseQuery query = SparseQuery.builder()
+                .k(5)
                 .term(commonList, TermWeight.dotProduct(1f))
                 .term(rare.build(), TermWeight.dotProduct(1f))
                 .build();
         List<ScoredDoc> wand = BlockMaxWand.search(query);
         int wandLoads = loads.get();
         assertEquals(Exhaustive.search(query), wand);
-        assertEquals(List.of(7, 25_007, 50_007, 75_007), wand.subList(0, 4).stream().map(ScoredDoc::offset).toList());
+        assertEquals(
+                List.of(7, 25_007, 50_007, 75_007),
+                wand.subList(0, 4).stream().map(ScoredDoc::offset).toList());
         assertTrue(wandLoads < commonBlocks.size() / 2, "WAND loaded " + wandLoads + " of " + commonBlocks.size());
     }
 
@@ -105,13 +111,14 @@ class BlockMaxWandTest {
             builder.add(doc, doc);
         }
         PostingList list = builder.build();
-        SparseQuery query = SparseQuery.builder().k(3)
+        SparseQuery query = SparseQuery.builder()
+                .k(3)
                 .term(list, TermWeight.dotProduct(1f))
                 .allowed(doc -> doc % 2 == 0)
                 .excluded(doc -> doc == 998)
                 .build();
-        List<ScoredDoc> expected = List.of(new ScoredDoc(996, 996f), new ScoredDoc(994, 994f),
-                new ScoredDoc(992, 992f));
+        List<ScoredDoc> expected =
+                List.of(new ScoredDoc(996, 996f), new ScoredDoc(994, 994f), new ScoredDoc(992, 992f));
         assertEquals(expected, BlockMaxWand.search(query));
         assertEquals(expected, BlockMaxMaxScore.search(query));
         assertEquals(expected, Exhaustive.search(query));
@@ -123,17 +130,22 @@ class BlockMaxWandTest {
         for (int doc = 0; doc < 500; doc++) {
             builder.add(doc * 3, 1f);
         }
-        SparseQuery query = SparseQuery.builder().k(4).term(builder.build(), TermWeight.dotProduct(2f)).build();
-        List<ScoredDoc> expected = List.of(new ScoredDoc(0, 2f), new ScoredDoc(3, 2f), new ScoredDoc(6, 2f),
-                new ScoredDoc(9, 2f));
+        SparseQuery query = SparseQuery.builder()
+                .k(4)
+                .term(builder.build(), TermWeight.dotProduct(2f))
+                .build();
+        List<ScoredDoc> expected =
+                List.of(new ScoredDoc(0, 2f), new ScoredDoc(3, 2f), new ScoredDoc(6, 2f), new ScoredDoc(9, 2f));
         assertEquals(expected, BlockMaxWand.search(query));
     }
 
     @Test
     void queriesWithoutPostingsReturnNothing() {
         assertEquals(List.of(), BlockMaxWand.search(SparseQuery.builder().build()));
-        SparseQuery missing = SparseQuery.builder().term(PostingList.empty(), TermWeight.dotProduct(1f))
-                .term(PostingList.empty(), TermWeight.bm25(Bm25Scorer.CHROMA, 1f, 10f, 1f)).build();
+        SparseQuery missing = SparseQuery.builder()
+                .term(PostingList.empty(), TermWeight.dotProduct(1f))
+                .term(PostingList.empty(), TermWeight.bm25(Bm25Scorer.CHROMA, 1f, 10f, 1f))
+                .build();
         assertEquals(List.of(), BlockMaxWand.search(missing));
         assertEquals(List.of(), BlockMaxMaxScore.search(missing));
         assertEquals(List.of(), Exhaustive.search(missing));
@@ -158,9 +170,15 @@ class BlockMaxWandTest {
                     PostingList list = postings.getOrDefault(random.nextInt(vocabulary + 3), PostingList.empty());
                     // Skewed weights: a few terms dominate.
                     float weight = random.nextInt(4) == 0 ? 5 + random.nextFloat() * 20 : 0.05f + random.nextFloat();
-                    builder.term(list, bm25 ? TermWeight.bm25(Bm25Scorer.CHROMA,
-                            Bm25Scorer.CHROMA.idf(docCount, list.postingCount()), 40f, weight)
-                            : TermWeight.dotProduct(weight));
+                    builder.term(
+                            list,
+                            bm25
+                                    ? TermWeight.bm25(
+                                            Bm25Scorer.CHROMA,
+                                            Bm25Scorer.CHROMA.idf(docCount, list.postingCount()),
+                                            40f,
+                                            weight)
+                                    : TermWeight.dotProduct(weight));
                 }
                 assertAllEqual(builder.build(), "seed " + seed + " round " + round + " query " + q + " k " + k);
             }
@@ -194,7 +212,8 @@ class BlockMaxWandTest {
             last.add(doc, doc == 1000 ? 1f : 0x1p-20f);
         }
         last.add(2000, 2f);
-        SparseQuery query = SparseQuery.builder().k(3)
+        SparseQuery query = SparseQuery.builder()
+                .k(3)
                 .term(first.build(), TermWeight.dotProduct(1f))
                 .term(weak.build(), TermWeight.dotProduct(1f))
                 .term(negative.build(), TermWeight.dotProduct(-1f))
@@ -247,9 +266,15 @@ class BlockMaxWandTest {
                 SparseQuery.Builder builder = SparseQuery.builder().k(k);
                 for (int t : new int[] {0, 1, 3, 2}) {
                     float weight = t == 1 || t == 2 ? 2 + random.nextFloat() * 5 : 0.1f + random.nextFloat();
-                    builder.term(lists[t], bm25 ? TermWeight.bm25(Bm25Scorer.CHROMA,
-                            Bm25Scorer.CHROMA.idf(docCount, lists[t].postingCount()), 150f, weight)
-                            : TermWeight.dotProduct(weight));
+                    builder.term(
+                            lists[t],
+                            bm25
+                                    ? TermWeight.bm25(
+                                            Bm25Scorer.CHROMA,
+                                            Bm25Scorer.CHROMA.idf(docCount, lists[t].postingCount()),
+                                            150f,
+                                            weight)
+                                    : TermWeight.dotProduct(weight));
                 }
                 assertAllEqual(builder.build(), "seed " + seed + " round " + round + " k " + k + " bm25 " + bm25);
             }
@@ -271,9 +296,15 @@ class BlockMaxWandTest {
             for (int i = 0; i < termCount; i++) {
                 PostingList list = postings.getOrDefault(random.nextInt(vocabulary), PostingList.empty());
                 float weight = 0.1f + random.nextFloat() * 3;
-                builder.term(list, bm25 ? TermWeight.bm25(Bm25Scorer.CHROMA,
-                        Bm25Scorer.CHROMA.idf(docCount, list.postingCount()), 40f, weight)
-                        : TermWeight.dotProduct(random.nextInt(5) == 0 ? -weight : weight));
+                builder.term(
+                        list,
+                        bm25
+                                ? TermWeight.bm25(
+                                        Bm25Scorer.CHROMA,
+                                        Bm25Scorer.CHROMA.idf(docCount, list.postingCount()),
+                                        40f,
+                                        weight)
+                                : TermWeight.dotProduct(random.nextInt(5) == 0 ? -weight : weight));
             }
             assertAllEqual(builder.build(), "seed " + seed + " round " + round);
         }
@@ -294,11 +325,21 @@ class BlockMaxWandTest {
             PostingList list = builder.build();
             int k = 1 + random.nextInt(count + 10);
             String context = "seed " + seed + " round " + round + " k " + k;
-            assertAllEqual(SparseQuery.builder().k(k).term(list, TermWeight.dotProduct(1.5f)).build(), context);
+            assertAllEqual(
+                    SparseQuery.builder()
+                            .k(k)
+                            .term(list, TermWeight.dotProduct(1.5f))
+                            .build(),
+                    context);
             // The same list twice: every document ties with itself term by term.
-            assertAllEqual(SparseQuery.builder().k(k).term(list, TermWeight.dotProduct(1f))
-                    .term(list, TermWeight.dotProduct(1f)).term(PostingList.empty(), TermWeight.dotProduct(9f))
-                    .build(), context);
+            assertAllEqual(
+                    SparseQuery.builder()
+                            .k(k)
+                            .term(list, TermWeight.dotProduct(1f))
+                            .term(list, TermWeight.dotProduct(1f))
+                            .term(PostingList.empty(), TermWeight.dotProduct(9f))
+                            .build(),
+                    context);
         }
     }
 
@@ -317,8 +358,8 @@ class BlockMaxWandTest {
             int length = 1 + random.nextInt(200);
             for (int t = 0; t < vocabulary; t++) {
                 if (random.nextDouble() < 0.6 / (1 + t)) {
-                    PostingListBuilder builder = builders.computeIfAbsent(t,
-                            x -> bm25 ? PostingListBuilder.termFrequencies() : PostingListBuilder.weights());
+                    PostingListBuilder builder = builders.computeIfAbsent(
+                            t, x -> bm25 ? PostingListBuilder.termFrequencies() : PostingListBuilder.weights());
                     if (bm25) {
                         int tf = 1 + (random.nextInt(5) == 0 ? random.nextInt(8) : 0);
                         builder.add(offset, tf, Math.max(length, tf));
@@ -372,7 +413,8 @@ class BlockMaxWandTest {
         Map<Integer, PostingListBuilder> builders = new TreeMap<>();
         for (Map.Entry<Integer, Map<Integer, Float>> doc : docs.entrySet()) {
             for (Map.Entry<Integer, Float> posting : doc.getValue().entrySet()) {
-                PostingListBuilder builder = builders.computeIfAbsent(posting.getKey(),
+                PostingListBuilder builder = builders.computeIfAbsent(
+                        posting.getKey(),
                         t -> bm25 ? PostingListBuilder.termFrequencies() : PostingListBuilder.weights());
                 if (bm25) {
                     builder.add(doc.getKey(), (int) (float) posting.getValue(), lengths.get(doc.getKey()));
@@ -402,7 +444,11 @@ class BlockMaxWandTest {
         int[] ks = {1, 2, 3, 5, 10, 50, 100, 1000};
         SparseQuery.Builder builder = SparseQuery.builder().k(ks[random.nextInt(ks.length)]);
         int termCount = 1 + random.nextInt(8);
-        int vocabulary = corpus.postings().keySet().stream().mapToInt(Integer::intValue).max().orElse(0) + 2;
+        int vocabulary = corpus.postings().keySet().stream()
+                        .mapToInt(Integer::intValue)
+                        .max()
+                        .orElse(0)
+                + 2;
         boolean equalWeights = random.nextBoolean();
         for (int i = 0; i < termCount; i++) {
             int term = random.nextInt(vocabulary);
@@ -411,8 +457,13 @@ class BlockMaxWandTest {
             if (corpus.bm25()) {
                 long docFreq = list.postingCount();
                 float idf = Bm25Scorer.CHROMA.idf(corpus.docs().size(), docFreq);
-                builder.term(list, TermWeight.bm25(Bm25Scorer.CHROMA, idf, (float) corpus.avgLength(),
-                        equalWeights ? 1 + random.nextInt(2) : weight));
+                builder.term(
+                        list,
+                        TermWeight.bm25(
+                                Bm25Scorer.CHROMA,
+                                idf,
+                                (float) corpus.avgLength(),
+                                equalWeights ? 1 + random.nextInt(2) : weight));
             } else {
                 builder.term(list, TermWeight.dotProduct(weight));
             }
@@ -455,7 +506,10 @@ class BlockMaxWandTest {
                 Float value = doc.getValue().get(queryTerms.get(i));
                 if (value != null) {
                     matched = true;
-                    sum += query.terms().get(i).weight().contribution(value, corpus.lengths().get(offset));
+                    sum += query.terms()
+                            .get(i)
+                            .weight()
+                            .contribution(value, corpus.lengths().get(offset));
                 }
             }
             if (matched && query.allowed().test(offset) && !query.excluded().test(offset)) {

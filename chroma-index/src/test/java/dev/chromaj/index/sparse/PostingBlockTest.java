@@ -29,8 +29,8 @@ class PostingBlockTest {
 
     @Test
     void termFrequencyBlockRoundTripsAndKeepsMinimumLength() {
-        PostingBlock block = PostingBlock.ofTermFrequencies(new int[] {3, 9, 70000},
-                new int[] {1, 1 << 24, 7}, new int[] {5, Integer.MAX_VALUE, 7});
+        PostingBlock block = PostingBlock.ofTermFrequencies(
+                new int[] {3, 9, 70000}, new int[] {1, 1 << 24, 7}, new int[] {5, Integer.MAX_VALUE, 7});
         PostingBlock decoded = PostingBlock.decode(block.encode());
         assertEquals(block, decoded);
         assertEquals(ValueKind.TERM_FREQUENCY, decoded.kind());
@@ -83,53 +83,61 @@ class PostingBlockTest {
             lengths[i] = 100;
         }
         // Version, kind and a 2-byte count; 3 bytes for the first offset; then 1 byte per gap, tf and length.
-        assertEquals(4 + 3 + 127 + 128 + 128, PostingBlock.ofTermFrequencies(offsets, tfs, lengths).encode().length);
+        assertEquals(
+                4 + 3 + 127 + 128 + 128,
+                PostingBlock.ofTermFrequencies(offsets, tfs, lengths).encode().length);
     }
 
     @Test
     void decodeRejectsCorruptBytesNamingTheProblem() {
-        byte[] good = PostingBlock.ofWeights(new int[] {1, 5}, new float[] {1f, 2f}).encode();
-        IllegalArgumentException truncated = assertThrows(IllegalArgumentException.class,
-                () -> PostingBlock.decode(Arrays.copyOf(good, good.length - 1)));
+        byte[] good =
+                PostingBlock.ofWeights(new int[] {1, 5}, new float[] {1f, 2f}).encode();
+        IllegalArgumentException truncated = assertThrows(
+                IllegalArgumentException.class, () -> PostingBlock.decode(Arrays.copyOf(good, good.length - 1)));
         assertTrue(truncated.getMessage().contains("truncated"), truncated.getMessage());
 
         byte[] badVersion = good.clone();
         badVersion[0] = 9;
         assertTrue(assertThrows(IllegalArgumentException.class, () -> PostingBlock.decode(badVersion))
-                .getMessage().contains("format version 9"));
+                .getMessage()
+                .contains("format version 9"));
 
         byte[] trailing = Arrays.copyOf(good, good.length + 1);
         assertTrue(assertThrows(IllegalArgumentException.class, () -> PostingBlock.decode(trailing))
-                .getMessage().contains("trailing"));
+                .getMessage()
+                .contains("trailing"));
 
         byte[] badKind = good.clone();
         badKind[1] = 7;
         assertTrue(assertThrows(IllegalArgumentException.class, () -> PostingBlock.decode(badKind))
-                .getMessage().contains("value kind"));
+                .getMessage()
+                .contains("value kind"));
 
         byte[] zeroGap = good.clone();
         zeroGap[4] = 0;
         assertTrue(assertThrows(IllegalArgumentException.class, () -> PostingBlock.decode(zeroGap))
-                .getMessage().contains("gap"));
+                .getMessage()
+                .contains("gap"));
     }
 
     @Test
     void invalidBlocksAreRejected() {
         assertThrows(IllegalArgumentException.class, () -> PostingBlock.ofWeights(new int[0], new float[0]));
-        assertThrows(IllegalArgumentException.class, () -> PostingBlock.ofWeights(new int[] {2, 2},
-                new float[] {1, 1}));
-        assertThrows(IllegalArgumentException.class, () -> PostingBlock.ofWeights(new int[] {-1},
-                new float[] {1}));
-        assertThrows(IllegalArgumentException.class, () -> PostingBlock.ofWeights(new int[] {1},
-                new float[] {Float.NaN}));
-        assertThrows(IllegalArgumentException.class, () -> PostingBlock.ofWeights(new int[] {Integer.MAX_VALUE},
-                new float[] {1}));
-        assertThrows(IllegalArgumentException.class, () -> PostingBlock.ofTermFrequencies(new int[] {1},
-                new int[] {0}, new int[] {3}));
-        assertThrows(IllegalArgumentException.class, () -> PostingBlock.ofTermFrequencies(new int[] {1},
-                new int[] {4}, new int[] {3}));
-        assertThrows(IllegalArgumentException.class, () -> PostingBlock.ofWeights(new int[129],
-                new float[129]));
+        assertThrows(
+                IllegalArgumentException.class, () -> PostingBlock.ofWeights(new int[] {2, 2}, new float[] {1, 1}));
+        assertThrows(IllegalArgumentException.class, () -> PostingBlock.ofWeights(new int[] {-1}, new float[] {1}));
+        assertThrows(
+                IllegalArgumentException.class, () -> PostingBlock.ofWeights(new int[] {1}, new float[] {Float.NaN}));
+        assertThrows(
+                IllegalArgumentException.class,
+                () -> PostingBlock.ofWeights(new int[] {Integer.MAX_VALUE}, new float[] {1}));
+        assertThrows(
+                IllegalArgumentException.class,
+                () -> PostingBlock.ofTermFrequencies(new int[] {1}, new int[] {0}, new int[] {3}));
+        assertThrows(
+                IllegalArgumentException.class,
+                () -> PostingBlock.ofTermFrequencies(new int[] {1}, new int[] {4}, new int[] {3}));
+        assertThrows(IllegalArgumentException.class, () -> PostingBlock.ofWeights(new int[129], new float[129]));
     }
 
     @Test
@@ -141,7 +149,8 @@ class PostingBlockTest {
         assertThrows(IllegalArgumentException.class, () -> builder.add(598, 1f));
         assertThrows(IllegalArgumentException.class, () -> builder.add(1000, 1, 2));
         List<PostingBlock> blocks = builder.blocks();
-        assertEquals(List.of(128, 128, 44), blocks.stream().map(PostingBlock::size).toList());
+        assertEquals(
+                List.of(128, 128, 44), blocks.stream().map(PostingBlock::size).toList());
         assertEquals(256, blocks.get(2).firstOffset() / 2);
         PostingList list = PostingList.inMemory(blocks);
         assertEquals(300, list.postingCount());
@@ -202,7 +211,7 @@ class PostingBlockTest {
     @Test
     void bm25WeightNeedsTermFrequencyPostings() {
         PostingList weights = PostingListBuilder.weights().add(1, 1f).build();
-        assertThrows(IllegalArgumentException.class,
-                () -> weights.cursor(TermWeight.bm25(Bm25Scorer.CHROMA, 1f, 10f, 1f)));
+        assertThrows(
+                IllegalArgumentException.class, () -> weights.cursor(TermWeight.bm25(Bm25Scorer.CHROMA, 1f, 10f, 1f)));
     }
 }

@@ -10,8 +10,19 @@ import org.junit.jupiter.api.Test;
 
 class TopDocsTest {
 
-    private static final float[] SPECIAL_SCORES = {0f, -0f, 1f, -1f, Float.MIN_VALUE, -Float.MIN_VALUE,
-        Float.MAX_VALUE, -Float.MAX_VALUE, Float.POSITIVE_INFINITY, Float.NEGATIVE_INFINITY, 2.5f};
+    private static final float[] SPECIAL_SCORES = {
+        0f,
+        -0f,
+        1f,
+        -1f,
+        Float.MIN_VALUE,
+        -Float.MIN_VALUE,
+        Float.MAX_VALUE,
+        -Float.MAX_VALUE,
+        Float.POSITIVE_INFINITY,
+        Float.NEGATIVE_INFINITY,
+        2.5f
+    };
 
     @Test
     void keepsTheBestKInResultOrderWithTiesToTheLowerOffset() {
@@ -24,7 +35,8 @@ class TopDocsTest {
             List<ScoredDoc> offered = new ArrayList<>();
             int offset = random.nextInt(10);
             for (int i = 0; i < count; i++) {
-                float score = random.nextInt(3) == 0 ? SPECIAL_SCORES[random.nextInt(SPECIAL_SCORES.length)]
+                float score = random.nextInt(3) == 0
+                        ? SPECIAL_SCORES[random.nextInt(SPECIAL_SCORES.length)]
                         : random.nextInt(8) - 3 + (random.nextBoolean() ? 0 : random.nextFloat());
                 offered.add(new ScoredDoc(offset, score));
                 top.offer(offset, score);
@@ -34,7 +46,9 @@ class TopDocsTest {
             List<ScoredDoc> expected = offered.subList(0, Math.min(k, offered.size()));
             String context = "seed " + seed + " round " + round;
             assertEquals(expected, top.results(), context);
-            float threshold = offered.size() < k ? Float.NEGATIVE_INFINITY : expected.get(k - 1).score();
+            float threshold = offered.size() < k
+                    ? Float.NEGATIVE_INFINITY
+                    : expected.get(k - 1).score();
             assertEquals(threshold, top.threshold(), context);
         }
     }

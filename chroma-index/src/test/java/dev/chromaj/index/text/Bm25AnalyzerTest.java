@@ -21,13 +21,15 @@ class Bm25AnalyzerTest {
 
     @Test
     void lowercasesRemovesStopWordsAndStems() {
-        assertEquals(List.of("run", "dog", "quick", "jump", "fenc"),
+        assertEquals(
+                List.of("run", "dog", "quick", "jump", "fenc"),
                 analyzer.tokens("The Running dogs are QUICKLY jumping over the fences"));
     }
 
     @Test
     void splitsOnNonWordCharactersKeepingDigitsAndUnderscore() {
-        assertEquals(List.of("usain", "bolt", "top", "speed", "reach", "27", "8", "mph", "44", "72", "km", "h"),
+        assertEquals(
+                List.of("usain", "bolt", "top", "speed", "reach", "27", "8", "mph", "44", "72", "km", "h"),
                 analyzer.tokens("Usain Bolt's top speed reached ~27.8 mph (44.72 km/h)"));
         assertEquals(List.of("snake_cas", "word"), analyzer.tokens("snake_case-words"));
     }
@@ -54,13 +56,28 @@ class Bm25AnalyzerTest {
     void termIndicesMatchChromaReferenceVectors() {
         // Expected indices from Chroma's BM25 embedding function tests (rust/chroma/src/embed/bm25.rs).
         TermFrequencies usain = analyzer.analyze("Usain Bolt's top speed reached ~27.8 mph (44.72 km/h)");
-        assertArrayEquals(new int[] {230246813, 395514983, 458027949, 488165615, 729632045, 734978415, 997512866,
-            1114505193, 1381820790, 1501587190, 1649421877, 1837285388}, usain.termIndices());
+        assertArrayEquals(
+                new int[] {
+                    230246813,
+                    395514983,
+                    458027949,
+                    488165615,
+                    729632045,
+                    734978415,
+                    997512866,
+                    1114505193,
+                    1381820790,
+                    1501587190,
+                    1649421877,
+                    1837285388
+                },
+                usain.termIndices());
         assertEquals(12, usain.length());
 
         TermFrequencies warps = analyzer.analyze("The   space-time   continuum   WARPS   near   massive   objects...");
-        assertArrayEquals(new int[] {90097469, 519064992, 737893654, 1110755108, 1950894484, 2031641008,
-            2058513491}, warps.termIndices());
+        assertArrayEquals(
+                new int[] {90097469, 519064992, 737893654, 1110755108, 1950894484, 2031641008, 2058513491},
+                warps.termIndices());
         assertEquals(7, warps.length());
     }
 
@@ -95,7 +112,7 @@ class Bm25AnalyzerTest {
     void luceneAnalyzerProducesTheSameTokens() throws Exception {
         String text = "Running FASTER than the 3 quick-brown foxes_jumped, didn't they?";
         try (Analyzer lucene = Bm25Analyzer.newLuceneAnalyzer();
-             TokenStream stream = lucene.tokenStream("contents", text)) {
+                TokenStream stream = lucene.tokenStream("contents", text)) {
             CharTermAttribute term = stream.addAttribute(CharTermAttribute.class);
             stream.reset();
             List<String> tokens = new ArrayList<>();

@@ -22,7 +22,8 @@ class TrigramQueryTest {
 
     @Test
     void regexUsesLiteralRunsOutsideGroupsAndClasses() {
-        assertEquals(Set.of("hel", "ell", "llo", "wor", "orl", "rld"),
+        assertEquals(
+                Set.of("hel", "ell", "llo", "wor", "orl", "rld"),
                 TrigramQuery.regex("hello.*world").requiredTrigrams());
         assertEquals(Set.of("baz"), TrigramQuery.regex("(foo|bar)baz").requiredTrigrams());
         assertEquals(Set.of("col", "olo"), TrigramQuery.regex("colou?r").requiredTrigrams());
@@ -37,17 +38,21 @@ class TrigramQueryTest {
     void regexFallsBackToScanWhenNoLiteralIsSafe() {
         assertTrue(TrigramQuery.regex("foo|bar").requiresScan());
         assertTrue(TrigramQuery.regex("(?i)hello").requiresScan());
-        assertTrue(TrigramQuery.regex(Pattern.compile("hello", Pattern.CASE_INSENSITIVE)).requiresScan());
+        assertTrue(TrigramQuery.regex(Pattern.compile("hello", Pattern.CASE_INSENSITIVE))
+                .requiresScan());
         assertTrue(TrigramQuery.regex("a\\w+b").requiresScan());
         assertTrue(TrigramQuery.regex("(abc)\\101").requiresScan());
         assertTrue(TrigramQuery.regex("ab+c").requiresScan());
-
     }
 
     @Test
     void braceThatIsNotARepetitionIsALiteralAsInRe2() {
-        assertEquals(Set.of("ab{", "b{3", "{3c", "3cd", "cde"), TrigramQuery.regex("ab{3cde").requiredTrigrams());
-        assertEquals(Set.of("ab{", "b{,", "{,3", ",3}", "3}c"), TrigramQuery.regex("ab{,3}c").requiredTrigrams());
+        assertEquals(
+                Set.of("ab{", "b{3", "{3c", "3cd", "cde"),
+                TrigramQuery.regex("ab{3cde").requiredTrigrams());
+        assertEquals(
+                Set.of("ab{", "b{,", "{,3", ",3}", "3}c"),
+                TrigramQuery.regex("ab{,3}c").requiredTrigrams());
         assertEquals(Set.of("{ab", "ab}"), TrigramQuery.regex("{ab}").requiredTrigrams());
         assertEquals(Set.of("axy", "xyz"), TrigramQuery.regex("a{2,3}xyz").requiredTrigrams());
         assertTrue(Pattern.compile("ab{3cde").matcher("--ab{3cde--").find());
@@ -67,13 +72,16 @@ class TrigramQueryTest {
             String literal = randomText(random, "ab😀", random.nextInt(7));
             String document = randomText(random, "ab😀 ", random.nextInt(25));
             if (random.nextBoolean()) {
-                document = document.substring(0, document.offsetByCodePoints(0, document.codePointCount(0,
-                        document.length()) / 2)) + literal + document;
+                document = document.substring(
+                                0, document.offsetByCodePoints(0, document.codePointCount(0, document.length()) / 2))
+                        + literal
+                        + document;
             }
             TrigramQuery plan = TrigramQuery.contains(literal);
             if (document.contains(literal)) {
-                assertTrue(plan.mayMatch(Trigrams.of(document)), "seed " + seed + ": \"" + literal + "\" in \""
-                        + document + "\"");
+                assertTrue(
+                        plan.mayMatch(Trigrams.of(document)),
+                        "seed " + seed + ": \"" + literal + "\" in \"" + document + "\"");
             }
         }
     }
@@ -102,14 +110,15 @@ class TrigramQueryTest {
             }
             // Documents built from the pattern's own literal characters match far more often.
             for (int d = 0; d < 20; d++) {
-                documents.add(randomText(random, regex.replaceAll("[\\\\()\\[\\]{}*+?|^$]", "") + "ab", 3
-                        + random.nextInt(13)));
+                documents.add(randomText(
+                        random, regex.replaceAll("[\\\\()\\[\\]{}*+?|^$]", "") + "ab", 3 + random.nextInt(13)));
             }
             for (String document : documents) {
                 if (pattern.matcher(document).find()) {
                     matches++;
-                    assertTrue(plan.mayMatch(Trigrams.of(document)), "seed " + seed + ": /" + regex + "/ matches \""
-                            + document + "\" but plan is " + plan);
+                    assertTrue(
+                            plan.mayMatch(Trigrams.of(document)),
+                            "seed " + seed + ": /" + regex + "/ matches \"" + document + "\" but plan is " + plan);
                 }
             }
         }
@@ -130,12 +139,42 @@ class TrigramQueryTest {
         return sb.toString();
     }
 
-    private static final String[] ATOMS = {"a", "b", "c", "x", ".", "\\.", "[ab]", "[^a]", "[]a]", "\\d", "\\w",
-        "\\s", "\\b", "^", "$", "\\Qa.b\\E", "\\Qab\\E", "\\x61", "\\x{62}", "\\t", "\\p{L}", "\\Q\\E", "{",
-        "a{x", "{,2}", "}", "\\101", "\\z", "\\A", "[[:alpha:]]"};
+    private static final String[] ATOMS = {
+        "a",
+        "b",
+        "c",
+        "x",
+        ".",
+        "\\.",
+        "[ab]",
+        "[^a]",
+        "[]a]",
+        "\\d",
+        "\\w",
+        "\\s",
+        "\\b",
+        "^",
+        "$",
+        "\\Qa.b\\E",
+        "\\Qab\\E",
+        "\\x61",
+        "\\x{62}",
+        "\\t",
+        "\\p{L}",
+        "\\Q\\E",
+        "{",
+        "a{x",
+        "{,2}",
+        "}",
+        "\\101",
+        "\\z",
+        "\\A",
+        "[[:alpha:]]"
+    };
 
-    private static final String[] BOUNDED_QUANTIFIERS = {"", "", "", "", "?", "{2}", "{0,1}", "{1,3}", "{0}", "{1}",
-        "{2}{2}", "??"};
+    private static final String[] BOUNDED_QUANTIFIERS = {
+        "", "", "", "", "?", "{2}", "{0,1}", "{1,3}", "{0}", "{1}", "{2}{2}", "??"
+    };
 
     private static final String[] UNBOUNDED_QUANTIFIERS = {"*", "+", "{2,}", "*?", "+?"};
 
@@ -150,14 +189,15 @@ class TrigramQueryTest {
             int kind = random.nextInt(10);
             boolean group = false;
             if (kind < 6 || depth > 2) {
-                String atom = kind < 4 ? randomText(random, "abcx", 1 + random.nextInt(4))
+                String atom = kind < 4
+                        ? randomText(random, "abcx", 1 + random.nextInt(4))
                         : ATOMS[random.nextInt(ATOMS.length)];
                 sb.append(atom);
             } else if (kind < 8) {
                 group = true;
                 String[] openers = {"(", "(?:", "(?P<n>", "(?s:", "(?i:"};
-                sb.append(openers[random.nextInt(openers.length)]).append(randomRegex(random, depth + 1,
-                        unboundedLeft));
+                sb.append(openers[random.nextInt(openers.length)])
+                        .append(randomRegex(random, depth + 1, unboundedLeft));
                 if (random.nextBoolean()) {
                     sb.append('|').append(randomRegex(random, depth + 1, unboundedLeft));
                 }

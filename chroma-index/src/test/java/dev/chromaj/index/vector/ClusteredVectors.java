@@ -9,8 +9,7 @@ import java.util.Set;
 /** Generated test data: Gaussian clusters, and brute-force ground truth in double precision. */
 final class ClusteredVectors {
 
-    private ClusteredVectors() {
-    }
+    private ClusteredVectors() {}
 
     static float[][] generate(Random random, int count, int dimension, int clusters) {
         float[][] centers = new float[clusters][dimension];
@@ -49,8 +48,8 @@ final class ClusteredVectors {
     }
 
     /** Exact top-k offsets of a live map offset -> vector, restricted to {@code allowed} (null = all). */
-    static List<Integer> exactTopK(DistanceSpace space, float[] query, Map<Integer, float[]> live, int k,
-                                   Set<Integer> allowed) {
+    static List<Integer> exactTopK(
+            DistanceSpace space, float[] query, Map<Integer, float[]> live, int k, Set<Integer> allowed) {
         List<double[]> scored = new ArrayList<>();
         for (Map.Entry<Integer, float[]> e : live.entrySet()) {
             if (allowed == null || allowed.contains(e.getKey())) {

@@ -58,8 +58,7 @@ class HnswIndexTest {
         assertEquals(new ScoredOffset(51, 0f), top.get(0));
         for (int i = 0; i < top.size(); i++) {
             ScoredOffset s = top.get(i);
-            assertEquals(ClusteredVectors.distance(DistanceSpace.L2, query, data[s.offset() / 3]), s.distance(),
-                    1e-4);
+            assertEquals(ClusteredVectors.distance(DistanceSpace.L2, query, data[s.offset() / 3]), s.distance(), 1e-4);
             if (i > 0) {
                 assertTrue(top.get(i - 1).distance() <= s.distance());
             }
@@ -78,7 +77,9 @@ class HnswIndexTest {
             live.put(i, data[i]);
         }
         for (double selectivity : new double[] {0.01, 0.1}) {
-            int[] allowed = IntStream.range(0, data.length).filter(i -> random.nextDouble() < selectivity).toArray();
+            int[] allowed = IntStream.range(0, data.length)
+                    .filter(i -> random.nextDouble() < selectivity)
+                    .toArray();
             Set<Integer> allowedSet = new HashSet<>();
             for (int a : allowed) {
                 allowedSet.add(a);
@@ -88,7 +89,9 @@ class HnswIndexTest {
                 float[] query = data[random.nextInt(data.length)];
                 List<ScoredOffset> found = index.search(query, 10, 100, OffsetSet.of(allowed));
                 List<Integer> truth = ClusteredVectors.exactTopK(DistanceSpace.COSINE, query, live, 10, allowedSet);
-                assertEquals(truth, found.stream().map(ScoredOffset::offset).toList(),
+                assertEquals(
+                        truth,
+                        found.stream().map(ScoredOffset::offset).toList(),
                         "seed " + seed + ", selectivity " + selectivity);
             }
         }
@@ -239,8 +242,8 @@ class HnswIndexTest {
                             everSeen.put(s.offset(), true);
                             double expected = ClusteredVectors.distance(DistanceSpace.L2, query, data[s.offset()]);
                             if (Math.abs(expected - s.distance()) > 1e-3) {
-                                throw new AssertionError("offset " + s.offset() + " distance " + s.distance()
-                                        + " expected " + expected);
+                                throw new AssertionError(
+                                        "offset " + s.offset() + " distance " + s.distance() + " expected " + expected);
                             }
                         }
                     }
@@ -328,21 +331,22 @@ class HnswIndexTest {
     @Test
     void badInputIsRejectedWithoutChangingTheIndex() {
         HnswIndex index = new HnswIndex(3, DistanceSpace.L2, HnswConfig.defaults(), 0);
-        IllegalArgumentException dim = assertThrows(IllegalArgumentException.class,
-                () -> index.add(0, new float[4]));
+        IllegalArgumentException dim = assertThrows(IllegalArgumentException.class, () -> index.add(0, new float[4]));
         assertEquals("vector must have dimension 3, got 4", dim.getMessage());
         assertThrows(IllegalArgumentException.class, () -> index.add(-1, new float[3]));
-        IllegalArgumentException duplicate = assertThrows(IllegalArgumentException.class,
+        IllegalArgumentException duplicate = assertThrows(
+                IllegalArgumentException.class,
                 () -> index.addAll(new int[] {1, 2, 1}, new float[][] {new float[3], new float[3], new float[3]}, 2));
         assertTrue(duplicate.getMessage().contains("unique"), duplicate.getMessage());
-        assertThrows(IllegalArgumentException.class,
+        assertThrows(
+                IllegalArgumentException.class,
                 () -> index.addAll(new int[] {1, 2}, new float[][] {new float[3], new float[2]}, 2));
         assertEquals(0, index.size());
         assertThrows(IllegalArgumentException.class, () -> index.search(new float[3], 0));
         assertThrows(IllegalArgumentException.class, () -> index.search(new float[2], 1));
         assertThrows(IllegalArgumentException.class, () -> new HnswConfig(1, 100, 100, 0));
-        assertThrows(IllegalArgumentException.class, () -> new HnswIndex(0, DistanceSpace.L2,
-                HnswConfig.defaults(), 0));
+        assertThrows(
+                IllegalArgumentException.class, () -> new HnswIndex(0, DistanceSpace.L2, HnswConfig.defaults(), 0));
     }
 
     @Test
@@ -365,15 +369,23 @@ class HnswIndexTest {
         for (ScoredOffset s : top) {
             float[] current = live.get(s.offset());
             assertTrue(current != null, "deleted offset " + s.offset() + " returned, " + where);
-            assertEquals(ClusteredVectors.distance(index.space(), query, current), s.distance(), 1e-3,
+            assertEquals(
+                    ClusteredVectors.distance(index.space(), query, current),
+                    s.distance(),
+                    1e-3,
                     "stale vector for offset " + s.offset() + ", " + where);
             assertTrue(s.distance() >= previous, where);
             previous = s.distance();
         }
     }
 
-    private static double meanRecall(HnswIndex index, DistanceSpace space, Map<Integer, float[]> live,
-                                     Random random, int queries, Set<Integer> allowed) {
+    private static double meanRecall(
+            HnswIndex index,
+            DistanceSpace space,
+            Map<Integer, float[]> live,
+            Random random,
+            int queries,
+            Set<Integer> allowed) {
         List<float[]> vectors = new ArrayList<>(live.values());
         double sum = 0;
         for (int q = 0; q < queries; q++) {
@@ -382,9 +394,8 @@ class HnswIndexTest {
             for (int i = 0; i < query.length; i++) {
                 query[i] += (float) random.nextGaussian() * 0.1f;
             }
-            List<ScoredOffset> found = allowed == null
-                    ? index.search(query, 10)
-                    : index.search(query, 10, 100, allowed::contains);
+            List<ScoredOffset> found =
+                    allowed == null ? index.search(query, 10) : index.search(query, 10, 100, allowed::contains);
             sum += ClusteredVectors.recall(found, ClusteredVectors.exactTopK(space, query, live, 10, allowed));
         }
         return sum / queries;

@@ -43,10 +43,16 @@ class VectorKernelsTest {
             float[] a = randomVector(random, length);
             int offset = 1 + random.nextInt(length * 2 + 4);
             String where = "seed " + (SEED + 1) + ", length " + length + ", offset " + offset;
-            assertEquals(VectorKernels.SCALAR.dot(a, 0, store, offset, length),
-                    panama.dot(a, 0, store, offset, length), tolerance(length), where);
-            assertEquals(VectorKernels.SCALAR.squaredL2(a, 0, store, offset, length),
-                    panama.squaredL2(a, 0, store, offset, length), tolerance(length) * 4, where);
+            assertEquals(
+                    VectorKernels.SCALAR.dot(a, 0, store, offset, length),
+                    panama.dot(a, 0, store, offset, length),
+                    tolerance(length),
+                    where);
+            assertEquals(
+                    VectorKernels.SCALAR.squaredL2(a, 0, store, offset, length),
+                    panama.squaredL2(a, 0, store, offset, length),
+                    tolerance(length) * 4,
+                    where);
         }
     }
 
@@ -55,8 +61,7 @@ class VectorKernelsTest {
         if (Runtime.version().feature() < 21) {
             assertEquals("scalar", VectorKernels.implementationName());
         } else {
-            assertTrue(VectorKernels.implementationName().startsWith("panama"),
-                    VectorKernels.implementationName());
+            assertTrue(VectorKernels.implementationName().startsWith("panama"), VectorKernels.implementationName());
         }
     }
 
@@ -85,8 +90,8 @@ class VectorKernelsTest {
 
     @Test
     void mismatchedDimensionsAreRejected() {
-        IllegalArgumentException e = assertThrows(IllegalArgumentException.class,
-                () -> VectorKernels.dot(new float[2], new float[3]));
+        IllegalArgumentException e =
+                assertThrows(IllegalArgumentException.class, () -> VectorKernels.dot(new float[2], new float[3]));
         assertTrue(e.getMessage().contains("2 and 3"), e.getMessage());
     }
 

@@ -24,10 +24,8 @@ public sealed interface DocumentFilter {
     }
 
     /** {@code $contains} / {@code $not_contains}: case-sensitive substring. */
-    record Contains(String text, boolean negated) implements DocumentFilter {
-    }
+    record Contains(String text, boolean negated) implements DocumentFilter {}
 
     /** {@code $regex} / {@code $not_regex}: RE2 syntax, {@link com.google.re2j.Matcher#find()} semantics (linear time). */
-    record Regex(Pattern pattern, boolean negated) implements DocumentFilter {
-    }
+    record Regex(Pattern pattern, boolean negated) implements DocumentFilter {}
 }

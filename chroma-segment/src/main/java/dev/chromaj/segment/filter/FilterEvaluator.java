@@ -32,8 +32,7 @@ public final class FilterEvaluator {
 
     private static final double TWO_POW_63 = 0x1p63;
 
-    private FilterEvaluator() {
-    }
+    private FilterEvaluator() {}
 
     /** A compiled {@link MetadataFilter}: sets are hashed once, so evaluating many records is cheap. */
     @FunctionalInterface
@@ -148,8 +147,8 @@ public final class FilterEvaluator {
         String key = cmp.key();
         Object operand = cmp.value();
         if (cmp.op() != MetadataFilter.Op.EQ && cmp.op() != MetadataFilter.Op.NE && !isNumber(operand)) {
-            throw new IllegalArgumentException("Operator " + cmp.op() + " on key '" + key + "' takes a number, got "
-                    + operand);
+            throw new IllegalArgumentException(
+                    "Operator " + cmp.op() + " on key '" + key + "' takes a number, got " + operand);
         }
         return switch (cmp.op()) {
             case EQ -> (id, md) -> anyValue(md, key, v -> valuesEqual(v, operand));

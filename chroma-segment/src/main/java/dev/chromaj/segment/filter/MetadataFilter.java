@@ -12,7 +12,14 @@ import java.util.List;
 public sealed interface MetadataFilter {
 
     /** Comparison operators of {@link Comparison}. */
-    enum Op { EQ, NE, GT, GTE, LT, LTE }
+    enum Op {
+        EQ,
+        NE,
+        GT,
+        GTE,
+        LT,
+        LTE
+    }
 
     /** Every child matches. At least one child. */
     record And(List<MetadataFilter> children) implements MetadataFilter {
@@ -29,8 +36,7 @@ public sealed interface MetadataFilter {
     }
 
     /** {@code {key: {$op: value}}}; value is a normalized scalar (ordering ops only take numbers). */
-    record Comparison(String key, Op op, Object value) implements MetadataFilter {
-    }
+    record Comparison(String key, Op op, Object value) implements MetadataFilter {}
 
     /** {@code $in} ({@code negated == false}) or {@code $nin} over a non-empty list of normalized scalars. */
     record Membership(String key, boolean negated, List<Object> values) implements MetadataFilter {
@@ -40,8 +46,7 @@ public sealed interface MetadataFilter {
     }
 
     /** {@code $contains} / {@code $not_contains} on a metadata key: membership of a scalar in an array value. */
-    record ArrayContains(String key, boolean negated, Object value) implements MetadataFilter {
-    }
+    record ArrayContains(String key, boolean negated, Object value) implements MetadataFilter {}
 
     /** The record's id is one of {@code ids}. */
     record IdIn(List<String> ids) implements MetadataFilter {

@@ -29,8 +29,8 @@ final class ByteSource {
 
     private void need(int n) {
         if (n < 0 || end - pos < n) {
-            throw new LogFormatException("truncated log record: need " + n + " bytes at position " + pos
-                    + ", " + (end - pos) + " left");
+            throw new LogFormatException(
+                    "truncated log record: need " + n + " bytes at position " + pos + ", " + (end - pos) + " left");
         }
     }
 
@@ -75,7 +75,9 @@ final class ByteSource {
 
     int readInt() {
         need(4);
-        int v = (buf[pos] & 0xFF) | (buf[pos + 1] & 0xFF) << 8 | (buf[pos + 2] & 0xFF) << 16
+        int v = (buf[pos] & 0xFF)
+                | (buf[pos + 1] & 0xFF) << 8
+                | (buf[pos + 2] & 0xFF) << 16
                 | (buf[pos + 3] & 0xFF) << 24;
         pos += 4;
         return v;

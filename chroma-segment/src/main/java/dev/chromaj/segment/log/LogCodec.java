@@ -48,8 +48,7 @@ public final class LogCodec {
     private static final int T_DOUBLE_LIST = 8;
     private static final int T_BOOL_LIST = 9;
 
-    private LogCodec() {
-    }
+    private LogCodec() {}
 
     /** Encodes one call's operations (in call order). */
     public static byte[] encode(List<LogOperation> batch) {
@@ -77,8 +76,8 @@ public final class LogCodec {
         }
         int version = bytes[0] & 0xFF;
         if (version != VERSION) {
-            throw new LogFormatException("unsupported log entry format version " + version + " (expected "
-                    + VERSION + ")");
+            throw new LogFormatException(
+                    "unsupported log entry format version " + version + " (expected " + VERSION + ")");
         }
         int bodyEnd = bytes.length - 4;
         CRC32C crc = new CRC32C();
@@ -189,10 +188,9 @@ public final class LogCodec {
             out.writeByte(b ? T_TRUE : T_FALSE);
         } else if (v instanceof List<?> list) {
             Object first = list.get(0);
-            int type = first instanceof String ? T_STRING_LIST
-                    : first instanceof Long ? T_LONG_LIST
-                    : first instanceof Double ? T_DOUBLE_LIST
-                    : T_BOOL_LIST;
+            int type = first instanceof String
+                    ? T_STRING_LIST
+                    : first instanceof Long ? T_LONG_LIST : first instanceof Double ? T_DOUBLE_LIST : T_BOOL_LIST;
             out.writeByte(type);
             out.writeVarInt(list.size());
             for (Object element : list) {
@@ -204,7 +202,8 @@ public final class LogCodec {
                 }
             }
         } else {
-            throw new IllegalArgumentException("unsupported metadata value type " + v.getClass().getName());
+            throw new IllegalArgumentException(
+                    "unsupported metadata value type " + v.getClass().getName());
         }
     }
 
@@ -238,8 +237,9 @@ public final class LogCodec {
             case UPSERT -> new LogOperation.Upsert(id, readChange(in));
             case UPDATE -> new LogOperation.Update(id, readChange(in));
             case DELETE -> new LogOperation.Delete(id);
-            default -> throw new LogFormatException("unknown log operation tag " + tag + " at position "
-                    + (in.position() - 1));
+            default ->
+                throw new LogFormatException(
+                        "unknown log operation tag " + tag + " at position " + (in.position() - 1));
         };
     }
 
@@ -287,18 +287,19 @@ public final class LogCodec {
                 int n = in.readLength(1);
                 List<Object> list = new ArrayList<>(n);
                 for (int i = 0; i < n; i++) {
-                    list.add(switch (type) {
-                        case T_STRING_LIST -> in.readString();
-                        case T_LONG_LIST -> in.readZigZagLong();
-                        case T_DOUBLE_LIST -> in.readDouble();
-                        default -> in.readByte() != 0;
-                    });
+                    list.add(
+                            switch (type) {
+                                case T_STRING_LIST -> in.readString();
+                                case T_LONG_LIST -> in.readZigZagLong();
+                                case T_DOUBLE_LIST -> in.readDouble();
+                                default -> in.readByte() != 0;
+                            });
                 }
                 return list;
             }
             default:
-                throw new LogFormatException("unknown metadata value type " + type + " at position "
-                        + (in.position() - 1));
+                throw new LogFormatException(
+                        "unknown metadata value type " + type + " at position " + (in.position() - 1));
         }
     }
 

@@ -45,8 +45,8 @@ public sealed interface LogOperation {
 
     private static void requireId(String id) {
         if (id == null || id.isEmpty()) {
-            throw new IllegalArgumentException("log operation id must be a non-empty string, got "
-                    + (id == null ? "null" : "\"\""));
+            throw new IllegalArgumentException(
+                    "log operation id must be a non-empty string, got " + (id == null ? "null" : "\"\""));
         }
     }
 }

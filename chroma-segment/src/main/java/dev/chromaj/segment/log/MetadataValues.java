@@ -13,8 +13,7 @@ import java.util.Map;
  */
 public final class MetadataValues {
 
-    private MetadataValues() {
-    }
+    private MetadataValues() {}
 
     /**
      * The normal form of {@code value} stored under {@code key}.
@@ -38,8 +37,8 @@ public final class MetadataValues {
                 if (type == null) {
                     type = normal.getClass();
                 } else if (type != normal.getClass()) {
-                    throw new IllegalArgumentException("metadata list of key '" + key
-                            + "' mixes types " + type.getSimpleName() + " and " + normal.getClass().getSimpleName());
+                    throw new IllegalArgumentException("metadata list of key '" + key + "' mixes types "
+                            + type.getSimpleName() + " and " + normal.getClass().getSimpleName());
                 }
                 out.add(normal);
             }

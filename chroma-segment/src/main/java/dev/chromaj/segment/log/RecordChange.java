@@ -69,7 +69,7 @@ public record RecordChange(
 
     @Override
     public String toString() {
-        return "RecordChange[embedding=" + (embedding == null ? "null" : embedding.length + "-d")
-                + ", document=" + document + ", metadata=" + metadata + ", uri=" + uri + ", sparse=" + sparse + "]";
+        return "RecordChange[embedding=" + (embedding == null ? "null" : embedding.length + "-d") + ", document="
+                + document + ", metadata=" + metadata + ", uri=" + uri + ", sparse=" + sparse + "]";
     }
 }

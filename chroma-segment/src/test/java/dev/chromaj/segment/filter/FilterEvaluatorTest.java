@@ -152,8 +152,7 @@ class FilterEvaluatorTest {
 
     @Test
     void orderingOperatorWithNonNumericOperandIsRejectedAtCompile() {
-        assertThrows(IllegalArgumentException.class,
-                () -> FilterEvaluator.compile(new Comparison("k", Op.GT, "a")));
+        assertThrows(IllegalArgumentException.class, () -> FilterEvaluator.compile(new Comparison("k", Op.GT, "a")));
     }
 
     @Test

@@ -44,8 +44,14 @@ class LogCodecTest {
         sparse.put("splade", sv);
         sparse.put("removed", null);
         List<LogOperation> batch = List.of(
-                new LogOperation.Add("a", new RecordChange(new float[] {1f, -0f, Float.MIN_VALUE}, "doc ✓",
-                        allValueTypes(), "s3://bucket/ü", sparse)),
+                new LogOperation.Add(
+                        "a",
+                        new RecordChange(
+                                new float[] {1f, -0f, Float.MIN_VALUE},
+                                "doc ✓",
+                                allValueTypes(),
+                                "s3://bucket/ü",
+                                sparse)),
                 new LogOperation.Upsert("b", RecordChange.NONE),
                 new LogOperation.Update("ü-ñ", RecordChange.of(null, null, Map.of("k", 1), null)),
                 new LogOperation.Delete("gone"),
@@ -57,8 +63,9 @@ class LogCodecTest {
     @Test
     void metadataValueTypesAreKeptExactly() {
         RecordChange change = RecordChange.of(null, null, allValueTypes(), null);
-        LogOperation.Update op = (LogOperation.Update) LogCodec.decode(
-                LogCodec.encode(List.of(new LogOperation.Update("x", change)))).get(0);
+        LogOperation.Update op =
+                (LogOperation.Update) LogCodec.decode(LogCodec.encode(List.of(new LogOperation.Update("x", change))))
+                        .get(0);
         Map<String, Object> md = op.change().metadata();
         assertEquals(Long.class, md.get("int").getClass());
         assertEquals(Double.class, md.get("float").getClass());
@@ -89,8 +96,7 @@ class LogCodecTest {
 
     @Test
     void corruptedBytesAreDetected() {
-        byte[] bytes = LogCodec.encode(List.of(new LogOperation.Add("abc", RecordChange.of(null, "text", null,
-                null))));
+        byte[] bytes = LogCodec.encode(List.of(new LogOperation.Add("abc", RecordChange.of(null, "text", null, null))));
         bytes[4] ^= 0x10;
         LogFormatException e = assertThrows(LogFormatException.class, () -> LogCodec.decode(bytes));
         assertTrue(e.getMessage().contains("checksum"), e.getMessage());
@@ -98,8 +104,7 @@ class LogCodecTest {
 
     @Test
     void truncatedBytesAreDetected() {
-        byte[] bytes = LogCodec.encode(List.of(new LogOperation.Add("abc", RecordChange.of(null, "text", null,
-                null))));
+        byte[] bytes = LogCodec.encode(List.of(new LogOperation.Add("abc", RecordChange.of(null, "text", null, null))));
         for (int len = 0; len < bytes.length; len++) {
             byte[] cut = Arrays.copyOf(bytes, len);
             assertThrows(LogFormatException.class, () -> LogCodec.decode(cut), "length " + len);
@@ -108,8 +113,11 @@ class LogCodecTest {
 
     @Test
     void sparseMapRoundTrips() {
-        Map<String, SparseValues> sparse = Map.of("a", new SparseValues(new int[] {3, 1 << 30}, new float[] {1f, 2f}),
-                "b", new SparseValues(new int[0], new float[0]));
+        Map<String, SparseValues> sparse = Map.of(
+                "a",
+                new SparseValues(new int[] {3, 1 << 30}, new float[] {1f, 2f}),
+                "b",
+                new SparseValues(new int[0], new float[0]));
         assertEquals(sparse, LogCodec.decodeSparse(LogCodec.encodeSparse(sparse)));
     }
 
@@ -128,12 +136,13 @@ class LogCodecTest {
                         rnd.nextBoolean() ? randomMetadata(rnd) : null,
                         rnd.nextBoolean() ? randomString(rnd, 5) : null,
                         null);
-                batch.add(switch (rnd.nextInt(4)) {
-                    case 0 -> new LogOperation.Add(id, change);
-                    case 1 -> new LogOperation.Upsert(id, change);
-                    case 2 -> new LogOperation.Update(id, change);
-                    default -> new LogOperation.Delete(id);
-                });
+                batch.add(
+                        switch (rnd.nextInt(4)) {
+                            case 0 -> new LogOperation.Add(id, change);
+                            case 1 -> new LogOperation.Upsert(id, change);
+                            case 2 -> new LogOperation.Update(id, change);
+                            default -> new LogOperation.Delete(id);
+                        });
             }
             assertEquals(batch, LogCodec.decode(LogCodec.encode(batch)), "seed " + seed);
         }
@@ -141,10 +150,12 @@ class LogCodecTest {
 
     @Test
     void unsupportedMetadataValueIsRejectedNamingTheKey() {
-        IllegalArgumentException e = assertThrows(IllegalArgumentException.class,
+        IllegalArgumentException e = assertThrows(
+                IllegalArgumentException.class,
                 () -> RecordChange.of(null, null, Map.of("when", new java.util.Date()), null));
         assertTrue(e.getMessage().contains("'when'"), e.getMessage());
-        IllegalArgumentException mixed = assertThrows(IllegalArgumentException.class,
+        IllegalArgumentException mixed = assertThrows(
+                IllegalArgumentException.class,
                 () -> RecordChange.of(null, null, Map.of("mixed", List.of(1, "a")), null));
         assertTrue(mixed.getMessage().contains("'mixed'"), mixed.getMessage());
     }

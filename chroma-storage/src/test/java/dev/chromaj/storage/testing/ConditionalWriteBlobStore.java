@@ -1,7 +1,6 @@
 package dev.chromaj.storage.testing;
 
 import java.util.List;
-
 import org.gaul.s3proxy.PutOptions2;
 import org.jclouds.blobstore.BlobStore;
 import org.jclouds.blobstore.domain.Blob;
@@ -83,19 +82,26 @@ final class ConditionalWriteBlobStore extends ForwardingBlobStore {
         }
         BlobMetadata current = delegate().blobMetadata(container, name);
         String currentEtag = current == null ? null : unquote(current.getETag());
-        if (ifNoneMatch != null && current != null
+        if (ifNoneMatch != null
+                && current != null
                 && ("*".equals(ifNoneMatch.trim()) || unquote(ifNoneMatch).equals(currentEtag))) {
             throw preconditionFailed(name);
         }
-        if (ifMatch != null && (current == null
-                || !("*".equals(ifMatch.trim()) || unquote(ifMatch).equals(currentEtag)))) {
+        if (ifMatch != null
+                && (current == null
+                        || !("*".equals(ifMatch.trim()) || unquote(ifMatch).equals(currentEtag)))) {
             throw preconditionFailed(name);
         }
     }
 
     private static HttpResponseException preconditionFailed(String name) {
-        return new HttpResponseException("precondition failed for " + name, null,
-                HttpResponse.builder().statusCode(412).message("Precondition Failed").build());
+        return new HttpResponseException(
+                "precondition failed for " + name,
+                null,
+                HttpResponse.builder()
+                        .statusCode(412)
+                        .message("Precondition Failed")
+                        .build());
     }
 
     private static String unquote(String etag) {

@@ -74,8 +74,16 @@ public final class FaultInjectingProxy implements AutoCloseable {
      * arrived and when its answer was sent ({@link System#nanoTime()}), and the bytes of the relayed response (head
      * and body; 0 when nothing was relayed).
      */
-    public record SeenRequest(String method, String path, String query, Map<String, String> headers, Fault fault,
-                              int status, long startNanos, long endNanos, long responseBytes) {
+    public record SeenRequest(
+            String method,
+            String path,
+            String query,
+            Map<String, String> headers,
+            Fault fault,
+            int status,
+            long startNanos,
+            long endNanos,
+            long responseBytes) {
         /** Whether the query string has the given parameter (e.g. {@code uploads}, {@code partNumber}). */
         public boolean hasQueryParameter(String name) {
             if (query == null) {
@@ -92,8 +100,8 @@ public final class FaultInjectingProxy implements AutoCloseable {
 
     private record Rule(Fault fault, String method, String pathContains, AtomicInteger remaining) {
         boolean matches(String m, String path) {
-            return (method == null || method.equalsIgnoreCase(m)) && (pathContains == null || path.contains(
-                    pathContains));
+            return (method == null || method.equalsIgnoreCase(m))
+                    && (pathContains == null || path.contains(pathContains));
         }
     }
 
@@ -272,7 +280,8 @@ public final class FaultInjectingProxy implements AutoCloseable {
             for (int i = 1; i < lines.length; i++) {
                 int colon = lines[i].indexOf(':');
                 if (colon > 0) {
-                    headers.put(lines[i].substring(0, colon).trim().toLowerCase(Locale.ROOT),
+                    headers.put(
+                            lines[i].substring(0, colon).trim().toLowerCase(Locale.ROOT),
                             lines[i].substring(colon + 1).trim());
                     headerLines.add(lines[i]);
                 }
@@ -308,8 +317,8 @@ public final class FaultInjectingProxy implements AutoCloseable {
             } else {
                 status = inject(fault, method, client, out);
             }
-            record(new SeenRequest(method, path, query, Map.copyOf(headers), fault, status, start, System.nanoTime(),
-                    relayed));
+            record(new SeenRequest(
+                    method, path, query, Map.copyOf(headers), fault, status, start, System.nanoTime(), relayed));
         } catch (IOException e) {
             // the client went away, or the upstream did: nothing to answer
         } finally {
@@ -345,10 +354,20 @@ public final class FaultInjectingProxy implements AutoCloseable {
             case SLOW_DOWN:
                 return sendError(out, method, 503, "Slow Down", "SlowDown", "Please reduce your request rate.");
             case SERVICE_UNAVAILABLE:
-                return sendError(out, method, 503, "Service Unavailable", "ServiceUnavailable",
+                return sendError(
+                        out,
+                        method,
+                        503,
+                        "Service Unavailable",
+                        "ServiceUnavailable",
                         "Service is unable to handle request.");
             case INTERNAL_ERROR:
-                return sendError(out, method, 500, "Internal Server Error", "InternalError",
+                return sendError(
+                        out,
+                        method,
+                        500,
+                        "Internal Server Error",
+                        "InternalError",
                         "We encountered an internal error. Please try again.");
             case RESET:
                 reset(client);
@@ -364,8 +383,8 @@ public final class FaultInjectingProxy implements AutoCloseable {
     private int sendError(OutputStream out, String method, int status, String reason, String code, String message)
             throws IOException {
         String requestId = "fault-" + requestIds.incrementAndGet();
-        byte[] body = ("<?xml version=\"1.0\" encoding=\"UTF-8\"?>\n<Error><Code>" + code + "</Code><Message>"
-                + message + "</Message><RequestId>" + requestId + "</RequestId></Error>")
+        byte[] body = ("<?xml version=\"1.0\" encoding=\"UTF-8\"?>\n<Error><Code>" + code + "</Code><Message>" + message
+                        + "</Message><RequestId>" + requestId + "</RequestId></Error>")
                 .getBytes(StandardCharsets.UTF_8);
         String head = "HTTP/1.1 " + status + " " + reason + "\r\n"
                 + "Content-Type: application/xml\r\n"
@@ -381,17 +400,21 @@ public final class FaultInjectingProxy implements AutoCloseable {
     }
 
     /** The upstream status of a forwarded request and the bytes relayed to the client. */
-    private record Forwarded(int status, long bytes) {
-    }
+    private record Forwarded(int status, long bytes) {}
 
     /** Forwards the request, relays the response unless {@code drop}. */
-    private Forwarded forward(String[] requestLine, List<String> headerLines, byte[] body, OutputStream out,
-                              boolean drop) throws IOException {
+    private Forwarded forward(
+            String[] requestLine, List<String> headerLines, byte[] body, OutputStream out, boolean drop)
+            throws IOException {
         try (Socket up = new Socket()) {
             up.connect(new InetSocketAddress(upstream.getHost(), upstream.getPort()), 5_000);
             up.setTcpNoDelay(true);
             StringBuilder head = new StringBuilder();
-            head.append(requestLine[0]).append(' ').append(requestLine[1]).append(' ').append(requestLine[2])
+            head.append(requestLine[0])
+                    .append(' ')
+                    .append(requestLine[1])
+                    .append(' ')
+                    .append(requestLine[2])
                     .append("\r\n");
             for (String line : headerLines) {
                 String name = line.substring(0, line.indexOf(':')).trim().toLowerCase(Locale.ROOT);
@@ -420,7 +443,8 @@ public final class FaultInjectingProxy implements AutoCloseable {
             StringBuilder relayed = new StringBuilder(lines[0]).append("\r\n");
             for (int i = 1; i < lines.length; i++) {
                 int colon = lines[i].indexOf(':');
-                String name = colon < 0 ? "" : lines[i].substring(0, colon).trim().toLowerCase(Locale.ROOT);
+                String name =
+                        colon < 0 ? "" : lines[i].substring(0, colon).trim().toLowerCase(Locale.ROOT);
                 if (!HOP_BY_HOP.contains(name)) {
                     relayed.append(lines[i]).append("\r\n");
                 }

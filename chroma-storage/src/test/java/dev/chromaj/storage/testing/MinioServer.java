@@ -1,7 +1,6 @@
 package dev.chromaj.storage.testing;
 
 import java.net.URI;
-
 import org.testcontainers.containers.MinIOContainer;
 import org.testcontainers.utility.DockerImageName;
 

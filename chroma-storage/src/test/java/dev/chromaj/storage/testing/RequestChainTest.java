@@ -33,8 +33,8 @@ class RequestChainTest {
     @Test
     void aRequestSentBeforeAnotherIsAnsweredDoesNotDependOnIt() {
         // a long request and a chain of three short ones beside it: the depth is the short chain's
-        List<FaultInjectingProxy.SeenRequest> log = List.of(request(0, 1000, 0), request(1, 10, 0),
-                request(11, 20, 0), request(21, 30, 0), request(31, 40, 0));
+        List<FaultInjectingProxy.SeenRequest> log = List.of(
+                request(0, 1000, 0), request(1, 10, 0), request(11, 20, 0), request(21, 30, 0), request(31, 40, 0));
         assertEquals(4, RequestChain.of(log).depth());
     }
 

@@ -1,5 +1,7 @@
 package dev.chromaj.storage.testing;
 
+import dev.chromaj.storage.S3Storage;
+import dev.chromaj.storage.S3StorageConfig;
 import java.net.URI;
 import java.nio.file.Files;
 import java.nio.file.Path;
@@ -9,7 +11,6 @@ import java.util.Locale;
 import java.util.UUID;
 import java.util.concurrent.CopyOnWriteArrayList;
 import java.util.concurrent.atomic.AtomicInteger;
-
 import org.junit.jupiter.api.extension.AfterAllCallback;
 import org.junit.jupiter.api.extension.BeforeAllCallback;
 import org.junit.jupiter.api.extension.ExtensionContext;
@@ -17,9 +18,6 @@ import org.junit.jupiter.api.extension.ParameterContext;
 import org.junit.jupiter.api.extension.ParameterResolver;
 import org.slf4j.Logger;
 import org.slf4j.LoggerFactory;
-
-import dev.chromaj.storage.S3Storage;
-import dev.chromaj.storage.S3StorageConfig;
 import software.amazon.awssdk.auth.credentials.AwsBasicCredentials;
 import software.amazon.awssdk.auth.credentials.StaticCredentialsProvider;
 import software.amazon.awssdk.core.checksums.RequestChecksumCalculation;
@@ -56,6 +54,7 @@ import software.amazon.awssdk.services.s3.S3Client;
 public final class S3Fixture implements BeforeAllCallback, AfterAllCallback, ParameterResolver {
     /** The region every storage of the fixture uses. */
     public static final String REGION = "us-east-1";
+
     private static final Logger LOG = LoggerFactory.getLogger(S3Fixture.class);
     private static final AtomicInteger BUCKETS = new AtomicInteger();
     private static final Object START_LOCK = new Object();
@@ -68,8 +67,7 @@ public final class S3Fixture implements BeforeAllCallback, AfterAllCallback, Par
     private volatile String bucket;
 
     /** A fixture; the server starts on first use (or before the test class, when registered as an extension). */
-    public S3Fixture() {
-    }
+    public S3Fixture() {}
 
     @Override
     public void beforeAll(ExtensionContext context) {

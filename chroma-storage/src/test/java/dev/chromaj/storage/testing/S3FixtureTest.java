@@ -5,12 +5,10 @@ import static org.junit.jupiter.api.Assertions.assertEquals;
 import static org.junit.jupiter.api.Assertions.assertNotEquals;
 import static org.junit.jupiter.api.Assertions.assertTrue;
 
+import dev.chromaj.storage.S3Storage;
 import java.util.List;
-
 import org.junit.jupiter.api.Test;
 import org.junit.jupiter.api.extension.ExtendWith;
-
-import dev.chromaj.storage.S3Storage;
 
 /** The fixture as other modules use it: through {@code @ExtendWith} and a parameter. */
 @ExtendWith(S3Fixture.class)
@@ -35,13 +33,14 @@ class S3FixtureTest {
     @Test
     void faultInjectingProxyForwardsUntilToldOtherwise(S3Fixture s3) {
         FaultInjectingProxy proxy = s3.newFaultInjectingProxy();
-        S3Storage storage = s3.own(new S3Storage(s3.configBuilder().endpoint(proxy.endpoint()).keyPrefix("p/")
-                .build()));
+        S3Storage storage = s3.own(new S3Storage(
+                s3.configBuilder().endpoint(proxy.endpoint()).keyPrefix("p/").build()));
         storage.put("k", new byte[] {7});
         assertArrayEquals(new byte[] {7}, storage.get("k"));
         assertEquals(2, proxy.requestsSeen());
         assertEquals(1, proxy.requestsSeen("PUT"));
         assertEquals(0, proxy.faultsInjected());
-        assertTrue(proxy.seen().get(0).path().endsWith("/p/k"), proxy.seen().get(0).path());
+        assertTrue(
+                proxy.seen().get(0).path().endsWith("/p/k"), proxy.seen().get(0).path());
     }
 }

@@ -4,7 +4,6 @@ import java.net.URI;
 import java.time.Duration;
 import java.util.Properties;
 import java.util.UUID;
-
 import org.gaul.s3proxy.AuthenticationType;
 import org.gaul.s3proxy.S3Proxy;
 import org.jclouds.ContextBuilder;
@@ -51,8 +50,8 @@ final class S3ProxyServer implements S3Server {
             long deadline = System.nanoTime() + Duration.ofSeconds(30).toNanos();
             while (!"STARTED".equals(proxy.getState())) {
                 if (System.nanoTime() > deadline) {
-                    throw new IllegalStateException("S3Proxy did not start within 30 s (state " + proxy.getState()
-                            + ")");
+                    throw new IllegalStateException(
+                            "S3Proxy did not start within 30 s (state " + proxy.getState() + ")");
                 }
                 Thread.sleep(5);
             }

@@ -16,11 +16,20 @@ public enum ValueKind {
         this.code = code;
     }
 
-    int code() {
+    /**
+     * This kind's number in stored formats (posting blocks, skips, sparse statistics). Codes are fixed: a new kind
+     * takes a new code, and reordering the constants changes nothing on disk.
+     */
+    public int code() {
         return code;
     }
 
-    static ValueKind ofCode(int code, String what) {
+    /**
+     * The kind stored as {@code code}.
+     *
+     * @throws IllegalArgumentException naming {@code what} when no kind has that code
+     */
+    public static ValueKind ofCode(int code, String what) {
         for (ValueKind kind : values()) {
             if (kind.code == code) {
                 return kind;

@@ -184,7 +184,7 @@ public final class BlockfileWriter<K, V> {
         String first = log.prefixes[0];
         boolean single = true;
         for (int i = 1; i < n && single; i++) {
-            single = log.prefixes[i] == first || log.prefixes[i].equals(first);
+            single = log.prefixes[i].equals(first);
         }
         if (single) {
             return null;
@@ -203,7 +203,7 @@ public final class BlockfileWriter<K, V> {
         int lastRank = 0;
         for (int i = 0; i < n; i++) {
             String p = log.prefixes[i];
-            if (p != last) {
+            if (!p.equals(last)) {
                 last = p;
                 lastRank = rank.get(p);
             }

@@ -388,7 +388,11 @@ public final class S3StorageConfig {
             return this;
         }
 
-        /** @throws IllegalArgumentException when the settings contradict each other */
+        /**
+         * Builds the configuration.
+         *
+         * @throws IllegalArgumentException when the settings contradict each other
+         */
         public S3StorageConfig build() {
             if (bucket == null) {
                 throw new IllegalArgumentException("bucket is required");

@@ -97,7 +97,13 @@ public final class WalArchiver implements AutoCloseable {
             t.setDaemon(true);
             return t;
         });
-        scheduler.scheduleWithFixedDelay(this::backgroundPass, nanos, nanos, TimeUnit.NANOSECONDS);
+        startBackgroundPasses(nanos);
+    }
+
+    // backgroundPass catches and logs its own failures; close() stops the task by shutting the scheduler down
+    @SuppressWarnings("FutureReturnValueIgnored")
+    private void startBackgroundPasses(long everyNanos) {
+        scheduler.scheduleWithFixedDelay(this::backgroundPass, everyNanos, everyNanos, TimeUnit.NANOSECONDS);
     }
 
     /**

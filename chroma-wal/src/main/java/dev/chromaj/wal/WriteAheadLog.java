@@ -121,7 +121,7 @@ public final class WriteAheadLog implements AutoCloseable {
                 return t;
             });
             long nanos = interval.period().toNanos();
-            intervalSyncer.scheduleWithFixedDelay(this::backgroundSync, nanos, nanos, TimeUnit.NANOSECONDS);
+            startBackgroundSync(nanos);
         } else {
             this.intervalSyncer = null;
         }
@@ -613,6 +613,8 @@ public final class WriteAheadLog implements AutoCloseable {
      * Lets appenders that are writing right now join this fsync instead of paying for the next one: a short,
      * bounded wait that only happens when other appenders are active (a single writer never waits).
      */
+    // a bounded spin that yields the CPU, so that the appenders it waits for can finish their writes meanwhile
+    @SuppressWarnings("ThreadPriorityCheck")
     private void awaitWritersInFlight() {
         if (writersInFlight.get() == 0) {
             return;
@@ -621,6 +623,12 @@ public final class WriteAheadLog implements AutoCloseable {
         while (writersInFlight.get() > 0 && System.nanoTime() < deadline) {
             Thread.yield();
         }
+    }
+
+    // backgroundSync catches and logs its own failures; close() stops the task by shutting the executor down
+    @SuppressWarnings("FutureReturnValueIgnored")
+    private void startBackgroundSync(long everyNanos) {
+        intervalSyncer.scheduleWithFixedDelay(this::backgroundSync, everyNanos, everyNanos, TimeUnit.NANOSECONDS);
     }
 
     private void backgroundSync() {

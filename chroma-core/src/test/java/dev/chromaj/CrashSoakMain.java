@@ -158,8 +158,8 @@ final class CrashSoakMain {
             return new Journal(acked, inFlight, inFlightDeletes, 0);
         }
         for (String line : Files.readAllLines(journal, StandardCharsets.UTF_8)) {
-            String[] parts = line.split(" ");
-            if (parts.length != 3) {
+            String[] parts = line.split(" ", -1);
+            if (parts.length != 3 || parts[2].isEmpty()) {
                 continue; // torn last line
             }
             long ordinal = Long.parseLong(parts[1]);
@@ -167,7 +167,7 @@ final class CrashSoakMain {
             if (parts[0].equals("I")) {
                 pending.put(ordinal, parts[2]);
             } else if (parts[0].equals("A") && pending.remove(ordinal) != null) {
-                for (String id : parts[2].split(",")) {
+                for (String id : ids(parts[2])) {
                     if (id.startsWith("-")) {
                         acked.remove(id.substring(1));
                     } else {
@@ -177,7 +177,7 @@ final class CrashSoakMain {
             }
         }
         for (Map.Entry<Long, String> p : pending.entrySet()) {
-            for (String id : p.getValue().split(",")) {
+            for (String id : ids(p.getValue())) {
                 if (id.startsWith("-")) {
                     inFlightDeletes.add(id.substring(1));
                 } else {
@@ -186,6 +186,17 @@ final class CrashSoakMain {
             }
         }
         return new Journal(acked, inFlight, inFlightDeletes, max);
+    }
+
+    /** The ids of a journal line's comma-separated list; an empty item (a line torn after a comma) names none. */
+    private static List<String> ids(String list) {
+        List<String> ids = new ArrayList<>();
+        for (String id : list.split(",", -1)) {
+            if (!id.isEmpty()) {
+                ids.add(id);
+            }
+        }
+        return ids;
     }
 
     private static int verify(Path folder, Path journal, Path props) throws IOException {
@@ -216,8 +227,8 @@ final class CrashSoakMain {
                 }
             }
             count = c.count();
-            long min = j.acknowledged.size() - j.inFlightDeletes.size();
-            long max = j.acknowledged.size() + j.inFlight.size();
+            long min = (long) j.acknowledged.size() - j.inFlightDeletes.size();
+            long max = (long) j.acknowledged.size() + j.inFlight.size();
             if (count < min || count > max) {
                 problems.add("count " + count + " outside [" + min + ", " + max + "]");
             }

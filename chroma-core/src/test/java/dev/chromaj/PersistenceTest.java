@@ -264,7 +264,7 @@ class PersistenceTest {
             }
             for (String id : g.ids()) {
                 if (id.startsWith(cycle + "-")) {
-                    int batch = Integer.parseInt(id.split("-")[1]);
+                    int batch = Integer.parseInt(id.split("-", -1)[1]);
                     assertTrue(batch <= acked + 1, id + " was never written before the kill");
                 }
             }

@@ -15,8 +15,10 @@ import java.util.Comparator;
 import java.util.HashMap;
 import java.util.LinkedHashMap;
 import java.util.List;
+import java.util.Locale;
 import java.util.Map;
 import java.util.Random;
+import java.util.SortedMap;
 import java.util.TreeMap;
 import org.junit.jupiter.api.AfterEach;
 import org.junit.jupiter.api.BeforeEach;
@@ -105,7 +107,7 @@ class SearchExecutorTest {
                 entries.keySet().stream().mapToInt(Integer::intValue).toArray(), floats(entries));
     }
 
-    private static float[] floats(TreeMap<Integer, Float> entries) {
+    private static float[] floats(SortedMap<Integer, Float> entries) {
         float[] out = new float[entries.size()];
         int i = 0;
         for (float f : entries.values()) {
@@ -422,7 +424,7 @@ class SearchExecutorTest {
             assertNull(hit.score());
             assertNull(hit.embedding());
             assertNull(hit.uri());
-            assertEquals(Map.of("title", hit.id().toUpperCase()), hit.metadata());
+            assertEquals(Map.of("title", hit.id().toUpperCase(Locale.ROOT)), hit.metadata());
             assertTrue(hit.document().contains("vector"));
         }
 

@@ -93,10 +93,10 @@ class WalDamageTest {
         }
         try (ChromaClient client = CollectionStates.quietClient(dir)) {
             ChromaCollection c = client.getCollection("docs");
-            assertEquals(2 * records(0).size(), c.count());
+            assertEquals(2L * records(0).size(), c.count());
             c.add(List.of(
                     ChromaRecord.builder("late").embedding(new float[] {7, 7}).build()));
-            assertEquals(2 * records(0).size() + 1, c.count());
+            assertEquals(2L * records(0).size() + 1, c.count());
         }
         try (ChromaClient client = CollectionStates.quietClient(dir)) {
             ChromaCollection c = client.getCollection("docs");

@@ -13,6 +13,7 @@ import java.util.HashSet;
 import java.util.Iterator;
 import java.util.List;
 import java.util.Map;
+import java.util.NavigableMap;
 import java.util.Random;
 import java.util.Set;
 import java.util.TreeMap;
@@ -85,7 +86,7 @@ abstract class BlockfileModelTest {
                 .thenComparing(MKey::key, keyOrder);
         Function<Random, K> keys = TestData.keys(keyType);
         Function<Random, V> values = TestData.values(valueType);
-        long maxBlockBytes = 150 + random.nextInt(650);
+        long maxBlockBytes = 150L + random.nextInt(650);
         String dir = "collection/" + new UUID(seed, 7);
 
         try (Storage storage = newStorage(tempDir.resolve("s"));
@@ -177,7 +178,7 @@ abstract class BlockfileModelTest {
         return new MKey<>(TestData.PREFIXES.get(random.nextInt(TestData.PREFIXES.size())), keys.apply(random));
     }
 
-    private static <K, V> MKey<K> pickKey(Random random, TreeMap<MKey<K>, V> model, Function<Random, K> keys) {
+    private static <K, V> MKey<K> pickKey(Random random, NavigableMap<MKey<K>, V> model, Function<Random, K> keys) {
         if (model.isEmpty() || random.nextInt(3) == 0) {
             return randomKey(random, keys);
         }
@@ -210,7 +211,7 @@ abstract class BlockfileModelTest {
 
     private static <K, V> void verify(
             BlockfileReader<K, V> reader,
-            TreeMap<MKey<K>, V> model,
+            NavigableMap<MKey<K>, V> model,
             Random random,
             Function<Random, K> keys,
             Comparator<MKey<K>> order) {

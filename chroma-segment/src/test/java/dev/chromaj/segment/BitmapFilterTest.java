@@ -16,6 +16,7 @@ import org.roaringbitmap.RoaringBitmap;
 
 class BitmapFilterTest {
 
+    @SafeVarargs // only reads the array
     private static InMemoryIndexView view(Map<String, Object>... metadatas) {
         InMemoryIndexView view = new InMemoryIndexView();
         for (int i = 0; i < metadatas.length; i++) {

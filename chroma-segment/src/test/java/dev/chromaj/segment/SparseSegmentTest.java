@@ -24,6 +24,7 @@ import java.util.HashMap;
 import java.util.List;
 import java.util.Map;
 import java.util.Random;
+import java.util.SortedMap;
 import java.util.TreeMap;
 import org.junit.jupiter.api.AfterEach;
 import org.junit.jupiter.api.BeforeEach;
@@ -142,7 +143,7 @@ class SparseSegmentTest {
         return values(entries);
     }
 
-    private static SparseValues values(TreeMap<Integer, Float> entries) {
+    private static SparseValues values(SortedMap<Integer, Float> entries) {
         int[] indices = new int[entries.size()];
         float[] values = new float[entries.size()];
         int i = 0;
@@ -208,7 +209,7 @@ class SparseSegmentTest {
     /** Block-max MaxScore over the stored lists equals brute-force scoring of the model. */
     private static void checkTopK(
             SparsePostings postings,
-            Map<Integer, TreeMap<Integer, float[]>> expected,
+            Map<Integer, ? extends SortedMap<Integer, float[]>> expected,
             long documents,
             long totalLength,
             boolean bm25,

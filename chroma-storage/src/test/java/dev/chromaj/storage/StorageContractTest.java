@@ -14,6 +14,7 @@ import java.util.ArrayList;
 import java.util.Arrays;
 import java.util.Iterator;
 import java.util.List;
+import java.util.Locale;
 import java.util.Optional;
 import java.util.Random;
 import java.util.Set;
@@ -262,7 +263,7 @@ abstract class StorageContractTest {
     void listReturnsMoreThanOneThousandKeysInOrderAcrossPages() throws Exception {
         int n = 1_100;
         List<String> expected = IntStream.range(0, n)
-                .mapToObj(i -> String.format("many/k-%05d", i))
+                .mapToObj(i -> String.format(Locale.ROOT, "many/k-%05d", i))
                 .toList();
         ExecutorService pool = Executors.newFixedThreadPool(8);
         try {

@@ -203,7 +203,6 @@ public final class BlockfileReader<K, V> {
         return root;
     }
 
-    /** A checked key for a lookup, or null when no entry can have it (NaN). */
     /**
      * Checks {@code prefix} and {@code keys} and groups the keys by the block that would hold them, blocks in key
      * order; keys before the first block, and keys the key type cannot store, are left out.
@@ -224,6 +223,7 @@ public final class BlockfileReader<K, V> {
         return byBlock;
     }
 
+    /** A checked key for a lookup, or null when no entry can have it (NaN). */
     K lookupKey(String prefix, K key) {
         Utf8Order.checkWellFormed("prefix", prefix);
         return checkedKey(key);

@@ -8,6 +8,7 @@ import static org.junit.jupiter.api.Assertions.assertTrue;
 
 import dev.chromaj.index.text.Bm25Analyzer;
 import dev.chromaj.index.text.TermFrequencies;
+import dev.chromaj.testing.TestRandom;
 import java.nio.file.Path;
 import java.time.Duration;
 import java.util.ArrayList;
@@ -131,12 +132,7 @@ class SearchExecutorTest {
 
     @Test
     void sparseAndBm25SearchMatchBruteForceAcrossCompactionsWithTailUpdatesAndDeletes() {
-        long seed = Long.getLong("chromaj.test.seed", new Random().nextLong());
-        try {
-            runRandomized(new Random(seed));
-        } catch (AssertionError | RuntimeException e) {
-            throw new AssertionError("SearchExecutorTest failed with seed " + seed + "L: " + e.getMessage(), e);
-        }
+        runRandomized(TestRandom.random());
     }
 
     private void runRandomized(Random random) {

@@ -5,6 +5,7 @@ import static org.junit.jupiter.api.Assertions.assertEquals;
 import static org.junit.jupiter.api.Assertions.assertTrue;
 
 import dev.chromaj.storage.Storage;
+import dev.chromaj.testing.TestRandom;
 import java.nio.file.Path;
 import java.util.ArrayList;
 import java.util.Comparator;
@@ -28,7 +29,8 @@ import org.junit.jupiter.params.provider.MethodSource;
 /**
  * Randomized model test: long random sequences of set, delete, commit and fork against a {@link TreeMap} model
  * ordered by an independent reference comparator, for every key type and many value types, with tiny blocks and a
- * tiny cache. Subclasses choose the Storage. A failure prints the seed; rerun with {@code -Dblockfile.seed=<seed>}.
+ * tiny cache. Subclasses choose the Storage. Each case draws from its own {@link TestRandom} seed; a failure prints
+ * the REPRODUCE line that runs it again.
  */
 abstract class BlockfileModelTest {
     @TempDir
@@ -67,15 +69,11 @@ abstract class BlockfileModelTest {
     @ParameterizedTest(name = "{0} -> {1}")
     @MethodSource("cases")
     <K, V> void randomOperationsMatchTheModel(KeyType<K> keyType, ValueType<V> valueType) {
-        long seed =
-                Long.getLong("blockfile.seed", System.nanoTime()) ^ (31L * keyType.hashCode() + valueType.hashCode());
         try {
-            run(keyType, valueType, seed);
+            run(keyType, valueType, TestRandom.seed());
         } catch (Throwable e) {
             throw new AssertionError(
-                    "randomized blockfile test failed for " + keyType + " -> " + valueType + " with seed " + seed
-                            + " (rerun: -Dblockfile.seed=<seed> applies per case): " + e,
-                    e);
+                    "randomized blockfile test failed for " + keyType + " -> " + valueType + ": " + e, e);
         }
     }
 

@@ -17,6 +17,7 @@ import dev.chromaj.index.vector.HnswIndex;
 import dev.chromaj.index.vector.ScoredOffset;
 import dev.chromaj.segment.log.LogOperation;
 import dev.chromaj.segment.log.RecordChange;
+import dev.chromaj.testing.TestRandom;
 import java.nio.file.Path;
 import java.util.ArrayList;
 import java.util.EnumMap;
@@ -42,13 +43,13 @@ class HnswSegmentTest {
 
     private SegmentFixture fx;
     private HnswSettings settings;
-    private final long seed = System.nanoTime();
-    private final Random random = new Random(seed);
+    private Random random;
     /** The current embedding of every live id. */
     private final Map<String, float[]> model = new HashMap<>();
 
     @BeforeEach
     void setUp() {
+        random = TestRandom.random();
         fx = new SegmentFixture(folder, 16 << 10);
         settings = new HnswSettings(new HnswIndexCache(1L << 30), DistanceSpace.L2, 16, 100, 100, 2);
     }
@@ -59,7 +60,7 @@ class HnswSegmentTest {
     }
 
     private String label() {
-        return "seed " + seed;
+        return "space " + settings.space();
     }
 
     private float[] vector() {

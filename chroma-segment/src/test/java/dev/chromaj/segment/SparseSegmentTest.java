@@ -18,6 +18,7 @@ import dev.chromaj.index.sparse.ValueKind;
 import dev.chromaj.segment.log.LogOperation;
 import dev.chromaj.segment.log.RecordChange;
 import dev.chromaj.segment.log.SparseValues;
+import dev.chromaj.testing.TestRandom;
 import java.nio.file.Path;
 import java.util.ArrayList;
 import java.util.HashMap;
@@ -69,16 +70,10 @@ class SparseSegmentTest {
 
     @Test
     void randomWritesKeepPostingsStatisticsAndTopKEqualToTheModel() {
-        long seed = Long.getLong("chromaj.test.seed", new Random().nextLong());
-        try {
-            run(seed);
-        } catch (AssertionError | RuntimeException e) {
-            throw new AssertionError("SparseSegmentTest failed with seed " + seed + "L: " + e.getMessage(), e);
-        }
+        run(TestRandom.random());
     }
 
-    private void run(long seed) {
-        Random random = new Random(seed);
+    private void run(Random random) {
         Map<String, Map<String, SparseValues>> model = new HashMap<>();
         SegmentManifest manifest = null;
         for (int round = 0; round < 5; round++) {
@@ -256,8 +251,7 @@ class SparseSegmentTest {
 
     @Test
     void decodedPostingsStayWithinASmallBlockCacheAndScoreAsWithALargeColdOrWarmOne() throws InterruptedException {
-        long seed = Long.getLong("chromaj.test.seed", new Random().nextLong());
-        Random random = new Random(seed);
+        Random random = TestRandom.random();
         SegmentManifest manifest;
         try (BlockfileStore smallBlocks = new BlockfileStore(fx.storage, fx.cache, new BlockfileOptions(8 << 10, 2))) {
             List<LogOperation> ops = new ArrayList<>();
@@ -279,7 +273,7 @@ class SparseSegmentTest {
             cold.add(bm25TopK(large, terms));
         }
         for (int q = 0; q < queries.size(); q++) {
-            assertEquals(cold.get(q), bm25TopK(large, queries.get(q)), "seed " + seed + "L: warm query " + q);
+            assertEquals(cold.get(q), bm25TopK(large, queries.get(q)), "warm query " + q);
         }
         long bound = 256 << 10;
         try (BlockCache small = BlockCache.builder().maxBytes(bound).build();
@@ -288,7 +282,7 @@ class SparseSegmentTest {
                     CollectionSegments.open(store, fx.dir, manifest).sparse(BM25);
             for (int round = 0; round < 2; round++) {
                 for (int q = 0; q < queries.size(); q++) {
-                    assertEquals(cold.get(q), bm25TopK(bounded, queries.get(q)), "seed " + seed + "L: query " + q);
+                    assertEquals(cold.get(q), bm25TopK(bounded, queries.get(q)), "query " + q);
                     awaitWithin(small, bound);
                 }
             }

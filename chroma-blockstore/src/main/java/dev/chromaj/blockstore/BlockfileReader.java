@@ -1,5 +1,6 @@
 package dev.chromaj.blockstore;
 
+import dev.chromaj.annotations.Internal;
 import java.util.ArrayList;
 import java.util.Collection;
 import java.util.Collections;
@@ -26,6 +27,7 @@ import java.util.function.BiFunction;
  *
  * <p>Thread-safe: a reader is an immutable snapshot, later commits do not change what it returns.
  */
+@Internal
 public final class BlockfileReader<K, V> {
     private final BlockfileStore store;
     private final RootIndex root;

@@ -1,5 +1,6 @@
 package dev.chromaj.blockstore;
 
+import dev.chromaj.annotations.Internal;
 import java.util.ArrayList;
 import java.util.Collection;
 import java.util.HashMap;
@@ -22,6 +23,7 @@ import java.util.function.BiFunction;
  * @param <K> key type
  * @param <T> decoded value type
  */
+@Internal
 public final class BlockfileView<K, T> {
     private final BlockfileReader<K, ?> reader;
     private final RootIndex root;

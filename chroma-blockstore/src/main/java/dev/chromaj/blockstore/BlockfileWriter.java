@@ -1,5 +1,6 @@
 package dev.chromaj.blockstore;
 
+import dev.chromaj.annotations.Internal;
 import java.util.AbstractList;
 import java.util.ArrayList;
 import java.util.Arrays;
@@ -25,6 +26,7 @@ import java.util.function.BiFunction;
  *
  * <p>Not thread-safe: one thread uses a writer. A writer commits once.
  */
+@Internal
 public final class BlockfileWriter<K, V> {
     private static final Object TOMBSTONE = new Object();
 

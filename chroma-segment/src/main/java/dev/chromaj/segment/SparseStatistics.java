@@ -1,5 +1,6 @@
 package dev.chromaj.segment;
 
+import dev.chromaj.annotations.Internal;
 import dev.chromaj.index.sparse.ValueKind;
 import java.nio.BufferUnderflowException;
 import java.nio.ByteBuffer;
@@ -18,6 +19,7 @@ import java.util.Objects;
  * @param documentCount live records with a non-empty vector for the key
  * @param totalLength sum of the document lengths (term frequencies) of those records; 0 for weight keys
  */
+@Internal
 public record SparseStatistics(ValueKind kind, long documentCount, long totalLength) {
 
     /** Version written as the first byte of {@link #encode()}. */

@@ -1,5 +1,6 @@
 package dev.chromaj.wal;
 
+import dev.chromaj.annotations.Internal;
 import java.io.IOException;
 import java.nio.ByteBuffer;
 import java.nio.channels.ClosedChannelException;
@@ -59,6 +60,7 @@ import org.slf4j.LoggerFactory;
  * <p>Thread-safe. Readers ({@link #readFrom}) run concurrently with appends. One instance per directory per process;
  * across processes the owner of the folder lock (the catalog) guarantees a single writer.
  */
+@Internal
 public final class WriteAheadLog implements AutoCloseable {
     private static final Logger LOG = LoggerFactory.getLogger(WriteAheadLog.class);
     private static final Set<Path> OPEN_DIRECTORIES = ConcurrentHashMap.newKeySet();

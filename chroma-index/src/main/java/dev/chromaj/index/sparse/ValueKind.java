@@ -1,6 +1,9 @@
 package dev.chromaj.index.sparse;
 
+import dev.chromaj.annotations.Internal;
+
 /** What the values of a posting list are, which decides how they are stored and scored. */
+@Internal
 public enum ValueKind {
     /** A provided sparse vector's value per document (any finite float), scored by dot product. */
     WEIGHT(0),

@@ -1,5 +1,6 @@
 package dev.chromaj.index.text;
 
+import dev.chromaj.annotations.Internal;
 import java.io.IOException;
 import java.io.Reader;
 import java.io.StringReader;
@@ -34,6 +35,7 @@ import org.tartarus.snowball.ext.EnglishStemmer;
  *
  * <p>Thread-safe and stateless: each call builds its own token stream.
  */
+@Internal
 public final class Bm25Analyzer {
 
     /** Chroma's default English stop words ({@code DEFAULT_CHROMA_BM25_STOPWORDS}, derived from NLTK's list). */

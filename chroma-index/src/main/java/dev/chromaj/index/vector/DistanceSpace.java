@@ -1,5 +1,6 @@
 package dev.chromaj.index.vector;
 
+import dev.chromaj.annotations.Internal;
 import java.util.Optional;
 
 /**
@@ -11,6 +12,7 @@ import java.util.Optional;
  *   <li>{@link #IP}: inner product distance {@code 1 - dot(a, b)}.</li>
  * </ul>
  */
+@Internal
 public enum DistanceSpace {
     /** Squared Euclidean distance. */
     L2(0),

@@ -1,5 +1,6 @@
 package dev.chromaj.segment.log;
 
+import dev.chromaj.annotations.Internal;
 import java.util.ArrayList;
 import java.util.Collections;
 import java.util.LinkedHashMap;
@@ -21,6 +22,7 @@ import java.util.zip.CRC32C;
  *
  * <p>Stateless and thread-safe.
  */
+@Internal
 public final class LogCodec {
 
     /** The format version written by {@link #encode}. */

@@ -340,8 +340,13 @@ final class MiniLmEncoder implements AutoCloseable {
         }
     }
 
-    /** True while the batch workers (if any) still have live threads; for tests of {@link #close()}. */
-    boolean workersTerminated() {
-        return workers == null || workers.isTerminated();
+    /** Whether the batch workers (if any) have all ended within the time; for tests of {@link #close()}. */
+    boolean workersTerminatedWithin(long millis) {
+        try {
+            return workers == null || workers.awaitTermination(millis, TimeUnit.MILLISECONDS);
+        } catch (InterruptedException e) {
+            Thread.currentThread().interrupt();
+            return false;
+        }
     }
 }

@@ -26,8 +26,9 @@ import java.util.OptionalInt;
  * alive, and every client that uses it shares the one session.
  *
  * <p><b>Threads.</b> {@link Builder#threads(int)} (default: every available processor) sets how many cores one call
- * uses; a large batch is split into batches of {@link Builder#batchSize(int)} texts that run concurrently.
- * Thread-safe: any number of threads may call it at once.
+ * uses: the texts are split into batches of at most {@link Builder#batchSize(int)} texts (smaller when that gives
+ * every thread a batch), which run concurrently, one core each. Thread-safe: any number of threads may call it at
+ * once; their batches share the same threads.
  *
  * <p><b>Chroma's behaviour.</b> An empty string embeds to the vector of {@code [CLS] [SEP]}, as in Chroma (it is
  * not rejected). Texts longer than 256 tokens are truncated, not split. Queries are embedded as documents (the model
@@ -69,12 +70,13 @@ public final class MiniLmEmbeddingFunction implements EmbeddingFunction, AutoClo
     }
 
     /**
-     * Chooses how a call uses {@code threads} cores: each session run gets the threads as ONNX Runtime intra-op
-     * threads (so one short query uses them all), and the batches of a large call also run on that many workers (so
-     * a large batch keeps every core busy between and inside runs); see docs/embedding-benchmarks.md.
+     * Chooses how a call uses {@code threads} cores: the batches of a call run concurrently on {@code threads}
+     * workers, each model run on one ONNX Runtime thread. Measured on SciFact (docs/embedding-benchmarks.md), this
+     * beats giving each run {@code threads} intra-op threads (the layers of this small model are too short to split
+     * well) and beats combining both (oversubscription).
      */
     private static MiniLmEncoder newEncoder(int batchSize, int threads) {
-        return MiniLmEncoder.load(batchSize, threads, threads);
+        return MiniLmEncoder.load(batchSize, 1, threads);
     }
 
     /**
@@ -198,7 +200,7 @@ public final class MiniLmEmbeddingFunction implements EmbeddingFunction, AutoClo
      * @return the thread count
      */
     public int threads() {
-        return encoder.intraOpThreads();
+        return encoder.batchWorkers();
     }
 
     /**
@@ -251,7 +253,7 @@ public final class MiniLmEmbeddingFunction implements EmbeddingFunction, AutoClo
         }
 
         /**
-         * How many cores one call may use (ONNX Runtime threads, and concurrent batches of a large call).
+         * How many cores one call may use: its batches run on that many threads at once.
          *
          * @param threads 1 to 256; default: {@link Runtime#availableProcessors()}
          * @return this builder

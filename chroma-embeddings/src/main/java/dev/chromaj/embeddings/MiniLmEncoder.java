@@ -39,8 +39,8 @@ import org.slf4j.LoggerFactory;
  * float rounding (about 1e-7), and short texts cost a fraction of the compute.
  *
  * <p>Threads: the session runs each batch on {@code intraOpThreads} ONNX Runtime threads (native threads owned by the
- * session, which end when it is closed). With {@code batchWorkers > 1}, the batches of one call also run concurrently
- * on that many daemon Java threads. Thread-safe: any number of callers may embed at once ({@code OrtSession.run} is
+ * session, which end when it is closed). With {@code batchWorkers > 1}, the batches of one call run concurrently on
+ * that many daemon Java threads (the longest batches first). Thread-safe: any number of callers may embed at once ({@code OrtSession.run} is
  * thread-safe).
  */
 final class MiniLmEncoder implements AutoCloseable {
@@ -201,17 +201,20 @@ final class MiniLmEncoder implements AutoCloseable {
         }
         Arrays.sort(order, Comparator.comparingInt(i -> tokens[i].length));
         float[][] vectors = new float[n][];
-        int batches = (n + batchSize - 1) / batchSize;
+        // with workers, a call smaller than workers x batchSize is cut into one batch per worker
+        int size = workers == null ? batchSize
+                : Math.max(1, Math.min(batchSize, (n + batchWorkers - 1) / batchWorkers));
+        int batches = (n + size - 1) / size;
         if (workers == null || batches == 1) {
             for (int b = 0; b < batches; b++) {
-                runBatch(tokens, order, b * batchSize, Math.min(n, (b + 1) * batchSize), vectors);
+                runBatch(tokens, order, b * size, Math.min(n, (b + 1) * size), vectors);
             }
         } else {
             List<Future<?>> pending = new ArrayList<>(batches);
             // longest batches first: they take longest, and the short ones then fill the gaps
             for (int b = batches - 1; b >= 0; b--) {
-                int from = b * batchSize;
-                int to = Math.min(n, from + batchSize);
+                int from = b * size;
+                int to = Math.min(n, from + size);
                 pending.add(workers.submit(() -> runBatch(tokens, order, from, to, vectors)));
             }
             awaitAll(pending);

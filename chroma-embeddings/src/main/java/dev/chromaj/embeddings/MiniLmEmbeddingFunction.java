@@ -19,8 +19,8 @@ import java.util.OptionalInt;
  * }</pre>
  *
  * <p><b>Who closes it.</b> A function from {@link #builder()} owns an ONNX Runtime session (about 100 MB of native
- * memory and its threads) and must be closed by whoever built it, once nothing embeds with it any more. The process-wide
- * instance from {@link #shared()} (also what {@link java.util.ServiceLoader} finds through
+ * memory and its threads) and must be closed by whoever built it, once nothing embeds with it any more. The
+ * process-wide instance from {@link #shared()} (also what {@link java.util.ServiceLoader} finds through
  * {@link MiniLmEmbeddingFunctionProvider}) is created on first use, lives as long as the JVM and ignores
  * {@link #close()}: its threads are ONNX Runtime's native threads and daemon Java threads, which never keep the JVM
  * alive, and every client that uses it shares the one session.

@@ -40,8 +40,8 @@ import org.slf4j.LoggerFactory;
  *
  * <p>Threads: the session runs each batch on {@code intraOpThreads} ONNX Runtime threads (native threads owned by the
  * session, which end when it is closed). With {@code batchWorkers > 1}, the batches of one call run concurrently on
- * that many daemon Java threads (the longest batches first). Thread-safe: any number of callers may embed at once ({@code OrtSession.run} is
- * thread-safe).
+ * that many daemon Java threads (the longest batches first). Thread-safe: any number of callers may embed at once
+ * ({@code OrtSession.run} is thread-safe).
  */
 final class MiniLmEncoder implements AutoCloseable {
 

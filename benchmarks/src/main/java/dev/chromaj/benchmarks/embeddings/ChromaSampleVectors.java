@@ -43,7 +43,8 @@ public final class ChromaSampleVectors {
         try (Stream<Path> list = Files.list(samples)) {
             dirs = list.filter(d -> Files.isRegularFile(d.resolve("chroma.sqlite3"))).sorted().toList();
         }
-        System.out.println("| sample | rows with vector + document (384-d) | min cosine | median cosine | rows >= 0.999 |");
+        System.out.println("| sample | rows with vector + document (384-d) | min cosine | median cosine "
+                + "| rows >= 0.999 |");
         try (MiniLmEmbeddingFunction function = MiniLmEmbeddingFunction.builder().build()) {
             for (Path dir : dirs) {
                 List<String> documents = new ArrayList<>();

@@ -18,9 +18,9 @@ import java.util.Map;
  * ({@code [CLS]}, {@code [SEP]}, ...) are matched first, on the raw text; the rest is normalized
  * ({@code BertNormalizer}: control characters removed, whitespace unified, CJK ideographs spaced out, NFD with
  * nonspacing marks stripped, lowercased), split on whitespace and punctuation ({@code BertPreTokenizer}), and each
- * word is cut greedily into the longest vocabulary pieces, continuation pieces prefixed with {@code ##}; a word that cannot be cut, or has more
- * than {@code max_input_chars_per_word} characters, becomes {@code [UNK]}. The result is framed as
- * {@code [CLS] ... [SEP]} and truncated on the right to the requested length, special tokens included.
+ * word is cut greedily into the longest vocabulary pieces, continuation pieces prefixed with {@code ##}; a word that
+ * cannot be cut, or has more than {@code max_input_chars_per_word} characters, becomes {@code [UNK]}. The result is
+ * framed as {@code [CLS] ... [SEP]} and truncated on the right to the requested length, special tokens included.
  *
  * <p>Character classes follow the Rust library (Unicode {@code White_Space}, general categories for controls and
  * punctuation, ASCII punctuation including symbols such as {@code $+<=>^`|~}). Immutable and thread-safe.

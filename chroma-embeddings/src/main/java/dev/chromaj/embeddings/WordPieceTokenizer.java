@@ -8,7 +8,6 @@ import java.text.Normalizer;
 import java.util.ArrayList;
 import java.util.Arrays;
 import java.util.HashMap;
-import java.util.Iterator;
 import java.util.List;
 import java.util.Map;
 
@@ -99,8 +98,7 @@ final class WordPieceTokenizer {
         String sepToken = single.get(2).path("SpecialToken").path("id").asText();
 
         Map<String, Integer> vocabulary = new HashMap<>();
-        for (Iterator<Map.Entry<String, JsonNode>> it = model.path("vocab").fields(); it.hasNext(); ) {
-            Map.Entry<String, JsonNode> entry = it.next();
+        for (Map.Entry<String, JsonNode> entry : model.path("vocab").properties()) {
             vocabulary.put(entry.getKey(), entry.getValue().asInt());
         }
         Map<String, Integer> addedTokens = new HashMap<>();

@@ -127,7 +127,10 @@ public final class EmbeddingBenchmark {
     private static Map<String, List<float[]>> measureThroughput(
             Map<String, Function<List<String>, List<float[]>>> candidates, List<String> sample, int rounds) {
         for (Map.Entry<String, Function<List<String>, List<float[]>>> candidate : candidates.entrySet()) {
-            candidate.getValue().apply(sample.subList(0, Math.min(64, sample.size())));
+            List<float[]> warm = candidate.getValue().apply(sample.subList(0, Math.min(64, sample.size())));
+            if (warm.isEmpty()) { // warm-up: the result is checked so the call is never dead code
+                throw new IllegalStateException(candidate.getKey() + " returned no vectors");
+            }
         }
         Map<String, List<Double>> rates = new LinkedHashMap<>();
         Map<String, List<float[]>> vectors = new HashMap<>();

@@ -10,6 +10,7 @@ import java.util.List;
 import java.util.Locale;
 import java.util.PrimitiveIterator;
 import java.util.Random;
+import java.util.function.Supplier;
 import java.util.stream.IntStream;
 import org.slf4j.Logger;
 import org.slf4j.LoggerFactory;
@@ -118,10 +119,14 @@ public final class FilteredSearchBenchmark {
                 table);
     }
 
-    private static double time(Runnable work, int queries) {
+    private static double time(Supplier<List<?>> work, int queries) {
         long start = System.nanoTime();
-        work.run();
-        return (System.nanoTime() - start) / 1e6 / queries;
+        List<?> results = work.get();
+        double millis = (System.nanoTime() - start) / 1e6 / queries;
+        if (results.size() != queries) { // consumes the results, so the timed work is never dead code
+            throw new IllegalStateException("expected " + queries + " results, got " + results.size());
+        }
+        return millis;
     }
 
     private static double median(double[] values) {

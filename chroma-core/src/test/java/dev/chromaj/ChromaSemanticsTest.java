@@ -40,7 +40,9 @@ class ChromaSemanticsTest {
     @BeforeEach
     void open() {
         client = CollectionStates.quietClient(dir);
-        c = client.createCollection("semantics");
+        // Storage semantics with the application's own embeddings: documents written alone are stored as they are
+        // (no function re-embeds them), which is what EmbeddingFunction.none() collections do.
+        c = client.createCollection("semantics", CollectionOptions.builder().embeddingFunction(EmbeddingFunction.none()).build());
     }
 
     @AfterEach

@@ -42,7 +42,11 @@ class ChromaSemanticsTest {
         client = CollectionStates.quietClient(dir);
         // Storage semantics with the application's own embeddings: documents written alone are stored as they are
         // (no function re-embeds them), which is what EmbeddingFunction.none() collections do.
-        c = client.createCollection("semantics", CollectionOptions.builder().embeddingFunction(EmbeddingFunction.none()).build());
+        c = client.createCollection(
+                "semantics",
+                CollectionOptions.builder()
+                        .embeddingFunction(EmbeddingFunction.none())
+                        .build());
     }
 
     @AfterEach

@@ -390,7 +390,11 @@ class HnswQueryTest {
     @Test
     void collectionWithoutEmbeddingsHasNoVectorSegment() {
         try (ChromaClient client = open(folder)) {
-            ChromaCollection c = client.createCollection("documents", CollectionOptions.builder().embeddingFunction(EmbeddingFunction.none()).build());
+            ChromaCollection c = client.createCollection(
+                    "documents",
+                    CollectionOptions.builder()
+                            .embeddingFunction(EmbeddingFunction.none())
+                            .build());
             c.add(List.of(ChromaRecord.builder("a").document("text").build()));
             c.compact();
             assertNull(c.stats().segmentBytes().get("vector"));

@@ -55,7 +55,8 @@ class DefaultEmbeddingCollectionTest {
     }
 
     private static String top(ChromaCollection c, String text) {
-        QueryResult r = c.query(QueryRequest.builder().queryTexts(text).nResults(1).build());
+        QueryResult r =
+                c.query(QueryRequest.builder().queryTexts(text).nResults(1).build());
         return r.ids().get(0).get(0);
     }
 
@@ -68,7 +69,9 @@ class DefaultEmbeddingCollectionTest {
                     c.options().embeddingFunction().name(),
                     "the default function is recorded");
             for (int i = 0; i < DOCUMENTS.size(); i++) {
-                c.add(List.of(ChromaRecord.builder("id" + i).document(DOCUMENTS.get(i)).build()));
+                c.add(List.of(ChromaRecord.builder("id" + i)
+                        .document(DOCUMENTS.get(i))
+                        .build()));
             }
             assertEquals(OptionalInt.of(MiniLmEmbeddingFunction.DIMENSION), c.dimension());
             assertArrayEquals(minilm(DOCUMENTS.get(2)), stored(c, "id2"), "Chroma's vectors, stored as computed");
@@ -80,9 +83,13 @@ class DefaultEmbeddingCollectionTest {
         }
         try (ChromaClient client = ChromaClient.persistent(dir)) {
             ChromaCollection c = client.getCollection("tutorial");
-            assertEquals(EmbeddingFunction.DEFAULT_NAME, c.options().embeddingFunction().name());
+            assertEquals(
+                    EmbeddingFunction.DEFAULT_NAME,
+                    c.options().embeddingFunction().name());
             assertEquals("id1", top(c, "citrus fruit"), "reopened, the recorded function is found again");
-            c.add(List.of(ChromaRecord.builder("id4").document("A recipe for banana bread").build()));
+            c.add(List.of(ChromaRecord.builder("id4")
+                    .document("A recipe for banana bread")
+                    .build()));
             assertArrayEquals(minilm("A recipe for banana bread"), stored(c, "id4"));
         }
     }
@@ -94,8 +101,14 @@ class DefaultEmbeddingCollectionTest {
         try (ChromaClient client = ChromaClient.persistent(dir)) {
             ChromaCollection c = client.createCollection("docs");
             c.add(List.of(
-                    ChromaRecord.builder("a").document("pineapple").metadata(Map.of("n", 1)).build(),
-                    ChromaRecord.builder("own").embedding(own).document("kept as given").build()));
+                    ChromaRecord.builder("a")
+                            .document("pineapple")
+                            .metadata(Map.of("n", 1))
+                            .build(),
+                    ChromaRecord.builder("own")
+                            .embedding(own)
+                            .document("kept as given")
+                            .build()));
             assertArrayEquals(own, stored(c, "own"));
             c.update(List.of(ChromaRecord.builder("a").metadata(Map.of("n", 2)).build()));
             assertArrayEquals(minilm("pineapple"), stored(c, "a"), "a metadata update embeds nothing");
@@ -119,11 +132,16 @@ class DefaultEmbeddingCollectionTest {
                             .sparseIndex("bm25", SparseIndex.bm25())
                             .build());
             for (int i = 0; i < DOCUMENTS.size(); i++) {
-                c.add(List.of(ChromaRecord.builder("id" + i).document(DOCUMENTS.get(i)).build()));
+                c.add(List.of(ChromaRecord.builder("id" + i)
+                        .document(DOCUMENTS.get(i))
+                        .build()));
             }
             assertEquals(
                     "id3",
-                    c.search(Search.builder().rank(Rank.knn("marine animals")).limit(1).build())
+                    c.search(Search.builder()
+                                    .rank(Rank.knn("marine animals"))
+                                    .limit(1)
+                                    .build())
                             .hits()
                             .get(0)
                             .id());

@@ -33,7 +33,9 @@ import java.util.UUID;
  *       compare with each other by value, as LangChain4j compares them (as {@code BigDecimal}s of their decimal
  *       strings). A {@code Float} becomes the {@code double} of its decimal string ({@code 1.1f} is {@code 1.1}), the
  *       same conversion {@link ChromaEmbeddingStore} applies when it stores a {@code Float}, so {@code 1.1f} equals
- *       {@code 1.1d} here as it does in LangChain4j. Integers and doubles compare exactly in chromaj.
+ *       {@code 1.1d} here as it does in LangChain4j. Integers and doubles compare exactly in chromaj. An
+ *       {@code IsIn}/{@code IsNotIn} list that mixes integers and floating-point numbers (one type per list in
+ *       Chroma) becomes {@code $in} of each part joined by {@code $or} ({@code $nin} joined by {@code $and}).
  *   <li>A {@code UUID} compares as its string, the form in which the store keeps UUID metadata (LangChain4j also
  *       treats a stored string equal to a UUID's string as equal).
  *   <li>{@code And} and {@code Or} map to {@code $and} and {@code $or}. {@code Not} has no Chroma operator and is
@@ -95,9 +97,9 @@ public final class FilterMapper {
         } else if (filter instanceof IsLessThanOrEqualTo f) {
             return Where.lte(f.key(), orderable(f.key(), f.comparisonValue(), "IsLessThanOrEqualTo"));
         } else if (filter instanceof IsIn f) {
-            return Where.in(f.key(), scalars(f.key(), f.comparisonValues(), "IsIn"));
+            return in(f.key(), f.comparisonValues(), "IsIn");
         } else if (filter instanceof IsNotIn f) {
-            return Where.nin(f.key(), scalars(f.key(), f.comparisonValues(), "IsNotIn"));
+            return notIn(f.key(), f.comparisonValues(), "IsNotIn");
         } else if (filter instanceof ContainsString f) {
             throw containsStringUnsupported(f);
         } else if (filter instanceof And f) {
@@ -119,9 +121,9 @@ public final class FilterMapper {
         } else if (filter instanceof IsNotEqualTo f) {
             return Where.eq(f.key(), scalar(f.key(), f.comparisonValue(), "Not(IsNotEqualTo)"));
         } else if (filter instanceof IsIn f) {
-            return Where.nin(f.key(), scalars(f.key(), f.comparisonValues(), "Not(IsIn)"));
+            return notIn(f.key(), f.comparisonValues(), "Not(IsIn)");
         } else if (filter instanceof IsNotIn f) {
-            return Where.in(f.key(), scalars(f.key(), f.comparisonValues(), "Not(IsNotIn)"));
+            return in(f.key(), f.comparisonValues(), "Not(IsNotIn)");
         } else if (filter instanceof Not f) {
             return map(f.expression());
         } else if (filter instanceof And f) {
@@ -173,12 +175,43 @@ public final class FilterMapper {
         throw unsupportedValue(key, value, op);
     }
 
-    private static List<Object> scalars(String key, Collection<?> values, String op) {
-        List<Object> out = new ArrayList<>(values.size());
+    /**
+     * {@code $in}. LangChain4j accepts integers and floating-point numbers in one list; a Chroma list holds one type,
+     * so a mixed list becomes {@code $in} of the integers or {@code $in} of the others (numeric membership either way).
+     */
+    private static Where in(String key, Collection<?> values, String op) {
+        List<List<Object>> parts = partition(key, values, op);
+        return parts.size() == 1
+                ? Where.in(key, parts.get(0))
+                : Where.or(Where.in(key, parts.get(0)), Where.in(key, parts.get(1)));
+    }
+
+    /** {@code $nin}; a mixed integer and floating-point list as in {@link #in}, joined with {@code $and}. */
+    private static Where notIn(String key, Collection<?> values, String op) {
+        List<List<Object>> parts = partition(key, values, op);
+        return parts.size() == 1
+                ? Where.nin(key, parts.get(0))
+                : Where.and(Where.nin(key, parts.get(0)), Where.nin(key, parts.get(1)));
+    }
+
+    /** The converted values: one list, or the integers and the floating-point numbers when the list mixes them. */
+    private static List<List<Object>> partition(String key, Collection<?> values, String op) {
+        List<Object> integers = new ArrayList<>();
+        List<Object> others = new ArrayList<>();
         for (Object value : values) {
-            out.add(scalar(key, value, op));
+            Object converted = scalar(key, value, op);
+            (converted instanceof Long ? integers : others).add(converted);
         }
-        return out;
+        boolean mixedNumbers =
+                !integers.isEmpty() && !others.isEmpty() && others.stream().allMatch(v -> v instanceof Double);
+        if (mixedNumbers) {
+            return List.of(integers, others);
+        }
+        // strings, UUIDs, or one kind of number; a list mixing strings and numbers is rejected by Where itself
+        List<Object> all = new ArrayList<>(values.size());
+        all.addAll(integers);
+        all.addAll(others);
+        return List.of(all);
     }
 
     /**

@@ -11,9 +11,9 @@ import org.junit.jupiter.api.BeforeAll;
 import org.junit.jupiter.api.io.TempDir;
 
 /**
- * LangChain4j's own {@link EmbeddingStoreIT} (from the {@code langchain4j-core} test-jar) on a {@link ChromaEmbeddingStore}
- * whose client keeps its data on a local folder; embeddings come from the built-in model through
- * {@link MiniLmEmbeddingModel}. Every inherited test runs.
+ * LangChain4j's own {@link EmbeddingStoreIT} (from the {@code langchain4j-core} test-jar) on a {@link
+ * ChromaEmbeddingStore} whose client keeps its data on a local folder; embeddings come from the built-in model
+ * through {@link MiniLmEmbeddingModel}. Every inherited test runs.
  */
 class LocalEmbeddingStoreTest extends EmbeddingStoreIT {
 

@@ -12,9 +12,9 @@ import org.junit.jupiter.api.BeforeEach;
 import org.junit.jupiter.api.io.TempDir;
 
 /**
- * LangChain4j's own {@link EmbeddingStoreWithRemovalIT} (from the {@code langchain4j-core} test-jar) on a {@link ChromaEmbeddingStore}
- * whose client keeps its data on a local folder; embeddings come from the built-in model through
- * {@link MiniLmEmbeddingModel}. Every inherited test runs.
+ * LangChain4j's own {@link EmbeddingStoreWithRemovalIT} (from the {@code langchain4j-core} test-jar) on a {@link
+ * ChromaEmbeddingStore} whose client keeps its data on a local folder; embeddings come from the built-in model
+ * through {@link MiniLmEmbeddingModel}. Every inherited test runs.
  */
 class LocalEmbeddingStoreWithRemovalTest extends EmbeddingStoreWithRemovalIT {
 

@@ -13,9 +13,10 @@ import org.junit.jupiter.api.extension.RegisterExtension;
 import org.junit.jupiter.api.io.TempDir;
 
 /**
- * LangChain4j's own {@link EmbeddingStoreIT} (from the {@code langchain4j-core} test-jar) on a {@link ChromaEmbeddingStore}
- * whose client keeps its data on S3 (the shared S3 test fixture: MinIO when Docker answers, otherwise S3Proxy in this JVM); embeddings come from the built-in model through
- * {@link MiniLmEmbeddingModel}. Every inherited test runs.
+ * LangChain4j's own {@link EmbeddingStoreIT} (from the {@code langchain4j-core} test-jar) on a {@link
+ * ChromaEmbeddingStore} whose client keeps its data on S3 (the shared S3 test fixture: MinIO when Docker answers,
+ * otherwise S3Proxy in this JVM); embeddings come from the built-in model through {@link MiniLmEmbeddingModel}.
+ * Every inherited test runs.
  */
 class S3EmbeddingStoreTest extends EmbeddingStoreIT {
 

@@ -20,13 +20,15 @@ import org.junit.jupiter.params.provider.Arguments;
 import org.junit.jupiter.params.provider.MethodSource;
 
 /**
- * LangChain4j's own {@link EmbeddingStoreWithFilteringIT} (from the {@code langchain4j-core} test-jar) on a {@link ChromaEmbeddingStore}
- * whose client keeps its data on S3 (the shared S3 test fixture: MinIO when Docker answers, otherwise S3Proxy in this JVM); embeddings come from the built-in model through
- * {@link MiniLmEmbeddingModel}. Every inherited test runs (see the filter cases below).
+ * LangChain4j's own {@link EmbeddingStoreWithFilteringIT} (from the {@code langchain4j-core} test-jar) on a {@link
+ * ChromaEmbeddingStore} whose client keeps its data on S3 (the shared S3 test fixture: MinIO when Docker answers,
+ * otherwise S3Proxy in this JVM); embeddings come from the built-in model through {@link MiniLmEmbeddingModel}.
+ * Every inherited test runs (see the filter cases below).
  *
- * <p>{@code supportsContains()} stays false, so the suite runs {@code should_throw_exception_when_contains_is_not_supported}
- * (a {@code ContainsString} filter throws {@code UnsupportedOperationException}) instead of its two
- * {@code ContainsString} tests: Chroma has no substring test on metadata values.
+ * <p>{@code supportsContains()} stays false, so the suite runs {@code
+ * should_throw_exception_when_contains_is_not_supported} (a {@code ContainsString} filter throws {@code
+ * UnsupportedOperationException}) instead of its two {@code ContainsString} tests: Chroma has no substring test on
+ * metadata values.
  */
 class S3EmbeddingStoreWithFilteringTest extends EmbeddingStoreWithFilteringIT {
 

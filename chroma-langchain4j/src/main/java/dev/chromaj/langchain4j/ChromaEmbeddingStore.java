@@ -36,6 +36,8 @@ import java.util.List;
 import java.util.Map;
 import java.util.Set;
 import java.util.UUID;
+import org.slf4j.Logger;
+import org.slf4j.LoggerFactory;
 
 /**
  * A LangChain4j {@link EmbeddingStore} of {@link TextSegment}s over a chromaj collection: embeddings, segment texts
@@ -82,6 +84,8 @@ import java.util.UUID;
  * client passed to {@link Builder#client(ChromaClient)} stays the caller's.
  */
 public final class ChromaEmbeddingStore implements EmbeddingStore<TextSegment>, AutoCloseable {
+
+    private static final Logger LOG = LoggerFactory.getLogger(ChromaEmbeddingStore.class);
 
     /** Ids fetched and deleted per round by {@link #removeAll()}. */
     private static final int REMOVE_ALL_PAGE = 1_000;
@@ -274,18 +278,29 @@ public final class ChromaEmbeddingStore implements EmbeddingStore<TextSegment>, 
                 DeleteRequest.builder().where(FilterMapper.toWhere(filter)).build());
     }
 
-    /** Removes every record; the collection itself stays. */
+    /**
+     * Removes every record, a page of ids at a time; the collection itself (its id, space and options) stays. Logs
+     * one INFO line at the start and one at the end.
+     */
     @Override
     public void removeAll() {
+        long start = System.nanoTime();
+        LOG.info("Removing every record of collection '{}'", collection.name());
+        long removed = 0;
         while (true) {
             List<String> page = collection
                     .get(GetRequest.builder().limit(REMOVE_ALL_PAGE).include().build())
                     .ids();
             if (page.isEmpty()) {
-                return;
+                break;
             }
-            collection.delete(page);
+            removed += collection.delete(page);
         }
+        LOG.info(
+                "Removed {} records of collection '{}' in {} ms",
+                removed,
+                collection.name(),
+                (System.nanoTime() - start) / 1_000_000);
     }
 
     // --------------------------------------------------------------------------------------------- search

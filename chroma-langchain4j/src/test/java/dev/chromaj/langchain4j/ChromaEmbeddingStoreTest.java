@@ -133,7 +133,7 @@ class ChromaEmbeddingStoreTest {
                 .put("u", uuid)
                 .put("i", Integer.MIN_VALUE)
                 .put("l", Long.MAX_VALUE)
-                .put("f", 1.23456789f)
+                .put("f", 1.2345679f)
                 .put("fmax", Float.MAX_VALUE)
                 .put("d", 1.23456789d);
         try (ChromaClient client = ChromaClient.persistent(dir)) {
@@ -145,7 +145,7 @@ class ChromaEmbeddingStoreTest {
             assertEquals(uuid, back.metadata().getUUID("u"));
             assertEquals(Integer.MIN_VALUE, back.metadata().getInteger("i"));
             assertEquals(Long.MAX_VALUE, back.metadata().getLong("l"));
-            assertEquals(1.23456789f, back.metadata().getFloat("f"));
+            assertEquals(1.2345679f, back.metadata().getFloat("f"));
             assertEquals(Float.MAX_VALUE, back.metadata().getFloat("fmax"));
             assertEquals(1.23456789d, back.metadata().getDouble("d"));
             // chromaj sees the converted values: UUID as string, Integer as Long, Float as its decimal
@@ -153,7 +153,7 @@ class ChromaEmbeddingStoreTest {
                     store.collection().get(List.of(id)).metadatas().get(0);
             assertEquals(uuid.toString(), stored.get("u"));
             assertEquals((long) Integer.MIN_VALUE, stored.get("i"));
-            assertEquals(1.2345679d, stored.get("f")); // Float.toString(1.23456789f)
+            assertEquals(1.2345679d, stored.get("f")); // Float.toString(1.2345679f)
         }
     }
 

@@ -149,53 +149,37 @@ class FilterSemanticsTest {
     /** Leaves compare each key only with values of its own type, so LangChain4j never throws a type mismatch. */
     private static Filter randomFilter(Random random, int depth) {
         int kind = random.nextInt(depth > 0 ? 4 : 1);
-        switch (kind) {
-            case 1:
-                return new And(randomFilter(random, depth - 1), randomFilter(random, depth - 1));
-            case 2:
-                return new Or(randomFilter(random, depth - 1), randomFilter(random, depth - 1));
-            case 3:
-                return new Not(randomFilter(random, depth - 1));
-            default:
-                return randomLeaf(random);
-        }
+        return switch (kind) {
+            case 1 -> new And(randomFilter(random, depth - 1), randomFilter(random, depth - 1));
+            case 2 -> new Or(randomFilter(random, depth - 1), randomFilter(random, depth - 1));
+            case 3 -> new Not(randomFilter(random, depth - 1));
+            default -> randomLeaf(random);
+        };
     }
 
     private static Filter randomLeaf(Random random) {
         int key = random.nextInt(3);
         if (key == 0) {
             Comparable<?> n = NUMBERS[random.nextInt(NUMBERS.length)];
-            switch (random.nextInt(8)) {
-                case 0:
-                    return new IsEqualTo("n", n);
-                case 1:
-                    return new IsNotEqualTo("n", n);
-                case 2:
-                    return new IsGreaterThan("n", n);
-                case 3:
-                    return new IsGreaterThanOrEqualTo("n", n);
-                case 4:
-                    return new IsLessThan("n", n);
-                case 5:
-                    return new IsLessThanOrEqualTo("n", n);
-                case 6:
-                    return new IsIn("n", List.of(n, NUMBERS[random.nextInt(NUMBERS.length)]));
-                default:
-                    return new IsNotIn("n", List.of(n, NUMBERS[random.nextInt(NUMBERS.length)]));
-            }
+            return switch (random.nextInt(8)) {
+                case 0 -> new IsEqualTo("n", n);
+                case 1 -> new IsNotEqualTo("n", n);
+                case 2 -> new IsGreaterThan("n", n);
+                case 3 -> new IsGreaterThanOrEqualTo("n", n);
+                case 4 -> new IsLessThan("n", n);
+                case 5 -> new IsLessThanOrEqualTo("n", n);
+                case 6 -> new IsIn("n", List.of(n, NUMBERS[random.nextInt(NUMBERS.length)]));
+                default -> new IsNotIn("n", List.of(n, NUMBERS[random.nextInt(NUMBERS.length)]));
+            };
         }
         Object v = key == 1 ? STRINGS[random.nextInt(STRINGS.length)] : UUIDS[random.nextInt(UUIDS.length)];
         Object w = key == 1 ? STRINGS[random.nextInt(STRINGS.length)] : UUIDS[random.nextInt(UUIDS.length)];
         String k = key == 1 ? "s" : "u";
-        switch (random.nextInt(4)) {
-            case 0:
-                return new IsEqualTo(k, v);
-            case 1:
-                return new IsNotEqualTo(k, v);
-            case 2:
-                return new IsIn(k, List.of(v, w));
-            default:
-                return new IsNotIn(k, List.of(v, w));
-        }
+        return switch (random.nextInt(4)) {
+            case 0 -> new IsEqualTo(k, v);
+            case 1 -> new IsNotEqualTo(k, v);
+            case 2 -> new IsIn(k, List.of(v, w));
+            default -> new IsNotIn(k, List.of(v, w));
+        };
     }
 }

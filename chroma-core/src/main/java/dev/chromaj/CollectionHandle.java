@@ -160,6 +160,7 @@ final class CollectionHandle implements ChromaCollection {
                 queries = engine.engine.embedder.embedQueries(name(), function(), request.queryTexts(), dimension);
             } else {
                 queries = request.queryEmbeddings();
+                requireDenseVectors(dimension);
                 if (dimension.isPresent()) {
                     for (float[] q : queries) {
                         if (q.length != dimension.getAsInt()) {
@@ -187,12 +188,41 @@ final class CollectionHandle implements ChromaCollection {
     public SearchResult search(Search search) {
         return guarded(() -> {
             Search resolved = embedTexts(search);
+            if (resolved != null && hasDenseKnn(resolved.rank())) {
+                requireDenseVectors(engine.dimension());
+            }
             SearchExecutor.validate(resolved, engine.options(), engine.dimension());
             try (CollectionEngine.Pin pin = engine.pin()) {
                 return new SearchExecutor(pin.view(), engine.options(), engine.dimension(), engine.space())
                         .execute(resolved);
             }
         });
+    }
+
+    /**
+     * A dense query on an {@link EmbeddingFunction#none()} collection that holds no vector could only return empty
+     * results: rejected, so that a caller does not mistake it for "nothing similar".
+     */
+    private void requireDenseVectors(OptionalInt dimension) {
+        if (dimension.isEmpty() && function() instanceof NoEmbeddingFunction) {
+            throw new InvalidArgumentException("Collection '" + name() + "' has no dense embedding function"
+                    + " (EmbeddingFunction.none()) and holds no embeddings: a dense query (queryEmbeddings,"
+                    + " Rank.knn(vector)) cannot match anything; search a BM25 sparse key with Rank.knn(key, text)");
+        }
+    }
+
+    private static boolean hasDenseKnn(Rank rank) {
+        if (rank instanceof Rank.DenseKnn) {
+            return true;
+        }
+        if (rank instanceof Rank.Rrf rrf) {
+            for (Rank sub : rrf.ranks()) {
+                if (hasDenseKnn(sub)) {
+                    return true;
+                }
+            }
+        }
+        return false;
     }
 
     /** The search with every dense {@link Rank.DenseTextKnn} replaced by its embedding (one call for all texts). */

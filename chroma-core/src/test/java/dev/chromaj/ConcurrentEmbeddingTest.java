@@ -2,6 +2,7 @@ package dev.chromaj;
 
 import static org.junit.jupiter.api.Assertions.assertArrayEquals;
 import static org.junit.jupiter.api.Assertions.assertEquals;
+import static org.junit.jupiter.api.Assertions.assertFalse;
 import static org.junit.jupiter.api.Assertions.assertTrue;
 
 import java.nio.file.Path;
@@ -9,6 +10,7 @@ import java.util.ArrayList;
 import java.util.List;
 import java.util.Set;
 import java.util.concurrent.BrokenBarrierException;
+import java.util.concurrent.CountDownLatch;
 import java.util.concurrent.CyclicBarrier;
 import java.util.concurrent.ExecutorService;
 import java.util.concurrent.Executors;
@@ -107,6 +109,9 @@ class ConcurrentEmbeddingTest {
                     "docs", CollectionOptions.builder().embeddingFunction(f).build());
             c.add(records("r", count));
             assertTrue(f.maxRunning.get() >= 2, "calls of one add ran in parallel");
+            assertTrue(
+                    f.maxRunning.get() <= Embedder.defaultThreads(),
+                    "at most the pool's " + Embedder.defaultThreads() + " calls at once, got " + f.maxRunning.get());
             assertEquals(count, c.count());
             assertVectors(c, "r", count);
         }
@@ -117,6 +122,99 @@ class ConcurrentEmbeddingTest {
             alive = embedThreadsSince(before);
         }
         assertEquals(List.of(), alive, "embedding threads alive after the client closed");
+    }
+
+    /** Blocks every call until released, after saying that one has started. */
+    private static final class Gate implements EmbeddingFunction {
+        final CountDownLatch entered = new CountDownLatch(1);
+        final CountDownLatch release = new CountDownLatch(1);
+
+        @Override
+        public String name() {
+            return "gate";
+        }
+
+        @Override
+        public List<float[]> embedDocuments(List<String> documents) {
+            entered.countDown();
+            try {
+                if (!release.await(30, TimeUnit.SECONDS)) {
+                    throw new IllegalStateException("never released");
+                }
+            } catch (InterruptedException e) {
+                Thread.currentThread().interrupt();
+                throw new IllegalStateException(e);
+            }
+            List<float[]> out = new ArrayList<>();
+            for (String d : documents) {
+                out.add(HashEmbeddingFunction.vector(d, DIMENSION));
+            }
+            return out;
+        }
+    }
+
+    @Test
+    void anAddWaitingForItsEmbeddingsBlocksNeitherWritesNorReadsOfTheCollection() throws Exception {
+        Gate gate = new Gate();
+        try (ChromaClient client = ChromaClient.persistent(dir)) {
+            ChromaCollection c = client.createCollection(
+                    "docs", CollectionOptions.builder().embeddingFunction(gate).build());
+            ExecutorService writer = Executors.newSingleThreadExecutor();
+            try {
+                Future<?> slow = writer.submit(() -> c.add(records("slow", 50)));
+                assertTrue(gate.entered.await(30, TimeUnit.SECONDS), "the slow add started embedding");
+                // While it embeds, the collection's write lock is free: a write with its own vector, a delete and
+                // reads all complete, and none of the slow add's records is visible yet.
+                float[] own = HashEmbeddingFunction.vector("own", DIMENSION);
+                c.add(List.of(ChromaRecord.builder("own").embedding(own).build()));
+                c.add(List.of(ChromaRecord.builder("gone").embedding(own).build()));
+                assertEquals(1, c.delete(List.of("gone")));
+                assertEquals(1, c.count());
+                assertEquals(
+                        List.of("own"),
+                        c.query(QueryRequest.builder()
+                                        .queryEmbedding(own)
+                                        .nResults(5)
+                                        .build())
+                                .ids()
+                                .get(0));
+                assertFalse(slow.isDone(), "the slow add is still embedding");
+                gate.release.countDown();
+                slow.get(60, TimeUnit.SECONDS);
+            } finally {
+                gate.release.countDown();
+                writer.shutdownNow();
+            }
+            assertEquals(51, c.count());
+            assertVectors(c, "slow", 50);
+        }
+    }
+
+    @Test
+    void aLargeAddLogsOneInfoLineWhenEmbeddingStartsAndOneWhenItEnds() {
+        HashEmbeddingFunction f = new HashEmbeddingFunction(DIMENSION);
+        try (ChromaClient client = ChromaClient.persistent(dir);
+                CapturedStandardError log = new CapturedStandardError()) {
+            ChromaCollection c = client.createCollection(
+                    "docs", CollectionOptions.builder().embeddingFunction(f).build());
+            c.add(records("small", Embedder.LARGE_WRITE - 1));
+            assertEquals(List.of(), log.linesContaining("INFO dev.chromaj.Embedder"), "a smaller add logs nothing");
+            c.add(records("large", Embedder.LARGE_WRITE));
+            List<String> info = log.linesContaining("INFO dev.chromaj.Embedder");
+            assertEquals(2, info.size(), info.toString());
+            assertTrue(
+                    info.get(0)
+                            .contains("Collection docs: embedding " + Embedder.LARGE_WRITE + " documents with"
+                                    + " 'test-hash'"),
+                    info.get(0));
+            assertTrue(
+                    info.get(1)
+                            .contains("Collection docs: embedded " + Embedder.LARGE_WRITE + " documents with"
+                                    + " 'test-hash' in "),
+                    info.get(1));
+            assertTrue(info.get(1).contains("documents/s"), info.get(1));
+            assertEquals(2L * Embedder.LARGE_WRITE - 1, c.count());
+        }
     }
 
     private static List<String> embedThreadsSince(Set<Thread> before) {

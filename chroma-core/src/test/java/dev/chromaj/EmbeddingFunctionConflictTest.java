@@ -91,14 +91,17 @@ class EmbeddingFunctionConflictTest {
 
     @Test
     void getOrCreateKeepsTheExistingCollectionsSettingsAsChromaDoes() {
-        try (ChromaClient client = ChromaClient.persistent(dir)) {
-            ChromaCollection created = client.createCollection(
-                    "docs",
-                    CollectionOptions.builder()
-                            .metadata(Map.of("owner", "a"))
-                            .space(Space.COSINE)
-                            .embeddingFunction(EmbeddingFunction.none())
-                            .build());
+        try (ChromaClient client = ChromaClient.persistent(dir);
+                CapturedStandardError log = new CapturedStandardError()) {
+            CollectionOptions original = CollectionOptions.builder()
+                    .metadata(Map.of("owner", "a"))
+                    .space(Space.COSINE)
+                    .embeddingFunction(EmbeddingFunction.none())
+                    .build();
+            ChromaCollection created = client.createCollection("docs", original);
+            client.getOrCreateCollection("docs");
+            client.getOrCreateCollection("docs", original);
+            assertEquals(List.of(), log.linesContaining("WARN"), "nothing stated differs: no warning");
             ChromaCollection again = client.getOrCreateCollection(
                     "docs",
                     CollectionOptions.builder()
@@ -107,6 +110,18 @@ class EmbeddingFunctionConflictTest {
                             .hnsw(HnswParams.builder().m(32).build())
                             .sparseIndex("bm25", SparseIndex.bm25())
                             .build());
+            List<String> warnings = log.linesContaining("WARN dev.chromaj.CollectionEngine");
+            assertEquals(1, warnings.size(), warnings.toString());
+            String warning = warnings.get(0);
+            for (String named : List.of(
+                    "getOrCreateCollection(docs)",
+                    "metadata {owner=b}",
+                    "space ip (the collection has cosine)",
+                    "HNSW parameters",
+                    "sparse indexes [bm25]",
+                    "ignored")) {
+                assertTrue(warning.contains(named), named + " in " + warning);
+            }
             assertEquals(created.id(), again.id());
             assertEquals(Map.of("owner", "a"), again.metadata(), "metadata is not updated");
             assertEquals(Space.COSINE, again.options().space());

@@ -114,6 +114,39 @@ class TextQueryTest {
     }
 
     @Test
+    void aNoneCollectionWithoutVectorsRejectsDenseQueriesByVectorInsteadOfReturningNothing() {
+        try (ChromaClient client = ChromaClient.persistent(dir)) {
+            ChromaCollection c = fruits(client, EmbeddingFunction.none());
+            float[] v = HashEmbeddingFunction.vector("lemon", DIMENSION);
+            List<Runnable> denseQueries = List.of(
+                    () -> c.query(QueryRequest.builder().queryEmbedding(v).build()),
+                    () -> c.search(Search.builder().rank(Rank.knn(v)).build()),
+                    () -> c.search(Search.builder()
+                            .rank(Rank.rrf(60, Rank.knn(v), Rank.knn("bm25", "lemon")))
+                            .build()));
+            for (Runnable query : denseQueries) {
+                InvalidArgumentException e = assertThrows(InvalidArgumentException.class, query::run);
+                assertTrue(e.getMessage().contains("'fruits'"), e.getMessage());
+                assertTrue(e.getMessage().contains("EmbeddingFunction.none()"), e.getMessage());
+                assertTrue(e.getMessage().contains("holds no embeddings"), e.getMessage());
+            }
+            // Records that carry their own vectors make dense queries meaningful again.
+            c.add(List.of(ChromaRecord.builder("own").embedding(v).build()));
+            assertEquals(
+                    List.of("own"),
+                    c.query(QueryRequest.builder().queryEmbedding(v).nResults(1).build())
+                            .ids()
+                            .get(0));
+            assertEquals(
+                    "own",
+                    c.search(Search.builder().rank(Rank.knn(v)).build())
+                            .hits()
+                            .get(0)
+                            .id());
+        }
+    }
+
+    @Test
     void aCollectionWithoutFunctionRejectsQueryTextsWithChromasMessage() {
         try (ChromaClient client = ChromaClient.persistent(dir)) {
             ChromaCollection c = client.createCollection("plain");

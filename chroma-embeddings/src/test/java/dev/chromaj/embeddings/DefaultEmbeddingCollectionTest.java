@@ -94,6 +94,29 @@ class DefaultEmbeddingCollectionTest {
         }
     }
 
+    /** The README's first example, with the distances it shows (those of Chroma's getting-started example). */
+    @Test
+    void theReadmeExamplePrintsChromasGettingStartedDistances() {
+        try (ChromaClient client = ChromaClient.persistent(dir)) {
+            ChromaCollection docs = client.getOrCreateCollection("docs");
+            docs.add(List.of(
+                    ChromaRecord.builder("doc-1")
+                            .document("This is a document about pineapple")
+                            .build(),
+                    ChromaRecord.builder("doc-2")
+                            .document("This is a document about oranges")
+                            .metadata(Map.of("year", 2024, "tags", List.of("a", "b")))
+                            .build()));
+            QueryResult r = docs.query(QueryRequest.builder()
+                    .queryTexts("This is a query document about hawaii")
+                    .nResults(2)
+                    .build());
+            assertEquals(List.of(List.of("doc-1", "doc-2")), r.ids());
+            assertEquals(1.0404, r.distances().get(0).get(0), 5e-5);
+            assertEquals(1.2431, r.distances().get(0).get(1), 5e-5);
+        }
+    }
+
     @Test
     void upsertAndDocumentUpdatesReEmbedAndGivenEmbeddingsStayAsGiven() {
         float[] own = new float[MiniLmEmbeddingFunction.DIMENSION];

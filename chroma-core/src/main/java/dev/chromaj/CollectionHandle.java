@@ -193,8 +193,7 @@ final class CollectionHandle implements ChromaCollection {
             }
             SearchExecutor.validate(resolved, engine.options(), engine.dimension());
             try (CollectionEngine.Pin pin = engine.pin()) {
-                return new SearchExecutor(pin.view(), engine.options(), engine.dimension(), engine.space())
-                        .execute(resolved);
+                return new SearchExecutor(pin.view(), engine.options(), engine.space()).execute(resolved);
             }
         });
     }

@@ -61,11 +61,12 @@ public interface Database {
      *
      * @param name the collection name
      * @param embeddingFunction the function, not null; {@link EmbeddingFunction#none()} disables embedding for the
-     *     handle
+     *     handle whatever the collection recorded (records are then written exactly as given, as an import or a copy
+     *     needs: documents without embeddings stay without, an update of a document keeps the stored vector)
      * @return the collection
      * @throws NotFoundException if there is no such collection
      * @throws InvalidArgumentException if the collection recorded a function of another name (Chroma's "embedding
-     *     function conflict")
+     *     function conflict"), unless {@code embeddingFunction} is {@link EmbeddingFunction#none()}
      */
     default ChromaCollection getCollection(String name, EmbeddingFunction embeddingFunction) {
         throw new UnsupportedOperationException(

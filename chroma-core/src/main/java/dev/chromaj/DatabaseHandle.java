@@ -50,7 +50,10 @@ final class DatabaseHandle implements Database {
             EmbeddingFunctionIdentity.check(embeddingFunction);
             CollectionEngine found = engine.getCollection(tenant, name, collection);
             EmbeddingFunction supplied = boundHere(embeddingFunction);
-            found.checkSuppliedFunction(supplied);
+            if (!(supplied instanceof NoEmbeddingFunction)) {
+                // none() embeds nothing, so it cannot mix incomparable vectors into the collection: always allowed.
+                found.checkSuppliedFunction(supplied);
+            }
             return new CollectionHandle(found, supplied);
         });
     }

@@ -1,6 +1,8 @@
 package dev.chromaj;
 
+import static org.junit.jupiter.api.Assertions.assertArrayEquals;
 import static org.junit.jupiter.api.Assertions.assertEquals;
+import static org.junit.jupiter.api.Assertions.assertNull;
 import static org.junit.jupiter.api.Assertions.assertSame;
 import static org.junit.jupiter.api.Assertions.assertThrows;
 import static org.junit.jupiter.api.Assertions.assertTrue;
@@ -75,6 +77,42 @@ class EmbeddingFunctionConflictTest {
             assertSame(same, c.options().embeddingFunction());
             // Stating nothing never conflicts.
             assertEquals(1, client.getOrCreateCollection("docs").count());
+        }
+    }
+
+    @Test
+    void aNoneHandleWritesRecordsAsGivenWhateverTheCollectionRecorded() {
+        try (ChromaClient client = ChromaClient.persistent(dir)) {
+            HashEmbeddingFunction recorded = new HashEmbeddingFunction(8);
+            ChromaCollection docs = client.createCollection(
+                    "docs",
+                    CollectionOptions.builder().embeddingFunction(recorded).build());
+            docs.add(List.of(ChromaRecord.builder("a").document("first text").build()));
+            float[] stored = docs.get(GetRequest.builder()
+                            .ids("a")
+                            .include(Include.EMBEDDINGS)
+                            .build())
+                    .embeddings()
+                    .get(0);
+            int embeddedBefore = recorded.textsEmbedded.get();
+
+            ChromaCollection raw = client.getCollection("docs", EmbeddingFunction.none());
+            raw.upsert(List.of(
+                    ChromaRecord.builder("a").document("changed text").build(),
+                    ChromaRecord.builder("b").document("never embedded").build()));
+
+            assertEquals(embeddedBefore, recorded.textsEmbedded.get());
+            GetResult got = docs.get(GetRequest.builder()
+                    .ids("a", "b")
+                    .include(Include.EMBEDDINGS, Include.DOCUMENTS)
+                    .build());
+            assertEquals(List.of("changed text", "never embedded"), got.documents());
+            assertArrayEquals(stored, got.embeddings().get(0));
+            assertNull(got.embeddings().get(1));
+            // The collection keeps its recorded function for other handles.
+            assertEquals(
+                    "test-hash",
+                    client.getCollection("docs").options().embeddingFunction().name());
         }
     }
 

@@ -38,7 +38,7 @@ final class HashEmbeddingFunction implements EmbeddingFunction {
 
     static float[] vector(String text, int dimension) {
         float[] v = new float[dimension];
-        for (String word : text.toLowerCase(Locale.ROOT).split("[^\\p{L}\\p{N}]+")) {
+        for (String word : text.toLowerCase(Locale.ROOT).split("[^\\p{L}\\p{N}]+", -1)) {
             if (!word.isEmpty()) {
                 v[Math.floorMod(word.hashCode(), dimension)] += 1;
             }

@@ -39,8 +39,16 @@ class RegexSafetyTest {
     @BeforeAll
     void open(@TempDir Path dir) {
         client = CollectionStates.quietClient(dir);
-        compacted = client.createCollection("compacted");
-        tail = client.createCollection("tail");
+        compacted = client.createCollection(
+                "compacted",
+                CollectionOptions.builder()
+                        .embeddingFunction(EmbeddingFunction.none())
+                        .build());
+        tail = client.createCollection(
+                "tail",
+                CollectionOptions.builder()
+                        .embeddingFunction(EmbeddingFunction.none())
+                        .build());
         for (ChromaCollection c : List.of(compacted, tail)) {
             c.add(List.of(
                     ChromaRecord.builder("as").document("a".repeat(LENGTH)).build(),

@@ -2,6 +2,7 @@ package dev.chromaj;
 
 import dev.chromaj.catalog.CollectionEntry;
 import dev.chromaj.catalog.VersionEntry;
+import dev.chromaj.storage.BucketLayout;
 import dev.chromaj.storage.ObjectInfo;
 import java.util.ArrayList;
 import java.util.HashMap;
@@ -58,22 +59,21 @@ final class CatalogRecovery {
     /** Every version manifest in storage, by collection and version number. */
     Map<UUID, NavigableMap<Long, ObjectInfo>> scan() {
         Map<UUID, NavigableMap<Long, ObjectInfo>> manifests = new HashMap<>();
-        Iterator<ObjectInfo> it = engine.storage.list("collection/");
+        Iterator<ObjectInfo> it = engine.storage.list(BucketLayout.COLLECTIONS);
         while (it.hasNext()) {
             ObjectInfo info = it.next();
             String key = info.key();
-            // collection/<uuid>/version/<n>.json
-            String[] parts = key.split("/", -1);
-            if (parts.length != 4 || !parts[2].equals("version") || !parts[3].endsWith(".json")) {
+            if (BucketLayout.kindOf(key) != BucketLayout.ObjectKind.MANIFEST) {
                 continue;
             }
-            try {
-                UUID id = UUID.fromString(parts[1]);
-                long version = Long.parseLong(parts[3].substring(0, parts[3].length() - ".json".length()));
-                manifests.computeIfAbsent(id, k -> new TreeMap<>()).put(version, info);
-            } catch (IllegalArgumentException e) {
+            BucketLayout.VersionKey parsed = BucketLayout.parseVersionKey(key);
+            if (parsed == null) {
                 LOG.warn("Ignoring unexpected object {} while recovering the catalog", key);
+                continue;
             }
+            manifests
+                    .computeIfAbsent(parsed.collectionId(), k -> new TreeMap<>())
+                    .put(parsed.version(), info);
         }
         return manifests;
     }

@@ -9,6 +9,7 @@ import dev.chromaj.segment.SegmentManifest;
 import dev.chromaj.segment.log.LogCodec;
 import dev.chromaj.segment.log.LogOperation;
 import dev.chromaj.segment.log.RecordChange;
+import dev.chromaj.storage.BucketLayout;
 import dev.chromaj.wal.WalArchiver;
 import dev.chromaj.wal.WalEntry;
 import dev.chromaj.wal.WalOptions;
@@ -86,7 +87,7 @@ final class CollectionEngine implements AutoCloseable {
             HnswSettings hnsw) {
         this.engine = engine;
         this.id = entry.id();
-        this.dir = "collection/" + entry.id();
+        this.dir = BucketLayout.collectionDir(entry.id());
         this.entry = entry;
         this.options = boundTo(engine, CollectionOptionsJson.read(entry.optionsJson()));
         this.hnsw = hnsw;
@@ -120,13 +121,13 @@ final class CollectionEngine implements AutoCloseable {
         loader.start();
         // A lost or stale local log is completed from the archive in the bucket.
         WalArchiver.restore(
-                engine.storage, "collection/" + entry.id() + "/wal/", walDir, entry.logPosition(), walOptions);
+                engine.storage, BucketLayout.walPrefix(entry.id()), walDir, entry.logPosition(), walOptions);
         WriteAheadLog wal = WriteAheadLog.open(walDir, walOptions);
         WalArchiver archiver = null;
         Version version;
         try {
             archiver = new WalArchiver(
-                    wal, engine.storage, "collection/" + entry.id() + "/wal/", engine.config.walArchiveInterval());
+                    wal, engine.storage, BucketLayout.walPrefix(entry.id()), engine.config.walArchiveInterval());
             version = awaitVersion(loading);
         } catch (RuntimeException | Error e) {
             if (archiver != null) {
@@ -174,7 +175,7 @@ final class CollectionEngine implements AutoCloseable {
     }
 
     private static Version loadVersion(Engine engine, CollectionEntry entry, HnswSettings hnsw) {
-        String dir = "collection/" + entry.id();
+        String dir = BucketLayout.collectionDir(entry.id());
         if (entry.version() == 0) {
             return new Version(0, 0, null, CollectionSegments.open(engine.blockfiles, dir, null, hnsw));
         }

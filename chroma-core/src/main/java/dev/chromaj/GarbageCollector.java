@@ -2,6 +2,7 @@ package dev.chromaj;
 
 import dev.chromaj.catalog.CollectionEntry;
 import dev.chromaj.catalog.VersionEntry;
+import dev.chromaj.storage.BucketLayout;
 import dev.chromaj.storage.ObjectInfo;
 import dev.chromaj.wal.WalArchiver;
 import java.time.Instant;
@@ -120,8 +121,8 @@ final class GarbageCollector {
         }
         List<String> doomed = new ArrayList<>();
         long bytes = 0;
-        for (String folder : List.of("/block/", "/root/", "/version/")) {
-            Iterator<ObjectInfo> it = engine.storage.list(collection.dir + folder);
+        for (String prefix : BucketLayout.immutablePrefixes(collection.dir)) {
+            Iterator<ObjectInfo> it = engine.storage.list(prefix);
             while (it.hasNext()) {
                 ObjectInfo o = it.next();
                 if (!referenced.contains(o.key())) {
@@ -165,16 +166,16 @@ final class GarbageCollector {
         }
         List<String> doomed = new ArrayList<>();
         long bytes = 0;
-        Iterator<ObjectInfo> it = engine.storage.list("collection/");
+        Iterator<ObjectInfo> it = engine.storage.list(BucketLayout.COLLECTIONS);
         while (it.hasNext()) {
             ObjectInfo o = it.next();
-            String[] parts = o.key().split("/", 3);
-            if (parts.length < 3) {
+            String idText = BucketLayout.collectionIdOf(o.key());
+            if (idText == null) {
                 continue;
             }
             UUID id;
             try {
-                id = UUID.fromString(parts[1]);
+                id = UUID.fromString(idText);
             } catch (IllegalArgumentException e) {
                 continue;
             }

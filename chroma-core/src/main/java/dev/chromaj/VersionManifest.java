@@ -7,6 +7,7 @@ import com.fasterxml.jackson.databind.SerializationFeature;
 import com.fasterxml.jackson.databind.node.ObjectNode;
 import dev.chromaj.catalog.CollectionEntry;
 import dev.chromaj.segment.SegmentManifest;
+import dev.chromaj.storage.BucketLayout;
 import dev.chromaj.storage.ObjectStorageException;
 import dev.chromaj.storage.Storage;
 import java.io.IOException;
@@ -44,11 +45,11 @@ record VersionManifest(
             new ObjectMapper().configure(SerializationFeature.ORDER_MAP_ENTRIES_BY_KEYS, true);
 
     static String key(UUID collectionId, long version) {
-        return "collection/" + collectionId + "/version/" + version + ".json";
+        return BucketLayout.versionKey(collectionId, version);
     }
 
     static String prefix(UUID collectionId) {
-        return "collection/" + collectionId + "/version/";
+        return BucketLayout.versionPrefix(collectionId);
     }
 
     static VersionManifest forNewCollection(CollectionEntry e) {

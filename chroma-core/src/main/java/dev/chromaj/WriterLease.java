@@ -3,6 +3,7 @@ package dev.chromaj;
 import com.fasterxml.jackson.databind.JsonNode;
 import com.fasterxml.jackson.databind.ObjectMapper;
 import com.fasterxml.jackson.databind.node.ObjectNode;
+import dev.chromaj.storage.BucketLayout;
 import dev.chromaj.storage.ObjectInfo;
 import dev.chromaj.storage.ObjectNotFoundException;
 import dev.chromaj.storage.ObjectStorageException;
@@ -38,7 +39,7 @@ import org.slf4j.LoggerFactory;
  * <p>Thread-safe.
  */
 final class WriterLease implements AutoCloseable {
-    static final String KEY = "lease";
+    static final String KEY = BucketLayout.LEASE;
     private static final Logger LOG = LoggerFactory.getLogger(WriterLease.class);
     private static final ObjectMapper JSON = new ObjectMapper();
     private static final int MAX_ACQUIRE_ATTEMPTS = 5;

@@ -1,5 +1,6 @@
 package dev.chromaj;
 
+import dev.chromaj.storage.BucketLayout;
 import dev.chromaj.storage.ObjectInfo;
 import dev.chromaj.storage.S3Storage;
 import dev.chromaj.storage.testing.FaultInjectingProxy;
@@ -285,13 +286,7 @@ final class S3CostReportMain {
         String p = s.path();
         String what = s.hasQueryParameter("list-type")
                 ? "list"
-                : p.contains("/block/")
-                        ? "block"
-                        : p.contains("/root/")
-                                ? "root"
-                                : p.contains("/version/")
-                                        ? "manifest"
-                                        : p.contains("/wal/") ? "wal" : p.endsWith("/lease") ? "lease" : "other";
+                : BucketLayout.kindOf(p).name().toLowerCase(Locale.ROOT);
         return s.method() + " " + what;
     }
 
@@ -300,10 +295,10 @@ final class S3CostReportMain {
         long objects = 0;
         try (S3Storage storage =
                 new S3Storage(s3.configBuilder().keyPrefix(prefix).build())) {
-            Iterator<ObjectInfo> it = storage.list("collection/");
+            Iterator<ObjectInfo> it = storage.list(BucketLayout.COLLECTIONS);
             while (it.hasNext()) {
                 ObjectInfo o = it.next();
-                if (!o.key().contains("/wal/")) {
+                if (BucketLayout.kindOf(o.key()) != BucketLayout.ObjectKind.WAL) {
                     bytes += o.size();
                     objects++;
                 }

@@ -1,6 +1,7 @@
 package dev.chromaj.blockstore;
 
 import dev.chromaj.annotations.Internal;
+import dev.chromaj.storage.BucketLayout;
 import dev.chromaj.storage.Storage;
 import java.util.Collections;
 import java.util.LinkedHashSet;
@@ -111,12 +112,12 @@ public final class BlockfileStore implements AutoCloseable {
 
     /** The object key of a block. */
     public static String blockKey(String dir, UUID blockId) {
-        return dir + "/block/" + blockId;
+        return BucketLayout.blockKey(dir, blockId);
     }
 
     /** The object key of a root. */
     public static String rootKey(String dir, UUID rootId) {
-        return dir + "/root/" + rootId;
+        return BucketLayout.rootKey(dir, rootId);
     }
 
     public Storage storage() {
@@ -185,9 +186,8 @@ public final class BlockfileStore implements AutoCloseable {
     }
 
     private RootIndex decodeRoot(String key, byte[] bytes) {
-        int at = key.lastIndexOf("/root/");
-        UUID id = UUID.fromString(key.substring(at + "/root/".length()));
-        return whileOpen(() -> RootIndex.decode(key, id, key.substring(0, at), bytes, allocator));
+        BucketLayout.RootKey parsed = BucketLayout.parseRootKey(key);
+        return whileOpen(() -> RootIndex.decode(key, parsed.rootId(), parsed.collectionDir(), bytes, allocator));
     }
 
     /** Runs a decode unless the store is closed; close waits for it. */

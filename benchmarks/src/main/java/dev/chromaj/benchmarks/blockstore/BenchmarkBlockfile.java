@@ -7,6 +7,7 @@ import dev.chromaj.blockstore.BlockfileStore;
 import dev.chromaj.blockstore.BlockfileWriter;
 import dev.chromaj.blockstore.KeyType;
 import dev.chromaj.blockstore.ValueType;
+import dev.chromaj.storage.BucketLayout;
 import dev.chromaj.storage.LocalStorage;
 import java.io.IOException;
 import java.nio.file.Files;
@@ -38,7 +39,7 @@ final class BenchmarkBlockfile implements AutoCloseable {
     }
 
     static String uniqueDir() {
-        return "collection/" + UUID.randomUUID();
+        return BucketLayout.collectionDir(UUID.randomUUID());
     }
 
     @Override

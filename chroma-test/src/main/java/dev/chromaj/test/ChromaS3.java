@@ -101,7 +101,7 @@ public final class ChromaS3
     @Override
     public void beforeAll(ExtensionContext context) {
         S3TestServer.shared();
-        if (bucketPerClass) {
+        if (bucketPerClass && isOutermostClass(context)) {
             bucket();
         }
     }
@@ -136,6 +136,10 @@ public final class ChromaS3
 
     @Override
     public void afterAll(ExtensionContext context) {
+        if (!isOutermostClass(context)) {
+            // a @Nested class ended: the bucket and class resources belong to the enclosing class
+            return;
+        }
         String doomed;
         synchronized (this) {
             closeAll(classResources);
@@ -313,6 +317,11 @@ public final class ChromaS3
     public synchronized <T extends AutoCloseable> T own(T resource) {
         (inTest ? testResources : classResources).push(resource);
         return resource;
+    }
+
+    /** The context of a top-level test class (its parent is the engine's), not of a {@code @Nested} one. */
+    private static boolean isOutermostClass(ExtensionContext context) {
+        return context.getParent().map(p -> p.getParent().isEmpty()).orElse(false);
     }
 
     private static void closeAll(Deque<AutoCloseable> resources) {

@@ -39,7 +39,8 @@ import org.slf4j.LoggerFactory;
  * lifecycle method or the constructor) to receive the instance.
  *
  * <p>Force a backend with {@code -Dchromaj.test.s3=s3proxy} or {@code -Dchromaj.test.s3=minio} (default
- * {@code auto}). Storages and proxies made by the fixture are closed after the test class.
+ * {@code auto}). Storages and proxies made by the fixture are closed, and its buckets deleted, after the test
+ * class.
  */
 public final class S3Fixture implements BeforeAllCallback, AfterAllCallback, ParameterResolver {
     /** The region every storage of the fixture uses. */
@@ -48,6 +49,7 @@ public final class S3Fixture implements BeforeAllCallback, AfterAllCallback, Par
     private static final Logger LOG = LoggerFactory.getLogger(S3Fixture.class);
 
     private final List<AutoCloseable> owned = new CopyOnWriteArrayList<>();
+    private final List<String> buckets = new CopyOnWriteArrayList<>();
     private volatile String bucket;
 
     /** A fixture; the server starts on first use (or before the test class, when registered as an extension). */
@@ -60,6 +62,9 @@ public final class S3Fixture implements BeforeAllCallback, AfterAllCallback, Par
 
     @Override
     public void afterAll(ExtensionContext context) {
+        if (context.getParent().map(p -> p.getParent().isPresent()).orElse(true)) {
+            return; // a @Nested class ended: storages and buckets belong to the enclosing class
+        }
         for (AutoCloseable c : owned) {
             try {
                 c.close();
@@ -68,6 +73,16 @@ public final class S3Fixture implements BeforeAllCallback, AfterAllCallback, Par
             }
         }
         owned.clear();
+        // the in-JVM S3Proxy keeps objects on the heap: free the class's buckets for the next classes
+        for (String b : buckets) {
+            try {
+                server().deleteBucket(b);
+            } catch (RuntimeException e) {
+                LOG.debug("Could not delete bucket {}", b, e);
+            }
+        }
+        buckets.clear();
+        bucket = null;
     }
 
     @Override
@@ -121,7 +136,9 @@ public final class S3Fixture implements BeforeAllCallback, AfterAllCallback, Par
 
     /** Creates and returns a fresh, empty bucket. */
     public String newBucket() {
-        return server().createBucket();
+        String b = server().createBucket();
+        buckets.add(b);
+        return b;
     }
 
     /**

@@ -104,6 +104,7 @@ class ChromaFilterExpressionConverterTest {
     }
 
     @Test
+    @SuppressWarnings("JavaUtilDate") // Spring AI filters can carry a java.util.Date: the test proves it is rejected
     void datesListsAndEmptyListsAreRejected() {
         InvalidArgumentException e = assertThrows(
                 InvalidArgumentException.class,

@@ -57,7 +57,7 @@ final class WordHashEmbeddingModel implements EmbeddingModel {
 
     static float[] embedText(String text, boolean positive) {
         float[] v = new float[DIMENSIONS];
-        for (String word : text.toLowerCase(Locale.ROOT).split("[^a-z0-9]+")) {
+        for (String word : text.toLowerCase(Locale.ROOT).split("[^a-z0-9]+", -1)) {
             if (word.isEmpty()) {
                 continue;
             }

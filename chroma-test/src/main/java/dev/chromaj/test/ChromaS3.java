@@ -15,7 +15,6 @@ import java.time.Duration;
 import java.util.ArrayDeque;
 import java.util.Deque;
 import java.util.IdentityHashMap;
-import java.util.Map;
 import org.junit.jupiter.api.extension.AfterAllCallback;
 import org.junit.jupiter.api.extension.AfterEachCallback;
 import org.junit.jupiter.api.extension.BeforeAllCallback;
@@ -69,7 +68,7 @@ public final class ChromaS3
     /** Guarded by this: closed after the class, last opened first. */
     private final Deque<AutoCloseable> classResources = new ArrayDeque<>();
     /** Guarded by this: the temp folder of each client {@link #openClient} opened and not yet closed. */
-    private final Map<ChromaClient, Path> folders = new IdentityHashMap<>();
+    private final IdentityHashMap<ChromaClient, Path> folders = new IdentityHashMap<>();
 
     /** An extension with a fresh bucket for every test (the form {@code @ExtendWith} uses). */
     public ChromaS3() {

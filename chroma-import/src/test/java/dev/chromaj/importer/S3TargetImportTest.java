@@ -5,7 +5,7 @@ import static org.junit.jupiter.api.Assertions.assertFalse;
 
 import dev.chromaj.ChromaClient;
 import dev.chromaj.S3Config;
-import dev.chromaj.storage.testing.S3Fixture;
+import dev.chromaj.test.ChromaS3;
 import java.nio.file.Path;
 import java.util.List;
 import java.util.Map;
@@ -15,25 +15,20 @@ import org.junit.jupiter.api.extension.RegisterExtension;
 import org.junit.jupiter.api.io.TempDir;
 
 /**
- * Imports into a chromaj folder whose data lives in S3 (the shared S3 test fixture: MinIO when Docker is there,
- * otherwise S3Proxy in this JVM), then reads the records back through a new client on that folder and bucket.
+ * Imports into a chromaj folder whose data lives in S3 (chroma-test's extension, as applications use it: MinIO when
+ * Docker is there, otherwise S3Proxy in this JVM), then reads the records back through a new client on that folder
+ * and bucket.
  */
 class S3TargetImportTest {
 
     @RegisterExtension
-    static final S3Fixture S3 = new S3Fixture();
+    static final ChromaS3 S3 = ChromaS3.perTest();
 
     @Test
     void importsIntoAnS3BackedTarget(@TempDir Path tmp) throws Exception {
         Path source = ChromaImportTest.fixture("docurag-1.0-768");
-        S3Config s3 = S3Config.builder()
-                .bucket(S3.bucket())
-                .prefix("import-" + UUID.randomUUID() + "/")
-                .region(S3.region())
-                .endpoint(S3.endpoint())
-                .pathStyleAccess(true)
-                .credentials(S3.accessKey(), S3.secretKey())
-                .build();
+        S3Config s3 =
+                S3.s3ConfigBuilder().prefix("import-" + UUID.randomUUID() + "/").build();
         Path local = tmp.resolve("local");
         ImportResult result = ChromaImport.builder()
                 .source(source)

@@ -2,15 +2,12 @@ package dev.chromaj.storage.testing;
 
 import dev.chromaj.storage.S3Storage;
 import dev.chromaj.storage.S3StorageConfig;
+import dev.chromaj.test.s3.S3TestServer;
 import java.net.URI;
-import java.nio.file.Files;
-import java.nio.file.Path;
 import java.time.Duration;
 import java.util.List;
-import java.util.Locale;
 import java.util.UUID;
 import java.util.concurrent.CopyOnWriteArrayList;
-import java.util.concurrent.atomic.AtomicInteger;
 import org.junit.jupiter.api.extension.AfterAllCallback;
 import org.junit.jupiter.api.extension.BeforeAllCallback;
 import org.junit.jupiter.api.extension.ExtensionContext;
@@ -18,19 +15,12 @@ import org.junit.jupiter.api.extension.ParameterContext;
 import org.junit.jupiter.api.extension.ParameterResolver;
 import org.slf4j.Logger;
 import org.slf4j.LoggerFactory;
-import software.amazon.awssdk.auth.credentials.AwsBasicCredentials;
-import software.amazon.awssdk.auth.credentials.StaticCredentialsProvider;
-import software.amazon.awssdk.core.checksums.RequestChecksumCalculation;
-import software.amazon.awssdk.core.checksums.ResponseChecksumValidation;
-import software.amazon.awssdk.http.apache.ApacheHttpClient;
-import software.amazon.awssdk.regions.Region;
-import software.amazon.awssdk.services.s3.S3Client;
 
 /**
- * A real S3 endpoint for tests, speaking the S3 protocol through the AWS SDK: MinIO in Docker (Testcontainers)
- * when a Docker engine is available, otherwise S3Proxy started in this JVM on 127.0.0.1 (in-memory, AWS v4
- * authentication, conditional writes made atomic). The server is started once per JVM and shared; each fixture
- * instance gets its own bucket.
+ * A real S3 endpoint for chromaj's own storage-level tests: the JVM's {@link S3TestServer} (MinIO in Docker when
+ * a Docker engine is available, otherwise S3Proxy in this JVM on 127.0.0.1; the same server {@code chroma-test}'s
+ * user-facing extension runs), plus {@link S3Storage} instances and a {@link FaultInjectingProxy} in front of it.
+ * Each fixture instance gets its own bucket.
  *
  * <pre>{@code
  * class MyS3Test {
@@ -49,21 +39,17 @@ import software.amazon.awssdk.services.s3.S3Client;
  * lifecycle method or the constructor) to receive the instance.
  *
  * <p>Force a backend with {@code -Dchromaj.test.s3=s3proxy} or {@code -Dchromaj.test.s3=minio} (default
- * {@code auto}). Storages and proxies made by the fixture are closed after the test class.
+ * {@code auto}). Storages and proxies made by the fixture are closed, and its buckets deleted, after the test
+ * class.
  */
 public final class S3Fixture implements BeforeAllCallback, AfterAllCallback, ParameterResolver {
     /** The region every storage of the fixture uses. */
-    public static final String REGION = "us-east-1";
+    public static final String REGION = S3TestServer.REGION;
 
     private static final Logger LOG = LoggerFactory.getLogger(S3Fixture.class);
-    private static final AtomicInteger BUCKETS = new AtomicInteger();
-    private static final Object START_LOCK = new Object();
-    /** Guarded by START_LOCK. */
-    private static S3Server server;
-    /** Guarded by START_LOCK. */
-    private static S3Client admin;
 
     private final List<AutoCloseable> owned = new CopyOnWriteArrayList<>();
+    private final List<String> buckets = new CopyOnWriteArrayList<>();
     private volatile String bucket;
 
     /** A fixture; the server starts on first use (or before the test class, when registered as an extension). */
@@ -76,6 +62,9 @@ public final class S3Fixture implements BeforeAllCallback, AfterAllCallback, Par
 
     @Override
     public void afterAll(ExtensionContext context) {
+        if (context.getParent().map(p -> p.getParent().isPresent()).orElse(true)) {
+            return; // a @Nested class ended: storages and buckets belong to the enclosing class
+        }
         for (AutoCloseable c : owned) {
             try {
                 c.close();
@@ -84,6 +73,16 @@ public final class S3Fixture implements BeforeAllCallback, AfterAllCallback, Par
             }
         }
         owned.clear();
+        // the in-JVM S3Proxy keeps objects on the heap: free the class's buckets for the next classes
+        for (String b : buckets) {
+            try {
+                server().deleteBucket(b);
+            } catch (RuntimeException e) {
+                LOG.debug("Could not delete bucket {}", b, e);
+            }
+        }
+        buckets.clear();
+        bucket = null;
     }
 
     @Override
@@ -98,7 +97,7 @@ public final class S3Fixture implements BeforeAllCallback, AfterAllCallback, Par
 
     /** {@code minio} or {@code s3proxy}: what runs behind {@link #endpoint()}. */
     public String backend() {
-        return server().name();
+        return server().backend();
     }
 
     /** The S3 endpoint, {@code http://127.0.0.1:<port>} or the container's address; use path-style access. */
@@ -137,11 +136,9 @@ public final class S3Fixture implements BeforeAllCallback, AfterAllCallback, Par
 
     /** Creates and returns a fresh, empty bucket. */
     public String newBucket() {
-        String name = "chromaj-" + BUCKETS.incrementAndGet() + "-"
-                + UUID.randomUUID().toString().substring(0, 8).toLowerCase(Locale.ROOT);
-        S3Client client = adminClient();
-        client.createBucket(b -> b.bucket(name));
-        return name;
+        String b = server().createBucket();
+        buckets.add(b);
+        return b;
     }
 
     /**
@@ -181,78 +178,7 @@ public final class S3Fixture implements BeforeAllCallback, AfterAllCallback, Par
         return resource;
     }
 
-    // ------------------------------------------------------------------------------------------- the server
-
-    private static S3Server server() {
-        synchronized (START_LOCK) {
-            if (server == null) {
-                server = startServer();
-                S3Server started = server;
-                Runtime.getRuntime().addShutdownHook(new Thread(started::stop, "s3-fixture-stop"));
-                LOG.info("S3 test endpoint: {} at {}", started.name(), started.endpoint());
-            }
-            return server;
-        }
-    }
-
-    private static S3Client adminClient() {
-        S3Server s = server();
-        synchronized (START_LOCK) {
-            if (admin == null) {
-                admin = S3Client.builder()
-                        .httpClientBuilder(ApacheHttpClient.builder())
-                        .endpointOverride(s.endpoint())
-                        .forcePathStyle(true)
-                        .region(Region.of(REGION))
-                        .requestChecksumCalculation(RequestChecksumCalculation.WHEN_REQUIRED)
-                        .responseChecksumValidation(ResponseChecksumValidation.WHEN_REQUIRED)
-                        .credentialsProvider(StaticCredentialsProvider.create(
-                                AwsBasicCredentials.create(s.accessKey(), s.secretKey())))
-                        .build();
-            }
-            return admin;
-        }
-    }
-
-    private static S3Server startServer() {
-        String choice = System.getProperty("chromaj.test.s3", "auto").toLowerCase(Locale.ROOT);
-        return switch (choice) {
-            case "s3proxy" -> new S3ProxyServer();
-            case "minio" -> new MinioServer();
-            case "auto" -> {
-                if (dockerAvailable()) {
-                    try {
-                        yield new MinioServer();
-                    } catch (RuntimeException | LinkageError e) {
-                        LOG.warn("Docker is available but MinIO did not start ({}); using S3Proxy", e.toString());
-                    }
-                }
-                yield new S3ProxyServer();
-            }
-            default ->
-                throw new IllegalArgumentException(
-                        "chromaj.test.s3 must be auto, s3proxy or minio, got '" + choice + "'");
-        };
-    }
-
-    /**
-     * Asks Testcontainers only when a Docker engine is plausible (a socket or DOCKER_HOST), so that machines
-     * without Docker do not pay for its discovery; never fails.
-     */
-    private static boolean dockerAvailable() {
-        Path home = Path.of(System.getProperty("user.home"));
-        boolean plausible = System.getenv("DOCKER_HOST") != null
-                || Files.exists(Path.of("/var/run/docker.sock"))
-                || Files.exists(home.resolve(".docker/run/docker.sock"))
-                || Files.exists(home.resolve(".testcontainers.properties"));
-        if (!plausible) {
-            return false;
-        }
-        try {
-            return org.testcontainers.DockerClientFactory.instance().isDockerAvailable();
-        } catch (RuntimeException | LinkageError e) {
-            LOG.debug("Docker discovery failed", e);
-            return false;
-        }
+    private static S3TestServer server() {
+        return S3TestServer.shared();
     }
 }

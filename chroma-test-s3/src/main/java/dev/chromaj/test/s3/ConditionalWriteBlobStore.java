@@ -1,4 +1,4 @@
-package dev.chromaj.storage.testing;
+package dev.chromaj.test.s3;
 
 import java.util.List;
 import org.gaul.s3proxy.PutOptions2;

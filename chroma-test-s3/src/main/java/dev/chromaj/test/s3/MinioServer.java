@@ -1,4 +1,4 @@
-package dev.chromaj.storage.testing;
+package dev.chromaj.test.s3;
 
 import java.net.URI;
 import org.testcontainers.containers.MinIOContainer;

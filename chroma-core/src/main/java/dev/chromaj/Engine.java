@@ -8,6 +8,7 @@ import dev.chromaj.catalog.Catalog;
 import dev.chromaj.catalog.CatalogConflictException;
 import dev.chromaj.catalog.CatalogException;
 import dev.chromaj.catalog.CatalogLockedException;
+import dev.chromaj.catalog.ChromaPersistDirectoryException;
 import dev.chromaj.catalog.CollectionEntry;
 import dev.chromaj.segment.HnswIndexCache;
 import dev.chromaj.storage.LocalStorage;
@@ -120,6 +121,8 @@ final class Engine implements AutoCloseable {
                                     ? ": share that client instead of opening another, or open this one with readOnly(true)"
                                     : ": close the client there, or open this one with readOnly(true)"),
                     e);
+        } catch (ChromaPersistDirectoryException e) {
+            throw new ChromaException(chromaFolderMessage(path), e);
         } catch (CatalogException e) {
             deleteFolder(privateCatalogDir);
             throw new ChromaException("Cannot open the catalog in " + path + ": " + e.getMessage(), e);
@@ -165,9 +168,26 @@ final class Engine implements AutoCloseable {
         return engine;
     }
 
+    /** What to do with a Chroma persist directory given as a chromaj folder: the exact commands to import it. */
+    static String chromaFolderMessage(Path path) {
+        String folder = path.toString();
+        return folder + " is a Chroma persist directory (its " + Catalog.LEGACY_FILE_NAME + " holds Chroma's tables),"
+                + " not a chromaj folder; chromaj does not open Chroma's files in place and changed nothing in it."
+                + " Import it into a new folder and open that one: java -jar chroma-cli/target/chromaj-cli.jar"
+                + " import-chroma " + shellWord(folder) + " <new folder> (or from Java, module chroma-import:"
+                + " ChromaImport.builder().source(Path.of(\"" + folder.replace("\\", "\\\\") + "\"))"
+                + ".target(Path.of(\"<new folder>\")).build().run())";
+    }
+
+    /** The folder as one word of a POSIX shell command line, quoted only when it needs to be. */
+    private static String shellWord(String text) {
+        return text.matches("[A-Za-z0-9_./:@%+=,-]+") ? text : "'" + text.replace("'", "'\\''") + "'";
+    }
+
     private void start() {
         // With S3 an empty catalog is rebuilt from the bucket (a fresh machine); on a local folder a catalog file that
-        // had to be created is rebuilt from the folder's own data store (a deleted or lost chroma.sqlite3). In both
+        // had to be created is rebuilt from the folder's own data store (a deleted or lost chromaj.sqlite3; a catalog
+        // under its old name chroma.sqlite3 was renamed by Catalog.open, so it does not count as lost). In both
         // cases the collections' logs then replay every write after the compacted position the manifests give.
         if (config.s3Mode() ? catalog.isEmpty() : catalog.isNew()) {
             new CatalogRecovery(this).recover();

@@ -345,6 +345,16 @@ final class CollectionEngine implements AutoCloseable {
         }
     }
 
+    /** Runs {@code work} while no compaction or garbage collection of this collection runs. */
+    void whileNotCompacting(Runnable work) {
+        compactionLock.lock();
+        try {
+            work.run();
+        } finally {
+            compactionLock.unlock();
+        }
+    }
+
     /** Garbage-collects this collection while no compaction of it runs. */
     GcResult collectGarbage(GarbageCollector gc) {
         compactionLock.lock();
@@ -611,11 +621,27 @@ final class CollectionEngine implements AutoCloseable {
      * like a background one (see {@link CollectionStats#compactionFailure()}) and thrown as a {@link ChromaException}.
      */
     void compact() {
+        compact(ProgressListener.none());
+    }
+
+    /**
+     * {@link #compact()}, reporting the log records folded so far out of those in the tail at the call. What the
+     * listener throws stops the compaction between two runs and reaches the caller as is: it is not a failure of
+     * the compaction.
+     */
+    void compact(ProgressListener progress) {
         engine.ensureWritable();
         ensureUsable();
+        ProgressListener reporting = CallbackFailure.guard(progress);
         compactionLock.lock();
         try {
-            compactTo(view.get().tail().lastSequence());
+            long target = view.get().tail().lastSequence();
+            long total = operationsUpTo(target);
+            reporting.onProgress(0, total);
+            compactTo(target, () -> reporting.onProgress(total - operationsUpTo(target), total));
+            reporting.onProgress(total, total);
+        } catch (CallbackFailure e) {
+            throw e;
         } catch (RuntimeException e) {
             if (engine.isClosed()) {
                 throw new IllegalStateException(
@@ -644,7 +670,7 @@ final class CollectionEngine implements AutoCloseable {
             return;
         }
         try {
-            compactTo(view.get().tail().lastSequence());
+            compactTo(view.get().tail().lastSequence(), () -> {});
         } catch (RuntimeException e) {
             if (engine.isClosed() || destroyed) {
                 LOG.debug("Compaction of {} interrupted by close: {}", this, e.toString());
@@ -656,14 +682,27 @@ final class CollectionEngine implements AutoCloseable {
         }
     }
 
-    private void compactTo(long target) {
+    private void compactTo(long target, Runnable afterEachRun) {
         while (!destroyed && view.get().version().logPosition() < target) {
             compactOnce(target);
+            afterEachRun.run();
         }
         int ended = compactionHealth.succeeded();
         if (ended >= CompactionHealth.PERSISTENT_AFTER) {
             LOG.info("Compaction of {} succeeded again after {} consecutive failures", this, ended);
         }
+    }
+
+    /** Log records of the current tail with a sequence up to {@code target}: what remains to compact. */
+    private long operationsUpTo(long target) {
+        long n = 0;
+        for (TailOverlay.Entry e : view.get().tail().entries()) {
+            if (e.sequence() > target) {
+                break;
+            }
+            n += e.operations().size();
+        }
+        return n;
     }
 
     private void reportBackgroundFailure(RuntimeException e) {

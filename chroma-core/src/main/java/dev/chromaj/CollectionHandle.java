@@ -5,6 +5,7 @@ import java.util.Map;
 import java.util.OptionalInt;
 import java.util.Set;
 import java.util.UUID;
+import java.util.function.Consumer;
 
 /**
  * The {@link ChromaCollection} users hold: validates requests and hands them to the collection's
@@ -220,6 +221,26 @@ final class CollectionHandle implements ChromaCollection {
             engine.compact();
             return null;
         });
+    }
+
+    @Override
+    public void compact(ProgressListener progress) {
+        Errors.requireArgument(progress, "progress");
+        guarded(() -> {
+            engine.compact(progress);
+            return null;
+        });
+    }
+
+    @Override
+    public long forEachRecord(Consumer<? super ChromaRecord> action, ProgressListener progress) {
+        Errors.requireArgument(action, "action");
+        Errors.requireArgument(progress, "progress");
+        try (CollectionEngine.Pin pin = engine.pin()) {
+            return new RecordScan(pin.view(), engine.options()).run(action, progress);
+        } catch (RuntimeException e) {
+            throw Errors.translate(e);
+        }
     }
 
     @Override

@@ -122,6 +122,35 @@ public final class ChromaClient implements Database, AutoCloseable {
         return DatabaseHandle.guarded(engine::collectGarbage);
     }
 
+    /**
+     * Reads every object the kept versions of every collection reference — version manifests, blockfile roots and
+     * blocks — from storage (not from the cache) and checks each as a reader would: checksums, formats, Arrow
+     * decoding and entry counts. Damaged and missing objects are reported, not thrown; the collections stay usable.
+     * Reads the whole compacted data set once, several objects at a time; each collection's compaction waits while
+     * its blocks are read. Logs one INFO line at the start and one at the end, and a WARN per problem.
+     *
+     * <p>On a read-only client, the writer's garbage collection (another process) may delete a version that is being
+     * verified; its objects are then reported missing. Verify again to tell such a race from damage.
+     *
+     * @return what was checked and what was found
+     * @throws StorageException if storage fails otherwise (e.g. S3 unreachable after retries)
+     */
+    public VerifyReport verify() {
+        return verify(ProgressListener.none());
+    }
+
+    /**
+     * {@link #verify()}, reporting progress in objects: version manifests and roots first, then blocks; the total is
+     * known once every root has been read.
+     *
+     * @param progress the listener, called on this thread
+     * @return what was checked and what was found
+     */
+    public VerifyReport verify(ProgressListener progress) {
+        Errors.requireArgument(progress, "progress");
+        return DatabaseHandle.guarded(() -> engine.verify(progress));
+    }
+
     /** The engine behind this client, for tests and tools in this package. */
     Engine engine() {
         return engine;

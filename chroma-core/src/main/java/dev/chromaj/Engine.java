@@ -551,6 +551,11 @@ final class Engine implements AutoCloseable {
         return gc.run();
     }
 
+    VerifyReport verify(ProgressListener progress) {
+        ensureOpen();
+        return new Verifier(this).run(CallbackFailure.guard(progress));
+    }
+
     @Override
     public void close() {
         if (closed) {

@@ -76,6 +76,15 @@ public final class ChromaClient implements Database, AutoCloseable {
         });
     }
 
+    /**
+     * Names of every tenant, in creation order (the default tenant first).
+     *
+     * @return the tenant names
+     */
+    public List<String> listTenants() {
+        return DatabaseHandle.guarded(engine::listTenants);
+    }
+
     /** Names of the databases of a tenant, in creation order. */
     public List<String> listDatabases(String tenant) {
         return DatabaseHandle.guarded(() -> engine.listDatabases(tenant));

@@ -345,6 +345,11 @@ final class Engine implements AutoCloseable {
         }
     }
 
+    List<String> listTenants() {
+        ensureOpen();
+        return catalog.listTenants();
+    }
+
     List<String> listDatabases(String tenant) {
         ensureOpen();
         RecordValidator.checkTenantName(tenant);

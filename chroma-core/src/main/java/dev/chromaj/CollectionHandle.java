@@ -45,7 +45,10 @@ final class CollectionHandle implements ChromaCollection {
 
     @Override
     public CollectionOptions options() {
-        return engine.options();
+        // The engine holds the options the collection was created with; its metadata changes with modify.
+        return guarded(() -> engine.options().toBuilder()
+                .metadata(MetadataJson.read(engine.entry().metadataJson()))
+                .build());
     }
 
     @Override

@@ -128,7 +128,20 @@ public final class ChromaClient implements Database, AutoCloseable {
 
     /** Runs garbage collection now and returns what it deleted. */
     public GcResult collectGarbage() {
-        return DatabaseHandle.guarded(engine::collectGarbage);
+        return DatabaseHandle.guarded(() -> engine.collectGarbage(ProgressListener.none()));
+    }
+
+    /**
+     * {@link #collectGarbage()}, reporting progress in steps: one per collection, then one for the data of deleted
+     * collections.
+     *
+     * @param progress the listener, called on this thread; what it throws stops the pass between two collections
+     *     and reaches the caller
+     * @return what was deleted
+     */
+    public GcResult collectGarbage(ProgressListener progress) {
+        Errors.requireArgument(progress, "progress");
+        return DatabaseHandle.guarded(() -> engine.collectGarbage(progress));
     }
 
     /**

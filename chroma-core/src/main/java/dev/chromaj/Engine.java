@@ -552,8 +552,12 @@ final class Engine implements AutoCloseable {
     }
 
     GcResult collectGarbage() {
+        return collectGarbage(ProgressListener.none());
+    }
+
+    GcResult collectGarbage(ProgressListener progress) {
         ensureWritable();
-        return gc.run();
+        return gc.run(CallbackFailure.guard(progress));
     }
 
     VerifyReport verify(ProgressListener progress) {

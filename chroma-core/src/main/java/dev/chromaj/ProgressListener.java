@@ -2,8 +2,9 @@ package dev.chromaj;
 
 /**
  * Receives the progress of a long operation ({@link ChromaClient#verify(ProgressListener)},
- * {@link ChromaCollection#compact(ProgressListener)}, {@link ChromaCollection#forEachRecord}): how much is done out
- * of a total, in the unit the operation documents (records, objects). Called on the thread that runs the operation,
+ * {@link ChromaClient#collectGarbage(ProgressListener)}, {@link ChromaCollection#compact(ProgressListener)},
+ * {@link ChromaCollection#forEachRecord}): how much is done out of a total, in the unit the operation documents
+ * (records, objects, collections). Called on the thread that runs the operation,
  * at least once at the end, with {@code done} never decreasing; keep it quick. An exception thrown by the listener
  * stops the operation and reaches its caller.
  */

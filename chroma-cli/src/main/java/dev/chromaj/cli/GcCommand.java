@@ -16,7 +16,8 @@ import picocli.CommandLine.Option;
         name = "gc",
         mixinStandardHelpOptions = true,
         description = "Delete old segment versions (beyond --keep-versions and older than --min-age) and the"
-                + " objects only they reference, and archived log objects no version needs.")
+                + " objects only they reference, and archived log objects no version needs. Progress in steps: one"
+                + " per collection, then one for the data of deleted collections.")
 final class GcCommand implements Callable<Integer> {
     @Mixin
     Target target;
@@ -54,7 +55,13 @@ final class GcCommand implements Callable<Integer> {
                 .gcVersionTtl(minAge)
                 .build()) {
             long started = System.nanoTime();
-            GcResult r = client.collectGarbage();
+            Progress progress = output.progress(spec.commandLine().getErr(), "gc", "steps");
+            GcResult r;
+            try {
+                r = client.collectGarbage(progress);
+            } finally {
+                progress.end();
+            }
             long millis = (System.nanoTime() - started) / 1_000_000;
             if (output.json) {
                 ObjectNode result = Output.object();

@@ -164,11 +164,13 @@ class CliCommandsTest {
     @Test
     void gcDeletesTheVersionsItNoLongerKeeps() {
         assertEquals(0, Cli.run("compact", folder, "--progress", "none").exitCode());
-        Cli.Run run = Cli.run("gc", folder, "--keep-versions", "1", "--min-age", "0s", "--json");
+        Cli.Run run = Cli.run("gc", folder, "--keep-versions", "1", "--min-age", "0s", "--json", "--progress", "lines");
         assertEquals(0, run.exitCode(), run.toString());
         assertEquals(2, run.json().get("versionsDeleted").asLong(), "versions 1 and 2 of docs; 0 is always kept");
         assertTrue(run.json().get("objectsDeleted").asLong() > 0);
         assertTrue(run.json().get("bytesDeleted").asLong() > 0);
+        assertTrue(run.err().contains("gc: 0/3 steps (0%)"), run.err()); // two collections, then deleted ones
+        assertTrue(run.err().contains("gc: 3/3 steps (100%)"), run.err());
         Cli.Run text = Cli.run("gc", folder, "--keep-versions", "1", "--min-age", "PT0S");
         assertEquals(0, text.exitCode(), text.toString());
         assertTrue(text.out().startsWith("gc: 0 version(s)"), text.out());

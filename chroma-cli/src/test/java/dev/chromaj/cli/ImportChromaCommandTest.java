@@ -11,7 +11,9 @@ import dev.chromaj.ChromaClient;
 import dev.chromaj.ChromaCollection;
 import dev.chromaj.ChromaRecord;
 import dev.chromaj.importer.ChromaImport;
+import java.io.BufferedReader;
 import java.io.IOException;
+import java.io.InputStreamReader;
 import java.nio.charset.StandardCharsets;
 import java.nio.file.Files;
 import java.nio.file.Path;
@@ -19,6 +21,7 @@ import java.util.ArrayList;
 import java.util.List;
 import java.util.Map;
 import java.util.TreeMap;
+import java.util.concurrent.TimeUnit;
 import org.junit.jupiter.api.io.TempDir;
 import org.junit.jupiter.params.ParameterizedTest;
 import org.junit.jupiter.params.provider.ValueSource;
@@ -158,6 +161,67 @@ class ImportChromaCommandTest {
             assertEquals(records(y), records(x));
             assertEquals(y.options(), x.options());
             assertFalse(x.metadata().containsKey(ChromaImport.PROGRESS_KEY), "the import marker is removed");
+        }
+    }
+
+    /**
+     * A real crash: the command runs in another JVM (this test's class path) and is killed with SIGKILL once it has
+     * reported 20 of the 69 records; the command run again completes the import, equal to one in one go.
+     */
+    @ParameterizedTest
+    @ValueSource(strings = {"repomind-1.5-hnsw-populated"})
+    void anImportKilledMidwayAndResumedEqualsAnImportInOneGo(String sample) throws Exception {
+        Path source = SAMPLES.resolve(sample);
+        Path killed = tmp.resolve("killed");
+        Process process = new ProcessBuilder(
+                        Path.of(System.getProperty("java.home"), "bin", "java").toString(),
+                        "--add-opens=java.base/java.nio=ALL-UNNAMED",
+                        "-cp",
+                        System.getProperty("java.class.path"),
+                        ChromajCli.class.getName(),
+                        "import-chroma",
+                        source.toString(),
+                        killed.toString(),
+                        "--batch-size",
+                        "1",
+                        "--progress",
+                        "lines",
+                        "--progress-interval",
+                        "0")
+                .redirectOutput(ProcessBuilder.Redirect.DISCARD)
+                .start();
+        long reported = 0;
+        try (BufferedReader err =
+                new BufferedReader(new InputStreamReader(process.getErrorStream(), StandardCharsets.UTF_8))) {
+            String line;
+            while (reported < 20 && (line = err.readLine()) != null) {
+                if (line.startsWith("import-chroma: ")) {
+                    reported = Long.parseLong(line.substring("import-chroma: ".length(), line.indexOf('/')));
+                }
+            }
+            process.destroyForcibly(); // SIGKILL: no shutdown hook, no close
+            assertTrue(process.waitFor(60, TimeUnit.SECONDS));
+        }
+        assertTrue(reported >= 20, "the command reported progress before it was killed");
+        try (ChromaClient client = ChromaClient.persistent(killed)) {
+            ChromaCollection c = client.getCollection("session_1Navneet23_LegalMind");
+            assertTrue(
+                    c.metadata().containsKey(ChromaImport.PROGRESS_KEY) && c.count() < 69,
+                    "killed midway: " + c.count() + " record(s), metadata " + c.metadata());
+        }
+
+        Cli.Run resumed = Cli.run("import-chroma", source, killed, "--json", "--progress", "none");
+        assertEquals(0, resumed.exitCode(), resumed.toString());
+        assertTrue(resumed.json().get("written").asLong() < 69, resumed.out());
+        Path oneGo = tmp.resolve("one-go");
+        assertEquals(
+                0, Cli.run("import-chroma", source, oneGo, "--progress", "none").exitCode());
+        try (ChromaClient a = ChromaClient.persistent(killed);
+                ChromaClient b = ChromaClient.persistent(oneGo)) {
+            ChromaCollection x = a.getCollection("session_1Navneet23_LegalMind");
+            ChromaCollection y = b.getCollection("session_1Navneet23_LegalMind");
+            assertEquals(records(y), records(x));
+            assertEquals(y.options(), x.options());
         }
     }
 

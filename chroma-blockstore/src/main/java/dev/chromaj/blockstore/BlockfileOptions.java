@@ -1,5 +1,7 @@
 package dev.chromaj.blockstore;
 
+import dev.chromaj.annotations.Internal;
+
 /**
  * How a {@link BlockfileStore} writes blockfiles.
  *
@@ -8,6 +10,7 @@ package dev.chromaj.blockstore;
  *                          point reads cheaper. Must be {@code >= 1}.
  * @param uploadParallelism blocks encoded and uploaded at the same time by a commit. Must be {@code >= 1}.
  */
+@Internal
 public record BlockfileOptions(long maxBlockBytes, int uploadParallelism) {
     /** 8 MiB, as Chroma uses in production on S3. */
     public static final long S3_MAX_BLOCK_BYTES = 8L << 20;

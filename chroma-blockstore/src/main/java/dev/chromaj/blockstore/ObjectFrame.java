@@ -2,6 +2,7 @@ package dev.chromaj.blockstore;
 
 import java.io.OutputStream;
 import java.util.Arrays;
+import java.util.Locale;
 import java.util.zip.CRC32C;
 
 /**
@@ -68,7 +69,9 @@ final class ObjectFrame {
         int computed = (int) crc.getValue();
         if (stored != computed) {
             throw new CorruptObjectException(
-                    key, String.format("checksum mismatch: stored CRC32C %08x, computed %08x", stored, computed));
+                    key,
+                    String.format(
+                            Locale.ROOT, "checksum mismatch: stored CRC32C %08x, computed %08x", stored, computed));
         }
         int version = (data[4] & 0xFF) | (data[5] & 0xFF) << 8;
         if (version != FORMAT_VERSION) {
@@ -130,7 +133,7 @@ final class ObjectFrame {
 
         /** Appends the footer and returns the complete object. */
         byte[] finish() {
-            long bodyLength = size - HEADER_BYTES;
+            long bodyLength = (long) size - HEADER_BYTES;
             CRC32C crc = new CRC32C();
             crc.update(buf, 0, size);
             int c = (int) crc.getValue();

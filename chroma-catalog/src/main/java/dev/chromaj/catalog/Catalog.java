@@ -1,5 +1,6 @@
 package dev.chromaj.catalog;
 
+import dev.chromaj.annotations.Internal;
 import java.io.IOException;
 import java.nio.file.Files;
 import java.nio.file.Path;
@@ -35,6 +36,7 @@ import org.slf4j.LoggerFactory;
  * change, single- or multi-row, is one transaction. Failures are {@link CatalogException}s; a failed change
  * changes nothing.
  */
+@Internal
 public final class Catalog implements AutoCloseable {
     /** The catalog's file name inside the folder; never a name Chroma uses. */
     public static final String FILE_NAME = "chromaj.sqlite3";

@@ -7,6 +7,7 @@ import static org.junit.jupiter.api.Assertions.assertNull;
 import static org.junit.jupiter.api.Assertions.assertSame;
 import static org.junit.jupiter.api.Assertions.assertThrows;
 
+import dev.chromaj.testing.TestRandom;
 import java.nio.file.Path;
 import java.util.ArrayList;
 import java.util.List;
@@ -25,7 +26,6 @@ class ForEachRecordTest {
 
     @Test
     void everyRecordWithEveryFieldInCollectionOrder() {
-        long seed = 20260105L;
         try (ChromaClient client = CollectionStates.quietClient(dir)) {
             ChromaCollection c = client.createCollection(
                     "all",
@@ -33,7 +33,7 @@ class ForEachRecordTest {
                             .sparseIndex("splade", SparseIndex.provided())
                             .sparseIndex("bm25", SparseIndex.bm25())
                             .build());
-            Random random = new Random(seed);
+            Random random = TestRandom.random();
             c.add(records(random, 0, 600)); // more than two scan batches
             c.compact();
             c.add(records(random, 600, 700)); // new records in the tail
@@ -52,8 +52,8 @@ class ForEachRecordTest {
             List<long[]> progress = new ArrayList<>();
             long n = c.forEachRecord(seen::add, (done, total) -> progress.add(new long[] {done, total}));
 
-            assertEquals(698, n, "seed " + seed);
-            assertEquals(expected.ids(), seen.stream().map(ChromaRecord::id).toList(), "seed " + seed);
+            assertEquals(698, n);
+            assertEquals(expected.ids(), seen.stream().map(ChromaRecord::id).toList());
             for (int i = 0; i < seen.size(); i++) {
                 ChromaRecord r = seen.get(i);
                 assertArrayEquals(expected.embeddings().get(i), r.embedding(), r.id());
@@ -100,7 +100,7 @@ class ForEachRecordTest {
                     CollectionOptions.builder()
                             .sparseIndex("splade", SparseIndex.provided())
                             .build());
-            c.add(records(new Random(1), 0, 10));
+            c.add(records(TestRandom.random(), 0, 10));
             c.compact();
             IllegalArgumentException stop = new IllegalArgumentException("stop");
             IllegalArgumentException thrown = assertThrows(

@@ -15,6 +15,7 @@ import dev.chromaj.HnswParams;
 import dev.chromaj.Space;
 import dev.chromaj.SparseIndex;
 import dev.chromaj.SparseVector;
+import dev.chromaj.testing.TestRandom;
 import java.io.IOException;
 import java.nio.charset.StandardCharsets;
 import java.nio.file.Files;
@@ -33,8 +34,6 @@ import org.junit.jupiter.api.io.TempDir;
  * progress on standard error, and the effect on the folder.
  */
 class CliCommandsTest {
-    private static final long SEED = 20261205L;
-
     @TempDir
     Path tmp;
 
@@ -54,7 +53,7 @@ class CliCommandsTest {
                             .sparseIndex("bm25", SparseIndex.bm25())
                             .sparseIndex("splade", SparseIndex.provided())
                             .build());
-            Random random = new Random(SEED);
+            Random random = TestRandom.random();
             docs.add(records(random, 0, 200));
             docs.compact();
             docs.add(records(random, 200, 300));
@@ -423,7 +422,7 @@ class CliCommandsTest {
                 assertEquals(x.metadata(), y.metadata(), x.id());
                 assertEquals(x.uri(), y.uri(), x.id());
                 assertEquals(x.sparse(), y.sparse(), x.id());
-                assertEquals(x, y, "seed " + SEED);
+                assertEquals(x, y);
             }
         }
     }

@@ -267,6 +267,7 @@ public final class ChromaClient implements Database, AutoCloseable {
         private Duration followInterval = Duration.ofSeconds(5);
         private ClientConfig.S3RetrySettings s3Retries;
         private long vectorIndexBytes = Math.max(64L << 20, Runtime.getRuntime().maxMemory() / 2);
+        private ChromaObserver observer;
 
         private Builder() {}
 
@@ -394,6 +395,19 @@ public final class ChromaClient implements Database, AutoCloseable {
             return this;
         }
 
+        /**
+         * Tells {@code observer} how long operations, compactions, garbage collection passes, S3 requests and
+         * write-ahead log fsyncs take (default none: nothing is measured). Module {@code chroma-micrometer} turns
+         * these into Micrometer meters.
+         *
+         * @param observer the observer, or null for none
+         * @return this builder
+         */
+        public Builder observer(ChromaObserver observer) {
+            this.observer = observer;
+            return this;
+        }
+
         /** Opens the client. */
         public ChromaClient build() {
             if (path == null) {
@@ -423,7 +437,8 @@ public final class ChromaClient implements Database, AutoCloseable {
                     leaseTiming,
                     followInterval,
                     s3Retries,
-                    vectorIndexBytes));
+                    vectorIndexBytes,
+                    observer));
         }
 
         private static long positive(String field, long value) {

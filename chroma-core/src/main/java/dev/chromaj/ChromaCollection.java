@@ -230,7 +230,9 @@ public interface ChromaCollection {
     }
 
     /**
-     * Folds the WAL tail into a new segment version now.
+     * Folds the WAL tail into a new segment version now. When the tail is not empty, logs one INFO line at the start
+     * (log records, current version) and one at the end (new version, duration); a {@link ChromaObserver} is told its
+     * duration.
      */
     void compact();
 

@@ -12,6 +12,7 @@ import dev.chromaj.catalog.ChromaPersistDirectoryException;
 import dev.chromaj.catalog.CollectionEntry;
 import dev.chromaj.segment.HnswIndexCache;
 import dev.chromaj.storage.LocalStorage;
+import dev.chromaj.storage.RequestListener;
 import dev.chromaj.storage.S3Storage;
 import dev.chromaj.storage.Storage;
 import java.io.IOException;
@@ -45,6 +46,8 @@ final class Engine implements AutoCloseable {
     final BlockCache cache;
     final BlockfileStore blockfiles;
     final Catalog catalog;
+    /** The user's observer made safe to call, or null when none is set (then nothing is measured). */
+    final SafeObserver observer;
     /** The HNSW indexes loaded for queries, over all collections, within the configured budget. */
     final HnswIndexCache vectorIndexes;
 
@@ -70,8 +73,10 @@ final class Engine implements AutoCloseable {
             BlockCache cache,
             Catalog catalog,
             WriterLease lease,
-            Path privateCatalogDir) {
+            Path privateCatalogDir,
+            SafeObserver observer) {
         this.config = config;
+        this.observer = observer;
         this.lease = lease;
         this.privateCatalogDir = privateCatalogDir;
         this.storage = storage;
@@ -129,12 +134,14 @@ final class Engine implements AutoCloseable {
         } catch (IOException e) {
             throw new StorageException("Cannot create a temporary catalog folder: " + e, e);
         }
+        SafeObserver observer = SafeObserver.of(config.observer());
         Storage storage = null;
         BlockCache cache = null;
         WriterLease lease = null;
         try {
             if (config.s3Mode()) {
-                storage = new S3Storage(S3Configs.toStorageConfig(config.s3(), config.s3Retries()));
+                storage = new S3Storage(
+                        S3Configs.toStorageConfig(config.s3(), config.s3Retries()), requestListener(observer));
                 if (!config.readOnly()) {
                     lease = WriterLease.acquire(
                             storage,
@@ -158,7 +165,7 @@ final class Engine implements AutoCloseable {
             deleteFolder(privateCatalogDir);
             throw Errors.translate(e);
         }
-        Engine engine = new Engine(config, storage, cache, catalog, lease, privateCatalogDir);
+        Engine engine = new Engine(config, storage, cache, catalog, lease, privateCatalogDir, observer);
         try {
             engine.start();
         } catch (RuntimeException e) {
@@ -166,6 +173,23 @@ final class Engine implements AutoCloseable {
             throw Errors.translate(e);
         }
         return engine;
+    }
+
+    /** The storage module's request listener reporting to {@code observer}; a no-op without one. */
+    private static RequestListener requestListener(SafeObserver observer) {
+        if (observer == null) {
+            return RequestListener.NONE;
+        }
+        return (operation, outcome, nanos) -> observer.storageRequestCompleted(
+                operation,
+                switch (outcome) {
+                    case SUCCESS -> ChromaObserver.RequestOutcome.SUCCESS;
+                    case NOT_FOUND -> ChromaObserver.RequestOutcome.NOT_FOUND;
+                    case PRECONDITION_FAILED -> ChromaObserver.RequestOutcome.PRECONDITION_FAILED;
+                    case RETRIED -> ChromaObserver.RequestOutcome.RETRIED;
+                    case FAILED -> ChromaObserver.RequestOutcome.FAILED;
+                },
+                nanos);
     }
 
     /** What to do with a Chroma persist directory given as a chromaj folder: the exact commands to import it. */
@@ -195,8 +219,25 @@ final class Engine implements AutoCloseable {
                 warnAboutLogsWithoutCollection();
             }
         }
-        for (CollectionEntry entry : catalog.allCollections()) {
-            collections.put(entry.id(), CollectionEngine.open(this, entry));
+        // WAL recovery: a writer replays every collection's uncompacted log tail into memory before serving.
+        List<CollectionEntry> entries = catalog.allCollections();
+        boolean replaying = !config.readOnly() && !entries.isEmpty();
+        long started = System.nanoTime();
+        if (replaying) {
+            LOG.info("Replaying the write-ahead logs of {} collection(s) of {}", entries.size(), this);
+        }
+        long replayed = 0;
+        for (CollectionEntry entry : entries) {
+            CollectionEngine collection = CollectionEngine.open(this, entry);
+            collections.put(entry.id(), collection);
+            replayed += collection.view().tail().operationCount();
+        }
+        if (replaying) {
+            LOG.info(
+                    "Replayed {} log record(s) of {} collection(s) from the write-ahead logs in {} ms",
+                    replayed,
+                    entries.size(),
+                    (System.nanoTime() - started) / 1_000_000);
         }
         if (config.readOnly()) {
             follower.start(background);

@@ -70,6 +70,23 @@ final class GarbageCollector {
      * collections.
      */
     synchronized GcResult run(ProgressListener progress) {
+        SafeObserver observer = engine.observer;
+        if (observer == null) {
+            return collectAll(progress);
+        }
+        long started = System.nanoTime();
+        boolean succeeded = false;
+        try {
+            GcResult result = collectAll(progress);
+            succeeded = true;
+            return result;
+        } finally {
+            observer.operationCompleted(
+                    ChromaObserver.Operation.GARBAGE_COLLECTION, 0, System.nanoTime() - started, succeeded);
+        }
+    }
+
+    private GcResult collectAll(ProgressListener progress) {
         long versions = 0;
         long objects = 0;
         long bytes = 0;

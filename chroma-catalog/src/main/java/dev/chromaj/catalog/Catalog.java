@@ -111,7 +111,13 @@ public final class Catalog implements AutoCloseable {
                 }
                 return found;
             });
-            if (from != SchemaMigrations.latestVersion()) {
+            if (from == 0) {
+                // a new catalog: its schema was created, nothing was migrated
+                LOG.debug(
+                        "Created catalog {} at schema version {}",
+                        dir.resolve(FILE_NAME),
+                        SchemaMigrations.latestVersion());
+            } else if (from != SchemaMigrations.latestVersion()) {
                 LOG.info(
                         "Migrated catalog {} from schema version {} to {}",
                         dir.resolve(FILE_NAME),

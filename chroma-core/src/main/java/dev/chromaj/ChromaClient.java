@@ -210,6 +210,11 @@ public final class ChromaClient implements Database, AutoCloseable {
     }
 
     @Override
+    public ChromaCollection getCollection(String name, EmbeddingFunction embeddingFunction) {
+        return defaultDatabase.getCollection(name, embeddingFunction);
+    }
+
+    @Override
     public ChromaCollection getOrCreateCollection(String name) {
         return defaultDatabase.getOrCreateCollection(name);
     }

@@ -88,7 +88,7 @@ final class CollectionEngine implements AutoCloseable {
         this.id = entry.id();
         this.dir = "collection/" + entry.id();
         this.entry = entry;
-        this.options = CollectionOptionsJson.read(entry.optionsJson());
+        this.options = boundTo(engine, CollectionOptionsJson.read(entry.optionsJson()));
         this.hnsw = hnsw;
         this.wal = wal;
         this.archiver = archiver;
@@ -190,11 +190,7 @@ final class CollectionEngine implements AutoCloseable {
     }
 
     private static HnswSettings hnswSettings(Engine engine, CollectionOptions options) {
-        DistanceSpace space = switch (options.space()) {
-            case L2 -> DistanceSpace.L2;
-            case COSINE -> DistanceSpace.COSINE;
-            case IP -> DistanceSpace.IP;
-        };
+        DistanceSpace space = distanceSpace(options.space());
         HnswParams p = options.hnsw();
         return new HnswSettings(
                 engine.vectorIndexes,
@@ -202,7 +198,15 @@ final class CollectionEngine implements AutoCloseable {
                 p.m(),
                 p.efConstruction(),
                 p.efSearch(),
-                Runtime.getRuntime().availableProcessors());
+                LegacyHnswMetadata.numThreads(
+                        options.metadata(), Runtime.getRuntime().availableProcessors()));
+    }
+
+    /** The options with their recorded embedding function resolved through this client's providers. */
+    private static CollectionOptions boundTo(Engine engine, CollectionOptions options) {
+        return options.embeddingFunction() instanceof StoredEmbeddingFunction stored
+                ? options.withEmbeddingFunction(stored.bind(engine.embeddingProviders))
+                : options;
     }
 
     /**
@@ -277,6 +281,95 @@ final class CollectionEngine implements AutoCloseable {
         return options;
     }
 
+    /**
+     * Embeds with the instance the application stated when it created the collection through this client (its
+     * identity is what the collection recorded). A recorded identity read back from storage is already bound.
+     */
+    void useStatedFunction(EmbeddingFunction stated) {
+        if (!(stated instanceof StoredEmbeddingFunction)) {
+            options = options.withEmbeddingFunction(stated);
+        }
+    }
+
+    /**
+     * The function documents and query texts are embedded with: the recorded one (or the instance stated at
+     * creation), {@link EmbeddingFunction#none()}, or for a collection that recorded none, Chroma's default function
+     * when it is on the class path (as Chroma embeds with its default function then); null when there is none.
+     */
+    EmbeddingFunction embeddingFunction() {
+        EmbeddingFunction recorded = options.embeddingFunction();
+        if (recorded != null) {
+            return recorded;
+        }
+        return engine.embeddingProviders.has(EmbeddingFunction.DEFAULT_NAME)
+                ? new StoredEmbeddingFunction(EmbeddingFunction.DEFAULT_NAME, Map.of(), engine.embeddingProviders)
+                : null;
+    }
+
+    /**
+     * Checks a function the application supplies for this existing collection, as Chroma 1.5 checks the
+     * {@code embedding_function} of {@code get_collection} and {@code get_or_create_collection} against the
+     * persisted one: another name fails with Chroma's message; a collection that recorded none accepts any function.
+     * Unlike Chroma, a supplied function named {@code default} is checked too: Chroma skips that name because its
+     * parameter defaults to the default function, which in Java is expressed by supplying none.
+     *
+     * @throws InvalidArgumentException on a conflict
+     */
+    void checkSuppliedFunction(EmbeddingFunction supplied) {
+        EmbeddingFunction recorded = options.embeddingFunction();
+        if (recorded == null || supplied == null) {
+            return;
+        }
+        if (!recorded.name().equals(supplied.name())) {
+            throw new InvalidArgumentException("An embedding function already exists in the collection configuration,"
+                    + " and a new one is provided. If this is intentional, please embed documents separately."
+                    + " Embedding function conflict: new: " + supplied.name() + " vs persisted: " + recorded.name()
+                    + " (collection '" + entry.name() + "')");
+        }
+        if (!java.util.Objects.equals(recorded.config(), supplied.config())) {
+            LOG.warn(
+                    "Collection {} recorded the embedding function '{}' with config {}; the handle uses the supplied"
+                            + " one, whose config is {} (vectors from both must be comparable)",
+                    entry.name(),
+                    recorded.name(),
+                    recorded.config(),
+                    supplied.config());
+        }
+    }
+
+    /**
+     * {@code getOrCreateCollection} found this collection: as Chroma 1.5 does, its own metadata, space, HNSW
+     * parameters and sparse keys stay; stated ones that differ are ignored, with a warning (Chroma ignores them
+     * silently). The stated embedding function is checked like {@link #checkSuppliedFunction}.
+     */
+    void checkGetOrCreate(CollectionOptions stated) {
+        checkSuppliedFunction(stated.embeddingFunction());
+        List<String> ignored = new ArrayList<>();
+        Map<String, Object> metadata = MetadataJson.read(entry.metadataJson());
+        if (stated.metadataStated() && !stated.metadata().equals(metadata)) {
+            ignored.add("metadata " + stated.metadata() + " (the collection has " + metadata + ")");
+        }
+        if (stated.space() != options.space() && (stated.spaceStated() || stated.space() != Space.L2)) {
+            ignored.add("space " + stated.space().chromaName() + " (the collection has "
+                    + options.space().chromaName() + ")");
+        }
+        if (!stated.hnsw().equals(options.hnsw())
+                && (stated.hnswStated() || !stated.hnsw().equals(HnswParams.defaults()))) {
+            ignored.add("HNSW parameters " + stated.hnsw() + " (the collection has " + options.hnsw() + ")");
+        }
+        if (!stated.sparseIndexes().isEmpty() && !stated.sparseIndexes().equals(options.sparseIndexes())) {
+            ignored.add("sparse indexes " + stated.sparseIndexes().keySet() + " (the collection has "
+                    + options.sparseIndexes().keySet() + ")");
+        }
+        if (!ignored.isEmpty()) {
+            LOG.warn(
+                    "getOrCreateCollection({}): the collection exists and keeps its own settings, as in Chroma; the"
+                            + " stated {} are ignored",
+                    entry.name(),
+                    String.join(", ", ignored));
+        }
+    }
+
     /** The HNSW settings compaction builds with and queries search with. */
     HnswSettings hnsw() {
         return hnsw;
@@ -288,7 +381,12 @@ final class CollectionEngine implements AutoCloseable {
     }
 
     DistanceSpace space() {
-        return switch (options.space()) {
+        return distanceSpace(options.space());
+    }
+
+    /** The index's distance for a collection's space: the one place the public enum maps to the internal one. */
+    private static DistanceSpace distanceSpace(Space space) {
+        return switch (space) {
             case L2 -> DistanceSpace.L2;
             case COSINE -> DistanceSpace.COSINE;
             case IP -> DistanceSpace.IP;

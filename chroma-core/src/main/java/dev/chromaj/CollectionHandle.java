@@ -1,5 +1,7 @@
 package dev.chromaj;
 
+import java.util.ArrayList;
+import java.util.Iterator;
 import java.util.List;
 import java.util.Map;
 import java.util.OptionalInt;
@@ -8,14 +10,26 @@ import java.util.UUID;
 import java.util.function.Consumer;
 
 /**
- * The {@link ChromaCollection} users hold: validates requests and hands them to the collection's
- * {@link CollectionEngine}. Thread-safe; cheap to create.
+ * The {@link ChromaCollection} users hold: validates requests, embeds documents and query texts, and hands them to
+ * the collection's {@link CollectionEngine}. Thread-safe; cheap to create.
  */
 final class CollectionHandle implements ChromaCollection {
     private final CollectionEngine engine;
+    /** The function this handle embeds with instead of the collection's (given to getCollection), or null. */
+    private final EmbeddingFunction function;
 
     CollectionHandle(CollectionEngine engine) {
+        this(engine, null);
+    }
+
+    CollectionHandle(CollectionEngine engine, EmbeddingFunction function) {
         this.engine = engine;
+        this.function = function;
+    }
+
+    /** The function documents and query texts are embedded with, or null when the collection has none. */
+    private EmbeddingFunction function() {
+        return function != null ? function : engine.embeddingFunction();
     }
 
     @Override
@@ -46,9 +60,12 @@ final class CollectionHandle implements ChromaCollection {
     @Override
     public CollectionOptions options() {
         // The engine holds the options the collection was created with; its metadata changes with modify.
-        return guarded(() -> engine.options().toBuilder()
-                .metadata(MetadataJson.read(engine.entry().metadataJson()))
-                .build());
+        return guarded(() -> {
+            CollectionOptions options = engine.options().toBuilder()
+                    .metadata(MetadataJson.read(engine.entry().metadataJson()))
+                    .build();
+            return function == null ? options : options.withEmbeddingFunction(function);
+        });
     }
 
     @Override
@@ -76,8 +93,11 @@ final class CollectionHandle implements ChromaCollection {
     private void write(
             ChromaObserver.Operation observed, RecordValidator.Operation operation, List<ChromaRecord> records) {
         observed(observed, records == null ? 0 : records.size(), () -> {
+            engine.engine.ensureWritable(); // before embedding: a read-only client must not embed for nothing
             List<ChromaRecord> valid = RecordValidator.validate(
                     operation, records, engine.dimension(), engine.options().sparseIndexes());
+            // Outside the write lock: embedding can take seconds, other writers and readers go on meanwhile.
+            valid = engine.engine.embedder.embedRecords(name(), function(), valid, engine.dimension());
             int dimension = -1;
             for (ChromaRecord r : valid) {
                 if (r.embeddingView() != null) {
@@ -145,18 +165,25 @@ final class CollectionHandle implements ChromaCollection {
         Errors.requireArgument(request, "query request");
         return observed(ChromaObserver.Operation.QUERY, CollectionHandle::hits, () -> {
             OptionalInt dimension = engine.dimension();
-            if (dimension.isPresent()) {
-                for (float[] q : request.queryEmbeddings()) {
-                    if (q.length != dimension.getAsInt()) {
-                        throw new InvalidArgumentException("Collection expecting embedding with dimension of "
-                                + dimension.getAsInt() + ", got " + q.length);
+            List<float[]> queries;
+            if (!request.queryTexts().isEmpty()) {
+                queries = engine.engine.embedder.embedQueries(name(), function(), request.queryTexts(), dimension);
+            } else {
+                queries = request.queryEmbeddings();
+                requireDenseVectors(dimension);
+                if (dimension.isPresent()) {
+                    for (float[] q : queries) {
+                        if (q.length != dimension.getAsInt()) {
+                            throw new InvalidArgumentException("Collection expecting embedding with dimension of "
+                                    + dimension.getAsInt() + ", got " + q.length);
+                        }
                     }
                 }
             }
             try (CollectionEngine.Pin pin = engine.pin()) {
                 return new CollectionReader(pin.view())
                         .query(
-                                request.queryEmbeddings(),
+                                queries,
                                 request.nResults(),
                                 request.ids(),
                                 filter(request.where()),
@@ -170,11 +197,81 @@ final class CollectionHandle implements ChromaCollection {
     @Override
     public SearchResult search(Search search) {
         return observed(ChromaObserver.Operation.SEARCH, r -> r.hits().size(), () -> {
-            SearchExecutor.validate(search, engine.options(), engine.dimension());
+            Search resolved = embedTexts(search);
+            if (resolved != null && hasDenseKnn(resolved.rank())) {
+                requireDenseVectors(engine.dimension());
+            }
+            SearchExecutor.validate(resolved, engine.options(), engine.dimension());
             try (CollectionEngine.Pin pin = engine.pin()) {
-                return new SearchExecutor(pin.view(), engine.options(), engine.space()).execute(search);
+                return new SearchExecutor(pin.view(), engine.options(), engine.space()).execute(resolved);
             }
         });
+    }
+
+    /**
+     * A dense query on an {@link EmbeddingFunction#none()} collection that holds no vector could only return empty
+     * results: rejected, so that a caller does not mistake it for "nothing similar".
+     */
+    private void requireDenseVectors(OptionalInt dimension) {
+        if (dimension.isEmpty() && function() instanceof NoEmbeddingFunction) {
+            throw new InvalidArgumentException("Collection '" + name() + "' has no dense embedding function"
+                    + " (EmbeddingFunction.none()) and holds no embeddings: a dense query (queryEmbeddings,"
+                    + " Rank.knn(vector)) cannot match anything; search a BM25 sparse key with Rank.knn(key, text)");
+        }
+    }
+
+    private static boolean hasDenseKnn(Rank rank) {
+        if (rank instanceof Rank.DenseKnn) {
+            return true;
+        }
+        if (rank instanceof Rank.Rrf rrf) {
+            for (Rank sub : rrf.ranks()) {
+                if (hasDenseKnn(sub)) {
+                    return true;
+                }
+            }
+        }
+        return false;
+    }
+
+    /** The search with every dense {@link Rank.DenseTextKnn} replaced by its embedding (one call for all texts). */
+    private Search embedTexts(Search search) {
+        if (search == null || search.rank() == null) {
+            return search;
+        }
+        List<String> texts = new ArrayList<>();
+        collectTexts(search.rank(), texts);
+        if (texts.isEmpty()) {
+            return search;
+        }
+        List<float[]> vectors = engine.engine.embedder.embedQueries(name(), function(), texts, engine.dimension());
+        return search.toBuilder()
+                .rank(withVectors(search.rank(), vectors.iterator()))
+                .build();
+    }
+
+    private static void collectTexts(Rank rank, List<String> texts) {
+        if (rank instanceof Rank.DenseTextKnn text) {
+            texts.add(text.text());
+        } else if (rank instanceof Rank.Rrf rrf) {
+            for (Rank sub : rrf.ranks()) {
+                collectTexts(sub, texts);
+            }
+        }
+    }
+
+    private static Rank withVectors(Rank rank, Iterator<float[]> vectors) {
+        if (rank instanceof Rank.DenseTextKnn text) {
+            return new Rank.DenseKnn(vectors.next(), text.limit());
+        }
+        if (rank instanceof Rank.Rrf rrf) {
+            List<Rank> ranks = new ArrayList<>(rrf.ranks().size());
+            for (Rank sub : rrf.ranks()) {
+                ranks.add(withVectors(sub, vectors));
+            }
+            return new Rank.Rrf(rrf.k(), rrf.weights(), ranks);
+        }
+        return rank;
     }
 
     @Override
@@ -193,6 +290,7 @@ final class CollectionHandle implements ChromaCollection {
         guarded(() -> {
             if (newMetadata != null) {
                 RecordValidator.checkCollectionMetadata(newMetadata);
+                LegacyHnswMetadata.checkModify(name(), newMetadata);
             }
             engine.modify(newName, newMetadata);
             return null;
@@ -204,6 +302,7 @@ final class CollectionHandle implements ChromaCollection {
         guarded(() -> {
             if (newMetadata != null) {
                 RecordValidator.checkCollectionMetadata(newMetadata);
+                LegacyHnswMetadata.checkModify(name(), newMetadata);
             }
             if (newName != null) {
                 RecordValidator.checkCollectionName(newName);

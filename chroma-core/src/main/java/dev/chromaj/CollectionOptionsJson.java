@@ -11,10 +11,14 @@ import java.util.Map;
  * <pre>{@code
  * {"format": 1, "metadata": {...}, "space": "cosine",
  *  "hnsw": {"m": 16, "ef_construction": 100, "ef_search": 100},
- *  "sparse_indexes": {"bm25": {"kind": "bm25", "k1": 1.2, "b": 0.75}, "splade": {"kind": "provided"}}}
+ *  "sparse_indexes": {"bm25": {"kind": "bm25", "k1": 1.2, "b": 0.75}, "splade": {"kind": "provided"}},
+ *  "embedding_function": {"type": "known", "name": "default", "config": {}}}
  * }</pre>
  *
- * Missing fields read as their defaults, so older rows stay readable; a newer format version is rejected. Thread-safe.
+ * {@code embedding_function} has the form of Chroma's collection configuration; it is absent when the collection
+ * records no function, and {@code "none"} names {@link EmbeddingFunction#none()}. Missing fields read as their
+ * defaults, so older rows stay readable; a newer format version is rejected. Options read back keep their stored
+ * space and parameters whatever the metadata's {@code hnsw:} keys say (they were applied at creation). Thread-safe.
  */
 final class CollectionOptionsJson {
 
@@ -49,6 +53,9 @@ final class CollectionOptionsJson {
             } else {
                 index.put("kind", "provided");
             }
+        }
+        if (options.embeddingFunction() != null) {
+            root.set("embedding_function", EmbeddingFunctionIdentity.toTree(options.embeddingFunction()));
         }
         return root;
     }
@@ -95,7 +102,7 @@ final class CollectionOptionsJson {
                     "Collection options JSON has format " + format + ", this version reads up to " + FORMAT);
         }
         try {
-            CollectionOptions.Builder b = CollectionOptions.builder();
+            CollectionOptions.Builder b = CollectionOptions.builder().stored();
             JsonNode metadata = root.get("metadata");
             if (metadata != null && !metadata.isNull()) {
                 b.metadata(MetadataJson.fromTree(Json.MAPPER.treeToValue(metadata, Object.class)));
@@ -117,7 +124,9 @@ final class CollectionOptionsJson {
                     b.sparseIndex(e.getKey(), sparseIndex(e.getKey(), e.getValue()));
                 }
             }
-            return b.build();
+            CollectionOptions options = b.build();
+            EmbeddingFunction function = EmbeddingFunctionIdentity.fromTree(root.get("embedding_function"));
+            return function == null ? options : options.withEmbeddingFunction(function);
         } catch (InvalidArgumentException | JsonProcessingException e) {
             throw new ChromaException("Corrupt collection options JSON: " + e.getMessage(), e);
         }

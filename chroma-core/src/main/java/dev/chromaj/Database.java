@@ -54,6 +54,26 @@ public interface Database {
     ChromaCollection getCollection(String name);
 
     /**
+     * Opens a collection whose documents and query texts the returned handle embeds with {@code embeddingFunction},
+     * like Chroma's {@code get_collection(name, embedding_function=...)}: for a collection whose recorded function is
+     * not on the class path (no {@link EmbeddingFunctionProvider} of its name), or that recorded none. The function
+     * applies to the returned handle only and is not recorded; it stays the caller's to close.
+     *
+     * @param name the collection name
+     * @param embeddingFunction the function, not null; {@link EmbeddingFunction#none()} disables embedding for the
+     *     handle whatever the collection recorded (records are then written exactly as given, as an import or a copy
+     *     needs: documents without embeddings stay without, an update of a document keeps the stored vector)
+     * @return the collection
+     * @throws NotFoundException if there is no such collection
+     * @throws InvalidArgumentException if the collection recorded a function of another name (Chroma's "embedding
+     *     function conflict"), unless {@code embeddingFunction} is {@link EmbeddingFunction#none()}
+     */
+    default ChromaCollection getCollection(String name, EmbeddingFunction embeddingFunction) {
+        throw new UnsupportedOperationException(
+                getClass().getName() + " does not implement getCollection(String, EmbeddingFunction)");
+    }
+
+    /**
      * Opens a collection, creating it with default options if absent.
      *
      * @param name the collection name
@@ -64,11 +84,15 @@ public interface Database {
     }
 
     /**
-     * Opens a collection, creating it with {@code options} if absent; an existing collection keeps its own options.
+     * Opens a collection, creating it with {@code options} if absent. As in Chroma, an existing collection keeps its
+     * own metadata, space, HNSW parameters and sparse keys: stated options that differ are ignored (and logged as a
+     * warning). A stated embedding function is checked against the one the collection recorded: another name fails
+     * (Chroma's "embedding function conflict"); otherwise the returned handle embeds with the stated function.
      *
      * @param name the collection name
-     * @param options options used only when creating
+     * @param options options used when creating; of an existing collection only the embedding function is used
      * @return the collection
+     * @throws InvalidArgumentException if the stated embedding function conflicts with the recorded one
      */
     ChromaCollection getOrCreateCollection(String name, CollectionOptions options);
 

@@ -32,7 +32,8 @@ final class DatabaseHandle implements Database {
 
     @Override
     public ChromaCollection createCollection(String collection, CollectionOptions options) {
-        return guarded(() -> new CollectionHandle(engine.createCollection(tenant, name, collection, options, false)));
+        return guarded(() -> new CollectionHandle(
+                engine.createCollection(tenant, name, collection, options, false), statedFunction(options)));
     }
 
     @Override
@@ -42,13 +43,40 @@ final class DatabaseHandle implements Database {
     }
 
     @Override
+    public ChromaCollection getCollection(String collection, EmbeddingFunction embeddingFunction) {
+        Errors.requireArgument(collection, "collection name");
+        Errors.requireArgument(embeddingFunction, "embedding function");
+        return guarded(() -> {
+            EmbeddingFunctionIdentity.check(embeddingFunction);
+            CollectionEngine found = engine.getCollection(tenant, name, collection);
+            EmbeddingFunction supplied = boundHere(embeddingFunction);
+            if (!(supplied instanceof NoEmbeddingFunction)) {
+                // none() embeds nothing, so it cannot mix incomparable vectors into the collection: always allowed.
+                found.checkSuppliedFunction(supplied);
+            }
+            return new CollectionHandle(found, supplied);
+        });
+    }
+
+    @Override
     public ChromaCollection getOrCreateCollection(String collection) {
         return getOrCreateCollection(collection, null);
     }
 
     @Override
     public ChromaCollection getOrCreateCollection(String collection, CollectionOptions options) {
-        return guarded(() -> new CollectionHandle(engine.createCollection(tenant, name, collection, options, true)));
+        return guarded(() -> new CollectionHandle(
+                engine.createCollection(tenant, name, collection, options, true), statedFunction(options)));
+    }
+
+    /** The function the options state, for the handle to embed with; null when they state none. */
+    private EmbeddingFunction statedFunction(CollectionOptions options) {
+        return options == null || options.embeddingFunction() == null ? null : boundHere(options.embeddingFunction());
+    }
+
+    /** A function recorded by a collection (e.g. another collection's options) resolves through this client. */
+    private EmbeddingFunction boundHere(EmbeddingFunction function) {
+        return function instanceof StoredEmbeddingFunction stored ? stored.bind(engine.embeddingProviders) : function;
     }
 
     @Override

@@ -18,8 +18,14 @@ import java.util.OptionalInt;
  * <p>Like Chroma, a collection created without a stated function uses the built-in all-MiniLM-L6-v2 model (provider
  * name {@value #DEFAULT_NAME}) when the {@code chroma-embeddings} module is on the class path. A collection that must
  * never hold dense vectors states {@link #none()}.
+ *
+ * <p><b>Who closes it.</b> A client closes, when it closes, the functions it created itself through an
+ * {@link EmbeddingFunctionProvider} (for collections that recorded a function by name). A function the application
+ * passes in ({@link CollectionOptions.Builder#embeddingFunction(EmbeddingFunction)},
+ * {@link Database#getCollection(String, EmbeddingFunction)}) stays the application's: close it after the clients
+ * that use it are closed.
  */
-public interface EmbeddingFunction {
+public interface EmbeddingFunction extends AutoCloseable {
 
     /** The name of Chroma's default function (all-MiniLM-L6-v2), provided by the {@code chroma-embeddings} module. */
     String DEFAULT_NAME = "default";
@@ -84,4 +90,12 @@ public interface EmbeddingFunction {
     static EmbeddingFunction none() {
         return NoEmbeddingFunction.INSTANCE;
     }
+
+    /**
+     * Releases what the function holds (a model session, threads, connections). Called by a client on the functions
+     * it created through an {@link EmbeddingFunctionProvider}, once, when it closes; never on a function the
+     * application passed in. Does nothing by default.
+     */
+    @Override
+    default void close() {}
 }

@@ -50,6 +50,10 @@ final class Engine implements AutoCloseable {
     final SafeObserver observer;
     /** The HNSW indexes loaded for queries, over all collections, within the configured budget. */
     final HnswIndexCache vectorIndexes;
+    /** The embedding function providers on the class path and the functions this client created through them. */
+    final EmbeddingProviders embeddingProviders = new EmbeddingProviders();
+    /** Embeds documents of writes (on its own bounded pool) and query texts. */
+    final Embedder embedder = new Embedder(Embedder.defaultThreads());
 
     final Path walRoot;
     private final Map<UUID, CollectionEngine> collections = new ConcurrentHashMap<>();
@@ -468,7 +472,9 @@ final class Engine implements AutoCloseable {
             Optional<CollectionEntry> existing = catalog.getCollection(tenant, database, name);
             if (existing.isPresent()) {
                 if (getIfExists) {
-                    return collection(existing.get().id());
+                    CollectionEngine found = collection(existing.get().id());
+                    found.checkGetOrCreate(opts);
+                    return found;
                 }
                 throw new AlreadyExistsException("Collection " + name + " already exists");
             }
@@ -477,13 +483,20 @@ final class Engine implements AutoCloseable {
                 throw new NotFoundException("Database " + database + " not found for tenant " + tenant);
             }
             UUID id = UUID.randomUUID();
+            // Like Chroma, a collection that states no function gets the default one when it is available, and says
+            // so in what it records; without it, the collection records none (documents-only writes then fail).
+            EmbeddingFunction stated = opts.embeddingFunction();
+            CollectionOptions recorded = stated == null && embeddingProviders.has(EmbeddingFunction.DEFAULT_NAME)
+                    ? opts.withEmbeddingFunction(
+                            new StoredEmbeddingFunction(EmbeddingFunction.DEFAULT_NAME, Map.of(), null))
+                    : opts;
             CollectionEntry entry = new CollectionEntry(
                     id,
                     tenant,
                     database,
                     name,
                     MetadataJson.write(opts.metadata()),
-                    CollectionOptionsJson.write(opts),
+                    CollectionOptionsJson.write(recorded),
                     null,
                     0,
                     0);
@@ -495,6 +508,9 @@ final class Engine implements AutoCloseable {
                 throw new AlreadyExistsException("Collection " + name + " already exists");
             }
             CollectionEngine engine = CollectionEngine.open(this, entry);
+            if (stated != null && !(stated instanceof NoEmbeddingFunction)) {
+                engine.useStatedFunction(stated); // this client embeds with the instance it was given
+            }
             collections.put(id, engine);
             return engine;
         }
@@ -612,6 +628,7 @@ final class Engine implements AutoCloseable {
             return;
         }
         closed = true;
+        embedder.close(); // writes still embedding fail: nothing of them is written
         background.shutdownNow();
         try {
             background.awaitTermination(30, TimeUnit.SECONDS);
@@ -622,6 +639,7 @@ final class Engine implements AutoCloseable {
             closeQuietly(engine);
         }
         collections.clear();
+        closeQuietly(embeddingProviders); // the functions this client created, not those it was given
         closeQuietly(cache);
         closeQuietly(blockfiles); // its upload threads and Arrow memory
         closeQuietly(lease);

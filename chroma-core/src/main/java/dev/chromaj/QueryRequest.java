@@ -10,10 +10,10 @@ import java.util.Objects;
 import java.util.Set;
 
 /**
- * A dense nearest-neighbour {@link ChromaCollection#query(QueryRequest)}: one or more query embeddings, the number
- * of results per query (default 10), optional filters and an optional id restriction, and the fields to return
- * (default {@link Include#DOCUMENTS}, {@link Include#METADATAS}, {@link Include#DISTANCES}). Immutable; validated
- * when built.
+ * A dense nearest-neighbour {@link ChromaCollection#query(QueryRequest)}: one or more query embeddings or query texts
+ * (embedded with the collection's embedding function when the query runs), the number of results per query (default
+ * 10), optional filters and an optional id restriction, and the fields to return (default {@link Include#DOCUMENTS},
+ * {@link Include#METADATAS}, {@link Include#DISTANCES}). Immutable; validated when built.
  */
 public final class QueryRequest {
 
@@ -24,6 +24,7 @@ public final class QueryRequest {
             Collections.unmodifiableSet(EnumSet.of(Include.DOCUMENTS, Include.METADATAS, Include.DISTANCES));
 
     private final List<float[]> queryEmbeddings;
+    private final List<String> queryTexts;
     private final int nResults;
     private final Where where;
     private final WhereDocument whereDocument;
@@ -31,7 +32,8 @@ public final class QueryRequest {
     private final Set<Include> include;
 
     private QueryRequest(Builder b) {
-        this.queryEmbeddings = b.queryEmbeddings;
+        this.queryEmbeddings = b.queryEmbeddings == null ? List.of() : b.queryEmbeddings;
+        this.queryTexts = b.queryTexts == null ? List.of() : b.queryTexts;
         this.nResults = b.nResults;
         this.where = b.where;
         this.whereDocument = b.whereDocument;
@@ -55,7 +57,8 @@ public final class QueryRequest {
      */
     public Builder toBuilder() {
         Builder b = new Builder();
-        b.queryEmbeddings = queryEmbeddings;
+        b.queryEmbeddings = queryEmbeddings.isEmpty() ? null : queryEmbeddings;
+        b.queryTexts = queryTexts.isEmpty() ? null : queryTexts;
         b.nResults = nResults;
         b.where = where;
         b.whereDocument = whereDocument;
@@ -67,7 +70,7 @@ public final class QueryRequest {
     /**
      * The query embeddings.
      *
-     * @return an unmodifiable list of copies
+     * @return an unmodifiable list of copies; empty when the request queries by text
      */
     public List<float[]> queryEmbeddings() {
         return Copies.embeddings(queryEmbeddings);
@@ -76,6 +79,24 @@ public final class QueryRequest {
     /** The query embeddings without copying; callers inside the library must not modify them. */
     List<float[]> queryEmbeddingsView() {
         return queryEmbeddings;
+    }
+
+    /**
+     * The query texts, embedded with the collection's embedding function when the query runs.
+     *
+     * @return an unmodifiable list; empty when the request queries by embedding
+     */
+    public List<String> queryTexts() {
+        return queryTexts;
+    }
+
+    /**
+     * The number of queries: of embeddings or of texts.
+     *
+     * @return at least 1
+     */
+    int queryCount() {
+        return queryTexts.isEmpty() ? queryEmbeddings.size() : queryTexts.size();
     }
 
     /**
@@ -128,6 +149,7 @@ public final class QueryRequest {
         if (!(o instanceof QueryRequest r)
                 || nResults != r.nResults
                 || queryEmbeddings.size() != r.queryEmbeddings.size()
+                || !queryTexts.equals(r.queryTexts)
                 || !Objects.equals(where, r.where)
                 || !Objects.equals(whereDocument, r.whereDocument)
                 || !Objects.equals(ids, r.ids)
@@ -144,7 +166,7 @@ public final class QueryRequest {
 
     @Override
     public int hashCode() {
-        int h = Objects.hash(nResults, where, whereDocument, ids, include);
+        int h = Objects.hash(nResults, queryTexts, where, whereDocument, ids, include);
         for (float[] e : queryEmbeddings) {
             h = 31 * h + Arrays.hashCode(e);
         }
@@ -153,13 +175,15 @@ public final class QueryRequest {
 
     @Override
     public String toString() {
-        return "QueryRequest{queries=" + queryEmbeddings.size() + ", nResults=" + nResults + ", where=" + where
-                + ", whereDocument=" + whereDocument + ", ids=" + ids + ", include=" + include + '}';
+        return "QueryRequest{queries=" + queryCount() + (queryTexts.isEmpty() ? "" : " (texts)") + ", nResults="
+                + nResults + ", where=" + where + ", whereDocument=" + whereDocument + ", ids=" + ids + ", include="
+                + include + '}';
     }
 
     /** Builds a {@link QueryRequest}; not thread-safe. */
     public static final class Builder {
         private List<float[]> queryEmbeddings;
+        private List<String> queryTexts;
         private int nResults = DEFAULT_N_RESULTS;
         private Where where;
         private WhereDocument whereDocument;
@@ -208,6 +232,45 @@ public final class QueryRequest {
          */
         public Builder queryEmbedding(float[] queryEmbedding) {
             return queryEmbeddings(Collections.singletonList(queryEmbedding));
+        }
+
+        /**
+         * Sets the query texts (copied), which the collection's embedding function embeds when the query runs
+         * ({@link EmbeddingFunction#embedQueries(List)}), as Chroma's {@code query_texts}. A request has query
+         * embeddings or query texts, not both.
+         *
+         * @param queryTexts one or more texts, none null
+         * @return this builder
+         * @throws InvalidArgumentException if there is no text or a text is null or not well-formed UTF-16
+         */
+        public Builder queryTexts(String... queryTexts) {
+            return queryTexts(queryTexts == null ? null : Arrays.asList(queryTexts));
+        }
+
+        /**
+         * Sets the query texts (copied); see {@link #queryTexts(String...)}.
+         *
+         * @param queryTexts one or more texts, none null
+         * @return this builder
+         * @throws InvalidArgumentException if the list is empty or a text is null or not well-formed UTF-16
+         */
+        public Builder queryTexts(List<String> queryTexts) {
+            if (queryTexts == null || queryTexts.isEmpty()) {
+                throw new InvalidArgumentException("Expected query texts to be a list with at least one item, got "
+                        + (queryTexts == null ? "null" : "0 texts"));
+            }
+            List<String> copy = new ArrayList<>(queryTexts.size());
+            for (int i = 0; i < queryTexts.size(); i++) {
+                String text = queryTexts.get(i);
+                if (text == null) {
+                    throw new InvalidArgumentException(
+                            "Expected query text at position " + i + " to be a string, got null");
+                }
+                WellFormedText.check("query text at position " + i, text);
+                copy.add(text);
+            }
+            this.queryTexts = Collections.unmodifiableList(copy);
+            return this;
         }
 
         /**
@@ -285,11 +348,15 @@ public final class QueryRequest {
          * Builds the request.
          *
          * @return the request
-         * @throws InvalidArgumentException if no query embedding was set
+         * @throws InvalidArgumentException if neither query embeddings nor query texts were set, or both were
          */
         public QueryRequest build() {
-            if (queryEmbeddings == null) {
-                throw new InvalidArgumentException("Expected query embeddings to be set, got none");
+            if (queryEmbeddings == null && queryTexts == null) {
+                throw new InvalidArgumentException("Expected query embeddings or query texts to be set, got none");
+            }
+            if (queryEmbeddings != null && queryTexts != null) {
+                throw new InvalidArgumentException(
+                        "You must provide either query embeddings or query texts, but not both");
             }
             return new QueryRequest(this);
         }

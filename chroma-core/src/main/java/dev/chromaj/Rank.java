@@ -7,6 +7,10 @@ import java.util.Objects;
 /**
  * How {@link Search} ranks records: a nearest-neighbour search on one vector space ({@link Knn}) or a reciprocal
  * rank fusion of several rankings ({@link Rrf}). Immutable.
+ *
+ * <p>Which {@code knn} is which: one argument ranks on the dense embeddings, by vector ({@link #knn(float[])}) or by
+ * text embedded with the collection's function ({@link #knn(String)}); two arguments name a sparse key first, then
+ * a BM25 query text ({@link #knn(String, String)}) or a sparse vector ({@link #knn(String, SparseVector)}).
  */
 public sealed interface Rank {
 
@@ -28,9 +32,26 @@ public sealed interface Rank {
     }
 
     /**
+     * Dense nearest neighbours of a text on the collection's embeddings: when the search runs, the text is embedded
+     * with the collection's embedding function ({@link EmbeddingFunction#embedQueries(List)}), then ranked like
+     * {@link #knn(float[])} by the collection's distance (lower is better). One argument is always the dense
+     * embedding space; BM25 and sparse keys take the key first: {@link #knn(String, String)}.
+     *
+     * <p>The search fails with an {@link InvalidArgumentException} on a collection without an embedding function
+     * ({@link EmbeddingFunction#none()}, or none recorded and Chroma's default not on the class path).
+     *
+     * @param text the query text, non-empty
+     * @return the ranking, keeping {@value #DEFAULT_KNN_LIMIT} candidates
+     * @throws InvalidArgumentException if the text is null or empty
+     */
+    static Knn knn(String text) {
+        return new DenseTextKnn(text, DEFAULT_KNN_LIMIT);
+    }
+
+    /**
      * BM25 on a sparse key declared with {@link SparseIndex#bm25()}: the text is analyzed like documents, each
      * distinct term weighted by its count; IDF and average document length come from the collection's current
-     * statistics. Higher scores are better.
+     * statistics. Higher scores are better. (With one argument, {@link #knn(String)}, a text is a dense query.)
      *
      * @param key the BM25 sparse key
      * @param text the query text
@@ -150,6 +171,34 @@ public sealed interface Rank {
         @Override
         public String toString() {
             return "DenseKnn{dimension=" + query.length + ", limit=" + limit + '}';
+        }
+    }
+
+    /**
+     * Dense KNN by text: embedded with the collection's embedding function when the search runs, then ranked as
+     * {@link DenseKnn}.
+     *
+     * @param text the query text
+     * @param limit candidates kept
+     */
+    record DenseTextKnn(String text, int limit) implements Knn {
+        /**
+         * Validates the arguments.
+         *
+         * @throws InvalidArgumentException if the text is empty or the limit not positive
+         */
+        public DenseTextKnn {
+            if (text == null || text.isEmpty()) {
+                throw new InvalidArgumentException("Expected the dense knn query text to be a non-empty string, got "
+                        + (text == null ? "null" : "''"));
+            }
+            WellFormedText.check("dense knn query text", text);
+            checkLimit(limit);
+        }
+
+        @Override
+        public DenseTextKnn limit(int limit) {
+            return new DenseTextKnn(text, limit);
         }
     }
 

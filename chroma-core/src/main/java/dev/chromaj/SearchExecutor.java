@@ -116,6 +116,7 @@ final class SearchExecutor {
                 validate(sub, options, dimension);
             }
         }
+        // A Rank.DenseTextKnn is embedded (and its vector checked) before the search is validated.
     }
 
     private static SparseIndex declared(String key, CollectionOptions options) {
@@ -187,8 +188,10 @@ final class SearchExecutor {
                     sparse.key(), sparse.query().indicesView(), sparse.query().valuesView(), sparse.limit());
         } else if (rank instanceof Rank.TextKnn text) {
             return text(text);
+        } else if (rank instanceof Rank.Rrf rrf) {
+            return rrf(rrf);
         } else {
-            return rrf((Rank.Rrf) rank);
+            throw new IllegalStateException("a dense knn by text must be embedded before the search runs: " + rank);
         }
     }
 

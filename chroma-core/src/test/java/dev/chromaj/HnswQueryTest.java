@@ -399,7 +399,11 @@ class HnswQueryTest {
     @Test
     void collectionWithoutEmbeddingsHasNoVectorSegment() {
         try (ChromaClient client = open(folder)) {
-            ChromaCollection c = client.createCollection("documents");
+            ChromaCollection c = client.createCollection(
+                    "documents",
+                    CollectionOptions.builder()
+                            .embeddingFunction(EmbeddingFunction.none())
+                            .build());
             c.add(List.of(ChromaRecord.builder("a").document("text").build()));
             c.compact();
             assertNull(c.stats().segmentBytes().get("vector"));

@@ -41,6 +41,7 @@ class LocalCatalogRebuildTest {
                                     .efSearch(40)
                                     .build())
                             .sparseIndex("bm25", SparseIndex.bm25())
+                            .embeddingFunction(EmbeddingFunction.none())
                             .build());
             mixed.add(records("m", 0, 30));
             mixed.compact();

@@ -27,7 +27,13 @@ final class PersistenceChild {
                 .compactionThreshold(25)
                 .compactionInterval(Duration.ofMillis(150))
                 .build();
-        ChromaCollection c = client.getOrCreateCollection("crash");
+        // Upserts change documents without embeddings: stored as they are, as in an EmbeddingFunction.none()
+        // collection.
+        ChromaCollection c = client.getOrCreateCollection(
+                "crash",
+                CollectionOptions.builder()
+                        .embeddingFunction(EmbeddingFunction.none())
+                        .build());
         System.out.println("READY");
         System.out.flush();
         for (int k = 0; ; k++) {

@@ -39,6 +39,7 @@ class PersistenceTest {
                     CollectionOptions.builder()
                             .metadata(Map.of("owner", "me"))
                             .space(Space.COSINE)
+                            .embeddingFunction(EmbeddingFunction.none())
                             .build());
             c.add(records("c", 0, 30));
             c.compact();

@@ -56,7 +56,11 @@ class RandomizedFilterTest {
 
     private void runSeed(ChromaClient client, long seed) {
         Random random = new Random(seed);
-        ChromaCollection c = client.createCollection("filters-" + Long.toUnsignedString(seed, 36));
+        ChromaCollection c = client.createCollection(
+                "filters-" + Long.toUnsignedString(seed, 36),
+                CollectionOptions.builder()
+                        .embeddingFunction(EmbeddingFunction.none())
+                        .build());
         Map<String, Model> model = new LinkedHashMap<>();
         int n = 80 + random.nextInt(60);
         List<ChromaRecord> batch = new ArrayList<>();

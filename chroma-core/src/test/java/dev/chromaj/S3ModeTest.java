@@ -181,6 +181,7 @@ class S3ModeTest {
                 CollectionOptions.builder()
                         .metadata(Map.of("team", "search"))
                         .space(Space.IP)
+                        .embeddingFunction(EmbeddingFunction.none())
                         .build());
         c.add(PersistenceTest.records("a", 0, 40));
         c.compact();

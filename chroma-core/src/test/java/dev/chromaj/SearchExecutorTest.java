@@ -78,6 +78,7 @@ class SearchExecutorTest {
                         .space(Space.COSINE)
                         .sparseIndex("bm25", SparseIndex.bm25())
                         .sparseIndex("splade", SparseIndex.provided())
+                        .embeddingFunction(EmbeddingFunction.none())
                         .build());
     }
 

@@ -5,6 +5,7 @@ import dev.chromaj.ChromaClient;
 import dev.chromaj.ChromaCollection;
 import dev.chromaj.CollectionOptions;
 import dev.chromaj.Database;
+import dev.chromaj.EmbeddingFunction;
 import dev.chromaj.InvalidArgumentException;
 import dev.chromaj.NotFoundException;
 import dev.chromaj.S3Config;
@@ -234,7 +235,9 @@ public final class ChromaImport {
         if (resumeAt > 0) {
             progress.advance(resumeAt);
         }
-        ChromaCollection into = collection;
+        // Records are copied as Chroma stored them: never embedded here (a document without a vector stays without
+        // one, an update of a document keeps its stored vector); the collection's own function serves later writes.
+        ChromaCollection into = database.getCollection(c.name(), EmbeddingFunction.none());
         long[] written = {0};
         snapshot.emit(batchSize, resumeAt, (records, position) -> {
             try {

@@ -76,6 +76,15 @@ public final class ChromaClient implements Database, AutoCloseable {
         });
     }
 
+    /**
+     * Names of every tenant, in creation order (the default tenant first).
+     *
+     * @return the tenant names
+     */
+    public List<String> listTenants() {
+        return DatabaseHandle.guarded(engine::listTenants);
+    }
+
     /** Names of the databases of a tenant, in creation order. */
     public List<String> listDatabases(String tenant) {
         return DatabaseHandle.guarded(() -> engine.listDatabases(tenant));
@@ -119,7 +128,49 @@ public final class ChromaClient implements Database, AutoCloseable {
 
     /** Runs garbage collection now and returns what it deleted. */
     public GcResult collectGarbage() {
-        return DatabaseHandle.guarded(engine::collectGarbage);
+        return DatabaseHandle.guarded(() -> engine.collectGarbage(ProgressListener.none()));
+    }
+
+    /**
+     * {@link #collectGarbage()}, reporting progress in steps: one per collection, then one for the data of deleted
+     * collections.
+     *
+     * @param progress the listener, called on this thread; what it throws stops the pass between two collections
+     *     and reaches the caller
+     * @return what was deleted
+     */
+    public GcResult collectGarbage(ProgressListener progress) {
+        Errors.requireArgument(progress, "progress");
+        return DatabaseHandle.guarded(() -> engine.collectGarbage(progress));
+    }
+
+    /**
+     * Reads every object the kept versions of every collection reference — version manifests, blockfile roots and
+     * blocks — from storage (not from the cache) and checks each as a reader would: checksums, formats, Arrow
+     * decoding and entry counts. Damaged and missing objects are reported, not thrown; the collections stay usable.
+     * Reads the whole compacted data set once, several objects at a time; each collection's compaction waits while
+     * its blocks are read. Logs one INFO line at the start and one at the end, and a WARN per problem.
+     *
+     * <p>On a read-only client, the writer's garbage collection (another process) may delete a version that is being
+     * verified; its objects are then reported missing. Verify again to tell such a race from damage.
+     *
+     * @return what was checked and what was found
+     * @throws StorageException if storage fails otherwise (e.g. S3 unreachable after retries)
+     */
+    public VerifyReport verify() {
+        return verify(ProgressListener.none());
+    }
+
+    /**
+     * {@link #verify()}, reporting progress in objects: version manifests and roots first, then blocks; the total is
+     * known once every root has been read.
+     *
+     * @param progress the listener, called on this thread
+     * @return what was checked and what was found
+     */
+    public VerifyReport verify(ProgressListener progress) {
+        Errors.requireArgument(progress, "progress");
+        return DatabaseHandle.guarded(() -> engine.verify(progress));
     }
 
     /** The engine behind this client, for tests and tools in this package. */
@@ -221,6 +272,7 @@ public final class ChromaClient implements Database, AutoCloseable {
         private Duration followInterval = Duration.ofSeconds(5);
         private ClientConfig.S3RetrySettings s3Retries;
         private long vectorIndexBytes = Math.max(64L << 20, Runtime.getRuntime().maxMemory() / 2);
+        private ChromaObserver observer;
 
         private Builder() {}
 
@@ -348,6 +400,19 @@ public final class ChromaClient implements Database, AutoCloseable {
             return this;
         }
 
+        /**
+         * Tells {@code observer} how long operations, compactions, garbage collection passes, S3 requests and
+         * write-ahead log fsyncs take (default none: nothing is measured). Module {@code chroma-micrometer} turns
+         * these into Micrometer meters.
+         *
+         * @param observer the observer, or null for none
+         * @return this builder
+         */
+        public Builder observer(ChromaObserver observer) {
+            this.observer = observer;
+            return this;
+        }
+
         /** Opens the client. */
         public ChromaClient build() {
             if (path == null) {
@@ -377,7 +442,8 @@ public final class ChromaClient implements Database, AutoCloseable {
                     leaseTiming,
                     followInterval,
                     s3Retries,
-                    vectorIndexBytes));
+                    vectorIndexBytes,
+                    observer));
         }
 
         private static long positive(String field, long value) {

@@ -4,6 +4,7 @@ import java.util.List;
 import java.util.Map;
 import java.util.OptionalInt;
 import java.util.UUID;
+import java.util.function.Consumer;
 
 /**
  * A collection of records with Chroma's semantics. Implementations are thread-safe: reads run concurrently with
@@ -229,9 +230,51 @@ public interface ChromaCollection {
     }
 
     /**
-     * Folds the WAL tail into a new segment version now.
+     * Folds the WAL tail into a new segment version now. When the tail is not empty, logs one INFO line at the start
+     * (log records, current version) and one at the end (new version, duration); a {@link ChromaObserver} is told its
+     * duration.
      */
     void compact();
+
+    /**
+     * Folds the WAL tail into new segment versions now, reporting progress: the log records folded so far out of
+     * those in the tail at the call (a compaction folds at most 50,000 per run, so progress moves in such steps).
+     * Implementations that cannot count report {@code (0, 0)} once done.
+     *
+     * @param progress the listener; what it throws stops the compaction between two runs and reaches the caller
+     */
+    default void compact(ProgressListener progress) {
+        Errors.requireArgument(progress, "progress");
+        compact();
+        progress.onProgress(0, 0);
+    }
+
+    /**
+     * Hands every record of one snapshot of the collection to {@code action}, in collection order (the order of
+     * {@link #get(GetRequest)} without filters), with every field: id, embedding, document, metadata, URI and the
+     * sparse vectors of keys declared with {@link SparseIndex#provided()} (BM25 vectors are computed from the
+     * document, so they are left out). Writes made meanwhile are not seen; garbage collection keeps the snapshot's
+     * version until the call returns. Records are loaded in batches, so memory stays bounded whatever the size of
+     * the collection: this is the way to export one.
+     *
+     * @param action receives each record; what it throws stops the scan and reaches the caller
+     * @return the number of records handed over
+     */
+    default long forEachRecord(Consumer<? super ChromaRecord> action) {
+        return forEachRecord(action, ProgressListener.none());
+    }
+
+    /**
+     * {@link #forEachRecord(Consumer)}, reporting progress in records out of the snapshot's count.
+     *
+     * @param action receives each record; what it throws stops the scan and reaches the caller
+     * @param progress the listener
+     * @return the number of records handed over
+     * @throws UnsupportedOperationException when the implementation cannot scan its records
+     */
+    default long forEachRecord(Consumer<? super ChromaRecord> action, ProgressListener progress) {
+        throw new UnsupportedOperationException(getClass().getName() + " cannot scan its records");
+    }
 
     /**
      * Size and state of the collection.

@@ -167,11 +167,13 @@ final class CollectionEngine implements AutoCloseable {
         WalSyncPolicy policy = engine.config.walSync() instanceof WalSync.Interval i
                 ? WalSyncPolicy.interval(i.period())
                 : WalSyncPolicy.everyWrite();
-        return WalOptions.builder()
-                .logId(entry.id())
-                .sync(policy)
-                .firstSequence(entry.logPosition() + 1)
-                .build();
+        WalOptions.Builder options =
+                WalOptions.builder().logId(entry.id()).sync(policy).firstSequence(entry.logPosition() + 1);
+        SafeObserver observer = engine.observer;
+        if (observer != null) {
+            options.syncListener(observer::walSynced);
+        }
+        return options.build();
     }
 
     private static Version loadVersion(Engine engine, CollectionEntry entry, HnswSettings hnsw) {
@@ -444,6 +446,16 @@ final class CollectionEngine implements AutoCloseable {
         }
     }
 
+    /** Runs {@code work} while no compaction or garbage collection of this collection runs. */
+    void whileNotCompacting(Runnable work) {
+        compactionLock.lock();
+        try {
+            work.run();
+        } finally {
+            compactionLock.unlock();
+        }
+    }
+
     /** Garbage-collects this collection while no compaction of it runs. */
     GcResult collectGarbage(GarbageCollector gc) {
         compactionLock.lock();
@@ -710,11 +722,27 @@ final class CollectionEngine implements AutoCloseable {
      * like a background one (see {@link CollectionStats#compactionFailure()}) and thrown as a {@link ChromaException}.
      */
     void compact() {
+        compact(ProgressListener.none());
+    }
+
+    /**
+     * {@link #compact()}, reporting the log records folded so far out of those in the tail at the call. What the
+     * listener throws stops the compaction between two runs and reaches the caller as is: it is not a failure of
+     * the compaction.
+     */
+    void compact(ProgressListener progress) {
         engine.ensureWritable();
         ensureUsable();
+        ProgressListener reporting = CallbackFailure.guard(progress);
         compactionLock.lock();
         try {
-            compactTo(view.get().tail().lastSequence());
+            long target = view.get().tail().lastSequence();
+            long total = operationsUpTo(target);
+            reporting.onProgress(0, total);
+            compactTo(target, total, () -> reporting.onProgress(total - operationsUpTo(target), total));
+            reporting.onProgress(total, total);
+        } catch (CallbackFailure e) {
+            throw e;
         } catch (RuntimeException e) {
             if (engine.isClosed()) {
                 throw new IllegalStateException(
@@ -743,7 +771,8 @@ final class CollectionEngine implements AutoCloseable {
             return;
         }
         try {
-            compactTo(view.get().tail().lastSequence());
+            long target = view.get().tail().lastSequence();
+            compactTo(target, operationsUpTo(target), () -> {});
         } catch (RuntimeException e) {
             if (engine.isClosed() || destroyed) {
                 LOG.debug("Compaction of {} interrupted by close: {}", this, e.toString());
@@ -755,14 +784,77 @@ final class CollectionEngine implements AutoCloseable {
         }
     }
 
-    private void compactTo(long target) {
-        while (!destroyed && view.get().version().logPosition() < target) {
-            compactOnce(target);
+    /** Folds the tail up to {@code target} ({@code records} log records), if not done yet, and records the success. */
+    private void compactTo(long target, long records, Runnable afterEachRun) {
+        if (!destroyed && view.get().version().logPosition() < target) {
+            foldTo(target, records, afterEachRun);
         }
         int ended = compactionHealth.succeeded();
         if (ended >= CompactionHealth.PERSISTENT_AFTER) {
             LOG.info("Compaction of {} succeeded again after {} consecutive failures", this, ended);
         }
+    }
+
+    /**
+     * Folds the tail up to {@code target} ({@code records} log records) run by run. Logs one INFO line at the start
+     * and one at the end (records, versions, duration) and tells the observer how long it took, failed or not.
+     */
+    private void foldTo(long target, long records, Runnable afterEachRun) {
+        long fromVersion = view.get().version().number();
+        // A retry of a failing compaction (every compaction interval) logs at DEBUG: the failure is already reported
+        // by CompactionHealth's throttled WARN/ERROR lines.
+        boolean retry = compactionHealth.consecutiveFailures() > 0;
+        if (retry) {
+            LOG.debug("Compaction of {}: {} log record(s) from version {} (retry)", this, records, fromVersion);
+        } else {
+            LOG.info("Compaction of {}: {} log record(s) from version {}", this, records, fromVersion);
+        }
+        long started = System.nanoTime();
+        int runs = 0;
+        boolean succeeded = false;
+        try {
+            while (!destroyed && view.get().version().logPosition() < target) {
+                compactOnce(target);
+                runs++;
+                afterEachRun.run();
+            }
+            succeeded = true;
+        } finally {
+            long nanos = System.nanoTime() - started;
+            if (engine.observer != null) {
+                engine.observer.operationCompleted(
+                        ChromaObserver.Operation.COMPACTION, succeeded ? records : 0, nanos, succeeded);
+            }
+            if (succeeded) {
+                LOG.info(
+                        "Compaction of {} folded {} log record(s) into version {} ({} run(s)) in {} ms",
+                        this,
+                        records,
+                        view.get().version().number(),
+                        runs,
+                        nanos / 1_000_000);
+            } else if (!retry) {
+                // the cause is reported by the caller (thrown, or logged by the background compactor)
+                LOG.info(
+                        "Compaction of {} stopped after {} run(s) in {} ms, at version {}",
+                        this,
+                        runs,
+                        nanos / 1_000_000,
+                        view.get().version().number());
+            }
+        }
+    }
+
+    /** Log records of the current tail with a sequence up to {@code target}: what remains to compact. */
+    private long operationsUpTo(long target) {
+        long n = 0;
+        for (TailOverlay.Entry e : view.get().tail().entries()) {
+            if (e.sequence() > target) {
+                break;
+            }
+            n += e.operations().size();
+        }
+        return n;
     }
 
     private void reportBackgroundFailure(RuntimeException e) {

@@ -7,6 +7,7 @@ import java.util.Map;
 import java.util.OptionalInt;
 import java.util.Set;
 import java.util.UUID;
+import java.util.function.Consumer;
 
 /**
  * The {@link ChromaCollection} users hold: validates requests, embeds documents and query texts, and hands them to
@@ -58,8 +59,13 @@ final class CollectionHandle implements ChromaCollection {
 
     @Override
     public CollectionOptions options() {
-        CollectionOptions options = engine.options();
-        return function == null ? options : options.withEmbeddingFunction(function);
+        // The engine holds the options the collection was created with; its metadata changes with modify.
+        return guarded(() -> {
+            CollectionOptions options = engine.options().toBuilder()
+                    .metadata(MetadataJson.read(engine.entry().metadataJson()))
+                    .build();
+            return function == null ? options : options.withEmbeddingFunction(function);
+        });
     }
 
     @Override
@@ -71,21 +77,22 @@ final class CollectionHandle implements ChromaCollection {
 
     @Override
     public void add(List<ChromaRecord> records) {
-        write(RecordValidator.Operation.ADD, records);
+        write(ChromaObserver.Operation.ADD, RecordValidator.Operation.ADD, records);
     }
 
     @Override
     public void upsert(List<ChromaRecord> records) {
-        write(RecordValidator.Operation.UPSERT, records);
+        write(ChromaObserver.Operation.UPSERT, RecordValidator.Operation.UPSERT, records);
     }
 
     @Override
     public void update(List<ChromaRecord> records) {
-        write(RecordValidator.Operation.UPDATE, records);
+        write(ChromaObserver.Operation.UPDATE, RecordValidator.Operation.UPDATE, records);
     }
 
-    private void write(RecordValidator.Operation operation, List<ChromaRecord> records) {
-        guarded(() -> {
+    private void write(
+            ChromaObserver.Operation observed, RecordValidator.Operation operation, List<ChromaRecord> records) {
+        observed(observed, records == null ? 0 : records.size(), () -> {
             engine.engine.ensureWritable(); // before embedding: a read-only client must not embed for nothing
             List<ChromaRecord> valid = RecordValidator.validate(
                     operation, records, engine.dimension(), engine.options().sparseIndexes());
@@ -112,17 +119,20 @@ final class CollectionHandle implements ChromaCollection {
     @Override
     public int delete(DeleteRequest request) {
         Errors.requireArgument(request, "delete request");
-        return guarded(() -> engine.delete(view -> {
-            CollectionReader reader = new CollectionReader(view);
-            GetResult matching = reader.get(
-                    request.ids(),
-                    filter(request.where()),
-                    filter(request.whereDocument()),
-                    limit(request.limit()),
-                    0,
-                    Set.of());
-            return matching.ids();
-        }));
+        return observed(
+                ChromaObserver.Operation.DELETE,
+                Integer::longValue,
+                () -> engine.delete(view -> {
+                    CollectionReader reader = new CollectionReader(view);
+                    GetResult matching = reader.get(
+                            request.ids(),
+                            filter(request.where()),
+                            filter(request.whereDocument()),
+                            limit(request.limit()),
+                            0,
+                            Set.of());
+                    return matching.ids();
+                }));
     }
 
     // ---- reads ----
@@ -136,7 +146,7 @@ final class CollectionHandle implements ChromaCollection {
     @Override
     public GetResult get(GetRequest request) {
         Errors.requireArgument(request, "get request");
-        return guarded(() -> {
+        return observed(ChromaObserver.Operation.GET, r -> r.ids().size(), () -> {
             try (CollectionEngine.Pin pin = engine.pin()) {
                 return new CollectionReader(pin.view())
                         .get(
@@ -153,7 +163,7 @@ final class CollectionHandle implements ChromaCollection {
     @Override
     public QueryResult query(QueryRequest request) {
         Errors.requireArgument(request, "query request");
-        return guarded(() -> {
+        return observed(ChromaObserver.Operation.QUERY, CollectionHandle::hits, () -> {
             OptionalInt dimension = engine.dimension();
             List<float[]> queries;
             if (!request.queryTexts().isEmpty()) {
@@ -186,7 +196,7 @@ final class CollectionHandle implements ChromaCollection {
 
     @Override
     public SearchResult search(Search search) {
-        return guarded(() -> {
+        return observed(ChromaObserver.Operation.SEARCH, r -> r.hits().size(), () -> {
             Search resolved = embedTexts(search);
             if (resolved != null && hasDenseKnn(resolved.rank())) {
                 requireDenseVectors(engine.dimension());
@@ -319,6 +329,26 @@ final class CollectionHandle implements ChromaCollection {
     }
 
     @Override
+    public void compact(ProgressListener progress) {
+        Errors.requireArgument(progress, "progress");
+        guarded(() -> {
+            engine.compact(progress);
+            return null;
+        });
+    }
+
+    @Override
+    public long forEachRecord(Consumer<? super ChromaRecord> action, ProgressListener progress) {
+        Errors.requireArgument(action, "action");
+        Errors.requireArgument(progress, "progress");
+        try (CollectionEngine.Pin pin = engine.pin()) {
+            return new RecordScan(pin.view(), engine.options()).run(action, progress);
+        } catch (RuntimeException e) {
+            throw Errors.translate(e);
+        }
+    }
+
+    @Override
     public CollectionStats stats() {
         return guarded(engine::stats);
     }
@@ -333,6 +363,43 @@ final class CollectionHandle implements ChromaCollection {
         } catch (RuntimeException e) {
             throw Errors.translate(e);
         }
+    }
+
+    /**
+     * {@link #guarded} timed for the client's observer, if any: {@code records} of the result (0 on failure). Without
+     * an observer nothing is measured.
+     */
+    private <T> T observed(
+            ChromaObserver.Operation operation,
+            java.util.function.ToLongFunction<T> records,
+            java.util.function.Supplier<T> call) {
+        SafeObserver observer = engine.engine.observer;
+        if (observer == null) {
+            return guarded(call);
+        }
+        long started = System.nanoTime();
+        T result;
+        try {
+            result = guarded(call);
+        } catch (RuntimeException e) {
+            observer.operationCompleted(operation, 0, System.nanoTime() - started, false);
+            throw e;
+        }
+        observer.operationCompleted(operation, records.applyAsLong(result), System.nanoTime() - started, true);
+        return result;
+    }
+
+    /** {@link #observed} of a call whose record count is known before it runs (writes). */
+    private void observed(ChromaObserver.Operation operation, long records, java.util.function.Supplier<Void> call) {
+        observed(operation, r -> records, call);
+    }
+
+    private static long hits(QueryResult result) {
+        long n = 0;
+        for (List<String> ids : result.ids()) {
+            n += ids.size();
+        }
+        return n;
     }
 
     private static Integer limit(java.util.OptionalInt limit) {

@@ -8,9 +8,11 @@ import dev.chromaj.catalog.Catalog;
 import dev.chromaj.catalog.CatalogConflictException;
 import dev.chromaj.catalog.CatalogException;
 import dev.chromaj.catalog.CatalogLockedException;
+import dev.chromaj.catalog.ChromaPersistDirectoryException;
 import dev.chromaj.catalog.CollectionEntry;
 import dev.chromaj.segment.HnswIndexCache;
 import dev.chromaj.storage.LocalStorage;
+import dev.chromaj.storage.RequestListener;
 import dev.chromaj.storage.S3Storage;
 import dev.chromaj.storage.Storage;
 import java.io.IOException;
@@ -44,6 +46,8 @@ final class Engine implements AutoCloseable {
     final BlockCache cache;
     final BlockfileStore blockfiles;
     final Catalog catalog;
+    /** The user's observer made safe to call, or null when none is set (then nothing is measured). */
+    final SafeObserver observer;
     /** The HNSW indexes loaded for queries, over all collections, within the configured budget. */
     final HnswIndexCache vectorIndexes;
     /** The embedding function providers on the class path and the functions this client created through them. */
@@ -73,8 +77,10 @@ final class Engine implements AutoCloseable {
             BlockCache cache,
             Catalog catalog,
             WriterLease lease,
-            Path privateCatalogDir) {
+            Path privateCatalogDir,
+            SafeObserver observer) {
         this.config = config;
+        this.observer = observer;
         this.lease = lease;
         this.privateCatalogDir = privateCatalogDir;
         this.storage = storage;
@@ -124,18 +130,22 @@ final class Engine implements AutoCloseable {
                                     ? ": share that client instead of opening another, or open this one with readOnly(true)"
                                     : ": close the client there, or open this one with readOnly(true)"),
                     e);
+        } catch (ChromaPersistDirectoryException e) {
+            throw new ChromaException(chromaFolderMessage(path), e);
         } catch (CatalogException e) {
             deleteFolder(privateCatalogDir);
             throw new ChromaException("Cannot open the catalog in " + path + ": " + e.getMessage(), e);
         } catch (IOException e) {
             throw new StorageException("Cannot create a temporary catalog folder: " + e, e);
         }
+        SafeObserver observer = SafeObserver.of(config.observer());
         Storage storage = null;
         BlockCache cache = null;
         WriterLease lease = null;
         try {
             if (config.s3Mode()) {
-                storage = new S3Storage(S3Configs.toStorageConfig(config.s3(), config.s3Retries()));
+                storage = new S3Storage(
+                        S3Configs.toStorageConfig(config.s3(), config.s3Retries()), requestListener(observer));
                 if (!config.readOnly()) {
                     lease = WriterLease.acquire(
                             storage,
@@ -159,7 +169,7 @@ final class Engine implements AutoCloseable {
             deleteFolder(privateCatalogDir);
             throw Errors.translate(e);
         }
-        Engine engine = new Engine(config, storage, cache, catalog, lease, privateCatalogDir);
+        Engine engine = new Engine(config, storage, cache, catalog, lease, privateCatalogDir, observer);
         try {
             engine.start();
         } catch (RuntimeException e) {
@@ -169,9 +179,43 @@ final class Engine implements AutoCloseable {
         return engine;
     }
 
+    /** The storage module's request listener reporting to {@code observer}; a no-op without one. */
+    private static RequestListener requestListener(SafeObserver observer) {
+        if (observer == null) {
+            return RequestListener.NONE;
+        }
+        return (operation, outcome, nanos) -> observer.storageRequestCompleted(
+                operation,
+                switch (outcome) {
+                    case SUCCESS -> ChromaObserver.RequestOutcome.SUCCESS;
+                    case NOT_FOUND -> ChromaObserver.RequestOutcome.NOT_FOUND;
+                    case PRECONDITION_FAILED -> ChromaObserver.RequestOutcome.PRECONDITION_FAILED;
+                    case RETRIED -> ChromaObserver.RequestOutcome.RETRIED;
+                    case FAILED -> ChromaObserver.RequestOutcome.FAILED;
+                },
+                nanos);
+    }
+
+    /** What to do with a Chroma persist directory given as a chromaj folder: the exact commands to import it. */
+    static String chromaFolderMessage(Path path) {
+        String folder = path.toString();
+        return folder + " is a Chroma persist directory (its " + Catalog.LEGACY_FILE_NAME + " holds Chroma's tables),"
+                + " not a chromaj folder; chromaj does not open Chroma's files in place and changed nothing in it."
+                + " Import it into a new folder and open that one: java -jar chroma-cli/target/chromaj-cli.jar"
+                + " import-chroma " + shellWord(folder) + " <new folder> (or from Java, module chroma-import:"
+                + " ChromaImport.builder().source(Path.of(\"" + folder.replace("\\", "\\\\") + "\"))"
+                + ".target(Path.of(\"<new folder>\")).build().run())";
+    }
+
+    /** The folder as one word of a POSIX shell command line, quoted only when it needs to be. */
+    private static String shellWord(String text) {
+        return text.matches("[A-Za-z0-9_./:@%+=,-]+") ? text : "'" + text.replace("'", "'\\''") + "'";
+    }
+
     private void start() {
         // With S3 an empty catalog is rebuilt from the bucket (a fresh machine); on a local folder a catalog file that
-        // had to be created is rebuilt from the folder's own data store (a deleted or lost chroma.sqlite3). In both
+        // had to be created is rebuilt from the folder's own data store (a deleted or lost chromaj.sqlite3; a catalog
+        // under its old name chroma.sqlite3 was renamed by Catalog.open, so it does not count as lost). In both
         // cases the collections' logs then replay every write after the compacted position the manifests give.
         if (config.s3Mode() ? catalog.isEmpty() : catalog.isNew()) {
             new CatalogRecovery(this).recover();
@@ -179,8 +223,25 @@ final class Engine implements AutoCloseable {
                 warnAboutLogsWithoutCollection();
             }
         }
-        for (CollectionEntry entry : catalog.allCollections()) {
-            collections.put(entry.id(), CollectionEngine.open(this, entry));
+        // WAL recovery: a writer replays every collection's uncompacted log tail into memory before serving.
+        List<CollectionEntry> entries = catalog.allCollections();
+        boolean replaying = !config.readOnly() && !entries.isEmpty();
+        long started = System.nanoTime();
+        if (replaying) {
+            LOG.info("Replaying the write-ahead logs of {} collection(s) of {}", entries.size(), this);
+        }
+        long replayed = 0;
+        for (CollectionEntry entry : entries) {
+            CollectionEngine collection = CollectionEngine.open(this, entry);
+            collections.put(entry.id(), collection);
+            replayed += collection.view().tail().operationCount();
+        }
+        if (replaying) {
+            LOG.info(
+                    "Replayed {} log record(s) of {} collection(s) from the write-ahead logs in {} ms",
+                    replayed,
+                    entries.size(),
+                    (System.nanoTime() - started) / 1_000_000);
         }
         if (config.readOnly()) {
             follower.start(background);
@@ -327,6 +388,11 @@ final class Engine implements AutoCloseable {
         } catch (CatalogConflictException e) {
             throw new AlreadyExistsException("Database " + database + " already exists for tenant " + tenant);
         }
+    }
+
+    List<String> listTenants() {
+        ensureOpen();
+        return catalog.listTenants();
     }
 
     List<String> listDatabases(String tenant) {
@@ -543,8 +609,17 @@ final class Engine implements AutoCloseable {
     }
 
     GcResult collectGarbage() {
+        return collectGarbage(ProgressListener.none());
+    }
+
+    GcResult collectGarbage(ProgressListener progress) {
         ensureWritable();
-        return gc.run();
+        return gc.run(CallbackFailure.guard(progress));
+    }
+
+    VerifyReport verify(ProgressListener progress) {
+        ensureOpen();
+        return new Verifier(this).run(CallbackFailure.guard(progress));
     }
 
     @Override

@@ -10,6 +10,9 @@ final class Errors {
     private Errors() {}
 
     static RuntimeException translate(RuntimeException e) {
+        if (e instanceof CallbackFailure cf) {
+            return cf.callbackException(); // the caller's own exception
+        }
         if (e instanceof ChromaException || e instanceof IllegalStateException) {
             return e;
         }

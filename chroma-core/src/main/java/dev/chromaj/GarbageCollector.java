@@ -63,15 +63,47 @@ final class GarbageCollector {
 
     /** One full pass over every collection and over deleted collections. */
     synchronized GcResult run() {
+        return run(ProgressListener.none());
+    }
+
+    /**
+     * {@link #run()}, reporting progress in steps: one per collection, then one for the data of deleted
+     * collections.
+     */
+    synchronized GcResult run(ProgressListener progress) {
+        SafeObserver observer = engine.observer;
+        if (observer == null) {
+            return collectAll(progress);
+        }
+        long started = System.nanoTime();
+        boolean succeeded = false;
+        try {
+            GcResult result = collectAll(progress);
+            succeeded = true;
+            return result;
+        } finally {
+            observer.operationCompleted(
+                    ChromaObserver.Operation.GARBAGE_COLLECTION, 0, System.nanoTime() - started, succeeded);
+        }
+    }
+
+    private GcResult collectAll(ProgressListener progress) {
         long versions = 0;
         long objects = 0;
         long bytes = 0;
         long walObjects = 0;
-        for (CollectionEntry entry : engine.catalog.allCollections()) {
+        List<CollectionEntry> entries = engine.catalog.allCollections();
+        long steps = entries.size() + 1L;
+        long done = 0;
+        long started = System.nanoTime();
+        LOG.info("Garbage collection of {} collection(s) of {}", entries.size(), engine);
+        progress.onProgress(done, steps);
+        for (CollectionEntry entry : entries) {
             CollectionEngine collection;
             try {
                 collection = engine.collection(entry.id());
             } catch (NotFoundException e) {
+                progress.onProgress(++done, steps); // deleted meanwhile: its data goes with the last step
                 continue;
             }
             GcResult r = collection.collectGarbage(this);
@@ -79,9 +111,20 @@ final class GarbageCollector {
             objects += r.objectsDeleted();
             bytes += r.bytesDeleted();
             walObjects += r.walObjectsDeleted();
+            progress.onProgress(++done, steps);
         }
         GcResult deleted = engine.collectDeletedCollections();
-        return new GcResult(versions, objects + deleted.objectsDeleted(), bytes + deleted.bytesDeleted(), walObjects);
+        progress.onProgress(steps, steps);
+        GcResult result =
+                new GcResult(versions, objects + deleted.objectsDeleted(), bytes + deleted.bytesDeleted(), walObjects);
+        LOG.info(
+                "Garbage collection deleted {} version(s), {} object(s) ({} bytes) and {} log object(s) in {} ms",
+                result.versionsDeleted(),
+                result.objectsDeleted(),
+                result.bytesDeleted(),
+                result.walObjectsDeleted(),
+                (System.nanoTime() - started) / 1_000_000);
+        return result;
     }
 
     /**

@@ -906,6 +906,10 @@ class ChromaSemanticsTest {
         assertEquals(Map.of("owner", "you"), client.getCollection("third").metadata());
         c.modify("third", Map.of("owner", "same name"));
         assertEquals(Map.of("owner", "same name"), client.getCollection("third").metadata());
+        assertEquals(Map.of("owner", "same name"), c.options().metadata(), "options carry the metadata as of now");
+        assertEquals(
+                Map.of("owner", "same name"),
+                client.getCollection("third").options().metadata());
     }
 
     @Test

@@ -77,10 +77,10 @@ class LocalCatalogRebuildTest {
 
             before = describe(client);
         }
-        for (String file : List.of("chroma.sqlite3", "chroma.sqlite3-wal", "chroma.sqlite3-shm")) {
+        for (String file : List.of("chromaj.sqlite3", "chromaj.sqlite3-wal", "chromaj.sqlite3-shm")) {
             Files.deleteIfExists(dir.resolve(file));
         }
-        assertFalse(Files.exists(dir.resolve("chroma.sqlite3")));
+        assertFalse(Files.exists(dir.resolve("chromaj.sqlite3")));
 
         try (ChromaClient client = CollectionStates.quietClient(dir)) {
             assertEquals(before, describe(client));

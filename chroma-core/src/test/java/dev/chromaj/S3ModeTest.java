@@ -91,11 +91,11 @@ class S3ModeTest {
             for (String name : names) {
                 // SQLite may keep its own journal files next to the catalog while it is open.
                 assertTrue(
-                        Set.of("chroma.sqlite3", "chroma.lock", "wal", "cache").contains(name)
-                                || name.startsWith("chroma.sqlite3-"),
+                        Set.of("chromaj.sqlite3", "chroma.lock", "wal", "cache").contains(name)
+                                || name.startsWith("chromaj.sqlite3-"),
                         "unexpected local entry " + name + " in " + names);
             }
-            assertTrue(names.contains("chroma.sqlite3") && names.contains("wal"), names.toString());
+            assertTrue(names.contains("chromaj.sqlite3") && names.contains("wal"), names.toString());
         }
     }
 

@@ -191,7 +191,7 @@ public final class BlockfileStore implements AutoCloseable {
     }
 
     /** Runs a decode unless the store is closed; close waits for it. */
-    private <T> T whileOpen(Supplier<T> decode) {
+    <T> T whileOpen(Supplier<T> decode) {
         decoding.readLock().lock();
         try {
             if (closed) {

@@ -20,12 +20,17 @@ import org.slf4j.Logger;
 import org.slf4j.LoggerFactory;
 
 /**
- * The SQLite catalog of a chromaj folder ({@code <folder>/chroma.sqlite3}): tenants, databases, collections with
+ * The SQLite catalog of a chromaj folder ({@code <folder>/chromaj.sqlite3}): tenants, databases, collections with
  * their current version and compacted log position, and the committed versions. It holds no collection data.
  *
  * <p>{@link #open} migrates the schema forward and takes the folder's exclusive lock ({@code chroma.lock}): a
  * second writer, in another process or this one, fails at once with {@link CatalogLockedException}. The default
  * tenant {@value #DEFAULT_TENANT} and database {@value #DEFAULT_DATABASE} always exist.
+ *
+ * <p>The file was called {@code chroma.sqlite3} before, which is also the name of Chroma's own database. A folder
+ * whose {@code chroma.sqlite3} is a chromaj catalog has it renamed at {@link #open} (with its SQLite companion
+ * files); a folder whose {@code chroma.sqlite3} is a Chroma database, and that has no chromaj catalog, is refused
+ * with {@link ChromaPersistDirectoryException} before anything is written to it.
  *
  * <p>Thread-safe. Reads run concurrently with each other and with the single writer (WAL journal mode); every
  * change, single- or multi-row, is one transaction. Failures are {@link CatalogException}s; a failed change
@@ -33,8 +38,14 @@ import org.slf4j.LoggerFactory;
  */
 @Internal
 public final class Catalog implements AutoCloseable {
-    /** The catalog's file name inside the folder. */
-    public static final String FILE_NAME = "chroma.sqlite3";
+    /** The catalog's file name inside the folder; never a name Chroma uses. */
+    public static final String FILE_NAME = "chromaj.sqlite3";
+
+    /**
+     * The name the catalog file had before {@value #FILE_NAME}, which is also the name of Chroma's database file;
+     * {@link #open} renames a chromaj catalog found under it.
+     */
+    public static final String LEGACY_FILE_NAME = LegacyCatalogFile.FILE_NAME;
 
     public static final String DEFAULT_TENANT = "default_tenant";
     public static final String DEFAULT_DATABASE = "default_database";
@@ -56,9 +67,11 @@ public final class Catalog implements AutoCloseable {
     }
 
     /**
-     * Opens (creating when absent) the catalog of {@code folder} for reading and writing.
+     * Opens (creating when absent) the catalog of {@code folder} for reading and writing. A chromaj catalog under the
+     * old name {@value #LEGACY_FILE_NAME} is renamed to {@value #FILE_NAME} first.
      *
      * @throws CatalogLockedException when another process or open catalog holds the folder
+     * @throws ChromaPersistDirectoryException when the folder is a Chroma persist directory (nothing is written)
      */
     public static Catalog open(Path folder) {
         Objects.requireNonNull(folder, "folder");
@@ -68,9 +81,14 @@ public final class Catalog implements AutoCloseable {
         } catch (IOException e) {
             throw new CatalogException("Cannot create catalog folder " + folder + ": " + e, e);
         }
+        // Before the lock, whose file would be the first thing written into a Chroma folder.
+        boolean migrate = checkLegacyFile(folder, dir);
         FolderLock lock = FolderLock.acquire(dir);
         SqliteConnections db = null;
         try {
+            if (migrate) {
+                LegacyCatalogFile.migrate(dir);
+            }
             boolean created = !Files.exists(dir.resolve(FILE_NAME));
             if (created) {
                 deleteOrphanedJournal(dir);
@@ -93,7 +111,13 @@ public final class Catalog implements AutoCloseable {
                 }
                 return found;
             });
-            if (from != SchemaMigrations.latestVersion()) {
+            if (from == 0) {
+                // a new catalog: its schema was created, nothing was migrated
+                LOG.debug(
+                        "Created catalog {} at schema version {}",
+                        dir.resolve(FILE_NAME),
+                        SchemaMigrations.latestVersion());
+            } else if (from != SchemaMigrations.latestVersion()) {
                 LOG.info(
                         "Migrated catalog {} from schema version {} to {}",
                         dir.resolve(FILE_NAME),
@@ -117,8 +141,13 @@ public final class Catalog implements AutoCloseable {
     public static Catalog openReadOnly(Path folder) {
         Objects.requireNonNull(folder, "folder");
         Path file = folder.resolve(FILE_NAME);
+        // Without the folder lock the old-named catalog of a folder not yet migrated is read where it is.
+        if (!Files.isRegularFile(file) && checkLegacyFile(folder, folder)) {
+            file = folder.resolve(LEGACY_FILE_NAME);
+        }
         if (!Files.isRegularFile(file)) {
-            throw new CatalogException("No catalog in " + folder + " (" + file + " does not exist)");
+            throw new CatalogException(
+                    "No catalog in " + folder + " (" + folder.resolve(FILE_NAME) + " does not exist)");
         }
         SqliteConnections db = null;
         try {
@@ -152,6 +181,41 @@ public final class Catalog implements AutoCloseable {
      */
     public boolean isNew() {
         return created;
+    }
+
+    /**
+     * Looks at an old-named {@value #LEGACY_FILE_NAME} in {@code dir} without changing anything.
+     *
+     * @return whether it is a chromaj catalog to rename (or read in place), while no catalog of the new name exists
+     * @throws ChromaPersistDirectoryException when it is Chroma's database and the folder has no chromaj catalog
+     * @throws CatalogException when both names hold a chromaj catalog, or the old name holds something unknown
+     */
+    private static boolean checkLegacyFile(Path folder, Path dir) {
+        Path legacy = dir.resolve(LEGACY_FILE_NAME);
+        if (!Files.exists(legacy)) {
+            return false;
+        }
+        Path current = dir.resolve(FILE_NAME);
+        LegacyCatalogFile.Contents contents = LegacyCatalogFile.classify(legacy);
+        if (Files.exists(current)) {
+            if (contents.kind() == LegacyCatalogFile.Kind.CHROMAJ) {
+                throw new CatalogException("The folder " + folder + " holds two chromaj catalogs: " + FILE_NAME
+                        + " and " + LEGACY_FILE_NAME + " (the name an older chromaj used, which wrote to it after"
+                        + " this folder was migrated). Keep the one the folder was last used with and delete the other"
+                        + " with its -wal and -shm files; deleting both is safe too: the catalog is then rebuilt from"
+                        + " the folder's data");
+            }
+            // Chroma's database or an unrelated file next to our catalog: not ours, never read.
+            return false;
+        }
+        return switch (contents.kind()) {
+            case CHROMAJ, EMPTY -> true;
+            case CHROMA -> throw new ChromaPersistDirectoryException(folder, legacy, contents.detail());
+            case UNKNOWN ->
+                throw new CatalogException("The folder " + folder + " holds " + LEGACY_FILE_NAME + ", which is neither"
+                        + " a chromaj catalog nor a Chroma database (" + contents.detail() + "); move it out of the"
+                        + " folder or choose another folder");
+        };
     }
 
     /**

@@ -102,10 +102,20 @@ public final class S3Storage implements Storage {
     private final StorageCounters counters = new StorageCounters();
     private final LongAdder multipartUploads = new LongAdder();
     private final AtomicBoolean closed = new AtomicBoolean();
+    private final RequestListener requests;
 
     /** Opens a client for the configured bucket; no request is sent until the first operation. */
     public S3Storage(S3StorageConfig config) {
+        this(config, RequestListener.NONE);
+    }
+
+    /**
+     * Opens a client for the configured bucket that tells {@code requests} about every request attempt; no request
+     * is sent until the first operation.
+     */
+    public S3Storage(S3StorageConfig config, RequestListener requests) {
         this.config = Objects.requireNonNull(config, "config");
+        this.requests = Objects.requireNonNull(requests, "requests");
         this.s3 = buildClient(config);
         AtomicInteger n = new AtomicInteger();
         ThreadPoolExecutor pool = new ThreadPoolExecutor(
@@ -551,10 +561,14 @@ public final class S3Storage implements Storage {
         int maxAttempts = config.maxAttempts();
         for (int attempt = 1; ; attempt++) {
             counter.increment();
+            long started = System.nanoTime();
             try {
-                return request.send();
+                T result = request.send();
+                requests.attemptCompleted(operation, RequestListener.Outcome.SUCCESS, System.nanoTime() - started);
+                return result;
             } catch (SdkException e) {
                 Verdict verdict = classify(e);
+                requests.attemptCompleted(operation, outcome(verdict, attempt), System.nanoTime() - started);
                 switch (verdict) {
                     case NOT_FOUND -> throw new ObjectNotFoundException(operation, key);
                     case PRECONDITION_FAILED ->
@@ -586,6 +600,17 @@ public final class S3Storage implements Storage {
                 }
             }
         }
+    }
+
+    /** How an attempt that ended with {@code verdict} is reported to the {@link RequestListener}. */
+    private RequestListener.Outcome outcome(Verdict verdict, int attempt) {
+        return switch (verdict) {
+            case NOT_FOUND -> RequestListener.Outcome.NOT_FOUND;
+            case PRECONDITION_FAILED, RANGE_NOT_SATISFIABLE -> RequestListener.Outcome.PRECONDITION_FAILED;
+            case RETRY ->
+                attempt >= config.maxAttempts() ? RequestListener.Outcome.FAILED : RequestListener.Outcome.RETRIED;
+            case FAIL -> RequestListener.Outcome.FAILED;
+        };
     }
 
     /** Full jitter: uniformly random in [0, min(max, base * 2^(attempt-1))]. */

@@ -4,6 +4,7 @@ import dev.chromaj.annotations.Internal;
 import java.util.Objects;
 import java.util.Optional;
 import java.util.UUID;
+import java.util.function.LongConsumer;
 
 /**
  * Immutable configuration of a {@link WriteAheadLog}. Build with {@link #builder()}; {@link #defaults()} is a
@@ -22,12 +23,14 @@ public final class WalOptions {
     private final WalSyncPolicy sync;
     private final UUID logId;
     private final long firstSequence;
+    private final LongConsumer syncListener;
 
     private WalOptions(Builder b) {
         this.fileSizeLimit = b.fileSizeLimit;
         this.sync = b.sync;
         this.logId = b.logId;
         this.firstSequence = b.firstSequence;
+        this.syncListener = b.syncListener;
     }
 
     /** The default options. */
@@ -47,6 +50,7 @@ public final class WalOptions {
         b.sync = sync;
         b.logId = logId;
         b.firstSequence = firstSequence;
+        b.syncListener = syncListener;
         return b;
     }
 
@@ -78,6 +82,14 @@ public final class WalOptions {
         return firstSequence;
     }
 
+    /**
+     * Told the duration in nanoseconds of every fsync of the log's files (appends, rotation, {@code sync()}, close),
+     * on the thread that forced the file; a no-op by default.
+     */
+    public LongConsumer syncListener() {
+        return syncListener;
+    }
+
     @Override
     public String toString() {
         return "WalOptions[fileSizeLimit=" + fileSizeLimit + ", sync=" + sync + ", logId=" + logId + ", firstSequence="
@@ -90,6 +102,7 @@ public final class WalOptions {
         private WalSyncPolicy sync = WalSyncPolicy.everyWrite();
         private UUID logId;
         private long firstSequence = 1;
+        private LongConsumer syncListener = nanos -> {};
 
         private Builder() {}
 
@@ -124,6 +137,13 @@ public final class WalOptions {
             return this;
         }
 
+        /** Receives the duration of every fsync in nanoseconds (not null); must be thread-safe and quick. */
+        public Builder syncListener(LongConsumer listener) {
+            this.syncListener = Objects.requireNonNull(listener, "syncListener");
+            return this;
+        }
+
+        /** The options. */
         public WalOptions build() {
             return new WalOptions(this);
         }

@@ -321,6 +321,14 @@ public final class WriteAheadLog implements AutoCloseable {
         return dir;
     }
 
+    /** Forces {@code channel} to disk, counting the fsync and telling its duration to the options' listener. */
+    private void force(FileChannel channel, boolean metadata) throws IOException {
+        long started = System.nanoTime();
+        channel.force(metadata);
+        syncCount.increment();
+        options.syncListener().accept(System.nanoTime() - started);
+    }
+
     /** fsyncs performed so far (file forces for appends, rotation and {@link #sync()}); for metrics and tests. */
     public long syncCount() {
         return syncCount.sum();
@@ -415,12 +423,10 @@ public final class WriteAheadLog implements AutoCloseable {
                     // leave a tidy file; recovery would also accept the zeroes
                     activeChannel.truncate(frames);
                     allocatedEnd = frames;
-                    activeChannel.force(true);
-                    syncCount.increment();
+                    force(activeChannel, true);
                     durableSequence = state.lastSequence();
                 } else if (durableSequence < state.lastSequence()) {
-                    activeChannel.force(false);
-                    syncCount.increment();
+                    force(activeChannel, false);
                     durableSequence = state.lastSequence();
                 }
             }
@@ -487,11 +493,9 @@ public final class WriteAheadLog implements AutoCloseable {
             if (allocatedEnd > old.size()) {
                 // a sealed file holds exactly its frames (the archive uploads it whole)
                 activeChannel.truncate(old.size());
-                activeChannel.force(true);
-                syncCount.increment();
+                force(activeChannel, true);
             } else if (durableSequence < old.last()) {
-                activeChannel.force(false);
-                syncCount.increment();
+                force(activeChannel, false);
             }
             durableSequence = old.last();
             long next = old.last() + 1;
@@ -597,8 +601,7 @@ public final class WriteAheadLog implements AutoCloseable {
             // Everything up to this state's last sequence is in the active file or in sealed (forced) files: the
             // active channel cannot change while syncLock is held.
             long upTo = state.lastSequence();
-            activeChannel.force(false);
-            syncCount.increment();
+            force(activeChannel, false);
             durableSequence = upTo;
         } catch (IOException e) {
             failure = e;

@@ -155,6 +155,55 @@ class BackupTest {
         }
     }
 
+    /**
+     * A backup that fails after its capture leaves nothing at the destination (folder or prefix) and releases its pins:
+     * garbage collection then drops the version it had pinned, and the next backup into the same place succeeds.
+     */
+    @Test
+    void failedBackupLeavesNothingBehindAndReleasesItsPins() throws Exception {
+        Path backup = dir.resolve("backup");
+        S3Config prefix = S3TestClients.s3Config(S3, "backup-failed-" + UUID.randomUUID() + "/");
+        Random random = TestRandom.random();
+        try (ChromaClient client = ChromaClient.builder()
+                .path(dir.resolve("source"))
+                .gcKeepVersions(1)
+                .gcVersionTtl(Duration.ZERO)
+                .build()) {
+            ChromaCollection c = client.createCollection("docs");
+            Map<String, ChromaRecord> records = addSettledCollection(c, random);
+            c.compact();
+            long pinned = c.stats().version();
+            client.engine().afterBackupCapture = () -> {
+                throw new StorageException("injected fault");
+            };
+            StorageException folderFailure = assertThrows(StorageException.class, () -> client.backup(backup));
+            assertEquals("injected fault", folderFailure.getMessage());
+            StorageException bucketFailure = assertThrows(StorageException.class, () -> client.backup(prefix));
+            assertEquals("injected fault", bucketFailure.getMessage());
+            client.engine().afterBackupCapture = null;
+            assertEquals(Set.of("source"), names(list(dir)), "no staging folder left behind");
+            try (S3Storage target = S3.newStorage(prefix.prefix())) {
+                assertFalse(target.list("").hasNext(), "the failed bucket backup removed what it wrote");
+            }
+
+            c.add(List.of(record("later", random)));
+            c.compact();
+            client.collectGarbage();
+            assertEquals(List.of(pinned + 1), versions(client.engine(), c.id()), "the failed backup's pin is gone");
+
+            records.put("later", all(c).get("later"));
+            client.backup(backup);
+            client.backup(prefix);
+            try (ChromaClient restored = ChromaClient.persistent(backup)) {
+                assertEquals(records, all(restored.getCollection("docs")));
+            }
+            try (ChromaClient restored =
+                    S3TestClients.builder(dir.resolve("restored"), prefix).build()) {
+                assertEquals(records, all(restored.getCollection("docs")));
+            }
+        }
+    }
+
     /** Destinations that would mix a backup with other files are refused before anything is written. */
     @Test
     void existingNonEmptyOrInsideDestinationsAreRejected() throws Exception {
@@ -194,7 +243,8 @@ class BackupTest {
     /**
      * S3 mode: a writer thread adds while the store is backed up into another prefix and into a local folder. Both
      * restore (the prefix by a writer on an empty folder, which rebuilds its catalog from the bucket) with every
-     * write acknowledged before the backup, exactly as written. A non-empty or overlapping prefix is refused.
+     * write acknowledged before the backup, exactly as written; the folder goes back to S3 through a backup of it
+     * into a third prefix. A non-empty or overlapping prefix is refused.
      */
     @Test
     void s3StoreBacksUpIntoAnotherPrefixAndIntoAFolder() throws Exception {
@@ -242,8 +292,15 @@ class BackupTest {
                 S3TestClients.builder(dir.resolve("restored"), targetConfig).build()) {
             checkRestored(restored, ackedBeforeBucket, written, settled);
         }
+        // A folder backup of an S3 store goes back to S3 by backing the folder, opened as a local store, up again.
+        S3Config againConfig = S3TestClients.s3Config(S3, "backup-again-" + run + "/");
         try (ChromaClient restored = ChromaClient.persistent(folderBackup)) {
             checkRestored(restored, ackedBeforeFolder, written, settled);
+            restored.backup(againConfig);
+        }
+        try (ChromaClient again =
+                S3TestClients.builder(dir.resolve("again"), againConfig).build()) {
+            checkRestored(again, ackedBeforeFolder, written, settled);
         }
     }
 

@@ -445,6 +445,7 @@ class BackupTest {
                                     acknowledged.add(r.id());
                                 }
                                 batches = b + 1;
+                                Thread.sleep(2); // keeps the volume (and the test's time) moderate; still continuous
                             }
                         } catch (Throwable t) {
                             failure.set(t);

@@ -173,6 +173,52 @@ public final class ChromaClient implements Database, AutoCloseable {
         return DatabaseHandle.guarded(() -> engine.verify(progress));
     }
 
+    /**
+     * Writes a consistent backup of the whole store into {@code destination}, a new (or empty) local folder, while
+     * writes, compactions and queries carry on. The backup holds every tenant, database and collection, and for each
+     * collection every write acknowledged before this call (compacted or still in the log tail); writes acknowledged
+     * during the call may or may not be in it, each wholly or not at all. The folder is a complete local store:
+     * restore by opening it, {@code ChromaClient.persistent(destination)}, or by moving it where the application
+     * expects its folder. With S3, the backup folder holds the data as well (a local store with the same contents).
+     *
+     * <p>The versions being copied are kept from garbage collection until the call returns. The folder is written
+     * next to {@code destination} and renamed into place when complete, so it never holds a partial backup. Only the
+     * writer client can back up (a read-only client cannot keep the writer's garbage collection away). Logs one INFO
+     * line at the start and one at the end.
+     *
+     * @param destination a folder that does not exist yet, or an empty one, outside this client's folder
+     * @return what was written and how long it took
+     * @throws InvalidArgumentException when {@code destination} is null, a file, a non-empty folder, or inside the
+     *     client's folder (nothing is written)
+     * @throws StorageException when reading the store or writing the backup fails (nothing is left at
+     *     {@code destination})
+     * @throws ChromaException when the client is read-only
+     */
+    public BackupResult backup(Path destination) {
+        return DatabaseHandle.guarded(() -> new Backup(engine).toFolder(destination));
+    }
+
+    /**
+     * Writes a consistent backup of the whole store into an empty S3 prefix (any S3-compatible store; it may be
+     * another bucket, endpoint or account), while writes, compactions and queries carry on. It holds, for each
+     * collection, every write acknowledged before this call: the copied blocks, roots and version manifests, and the
+     * uncompacted log tail as an archived log object; the object {@code backup.json}, written last, marks it complete.
+     * Restore by opening a writer on an empty local folder with {@code destination} as its S3 configuration (it
+     * rebuilds the catalog from the manifests and replays the archived log), or copy the prefix's objects to the
+     * production prefix first and open that. Tenants and databases that hold no collection are not in a bucket
+     * backup. Objects are copied through this client (read, then written), not server-side.
+     *
+     * @param destination where to write; its prefix must hold no object and must not overlap this client's prefix
+     * @return what was written and how long it took
+     * @throws InvalidArgumentException when {@code destination} is null, not empty, or overlaps this client's prefix
+     *     (nothing is written)
+     * @throws StorageException when reading the store or writing the backup fails (what was written is removed)
+     * @throws ChromaException when the client is read-only
+     */
+    public BackupResult backup(S3Config destination) {
+        return DatabaseHandle.guarded(() -> new Backup(engine).toBucket(destination));
+    }
+
     /** The engine behind this client, for tests and tools in this package. */
     Engine engine() {
         return engine;

@@ -456,6 +456,34 @@ final class CollectionEngine implements AutoCloseable {
         }
     }
 
+    /**
+     * Pins the published view for a backup, together with the catalog entry that describes exactly its version. Taken
+     * under the write lock, where a compaction swaps entry and view together; the view holds every write acknowledged
+     * before the call. Close the snapshot's pin when the backup has copied the version.
+     */
+    BackupSnapshot backupSnapshot() {
+        synchronized (writeLock) {
+            Pin p = pin();
+            Version v = p.view().version();
+            CollectionEntry e = entry;
+            return new BackupSnapshot(
+                    new CollectionEntry(
+                            e.id(),
+                            e.tenant(),
+                            e.database(),
+                            e.name(),
+                            e.metadataJson(),
+                            e.optionsJson(),
+                            e.dimension(),
+                            v.number(),
+                            v.logPosition()),
+                    p);
+        }
+    }
+
+    /** A pinned view and the catalog entry of its version, as a backup copies them. */
+    record BackupSnapshot(CollectionEntry entry, Pin pin) {}
+
     /** Garbage-collects this collection while no compaction of it runs. */
     GcResult collectGarbage(GarbageCollector gc) {
         compactionLock.lock();

@@ -68,8 +68,16 @@ final class Engine implements AutoCloseable {
     private final Path privateCatalogDir;
     /** Guards creation and removal of entries of {@link #collections} together with their catalog rows. */
     private final Object collectionsLock = new Object();
+    /**
+     * Backups running now. While any runs, objects of deleted collections are not collected: a backup copies the
+     * collections it captured even if one of them is deleted meanwhile. Changed under {@link #collectionsLock}.
+     */
+    private final java.util.concurrent.atomic.AtomicInteger backupsRunning =
+            new java.util.concurrent.atomic.AtomicInteger();
 
     private volatile boolean closed;
+    /** Test seam: runs in a backup between the capture and the copy. */
+    volatile Runnable afterBackupCapture;
 
     private Engine(
             ClientConfig config,
@@ -448,7 +456,56 @@ final class Engine implements AutoCloseable {
     /** Deletes the objects of deleted collections; holds the lock so no collection is being created meanwhile. */
     GcResult collectDeletedCollections() {
         synchronized (collectionsLock) {
+            if (backupsRunning.get() > 0) {
+                LOG.debug("Objects of deleted collections are collected after the running backup");
+                return GcResult.NOTHING;
+            }
             return gc.collectDeletedCollections();
+        }
+    }
+
+    // ---- backup ----
+
+    /**
+     * The state a backup copies: every tenant and database, and a pinned snapshot of every collection, taken under
+     * the collections lock so that no collection is created or deleted half-way. Until {@link #endBackup} the
+     * pinned versions and the objects of collections deleted meanwhile are kept by garbage collection.
+     */
+    Backup.Capture captureForBackup() {
+        ensureOpen();
+        if (config.readOnly()) {
+            throw new ChromaException("A backup runs in the writer client, not in a read-only one (built with "
+                    + "readOnly(true)): only the writer can keep the versions it copies from garbage collection");
+        }
+        synchronized (collectionsLock) {
+            backupsRunning.incrementAndGet();
+            List<CollectionEngine.BackupSnapshot> snapshots = new ArrayList<>();
+            try {
+                Map<String, List<String>> databases = new java.util.LinkedHashMap<>();
+                for (String tenant : catalog.listTenants()) {
+                    databases.put(tenant, catalog.listDatabases(tenant));
+                }
+                for (CollectionEntry entry : catalog.allCollections()) {
+                    snapshots.add(collection(entry.id()).backupSnapshot());
+                }
+                return new Backup.Capture(databases, snapshots);
+            } catch (RuntimeException e) {
+                for (CollectionEngine.BackupSnapshot s : snapshots) {
+                    s.pin().close();
+                }
+                backupsRunning.decrementAndGet();
+                throw Errors.translate(e);
+            }
+        }
+    }
+
+    /** Releases what {@link #captureForBackup()} pinned. */
+    void endBackup(Backup.Capture capture) {
+        for (CollectionEngine.BackupSnapshot s : capture.collections()) {
+            s.pin().close();
+        }
+        synchronized (collectionsLock) {
+            backupsRunning.decrementAndGet();
         }
     }
 

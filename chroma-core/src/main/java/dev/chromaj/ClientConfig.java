@@ -23,7 +23,9 @@ record ClientConfig(
         WriterLease.Timing leaseTiming,
         Duration followInterval,
         S3RetrySettings s3Retries,
-        long vectorIndexBytes) {
+        long vectorIndexBytes,
+        boolean blockCompression,
+        int recordBlockBytes) {
 
     /** Retry schedule of S3 requests; null components keep the storage module's defaults. Tests shorten it. */
     record S3RetrySettings(int maxAttempts, Duration baseBackoff, Duration maxBackoff, Duration requestTimeout) {}

@@ -3,25 +3,24 @@
 # garbage collection), restarted, and every acknowledged write is checked after each restart. Runs in local mode and
 # in S3 mode; for S3, an S3Proxy endpoint runs in a separate JVM on 127.0.0.1 so it survives the writer's kill.
 #
-# usage: scripts/crash-soak.sh [seconds-per-mode (default 300)] [modes (default "local s3")]
-# Not part of the test suite. Exits non-zero on the first failed verification.
+# usage: scripts/crash-soak.sh [seconds-per-mode (default 300)] [modes (default "local s3")] [master seed]
+# Not part of the test suite. Exits non-zero on the first failed verification. The program is CrashSoakMain in the
+# chroma-soak module. Maven builds it and gives its class path; the JVMs are started here, not through exec:exec,
+# because the soak must SIGKILL exactly the writer JVM (killing a Maven process would orphan its java child).
+# Every writer and verifier gets a seed derived from the master seed (printed first; pass it back to replay the same
+# operation choices; the kill moments still vary).
 set -euo pipefail
 cd "$(dirname "$0")/.."
 SECONDS_PER_MODE="${1:-300}"
 MODES="${2:-local s3}"
+MASTER_SEED="${3:-$(( (RANDOM << 30) ^ (RANDOM << 15) ^ RANDOM ))}"
+echo "crash soak: master seed $MASTER_SEED"
 
-ROOT="$(pwd)"
-mvn -B -ntp -q -pl chroma-core -am test-compile dependency:build-classpath -Dmdep.includeScope=test \
-    -Dmdep.outputFile="$ROOT/chroma-core/target/crash-soak.classpath" >/dev/null
-# S3Proxy runs on Jackson 3, which needs jackson-annotations 2.22 ahead of the 2.18 line (see chroma-core/pom.xml).
-mvn -B -ntp -q -pl chroma-core dependency:copy -Dartifact=com.fasterxml.jackson.core:jackson-annotations:2.22 \
-    -DoutputDirectory="$ROOT/chroma-core/target/crash-soak-lib" >/dev/null
-CP="chroma-core/target/crash-soak-lib/jackson-annotations-2.22.jar:chroma-core/target/test-classes"
-# This worktree's own modules, not their jars in the shared local repository (which other builds overwrite).
-DEPS="$(sed -E "s#[^:]*/dev/chromaj/([a-z-]+)/[^/]+/[a-z-]+-[^/]*-tests\.jar#$ROOT/\1/target/test-classes#g; \
-    s#[^:]*/dev/chromaj/([a-z-]+)/[^/]+/[a-z-]+-[^/:]*\.jar#$ROOT/\1/target/classes#g" \
-    chroma-core/target/crash-soak.classpath)"
-CP="$CP:chroma-core/target/classes:$DEPS"
+CLASSPATH_FILE="$(pwd)/chroma-soak/target/soak.classpath"
+# This checkout's own modules (the reactor's jars), never SNAPSHOT jars of the shared local repository.
+mvn -B -ntp -q -pl chroma-soak -am -DskipTests package dependency:build-classpath \
+    -Dmdep.outputFile="$CLASSPATH_FILE" -Dmdep.includeScope=runtime >/dev/null
+CP="chroma-soak/target/classes:$(cat "$CLASSPATH_FILE")"
 JAVA=(java --add-opens=java.base/java.nio=org.apache.arrow.memory.core,ALL-UNNAMED -Xmx1g
       -Dorg.slf4j.simpleLogger.defaultLogLevel=warn -cp "$CP" dev.chromaj.CrashSoakMain)
 
@@ -42,8 +41,9 @@ for MODE in $MODES; do
     END=$((SECONDS + SECONDS_PER_MODE))
     CYCLES=0
     while (( SECONDS < END )); do
+        SEED=$((MASTER_SEED + CYCLES))
         rm -f "$WORK/writer.ready"
-        "${JAVA[@]}" writer "$WORK/data" "$WORK/journal" "${PROPS[@]}" >>"$WORK/writer.log" 2>&1 &
+        "${JAVA[@]}" writer "$WORK/data" "$WORK/journal" "$SEED" "${PROPS[@]}" >>"$WORK/writer.log" 2>&1 &
         WRITER=$!
         # Kill a random while after the writer is open (and writing, compacting, collecting).
         for _ in $(seq 1 240); do [[ -f "$WORK/writer.ready" ]] && break; sleep 0.5; done
@@ -51,8 +51,8 @@ for MODE in $MODES; do
         kill -9 "$WRITER" 2>/dev/null || true
         wait "$WRITER" 2>/dev/null || true
         CYCLES=$((CYCLES + 1))
-        if ! OUT="$("${JAVA[@]}" verify "$WORK/data" "$WORK/journal" "${PROPS[@]}" 2>>"$WORK/verify.log")"; then
-            echo "[$MODE] cycle $CYCLES: verification FAILED (work folder $WORK)"
+        if ! OUT="$("${JAVA[@]}" verify "$WORK/data" "$WORK/journal" "$SEED" "${PROPS[@]}" 2>>"$WORK/verify.log")"; then
+            echo "[$MODE] cycle $CYCLES (seed $SEED): verification FAILED (work folder $WORK)"
             tail -5 "$WORK/verify.log"
             exit 1
         fi

@@ -8,6 +8,7 @@ import java.util.HashMap;
 import java.util.Iterator;
 import java.util.List;
 import java.util.Map;
+import java.util.NavigableMap;
 import java.util.TreeMap;
 import java.util.UUID;
 import org.slf4j.Logger;
@@ -31,7 +32,7 @@ final class CatalogRecovery {
     /** Returns the number of collections recovered; logs at INFO what it rebuilt when storage held any manifest. */
     int recover() {
         long start = System.nanoTime();
-        Map<UUID, TreeMap<Long, ObjectInfo>> manifests = scan();
+        Map<UUID, NavigableMap<Long, ObjectInfo>> manifests = scan();
         if (manifests.isEmpty()) {
             return 0;
         }
@@ -40,7 +41,7 @@ final class CatalogRecovery {
                 engine,
                 manifests.size());
         int recovered = 0;
-        for (Map.Entry<UUID, TreeMap<Long, ObjectInfo>> e : manifests.entrySet()) {
+        for (Map.Entry<UUID, NavigableMap<Long, ObjectInfo>> e : manifests.entrySet()) {
             if (importCollection(e.getKey(), e.getValue()) != null) {
                 recovered++;
             }
@@ -55,14 +56,14 @@ final class CatalogRecovery {
     }
 
     /** Every version manifest in storage, by collection and version number. */
-    Map<UUID, TreeMap<Long, ObjectInfo>> scan() {
-        Map<UUID, TreeMap<Long, ObjectInfo>> manifests = new HashMap<>();
+    Map<UUID, NavigableMap<Long, ObjectInfo>> scan() {
+        Map<UUID, NavigableMap<Long, ObjectInfo>> manifests = new HashMap<>();
         Iterator<ObjectInfo> it = engine.storage.list("collection/");
         while (it.hasNext()) {
             ObjectInfo info = it.next();
             String key = info.key();
             // collection/<uuid>/version/<n>.json
-            String[] parts = key.split("/");
+            String[] parts = key.split("/", -1);
             if (parts.length != 4 || !parts[2].equals("version") || !parts[3].endsWith(".json")) {
                 continue;
             }
@@ -81,7 +82,7 @@ final class CatalogRecovery {
      * Writes one collection, as its newest manifest describes it, with its versions into the catalog. Returns the
      * entry, or null when the newest manifest marks the collection deleted (nothing is imported then).
      */
-    CollectionEntry importCollection(UUID id, TreeMap<Long, ObjectInfo> manifests) {
+    CollectionEntry importCollection(UUID id, NavigableMap<Long, ObjectInfo> manifests) {
         return importCollection(
                 id,
                 manifests,
@@ -89,8 +90,8 @@ final class CatalogRecovery {
                         engine.storage, manifests.lastEntry().getValue().key()));
     }
 
-    /** {@link #importCollection(UUID, TreeMap)} when the newest manifest was read already. */
-    CollectionEntry importCollection(UUID id, TreeMap<Long, ObjectInfo> manifests, VersionManifest newest) {
+    /** {@link #importCollection(UUID, NavigableMap)} when the newest manifest was read already. */
+    CollectionEntry importCollection(UUID id, NavigableMap<Long, ObjectInfo> manifests, VersionManifest newest) {
         if (newest.deleted()) {
             return null;
         }

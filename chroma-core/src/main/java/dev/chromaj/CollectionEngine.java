@@ -46,7 +46,7 @@ final class CollectionEngine implements AutoCloseable {
     final String dir;
     private volatile CollectionEntry entry;
     private volatile CollectionOptions options;
-    /** HNSW build and search settings; efSearch follows {@link #modify(String, Map, HnswParams)}. */
+    /** HNSW build and search settings; efSearch follows {@link #modifyHnsw(HnswParams)}. */
     private final HnswSettings hnsw;
     /** Null in a read-only client: it never writes and sees only committed versions. */
     private final WriteAheadLog wal;

@@ -164,8 +164,7 @@ final class CollectionHandle implements ChromaCollection {
         return guarded(() -> {
             SearchExecutor.validate(search, engine.options(), engine.dimension());
             try (CollectionEngine.Pin pin = engine.pin()) {
-                return new SearchExecutor(pin.view(), engine.options(), engine.dimension(), engine.space())
-                        .execute(search);
+                return new SearchExecutor(pin.view(), engine.options(), engine.space()).execute(search);
             }
         });
     }

@@ -3,7 +3,6 @@ package dev.chromaj;
 import com.fasterxml.jackson.core.JsonProcessingException;
 import com.fasterxml.jackson.databind.JsonNode;
 import com.fasterxml.jackson.databind.node.ObjectNode;
-import java.util.Iterator;
 import java.util.Map;
 
 /**
@@ -114,9 +113,7 @@ final class CollectionOptionsJson {
             }
             JsonNode sparse = root.get("sparse_indexes");
             if (sparse != null && sparse.isObject()) {
-                Iterator<Map.Entry<String, JsonNode>> fields = sparse.fields();
-                while (fields.hasNext()) {
-                    Map.Entry<String, JsonNode> e = fields.next();
+                for (Map.Entry<String, JsonNode> e : sparse.properties()) {
                     b.sparseIndex(e.getKey(), sparseIndex(e.getKey(), e.getValue()));
                 }
             }

@@ -13,7 +13,7 @@ import java.util.Optional;
  * @param compactedRecords live records in the current segment version
  * @param walRecords log records not yet compacted
  * @param version the current segment version (0 before the first compaction)
- * @param segmentBytes stored bytes per segment (e.g. {@code record}, {@code metadata}, {@code vector}, one per
+ * @param segmentBytes stored bytes per segment (e.g. {@code "record"}, {@code "metadata"}, {@code "vector"}, one per
  *     sparse key)
  * @param blockCount blocks referenced by the current version
  * @param compactionFailure why compaction of the collection is failing, from its first failed compaction until the

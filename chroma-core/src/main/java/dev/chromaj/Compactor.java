@@ -26,6 +26,8 @@ final class Compactor {
         this.executor = executor;
     }
 
+    // compactAll catches each collection's failure itself; the engine stops the task by shutting the executor down
+    @SuppressWarnings("FutureReturnValueIgnored")
     void start() {
         long millis = engine.config.compactionInterval().toMillis();
         executor.scheduleWithFixedDelay(this::compactAll, millis, millis, TimeUnit.MILLISECONDS);

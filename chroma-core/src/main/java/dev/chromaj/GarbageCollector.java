@@ -43,6 +43,8 @@ final class GarbageCollector {
         this.engine = engine;
     }
 
+    // the task catches and logs its own failures; the engine stops it by shutting the executor down
+    @SuppressWarnings("FutureReturnValueIgnored")
     void start(ScheduledExecutorService executor) {
         long millis = engine.config.gcInterval().toMillis();
         executor.scheduleWithFixedDelay(

@@ -68,18 +68,16 @@ final class SearchExecutor {
     private final CollectionView view;
     private final CollectionSegments segments;
     private final CollectionOptions options;
-    private final OptionalInt dimension;
     private final DistanceSpace space;
     /** Allowed compacted offsets; null means every live offset (no filter and nothing overridden). */
     private RoaringBitmap allowed;
     /** Tail records that are present and match the filters, by position. */
     private final Map<Integer, TailOverlay.TailRecord> tailMatches = new LinkedHashMap<>();
 
-    SearchExecutor(CollectionView view, CollectionOptions options, OptionalInt dimension, DistanceSpace space) {
+    SearchExecutor(CollectionView view, CollectionOptions options, DistanceSpace space) {
         this.view = view;
         this.segments = view.version().segments();
         this.options = options;
-        this.dimension = dimension;
         this.space = space;
     }
 

@@ -5,8 +5,8 @@ import dev.chromaj.storage.ObjectInfo;
 import java.util.HashMap;
 import java.util.HashSet;
 import java.util.Map;
+import java.util.NavigableMap;
 import java.util.Set;
-import java.util.TreeMap;
 import java.util.UUID;
 import java.util.concurrent.ScheduledExecutorService;
 import java.util.concurrent.TimeUnit;
@@ -38,6 +38,8 @@ final class VersionFollower {
         this.recovery = new CatalogRecovery(engine);
     }
 
+    // the task catches and logs its own failures; the engine stops it by shutting the executor down
+    @SuppressWarnings("FutureReturnValueIgnored")
     void start(ScheduledExecutorService executor) {
         long millis = engine.config.followInterval().toMillis();
         executor.scheduleWithFixedDelay(
@@ -64,7 +66,7 @@ final class VersionFollower {
     }
 
     private void importChanges() {
-        Map<UUID, TreeMap<Long, ObjectInfo>> manifests = recovery.scan();
+        Map<UUID, NavigableMap<Long, ObjectInfo>> manifests = recovery.scan();
         Set<UUID> gone = new HashSet<>();
         for (CollectionEntry e : engine.catalog.allCollections()) {
             if (!manifests.containsKey(e.id())) {
@@ -72,7 +74,7 @@ final class VersionFollower {
             }
         }
         Map<UUID, VersionManifest> changed = new HashMap<>();
-        for (Map.Entry<UUID, TreeMap<Long, ObjectInfo>> e : manifests.entrySet()) {
+        for (Map.Entry<UUID, NavigableMap<Long, ObjectInfo>> e : manifests.entrySet()) {
             if (!tag(e.getValue()).equals(imported.get(e.getKey()))) {
                 String key = e.getValue().lastEntry().getValue().key();
                 VersionManifest newest = VersionManifest.read(engine.storage, key);
@@ -91,7 +93,7 @@ final class VersionFollower {
             }
         }
         for (Map.Entry<UUID, VersionManifest> e : changed.entrySet()) {
-            TreeMap<Long, ObjectInfo> versions = manifests.get(e.getKey());
+            NavigableMap<Long, ObjectInfo> versions = manifests.get(e.getKey());
             try {
                 recovery.importCollection(e.getKey(), versions, e.getValue());
                 imported.put(e.getKey(), tag(versions));
@@ -103,7 +105,7 @@ final class VersionFollower {
         imported.keySet().retainAll(manifests.keySet());
     }
 
-    private static String tag(TreeMap<Long, ObjectInfo> versions) {
+    private static String tag(NavigableMap<Long, ObjectInfo> versions) {
         ObjectInfo newest = versions.lastEntry().getValue();
         return newest.key() + "@" + newest.etag();
     }

@@ -1,5 +1,7 @@
 package dev.chromaj;
 
+import java.util.Locale;
+
 /**
  * The rule that every string the library stores or looks up is well-formed UTF-16: no unpaired surrogate. Such a
  * string has no UTF-8 form, so blockfiles cannot hold it as a key or value (and Chroma, whose strings are UTF-8,
@@ -70,7 +72,7 @@ final class WellFormedText {
             if (pair) {
                 out.append(c).append(s.charAt(++i));
             } else if (Character.isSurrogate(c) || Character.isISOControl(c)) {
-                out.append(String.format("\\u%04X", (int) c));
+                out.append(String.format(Locale.ROOT, "\\u%04X", (int) c));
             } else if (c == '\\') {
                 out.append("\\\\");
             } else {

@@ -30,7 +30,7 @@ import org.slf4j.LoggerFactory;
  * host) is taken over with a compare-and-swap on its ETag, so two candidates never both win.
  *
  * <p>Fencing: the holder treats its lease as valid only until {@code ttl - margin} after the start of its last
- * successful renewal, so it stops mutating the bucket before anyone may take over ({@link #checkValid()}); when a
+ * successful renewal, so it stops mutating the bucket before anyone may take over ({@link #checkValid(String, String)}); when a
  * renewal finds another holder, the lease is lost for good and {@link #checkNotLost()} fails every write. The
  * safety of the time-based part assumes clocks that drift less than the margin within one TTL.
  *
@@ -107,7 +107,13 @@ final class WriterLease implements AutoCloseable {
             return t;
         });
         long every = timing.renewInterval().toNanos();
-        renewer.scheduleWithFixedDelay(this::renewQuietly, every, every, TimeUnit.NANOSECONDS);
+        startRenewing(every);
+    }
+
+    // renewQuietly catches its own failures, and close() stops the task by shutting the executor down
+    @SuppressWarnings("FutureReturnValueIgnored")
+    private void startRenewing(long everyNanos) {
+        renewer.scheduleWithFixedDelay(this::renewQuietly, everyNanos, everyNanos, TimeUnit.NANOSECONDS);
     }
 
     /**
@@ -324,7 +330,7 @@ final class WriterLease implements AutoCloseable {
     }
 
     private static boolean isDeadProcessOnThisHost(String holder) {
-        String[] parts = holder.split("/");
+        String[] parts = holder.split("/", -1);
         if (parts.length != 3 || !parts[0].equals(localHost())) {
             return false;
         }

@@ -10,6 +10,7 @@ import java.nio.file.Path;
 import java.time.Duration;
 import java.util.ArrayList;
 import java.util.List;
+import java.util.Locale;
 import java.util.Random;
 import java.util.UUID;
 import org.junit.jupiter.api.Test;
@@ -96,8 +97,12 @@ class ColdQueryRoundTripTest {
                 .orElse(0);
         for (FaultInjectingProxy.SeenRequest r : seen) {
             out.append(String.format(
+                    Locale.ROOT,
                     "%n  %s %s [%d..%d ms]",
-                    r.method(), r.path(), (r.startNanos() - first) / 1_000_000, (r.endNanos() - first) / 1_000_000));
+                    r.method(),
+                    r.path(),
+                    (r.startNanos() - first) / 1_000_000,
+                    (r.endNanos() - first) / 1_000_000));
         }
         return out.toString();
     }

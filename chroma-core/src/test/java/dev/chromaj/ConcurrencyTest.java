@@ -63,13 +63,13 @@ class ConcurrencyTest {
                 }
             });
             assertTrue(errors.isEmpty(), () -> "writers failed: " + errors);
-            assertEquals(threads * batches * 4, c.count());
+            assertEquals(4L * threads * batches, c.count());
             c.compact();
             GetResult g = c.get(GetRequest.builder().include(Include.DOCUMENTS).build());
             assertEquals(threads * batches * 4, g.ids().size());
             assertEquals(threads * batches * 4, new HashSet<>(g.ids()).size(), "no id twice");
             for (int i = 0; i < g.ids().size(); i++) {
-                String[] parts = g.ids().get(i).split("-");
+                String[] parts = g.ids().get(i).split("-", -1);
                 boolean upserted = parts[2].equals("0") && Integer.parseInt(parts[1]) < batches - 1;
                 assertEquals(
                         upserted ? "second" : "first",
@@ -119,7 +119,7 @@ class ConcurrencyTest {
                 }
             });
             assertTrue(errors.isEmpty(), () -> "writers failed: " + errors);
-            assertEquals(threads * batches, c.count());
+            assertEquals((long) threads * batches, c.count());
             c.compact();
             GetResult g = c.get(GetRequest.builder().include(Include.DOCUMENTS).build());
             assertEquals(threads * batches, g.ids().size());

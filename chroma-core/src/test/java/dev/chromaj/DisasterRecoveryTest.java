@@ -5,6 +5,7 @@ import static org.junit.jupiter.api.Assertions.assertFalse;
 import static org.junit.jupiter.api.Assertions.assertTrue;
 
 import dev.chromaj.storage.testing.S3Fixture;
+import dev.chromaj.testing.TestRandom;
 import java.io.IOException;
 import java.nio.file.Files;
 import java.nio.file.Path;
@@ -33,8 +34,7 @@ class DisasterRecoveryTest {
 
     @Test
     void lostLocalFolderIsRebuiltFromTheBucketMidWorkload() throws IOException {
-        long seed = System.nanoTime();
-        Random random = new Random(seed);
+        Random random = TestRandom.random();
         S3Config s3 = S3TestClients.s3Config(S3, "dr-" + UUID.randomUUID() + "/");
         Path folder = dir.resolve("machine");
         Map<String, Map<String, Integer>> model = new HashMap<>();
@@ -42,8 +42,7 @@ class DisasterRecoveryTest {
         for (int round = 0; round < 3; round++) {
             try (ChromaClient client = builder(folder, s3).build()) {
                 for (Map.Entry<String, Map<String, Integer>> e : model.entrySet()) {
-                    assertCollection(
-                            client.getCollection(e.getKey()), e.getValue(), "seed " + seed + " round " + round);
+                    assertCollection(client.getCollection(e.getKey()), e.getValue(), "round " + round);
                 }
                 String name = "coll-" + round;
                 client.createCollection(name);
@@ -78,9 +77,9 @@ class DisasterRecoveryTest {
                             .toList());
             for (Map.Entry<String, Map<String, Integer>> e : model.entrySet()) {
                 ChromaCollection c = client.getCollection(e.getKey());
-                assertCollection(c, e.getValue(), "seed " + seed + " final");
+                assertCollection(c, e.getValue(), "final");
                 c.compact();
-                assertCollection(c, e.getValue(), "seed " + seed + " final, compacted");
+                assertCollection(c, e.getValue(), "final, compacted");
                 assertEquals(0, c.stats().walRecords());
             }
         }

@@ -9,6 +9,7 @@ import dev.chromaj.storage.LocalStorage;
 import dev.chromaj.storage.Storage;
 import dev.chromaj.storage.testing.FaultInjectingProxy;
 import dev.chromaj.storage.testing.S3Fixture;
+import dev.chromaj.testing.TestRandom;
 import java.nio.file.Path;
 import java.time.Duration;
 import java.util.ArrayList;
@@ -52,9 +53,9 @@ class GarbageCollectionTest {
      */
     private void soak(S3Config s3, java.util.function.Supplier<Storage> storageAfterwards, int writes)
             throws Exception {
-        long seed = System.nanoTime();
-        Random random = new Random(seed);
-        String context = "seed " + seed;
+        long seed = TestRandom.seed();
+        Random random = TestRandom.random();
+        String context = "soak of " + writes + " writes";
         Map<String, Integer> model = new HashMap<>();
         ConcurrentLinkedQueue<Throwable> failures = new ConcurrentLinkedQueue<>();
         AtomicBoolean done = new AtomicBoolean();

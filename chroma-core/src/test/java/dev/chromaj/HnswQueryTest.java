@@ -9,6 +9,7 @@ import static org.junit.jupiter.api.Assertions.assertTrue;
 import dev.chromaj.index.vector.DistanceSpace;
 import dev.chromaj.index.vector.ExactSearch;
 import dev.chromaj.index.vector.ScoredOffset;
+import dev.chromaj.testing.TestRandom;
 import java.nio.file.Path;
 import java.time.Duration;
 import java.util.ArrayList;
@@ -23,6 +24,7 @@ import java.util.concurrent.atomic.AtomicBoolean;
 import java.util.concurrent.atomic.AtomicInteger;
 import java.util.concurrent.atomic.AtomicReference;
 import java.util.function.Predicate;
+import org.junit.jupiter.api.BeforeEach;
 import org.junit.jupiter.api.Test;
 import org.junit.jupiter.api.io.TempDir;
 
@@ -37,11 +39,18 @@ class HnswQueryTest {
     @TempDir
     Path folder;
 
-    private final long seed = System.nanoTime();
-    private final Random random = new Random(seed);
-    private final float[][] centers = centers();
+    private long seed;
+    private Random random;
+    private float[][] centers;
     /** The current embedding of every live id, in insertion order. */
     private final Map<String, float[]> model = new LinkedHashMap<>();
+
+    @BeforeEach
+    void drawCenters() {
+        seed = TestRandom.seed();
+        random = TestRandom.random();
+        centers = centers();
+    }
 
     private float[][] centers() {
         float[][] c = new float[12][DIM];
@@ -148,7 +157,7 @@ class HnswQueryTest {
             add(c, 0, N);
             c.compact();
             double recall = recall(c, 60);
-            assertTrue(recall >= 0.9, "seed " + seed + ": recall " + recall);
+            assertTrue(recall >= 0.9, "recall " + recall);
             ClientStats stats = client.stats();
             assertEquals(1, stats.vectorIndexCount(), "the compacted version is searched with its graph");
             assertTrue(stats.vectorIndexBytes() > (long) N * DIM * Float.BYTES, "index bytes " + stats);
@@ -167,7 +176,7 @@ class HnswQueryTest {
                 float[] q = vector();
                 QueryResult got = query(c, q, 10, Where.eq("bucket", bucket));
                 List<String> expected = exact(q, 10, id -> Integer.parseInt(id.substring(3)) % 100 == bucket);
-                assertEquals(expected, got.ids().get(0), "seed " + seed + ", bucket " + bucket);
+                assertEquals(expected, got.ids().get(0), "bucket " + bucket);
             }
         }
     }
@@ -214,7 +223,7 @@ class HnswQueryTest {
             assertEquals(2, c.stats().version());
             assertTrue(second * 4 < first, "first compaction wrote " + first + " bytes, the second " + second);
             double recall = recall(c, 60);
-            assertTrue(recall >= 0.9, "seed " + seed + ": recall " + recall);
+            assertTrue(recall >= 0.9, "recall " + recall);
             assertEquals(1, client.stats().vectorIndexCount(), "the previous version's graph was unloaded");
         }
     }
@@ -275,7 +284,7 @@ class HnswQueryTest {
                 }
             }
             if (failure.get() != null) {
-                throw new AssertionError("seed " + seed, failure.get());
+                throw new AssertionError("a reader failed", failure.get());
             }
             assertTrue(queries.get() > 0);
             assertEquals(4, c.stats().version());
@@ -316,7 +325,7 @@ class HnswQueryTest {
                 }
                 for (ChromaRecord r : updates) {
                     QueryResult got = query(c, r.embedding(), 10, null);
-                    String label = "seed " + seed + ", step " + step + ", " + r.id();
+                    String label = "step " + step + ", " + r.id();
                     assertEquals(r.id(), got.ids().get(0).get(0), label);
                     assertEquals(0f, got.distances().get(0).get(0), 0f, label);
                     for (int k = 0; k < got.ids().get(0).size(); k++) {
@@ -331,7 +340,7 @@ class HnswQueryTest {
             }
             assertEquals(model.size(), c.count());
             double recall = recall(c, 40);
-            assertTrue(recall >= 0.9, "seed " + seed + ": recall " + recall);
+            assertTrue(recall >= 0.9, "recall " + recall);
         }
     }
 
@@ -345,7 +354,7 @@ class HnswQueryTest {
             c.modify(null, null, current.toBuilder().efSearch(400).build());
             assertEquals(400, c.options().hnsw().efSearch());
             double recall = recall(c, 30);
-            assertTrue(recall >= 0.95, "seed " + seed + ": recall at efSearch 400 " + recall);
+            assertTrue(recall >= 0.95, "recall at efSearch 400 " + recall);
             InvalidArgumentException e = assertThrows(
                     InvalidArgumentException.class,
                     () -> c.modify(

@@ -8,6 +8,7 @@ import static org.junit.jupiter.api.Assertions.assertThrows;
 import static org.junit.jupiter.api.Assertions.assertTrue;
 import static org.junit.jupiter.api.Assertions.fail;
 
+import dev.chromaj.testing.TestRandom;
 import java.io.BufferedReader;
 import java.io.IOException;
 import java.io.InputStreamReader;
@@ -137,8 +138,7 @@ class PersistenceTest {
 
     @Test
     void acknowledgedWritesSurviveKillMinus9() throws Exception {
-        long seed = new Random().nextLong();
-        Random random = new Random(seed);
+        Random random = TestRandom.random();
         Map<Integer, Integer> lastAcked = new HashMap<>();
         try {
             for (int cycle = 0; cycle < 3; cycle++) {
@@ -150,9 +150,7 @@ class PersistenceTest {
             }
         } catch (AssertionError e) {
             throw new AssertionError(
-                    "Failed with seed " + seed + ", acknowledged batches per cycle " + lastAcked + ": "
-                            + e.getMessage(),
-                    e);
+                    "Failed with acknowledged batches per cycle " + lastAcked + ": " + e.getMessage(), e);
         }
     }
 
@@ -264,7 +262,7 @@ class PersistenceTest {
             }
             for (String id : g.ids()) {
                 if (id.startsWith(cycle + "-")) {
-                    int batch = Integer.parseInt(id.split("-")[1]);
+                    int batch = Integer.parseInt(id.split("-", -1)[1]);
                     assertTrue(batch <= acked + 1, id + " was never written before the kill");
                 }
             }

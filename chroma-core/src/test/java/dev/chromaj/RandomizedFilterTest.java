@@ -2,6 +2,7 @@ package dev.chromaj;
 
 import static org.junit.jupiter.api.Assertions.assertEquals;
 
+import dev.chromaj.testing.TestRandom;
 import java.nio.file.Path;
 import java.util.ArrayList;
 import java.util.Arrays;
@@ -20,8 +21,8 @@ import org.junit.jupiter.api.io.TempDir;
 /**
  * Random records and random {@link Where} / {@link WhereDocument} trees against a reference evaluator written here
  * from the documented semantics, through {@code get}, {@code query} and {@code delete}, with the data in the log
- * tail, compacted, and compacted with updates and deletes in the tail. Reproduce a failure with
- * {@code -Dchromaj.test.seed=<seed>}.
+ * tail, compacted, and compacted with updates and deletes in the tail. Three data sets per run, drawn from the test's
+ * {@link TestRandom} seed; a failure prints the REPRODUCE line that runs them again.
  */
 class RandomizedFilterTest {
     private static final String[] STRINGS = {"red", "green", "blue", "Red", "5"};
@@ -37,24 +38,17 @@ class RandomizedFilterTest {
     @Test
     void randomFiltersAgreeWithTheReferenceInEveryState() {
         List<Long> seeds = new ArrayList<>();
-        String fixed = System.getProperty("chromaj.test.seed");
-        if (fixed != null) {
-            seeds.add(Long.parseLong(fixed));
-        } else {
-            Random r = new Random();
-            for (int i = 0; i < 3; i++) {
-                seeds.add(r.nextLong());
-            }
+        Random r = TestRandom.random();
+        for (int i = 0; i < 3; i++) {
+            seeds.add(r.nextLong());
         }
         try (ChromaClient client = CollectionStates.quietClient(dir)) {
-            for (long seed : seeds) {
+            for (int i = 0; i < seeds.size(); i++) {
                 try {
-                    runSeed(client, seed);
+                    runSeed(client, seeds.get(i));
                 } catch (AssertionError | RuntimeException e) {
                     throw new AssertionError(
-                            "Failed with seed " + seed + " (rerun with -Dchromaj.test.seed=" + seed + "): "
-                                    + e.getMessage(),
-                            e);
+                            "Failed with data set " + (i + 1) + " of " + seeds.size() + ": " + e.getMessage(), e);
                 }
             }
         }

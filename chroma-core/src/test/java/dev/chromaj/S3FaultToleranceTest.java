@@ -7,6 +7,7 @@ import static org.junit.jupiter.api.Assertions.assertTrue;
 import dev.chromaj.storage.testing.FaultInjectingProxy;
 import dev.chromaj.storage.testing.FaultInjectingProxy.Fault;
 import dev.chromaj.storage.testing.S3Fixture;
+import dev.chromaj.testing.TestRandom;
 import java.nio.file.Path;
 import java.time.Duration;
 import java.util.ArrayList;
@@ -36,9 +37,8 @@ class S3FaultToleranceTest {
 
     @Test
     void writesAndQueriesSurviveEveryKindOfFaultAndNothingIsLost() throws Exception {
-        long seed = System.nanoTime();
-        String context = "seed " + seed;
-        Random random = new Random(seed);
+        String context = "S3 faults";
+        Random random = TestRandom.random();
         FaultInjectingProxy proxy = S3.newFaultInjectingProxy();
         String prefix = "faults-" + UUID.randomUUID() + "/";
         Map<String, Integer> model = new HashMap<>();

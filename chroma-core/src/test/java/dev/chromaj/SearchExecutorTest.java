@@ -8,6 +8,7 @@ import static org.junit.jupiter.api.Assertions.assertTrue;
 
 import dev.chromaj.index.text.Bm25Analyzer;
 import dev.chromaj.index.text.TermFrequencies;
+import dev.chromaj.testing.TestRandom;
 import java.nio.file.Path;
 import java.time.Duration;
 import java.util.ArrayList;
@@ -15,8 +16,10 @@ import java.util.Comparator;
 import java.util.HashMap;
 import java.util.LinkedHashMap;
 import java.util.List;
+import java.util.Locale;
 import java.util.Map;
 import java.util.Random;
+import java.util.SortedMap;
 import java.util.TreeMap;
 import org.junit.jupiter.api.AfterEach;
 import org.junit.jupiter.api.BeforeEach;
@@ -105,7 +108,7 @@ class SearchExecutorTest {
                 entries.keySet().stream().mapToInt(Integer::intValue).toArray(), floats(entries));
     }
 
-    private static float[] floats(TreeMap<Integer, Float> entries) {
+    private static float[] floats(SortedMap<Integer, Float> entries) {
         float[] out = new float[entries.size()];
         int i = 0;
         for (float f : entries.values()) {
@@ -129,12 +132,7 @@ class SearchExecutorTest {
 
     @Test
     void sparseAndBm25SearchMatchBruteForceAcrossCompactionsWithTailUpdatesAndDeletes() {
-        long seed = Long.getLong("chromaj.test.seed", new Random().nextLong());
-        try {
-            runRandomized(new Random(seed));
-        } catch (AssertionError | RuntimeException e) {
-            throw new AssertionError("SearchExecutorTest failed with seed " + seed + "L: " + e.getMessage(), e);
-        }
+        runRandomized(TestRandom.random());
     }
 
     private void runRandomized(Random random) {
@@ -422,7 +420,7 @@ class SearchExecutorTest {
             assertNull(hit.score());
             assertNull(hit.embedding());
             assertNull(hit.uri());
-            assertEquals(Map.of("title", hit.id().toUpperCase()), hit.metadata());
+            assertEquals(Map.of("title", hit.id().toUpperCase(Locale.ROOT)), hit.metadata());
             assertTrue(hit.document().contains("vector"));
         }
 

@@ -10,6 +10,7 @@ import dev.chromaj.segment.CollectionSegments;
 import dev.chromaj.segment.log.LogOperation;
 import dev.chromaj.segment.log.RecordChange;
 import dev.chromaj.storage.LocalStorage;
+import dev.chromaj.testing.TestRandom;
 import java.nio.file.Path;
 import java.util.ArrayList;
 import java.util.HashMap;
@@ -77,8 +78,7 @@ class TailOverlayTest {
     /** Every overlay of a random write sequence, checked at the end, still shows the model's state of its time. */
     @Test
     void everyOverlayMatchesTheModelOfItsTime() {
-        long seed = System.nanoTime();
-        SplittableRandom random = new SplittableRandom(seed);
+        SplittableRandom random = new SplittableRandom(TestRandom.seed());
         List<TailOverlay> overlays = new ArrayList<>();
         List<Map<String, String>> expected = new ArrayList<>();
         Map<String, String> model = new HashMap<>();
@@ -123,9 +123,9 @@ class TailOverlayTest {
         }
         for (int i = 0; i < overlays.size(); i++) {
             TailOverlay o = overlays.get(i);
-            assertEquals(expected.get(i), documents(o), "overlay " + i + ", seed " + seed);
-            assertEquals(expected.get(i).size(), o.records().size(), "size of overlay " + i + ", seed " + seed);
-            assertEquals(expected.get(i).size(), o.liveDelta(), "live delta of overlay " + i + ", seed " + seed);
+            assertEquals(expected.get(i), documents(o), "overlay " + i);
+            assertEquals(expected.get(i).size(), o.records().size(), "size of overlay " + i);
+            assertEquals(expected.get(i).size(), o.liveDelta(), "live delta of overlay " + i);
         }
     }
 

@@ -3,6 +3,7 @@ package dev.chromaj;
 import static org.junit.jupiter.api.Assertions.assertEquals;
 
 import dev.chromaj.segment.filter.FilterEvaluator;
+import dev.chromaj.testing.TestRandom;
 import java.util.ArrayList;
 import java.util.LinkedHashMap;
 import java.util.List;
@@ -21,8 +22,7 @@ class WhereRoundTripTest {
 
     @Test
     void randomWhereTreesSurviveJsonAndEvaluateIdentically() {
-        long seed = System.nanoTime();
-        Random random = new Random(seed);
+        Random random = TestRandom.random();
         List<Map<String, Object>> records = new ArrayList<>();
         for (int i = 0; i < 200; i++) {
             records.add(randomMetadata(random));
@@ -31,7 +31,7 @@ class WhereRoundTripTest {
             Where where = randomWhere(random, 3);
             String json = where.toJson();
             Where parsed = Where.parse(json);
-            assertEquals(where, parsed, "seed " + seed + ": " + json);
+            assertEquals(where, parsed, "" + json);
             FilterEvaluator.MetadataMatcher expected = FilterEvaluator.compile(where.filter());
             FilterEvaluator.MetadataMatcher actual = FilterEvaluator.compile(parsed.filter());
             for (int i = 0; i < records.size(); i++) {
@@ -39,25 +39,24 @@ class WhereRoundTripTest {
                 assertEquals(
                         expected.matches(id, records.get(i)),
                         actual.matches(id, records.get(i)),
-                        "seed " + seed + ": " + json + " on " + records.get(i));
+                        "" + json + " on " + records.get(i));
             }
         }
     }
 
     @Test
     void randomWhereDocumentTreesSurviveJsonAndEvaluateIdentically() {
-        long seed = System.nanoTime();
-        Random random = new Random(seed);
+        Random random = TestRandom.random();
         String[] docs = {null, "", "news of the day", "Vector databases", "x y z", "draft: xyz"};
         for (int round = 0; round < 300; round++) {
             WhereDocument d = randomWhereDocument(random, 3);
             WhereDocument parsed = WhereDocument.parse(d.toJson());
-            assertEquals(d, parsed, "seed " + seed);
+            assertEquals(d, parsed);
             for (String doc : docs) {
                 assertEquals(
                         FilterEvaluator.matches(d.filter(), doc),
                         FilterEvaluator.matches(parsed.filter(), doc),
-                        "seed " + seed + ": " + d.toJson() + " on " + doc);
+                        "" + d.toJson() + " on " + doc);
             }
         }
     }

@@ -1,5 +1,6 @@
 package dev.chromaj.blockstore;
 
+import dev.chromaj.annotations.Internal;
 import java.nio.ByteBuffer;
 import org.apache.arrow.memory.ArrowBuf;
 import org.apache.arrow.memory.BufferAllocator;
@@ -15,6 +16,7 @@ import org.apache.arrow.memory.unsafe.UnsafeAllocationManager;
  *
  * <p>Thread-safe; the check runs once per JVM and costs nothing afterwards.
  */
+@Internal
 public final class ArrowRuntime {
     /** The JVM option Arrow needs. */
     public static final String REQUIRED_JVM_FLAG =

@@ -3,6 +3,7 @@ package dev.chromaj.blockstore;
 import com.github.benmanes.caffeine.cache.AsyncCache;
 import com.github.benmanes.caffeine.cache.Caffeine;
 import com.github.benmanes.caffeine.cache.stats.CacheStats;
+import dev.chromaj.annotations.Internal;
 import dev.chromaj.storage.Storage;
 import java.nio.file.Path;
 import java.util.concurrent.CompletableFuture;
@@ -29,6 +30,7 @@ import org.slf4j.LoggerFactory;
  *
  * <p>Thread-safe. {@link #close()} stops its threads.
  */
+@Internal
 public final class BlockCache implements AutoCloseable {
     private static final Logger LOG = LoggerFactory.getLogger(BlockCache.class);
 

@@ -1,5 +1,7 @@
 package dev.chromaj.blockstore;
 
+import dev.chromaj.annotations.Internal;
+
 /**
  * How a {@link BlockfileStore} writes blockfiles.
  *
@@ -13,6 +15,7 @@ package dev.chromaj.blockstore;
  * @param compress            whether blocks and roots are compressed ({@link BlockCompression#forValueType}); objects
  *                            are read whatever their codec.
  */
+@Internal
 public record BlockfileOptions(long maxBlockBytes, int uploadParallelism, long recordMaxBlockBytes, boolean compress) {
     /** 8 MiB, as Chroma uses in production on S3. */
     public static final long S3_MAX_BLOCK_BYTES = 8L << 20;

@@ -1,5 +1,6 @@
 package dev.chromaj.blockstore;
 
+import dev.chromaj.annotations.Internal;
 import java.util.ArrayList;
 import java.util.Collection;
 import java.util.Collections;
@@ -26,6 +27,7 @@ import java.util.function.BiFunction;
  *
  * <p>Thread-safe: a reader is an immutable snapshot, later commits do not change what it returns.
  */
+@Internal
 public final class BlockfileReader<K, V> {
     private final BlockfileStore store;
     private final RootIndex root;
@@ -203,7 +205,6 @@ public final class BlockfileReader<K, V> {
         return root;
     }
 
-    /** A checked key for a lookup, or null when no entry can have it (NaN). */
     /**
      * Checks {@code prefix} and {@code keys} and groups the keys by the block that would hold them, blocks in key
      * order; keys before the first block, and keys the key type cannot store, are left out.
@@ -224,6 +225,7 @@ public final class BlockfileReader<K, V> {
         return byBlock;
     }
 
+    /** A checked key for a lookup, or null when no entry can have it (NaN). */
     K lookupKey(String prefix, K key) {
         Utf8Order.checkWellFormed("prefix", prefix);
         return checkedKey(key);

@@ -1,5 +1,6 @@
 package dev.chromaj.blockstore;
 
+import dev.chromaj.annotations.Internal;
 import dev.chromaj.storage.Storage;
 import java.util.Collections;
 import java.util.LinkedHashSet;
@@ -25,6 +26,7 @@ import org.apache.arrow.memory.RootAllocator;
  * <p>Thread-safe. {@link #close()} releases the upload threads and the Arrow allocator; readers and writers of a
  * closed store must not be used.
  */
+@Internal
 public final class BlockfileStore implements AutoCloseable {
     private final Storage storage;
     private final BlockCache cache;

@@ -1,5 +1,6 @@
 package dev.chromaj.blockstore;
 
+import dev.chromaj.annotations.Internal;
 import java.util.ArrayList;
 import java.util.Collection;
 import java.util.HashMap;
@@ -22,6 +23,7 @@ import java.util.function.BiFunction;
  * @param <K> key type
  * @param <T> decoded value type
  */
+@Internal
 public final class BlockfileView<K, T> {
     private final BlockfileReader<K, ?> reader;
     private final RootIndex root;
@@ -54,8 +56,8 @@ public final class BlockfileView<K, T> {
             String blockKey = key.substring(0, key.length() - suffix.length());
             // The block is another entry of the same cache: ask for it on another thread, never inside this entry's
             // computation (a nested computation of the cache's map fails or deadlocks).
-            return CompletableFuture.supplyAsync(() -> cache.getAsync(blockKey, blockLoader), executor)
-                    .thenCompose(block -> block)
+            return CompletableFuture.completedFuture(blockKey)
+                    .thenComposeAsync(k -> cache.getAsync(k, blockLoader), executor)
                     .thenApplyAsync(entry -> DecodedBlock.decode(reader.checked(entry), decoder), executor);
         };
     }
@@ -202,7 +204,7 @@ public final class BlockfileView<K, T> {
     private record Position<K, T>(DecodedBlock<K, T> block, int index) {}
 
     private K lookupKey(String prefix, K key) {
-        if (prefix == null || prefix != checkedPrefix) {
+        if (prefix == null || !prefix.equals(checkedPrefix)) {
             Utf8Order.checkWellFormed("prefix", prefix);
             checkedPrefix = prefix;
         }

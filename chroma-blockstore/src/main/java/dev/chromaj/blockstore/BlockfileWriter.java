@@ -1,5 +1,6 @@
 package dev.chromaj.blockstore;
 
+import dev.chromaj.annotations.Internal;
 import java.util.AbstractList;
 import java.util.ArrayList;
 import java.util.Arrays;
@@ -25,6 +26,7 @@ import java.util.function.BiFunction;
  *
  * <p>Not thread-safe: one thread uses a writer. A writer commits once.
  */
+@Internal
 public final class BlockfileWriter<K, V> {
     private static final Object TOMBSTONE = new Object();
 
@@ -190,7 +192,7 @@ public final class BlockfileWriter<K, V> {
         String first = log.prefixes[0];
         boolean single = true;
         for (int i = 1; i < n && single; i++) {
-            single = log.prefixes[i] == first || log.prefixes[i].equals(first);
+            single = log.prefixes[i].equals(first);
         }
         if (single) {
             return null;
@@ -209,7 +211,7 @@ public final class BlockfileWriter<K, V> {
         int lastRank = 0;
         for (int i = 0; i < n; i++) {
             String p = log.prefixes[i];
-            if (p != last) {
+            if (!p.equals(last)) {
                 last = p;
                 lastRank = rank.get(p);
             }

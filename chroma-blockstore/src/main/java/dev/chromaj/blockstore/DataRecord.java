@@ -1,5 +1,6 @@
 package dev.chromaj.blockstore;
 
+import dev.chromaj.annotations.Internal;
 import java.util.Arrays;
 import java.util.List;
 import java.util.Map;
@@ -14,6 +15,7 @@ import java.util.Objects;
  * naming the key and the rule. The record does not copy its array or map: treat them as read-only. Equality compares
  * the embedding by content.
  */
+@Internal
 public record DataRecord(String id, float[] embedding, String document, Map<String, Object> metadata, String uri) {
 
     public DataRecord {

@@ -1,5 +1,6 @@
 package dev.chromaj.blockstore;
 
+import dev.chromaj.annotations.Internal;
 import java.nio.charset.StandardCharsets;
 import java.util.List;
 import org.apache.arrow.vector.BigIntVector;
@@ -27,6 +28,7 @@ import org.apache.arrow.vector.types.pojo.ArrowType;
  *
  * @param <K> the Java type of the keys
  */
+@Internal
 public abstract class KeyType<K> {
     /** UTF-8 string keys (Arrow {@code Utf8}). */
     public static final KeyType<String> STRING = new StringKeys();

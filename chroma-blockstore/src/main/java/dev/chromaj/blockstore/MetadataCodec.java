@@ -131,23 +131,22 @@ final class MetadataCodec {
     }
 
     private static Object readScalar(In in, int tag) {
-        switch (tag) {
-            case STRING:
-                return in.string();
-            case LONG:
+        return switch (tag) {
+            case STRING -> in.string();
+            case LONG -> {
                 long z = in.varint();
-                return (z >>> 1) ^ -(z & 1);
-            case DOUBLE:
+                yield (z >>> 1) ^ -(z & 1);
+            }
+            case DOUBLE -> {
                 long bits = 0;
                 for (int i = 0; i < 8; i++) {
                     bits |= (long) in.b() << (8 * i);
                 }
-                return Double.longBitsToDouble(bits);
-            case BOOLEAN:
-                return in.b() != 0;
-            default:
-                throw new IllegalArgumentException("unknown metadata tag " + tag);
-        }
+                yield Double.longBitsToDouble(bits);
+            }
+            case BOOLEAN -> in.b() != 0;
+            default -> throw new IllegalArgumentException("unknown metadata tag " + tag);
+        };
     }
 
     private static final class Out {

@@ -220,7 +220,7 @@ final class ObjectFrame {
                     size += packed.length;
                 }
             }
-            long bodyLength = size - HEADER_BYTES;
+            long bodyLength = (long) size - HEADER_BYTES;
             CRC32C crc = new CRC32C();
             crc.update(buf, 0, size);
             int c = (int) crc.getValue();

@@ -9,6 +9,8 @@ package dev.chromaj.blockstore;
 final class Utf8Order {
     private Utf8Order() {}
 
+    // identity is only a fast path: equal but distinct strings are compared by content below
+    @SuppressWarnings("ReferenceEquality")
     static int compare(String a, String b) {
         if (a == b) {
             return 0;

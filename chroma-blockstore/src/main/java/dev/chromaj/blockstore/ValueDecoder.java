@@ -1,5 +1,7 @@
 package dev.chromaj.blockstore;
 
+import dev.chromaj.annotations.Internal;
+
 /**
  * Decodes the values of a blockfile into the form its users work with, for a {@link BlockfileView}: a whole block is
  * decoded at once when the view first needs it, and the decoded values are cached next to the block.
@@ -11,6 +13,7 @@ package dev.chromaj.blockstore;
  * @param <V> value type of the blockfile
  * @param <T> decoded form
  */
+@Internal
 public interface ValueDecoder<K, V, T> {
 
     /** The decoded form of the value stored under (prefix, key). */

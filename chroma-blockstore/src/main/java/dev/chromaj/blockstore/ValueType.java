@@ -1,5 +1,6 @@
 package dev.chromaj.blockstore;
 
+import dev.chromaj.annotations.Internal;
 import java.io.IOException;
 import java.io.UncheckedIOException;
 import java.nio.ByteBuffer;
@@ -33,6 +34,7 @@ import org.roaringbitmap.RoaringBitmap;
  *
  * @param <V> the Java type of the values
  */
+@Internal
 public abstract class ValueType<V> {
     /** UTF-8 strings (Arrow {@code Utf8}). */
     public static final ValueType<String> STRING = new StringValues();

@@ -10,5 +10,11 @@
  * small frame (magic, format version, kind; footer with length and CRC32C) that is verified on every read.
  *
  * <p>Entry point: {@link dev.chromaj.blockstore.BlockfileStore} ({@code create}, {@code fork}, {@code open}).
+ *
+ * <p>Internal to chromaj: this package serves {@code chroma-core} and is not a stable API; its public types are
+ * public only so that other chromaj modules can use them, and are marked {@link dev.chromaj.annotations.Internal}.
  */
+@Internal
 package dev.chromaj.blockstore;
+
+import dev.chromaj.annotations.Internal;

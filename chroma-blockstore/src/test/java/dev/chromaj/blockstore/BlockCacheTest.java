@@ -7,6 +7,7 @@ import static org.junit.jupiter.api.Assertions.assertThrows;
 import static org.junit.jupiter.api.Assertions.assertTrue;
 
 import java.io.IOException;
+import java.nio.charset.StandardCharsets;
 import java.nio.file.Files;
 import java.nio.file.Path;
 import java.util.ArrayList;
@@ -142,7 +143,7 @@ class BlockCacheTest {
             Path file = cache.disk().fileOf(blockKey);
             byte[] bytes = Files.readAllBytes(file);
             // Damage a value byte (a readable but wrong value if the checksum were not checked).
-            int at = indexOf(bytes, "value-1".getBytes());
+            int at = indexOf(bytes, "value-1".getBytes(StandardCharsets.UTF_8));
             bytes[at + 6] = '9';
             Files.write(file, bytes);
             cache.evictFromMemory(blockKey);

@@ -7,6 +7,7 @@ import static org.junit.jupiter.api.Assertions.assertNull;
 import static org.junit.jupiter.api.Assertions.assertThrows;
 import static org.junit.jupiter.api.Assertions.assertTrue;
 
+import dev.chromaj.testing.TestRandom;
 import java.io.IOException;
 import java.io.InputStream;
 import java.util.ArrayList;
@@ -14,8 +15,8 @@ import java.util.Arrays;
 import java.util.HashSet;
 import java.util.List;
 import java.util.Map;
+import java.util.Random;
 import java.util.Set;
-import java.util.SplittableRandom;
 import java.util.UUID;
 import java.util.zip.CRC32C;
 import org.junit.jupiter.api.AfterEach;
@@ -252,7 +253,7 @@ class BlockCompressionTest {
         String key = writeOneCompressedBlock();
         byte[] original = storage.objects().get(key);
         byte[] longer = original.clone();
-        longer[ObjectFrame.HEADER_BYTES] += 1;
+        longer[ObjectFrame.HEADER_BYTES] = (byte) (longer[ObjectFrame.HEADER_BYTES] + 1);
         rewriteCrc(longer);
         CorruptObjectException e = decodeDamaged(key, longer);
         assertTrue(e.getMessage().contains(key) && e.getMessage().contains("ZSTD"), e.getMessage());
@@ -273,8 +274,8 @@ class BlockCompressionTest {
     @Test
     void eachValueTypeIsWrittenWithItsCodecAndIncompressibleBlocksStayUncompressed() {
         BlockfileWriter<Integer, float[]> vectors = store.create(DIR, KeyType.U32, ValueType.F32_LIST);
-        long seed = 15L;
-        SplittableRandom random = new SplittableRandom(seed);
+        long seed = TestRandom.seed();
+        Random random = TestRandom.random();
         for (int i = 0; i < 20; i++) {
             float[] v = new float[16];
             for (int d = 0; d < v.length; d++) {
@@ -311,8 +312,8 @@ class BlockCompressionTest {
 
     @Test
     void everyCodecRoundTripsEveryLengthIncludingShuffleTails() {
-        long seed = 77L;
-        SplittableRandom random = new SplittableRandom(seed);
+        long seed = TestRandom.seed();
+        Random random = TestRandom.random();
         for (int len = 0; len < 70; len++) {
             byte[] data = new byte[len + 3];
             for (int i = 0; i < data.length; i++) {

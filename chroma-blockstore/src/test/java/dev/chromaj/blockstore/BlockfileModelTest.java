@@ -5,6 +5,7 @@ import static org.junit.jupiter.api.Assertions.assertEquals;
 import static org.junit.jupiter.api.Assertions.assertTrue;
 
 import dev.chromaj.storage.Storage;
+import dev.chromaj.testing.TestRandom;
 import java.nio.file.Path;
 import java.util.ArrayList;
 import java.util.Comparator;
@@ -13,6 +14,7 @@ import java.util.HashSet;
 import java.util.Iterator;
 import java.util.List;
 import java.util.Map;
+import java.util.NavigableMap;
 import java.util.Random;
 import java.util.Set;
 import java.util.TreeMap;
@@ -27,7 +29,8 @@ import org.junit.jupiter.params.provider.MethodSource;
 /**
  * Randomized model test: long random sequences of set, delete, commit and fork against a {@link TreeMap} model
  * ordered by an independent reference comparator, for every key type and many value types, with tiny blocks and a
- * tiny cache. Subclasses choose the Storage. A failure prints the seed; rerun with {@code -Dblockfile.seed=<seed>}.
+ * tiny cache. Subclasses choose the Storage. Each case draws from its own {@link TestRandom} seed; a failure prints
+ * the REPRODUCE line that runs it again.
  */
 abstract class BlockfileModelTest {
     @TempDir
@@ -66,15 +69,11 @@ abstract class BlockfileModelTest {
     @ParameterizedTest(name = "{0} -> {1}")
     @MethodSource("cases")
     <K, V> void randomOperationsMatchTheModel(KeyType<K> keyType, ValueType<V> valueType) {
-        long seed =
-                Long.getLong("blockfile.seed", System.nanoTime()) ^ (31L * keyType.hashCode() + valueType.hashCode());
         try {
-            run(keyType, valueType, seed);
+            run(keyType, valueType, TestRandom.seed());
         } catch (Throwable e) {
             throw new AssertionError(
-                    "randomized blockfile test failed for " + keyType + " -> " + valueType + " with seed " + seed
-                            + " (rerun: -Dblockfile.seed=<seed> applies per case): " + e,
-                    e);
+                    "randomized blockfile test failed for " + keyType + " -> " + valueType + ": " + e, e);
         }
     }
 
@@ -85,7 +84,7 @@ abstract class BlockfileModelTest {
                 .thenComparing(MKey::key, keyOrder);
         Function<Random, K> keys = TestData.keys(keyType);
         Function<Random, V> values = TestData.values(valueType);
-        long maxBlockBytes = 150 + random.nextInt(650);
+        long maxBlockBytes = 150L + random.nextInt(650);
         String dir = "collection/" + new UUID(seed, 7);
 
         try (Storage storage = newStorage(tempDir.resolve("s"));
@@ -177,7 +176,7 @@ abstract class BlockfileModelTest {
         return new MKey<>(TestData.PREFIXES.get(random.nextInt(TestData.PREFIXES.size())), keys.apply(random));
     }
 
-    private static <K, V> MKey<K> pickKey(Random random, TreeMap<MKey<K>, V> model, Function<Random, K> keys) {
+    private static <K, V> MKey<K> pickKey(Random random, NavigableMap<MKey<K>, V> model, Function<Random, K> keys) {
         if (model.isEmpty() || random.nextInt(3) == 0) {
             return randomKey(random, keys);
         }
@@ -210,7 +209,7 @@ abstract class BlockfileModelTest {
 
     private static <K, V> void verify(
             BlockfileReader<K, V> reader,
-            TreeMap<MKey<K>, V> model,
+            NavigableMap<MKey<K>, V> model,
             Random random,
             Function<Random, K> keys,
             Comparator<MKey<K>> order) {

@@ -6,6 +6,7 @@ import static org.junit.jupiter.api.Assertions.assertNull;
 import static org.junit.jupiter.api.Assertions.assertThrows;
 import static org.junit.jupiter.api.Assertions.assertTrue;
 
+import dev.chromaj.testing.TestRandom;
 import java.util.ArrayList;
 import java.util.Comparator;
 import java.util.Iterator;
@@ -83,15 +84,14 @@ class BlockfileOrderingTest {
 
     @Test
     void utf8OrderAgreesWithByteComparisonOnRandomStrings() {
-        long seed = System.nanoTime();
-        Random random = new Random(seed);
+        Random random = TestRandom.random();
         for (int i = 0; i < 20_000; i++) {
             String a = TestData.randomString(random, 4);
             String b = TestData.randomString(random, 4);
             assertEquals(
                     Integer.signum(TestData.compareUtf8(a, b)),
                     Integer.signum(Utf8Order.compare(a, b)),
-                    "seed " + seed + ": " + a + " vs " + b);
+                    a + " vs " + b);
             assertEquals(a.getBytes(java.nio.charset.StandardCharsets.UTF_8).length, Utf8Order.utf8Length(a));
         }
     }

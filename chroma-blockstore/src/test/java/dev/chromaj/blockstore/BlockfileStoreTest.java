@@ -8,6 +8,7 @@ import static org.junit.jupiter.api.Assertions.assertNull;
 import static org.junit.jupiter.api.Assertions.assertThrows;
 import static org.junit.jupiter.api.Assertions.assertTrue;
 
+import dev.chromaj.testing.TestRandom;
 import java.util.ArrayList;
 import java.util.HashMap;
 import java.util.HashSet;
@@ -15,8 +16,8 @@ import java.util.Iterator;
 import java.util.LinkedHashMap;
 import java.util.List;
 import java.util.Map;
+import java.util.Random;
 import java.util.Set;
-import java.util.SplittableRandom;
 import java.util.UUID;
 import java.util.concurrent.ExecutorService;
 import java.util.concurrent.Executors;
@@ -204,8 +205,8 @@ class BlockfileStoreTest {
     @Test
     void anEntryLargerThanTheMaximumBlockSizeIsStoredAndRead() {
         // random letters: about 4.7 bits each, so even compressed the entry is far above the 4 KiB block size
-        long seed = 20L;
-        SplittableRandom random = new SplittableRandom(seed);
+        long seed = TestRandom.seed();
+        Random random = TestRandom.random();
         char[] letters = new char[20 << 20];
         for (int i = 0; i < letters.length; i++) {
             letters[i] = (char) ('a' + random.nextInt(26));

@@ -4,6 +4,7 @@ import static org.junit.jupiter.api.Assertions.assertEquals;
 import static org.junit.jupiter.api.Assertions.assertThrows;
 import static org.junit.jupiter.api.Assertions.assertTrue;
 
+import dev.chromaj.testing.TestRandom;
 import java.util.Arrays;
 import java.util.LinkedHashMap;
 import java.util.List;
@@ -14,14 +15,14 @@ import org.junit.jupiter.api.Test;
 class DataRecordTest {
     @Test
     void metadataRoundTripsThroughTheBinaryEncoding() {
-        long seed = System.nanoTime();
-        Random random = new Random(seed);
+        Random random = TestRandom.random();
         for (int i = 0; i < 500; i++) {
             DataRecord r = TestData.randomRecord(random);
             if (r.metadata() != null) {
                 byte[] bytes = MetadataCodec.encode(r.metadata());
-                assertEquals(r.metadata(), MetadataCodec.decode(bytes, 0, bytes.length), "seed " + seed);
-                assertTrue(bytes.length <= MetadataCodec.estimateSize(r.metadata()), "seed " + seed);
+                assertEquals(r.metadata(), MetadataCodec.decode(bytes, 0, bytes.length));
+                assertTrue(
+                        bytes.length <= MetadataCodec.estimateSize(r.metadata()), "encoded size within the estimate");
             }
         }
         Map<String, Object> edge = new LinkedHashMap<>();

@@ -2,6 +2,7 @@ package dev.chromaj.blockstore;
 
 import static org.junit.jupiter.api.Assertions.assertEquals;
 
+import dev.chromaj.testing.TestRandom;
 import java.util.Arrays;
 import java.util.Random;
 import java.util.TreeSet;
@@ -12,8 +13,7 @@ class KeyColumnTest {
 
     @Test
     void lowerBoundInConsecutiveAndGappedU32KeysMatchesALinearScan() {
-        long seed = Long.getLong("chromaj.test.seed", new Random().nextLong());
-        Random random = new Random(seed);
+        Random random = TestRandom.random();
         for (int round = 0; round < 300; round++) {
             int n = 1 + random.nextInt(200);
             int start = switch (random.nextInt(3)) {
@@ -54,7 +54,7 @@ class KeyColumnTest {
                 assertEquals(
                         scan(keys, from, to, key),
                         column.lowerBound(from, to, key),
-                        "seed " + seed + "L, keys from " + Integer.toUnsignedString(keys[0]) + " (n " + n + ", gapped "
+                        "keys from " + Integer.toUnsignedString(keys[0]) + " (n " + n + ", gapped "
                                 + gapped + "), range " + from + ".." + to + ", key "
                                 + Integer.toUnsignedString(key));
             }

@@ -1,5 +1,6 @@
 package dev.chromaj.catalog;
 
+import dev.chromaj.annotations.Internal;
 import java.io.IOException;
 import java.nio.file.Files;
 import java.nio.file.Path;
@@ -30,6 +31,7 @@ import org.slf4j.LoggerFactory;
  * change, single- or multi-row, is one transaction. Failures are {@link CatalogException}s; a failed change
  * changes nothing.
  */
+@Internal
 public final class Catalog implements AutoCloseable {
     /** The catalog's file name inside the folder. */
     public static final String FILE_NAME = "chroma.sqlite3";

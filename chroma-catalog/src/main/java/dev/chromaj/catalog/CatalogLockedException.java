@@ -1,11 +1,13 @@
 package dev.chromaj.catalog;
 
+import dev.chromaj.annotations.Internal;
 import java.nio.file.Path;
 
 /**
  * The folder is already open for writing: by another catalog of this JVM ({@link #inThisJvm()}) or by another
  * process. One writer per folder.
  */
+@Internal
 public final class CatalogLockedException extends CatalogException {
     private static final long serialVersionUID = 1L;
 

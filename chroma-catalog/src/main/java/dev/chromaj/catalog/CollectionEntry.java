@@ -1,5 +1,6 @@
 package dev.chromaj.catalog;
 
+import dev.chromaj.annotations.Internal;
 import java.util.Objects;
 import java.util.UUID;
 
@@ -9,6 +10,7 @@ import java.util.UUID;
  * compacted version (0 before the first compaction) and {@code logPosition} the last WAL sequence number it
  * includes.
  */
+@Internal
 public record CollectionEntry(
         UUID id,
         String tenant,

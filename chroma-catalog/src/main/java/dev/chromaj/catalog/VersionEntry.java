@@ -1,5 +1,6 @@
 package dev.chromaj.catalog;
 
+import dev.chromaj.annotations.Internal;
 import java.time.Instant;
 import java.util.Objects;
 import java.util.UUID;
@@ -7,6 +8,7 @@ import java.util.UUID;
 /**
  * One committed version of a collection: the storage key of its manifest and the WAL position it includes.
  */
+@Internal
 public record VersionEntry(UUID collectionId, long version, String manifestKey, long logPosition, Instant createdAt) {
     public VersionEntry {
         Objects.requireNonNull(collectionId, "collectionId");

@@ -69,7 +69,7 @@ class MiniLmEmbeddingFunctionTest {
                 if (line.startsWith("#")) {
                     continue;
                 }
-                String[] fields = line.split("\t");
+                String[] fields = line.split("\t", -1);
                 ByteBuffer bytes =
                         ByteBuffer.wrap(Base64.getDecoder().decode(fields[2])).order(ByteOrder.LITTLE_ENDIAN);
                 float[] vector = new float[bytes.remaining() / 4];

@@ -160,7 +160,7 @@ record CollectionSettings(Space space, HnswParams hnsw, Map<String, Object> user
             return fallback;
         }
         if (!node.canConvertToInt()
-                || node.isFloatingPointNumber() && node.asDouble() != Math.rint(node.asDouble())
+                || (node.isFloatingPointNumber() && node.asDouble() != Math.rint(node.asDouble()))
                 || node.asInt() <= 0) {
             throw new ChromaImportException(
                     "Collection " + c.path() + " has HNSW " + field + " = " + node + "; expected a positive integer");

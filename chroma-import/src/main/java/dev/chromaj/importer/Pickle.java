@@ -146,8 +146,8 @@ final class Pickle {
                 }
                 case 0x91 -> stack.push(popToMark(at)); // FROZENSET
                 case 'N' -> stack.push(NONE);
-                case 0x88 -> stack.push(Boolean.TRUE);
-                case 0x89 -> stack.push(Boolean.FALSE);
+                case 0x88 -> stack.push(true);
+                case 0x89 -> stack.push(false);
                 case 'J' -> stack.push((long) le(4).getInt());
                 case 'K' -> stack.push((long) u8());
                 case 'M' -> stack.push((long) (le(2).getShort() & 0xFFFF));
@@ -397,10 +397,10 @@ final class Pickle {
     private Object textInt(String text, int at) {
         // Protocol 0 writes booleans as I00 / I01.
         if (text.equals("00")) {
-            return Boolean.FALSE;
+            return false;
         }
         if (text.equals("01")) {
-            return Boolean.TRUE;
+            return true;
         }
         try {
             return bigOrLong(new BigInteger(text));

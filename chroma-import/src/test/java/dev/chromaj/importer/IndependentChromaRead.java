@@ -238,7 +238,7 @@ final class IndependentChromaRead {
                     state.remove(id);
                     continue;
                 }
-                if (op == 0 && exists || op == 1 && !exists) {
+                if ((op == 0 && exists) || (op == 1 && !exists)) {
                     continue;
                 }
                 Map<String, Object> target = state.computeIfAbsent(id, k -> new LinkedHashMap<>());

@@ -9,6 +9,7 @@ import java.nio.file.Files;
 import java.nio.file.Path;
 import java.util.ArrayList;
 import java.util.List;
+import java.util.Locale;
 import org.junit.jupiter.api.Test;
 import org.junit.jupiter.api.io.TempDir;
 
@@ -30,7 +31,8 @@ class SchemaVersionTest {
             "collection-schema"
         };
         for (int i = 0; i < sysdb.length; i++) {
-            m.add(new SchemaVersion.Migration("sysdb", i + 1, String.format("%05d-%s.sqlite.sql", i + 1, sysdb[i])));
+            m.add(new SchemaVersion.Migration(
+                    "sysdb", i + 1, String.format(Locale.ROOT, "%05d-%s.sqlite.sql", i + 1, sysdb[i])));
         }
         String[] metadb = {
             "embedding-metadata",
@@ -41,7 +43,8 @@ class SchemaVersionTest {
             "metadata-array-support"
         };
         for (int i = 0; i < metadb.length; i++) {
-            m.add(new SchemaVersion.Migration("metadb", i + 1, String.format("%05d-%s.sqlite.sql", i + 1, metadb[i])));
+            m.add(new SchemaVersion.Migration(
+                    "metadb", i + 1, String.format(Locale.ROOT, "%05d-%s.sqlite.sql", i + 1, metadb[i])));
         }
         m.add(new SchemaVersion.Migration("embeddings_queue", 1, "00001-embeddings.sqlite.sql"));
         m.add(new SchemaVersion.Migration("embeddings_queue", 2, "00002-embeddings-queue-config.sqlite.sql"));

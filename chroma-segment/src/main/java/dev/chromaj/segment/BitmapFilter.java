@@ -72,18 +72,17 @@ final class BitmapFilter {
             return c.negated() ? complement(positive) : positive;
         }
         MetadataFilter.Comparison cmp = (MetadataFilter.Comparison) filter;
-        switch (cmp.op()) {
-            case EQ:
-                return equalTo(cmp.key(), cmp.value());
-            case NE:
-                return complement(equalTo(cmp.key(), cmp.value()));
-            default:
+        return switch (cmp.op()) {
+            case EQ -> equalTo(cmp.key(), cmp.value());
+            case NE -> complement(equalTo(cmp.key(), cmp.value()));
+            default -> {
                 if (!NumericRange.isNumber(cmp.value())) {
                     throw new IllegalArgumentException(
                             "Operator " + cmp.op() + " on key '" + cmp.key() + "' takes a number, got " + cmp.value());
                 }
-                return numbers(cmp.key(), NumericRange.of(cmp.op(), (Number) cmp.value()));
-        }
+                yield numbers(cmp.key(), NumericRange.of(cmp.op(), (Number) cmp.value()));
+            }
+        };
     }
 
     /** Intersection of the children, evaluating negated leaves as and-not against the running result. */

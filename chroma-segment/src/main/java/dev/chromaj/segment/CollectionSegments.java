@@ -1,6 +1,7 @@
 package dev.chromaj.segment;
 
 import com.google.re2j.Pattern;
+import dev.chromaj.annotations.Internal;
 import dev.chromaj.blockstore.BlockfileEntry;
 import dev.chromaj.blockstore.BlockfileReader;
 import dev.chromaj.blockstore.BlockfileStore;
@@ -44,6 +45,7 @@ import org.roaringbitmap.RoaringBitmap;
  * in parallel, the HNSW graph's included (roots and blocks are cached by the store's {@code BlockCache}), and the
  * live bitmap as soon as its root is in.
  */
+@Internal
 public final class CollectionSegments implements RecordLookup {
 
     /** Opens roots in parallel so a cold open costs one storage round trip, not one per blockfile. */

@@ -118,7 +118,7 @@ final class HnswGraphCodec {
         try (DataOutputStream out = new DataOutputStream(bytes)) {
             out.writeInt(HEADER_FORMAT);
             out.writeInt(h.dimension());
-            out.writeByte(h.space().ordinal());
+            out.writeByte(h.space().code());
             out.writeInt(h.config().m());
             out.writeInt(h.config().efConstruction());
             out.writeLong(h.config().seed());
@@ -163,10 +163,9 @@ final class HnswGraphCodec {
                         what + ": unsupported HNSW header format " + format + " (expected " + HEADER_FORMAT + ")");
             }
             int dimension = in.readInt();
-            int space = in.readUnsignedByte();
-            if (space >= DistanceSpace.values().length) {
-                throw new IllegalStateException(what + ": unknown distance space " + space);
-            }
+            int spaceCode = in.readUnsignedByte();
+            DistanceSpace space = DistanceSpace.ofCode(spaceCode)
+                    .orElseThrow(() -> new IllegalStateException(what + ": unknown distance space " + spaceCode));
             int m = in.readInt();
             int efConstruction = in.readInt();
             long seed = in.readLong();
@@ -185,15 +184,7 @@ final class HnswGraphCodec {
                 throw new IllegalStateException(what + ": HNSW header counts " + liveCount + " live of " + nodeCount
                         + " nodes but " + deleted.getCardinality() + " deleted");
             }
-            return new Header(
-                    dimension,
-                    DistanceSpace.values()[space],
-                    config,
-                    nodeCount,
-                    liveCount,
-                    entryPoint,
-                    maxLevel,
-                    deleted);
+            return new Header(dimension, space, config, nodeCount, liveCount, entryPoint, maxLevel, deleted);
         } catch (IOException | IllegalArgumentException e) {
             throw new IllegalStateException(what + ": malformed HNSW header: " + e.getMessage(), e);
         }

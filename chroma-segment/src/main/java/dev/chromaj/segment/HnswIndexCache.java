@@ -1,5 +1,6 @@
 package dev.chromaj.segment;
 
+import dev.chromaj.annotations.Internal;
 import dev.chromaj.index.vector.HnswIndex;
 import java.util.ArrayList;
 import java.util.Iterator;
@@ -26,6 +27,7 @@ import org.slf4j.LoggerFactory;
  *
  * <p>Thread-safe. Loads of distinct indexes run in parallel; concurrent requests for one index wait for one load.
  */
+@Internal
 public final class HnswIndexCache {
     private static final Logger LOG = LoggerFactory.getLogger(HnswIndexCache.class);
 

@@ -1,5 +1,6 @@
 package dev.chromaj.segment;
 
+import dev.chromaj.annotations.Internal;
 import dev.chromaj.blockstore.BlockfileRoot;
 import dev.chromaj.blockstore.BlockfileStore;
 import dev.chromaj.blockstore.BlockfileWriter;
@@ -32,6 +33,7 @@ import org.slf4j.LoggerFactory;
  * <p>The new index is {@linkplain HnswIndexCache#handOver handed over} to the cache, so the first query of the new
  * version does not reload it.
  */
+@Internal
 public final class HnswSegmentWriter {
     private static final Logger LOG = LoggerFactory.getLogger(HnswSegmentWriter.class);
 

@@ -1,5 +1,6 @@
 package dev.chromaj.segment;
 
+import dev.chromaj.annotations.Internal;
 import dev.chromaj.index.vector.DistanceSpace;
 import dev.chromaj.index.vector.HnswConfig;
 import java.util.Objects;
@@ -11,6 +12,7 @@ import java.util.Objects;
  *
  * <p>Thread-safe: efSearch is volatile, everything else is final.
  */
+@Internal
 public final class HnswSettings {
 
     /** Seed of the level generator of new graphs, so builds of the same data in one thread are reproducible. */

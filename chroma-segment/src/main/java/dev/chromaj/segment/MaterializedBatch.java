@@ -1,5 +1,6 @@
 package dev.chromaj.segment;
 
+import dev.chromaj.annotations.Internal;
 import dev.chromaj.blockstore.DataRecord;
 import dev.chromaj.segment.log.SparseValues;
 import java.util.ArrayList;
@@ -16,6 +17,7 @@ import org.roaringbitmap.RoaringBitmap;
  * {@link Inserted}). Ids whose operations had no effect (add of an existing id, update or delete of a missing id,
  * insert then delete) have no outcome. Immutable.
  */
+@Internal
 public final class MaterializedBatch {
 
     /** What happened to one id. */

@@ -1,5 +1,6 @@
 package dev.chromaj.segment;
 
+import dev.chromaj.annotations.Internal;
 import dev.chromaj.blockstore.DataRecord;
 import dev.chromaj.segment.log.LogOperation;
 import dev.chromaj.segment.log.RecordChange;
@@ -26,6 +27,7 @@ import java.util.Map;
  * </ul>
  * Costs one bulk lookup and time linear in the number of operations. Stateless and thread-safe.
  */
+@Internal
 public final class Materializer {
 
     private Materializer() {}

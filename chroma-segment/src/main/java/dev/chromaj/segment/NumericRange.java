@@ -45,20 +45,14 @@ record NumericRange(
 
     /** Integers x with {@code x op l}. */
     private static long[] longRange(MetadataFilter.Op op, long l) {
-        switch (op) {
-            case EQ:
-                return new long[] {l, l};
-            case GT:
-                return l == Long.MAX_VALUE ? null : new long[] {l + 1, Long.MAX_VALUE};
-            case GTE:
-                return new long[] {l, Long.MAX_VALUE};
-            case LT:
-                return l == Long.MIN_VALUE ? null : new long[] {Long.MIN_VALUE, l - 1};
-            case LTE:
-                return new long[] {Long.MIN_VALUE, l};
-            default:
-                throw new IllegalArgumentException("no range for operator " + op);
-        }
+        return switch (op) {
+            case EQ -> new long[] {l, l};
+            case GT -> l == Long.MAX_VALUE ? null : new long[] {l + 1, Long.MAX_VALUE};
+            case GTE -> new long[] {l, Long.MAX_VALUE};
+            case LT -> l == Long.MIN_VALUE ? null : new long[] {Long.MIN_VALUE, l - 1};
+            case LTE -> new long[] {Long.MIN_VALUE, l};
+            default -> throw new IllegalArgumentException("no range for operator " + op);
+        };
     }
 
     /** Integers x with {@code x op d}, compared exactly. */
@@ -69,13 +63,13 @@ record NumericRange(
         boolean aboveAll = d >= TWO_POW_63;
         boolean belowAll = d < -TWO_POW_63;
         switch (op) {
-            case EQ:
+            case EQ -> {
                 if (aboveAll || belowAll || d != Math.rint(d)) {
                     return null;
                 }
                 return new long[] {(long) d, (long) d};
-            case GT:
-            case GTE:
+            }
+            case GT, GTE -> {
                 if (aboveAll) {
                     return null;
                 }
@@ -85,7 +79,8 @@ record NumericRange(
                 // |d| < 2^63: floor and ceil are exact longs (a double this large is integral already).
                 long from = op == MetadataFilter.Op.GT ? (long) Math.floor(d) + 1 : (long) Math.ceil(d);
                 return new long[] {from, Long.MAX_VALUE};
-            default:
+            }
+            default -> {
                 if (belowAll) {
                     return null;
                 }
@@ -97,6 +92,7 @@ record NumericRange(
                 }
                 long ceil = (long) Math.ceil(d);
                 return ceil == Long.MIN_VALUE ? null : new long[] {Long.MIN_VALUE, ceil - 1};
+            }
         }
     }
 
@@ -105,20 +101,14 @@ record NumericRange(
         if (Double.isNaN(d)) {
             return null;
         }
-        switch (op) {
-            case EQ:
-                return new double[] {d, d};
-            case GT:
-                return new double[] {Math.nextUp(d), Double.POSITIVE_INFINITY};
-            case GTE:
-                return new double[] {d, Double.POSITIVE_INFINITY};
-            case LT:
-                return new double[] {Double.NEGATIVE_INFINITY, Math.nextDown(d)};
-            case LTE:
-                return new double[] {Double.NEGATIVE_INFINITY, d};
-            default:
-                throw new IllegalArgumentException("no range for operator " + op);
-        }
+        return switch (op) {
+            case EQ -> new double[] {d, d};
+            case GT -> new double[] {Math.nextUp(d), Double.POSITIVE_INFINITY};
+            case GTE -> new double[] {d, Double.POSITIVE_INFINITY};
+            case LT -> new double[] {Double.NEGATIVE_INFINITY, Math.nextDown(d)};
+            case LTE -> new double[] {Double.NEGATIVE_INFINITY, d};
+            default -> throw new IllegalArgumentException("no range for operator " + op);
+        };
     }
 
     /** Floats x with {@code x op l}, compared exactly although l may not be representable as a double. */
@@ -126,20 +116,14 @@ record NumericRange(
         double dl = (double) l;
         // sign of (l - dl), exact: dl is integral; 2^63 is the only value outside the long range it can take.
         int cmp = dl >= TWO_POW_63 ? -1 : Long.compare(l, (long) dl);
-        switch (op) {
-            case EQ:
-                return cmp == 0 ? new double[] {dl, dl} : null;
-            case GT:
-                // no double lies strictly between l and its nearest double dl
-                return new double[] {cmp < 0 ? dl : Math.nextUp(dl), Double.POSITIVE_INFINITY};
-            case GTE:
-                return new double[] {cmp <= 0 ? dl : Math.nextUp(dl), Double.POSITIVE_INFINITY};
-            case LT:
-                return new double[] {Double.NEGATIVE_INFINITY, cmp > 0 ? dl : Math.nextDown(dl)};
-            case LTE:
-                return new double[] {Double.NEGATIVE_INFINITY, cmp >= 0 ? dl : Math.nextDown(dl)};
-            default:
-                throw new IllegalArgumentException("no range for operator " + op);
-        }
+        return switch (op) {
+            case EQ -> cmp == 0 ? new double[] {dl, dl} : null;
+            // no double lies strictly between l and its nearest double dl
+            case GT -> new double[] {cmp < 0 ? dl : Math.nextUp(dl), Double.POSITIVE_INFINITY};
+            case GTE -> new double[] {cmp <= 0 ? dl : Math.nextUp(dl), Double.POSITIVE_INFINITY};
+            case LT -> new double[] {Double.NEGATIVE_INFINITY, cmp > 0 ? dl : Math.nextDown(dl)};
+            case LTE -> new double[] {Double.NEGATIVE_INFINITY, cmp >= 0 ? dl : Math.nextDown(dl)};
+            default -> throw new IllegalArgumentException("no range for operator " + op);
+        };
     }
 }

@@ -1,5 +1,6 @@
 package dev.chromaj.segment;
 
+import dev.chromaj.annotations.Internal;
 import java.util.Collection;
 import java.util.HashMap;
 import java.util.Map;
@@ -10,6 +11,7 @@ import java.util.Optional;
  * by {@link CollectionSegments} (a compacted version), by {@link SegmentWriter} (a version being written, including
  * what was applied but not committed yet) and by {@link #EMPTY}.
  */
+@Internal
 @FunctionalInterface
 public interface RecordLookup {
 

@@ -1,5 +1,6 @@
 package dev.chromaj.segment;
 
+import dev.chromaj.annotations.Internal;
 import dev.chromaj.blockstore.BlockfileStore;
 import java.util.Collections;
 import java.util.LinkedHashMap;
@@ -20,6 +21,7 @@ import java.util.UUID;
  * @param segmentBytes bytes in Storage per segment ({@code record}, {@code metadata}, {@code fulltext})
  * @param blockCount blocks referenced by all roots
  */
+@Internal
 public record SegmentManifest(
         Map<String, UUID> roots, int nextOffset, long recordCount, Map<String, Long> segmentBytes, long blockCount) {
 

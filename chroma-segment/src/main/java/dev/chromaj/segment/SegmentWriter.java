@@ -1,5 +1,6 @@
 package dev.chromaj.segment;
 
+import dev.chromaj.annotations.Internal;
 import dev.chromaj.blockstore.BlockfileReader;
 import dev.chromaj.blockstore.BlockfileRoot;
 import dev.chromaj.blockstore.BlockfileStore;
@@ -34,6 +35,7 @@ import org.roaringbitmap.RoaringBitmap;
  * <p>Not thread-safe: one compaction thread uses a writer, and commits it at most once. Readers of the previous
  * version are unaffected.
  */
+@Internal
 public final class SegmentWriter implements RecordLookup {
 
     private final BlockfileStore store;

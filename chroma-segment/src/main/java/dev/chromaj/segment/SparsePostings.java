@@ -1,5 +1,6 @@
 package dev.chromaj.segment;
 
+import dev.chromaj.annotations.Internal;
 import dev.chromaj.blockstore.BlockfileView;
 import dev.chromaj.index.sparse.PostingBlock;
 import dev.chromaj.index.sparse.PostingList;
@@ -26,6 +27,7 @@ import java.util.Map;
  *
  * <p>Immutable and thread-safe; posting lists it returns load blocks through the version's block cache.
  */
+@Internal
 public final class SparsePostings {
 
     private final String key;

@@ -13,6 +13,7 @@ import java.util.HashMap;
 import java.util.HashSet;
 import java.util.List;
 import java.util.Map;
+import java.util.NavigableMap;
 import java.util.Objects;
 import java.util.Set;
 import java.util.TreeMap;
@@ -35,18 +36,24 @@ final class SparseSegmentWriter {
 
     private static final Posting REMOVED = new Posting(Float.NaN, -1);
 
+    // REMOVED is a sentinel: identity, not the values it holds, marks a removal
+    @SuppressWarnings("ReferenceEquality")
+    private static boolean isRemoved(Posting posting) {
+        return posting == REMOVED;
+    }
+
     /** The changes of one key. */
     private static final class KeyChanges {
         final ValueKind kind;
         long documents;
         long length;
-        final Map<Integer, TreeMap<Integer, Posting>> terms = new HashMap<>();
+        final Map<Integer, NavigableMap<Integer, Posting>> terms = new HashMap<>();
 
         KeyChanges(ValueKind kind) {
             this.kind = kind;
         }
 
-        TreeMap<Integer, Posting> term(int term) {
+        NavigableMap<Integer, Posting> term(int term) {
             return terms.computeIfAbsent(term, t -> new TreeMap<>());
         }
     }
@@ -170,7 +177,7 @@ final class SparseSegmentWriter {
         for (Map.Entry<String, KeyChanges> e : changes.entrySet()) {
             String key = e.getKey();
             KeyChanges c = e.getValue();
-            for (Map.Entry<Integer, TreeMap<Integer, Posting>> t : c.terms.entrySet()) {
+            for (Map.Entry<Integer, NavigableMap<Integer, Posting>> t : c.terms.entrySet()) {
                 int term = t.getKey();
                 byte[] stored = skipsIn == null ? null : skipsIn.get(key, term);
                 PostingSkips old = stored == null ? null : SparsePostings.decodeSkips(key, term, stored);
@@ -194,7 +201,7 @@ final class SparseSegmentWriter {
             int term,
             ValueKind kind,
             PostingSkips old,
-            TreeMap<Integer, Posting> edits,
+            NavigableMap<Integer, Posting> edits,
             BlockfileReader<Long, byte[]> blocksIn,
             BlockfileWriter<Integer, byte[]> skipsOut,
             BlockfileWriter<Long, byte[]> blocksOut) {
@@ -209,7 +216,7 @@ final class SparseSegmentWriter {
             summaries.add(old.block(i));
         }
         PostingListBuilder builder = new PostingListBuilder(kind);
-        TreeMap<Integer, Posting> merged = new TreeMap<>();
+        NavigableMap<Integer, Posting> merged = new TreeMap<>();
         if (keep < oldCount) {
             List<Long> keys = new ArrayList<>(oldCount - keep);
             for (int i = keep; i < oldCount; i++) {
@@ -231,7 +238,7 @@ final class SparseSegmentWriter {
         merged.putAll(edits);
         for (Map.Entry<Integer, Posting> p : merged.entrySet()) {
             Posting posting = p.getValue();
-            if (posting == REMOVED) {
+            if (isRemoved(posting)) {
                 continue;
             }
             if (kind == ValueKind.WEIGHT) {

@@ -1,5 +1,6 @@
 package dev.chromaj.segment;
 
+import dev.chromaj.annotations.Internal;
 import dev.chromaj.index.sparse.ValueKind;
 import java.nio.BufferUnderflowException;
 import java.nio.ByteBuffer;
@@ -10,13 +11,15 @@ import java.util.Objects;
  * hold a non-empty vector for it and, for BM25 keys, the sum of their document lengths. Together with a term's
  * document frequency (its posting count) they give BM25's IDF and average document length at query time.
  *
- * <p>Encoding ({@link #encode()}), version {@value #FORMAT_VERSION}: version byte, value-kind byte (0 weight, 1 term
- * frequency), document count and total length as big-endian 64-bit integers.
+ * <p>Encoding ({@link #encode()}), version {@value #FORMAT_VERSION}: version byte, value-kind byte
+ * ({@link ValueKind#code()}: 0 weight, 1 term frequency), document count and total length as big-endian 64-bit
+ * integers.
  *
  * @param kind what the posting values are
  * @param documentCount live records with a non-empty vector for the key
  * @param totalLength sum of the document lengths (term frequencies) of those records; 0 for weight keys
  */
+@Internal
 public record SparseStatistics(ValueKind kind, long documentCount, long totalLength) {
 
     /** Version written as the first byte of {@link #encode()}. */
@@ -58,7 +61,7 @@ public record SparseStatistics(ValueKind kind, long documentCount, long totalLen
     byte[] encode() {
         return ByteBuffer.allocate(ENCODED_BYTES)
                 .put((byte) FORMAT_VERSION)
-                .put((byte) kind.ordinal())
+                .put((byte) kind.code())
                 .putLong(documentCount)
                 .putLong(totalLength)
                 .array();
@@ -81,11 +84,8 @@ public record SparseStatistics(ValueKind kind, long documentCount, long totalLen
                 throw new IllegalArgumentException(what + ": unsupported sparse statistics format version " + version
                         + ", expected " + FORMAT_VERSION);
             }
-            int kind = in.get();
-            if (kind < 0 || kind >= ValueKind.values().length) {
-                throw new IllegalArgumentException(what + ": unknown sparse value kind " + kind);
-            }
-            return new SparseStatistics(ValueKind.values()[kind], in.getLong(), in.getLong());
+            ValueKind kind = ValueKind.ofCode(in.get(), what + ": sparse statistics");
+            return new SparseStatistics(kind, in.getLong(), in.getLong());
         } catch (BufferUnderflowException e) {
             throw new IllegalArgumentException(what + ": truncated sparse statistics", e);
         }

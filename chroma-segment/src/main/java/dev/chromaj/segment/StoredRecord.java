@@ -1,5 +1,6 @@
 package dev.chromaj.segment;
 
+import dev.chromaj.annotations.Internal;
 import dev.chromaj.blockstore.DataRecord;
 import dev.chromaj.segment.log.SparseValues;
 import java.util.Map;
@@ -12,6 +13,7 @@ import java.util.Objects;
  * @param record the record (its {@link DataRecord#id()} is the user id)
  * @param sparse sparse vectors by key; never null, empty when the record has none
  */
+@Internal
 public record StoredRecord(int offset, DataRecord record, Map<String, SparseValues> sparse) {
 
     /** Replaces a null sparse map by an empty one. */

@@ -6,6 +6,7 @@ import static org.junit.jupiter.api.Assertions.assertThrows;
 import dev.chromaj.segment.filter.DocumentFilter;
 import dev.chromaj.segment.filter.FilterEvaluator;
 import dev.chromaj.segment.filter.MetadataFilter;
+import dev.chromaj.testing.TestRandom;
 import java.util.ArrayList;
 import java.util.HashMap;
 import java.util.List;
@@ -16,6 +17,7 @@ import org.roaringbitmap.RoaringBitmap;
 
 class BitmapFilterTest {
 
+    @SafeVarargs // only reads the array
     private static InMemoryIndexView view(Map<String, Object>... metadatas) {
         InMemoryIndexView view = new InMemoryIndexView();
         for (int i = 0; i < metadatas.length; i++) {
@@ -87,8 +89,7 @@ class BitmapFilterTest {
 
     @Test
     void randomFiltersAgreeWithFilterEvaluator() {
-        long seed = new Random().nextLong();
-        Random rnd = new Random(seed);
+        Random rnd = TestRandom.random();
         RandomData data = new RandomData(rnd);
         for (int round = 0; round < 30; round++) {
             InMemoryIndexView view = new InMemoryIndexView();
@@ -122,7 +123,7 @@ class BitmapFilterTest {
                 assertEquals(
                         expected,
                         new BitmapFilter(view).evaluate(where, whereDoc),
-                        "seed " + seed + " where " + where + " whereDocument " + whereDoc);
+                        "where " + where + " whereDocument " + whereDoc);
             }
         }
     }

@@ -17,10 +17,13 @@ import dev.chromaj.index.vector.HnswIndex;
 import dev.chromaj.index.vector.ScoredOffset;
 import dev.chromaj.segment.log.LogOperation;
 import dev.chromaj.segment.log.RecordChange;
+import dev.chromaj.testing.TestRandom;
 import java.nio.file.Path;
 import java.util.ArrayList;
+import java.util.EnumMap;
 import java.util.HashMap;
 import java.util.HashSet;
+import java.util.HexFormat;
 import java.util.List;
 import java.util.Map;
 import java.util.Random;
@@ -40,13 +43,13 @@ class HnswSegmentTest {
 
     private SegmentFixture fx;
     private HnswSettings settings;
-    private final long seed = System.nanoTime();
-    private final Random random = new Random(seed);
+    private Random random;
     /** The current embedding of every live id. */
     private final Map<String, float[]> model = new HashMap<>();
 
     @BeforeEach
     void setUp() {
+        random = TestRandom.random();
         fx = new SegmentFixture(folder, 16 << 10);
         settings = new HnswSettings(new HnswIndexCache(1L << 30), DistanceSpace.L2, 16, 100, 100, 2);
     }
@@ -57,7 +60,7 @@ class HnswSegmentTest {
     }
 
     private String label() {
-        return "seed " + seed;
+        return "space " + settings.space();
     }
 
     private float[] vector() {
@@ -317,6 +320,31 @@ class HnswSegmentTest {
         IllegalStateException e =
                 assertThrows(IllegalStateException.class, () -> HnswGraphCodec.decodeHeader(corrupt, "graph x"));
         assertTrue(e.getMessage().contains("graph x") && e.getMessage().contains("checksum"), e.getMessage());
+    }
+
+    /**
+     * The stored header of each distance space, byte for byte, as written since format 1: a space's code must never
+     * change, or existing graphs would be read with another distance.
+     */
+    @Test
+    void headerBytesOfEverySpaceAreStable() {
+        Map<DistanceSpace, String> expected = new EnumMap<>(DistanceSpace.class);
+        expected.put(
+                DistanceSpace.L2,
+                "0000000100000004000000000800000032000000000000000700000003000000020000000000000001000000123a300000010000000000000010000000020000000000aed972da");
+        expected.put(
+                DistanceSpace.COSINE,
+                "0000000100000004010000000800000032000000000000000700000003000000020000000000000001000000123a3000000100000000000000100000000200000000008cdac1ca");
+        expected.put(
+                DistanceSpace.IP,
+                "0000000100000004020000000800000032000000000000000700000003000000020000000000000001000000123a300000010000000000000010000000020000000000eade14fa");
+        for (DistanceSpace space : DistanceSpace.values()) {
+            HnswGraphCodec.Header header = new HnswGraphCodec.Header(
+                    4, space, new HnswConfig(8, 50, 100, 7), 3, 2, 0, 1, RoaringBitmap.bitmapOf(2));
+            byte[] bytes = HnswGraphCodec.encodeHeader(header);
+            assertEquals(expected.get(space), HexFormat.of().formatHex(bytes), space.name());
+            assertEquals(space, HnswGraphCodec.decodeHeader(bytes, "test").space());
+        }
     }
 
     @Test

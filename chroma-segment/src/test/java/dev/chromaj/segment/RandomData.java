@@ -12,6 +12,12 @@ import java.util.Random;
 /** Random metadata, documents and filter trees drawn from small pools, so that filters match often. */
 final class RandomData {
 
+    /** The equality operators, then the order operators, in the order the generator has always drawn them. */
+    private static final MetadataFilter.Op[] EQUALITY = {MetadataFilter.Op.EQ, MetadataFilter.Op.NE};
+
+    private static final MetadataFilter.Op[] ORDER = {
+        MetadataFilter.Op.GT, MetadataFilter.Op.GTE, MetadataFilter.Op.LT, MetadataFilter.Op.LTE
+    };
     static final String[] KEYS = {"a", "b", "c", "tags", "ключ"};
     static final String[] STRINGS = {"x", "y", "zz", "Ünï", "5", "🎉", ""};
     static final long[] LONGS = {0, 1, 2, 5, -3, 1L << 53, (1L << 53) + 1, Long.MAX_VALUE, Long.MIN_VALUE};
@@ -102,56 +108,49 @@ final class RandomData {
     MetadataFilter where(int depth, List<String> ids) {
         int choice = rnd.nextInt(depth > 0 ? 9 : 7);
         String key = KEYS[rnd.nextInt(KEYS.length)];
-        switch (choice) {
-            case 0: {
-                MetadataFilter.Op op = MetadataFilter.Op.values()[rnd.nextInt(2)];
-                return new MetadataFilter.Comparison(key, op, scalar());
-            }
-            case 1:
-            case 2: {
-                MetadataFilter.Op op = MetadataFilter.Op.values()[2 + rnd.nextInt(4)];
+        return switch (choice) {
+            case 0 -> new MetadataFilter.Comparison(key, EQUALITY[rnd.nextInt(EQUALITY.length)], scalar());
+            case 1, 2 -> {
+                MetadataFilter.Op op = ORDER[rnd.nextInt(ORDER.length)];
                 Object operand = rnd.nextBoolean()
                         ? (Object) LONGS[rnd.nextInt(LONGS.length)]
                         : (Object) (DOUBLES[rnd.nextInt(DOUBLES.length)] + 0.0);
-                return new MetadataFilter.Comparison(key, op, operand);
+                yield new MetadataFilter.Comparison(key, op, operand);
             }
-            case 3: {
+            case 3 -> {
                 List<Object> values = new ArrayList<>();
                 int n = 1 + rnd.nextInt(3);
                 for (int i = 0; i < n; i++) {
                     values.add(scalar());
                 }
-                return new MetadataFilter.Membership(key, rnd.nextBoolean(), values);
+                yield new MetadataFilter.Membership(key, rnd.nextBoolean(), values);
             }
-            case 4:
-                return new MetadataFilter.ArrayContains(key, rnd.nextBoolean(), scalar());
-            case 5: {
+            case 4 -> new MetadataFilter.ArrayContains(key, rnd.nextBoolean(), scalar());
+            case 5 -> {
                 List<String> some = new ArrayList<>();
                 int n = rnd.nextInt(4);
                 for (int i = 0; i < n && !ids.isEmpty(); i++) {
                     some.add(ids.get(rnd.nextInt(ids.size())));
                 }
                 some.add("missing-id");
-                return new MetadataFilter.IdIn(some);
+                yield new MetadataFilter.IdIn(some);
             }
-            case 6:
-                return new MetadataFilter.Comparison(key, MetadataFilter.Op.EQ, scalar());
-            default: {
+            case 6 -> new MetadataFilter.Comparison(key, MetadataFilter.Op.EQ, scalar());
+            default -> {
                 List<MetadataFilter> children = new ArrayList<>();
                 int n = 1 + rnd.nextInt(3);
                 for (int i = 0; i < n; i++) {
                     children.add(where(depth - 1, ids));
                 }
-                return choice == 7 ? new MetadataFilter.And(children) : new MetadataFilter.Or(children);
+                yield choice == 7 ? new MetadataFilter.And(children) : new MetadataFilter.Or(children);
             }
-        }
+        };
     }
 
     DocumentFilter whereDocument(int depth) {
         int choice = rnd.nextInt(depth > 0 ? 6 : 4);
-        switch (choice) {
-            case 0:
-            case 1: {
+        return switch (choice) {
+            case 0, 1 -> {
                 String text = WORDS[rnd.nextInt(WORDS.length)];
                 if (rnd.nextInt(3) == 0 && text.length() > 2) {
                     int from = rnd.nextInt(text.length() - 1);
@@ -160,10 +159,9 @@ final class RandomData {
                 if (rnd.nextInt(5) == 0) {
                     text = text + (rnd.nextBoolean() ? " " : "-") + WORDS[rnd.nextInt(WORDS.length)];
                 }
-                return new DocumentFilter.Contains(text, rnd.nextBoolean());
+                yield new DocumentFilter.Contains(text, rnd.nextBoolean());
             }
-            case 2:
-            case 3: {
+            case 2, 3 -> {
                 String[] patterns = {
                     "alph.",
                     "^beta",
@@ -177,17 +175,17 @@ final class RandomData {
                     "a.c",
                     "日本"
                 };
-                return new DocumentFilter.Regex(
+                yield new DocumentFilter.Regex(
                         Pattern.compile(patterns[rnd.nextInt(patterns.length)]), rnd.nextBoolean());
             }
-            default: {
+            default -> {
                 List<DocumentFilter> children = new ArrayList<>();
                 int n = 1 + rnd.nextInt(3);
                 for (int i = 0; i < n; i++) {
                     children.add(whereDocument(depth - 1));
                 }
-                return choice == 4 ? new DocumentFilter.And(children) : new DocumentFilter.Or(children);
+                yield choice == 4 ? new DocumentFilter.And(children) : new DocumentFilter.Or(children);
             }
-        }
+        };
     }
 }

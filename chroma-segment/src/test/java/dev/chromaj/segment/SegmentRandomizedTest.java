@@ -13,6 +13,7 @@ import dev.chromaj.segment.filter.FilterEvaluator;
 import dev.chromaj.segment.filter.MetadataFilter;
 import dev.chromaj.segment.log.LogOperation;
 import dev.chromaj.segment.log.RecordChange;
+import dev.chromaj.testing.TestRandom;
 import java.nio.file.Path;
 import java.util.ArrayList;
 import java.util.HashMap;
@@ -44,15 +45,14 @@ class SegmentRandomizedTest {
 
     @Test
     void randomOperationsAndFiltersMatchTheModelAcrossForks() {
-        // -Dchromaj.test.seed=<seed> reproduces a failure; -Dchromaj.test.runs=<n> soaks (scripts, not the suite)
-        Long fixed = Long.getLong("chromaj.test.seed");
-        int runs = fixed != null ? 1 : Integer.getInteger("chromaj.test.runs", 1);
+        // -Dchromaj.test.runs=<n> soaks (by hand, not the suite): run i draws from the test's seed + i
+        int runs = Integer.getInteger("chromaj.test.runs", 1);
         for (int i = 0; i < runs; i++) {
-            long seed = fixed != null ? fixed : new Random().nextLong();
             try {
-                run(seed);
+                run(TestRandom.seed() + i);
             } catch (AssertionError | RuntimeException e) {
-                throw new AssertionError("SegmentRandomizedTest failed with seed " + seed + "L: " + e.getMessage(), e);
+                throw new AssertionError(
+                        "SegmentRandomizedTest failed in run " + (i + 1) + " of " + runs + ": " + e.getMessage(), e);
             }
         }
     }

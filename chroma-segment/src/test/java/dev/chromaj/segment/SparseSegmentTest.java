@@ -18,12 +18,14 @@ import dev.chromaj.index.sparse.ValueKind;
 import dev.chromaj.segment.log.LogOperation;
 import dev.chromaj.segment.log.RecordChange;
 import dev.chromaj.segment.log.SparseValues;
+import dev.chromaj.testing.TestRandom;
 import java.nio.file.Path;
 import java.util.ArrayList;
 import java.util.HashMap;
 import java.util.List;
 import java.util.Map;
 import java.util.Random;
+import java.util.SortedMap;
 import java.util.TreeMap;
 import org.junit.jupiter.api.AfterEach;
 import org.junit.jupiter.api.BeforeEach;
@@ -68,16 +70,10 @@ class SparseSegmentTest {
 
     @Test
     void randomWritesKeepPostingsStatisticsAndTopKEqualToTheModel() {
-        long seed = Long.getLong("chromaj.test.seed", new Random().nextLong());
-        try {
-            run(seed);
-        } catch (AssertionError | RuntimeException e) {
-            throw new AssertionError("SparseSegmentTest failed with seed " + seed + "L: " + e.getMessage(), e);
-        }
+        run(TestRandom.random());
     }
 
-    private void run(long seed) {
-        Random random = new Random(seed);
+    private void run(Random random) {
         Map<String, Map<String, SparseValues>> model = new HashMap<>();
         SegmentManifest manifest = null;
         for (int round = 0; round < 5; round++) {
@@ -142,7 +138,7 @@ class SparseSegmentTest {
         return values(entries);
     }
 
-    private static SparseValues values(TreeMap<Integer, Float> entries) {
+    private static SparseValues values(SortedMap<Integer, Float> entries) {
         int[] indices = new int[entries.size()];
         float[] values = new float[entries.size()];
         int i = 0;
@@ -208,7 +204,7 @@ class SparseSegmentTest {
     /** Block-max MaxScore over the stored lists equals brute-force scoring of the model. */
     private static void checkTopK(
             SparsePostings postings,
-            Map<Integer, TreeMap<Integer, float[]>> expected,
+            Map<Integer, ? extends SortedMap<Integer, float[]>> expected,
             long documents,
             long totalLength,
             boolean bm25,
@@ -255,8 +251,7 @@ class SparseSegmentTest {
 
     @Test
     void decodedPostingsStayWithinASmallBlockCacheAndScoreAsWithALargeColdOrWarmOne() throws InterruptedException {
-        long seed = Long.getLong("chromaj.test.seed", new Random().nextLong());
-        Random random = new Random(seed);
+        Random random = TestRandom.random();
         SegmentManifest manifest;
         try (BlockfileStore smallBlocks = new BlockfileStore(fx.storage, fx.cache, new BlockfileOptions(8 << 10, 2))) {
             List<LogOperation> ops = new ArrayList<>();
@@ -278,7 +273,7 @@ class SparseSegmentTest {
             cold.add(bm25TopK(large, terms));
         }
         for (int q = 0; q < queries.size(); q++) {
-            assertEquals(cold.get(q), bm25TopK(large, queries.get(q)), "seed " + seed + "L: warm query " + q);
+            assertEquals(cold.get(q), bm25TopK(large, queries.get(q)), "warm query " + q);
         }
         long bound = 256 << 10;
         try (BlockCache small = BlockCache.builder().maxBytes(bound).build();
@@ -287,7 +282,7 @@ class SparseSegmentTest {
                     CollectionSegments.open(store, fx.dir, manifest).sparse(BM25);
             for (int round = 0; round < 2; round++) {
                 for (int q = 0; q < queries.size(); q++) {
-                    assertEquals(cold.get(q), bm25TopK(bounded, queries.get(q)), "seed " + seed + "L: query " + q);
+                    assertEquals(cold.get(q), bm25TopK(bounded, queries.get(q)), "query " + q);
                     awaitWithin(small, bound);
                 }
             }

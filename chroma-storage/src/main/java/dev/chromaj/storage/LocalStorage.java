@@ -1,5 +1,6 @@
 package dev.chromaj.storage;
 
+import dev.chromaj.annotations.Internal;
 import java.io.IOException;
 import java.io.InputStream;
 import java.io.UncheckedIOException;
@@ -65,6 +66,7 @@ import org.slf4j.LoggerFactory;
  *
  * <p>Thread-safe.
  */
+@Internal
 public final class LocalStorage implements Storage {
     private static final Logger LOG = LoggerFactory.getLogger(LocalStorage.class);
     /** Holds temporary files; '~' is always escaped by {@link FileNameCodec}, so no key maps here. */

@@ -1,6 +1,9 @@
 package dev.chromaj.storage;
 
+import dev.chromaj.annotations.Internal;
+
 /** The key does not exist. */
+@Internal
 public final class ObjectNotFoundException extends StorageException {
     private static final long serialVersionUID = 1L;
 

@@ -1,6 +1,9 @@
 package dev.chromaj.storage;
 
+import dev.chromaj.annotations.Internal;
+
 /** A conditional put did not happen: the key existed (create-only) or its ETag differed (compare-and-swap). */
+@Internal
 public final class PreconditionFailedException extends StorageException {
     private static final long serialVersionUID = 1L;
 

@@ -1,5 +1,6 @@
 package dev.chromaj.storage;
 
+import dev.chromaj.annotations.Internal;
 import java.io.IOException;
 import java.net.URI;
 import java.security.MessageDigest;
@@ -78,6 +79,7 @@ import software.amazon.awssdk.services.s3.model.ServerSideEncryption;
  * <p>ETags are returned without quotes. Thread-safe; {@link #getAsync} runs on a bounded pool of
  * {@link S3StorageConfig#asyncThreads()} daemon threads, however many keys are requested.
  */
+@Internal
 public final class S3Storage implements Storage {
     private static final Logger LOG = LoggerFactory.getLogger(S3Storage.class);
     private static final int DELETE_BATCH = 1000;

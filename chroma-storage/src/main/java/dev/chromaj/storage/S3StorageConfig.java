@@ -1,5 +1,6 @@
 package dev.chromaj.storage;
 
+import dev.chromaj.annotations.Internal;
 import java.net.URI;
 import java.time.Duration;
 import java.util.Objects;
@@ -9,6 +10,7 @@ import java.util.Objects;
  *
  * <p>{@link #toString()} never shows the credentials.
  */
+@Internal
 public final class S3StorageConfig {
     /** S3's smallest part size (except the last part). */
     public static final long MIN_PART_SIZE = 5L << 20;
@@ -388,7 +390,11 @@ public final class S3StorageConfig {
             return this;
         }
 
-        /** @throws IllegalArgumentException when the settings contradict each other */
+        /**
+         * Builds the configuration.
+         *
+         * @throws IllegalArgumentException when the settings contradict each other
+         */
         public S3StorageConfig build() {
             if (bucket == null) {
                 throw new IllegalArgumentException("bucket is required");

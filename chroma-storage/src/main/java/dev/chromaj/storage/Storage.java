@@ -1,5 +1,6 @@
 package dev.chromaj.storage;
 
+import dev.chromaj.annotations.Internal;
 import java.util.Collection;
 import java.util.Iterator;
 import java.util.Optional;
@@ -18,6 +19,7 @@ import java.util.concurrent.CompletableFuture;
  * <p>Implementations are thread-safe. Every failure is a {@link StorageException} naming the operation and the
  * key; a failed write leaves either the old object or none, never a partial one.
  */
+@Internal
 public interface Storage extends AutoCloseable {
 
     /** The whole object. @throws ObjectNotFoundException when the key does not exist. */

@@ -1,6 +1,9 @@
 package dev.chromaj.storage;
 
+import dev.chromaj.annotations.Internal;
+
 /** A storage operation failed (after retries, where the backend retries). The message names operation and key. */
+@Internal
 public class StorageException extends RuntimeException {
     private static final long serialVersionUID = 1L;
 

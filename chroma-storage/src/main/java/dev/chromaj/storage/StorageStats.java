@@ -1,9 +1,12 @@
 package dev.chromaj.storage;
 
+import dev.chromaj.annotations.Internal;
+
 /**
  * Counters of one {@link Storage} since it was opened. Requests count calls that reached the backend, retries
  * included.
  */
+@Internal
 public record StorageStats(
         long gets,
         long rangeGets,

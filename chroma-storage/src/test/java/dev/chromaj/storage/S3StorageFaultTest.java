@@ -9,6 +9,7 @@ import static org.junit.jupiter.api.Assertions.assertTrue;
 import dev.chromaj.storage.testing.FaultInjectingProxy;
 import dev.chromaj.storage.testing.FaultInjectingProxy.Fault;
 import dev.chromaj.storage.testing.S3Fixture;
+import dev.chromaj.testing.TestRandom;
 import java.io.PrintWriter;
 import java.io.StringWriter;
 import java.nio.charset.StandardCharsets;
@@ -169,8 +170,7 @@ class S3StorageFaultTest {
 
     @Test
     void aPutInterruptedByFaultsLeavesTheOldObjectOrTheNewOne() {
-        long seed = System.nanoTime();
-        Random random = new Random(seed);
+        Random random = TestRandom.random();
         Fault[] faults = {Fault.SLOW_DOWN, Fault.INTERNAL_ERROR, Fault.RESET, Fault.DROP_RESPONSE};
         byte[] current = utf8("version-0");
         storage.put("object", current);
@@ -191,7 +191,7 @@ class S3StorageFaultTest {
             }
             proxy.clearFaults();
             byte[] now = storage.get("object");
-            String info = "seed " + seed + ", round " + i + ", acknowledged " + acknowledged;
+            String info = "round " + i + ", acknowledged " + acknowledged;
             if (acknowledged) {
                 assertArrayEquals(next, now, info);
             } else {

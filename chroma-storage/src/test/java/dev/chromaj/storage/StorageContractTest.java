@@ -7,6 +7,7 @@ import static org.junit.jupiter.api.Assertions.assertNotEquals;
 import static org.junit.jupiter.api.Assertions.assertThrows;
 import static org.junit.jupiter.api.Assertions.assertTrue;
 
+import dev.chromaj.testing.TestRandom;
 import java.nio.charset.StandardCharsets;
 import java.time.Duration;
 import java.time.Instant;
@@ -14,8 +15,8 @@ import java.util.ArrayList;
 import java.util.Arrays;
 import java.util.Iterator;
 import java.util.List;
+import java.util.Locale;
 import java.util.Optional;
-import java.util.Random;
 import java.util.Set;
 import java.util.concurrent.CompletableFuture;
 import java.util.concurrent.ConcurrentHashMap;
@@ -37,8 +38,6 @@ abstract class StorageContractTest {
     private static final String EMPTY_MD5 = "d41d8cd98f00b204e9800998ecf8427e";
 
     protected Storage storage;
-    private final long seed = System.nanoTime();
-    private final Random random = new Random(seed);
 
     /** A fresh, empty storage; closed after the test. */
     protected abstract Storage openStorage();
@@ -59,13 +58,9 @@ abstract class StorageContractTest {
         storage.close();
     }
 
-    private String seedInfo() {
-        return "seed " + seed;
-    }
-
     private byte[] randomBytes(int n) {
         byte[] b = new byte[n];
-        random.nextBytes(b);
+        TestRandom.random().nextBytes(b);
         return b;
     }
 
@@ -87,7 +82,7 @@ abstract class StorageContractTest {
             byte[] data = randomBytes(size);
             String key = "round/trip-" + size;
             String etag = storage.put(key, data);
-            assertArrayEquals(data, storage.get(key), seedInfo());
+            assertArrayEquals(data, storage.get(key));
             assertEquals(etag, storage.head(key).orElseThrow().etag());
             assertEquals(ETags.md5Hex(data), etag, "single-part ETag is the hex MD5 of the content");
         }
@@ -119,11 +114,11 @@ abstract class StorageContractTest {
     void rangedReadsReturnTheSliceAndStopAtTheEnd() {
         byte[] data = randomBytes(1000);
         storage.put("ranged", data);
-        assertArrayEquals(Arrays.copyOfRange(data, 0, 10), storage.getRange("ranged", 0, 10), seedInfo());
-        assertArrayEquals(Arrays.copyOfRange(data, 500, 764), storage.getRange("ranged", 500, 264), seedInfo());
-        assertArrayEquals(Arrays.copyOfRange(data, 990, 1000), storage.getRange("ranged", 990, 10), seedInfo());
-        assertArrayEquals(Arrays.copyOfRange(data, 995, 1000), storage.getRange("ranged", 995, 10), seedInfo());
-        assertArrayEquals(data, storage.getRange("ranged", 0, 5000), seedInfo());
+        assertArrayEquals(Arrays.copyOfRange(data, 0, 10), storage.getRange("ranged", 0, 10));
+        assertArrayEquals(Arrays.copyOfRange(data, 500, 764), storage.getRange("ranged", 500, 264));
+        assertArrayEquals(Arrays.copyOfRange(data, 990, 1000), storage.getRange("ranged", 990, 10));
+        assertArrayEquals(Arrays.copyOfRange(data, 995, 1000), storage.getRange("ranged", 995, 10));
+        assertArrayEquals(data, storage.getRange("ranged", 0, 5000));
         assertArrayEquals(new byte[0], storage.getRange("ranged", 1000, 10));
         assertArrayEquals(new byte[0], storage.getRange("ranged", 5000, 10));
         assertArrayEquals(new byte[0], storage.getRange("ranged", 10, 0));
@@ -262,7 +257,7 @@ abstract class StorageContractTest {
     void listReturnsMoreThanOneThousandKeysInOrderAcrossPages() throws Exception {
         int n = 1_100;
         List<String> expected = IntStream.range(0, n)
-                .mapToObj(i -> String.format("many/k-%05d", i))
+                .mapToObj(i -> String.format(Locale.ROOT, "many/k-%05d", i))
                 .toList();
         ExecutorService pool = Executors.newFixedThreadPool(8);
         try {
@@ -326,15 +321,13 @@ abstract class StorageContractTest {
         byte[] data = randomBytes(size);
         String etag = storage.put("large/object", data);
         assertWrittenInParts("large/object", size);
-        assertArrayEquals(data, storage.get("large/object"), seedInfo());
+        assertArrayEquals(data, storage.get("large/object"));
         ObjectInfo info = storage.head("large/object").orElseThrow();
         assertEquals(size, info.size());
         assertEquals(etag, info.etag());
         int offset = (7 << 20) + 12345;
         assertArrayEquals(
-                Arrays.copyOfRange(data, offset, offset + 100_000),
-                storage.getRange("large/object", offset, 100_000),
-                seedInfo());
+                Arrays.copyOfRange(data, offset, offset + 100_000), storage.getRange("large/object", offset, 100_000));
     }
 
     // ------------------------------------------------------------------------------------------------- deletes

@@ -4,6 +4,7 @@ import java.io.IOException;
 import java.nio.ByteBuffer;
 import java.nio.channels.FileChannel;
 import java.nio.file.Path;
+import java.util.Locale;
 import java.util.UUID;
 import java.util.regex.Matcher;
 import java.util.regex.Pattern;
@@ -40,11 +41,11 @@ final class LogFileFormat {
     record Header(UUID logId, long firstSequence) {}
 
     static String fileName(long firstSequence) {
-        return String.format("%020d%s", firstSequence, SUFFIX);
+        return String.format(Locale.ROOT, "%020d%s", firstSequence, SUFFIX);
     }
 
     static String archiveName(long firstSequence, long lastSequence) {
-        return String.format("%020d-%020d%s", firstSequence, lastSequence, SUFFIX);
+        return String.format(Locale.ROOT, "%020d-%020d%s", firstSequence, lastSequence, SUFFIX);
     }
 
     /** The first sequence encoded in a log file name, or -1 when the name is not a log file's. */

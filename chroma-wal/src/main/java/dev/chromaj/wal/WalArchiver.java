@@ -1,5 +1,6 @@
 package dev.chromaj.wal;
 
+import dev.chromaj.annotations.Internal;
 import dev.chromaj.storage.ObjectInfo;
 import dev.chromaj.storage.Storage;
 import java.io.IOException;
@@ -37,6 +38,7 @@ import org.slf4j.LoggerFactory;
  * <p>Thread-safe. Uploads run on one daemon thread ({@code chromaj-wal-archiver-<dir>}) and in {@link #archiveNow()};
  * a failed background upload is logged and retried at the next interval.
  */
+@Internal
 public final class WalArchiver implements AutoCloseable {
     /** Default interval between uploads of the active file. */
     public static final Duration DEFAULT_ACTIVE_INTERVAL = Duration.ofSeconds(5);
@@ -97,7 +99,13 @@ public final class WalArchiver implements AutoCloseable {
             t.setDaemon(true);
             return t;
         });
-        scheduler.scheduleWithFixedDelay(this::backgroundPass, nanos, nanos, TimeUnit.NANOSECONDS);
+        startBackgroundPasses(nanos);
+    }
+
+    // backgroundPass catches and logs its own failures; close() stops the task by shutting the scheduler down
+    @SuppressWarnings("FutureReturnValueIgnored")
+    private void startBackgroundPasses(long everyNanos) {
+        scheduler.scheduleWithFixedDelay(this::backgroundPass, everyNanos, everyNanos, TimeUnit.NANOSECONDS);
     }
 
     /**

@@ -1,5 +1,6 @@
 package dev.chromaj.wal;
 
+import dev.chromaj.annotations.Internal;
 import java.nio.file.Path;
 
 /**
@@ -8,6 +9,7 @@ import java.nio.file.Path;
  * of the first invalid frame; when found while opening a log, the message also says how to open it without the
  * entries from that point on.
  */
+@Internal
 public final class WalCorruptionException extends WalException {
     private static final long serialVersionUID = 1L;
 

@@ -1,5 +1,6 @@
 package dev.chromaj.wal;
 
+import dev.chromaj.annotations.Internal;
 import java.util.Objects;
 import java.util.Optional;
 import java.util.UUID;
@@ -8,6 +9,7 @@ import java.util.UUID;
  * Immutable configuration of a {@link WriteAheadLog}. Build with {@link #builder()}; {@link #defaults()} is a
  * 64 MiB file size limit, {@link WalSyncPolicy#everyWrite()}, no expected log id and first sequence number 1.
  */
+@Internal
 public final class WalOptions {
     /** Smallest accepted {@link Builder#fileSizeLimit(long)}: a header and a few frames. */
     public static final long MIN_FILE_SIZE_LIMIT = 1024;

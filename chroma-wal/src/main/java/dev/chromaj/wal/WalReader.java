@@ -1,5 +1,6 @@
 package dev.chromaj.wal;
 
+import dev.chromaj.annotations.Internal;
 import java.io.IOException;
 import java.nio.channels.FileChannel;
 import java.nio.file.NoSuchFileException;
@@ -16,6 +17,7 @@ import java.util.NoSuchElementException;
  * <p>{@link #hasNext()} and {@link #next()} throw {@link WalCorruptionException} when a frame is invalid, and
  * {@link WalException} when a file was purged while the reader still needed it or cannot be read.
  */
+@Internal
 public final class WalReader implements Iterator<WalEntry>, AutoCloseable {
     private final List<LogFile> files;
     private final long upTo;

@@ -1,5 +1,6 @@
 package dev.chromaj.wal;
 
+import dev.chromaj.annotations.Internal;
 import java.time.Duration;
 import java.util.Objects;
 
@@ -13,6 +14,7 @@ import java.util.Objects;
  *   fsyncs at the given interval, which bounds what a machine crash (not a process crash) can lose.</li>
  * </ul>
  */
+@Internal
 public sealed interface WalSyncPolicy {
 
     /** fsync before every append returns, shared by concurrent appenders. */

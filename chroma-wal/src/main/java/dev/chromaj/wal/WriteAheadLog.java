@@ -1,5 +1,6 @@
 package dev.chromaj.wal;
 
+import dev.chromaj.annotations.Internal;
 import java.io.IOException;
 import java.nio.ByteBuffer;
 import java.nio.channels.ClosedChannelException;
@@ -59,6 +60,7 @@ import org.slf4j.LoggerFactory;
  * <p>Thread-safe. Readers ({@link #readFrom}) run concurrently with appends. One instance per directory per process;
  * across processes the owner of the folder lock (the catalog) guarantees a single writer.
  */
+@Internal
 public final class WriteAheadLog implements AutoCloseable {
     private static final Logger LOG = LoggerFactory.getLogger(WriteAheadLog.class);
     private static final Set<Path> OPEN_DIRECTORIES = ConcurrentHashMap.newKeySet();
@@ -121,7 +123,7 @@ public final class WriteAheadLog implements AutoCloseable {
                 return t;
             });
             long nanos = interval.period().toNanos();
-            intervalSyncer.scheduleWithFixedDelay(this::backgroundSync, nanos, nanos, TimeUnit.NANOSECONDS);
+            startBackgroundSync(nanos);
         } else {
             this.intervalSyncer = null;
         }
@@ -613,6 +615,8 @@ public final class WriteAheadLog implements AutoCloseable {
      * Lets appenders that are writing right now join this fsync instead of paying for the next one: a short,
      * bounded wait that only happens when other appenders are active (a single writer never waits).
      */
+    // a bounded spin that yields the CPU, so that the appenders it waits for can finish their writes meanwhile
+    @SuppressWarnings("ThreadPriorityCheck")
     private void awaitWritersInFlight() {
         if (writersInFlight.get() == 0) {
             return;
@@ -621,6 +625,12 @@ public final class WriteAheadLog implements AutoCloseable {
         while (writersInFlight.get() > 0 && System.nanoTime() < deadline) {
             Thread.yield();
         }
+    }
+
+    // backgroundSync catches and logs its own failures; close() stops the task by shutting the executor down
+    @SuppressWarnings("FutureReturnValueIgnored")
+    private void startBackgroundSync(long everyNanos) {
+        intervalSyncer.scheduleWithFixedDelay(this::backgroundSync, everyNanos, everyNanos, TimeUnit.NANOSECONDS);
     }
 
     private void backgroundSync() {

@@ -4,6 +4,7 @@ import static org.junit.jupiter.api.Assertions.assertEquals;
 import static org.junit.jupiter.api.Assertions.assertTrue;
 import static org.junit.jupiter.api.Assertions.fail;
 
+import dev.chromaj.testing.TestRandom;
 import java.io.BufferedReader;
 import java.io.IOException;
 import java.io.InputStreamReader;
@@ -23,7 +24,8 @@ import org.junit.jupiter.api.io.TempDir;
  * Kills a child JVM that appends to a log with SIGKILL at random moments; after every kill the log must open and hold
  * every acknowledged entry in order with its exact payload, and past the last acknowledgement only valid entries.
  *
- * <p>{@code -Dwal.crash.cycles=N} (default 20) and {@code -Dwal.crash.seed=S} control the run; see
+ * <p>{@code -Dwal.crash.cycles=N} (default 20) sets the number of cycles; the kill delays and the children's batch
+ * sizes come from the test's {@link TestRandom} seed (each child gets a seed drawn from it as an argument). See
  * {@code scripts/wal-crash-soak.sh} for long soaks.
  */
 class WalCrashTest {
@@ -35,20 +37,18 @@ class WalCrashTest {
     @Test
     void acknowledgedEntriesSurviveSigkill() throws Exception {
         int cycles = Integer.getInteger("wal.crash.cycles", 20);
-        long seed = Long.getLong("wal.crash.seed", System.nanoTime());
-        Random random = new Random(seed);
-        String context = "seed " + seed + " (rerun with -Dwal.crash.seed=" + seed + ")";
+        Random random = TestRandom.random();
         Path dir = tmp.resolve("wal");
         long maxAckedEver = 0;
         for (int cycle = 0; cycle < cycles; cycle++) {
-            String where = context + ", cycle " + cycle;
+            String where = "cycle " + cycle;
             long acked = runAndKill(dir, random, where);
             assertTrue(acked >= maxAckedEver, where);
             maxAckedEver = acked;
             verify(dir, acked, where);
         }
-        System.out.println(
-                "WalCrashTest: " + cycles + " cycles, " + maxAckedEver + " entries acknowledged, " + context);
+        System.out.println("WalCrashTest: " + cycles + " cycles, " + maxAckedEver + " entries acknowledged, -D"
+                + TestRandom.SEED_PROPERTY + "=" + TestRandom.masterSeedHex());
     }
 
     /** Runs the child until it acknowledged something, kills it after a random delay; returns the last ack seen. */

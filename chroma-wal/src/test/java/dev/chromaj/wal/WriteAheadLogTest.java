@@ -50,15 +50,16 @@ class WriteAheadLogTest {
     @Test
     void preallocationThreadEndsWhenTheLastOpenLogCloses() throws Exception {
         Set<Thread> before = Thread.getAllStackTraces().keySet();
-        try (WriteAheadLog a = WriteAheadLog.open(tmp.resolve("a"));
-                WriteAheadLog b = WriteAheadLog.open(tmp.resolve("b"))) {
-            a.append(new byte[100]); // a first write preallocates the file ahead of the writes
-            b.append(new byte[100]);
-            boolean leftByOtherTests = before.stream().anyMatch(t -> t.getName().equals(PreallocationThread.NAME));
-            assertTrue(
-                    leftByOtherTests || !preallocatorsStartedSince(before).isEmpty(),
-                    "the thread runs while logs are open");
-            a.close();
+        try (WriteAheadLog b = WriteAheadLog.open(tmp.resolve("b"))) {
+            try (WriteAheadLog a = WriteAheadLog.open(tmp.resolve("a"))) {
+                a.append(new byte[100]); // a first write preallocates the file ahead of the writes
+                b.append(new byte[100]);
+                boolean leftByOtherTests =
+                        before.stream().anyMatch(t -> t.getName().equals(PreallocationThread.NAME));
+                assertTrue(
+                        leftByOtherTests || !preallocatorsStartedSince(before).isEmpty(),
+                        "the thread runs while logs are open");
+            }
             b.append(new byte[100]);
         }
         List<Thread> alive = preallocatorsStartedSince(before);
@@ -262,13 +263,14 @@ class WriteAheadLogTest {
             }
             pool.shutdown();
             long syncs = log.syncCount() - syncsBefore;
-            assertEquals(threads * perThread, all.stream().distinct().count());
-            assertEquals(threads * perThread, log.lastSequence());
-            assertTrue(syncs < threads * perThread, "fsyncs " + syncs + " for " + threads * perThread + " appends");
+            assertEquals((long) threads * perThread, all.stream().distinct().count());
+            assertEquals((long) threads * perThread, log.lastSequence());
+            assertTrue(
+                    syncs < (long) threads * perThread, "fsyncs " + syncs + " for " + threads * perThread + " appends");
             List<WalEntry> entries = readAll(log, 1);
             assertEquals(threads * perThread, entries.size());
             for (WalEntry e : entries) {
-                String[] parts = new String(e.payload(), StandardCharsets.UTF_8).split(":");
+                String[] parts = new String(e.payload(), StandardCharsets.UTF_8).split(":", -1);
                 assertTrue(Integer.parseInt(parts[0]) < threads && Integer.parseInt(parts[1]) < perThread);
             }
         }
@@ -323,9 +325,12 @@ class WriteAheadLogTest {
     @Test
     void secondOpenOfTheSameDirectoryInOneProcessFails() {
         Path dir = tmp.resolve("wal");
-        try (WriteAheadLog log = WriteAheadLog.open(dir, WalOptions.defaults())) {
+        WriteAheadLog first = WriteAheadLog.open(dir, WalOptions.defaults());
+        try {
             WalException e = assertThrows(WalException.class, () -> WriteAheadLog.open(dir, WalOptions.defaults()));
             assertTrue(e.getMessage().contains("already open"), e.getMessage());
+        } finally {
+            first.close();
         }
         WriteAheadLog.open(dir, WalOptions.defaults()).close();
     }

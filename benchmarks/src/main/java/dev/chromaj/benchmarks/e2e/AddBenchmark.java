@@ -10,6 +10,7 @@ import java.nio.file.StandardOpenOption;
 import java.time.Duration;
 import java.util.ArrayList;
 import java.util.List;
+import java.util.Locale;
 import java.util.Map;
 import java.util.concurrent.CountDownLatch;
 import java.util.concurrent.ExecutorService;
@@ -90,7 +91,7 @@ public final class AddBenchmark {
                         InterleavedRounds.fmt(r.p99Millis()),
                         InterleavedRounds.fmt(r.minRoundMedianMillis()) + "–"
                                 + InterleavedRounds.fmt(r.maxRoundMedianMillis()),
-                        r.name().startsWith("raw") ? "-" : String.format("%,.0f", r.recordsPerSecond()),
+                        r.name().startsWith("raw") ? "-" : String.format(Locale.ROOT, "%,.0f", r.recordsPerSecond()),
                         String.valueOf(r.samples())));
             }
             report.table(

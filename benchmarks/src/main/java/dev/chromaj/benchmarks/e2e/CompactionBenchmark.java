@@ -8,6 +8,7 @@ import java.time.Duration;
 import java.util.ArrayList;
 import java.util.HashMap;
 import java.util.List;
+import java.util.Locale;
 import java.util.Map;
 
 /**
@@ -103,7 +104,7 @@ public final class CompactionBenchmark {
                         InterleavedRounds.fmt(r.medianMillis()),
                         InterleavedRounds.fmt(r.minRoundMedianMillis()) + "–"
                                 + InterleavedRounds.fmt(r.maxRoundMedianMillis()),
-                        String.format("%,.0f", r.recordsPerSecond()),
+                        String.format(Locale.ROOT, "%,.0f", r.recordsPerSecond()),
                         perCompaction(written.get(r.name())),
                         String.valueOf(r.samples())));
             }
@@ -131,6 +132,6 @@ public final class CompactionBenchmark {
         double puts = Latencies.median(deltas.stream().mapToDouble(d -> d[0]).toArray());
         double mib = Latencies.median(
                 deltas.stream().mapToDouble(d -> d[1] / 1048576.0).toArray());
-        return String.format("%.0f / %.1f", puts, mib);
+        return String.format(Locale.ROOT, "%.0f / %.1f", puts, mib);
     }
 }

@@ -4,6 +4,7 @@ import java.lang.management.ManagementFactory;
 import java.util.ArrayList;
 import java.util.LinkedHashMap;
 import java.util.List;
+import java.util.Locale;
 import java.util.Map;
 import org.slf4j.Logger;
 import org.slf4j.LoggerFactory;
@@ -68,15 +69,15 @@ final class InterleavedRounds {
             return "-";
         }
         if (v >= 100) {
-            return String.format("%.0f", v);
+            return String.format(Locale.ROOT, "%.0f", v);
         }
         if (v >= 10) {
-            return String.format("%.1f", v);
+            return String.format(Locale.ROOT, "%.1f", v);
         }
         if (v >= 1) {
-            return String.format("%.2f", v);
+            return String.format(Locale.ROOT, "%.2f", v);
         }
-        return String.format("%.3f", v);
+        return String.format(Locale.ROOT, "%.3f", v);
     }
 
     /** The kept rounds of one scenario. */

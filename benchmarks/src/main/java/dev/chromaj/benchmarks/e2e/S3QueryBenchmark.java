@@ -12,6 +12,7 @@ import dev.chromaj.storage.testing.S3Fixture;
 import java.time.Duration;
 import java.util.ArrayList;
 import java.util.List;
+import java.util.Locale;
 import java.util.Map;
 import java.util.SplittableRandom;
 
@@ -127,7 +128,7 @@ public final class S3QueryBenchmark {
                         op,
                         InterleavedRounds.fmt(l.medianMillis()),
                         InterleavedRounds.fmt(r.medianMillis()),
-                        String.format("%.2f", Latencies.median(ratios)),
+                        String.format(Locale.ROOT, "%.2f", Latencies.median(ratios)),
                         InterleavedRounds.fmt(l.p99Millis()),
                         InterleavedRounds.fmt(r.p99Millis())));
             }

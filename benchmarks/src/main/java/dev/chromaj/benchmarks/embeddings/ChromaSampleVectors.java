@@ -13,6 +13,7 @@ import java.sql.ResultSet;
 import java.sql.Statement;
 import java.util.ArrayList;
 import java.util.List;
+import java.util.Locale;
 import java.util.stream.Stream;
 import org.slf4j.Logger;
 import org.slf4j.LoggerFactory;
@@ -72,7 +73,7 @@ public final class ChromaSampleVectors {
                     }
                 }
                 if (documents.isEmpty()) {
-                    System.out.printf("| %s | 0 | - | - | - |%n", dir.getFileName());
+                    System.out.printf(Locale.ROOT, "| %s | 0 | - | - | - |%n", dir.getFileName());
                     continue;
                 }
                 List<float[]> ours = function.embedDocuments(documents);
@@ -85,8 +86,13 @@ public final class ChromaSampleVectors {
                 double[] sorted = cosines.clone();
                 java.util.Arrays.sort(sorted);
                 System.out.printf(
+                        Locale.ROOT,
                         "| %s | %d | %.6f | %.6f | %d |%n",
-                        dir.getFileName(), cosines.length, sorted[0], sorted[sorted.length / 2], matching);
+                        dir.getFileName(),
+                        cosines.length,
+                        sorted[0],
+                        sorted[sorted.length / 2],
+                        matching);
             }
         }
     }

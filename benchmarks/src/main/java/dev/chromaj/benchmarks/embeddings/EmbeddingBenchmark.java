@@ -26,6 +26,7 @@ import java.util.Comparator;
 import java.util.HashMap;
 import java.util.LinkedHashMap;
 import java.util.List;
+import java.util.Locale;
 import java.util.Map;
 import java.util.concurrent.ExecutorService;
 import java.util.concurrent.Executors;
@@ -144,19 +145,28 @@ public final class EmbeddingBenchmark {
                 double seconds = (System.nanoTime() - start) / 1e9;
                 rates.computeIfAbsent(name, n -> new ArrayList<>()).add(sample.size() / seconds);
                 vectors.put(name, result);
-                LOG.info("round {} {}: {} docs/s", round + 1, name, String.format("%.1f", sample.size() / seconds));
+                LOG.info(
+                        "round {} {}: {} docs/s",
+                        round + 1,
+                        name,
+                        String.format(Locale.ROOT, "%.1f", sample.size() / seconds));
             }
         }
         System.out.printf(
+                Locale.ROOT,
                 "%nThroughput, %d SciFact documents per measurement, %d rounds (docs/s per round, median)%n",
-                sample.size(), rounds);
+                sample.size(),
+                rounds);
         for (Map.Entry<String, List<Double>> entry : rates.entrySet()) {
             List<Double> sorted = new ArrayList<>(entry.getValue());
             sorted.sort(null);
             System.out.printf(
+                    Locale.ROOT,
                     "| %s | %s | %.1f |%n",
                     entry.getKey(),
-                    entry.getValue().stream().map(r -> String.format("%.1f", r)).toList(),
+                    entry.getValue().stream()
+                            .map(r -> String.format(Locale.ROOT, "%.1f", r))
+                            .toList(),
                     sorted.get(sorted.size() / 2));
         }
         return vectors;
@@ -165,6 +175,7 @@ public final class EmbeddingBenchmark {
     private static void reportAgreement(Map<String, List<float[]>> vectors, List<String> sample) {
         List<float[]> reference = vectors.get("(b) ORT + HF tokenizers, intra-op 1 x batch workers 1");
         System.out.printf(
+                Locale.ROOT,
                 "%nAgreement with (b) (Hugging Face tokenizers, truncation 256 like Chroma), %d documents%n",
                 sample.size());
         for (Map.Entry<String, List<float[]>> entry : vectors.entrySet()) {
@@ -180,8 +191,12 @@ public final class EmbeddingBenchmark {
                 below += cosine < 0.9999 ? 1 : 0;
             }
             System.out.printf(
+                    Locale.ROOT,
                     "| %s | min cosine %.6f | max abs diff %.2e | docs with cosine < 0.9999: %d |%n",
-                    entry.getKey(), minCosine, maxDiff, below);
+                    entry.getKey(),
+                    minCosine,
+                    maxDiff,
+                    below);
         }
     }
 
@@ -201,6 +216,7 @@ public final class EmbeddingBenchmark {
             recall += recall(ranking, judged, 100);
         }
         System.out.printf(
+                Locale.ROOT,
                 "%nQuality %s: whole corpus (%d docs) embedded in %.1f s (%.1f docs/s); %d test queries: "
                         + "nDCG@10 %.4f, recall@100 %.4f%n",
                 label,
@@ -337,7 +353,7 @@ public final class EmbeddingBenchmark {
             }
             List<String> lines = Files.readAllLines(dir.resolve("qrels").resolve("test.tsv"), StandardCharsets.UTF_8);
             for (String line : lines.subList(1, lines.size())) {
-                String[] fields = line.split("\t");
+                String[] fields = line.split("\t", -1);
                 if (fields.length == 3) {
                     corpus.qrels
                             .computeIfAbsent(fields[0], q -> new HashMap<>())

@@ -4,6 +4,7 @@ import java.io.IOException;
 import java.util.ArrayList;
 import java.util.HashMap;
 import java.util.List;
+import java.util.Locale;
 import java.util.Map;
 import org.slf4j.Logger;
 import org.slf4j.LoggerFactory;
@@ -57,11 +58,11 @@ final class InterleavedThroughput {
                     .append(" | ")
                     .append(k)
                     .append(" | ")
-                    .append(String.format("%.0f", median(values)))
+                    .append(String.format(Locale.ROOT, "%.0f", median(values)))
                     .append(" | ")
-                    .append(String.format("%.0f", values[0]))
+                    .append(String.format(Locale.ROOT, "%.0f", values[0]))
                     .append(" | ")
-                    .append(String.format("%.0f", values[values.length - 1]))
+                    .append(String.format(Locale.ROOT, "%.0f", values[values.length - 1]))
                     .append(" |\n");
         }
     }

@@ -65,7 +65,7 @@ record SciFact(
         Map<String, Map<String, Integer>> qrels = new LinkedHashMap<>();
         List<String> lines = Files.readAllLines(dir.resolve("qrels").resolve("test.tsv"), StandardCharsets.UTF_8);
         for (String line : lines.subList(1, lines.size())) {
-            String[] fields = line.split("\t");
+            String[] fields = line.split("\t", -1);
             if (fields.length == 3) {
                 qrels.computeIfAbsent(fields[0], q -> new HashMap<>()).put(fields[1], Integer.parseInt(fields[2]));
             }

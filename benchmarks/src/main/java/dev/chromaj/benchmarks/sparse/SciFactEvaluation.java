@@ -8,6 +8,7 @@ import java.util.ArrayList;
 import java.util.Arrays;
 import java.util.LinkedHashMap;
 import java.util.List;
+import java.util.Locale;
 import java.util.Map;
 import org.slf4j.Logger;
 import org.slf4j.LoggerFactory;
@@ -56,7 +57,7 @@ public final class SciFactEvaluation {
                     oursBuildMs,
                     ours.termCount(),
                     ours.postingCount(),
-                    String.format("%.2f", ours.avgDocLength()),
+                    String.format(Locale.ROOT, "%.2f", ours.avgDocLength()),
                     luceneBuildMs);
 
             evaluateQuality(data, testIds, ours, lucene);
@@ -111,8 +112,8 @@ public final class SciFactEvaluation {
         LOG.info(
                 "nDCG@10 difference chromaj - Lucene: {}; mean top-10 overlap with Lucene: {}; WAND or MaxScore "
                         + "top-100 different from exhaustive on {} of {} queries",
-                String.format("%+.4f", oursScores.ndcg10() - luceneScores.ndcg10()),
-                String.format("%.3f", top10Overlap / testIds.size()),
+                String.format(Locale.ROOT, "%+.4f", oursScores.ndcg10() - luceneScores.ndcg10()),
+                String.format(Locale.ROOT, "%.3f", top10Overlap / testIds.size()),
                 wandMismatches,
                 testIds.size());
     }
@@ -121,9 +122,9 @@ public final class SciFactEvaluation {
         table.append("| ")
                 .append(name)
                 .append(" | ")
-                .append(String.format("%.4f", scores.ndcg10()))
+                .append(String.format(Locale.ROOT, "%.4f", scores.ndcg10()))
                 .append(" | ")
-                .append(String.format("%.4f", scores.recall100()))
+                .append(String.format(Locale.ROOT, "%.4f", scores.recall100()))
                 .append(" |\n");
     }
 

@@ -18,6 +18,7 @@ import java.util.ArrayList;
 import java.util.Comparator;
 import java.util.LinkedHashMap;
 import java.util.List;
+import java.util.Locale;
 import java.util.Map;
 import java.util.stream.Stream;
 import org.slf4j.Logger;
@@ -145,9 +146,9 @@ public final class SciFactSearchEvaluation {
         table.append("| ")
                 .append(name)
                 .append(" | ")
-                .append(String.format("%.4f", scores.ndcg10()))
+                .append(String.format(Locale.ROOT, "%.4f", scores.ndcg10()))
                 .append(" | ")
-                .append(String.format("%.4f", scores.recall100()))
+                .append(String.format(Locale.ROOT, "%.4f", scores.recall100()))
                 .append(" |\n");
     }
 

@@ -5,6 +5,7 @@ import io.github.jbellis.jvector.vector.VectorizationProvider;
 import java.lang.management.ManagementFactory;
 import java.lang.management.ThreadMXBean;
 import java.nio.file.Path;
+import java.time.Duration;
 import java.util.ArrayList;
 import java.util.Arrays;
 import java.util.LinkedHashMap;
@@ -231,11 +232,13 @@ public final class AnnBenchmark {
         return copy;
     }
 
+    /** CPU time of the whole process (every thread), in nanoseconds; 0 when the platform does not report it. */
     private static long processCpuNanos() {
-        if (ManagementFactory.getOperatingSystemMXBean() instanceof com.sun.management.OperatingSystemMXBean os) {
-            return os.getProcessCpuTime();
-        }
-        return 0;
+        return ProcessHandle.current()
+                .info()
+                .totalCpuDuration()
+                .map(Duration::toNanos)
+                .orElse(0L);
     }
 
     private static long usedHeapAfterGc() throws InterruptedException {

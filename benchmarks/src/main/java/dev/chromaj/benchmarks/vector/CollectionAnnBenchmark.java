@@ -190,15 +190,15 @@ public final class CollectionAnnBenchmark {
                     got,
                     fmt(getAllMillis));
             curves.append("\n| ").append(data.name()).append(" |");
-            measure(c, data, efs[efs.length - 1], minQueries); // warm-up
+            measure(c, data, minQueries); // warm-up
             List<List<double[]>> runs = new ArrayList<>();
-            for (int ef : efs) {
+            for (int i = 0; i < efs.length; i++) {
                 runs.add(new ArrayList<>());
             }
             for (int pass = 0; pass < passes; pass++) {
                 for (int i = 0; i < efs.length; i++) {
                     c.modify(null, null, HnswParams.builder().efSearch(efs[i]).build());
-                    double[] r = measure(c, data, efs[i], minQueries);
+                    double[] r = measure(c, data, minQueries);
                     runs.get(i).add(r);
                     LOG.info(
                             "ef {}: recall@10 {}, {} QPS (CPU), {} QPS (wall)",
@@ -246,7 +246,7 @@ public final class CollectionAnnBenchmark {
     }
 
     /** Runs the query set (repeated up to {@code minQueries}); returns CPU QPS, recall@10, wall QPS. */
-    private static double[] measure(ChromaCollection c, VectorDataset data, int ef, int minQueries) {
+    private static double[] measure(ChromaCollection c, VectorDataset data, int minQueries) {
         float[][] queries = data.queries();
         int total = Math.max(minQueries, queries.length);
         int found = 0;
@@ -280,9 +280,13 @@ public final class CollectionAnnBenchmark {
         return new double[] {total / cpuSeconds, (double) found / expected, total / wallSeconds};
     }
 
+    /** CPU time of the whole process (every thread), in nanoseconds; 0 when the platform does not report it. */
     private static long processCpuNanos() {
-        return ((com.sun.management.OperatingSystemMXBean) ManagementFactory.getOperatingSystemMXBean())
-                .getProcessCpuTime();
+        return ProcessHandle.current()
+                .info()
+                .totalCpuDuration()
+                .map(Duration::toNanos)
+                .orElse(0L);
     }
 
     private static double median(List<double[]> runs, int field) {

@@ -13,6 +13,7 @@ import java.util.ArrayList;
 import java.util.Arrays;
 import java.util.Comparator;
 import java.util.List;
+import java.util.Locale;
 import java.util.Random;
 import java.util.concurrent.CountDownLatch;
 import java.util.concurrent.atomic.AtomicBoolean;
@@ -66,8 +67,16 @@ public final class WalAppendBenchmark {
                 options);
         List<String> rows = new ArrayList<>();
         rows.add(String.format(
+                Locale.ROOT,
                 "%-8s %7s %9s %9s %9s %11s %12s %10s",
-                "layout", "threads", "p50 ms", "p99 ms", "mean ms", "batches/s", "records/s", "fsyncs/op"));
+                "layout",
+                "threads",
+                "p50 ms",
+                "p99 ms",
+                "mean ms",
+                "batches/s",
+                "records/s",
+                "fsyncs/op"));
         for (String layout : layouts) {
             for (int threads : threadCounts) {
                 run(dir, options, layout, threads, 2, false);
@@ -161,6 +170,7 @@ public final class WalAppendBenchmark {
             Arrays.sort(all);
             double mean = Arrays.stream(all).average().orElse(0) / 1e6;
             String row = String.format(
+                    Locale.ROOT,
                     "%-8s %7d %9.3f %9.3f %9.3f %11.0f %12.0f %10.2f",
                     layout,
                     threads,

@@ -1,5 +1,6 @@
 package dev.chromaj.index.sparse;
 
+import dev.chromaj.annotations.Internal;
 import java.util.Arrays;
 import java.util.Comparator;
 import java.util.List;
@@ -21,6 +22,7 @@ import java.util.List;
  *
  * <p>Stateless and thread-safe; each search owns its cursors.
  */
+@Internal
 public final class BlockMaxMaxScore {
 
     private BlockMaxMaxScore() {}

@@ -1,5 +1,6 @@
 package dev.chromaj.index.sparse;
 
+import dev.chromaj.annotations.Internal;
 import java.util.Arrays;
 import java.util.List;
 
@@ -37,6 +38,7 @@ import java.util.List;
  *
  * <p>Stateless and thread-safe; each search owns its cursors and arrays.
  */
+@Internal
 public final class BlockMaxWand {
 
     /** Largest number of offsets in one window: its scores fit in an 8 KiB array. */

@@ -168,7 +168,7 @@ final class BlockPostingCursor implements PostingCursor {
     }
 
     /**
-     * {@link #seek} for a target expected close to {@code from}: probes 1, 2, 4, ... postings ahead, then searches
+     * {@link PostingBlock#seek} for a target expected close to {@code from}: probes 1, 2, 4, ... postings ahead, then searches
      * the last interval. The last posting is known to be {@code >= target}.
      */
     private int gallop(int from, int target) {

@@ -1,5 +1,7 @@
 package dev.chromaj.index.sparse;
 
+import dev.chromaj.annotations.Internal;
+
 /**
  * What the skip structure keeps about one block of a posting list, enough to bound the scores in the block and to
  * decide whether it must be loaded at all.
@@ -11,6 +13,7 @@ package dev.chromaj.index.sparse;
  * @param minValue     smallest value
  * @param minDocLength smallest document length ({@link ValueKind#TERM_FREQUENCY}), 0 for weights
  */
+@Internal
 public record BlockSummary(
         int firstOffset, int lastOffset, int size, float maxValue, float minValue, int minDocLength) {
 

@@ -1,5 +1,7 @@
 package dev.chromaj.index.sparse;
 
+import dev.chromaj.annotations.Internal;
+
 /**
  * Okapi BM25 as Chroma defines it: {@code idf · tf·(k1+1) / (tf + k1·(1 − b + b·docLen/avgDocLen))} with
  * {@code idf = ln((N − n + 0.5)/(n + 0.5) + 1)}, where N is the number of documents and n the number holding the term.
@@ -7,6 +9,7 @@ package dev.chromaj.index.sparse;
  * <p>The collection statistics (N, n, average length) are passed at query time, so scores stay right as the
  * collection grows or shrinks. Immutable and thread-safe. Arithmetic is in double; float results are rounded once.
  */
+@Internal
 public final class Bm25Scorer {
 
     /** Chroma's parameters: k1 = 1.2, b = 0.75. */

@@ -31,7 +31,7 @@ final class ByteCursor {
             int b = readByte();
             value |= (b & 0x7F) << shift;
             if ((b & 0x80) == 0) {
-                if (shift == 28 && (b & 0x70) != 0 || value < 0) {
+                if ((shift == 28 && (b & 0x70) != 0) || value < 0) {
                     throw new IllegalArgumentException(what + ": varint out of range at byte " + (pos - 1));
                 }
                 return value;

@@ -1,5 +1,6 @@
 package dev.chromaj.index.sparse;
 
+import dev.chromaj.annotations.Internal;
 import java.util.List;
 
 /**
@@ -8,6 +9,7 @@ import java.util.List;
  * and each document's contributions are summed in double in query order and rounded once to float, as every
  * evaluator does.
  */
+@Internal
 public final class Exhaustive {
 
     private Exhaustive() {}

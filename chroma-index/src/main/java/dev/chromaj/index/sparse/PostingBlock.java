@@ -1,5 +1,6 @@
 package dev.chromaj.index.sparse;
 
+import dev.chromaj.annotations.Internal;
 import java.util.Arrays;
 
 /**
@@ -14,6 +15,7 @@ import java.util.Arrays;
  * {@code WEIGHT} blocks the values as raw little-endian f32, for {@code TERM_FREQUENCY} blocks each term frequency and
  * document length as varints. Integrity (checksums) is the blockfile's job; {@link #decode} checks structure.
  */
+@Internal
 public final class PostingBlock {
 
     /** Maximum number of postings per block. */

@@ -1,5 +1,7 @@
 package dev.chromaj.index.sparse;
 
+import dev.chromaj.annotations.Internal;
+
 /**
  * A forward-only iterator over one term's postings, scored by a {@link TermWeight}, with the block-level view that
  * Block-Max WAND needs. Not thread-safe; one cursor per query term.
@@ -8,6 +10,7 @@ package dev.chromaj.index.sparse;
  * through the list's {@link PostingSource} when they enter them; {@link #advanceShallow(int)} moves only the block
  * view, using the skip structure, and loads nothing.
  */
+@Internal
 public interface PostingCursor {
 
     /** The document offset returned once the postings are exhausted. */

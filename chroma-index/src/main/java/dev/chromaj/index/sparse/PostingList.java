@@ -1,5 +1,6 @@
 package dev.chromaj.index.sparse;
 
+import dev.chromaj.annotations.Internal;
 import java.util.List;
 import java.util.Objects;
 
@@ -7,6 +8,7 @@ import java.util.Objects;
  * The posting list of one term: its {@link PostingSkips} and a {@link PostingSource} that loads blocks on demand.
  * Immutable; safe to share between concurrent queries when the source is.
  */
+@Internal
 public final class PostingList {
 
     private static final PostingList EMPTY =

@@ -1,5 +1,6 @@
 package dev.chromaj.index.sparse;
 
+import dev.chromaj.annotations.Internal;
 import java.util.ArrayList;
 import java.util.Arrays;
 import java.util.List;
@@ -8,6 +9,7 @@ import java.util.List;
  * Turns postings of one term, added in ascending offset order, into blocks of {@link PostingBlock#BLOCK_SIZE}.
  * Not thread-safe; one builder per term.
  */
+@Internal
 public final class PostingListBuilder {
 
     private final ValueKind kind;

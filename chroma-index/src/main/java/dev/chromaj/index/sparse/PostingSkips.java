@@ -1,5 +1,6 @@
 package dev.chromaj.index.sparse;
 
+import dev.chromaj.annotations.Internal;
 import java.util.ArrayList;
 import java.util.Collections;
 import java.util.List;
@@ -12,6 +13,7 @@ import java.util.List;
  * gap from the previous block's last offset (the first block: its first offset), the span {@code last - first}, the
  * size (varints), max and min value (raw f32) and the minimum document length (varint).
  */
+@Internal
 public final class PostingSkips {
 
     /** Version written as the first byte of {@link #encode()}. */

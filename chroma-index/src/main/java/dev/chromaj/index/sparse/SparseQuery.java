@@ -1,5 +1,6 @@
 package dev.chromaj.index.sparse;
 
+import dev.chromaj.annotations.Internal;
 import java.util.ArrayList;
 import java.util.List;
 import java.util.Objects;
@@ -13,6 +14,7 @@ import java.util.function.IntPredicate;
  * <p>{@code allowed} restricts candidates (a {@code where} filter's offsets); {@code excluded} removes offsets that
  * were deleted or overridden by newer records. Both are called only for documents that could enter the top k.
  */
+@Internal
 public final class SparseQuery {
 
     private final List<QueryTerm> terms;

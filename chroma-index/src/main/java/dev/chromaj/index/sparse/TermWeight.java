@@ -1,10 +1,13 @@
 package dev.chromaj.index.sparse;
 
+import dev.chromaj.annotations.Internal;
+
 /**
  * How one query term turns a posting into a score contribution, and the upper bound of that contribution over a
  * block, which Block-Max WAND uses to skip blocks. Contributions and bounds are computed in double; a document's
  * score is their sum over the query terms in query order, rounded once to float.
  */
+@Internal
 public sealed interface TermWeight {
 
     /** The contribution of a posting with {@code value} in a document of {@code docLength}. */

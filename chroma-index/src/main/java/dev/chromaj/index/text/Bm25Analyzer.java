@@ -1,5 +1,6 @@
 package dev.chromaj.index.text;
 
+import dev.chromaj.annotations.Internal;
 import java.io.IOException;
 import java.io.Reader;
 import java.io.StringReader;
@@ -34,6 +35,7 @@ import org.tartarus.snowball.ext.EnglishStemmer;
  *
  * <p>Thread-safe and stateless: each call builds its own token stream.
  */
+@Internal
 public final class Bm25Analyzer {
 
     /** Chroma's default English stop words ({@code DEFAULT_CHROMA_BM25_STOPWORDS}, derived from NLTK's list). */
@@ -340,19 +342,17 @@ public final class Bm25Analyzer {
         if (codePoint == '_') {
             return true;
         }
-        switch (Character.getType(codePoint)) {
-            case Character.UPPERCASE_LETTER:
-            case Character.LOWERCASE_LETTER:
-            case Character.TITLECASE_LETTER:
-            case Character.MODIFIER_LETTER:
-            case Character.OTHER_LETTER:
-            case Character.DECIMAL_DIGIT_NUMBER:
-            case Character.LETTER_NUMBER:
-            case Character.OTHER_NUMBER:
-                return true;
-            default:
-                return false;
-        }
+        return switch (Character.getType(codePoint)) {
+            case Character.UPPERCASE_LETTER,
+                    Character.LOWERCASE_LETTER,
+                    Character.TITLECASE_LETTER,
+                    Character.MODIFIER_LETTER,
+                    Character.OTHER_LETTER,
+                    Character.DECIMAL_DIGIT_NUMBER,
+                    Character.LETTER_NUMBER,
+                    Character.OTHER_NUMBER -> true;
+            default -> false;
+        };
     }
 
     /** Tokens are maximal runs of word characters, kept whole however long (Chroma drops long ones later). */

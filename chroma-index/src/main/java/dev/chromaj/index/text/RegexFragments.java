@@ -12,7 +12,7 @@ import java.util.Optional;
  * only where they are certainly adjacent in every match: any other construct (group, class, dot, non-literal escape,
  * anchor, quantifier) ends the current fragment. A top-level alternation yields one fragment list per branch. Any
  * construct whose meaning is uncertain (inline flags, a digit escape) makes the analysis give up, which is always
- * safe: the caller then scans every document. A {@code '{'} that does not start a valid repetition
+ * safe: the caller then scans every document. An opening brace that does not start a valid repetition
  * ({@code {n}}, {@code {n,}}, {@code {n,m}}) is a literal in RE2 and is read as one.
  *
  * <p>The pattern must already have compiled without flags, so its syntax is valid.
@@ -110,7 +110,7 @@ final class RegexFragments {
             }
             return true;
         }
-        if (next >= '1' && next <= '9' || next == 'k') {
+        if ((next >= '1' && next <= '9') || next == 'k') {
             return false;
         }
         int literal = escapedLiteral(next);
@@ -141,7 +141,7 @@ final class RegexFragments {
     /** A literal character, possibly quantified. */
     private void literal(int c) {
         Quantifier q = readQuantifier();
-        if (q == null || q.min == 1 && q.max == 1) {
+        if (q == null || (q.min == 1 && q.max == 1)) {
             run.appendCodePoint(c);
         } else if (q.min == 0) {
             breakRun();

@@ -1,5 +1,6 @@
 package dev.chromaj.index.text;
 
+import dev.chromaj.annotations.Internal;
 import java.util.Arrays;
 
 /**
@@ -12,6 +13,7 @@ import java.util.Arrays;
  * @param frequencies frequency of the term at the same position, at least 1
  * @param length      number of analyzed tokens, the sum of the frequencies
  */
+@Internal
 public record TermFrequencies(int[] termIndices, int[] frequencies, int length) {
 
     /** Validates the shape: same array lengths, ascending unsigned indices, positive frequencies summing to length. */

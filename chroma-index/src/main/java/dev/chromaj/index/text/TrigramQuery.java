@@ -2,6 +2,7 @@ package dev.chromaj.index.text;
 
 import com.google.re2j.Pattern;
 import com.google.re2j.PatternSyntaxException;
+import dev.chromaj.annotations.Internal;
 import java.util.Collections;
 import java.util.LinkedHashSet;
 import java.util.List;
@@ -17,6 +18,7 @@ import java.util.Set;
  * literal) and every document is a candidate. Negated filters ({@code $not_contains}, {@code $not_regex}) cannot use
  * the plan to exclude documents: they take the complement of the verified matches.
  */
+@Internal
 public final class TrigramQuery {
 
     private final Set<String> required;

@@ -1,5 +1,6 @@
 package dev.chromaj.index.text;
 
+import dev.chromaj.annotations.Internal;
 import java.util.Collections;
 import java.util.LinkedHashSet;
 import java.util.Set;
@@ -11,6 +12,7 @@ import java.util.Set;
  * position and never split), compared case-sensitively like Chroma's document filters. Text shorter than three code
  * points has no trigram.
  */
+@Internal
 public final class Trigrams {
 
     private Trigrams() {}

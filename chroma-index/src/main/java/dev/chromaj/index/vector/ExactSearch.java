@@ -1,5 +1,6 @@
 package dev.chromaj.index.vector;
 
+import dev.chromaj.annotations.Internal;
 import java.util.List;
 import java.util.Objects;
 import java.util.function.IntPredicate;
@@ -9,6 +10,7 @@ import java.util.function.IntPredicate;
  * filters. Results are ordered by ascending distance, ties broken by ascending offset. Vectors are taken as given:
  * {@link DistanceSpace#COSINE} computes {@code 1 - cos} from the raw vectors. Thread-safe (stateless).
  */
+@Internal
 public final class ExactSearch {
 
     private ExactSearch() {}

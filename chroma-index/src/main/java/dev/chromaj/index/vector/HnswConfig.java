@@ -1,5 +1,7 @@
 package dev.chromaj.index.vector;
 
+import dev.chromaj.annotations.Internal;
+
 /**
  * HNSW build and search parameters, with Chroma's defaults (M 16, efConstruction 100, efSearch 100).
  *
@@ -8,6 +10,7 @@ package dev.chromaj.index.vector;
  * @param efSearch       default candidate list size while searching (a search may pass its own)
  * @param seed           seed of the level generator, so builds are reproducible
  */
+@Internal
 public record HnswConfig(int m, int efConstruction, int efSearch, long seed) {
 
     /** Chroma's default M. */

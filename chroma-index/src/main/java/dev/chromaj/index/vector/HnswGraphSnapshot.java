@@ -1,5 +1,6 @@
 package dev.chromaj.index.vector;
 
+import dev.chromaj.annotations.Internal;
 import java.util.List;
 import java.util.Objects;
 
@@ -18,6 +19,7 @@ import java.util.Objects;
  * @param maxLevel   level of the entry node, or -1 for an empty graph
  * @param nodes      every node, live or deleted, by ordinal
  */
+@Internal
 public record HnswGraphSnapshot(
         int dimension, DistanceSpace space, HnswConfig config, int entryPoint, int maxLevel, List<Node> nodes) {
 

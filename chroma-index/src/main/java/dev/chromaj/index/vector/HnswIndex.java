@@ -1,5 +1,6 @@
 package dev.chromaj.index.vector;
 
+import dev.chromaj.annotations.Internal;
 import java.lang.invoke.MethodHandles;
 import java.lang.invoke.VarHandle;
 import java.util.ArrayList;
@@ -38,6 +39,7 @@ import java.util.function.IntPredicate;
  * work of a filtered graph walk ({@link #bruteForceThreshold(int)}) and scans the allowed offsets exhaustively when
  * that is cheaper; its results are then exact.
  */
+@Internal
 public final class HnswIndex {
 
     /** Deleted (or replaced) share of all graph nodes above which {@link #shouldRebuild()} is true. */

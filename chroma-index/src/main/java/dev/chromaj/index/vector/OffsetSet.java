@@ -1,5 +1,6 @@
 package dev.chromaj.index.vector;
 
+import dev.chromaj.annotations.Internal;
 import java.util.Arrays;
 import java.util.NoSuchElementException;
 import java.util.PrimitiveIterator;
@@ -9,6 +10,7 @@ import java.util.PrimitiveIterator;
  * graph search that tests {@link #contains(int)} and an exact search over {@link #iterator()}. A segment adapts its
  * bitmap (for example a RoaringBitmap) to this interface; implementations must not change during a search.
  */
+@Internal
 public interface OffsetSet {
 
     /** Whether {@code offset} is allowed. */

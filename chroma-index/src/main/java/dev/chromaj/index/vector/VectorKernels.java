@@ -1,5 +1,6 @@
 package dev.chromaj.index.vector;
 
+import dev.chromaj.annotations.Internal;
 import java.util.Objects;
 
 /**
@@ -11,6 +12,7 @@ import java.util.Objects;
  * {@code chromaj.vector.panama=false} is set. Both agree within float tolerance (they sum in different orders).
  * All methods are thread-safe and allocation-free (except {@link #normalize}, which works in place).
  */
+@Internal
 public final class VectorKernels {
 
     /** System property that forces the plain Java kernels when set to {@code false}. */

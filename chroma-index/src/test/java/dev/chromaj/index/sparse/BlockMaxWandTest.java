@@ -3,6 +3,7 @@ package dev.chromaj.index.sparse;
 import static org.junit.jupiter.api.Assertions.assertEquals;
 import static org.junit.jupiter.api.Assertions.assertTrue;
 
+import dev.chromaj.testing.TestRandom;
 import java.util.ArrayList;
 import java.util.BitSet;
 import java.util.HashMap;
@@ -37,14 +38,13 @@ class BlockMaxWandTest {
     }
 
     private void runRandomRounds(boolean bm25, int rounds) {
-        long baseSeed = new Random().nextLong();
+        long baseSeed = TestRandom.seed();
         for (int round = 0; round < rounds; round++) {
-            long seed = baseSeed + round;
-            Random random = new Random(seed);
+            Random random = new Random(baseSeed + round);
             Corpus corpus = corpus(random, bm25);
             for (int q = 0; q < 5; q++) {
                 SparseQuery query = randomQuery(random, corpus);
-                String context = (bm25 ? "bm25" : "dot product") + " seed " + seed + " query " + q + " k " + query.k();
+                String context = (bm25 ? "bm25" : "dot product") + " query " + q + " k " + query.k();
                 List<ScoredDoc> wand = BlockMaxWand.search(query);
                 List<ScoredDoc> exhaustive = Exhaustive.search(query);
                 assertEquals(exhaustive, wand, context);
@@ -56,8 +56,7 @@ class BlockMaxWandTest {
 
     @Test
     void negativeWeightsAndValuesStayExact() {
-        long seed = new Random().nextLong();
-        Random random = new Random(seed);
+        Random random = TestRandom.random();
         for (int round = 0; round < 40; round++) {
             Corpus corpus = corpus(random, false);
             SparseQuery.Builder builder = SparseQuery.builder().k(1 + random.nextInt(20));
@@ -67,9 +66,9 @@ class BlockMaxWandTest {
                 builder.term(corpus.postings().get(term), TermWeight.dotProduct(random.nextFloat() * 4 - 2));
             }
             SparseQuery query = builder.build();
-            assertEquals(Exhaustive.search(query), BlockMaxWand.search(query), "seed " + seed + " round " + round);
-            assertEquals(Exhaustive.search(query), BlockMaxMaxScore.search(query), "seed " + seed + " round " + round);
-            assertEquals(naiveTopK(corpus, query), BlockMaxWand.search(query), "seed " + seed + " round " + round);
+            assertEquals(Exhaustive.search(query), BlockMaxWand.search(query), "round " + round);
+            assertEquals(Exhaustive.search(query), BlockMaxMaxScore.search(query), "round " + round);
+            assertEquals(naiveTopK(corpus, query), BlockMaxWand.search(query), "round " + round);
         }
     }
 
@@ -153,8 +152,7 @@ class BlockMaxWandTest {
 
     @Test
     void longSkewedListsAcrossManyBlocksAndWindowsStayExact() {
-        long seed = new Random().nextLong();
-        Random random = new Random(seed);
+        Random random = TestRandom.random();
         for (int round = 0; round < 12; round++) {
             boolean bm25 = random.nextBoolean();
             int docCount = 2_000 + random.nextInt(30_000);
@@ -180,7 +178,7 @@ class BlockMaxWandTest {
                                             weight)
                                     : TermWeight.dotProduct(weight));
                 }
-                assertAllEqual(builder.build(), "seed " + seed + " round " + round + " query " + q + " k " + k);
+                assertAllEqual(builder.build(), "round " + round + " query " + q + " k " + k);
             }
         }
     }
@@ -231,8 +229,7 @@ class BlockMaxWandTest {
         // completing candidates must restore query order; bursts of strong documents keep candidates window after
         // window, the stretches between them keep none, so windows alternate between reading the non-essential terms
         // in one pass with the essential ones and reading them only when a candidate is left.
-        long seed = new Random().nextLong();
-        Random random = new Random(seed);
+        Random random = TestRandom.random();
         for (int round = 0; round < 16; round++) {
             boolean bm25 = random.nextBoolean();
             int docCount = 5_000 + random.nextInt(20_000);
@@ -276,7 +273,7 @@ class BlockMaxWandTest {
                                             weight)
                                     : TermWeight.dotProduct(weight));
                 }
-                assertAllEqual(builder.build(), "seed " + seed + " round " + round + " k " + k + " bm25 " + bm25);
+                assertAllEqual(builder.build(), "round " + round + " k " + k + " bm25 " + bm25);
             }
         }
     }
@@ -284,8 +281,7 @@ class BlockMaxWandTest {
     @Test
     void queriesWithMoreThan62TermsStayExact() {
         // Many terms: most are non-essential in most windows, and many precede essential ones in query order.
-        long seed = new Random().nextLong();
-        Random random = new Random(seed);
+        Random random = TestRandom.random();
         for (int round = 0; round < 10; round++) {
             boolean bm25 = random.nextBoolean();
             int docCount = 500 + random.nextInt(5_000);
@@ -306,14 +302,13 @@ class BlockMaxWandTest {
                                         weight)
                                 : TermWeight.dotProduct(random.nextInt(5) == 0 ? -weight : weight));
             }
-            assertAllEqual(builder.build(), "seed " + seed + " round " + round);
+            assertAllEqual(builder.build(), "round " + round);
         }
     }
 
     @Test
     void singleTermsAndTiesStayExact() {
-        long seed = new Random().nextLong();
-        Random random = new Random(seed);
+        Random random = TestRandom.random();
         for (int round = 0; round < 30; round++) {
             PostingListBuilder builder = PostingListBuilder.weights();
             int doc = random.nextInt(5);
@@ -324,7 +319,7 @@ class BlockMaxWandTest {
             }
             PostingList list = builder.build();
             int k = 1 + random.nextInt(count + 10);
-            String context = "seed " + seed + " round " + round + " k " + k;
+            String context = "round " + round + " k " + k;
             assertAllEqual(
                     SparseQuery.builder()
                             .k(k)

@@ -2,6 +2,7 @@ package dev.chromaj.index.sparse;
 
 import static org.junit.jupiter.api.Assertions.assertEquals;
 
+import dev.chromaj.testing.TestRandom;
 import java.util.ArrayList;
 import java.util.Collections;
 import java.util.List;
@@ -26,8 +27,7 @@ class TopDocsTest {
 
     @Test
     void keepsTheBestKInResultOrderWithTiesToTheLowerOffset() {
-        long seed = new Random().nextLong();
-        Random random = new Random(seed);
+        Random random = TestRandom.random();
         for (int round = 0; round < 200; round++) {
             int k = 1 + random.nextInt(40);
             int count = random.nextInt(300);
@@ -44,7 +44,7 @@ class TopDocsTest {
             }
             Collections.sort(offered);
             List<ScoredDoc> expected = offered.subList(0, Math.min(k, offered.size()));
-            String context = "seed " + seed + " round " + round;
+            String context = "round " + round;
             assertEquals(expected, top.results(), context);
             float threshold = offered.size() < k
                     ? Float.NEGATIVE_INFINITY

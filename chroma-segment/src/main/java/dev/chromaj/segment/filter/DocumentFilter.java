@@ -1,12 +1,14 @@
 package dev.chromaj.segment.filter;
 
 import com.google.re2j.Pattern;
+import dev.chromaj.annotations.Internal;
 import java.util.List;
 
 /**
  * A {@code where_document} filter, as Chroma defines it: case-sensitive substring and regular-expression tests on
  * the record's document. A record without a document matches only the negated forms.
  */
+@Internal
 public sealed interface DocumentFilter {
 
     /** Every child matches. */

@@ -1,5 +1,6 @@
 package dev.chromaj.segment.filter;
 
+import dev.chromaj.annotations.Internal;
 import java.util.ArrayList;
 import java.util.HashSet;
 import java.util.List;
@@ -28,6 +29,7 @@ import java.util.Set;
  *
  * <p>Thread-safe: stateless, and {@link MetadataMatcher}s are immutable.
  */
+@Internal
 public final class FilterEvaluator {
 
     private static final double TWO_POW_63 = 0x1p63;

@@ -1,5 +1,6 @@
 package dev.chromaj.segment.filter;
 
+import dev.chromaj.annotations.Internal;
 import java.util.List;
 
 /**
@@ -9,6 +10,7 @@ import java.util.List;
  *
  * <p>Negations ({@code $ne}, {@code $nin}, {@code $not_contains}) match records that lack the key.
  */
+@Internal
 public sealed interface MetadataFilter {
 
     /** Comparison operators of {@link Comparison}. */

@@ -1,5 +1,6 @@
 package dev.chromaj.segment.log;
 
+import dev.chromaj.annotations.Internal;
 import java.util.ArrayList;
 import java.util.Collections;
 import java.util.LinkedHashMap;
@@ -21,6 +22,7 @@ import java.util.zip.CRC32C;
  *
  * <p>Stateless and thread-safe.
  */
+@Internal
 public final class LogCodec {
 
     /** The format version written by {@link #encode}. */
@@ -270,20 +272,14 @@ public final class LogCodec {
 
     private static Object readValue(ByteSource in) {
         int type = in.readByte();
-        switch (type) {
-            case T_NULL:
-                return null;
-            case T_STRING:
-                return in.readString();
-            case T_LONG:
-                return in.readZigZagLong();
-            case T_DOUBLE:
-                return in.readDouble();
-            case T_FALSE:
-                return Boolean.FALSE;
-            case T_TRUE:
-                return Boolean.TRUE;
-            case T_STRING_LIST, T_LONG_LIST, T_DOUBLE_LIST, T_BOOL_LIST: {
+        return switch (type) {
+            case T_NULL -> null;
+            case T_STRING -> in.readString();
+            case T_LONG -> in.readZigZagLong();
+            case T_DOUBLE -> in.readDouble();
+            case T_FALSE -> false;
+            case T_TRUE -> true;
+            case T_STRING_LIST, T_LONG_LIST, T_DOUBLE_LIST, T_BOOL_LIST -> {
                 int n = in.readLength(1);
                 List<Object> list = new ArrayList<>(n);
                 for (int i = 0; i < n; i++) {
@@ -295,12 +291,12 @@ public final class LogCodec {
                                 default -> in.readByte() != 0;
                             });
                 }
-                return list;
+                yield list;
             }
-            default:
+            default ->
                 throw new LogFormatException(
                         "unknown metadata value type " + type + " at position " + (in.position() - 1));
-        }
+        };
     }
 
     private static Map<String, SparseValues> readSparse(ByteSource in) {

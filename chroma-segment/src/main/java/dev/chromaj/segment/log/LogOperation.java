@@ -1,5 +1,6 @@
 package dev.chromaj.segment.log;
 
+import dev.chromaj.annotations.Internal;
 import java.util.Objects;
 
 /**
@@ -7,6 +8,7 @@ import java.util.Objects;
  * {@link dev.chromaj.segment.Materializer}. Every operation names a user id; all but {@link Delete} carry a
  * {@link RecordChange}.
  */
+@Internal
 public sealed interface LogOperation {
 
     /** The user id the operation applies to. */

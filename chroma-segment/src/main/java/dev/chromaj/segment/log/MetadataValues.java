@@ -1,5 +1,6 @@
 package dev.chromaj.segment.log;
 
+import dev.chromaj.annotations.Internal;
 import java.util.ArrayList;
 import java.util.Collections;
 import java.util.LinkedHashMap;
@@ -11,6 +12,7 @@ import java.util.Map;
  * {@code String}, a {@code Long} (every integer type), a {@code Double} ({@code Float} too), a {@code Boolean}, or
  * a non-empty immutable {@code List} of one of those, all elements of the same type.
  */
+@Internal
 public final class MetadataValues {
 
     private MetadataValues() {}

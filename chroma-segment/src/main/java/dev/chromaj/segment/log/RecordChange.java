@@ -1,5 +1,6 @@
 package dev.chromaj.segment.log;
 
+import dev.chromaj.annotations.Internal;
 import java.util.Arrays;
 import java.util.Collections;
 import java.util.LinkedHashMap;
@@ -18,6 +19,7 @@ import java.util.Objects;
  * @param sparse sparse vectors by sparse-index key, merged key by key (a {@code null} vector deletes the key); or
  *     null
  */
+@Internal
 public record RecordChange(
         float[] embedding,
         String document,

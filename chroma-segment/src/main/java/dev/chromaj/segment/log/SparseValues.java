@@ -1,11 +1,13 @@
 package dev.chromaj.segment.log;
 
+import dev.chromaj.annotations.Internal;
 import java.util.Arrays;
 
 /**
  * A sparse vector: strictly ascending dimension indices and their weights, of equal length. The arrays are owned by
  * this value; callers must not mutate them after construction.
  */
+@Internal
 public record SparseValues(int[] indices, float[] values) {
 
     /** @throws IllegalArgumentException when the arrays are null or of different lengths. */

@@ -89,7 +89,7 @@ public final class FaultInjectingProxy implements AutoCloseable {
             if (query == null) {
                 return false;
             }
-            for (String p : query.split("&")) {
+            for (String p : query.split("&", -1)) {
                 if (p.equals(name) || p.startsWith(name + "=")) {
                     return true;
                 }
@@ -268,7 +268,7 @@ public final class FaultInjectingProxy implements AutoCloseable {
                 return;
             }
             long start = System.nanoTime();
-            String[] lines = head.split("\r\n");
+            String[] lines = head.split("\r\n", -1);
             String[] requestLine = lines[0].split(" ", 3);
             if (requestLine.length < 3) {
                 return;
@@ -350,34 +350,34 @@ public final class FaultInjectingProxy implements AutoCloseable {
     }
 
     private int inject(Fault fault, String method, Socket client, OutputStream out) throws IOException {
-        switch (fault) {
-            case SLOW_DOWN:
-                return sendError(out, method, 503, "Slow Down", "SlowDown", "Please reduce your request rate.");
-            case SERVICE_UNAVAILABLE:
-                return sendError(
+        return switch (fault) {
+            case SLOW_DOWN -> sendError(out, method, 503, "Slow Down", "SlowDown", "Please reduce your request rate.");
+            case SERVICE_UNAVAILABLE ->
+                sendError(
                         out,
                         method,
                         503,
                         "Service Unavailable",
                         "ServiceUnavailable",
                         "Service is unable to handle request.");
-            case INTERNAL_ERROR:
-                return sendError(
+            case INTERNAL_ERROR ->
+                sendError(
                         out,
                         method,
                         500,
                         "Internal Server Error",
                         "InternalError",
                         "We encountered an internal error. Please try again.");
-            case RESET:
+            case RESET -> {
                 reset(client);
-                return -1;
-            case STALL:
+                yield -1;
+            }
+            case STALL -> {
                 stall(client);
-                return -1;
-            default:
-                throw new IllegalStateException("not an injected fault: " + fault);
-        }
+                yield -1;
+            }
+            default -> throw new IllegalStateException("not an injected fault: " + fault);
+        };
     }
 
     private int sendError(OutputStream out, String method, int status, String reason, String code, String message)
@@ -433,7 +433,7 @@ public final class FaultInjectingProxy implements AutoCloseable {
             if (responseHead == null) {
                 throw new EOFException("upstream closed without answering");
             }
-            String[] lines = responseHead.split("\r\n");
+            String[] lines = responseHead.split("\r\n", -1);
             String[] statusLine = lines[0].split(" ", 3);
             int status = Integer.parseInt(statusLine[1]);
             if (drop) {

@@ -216,24 +216,23 @@ public final class S3Fixture implements BeforeAllCallback, AfterAllCallback, Par
 
     private static S3Server startServer() {
         String choice = System.getProperty("chromaj.test.s3", "auto").toLowerCase(Locale.ROOT);
-        switch (choice) {
-            case "s3proxy":
-                return new S3ProxyServer();
-            case "minio":
-                return new MinioServer();
-            case "auto":
+        return switch (choice) {
+            case "s3proxy" -> new S3ProxyServer();
+            case "minio" -> new MinioServer();
+            case "auto" -> {
                 if (dockerAvailable()) {
                     try {
-                        return new MinioServer();
+                        yield new MinioServer();
                     } catch (RuntimeException | LinkageError e) {
                         LOG.warn("Docker is available but MinIO did not start ({}); using S3Proxy", e.toString());
                     }
                 }
-                return new S3ProxyServer();
-            default:
+                yield new S3ProxyServer();
+            }
+            default ->
                 throw new IllegalArgumentException(
                         "chromaj.test.s3 must be auto, s3proxy or minio, got '" + choice + "'");
-        }
+        };
     }
 
     /**

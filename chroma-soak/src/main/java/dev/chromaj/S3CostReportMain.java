@@ -13,6 +13,7 @@ import java.util.Arrays;
 import java.util.Comparator;
 import java.util.Iterator;
 import java.util.List;
+import java.util.Locale;
 import java.util.Map;
 import java.util.Random;
 import java.util.TreeMap;
@@ -105,14 +106,16 @@ final class S3CostReportMain {
                         (System.nanoTime() - t) / 1_000_000
                     });
                     System.err.printf(
+                            Locale.ROOT,
                             "compacted %,d records: %,d ms%n",
-                            done + batch, compactions.get(compactions.size() - 1)[3]);
+                            done + batch,
+                            compactions.get(compactions.size() - 1)[3]);
                 }
             }
             long[] stored = storedObjects(s3, prefix);
-            out.append(String.format("stored before GC: %,d objects, %,d bytes%n", stored[0], stored[1]));
+            out.append(String.format(Locale.ROOT, "stored before GC: %,d objects, %,d bytes%n", stored[0], stored[1]));
             GcResult gc = client.collectGarbage();
-            out.append(String.format("GC (keep 1 version): %s%n", gc));
+            out.append(String.format(Locale.ROOT, "GC (keep 1 version): %s%n", gc));
         }
         long ingestMillis = (System.nanoTime() - ingestStart) / 1_000_000;
         long[] stored = storedObjects(s3, prefix);
@@ -159,18 +162,32 @@ final class S3CostReportMain {
             ClientStats end = cold.stats();
 
             out.append(String.format(
+                    Locale.ROOT,
                     "records %,d, dimension %d, efConstruction %d, ingest %,d ms (add calls %,d ms)%n",
-                    records, dimension, efConstruction, ingestMillis, addMillis));
+                    records,
+                    dimension,
+                    efConstruction,
+                    ingestMillis,
+                    addMillis));
             for (int i = 0; i < compactions.size(); i++) {
                 long[] k = compactions.get(i);
                 out.append(String.format(
+                        Locale.ROOT,
                         "compaction %d: %d requests (%d puts), %,d bytes written, %,d ms%n",
-                        i + 1, k[0], k[1], k[2], k[3]));
+                        i + 1,
+                        k[0],
+                        k[1],
+                        k[2],
+                        k[3]));
             }
             out.append(String.format(
+                    Locale.ROOT,
                     "stored after GC: %,d objects, %,d bytes; raw data %,d bytes (ratio %.2f)%n",
-                    stored[0], stored[1], rawBytes, (double) stored[1] / rawBytes));
-            out.append(String.format("latency %d ms per request%n", latency));
+                    stored[0],
+                    stored[1],
+                    rawBytes,
+                    (double) stored[1] / rawBytes));
+            out.append(String.format(Locale.ROOT, "latency %d ms per request%n", latency));
             phase(out, "open", RequestChain.of(openSeen), openMillis, latency, afterOpen.bytesRead());
             phase(
                     out,
@@ -180,11 +197,16 @@ final class S3CostReportMain {
                     latency,
                     afterQuery.bytesRead() - afterOpen.bytesRead());
             out.append(String.format(
+                    Locale.ROOT,
                     "  cold query: %d results, HNSW index %,d bytes in memory, block cache %,d bytes" + "%n",
-                    r.ids().get(0).size(), afterQuery.vectorIndexBytes(), afterQuery.cacheBytes()));
-            out.append(String.format("cold start (open + first query): %,d ms%n", openMillis + queryMillis));
+                    r.ids().get(0).size(),
+                    afterQuery.vectorIndexBytes(),
+                    afterQuery.cacheBytes()));
+            out.append(
+                    String.format(Locale.ROOT, "cold start (open + first query): %,d ms%n", openMillis + queryMillis));
             RequestChain w = RequestChain.of(warmSeen);
             out.append(String.format(
+                    Locale.ROOT,
                     "warm query (%d queries): median %.2f ms, p90 %.2f ms; %d requests, %,d bytes " + "read%n",
                     WARM_QUERIES,
                     warm[WARM_QUERIES / 2] / 1000.0,
@@ -197,8 +219,10 @@ final class S3CostReportMain {
             timeline(out, "cold query", querySeen);
             Runtime rt = Runtime.getRuntime();
             out.append(String.format(
+                    Locale.ROOT,
                     "heap after the queries: %,d MB used of %,d MB max%n",
-                    (rt.totalMemory() - rt.freeMemory()) >> 20, rt.maxMemory() >> 20));
+                    (rt.totalMemory() - rt.freeMemory()) >> 20,
+                    rt.maxMemory() >> 20));
             System.out.print(out);
         }
         System.exit(0);
@@ -211,9 +235,15 @@ final class S3CostReportMain {
     private static void phase(
             StringBuilder out, String name, RequestChain chain, long millis, long latency, long clientBytes) {
         out.append(String.format(
+                Locale.ROOT,
                 "%s: %d sequential round trips (dependent depth), %d requests, %,d bytes read; "
                         + "%,d ms = %.1f latencies%n",
-                name, chain.depth(), chain.requests(), clientBytes, millis, (double) millis / latency));
+                name,
+                chain.depth(),
+                chain.requests(),
+                clientBytes,
+                millis,
+                (double) millis / latency));
     }
 
     /** Requests of a phase per kind of object, with the depth of each kind's own chain. */
@@ -224,7 +254,11 @@ final class S3CostReportMain {
         }
         out.append("  ").append(name).append(" by kind:");
         byKind.forEach((kind, list) -> out.append(String.format(
-                " %s %d (depth %d)", kind, list.size(), RequestChain.of(list).depth())));
+                Locale.ROOT,
+                " %s %d (depth %d)",
+                kind,
+                list.size(),
+                RequestChain.of(list).depth())));
         out.append('\n');
     }
 
@@ -235,6 +269,7 @@ final class S3CostReportMain {
         long first = byStart.isEmpty() ? 0 : byStart.get(0).startNanos();
         for (FaultInjectingProxy.SeenRequest s : byStart) {
             out.append(String.format(
+                    Locale.ROOT,
                     "  %s: %-10s %5d..%5d ms %,12d bytes  %s%s%n",
                     name,
                     kind(s),

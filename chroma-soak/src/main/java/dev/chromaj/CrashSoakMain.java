@@ -26,13 +26,16 @@ import java.util.Set;
  * <ul>
  *   <li>{@code s3server <props-file>}: runs the S3 test endpoint (S3Proxy) in its own JVM and writes endpoint,
  *       credentials and bucket to the file, so it survives the writer's SIGKILL;</li>
- *   <li>{@code writer <folder> <journal> [props-file]}: writes forever (adds, updates, deletes) with background
- *       compaction and GC plus explicit ones, appending each operation to the journal before it is issued
- *       ({@code I}) and after it was acknowledged ({@code A});</li>
- *   <li>{@code verify <folder> <journal> [props-file]}: reopens and checks that every acknowledged operation is
- *       visible, that an unacknowledged one is either fully applied or not at all, and that records come back
- *       whole (document, metadata, and a nearest-neighbour query finds each sampled record itself).</li>
+ *   <li>{@code writer <folder> <journal> <seed> [props-file]}: writes forever (adds, updates, deletes) with
+ *       background compaction and GC plus explicit ones, appending each operation to the journal before it is
+ *       issued ({@code I}) and after it was acknowledged ({@code A}); {@code seed} chooses the operations;</li>
+ *   <li>{@code verify <folder> <journal> <seed> [props-file]}: reopens and checks that every acknowledged operation
+ *       is visible, that an unacknowledged one is either fully applied or not at all, and that records come back
+ *       whole (document, metadata, and a nearest-neighbour query finds each sampled record itself);
+ *       {@code seed} chooses the sampled records.</li>
  * </ul>
+ *
+ * <p>The script derives each cycle's seeds from one master seed that it prints, so a failed cycle can be replayed.
  */
 final class CrashSoakMain {
     private static final int DIMENSION = 8;
@@ -42,9 +45,18 @@ final class CrashSoakMain {
     public static void main(String[] args) throws Exception {
         switch (args[0]) {
             case "s3server" -> s3server(Path.of(args[1]));
-            case "writer" -> writer(Path.of(args[1]), Path.of(args[2]), args.length > 3 ? Path.of(args[3]) : null);
+            case "writer" ->
+                writer(
+                        Path.of(args[1]),
+                        Path.of(args[2]),
+                        new Random(Long.parseLong(args[3])),
+                        args.length > 4 ? Path.of(args[4]) : null);
             case "verify" ->
-                System.exit(verify(Path.of(args[1]), Path.of(args[2]), args.length > 3 ? Path.of(args[3]) : null));
+                System.exit(verify(
+                        Path.of(args[1]),
+                        Path.of(args[2]),
+                        new Random(Long.parseLong(args[3])),
+                        args.length > 4 ? Path.of(args[4]) : null));
             default -> throw new IllegalArgumentException("mode must be s3server, writer or verify: " + args[0]);
         }
     }
@@ -93,11 +105,10 @@ final class CrashSoakMain {
         return b.build();
     }
 
-    private static void writer(Path folder, Path journal, Path props) throws IOException {
+    private static void writer(Path folder, Path journal, Random random, Path props) throws IOException {
         Map<String, Integer> acked = new HashMap<>(replay(journal).acknowledged);
         List<String> live = new ArrayList<>(acked.keySet());
         long next = replay(journal).maxOrdinal + 1;
-        Random random = new Random();
         try (ChromaClient client = open(folder, props);
                 BufferedWriter log = Files.newBufferedWriter(
                         journal, StandardCharsets.UTF_8, StandardOpenOption.CREATE, StandardOpenOption.APPEND)) {
@@ -158,8 +169,8 @@ final class CrashSoakMain {
             return new Journal(acked, inFlight, inFlightDeletes, 0);
         }
         for (String line : Files.readAllLines(journal, StandardCharsets.UTF_8)) {
-            String[] parts = line.split(" ");
-            if (parts.length != 3) {
+            String[] parts = line.split(" ", -1);
+            if (parts.length != 3 || parts[2].isEmpty()) {
                 continue; // torn last line
             }
             long ordinal = Long.parseLong(parts[1]);
@@ -167,7 +178,7 @@ final class CrashSoakMain {
             if (parts[0].equals("I")) {
                 pending.put(ordinal, parts[2]);
             } else if (parts[0].equals("A") && pending.remove(ordinal) != null) {
-                for (String id : parts[2].split(",")) {
+                for (String id : ids(parts[2])) {
                     if (id.startsWith("-")) {
                         acked.remove(id.substring(1));
                     } else {
@@ -177,7 +188,7 @@ final class CrashSoakMain {
             }
         }
         for (Map.Entry<Long, String> p : pending.entrySet()) {
-            for (String id : p.getValue().split(",")) {
+            for (String id : ids(p.getValue())) {
                 if (id.startsWith("-")) {
                     inFlightDeletes.add(id.substring(1));
                 } else {
@@ -188,7 +199,18 @@ final class CrashSoakMain {
         return new Journal(acked, inFlight, inFlightDeletes, max);
     }
 
-    private static int verify(Path folder, Path journal, Path props) throws IOException {
+    /** The ids of a journal line's comma-separated list; an empty item (a line torn after a comma) names none. */
+    private static List<String> ids(String list) {
+        List<String> ids = new ArrayList<>();
+        for (String id : list.split(",", -1)) {
+            if (!id.isEmpty()) {
+                ids.add(id);
+            }
+        }
+        return ids;
+    }
+
+    private static int verify(Path folder, Path journal, Random random, Path props) throws IOException {
         Journal j = replay(journal);
         List<String> problems = new ArrayList<>();
         long count;
@@ -216,12 +238,11 @@ final class CrashSoakMain {
                 }
             }
             count = c.count();
-            long min = j.acknowledged.size() - j.inFlightDeletes.size();
-            long max = j.acknowledged.size() + j.inFlight.size();
+            long min = (long) j.acknowledged.size() - j.inFlightDeletes.size();
+            long max = (long) j.acknowledged.size() + j.inFlight.size();
             if (count < min || count > max) {
                 problems.add("count " + count + " outside [" + min + ", " + max + "]");
             }
-            Random random = new Random();
             List<String> acked = new ArrayList<>(j.acknowledged.keySet());
             for (int s = 0; s < Math.min(20, acked.size()); s++) {
                 String id = acked.get(random.nextInt(acked.size()));

@@ -1,5 +1,6 @@
 package dev.chromaj;
 
+import dev.chromaj.blockstore.BlockfileOptions;
 import java.nio.file.Path;
 import java.time.Duration;
 import java.util.List;
@@ -313,6 +314,8 @@ public final class ChromaClient implements Database, AutoCloseable {
         private boolean allowReset;
         private boolean readOnly;
         private int maxBlockBytes = -1;
+        private boolean blockCompression = true;
+        private int recordBlockBytes = (int) BlockfileOptions.RECORD_MAX_BLOCK_BYTES;
         private Duration walArchiveInterval = Duration.ofSeconds(5);
         private WriterLease.Timing leaseTiming = WriterLease.Timing.DEFAULT;
         private Duration followInterval = Duration.ofSeconds(5);
@@ -409,6 +412,25 @@ public final class ChromaClient implements Database, AutoCloseable {
             return this;
         }
 
+        /**
+         * Whether new blocks and roots are compressed (default true: Zstandard, with a byte-shuffle first for float
+         * vectors; a block that does not shrink is stored as is). Objects are read whatever their codec, so a
+         * folder or bucket may mix both; turn it off only to compare.
+         */
+        public Builder blockCompression(boolean enabled) {
+            this.blockCompression = enabled;
+            return this;
+        }
+
+        /**
+         * Maximum size of a block of whole records, which a query reads one per hit it returns (default 256 KiB;
+         * {@link #maxBlockBytes(int)} applies when it is smaller).
+         */
+        public Builder recordBlockBytes(int bytes) {
+            this.recordBlockBytes = (int) positive("recordBlockBytes", bytes);
+            return this;
+        }
+
         /** How often the active write-ahead log file is archived to S3 (default 5 s; S3 mode only). */
         public Builder walArchiveInterval(Duration interval) {
             this.walArchiveInterval = positive("walArchiveInterval", interval);
@@ -489,6 +511,8 @@ public final class ChromaClient implements Database, AutoCloseable {
                     followInterval,
                     s3Retries,
                     vectorIndexBytes,
+                    blockCompression,
+                    recordBlockBytes,
                     observer));
         }
 

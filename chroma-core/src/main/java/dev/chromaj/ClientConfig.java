@@ -24,6 +24,8 @@ record ClientConfig(
         Duration followInterval,
         S3RetrySettings s3Retries,
         long vectorIndexBytes,
+        boolean blockCompression,
+        int recordBlockBytes,
         ChromaObserver observer) {
 
     /** Retry schedule of S3 requests; null components keep the storage module's defaults. Tests shorten it. */

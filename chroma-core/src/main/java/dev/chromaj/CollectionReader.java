@@ -52,7 +52,7 @@ final class CollectionReader {
         List<Candidate> selected = select(idSet, where, whereDocument);
         int from = Math.min(offset, selected.size());
         int to = limit == null ? selected.size() : (int) Math.min(selected.size(), (long) from + limit);
-        List<Candidate> page = load(selected.subList(from, to));
+        List<Candidate> page = load(selected.subList(from, to), include.contains(Include.EMBEDDINGS));
         List<DataRecord> records = new ArrayList<>(page.size());
         for (Candidate c : page) {
             records.add(c.record());
@@ -124,8 +124,8 @@ final class CollectionReader {
         return bitmap;
     }
 
-    /** Fills in the records of compacted candidates with one bulk read. */
-    private List<Candidate> load(List<Candidate> candidates) {
+    /** Fills in the records of compacted candidates with one bulk read, their embeddings when asked for. */
+    private List<Candidate> load(List<Candidate> candidates, boolean embeddings) {
         int n = 0;
         for (Candidate c : candidates) {
             if (c.record() == null) {
@@ -142,7 +142,7 @@ final class CollectionReader {
                 offsets[i++] = c.compactedOffset();
             }
         }
-        Map<Integer, DataRecord> loaded = segments.records(offsets);
+        Map<Integer, DataRecord> loaded = segments.records(offsets, embeddings);
         List<Candidate> out = new ArrayList<>(candidates.size());
         for (Candidate c : candidates) {
             if (c.record() != null) {
@@ -216,7 +216,7 @@ final class CollectionReader {
                     best.add(new Neighbour(c.id(), h.distance(), c.record(), -1));
                 }
             }
-            best = resolve(best);
+            best = resolve(best, include.contains(Include.EMBEDDINGS));
             best.sort(BY_DISTANCE_THEN_ID);
             if (best.size() > nResults) {
                 best = best.subList(0, nResults);
@@ -254,8 +254,8 @@ final class CollectionReader {
         }
     }
 
-    /** Loads the records of compacted neighbours. */
-    private List<Neighbour> resolve(List<Neighbour> neighbours) {
+    /** Loads the records of compacted neighbours, their embeddings when asked for. */
+    private List<Neighbour> resolve(List<Neighbour> neighbours, boolean embeddings) {
         List<Integer> offsets = new ArrayList<>();
         for (Neighbour n : neighbours) {
             if (n.record() == null) {
@@ -266,7 +266,7 @@ final class CollectionReader {
             return neighbours;
         }
         Map<Integer, DataRecord> loaded =
-                segments.records(offsets.stream().mapToInt(Integer::intValue).toArray());
+                segments.records(offsets.stream().mapToInt(Integer::intValue).toArray(), embeddings);
         List<Neighbour> out = new ArrayList<>(neighbours.size());
         for (Neighbour n : neighbours) {
             if (n.record() != null) {

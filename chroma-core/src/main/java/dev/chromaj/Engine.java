@@ -96,7 +96,12 @@ final class Engine implements AutoCloseable {
         this.catalog = catalog;
         this.vectorIndexes = new HnswIndexCache(config.vectorIndexBytes());
         this.blockfiles = new BlockfileStore(
-                storage, cache, BlockfileOptions.defaults().withMaxBlockBytes(config.maxBlockBytes()));
+                storage,
+                cache,
+                BlockfileOptions.defaults()
+                        .withMaxBlockBytes(config.maxBlockBytes())
+                        .withRecordMaxBlockBytes(config.recordBlockBytes())
+                        .withCompression(config.blockCompression()));
         this.walRoot = config.path().resolve("wal");
         this.background = Executors.newScheduledThreadPool(2, runnable -> {
             Thread t = new Thread(runnable, "chromaj-background");

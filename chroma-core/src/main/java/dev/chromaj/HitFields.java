@@ -36,6 +36,11 @@ final class HitFields {
         return document || embedding || allMetadata || !metadataKeys.isEmpty() || uri;
     }
 
+    /** Whether hits carry the embedding: when not, records are read without the vector segment's blocks. */
+    boolean needsEmbedding() {
+        return embedding;
+    }
+
     /** The hit of a record known by its id only, for a selection that {@linkplain #needsRecord needs no record}. */
     Hit hit(String id, Double rankScore) {
         assert !needsRecord() : "the selection needs the record";

@@ -407,7 +407,8 @@ final class SearchExecutor {
         compacted = n == compacted.length ? compacted : Arrays.copyOf(compacted, n);
         boolean idsOnly = !fields.needsRecord();
         List<String> ids = idsOnly ? segments.ids(compacted) : List.of();
-        Map<Integer, DataRecord> loaded = idsOnly || n == 0 ? Map.of() : segments.records(compacted);
+        Map<Integer, DataRecord> loaded =
+                idsOnly || n == 0 ? Map.of() : segments.records(compacted, fields.needsEmbedding());
         List<Hit> hits = new ArrayList<>(page.size());
         int next = 0;
         for (Ranked r : page) {

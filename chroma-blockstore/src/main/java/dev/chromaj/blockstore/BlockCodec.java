@@ -27,6 +27,11 @@ final class BlockCodec {
     static final String META_KIND = "chromaj.kind";
     static final String META_KEY_TYPE = "chromaj.key_type";
     static final String META_VALUE_TYPE = "chromaj.value_type";
+    /**
+     * The Arrow layout version of blocks and roots ({@code chromaj.format}); independent of the frame's version,
+     * which changed when compression came and left this layout as it was.
+     */
+    static final int SCHEMA_FORMAT = 1;
 
     private BlockCodec() {}
 
@@ -37,11 +42,12 @@ final class BlockCodec {
             List<String> prefixes,
             List<K> keys,
             List<V> values,
-            long estimatedBytes) {
+            long estimatedBytes,
+            BlockCompression codec) {
         int n = keys.size();
         Map<String, String> meta = Map.of(
                 META_FORMAT,
-                Integer.toString(ObjectFrame.FORMAT_VERSION),
+                Integer.toString(SCHEMA_FORMAT),
                 META_KIND,
                 "block",
                 META_KEY_TYPE,
@@ -79,7 +85,7 @@ final class BlockCodec {
                 writer.writeBatch();
                 writer.end();
             }
-            return sink.finish();
+            return sink.finish(codec);
         } catch (IOException e) {
             throw new IllegalStateException("encoding a block in memory failed", e);
         }

@@ -95,8 +95,14 @@ public final class BlockfileWriter<K, V> {
         List<RootIndex.BlockRef<K>> refs = upload(plan);
 
         UUID rootId = UUID.randomUUID();
-        long maxBlockBytes = store.options().maxBlockBytes();
-        byte[] rootBytes = RootIndex.encode(store.allocator(), keyType, valueType, maxBlockBytes, refs);
+        long maxBlockBytes = store.options().maxBlockBytes(valueType);
+        byte[] rootBytes = RootIndex.encode(
+                store.allocator(),
+                keyType,
+                valueType,
+                maxBlockBytes,
+                refs,
+                store.options().rootCompression());
         store.storage().put(BlockfileStore.rootKey(dir, rootId), rootBytes);
         RootIndex root = rootIndex(rootId, maxBlockBytes, refs, rootBytes.length);
         store.cacheRoot(root);
@@ -316,7 +322,7 @@ public final class BlockfileWriter<K, V> {
             changeTo[b] = j + 1;
         }
         BiFunction<String, Executor, CompletableFuture<CacheEntry>> loader = store.blockLoader(keyType, valueType);
-        long maxBlockBytes = store.options().maxBlockBytes();
+        long maxBlockBytes = store.options().maxBlockBytes(valueType);
         List<Object> attempt;
         boolean again;
         do {
@@ -361,6 +367,8 @@ public final class BlockfileWriter<K, V> {
                         changeFrom[neighbour] = 0;
                         changeTo[neighbour] = 0;
                         again = true;
+                        // the neighbour's block was not loaded in this pass: plan again from the start
+                        break;
                     }
                 }
                 attempt.addAll(cut(merged));
@@ -419,7 +427,7 @@ public final class BlockfileWriter<K, V> {
         for (int i = 0; i < n; i++) {
             sizes[i] = entries.size(i);
         }
-        long max = store.options().maxBlockBytes();
+        long max = store.options().maxBlockBytes(valueType);
         List<Integer> starts = new ArrayList<>();
         long current = 0;
         for (int i = 0; i < n; i++) {
@@ -493,7 +501,15 @@ public final class BlockfileWriter<K, V> {
         List<String> prefixes = Arrays.asList(entries.prefixes).subList(from, chunk.to());
         List<K> keys = slice(entries.keys, from, n);
         List<V> values = slice(entries.values, from, n);
-        byte[] bytes = BlockCodec.encode(store.allocator(), keyType, valueType, prefixes, keys, values, estimate);
+        byte[] bytes = BlockCodec.encode(
+                store.allocator(),
+                keyType,
+                valueType,
+                prefixes,
+                keys,
+                values,
+                estimate,
+                store.options().compression(valueType));
         UUID id = UUID.randomUUID();
         store.storage().put(BlockfileStore.blockKey(dir, id), bytes);
         return new RootIndex.BlockRef<>(prefixes.get(0), keys.get(0), id, n, bytes.length);

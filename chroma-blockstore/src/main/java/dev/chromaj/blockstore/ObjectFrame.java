@@ -9,19 +9,32 @@ import java.util.zip.CRC32C;
  * The envelope around every block and root: a header, the Arrow IPC file, a footer with a checksum.
  *
  * <pre>
- * header (8 bytes)   magic "CJBF" | format version u16 LE | kind u8 (1 block, 2 root) | reserved u8 (0)
- * body               Arrow IPC file (one record batch)
+ * header (8 bytes)   magic "CJBF" | format version u16 LE | kind u8 (1 block, 2 root) | codec u8
+ * body               codec 0: the Arrow IPC file (one record batch)
+ *                    otherwise: the Arrow IPC file's length u32 LE | its CRC32C u32 LE | the file compressed
+ *                    by the codec
  * footer (16 bytes)  body length u64 LE | CRC32C of header and body u32 LE | magic "FBJC"
  * </pre>
  *
- * The footer's length catches truncation, the CRC32C any flipped bit, the magics a foreign object.
+ * The footer's length catches truncation, the CRC32C any flipped bit (of the stored, compressed bytes), the magics a
+ * foreign object; the second CRC32C checks the decompressed bytes, so a decoder that accepts damaged input can never
+ * hand out wrong data. Format 1 (every object written before compression existed) has the same layout with the codec
+ * byte reserved as 0: those objects are read as they are. Format 2 writes the {@link BlockCompression} id in the
+ * codec byte; a codec that does not pay (saves less than 1/32 of the body) is not used.
  */
 final class ObjectFrame {
-    static final int FORMAT_VERSION = 1;
+    /** The format this build writes. */
+    static final int FORMAT_VERSION = 2;
+    /** The oldest format this build reads: uncompressed objects of before block compression. */
+    static final int OLDEST_READABLE_VERSION = 1;
+
     static final int HEADER_BYTES = 8;
     static final int FOOTER_BYTES = 16;
     static final byte KIND_BLOCK = 1;
     static final byte KIND_ROOT = 2;
+    /** Decompressed length and CRC32C before a compressed body. */
+    static final int COMPRESSED_PREFIX_BYTES = 8;
+
     private static final byte[] HEAD_MAGIC = {'C', 'J', 'B', 'F'};
     private static final byte[] FOOT_MAGIC = {'F', 'B', 'J', 'C'};
 
@@ -74,9 +87,17 @@ final class ObjectFrame {
                             Locale.ROOT, "checksum mismatch: stored CRC32C %08x, computed %08x", stored, computed));
         }
         int version = (data[4] & 0xFF) | (data[5] & 0xFF) << 8;
-        if (version != FORMAT_VERSION) {
+        if (version < OLDEST_READABLE_VERSION || version > FORMAT_VERSION) {
             throw new CorruptObjectException(
-                    key, "unsupported format version " + version + " (this build reads " + FORMAT_VERSION + ")");
+                    key,
+                    "unsupported format version " + version + " (this build reads " + OLDEST_READABLE_VERSION + " to "
+                            + FORMAT_VERSION + ")");
+        }
+        int codecId = data[7] & 0xFF;
+        BlockCompression codec = BlockCompression.ofId(codecId);
+        if (codec == null || (version == 1 && codec != BlockCompression.NONE)) {
+            throw new CorruptObjectException(
+                    key, "unknown codec " + codecId + " in a format-" + version + " object frame");
         }
         if (data[6] != kind) {
             throw new CorruptObjectException(
@@ -84,7 +105,43 @@ final class ObjectFrame {
                     "object kind " + data[6] + " where " + (kind == KIND_BLOCK ? "a block" : "a root") + " (" + kind
                             + ") was expected");
         }
-        return new Body(data, HEADER_BYTES, (int) bodyLength);
+        if (codec == BlockCompression.NONE) {
+            return new Body(data, HEADER_BYTES, (int) bodyLength);
+        }
+        if (bodyLength < COMPRESSED_PREFIX_BYTES) {
+            throw new CorruptObjectException(
+                    key, "a compressed body of " + bodyLength + " bytes has no length and checksum");
+        }
+        int rawLength = readInt(data, HEADER_BYTES);
+        if (rawLength < 0) {
+            throw new CorruptObjectException(key, "impossible decompressed length " + (rawLength & 0xFFFFFFFFL));
+        }
+        byte[] raw = codec.decompress(
+                key,
+                data,
+                HEADER_BYTES + COMPRESSED_PREFIX_BYTES,
+                (int) bodyLength - COMPRESSED_PREFIX_BYTES,
+                rawLength);
+        CRC32C rawCrc = new CRC32C();
+        rawCrc.update(raw, 0, rawLength);
+        int expected = readInt(data, HEADER_BYTES + 4);
+        if ((int) rawCrc.getValue() != expected) {
+            throw new CorruptObjectException(
+                    key,
+                    String.format(
+                            Locale.ROOT,
+                            "%s body decompressed to bytes with CRC32C %08x, the frame says %08x",
+                            codec,
+                            (int) rawCrc.getValue(),
+                            expected));
+        }
+        return new Body(raw, 0, rawLength);
+    }
+
+    /** The codec byte of a frame that passed {@link #verify} (NONE for format 1). */
+    static BlockCompression codecOf(byte[] data) {
+        BlockCompression codec = BlockCompression.ofId(data[7] & 0xFF);
+        return codec == null ? BlockCompression.NONE : codec;
     }
 
     private static long readLong(byte[] b, int at) {
@@ -131,8 +188,38 @@ final class ObjectFrame {
             }
         }
 
-        /** Appends the footer and returns the complete object. */
+        /** Appends the footer and returns the complete, uncompressed object. */
         byte[] finish() {
+            return finish(BlockCompression.NONE);
+        }
+
+        /**
+         * Compresses the body with {@code codec} (unless that saves less than 1/32 of it), appends the footer and
+         * returns the complete object.
+         */
+        byte[] finish(BlockCompression codec) {
+            int rawLength = size - HEADER_BYTES;
+            if (codec != BlockCompression.NONE) {
+                byte[] packed = codec.compress(buf, HEADER_BYTES, rawLength);
+                if (packed.length + COMPRESSED_PREFIX_BYTES <= rawLength - rawLength / 32) {
+                    CRC32C rawCrc = new CRC32C();
+                    rawCrc.update(buf, HEADER_BYTES, rawLength);
+                    int rc = (int) rawCrc.getValue();
+                    byte[] out = new byte[HEADER_BYTES + COMPRESSED_PREFIX_BYTES + packed.length + FOOTER_BYTES];
+                    System.arraycopy(buf, 0, out, 0, HEADER_BYTES);
+                    buf = out;
+                    size = HEADER_BYTES;
+                    buf[7] = codec.id();
+                    for (int i = 0; i < 4; i++) {
+                        buf[size++] = (byte) (rawLength >>> (8 * i));
+                    }
+                    for (int i = 0; i < 4; i++) {
+                        buf[size++] = (byte) (rc >>> (8 * i));
+                    }
+                    System.arraycopy(packed, 0, buf, size, packed.length);
+                    size += packed.length;
+                }
+            }
             long bodyLength = (long) size - HEADER_BYTES;
             CRC32C crc = new CRC32C();
             crc.update(buf, 0, size);

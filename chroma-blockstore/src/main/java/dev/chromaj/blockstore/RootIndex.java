@@ -173,14 +173,15 @@ final class RootIndex implements CacheEntry {
             KeyType<K> keyType,
             ValueType<?> valueType,
             long maxBlockBytes,
-            List<BlockRef<K>> blocks) {
+            List<BlockRef<K>> blocks,
+            BlockCompression codec) {
         long total = 0;
         for (BlockRef<K> b : blocks) {
             total += b.count();
         }
         Map<String, String> meta = Map.of(
                 BlockCodec.META_FORMAT,
-                Integer.toString(ObjectFrame.FORMAT_VERSION),
+                Integer.toString(BlockCodec.SCHEMA_FORMAT),
                 BlockCodec.META_KIND,
                 "root",
                 BlockCodec.META_KEY_TYPE,
@@ -227,7 +228,7 @@ final class RootIndex implements CacheEntry {
                 writer.writeBatch();
                 writer.end();
             }
-            return sink.finish();
+            return sink.finish(codec);
         } catch (IOException e) {
             throw new IllegalStateException("encoding a root in memory failed", e);
         }

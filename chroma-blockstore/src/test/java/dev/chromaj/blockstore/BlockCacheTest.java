@@ -35,10 +35,14 @@ class BlockCacheTest {
         storage.close();
     }
 
-    /** Writes 4000 u32 → string entries in ~4 KiB blocks with a separate store, so no cache is warm. */
+    /**
+     * Writes 4000 u32 → string entries in ~4 KiB blocks with a separate store, so no cache is warm; uncompressed, so
+     * that a test can find and damage a value's bytes in place.
+     */
     private BlockfileRoot writeNumbers() {
         try (BlockCache cache = BlockCache.builder().maxBytes(0).build();
-                BlockfileStore store = new BlockfileStore(storage, cache, new BlockfileOptions(4096, 2))) {
+                BlockfileStore store =
+                        new BlockfileStore(storage, cache, new BlockfileOptions(4096, 2).withCompression(false))) {
             BlockfileWriter<Integer, String> w = store.create(DIR, KeyType.U32, ValueType.STRING);
             for (int i = 0; i < 4000; i++) {
                 w.set("", i, "value-" + i);

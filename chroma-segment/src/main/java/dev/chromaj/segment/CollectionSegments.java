@@ -60,6 +60,8 @@ public final class CollectionSegments implements RecordLookup {
     private final Map<String, BlockfileReader<?, ?>> readers;
     private final RoaringBitmap live;
     private final VectorSegment vectors;
+    /** Embeddings by offset; null when this version keeps them in its records (the layout written before). */
+    private final BlockfileReader<Integer, float[]> embeddings;
     /** Record ids decoded once per block; null without records. */
     private final BlockfileView<Integer, String> ids;
 
@@ -80,6 +82,7 @@ public final class CollectionSegments implements RecordLookup {
         this.manifest = manifest;
         this.readers = readers;
         this.live = live;
+        this.embeddings = reader(SegmentFile.EMBEDDINGS);
         this.vectors = new VectorSegment(this, hnsw);
         this.ids = view(reader(SegmentFile.OFFSET_TO_RECORD), RecordIdDecoder.VIEW, RecordIdDecoder.INSTANCE);
         this.sparseSkips =
@@ -158,7 +161,7 @@ public final class CollectionSegments implements RecordLookup {
         BlockfileReader<String, byte[]> header = reader(HnswSegment.HEADER);
         return header == null
                 ? null
-                : new HnswSegment.Readers(header, reader(HnswSegment.GRAPH), reader(HnswSegment.VECTORS));
+                : new HnswSegment.Readers(header, reader(HnswSegment.GRAPH), reader(HnswSegment.VECTORS), embeddings);
     }
 
     BlockfileStore store() {
@@ -198,17 +201,34 @@ public final class CollectionSegments implements RecordLookup {
     /** The record at {@code offset} with its sparse vectors, or null when the offset is not live. */
     public StoredRecord record(int offset) {
         BlockfileReader<Integer, DataRecord> r = reader(SegmentFile.OFFSET_TO_RECORD);
+        CompletableFuture<float[]> embedding = embeddings == null || r == null
+                ? CompletableFuture.completedFuture(null)
+                : CompletableFuture.supplyAsync(() -> embeddings.get("", offset), OPENER);
         DataRecord record = r == null ? null : r.get("", offset);
+        float[] vector = Futures.join(embedding);
         if (record == null) {
             return null;
         }
+        record = withEmbedding(record, vector);
         BlockfileReader<Integer, byte[]> s = reader(SegmentFile.OFFSET_TO_SPARSE);
         byte[] sparse = s == null ? null : s.get("", offset);
         return new StoredRecord(offset, record, sparse == null ? Map.of() : LogCodec.decodeSparse(sparse));
     }
 
-    /** The records at the live offsets among {@code offsets}, keyed by offset; blocks load in parallel. */
+    /**
+     * The records at the live offsets among {@code offsets} with their embeddings, keyed by offset; blocks load in
+     * parallel.
+     */
     public Map<Integer, DataRecord> records(int[] offsets) {
+        return records(offsets, true);
+    }
+
+    /**
+     * The records at the live offsets among {@code offsets}, keyed by offset; blocks load in parallel. Without
+     * {@code withEmbeddings} a record's embedding may be null although it has one (the vector segment's blocks are
+     * then not read).
+     */
+    public Map<Integer, DataRecord> records(int[] offsets, boolean withEmbeddings) {
         BlockfileReader<Integer, DataRecord> r = reader(SegmentFile.OFFSET_TO_RECORD);
         if (r == null || offsets.length == 0) {
             return new HashMap<>();
@@ -217,7 +237,54 @@ public final class CollectionSegments implements RecordLookup {
         for (int o : offsets) {
             keys.add(o);
         }
-        return r.getMany("", keys);
+        if (embeddings == null || !withEmbeddings) {
+            return r.getMany("", keys);
+        }
+        // The embeddings' blocks are read at the same time as the records' blocks: no extra round trip.
+        CompletableFuture<Map<Integer, float[]>> vectors =
+                CompletableFuture.supplyAsync(() -> embeddings.getMany("", keys), OPENER);
+        Map<Integer, DataRecord> records = r.getMany("", keys);
+        Map<Integer, float[]> byOffset = Futures.join(vectors);
+        records.replaceAll((offset, record) -> withEmbedding(record, byOffset.get(offset)));
+        return records;
+    }
+
+    /**
+     * The embeddings of the live offsets among {@code offsets} that have one, keyed by offset, without reading the
+     * records.
+     */
+    public Map<Integer, float[]> embeddings(int[] offsets) {
+        if (offsets.length == 0) {
+            return new HashMap<>();
+        }
+        if (embeddings == null) {
+            Map<Integer, float[]> out = new HashMap<>();
+            records(offsets).forEach((offset, record) -> {
+                if (record.embedding() != null) {
+                    out.put(offset, record.embedding());
+                }
+            });
+            return out;
+        }
+        List<Integer> keys = new ArrayList<>(offsets.length);
+        for (int o : offsets) {
+            keys.add(o);
+        }
+        return embeddings.getMany("", keys);
+    }
+
+    /**
+     * The reader of the version's embeddings by offset, or null when the version keeps them in its records (written
+     * before the vector segment held them).
+     */
+    BlockfileReader<Integer, float[]> embeddingReader() {
+        return embeddings;
+    }
+
+    private static DataRecord withEmbedding(DataRecord record, float[] embedding) {
+        return embedding == null
+                ? record
+                : new DataRecord(record.id(), embedding, record.document(), record.metadata(), record.uri());
     }
 
     /**
@@ -257,7 +324,12 @@ public final class CollectionSegments implements RecordLookup {
             return Collections.emptyIterator();
         }
         Iterator<BlockfileEntry<Integer, DataRecord>> entries = r.scan();
+        // Both files are ordered by offset and every embedding belongs to a live record: a merge join.
+        Iterator<BlockfileEntry<Integer, float[]>> vectors =
+                embeddings == null ? Collections.emptyIterator() : embeddings.scan();
         return new Iterator<>() {
+            private BlockfileEntry<Integer, float[]> vector = vectors.hasNext() ? vectors.next() : null;
+
             @Override
             public boolean hasNext() {
                 return entries.hasNext();
@@ -265,7 +337,14 @@ public final class CollectionSegments implements RecordLookup {
 
             @Override
             public DataRecord next() {
-                return entries.next().value();
+                BlockfileEntry<Integer, DataRecord> e = entries.next();
+                while (vector != null && vector.key() < e.key()) {
+                    vector = vectors.hasNext() ? vectors.next() : null;
+                }
+                if (vector != null && vector.key().equals(e.key())) {
+                    return withEmbedding(e.value(), vector.value());
+                }
+                return e.value();
             }
         };
     }
@@ -477,7 +556,7 @@ public final class CollectionSegments implements RecordLookup {
                 }
                 return out;
             }
-            records(candidates.toArray()).forEach((offset, record) -> {
+            records(candidates.toArray(), false).forEach((offset, record) -> {
                 if (test.test(record.document())) {
                     out.add(offset);
                 }

@@ -5,10 +5,13 @@ import dev.chromaj.blockstore.BlockfileReader;
 import dev.chromaj.blockstore.BlockfileStore;
 import dev.chromaj.blockstore.KeyType;
 import dev.chromaj.blockstore.ValueType;
+import dev.chromaj.index.vector.DistanceSpace;
 import dev.chromaj.index.vector.HnswConfig;
 import dev.chromaj.index.vector.HnswGraphSnapshot;
 import dev.chromaj.index.vector.HnswIndex;
+import dev.chromaj.index.vector.VectorKernels;
 import java.util.ArrayList;
+import java.util.Arrays;
 import java.util.Iterator;
 import java.util.List;
 import java.util.Map;
@@ -17,7 +20,8 @@ import java.util.concurrent.CompletableFuture;
 import java.util.concurrent.ExecutorService;
 
 /**
- * The persisted HNSW graph of a collection version: three blockfiles named in the {@link SegmentManifest}.
+ * The persisted HNSW graph of a collection version: three blockfiles named in the {@link SegmentManifest}, and the
+ * version's {@link SegmentFile#EMBEDDINGS}, which holds the vectors of the live nodes.
  *
  * <ul>
  *   <li>{@code vector.header}: (prefix "", key {@link #HEADER_KEY}) → {@link HnswGraphCodec.Header}: dimension,
@@ -25,8 +29,12 @@ import java.util.concurrent.ExecutorService;
  *   <li>{@code vector.graph}: node ordinal → {@link HnswGraphCodec#encodeNode offset and neighbour lists}. Links
  *       change as the graph grows; a compaction writes only the nodes whose lists changed, and the blockfile fork
  *       rewrites only the blocks holding them.</li>
- *   <li>{@code vector.vectors}: node ordinal → the vector as the index stores it (normalized for cosine). Written
- *       once per node: new nodes get new ordinals at the end, so existing blocks are shared by later versions.</li>
+ *   <li>{@code vector.vectors}: node ordinal → the vector as the index stores it (normalized for cosine), for the
+ *       deleted nodes only: a live node's vector is its record's embedding in {@code vector.embeddings} (normalized
+ *       at load for cosine), so each embedding is stored once. A node's vector is written here when the node is
+ *       deleted, and never again: new nodes get new ordinals at the end. Graphs written before
+ *       {@code vector.embeddings} existed hold every node's vector here; a node whose ordinal is present is read
+ *       from here, any other from the embeddings.</li>
  * </ul>
  *
  * <p>Deleted nodes (deleted records and the old vectors of updated ones) keep their vectors and links: the graph
@@ -51,7 +59,9 @@ final class HnswSegment {
 
     private HnswSegment() {}
 
-    /** The roots of the three files in {@code manifest}, or null when the version has no graph. */
+    /**
+     * The roots of the three files in {@code manifest} and of its embeddings, or null when the version has no graph.
+     */
     static Roots roots(SegmentManifest manifest) {
         Map<String, UUID> roots = manifest.roots();
         UUID header = roots.get(HEADER.name());
@@ -64,26 +74,34 @@ final class HnswSegment {
             throw new IllegalStateException("segment manifest names " + HEADER.name() + " but not "
                     + (graph == null ? GRAPH.name() : VECTORS.name()));
         }
-        return new Roots(header, graph, vectors);
+        return new Roots(header, graph, vectors, roots.get(SegmentFile.EMBEDDINGS.name()));
     }
 
-    /** Root ids of the three files; {@link #header()} identifies a graph version. */
-    record Roots(UUID header, UUID graph, UUID vectors) {}
+    /**
+     * Root ids of the three files and of the version's embeddings (null: a version that kept its embeddings in its
+     * records, whose graph holds every vector); {@link #header()} identifies a graph version.
+     */
+    record Roots(UUID header, UUID graph, UUID vectors, UUID embeddings) {}
 
-    /** Readers of the three files of one graph version. */
+    /** Readers of the three files of one graph version and of its embeddings (null: none, as in {@link Roots}). */
     record Readers(
             BlockfileReader<String, byte[]> header,
             BlockfileReader<Integer, byte[]> graph,
-            BlockfileReader<Integer, float[]> vectors) {}
+            BlockfileReader<Integer, float[]> vectors,
+            BlockfileReader<Integer, float[]> embeddings) {}
 
-    /** Opens the three roots in parallel: one storage round trip when none is cached. */
+    /** Opens the roots in parallel: one storage round trip when none is cached. */
     static Readers open(BlockfileStore store, String dir, Roots roots) {
         CompletableFuture<BlockfileReader<Integer, byte[]>> graph =
                 CompletableFuture.supplyAsync(() -> GRAPH.open(store, dir, roots.graph()), LOADER);
         CompletableFuture<BlockfileReader<Integer, float[]>> vectors =
                 CompletableFuture.supplyAsync(() -> VECTORS.open(store, dir, roots.vectors()), LOADER);
+        CompletableFuture<BlockfileReader<Integer, float[]>> embeddings = roots.embeddings() == null
+                ? CompletableFuture.completedFuture(null)
+                : CompletableFuture.supplyAsync(
+                        () -> SegmentFile.EMBEDDINGS.open(store, dir, roots.embeddings()), LOADER);
         BlockfileReader<String, byte[]> header = HEADER.open(store, dir, roots.header());
-        return new Readers(header, Futures.join(graph), Futures.join(vectors));
+        return new Readers(header, Futures.join(graph), Futures.join(vectors), Futures.join(embeddings));
     }
 
     /** Loads the persisted graph of {@code roots} into a searchable, extendable index. */
@@ -113,29 +131,44 @@ final class HnswSegment {
     }
 
     /**
-     * Reads the graph from open readers. Every block read of the three files is issued before anything is consumed
-     * (up to {@code bytesInFlight}, split between the graph and the vectors), so a cold load costs one storage round
-     * trip when the pool of storage requests is large enough, not one per block.
+     * Reads the graph from open readers. Every block read of the files is issued before anything is consumed (up to
+     * {@code bytesInFlight}, split between the graph, the stored vectors and the embeddings), so a cold load costs one
+     * storage round trip when the pool of storage requests is large enough, not one per block.
      */
     static HnswGraphSnapshot snapshot(
             Readers readers, String what, HnswConfig config, long bytesInFlight, long maxBlockBytes) {
-        int window = (int) Math.max(1, Math.min(Integer.MAX_VALUE, bytesInFlight / 2 / Math.max(1, maxBlockBytes)));
+        int window = (int) Math.max(1, Math.min(Integer.MAX_VALUE, bytesInFlight / 3 / Math.max(1, maxBlockBytes)));
         Iterator<BlockfileEntry<Integer, byte[]>> graphEntries = readers.graph().scanAll(window);
         Iterator<BlockfileEntry<Integer, float[]>> vectorEntries =
                 readers.vectors().scanAll(window);
+        Iterator<BlockfileEntry<Integer, float[]>> embeddingEntries =
+                readers.embeddings() == null ? null : readers.embeddings().scanAll(window);
         byte[] headerBytes = readers.header().get("", HEADER_KEY);
         if (headerBytes == null) {
             throw new IllegalStateException(what + ": the header blockfile has no '" + HEADER_KEY + "' entry");
         }
         HnswGraphCodec.Header header = HnswGraphCodec.decodeHeader(headerBytes, what);
         int n = header.nodeCount();
-        // Decoding vectors and links runs on two threads; the reads of both are already under way.
+        // Decoding vectors, embeddings and links runs on three threads; the reads of all are already under way.
         CompletableFuture<float[][]> vectors =
                 CompletableFuture.supplyAsync(() -> readVectors(readers.vectors(), vectorEntries, n, what), LOADER);
+        CompletableFuture<Embeddings> embeddings = embeddingEntries == null
+                ? CompletableFuture.completedFuture(null)
+                : CompletableFuture.supplyAsync(() -> Embeddings.read(readers.embeddings(), embeddingEntries), LOADER);
         HnswGraphCodec.NodeLinks[] links = readLinks(readers.graph(), graphEntries, n, what);
         float[][] vs = Futures.join(vectors);
+        Embeddings live = Futures.join(embeddings);
         List<HnswGraphSnapshot.Node> nodes = new ArrayList<>(n);
         for (int i = 0; i < n; i++) {
+            if (vs[i] == null) {
+                float[] embedding = live == null ? null : live.of(links[i].offset());
+                if (embedding == null) {
+                    throw new IllegalStateException(what + ": node " + i + " (offset " + links[i].offset()
+                            + ") has no vector in " + VECTORS.name() + " and no embedding in "
+                            + SegmentFile.EMBEDDINGS.name());
+                }
+                vs[i] = asStored(embedding, header.space());
+            }
             if (vs[i].length != header.dimension()) {
                 throw new IllegalStateException(what + ": vector of node " + i + " has dimension " + vs[i].length
                         + ", the header says " + header.dimension());
@@ -177,19 +210,52 @@ final class HnswSegment {
             Iterator<BlockfileEntry<Integer, float[]>> it,
             int n,
             String what) {
-        if (reader.count() != n) {
-            throw new IllegalStateException(what + ": " + reader.count() + " vectors stored, the header says " + n);
+        if (reader.count() > n) {
+            throw new IllegalStateException(
+                    what + ": " + reader.count() + " vectors stored, the header counts " + n + " nodes");
         }
         float[][] vectors = new float[n][];
-        int expected = 0;
         while (it.hasNext()) {
             BlockfileEntry<Integer, float[]> e = it.next();
-            if (e.key() != expected) {
+            if (e.key() < 0 || e.key() >= n) {
                 throw new IllegalStateException(
-                        what + ": vector ordinals are not dense: expected " + expected + ", found " + e.key());
+                        what + ": a vector is stored for node " + e.key() + ", the header counts " + n + " nodes");
             }
-            vectors[expected++] = e.value();
+            vectors[e.key()] = e.value();
         }
         return vectors;
+    }
+
+    /** {@code embedding} as the index stores it in {@code space}: a normalized copy for cosine, else itself. */
+    static float[] asStored(float[] embedding, DistanceSpace space) {
+        if (space != DistanceSpace.COSINE) {
+            return embedding;
+        }
+        // The same computation as the index's insert, so a reloaded node has the bits it had when inserted.
+        float[] copy = embedding.clone();
+        VectorKernels.normalize(copy);
+        return copy;
+    }
+
+    /** A version's embeddings by ascending offset, for finding the vectors of live nodes. */
+    private record Embeddings(int[] offsets, float[][] vectors) {
+        static Embeddings read(
+                BlockfileReader<Integer, float[]> reader, Iterator<BlockfileEntry<Integer, float[]>> it) {
+            int n = (int) reader.count();
+            int[] offsets = new int[n];
+            float[][] vectors = new float[n][];
+            int size = 0;
+            while (it.hasNext() && size < n) {
+                BlockfileEntry<Integer, float[]> e = it.next();
+                offsets[size] = e.key();
+                vectors[size++] = e.value();
+            }
+            return new Embeddings(Arrays.copyOf(offsets, size), Arrays.copyOf(vectors, size));
+        }
+
+        float[] of(int offset) {
+            int i = Arrays.binarySearch(offsets, offset);
+            return i < 0 ? null : vectors[i];
+        }
     }
 }

@@ -26,7 +26,8 @@ import org.slf4j.LoggerFactory;
  * <p>The graph of the previous version is extended, not rebuilt: it is copied (from the loaded index when one is in
  * memory, else from its block files), the batch's deletions are applied, its insertions and changed embeddings are
  * inserted with {@link HnswSettings#threads()} threads, and only the nodes whose neighbour lists changed are written
- * to forks of the previous files, which rewrite only the blocks holding them. When the deleted share passes
+ * to forks of the previous files, which rewrite only the blocks holding them. Vectors are written only for nodes
+ * deleted by the batch: live nodes read theirs from the version's embeddings (see {@link HnswSegment}). When the deleted share passes
  * {@link HnswIndex#REBUILD_DELETED_FRACTION} the live vectors are rebuilt into a fresh graph and written whole. The
  * previous version's index is never modified, so queries on it continue during the compaction.
  *
@@ -102,7 +103,14 @@ public final class HnswSegmentWriter {
         long built = System.nanoTime();
         HnswGraphSnapshot graph = index.export();
         boolean whole = rebuilt || previous == null;
-        HnswSegment.Roots roots = persist(store, dir, whole ? null : previous, whole ? null : extension.links, graph);
+        HnswSegment.Roots roots = persist(
+                store,
+                dir,
+                whole ? null : previous,
+                whole ? null : extension.links,
+                whole ? null : extension.deleted,
+                graph,
+                next.roots().get(SegmentFile.EMBEDDINGS.name()));
         settings.cache().handOver(roots.header(), dir, index);
         LOG.debug(
                 "HNSW graph of '{}': {} nodes ({} deleted), {} inserted, {} deleted, {}{} ms build, {} ms write",
@@ -117,13 +125,20 @@ public final class HnswSegmentWriter {
         return withGraph(store, dir, next, roots);
     }
 
-    /** Writes the changed parts of {@code graph}; {@code previous} null writes every node to new files. */
+    /**
+     * Writes the changed parts of {@code graph}; {@code previous} null writes every node to new files. With
+     * {@code embeddings} (the new version's embeddings root) only the vectors of deleted nodes are written, once, when
+     * a node is deleted: a live node's vector is its embedding. Without (a version that keeps embeddings in its
+     * records) every node's vector is written.
+     */
     private static HnswSegment.Roots persist(
             BlockfileStore store,
             String dir,
             HnswSegment.Roots previous,
             int[][][] previousLinks,
-            HnswGraphSnapshot graph) {
+            RoaringBitmap previousDeleted,
+            HnswGraphSnapshot graph,
+            UUID embeddings) {
         List<HnswGraphSnapshot.Node> nodes = graph.nodes();
         BlockfileWriter<Integer, byte[]> links =
                 HnswSegment.GRAPH.writer(store, dir, previous == null ? null : previous.graph());
@@ -136,8 +151,11 @@ public final class HnswSegmentWriter {
             if (node.deleted()) {
                 deleted.add(i);
             }
-            if (i >= known) {
+            boolean newlyDeleted = node.deleted() && (i >= known || !previousDeleted.contains(i));
+            if (embeddings == null ? i >= known : newlyDeleted) {
                 vectors.set("", i, node.vector());
+            }
+            if (i >= known) {
                 links.set("", i, HnswGraphCodec.encodeNode(node.offset(), node.neighbours()));
             } else if (!Arrays.deepEquals(previousLinks[i], node.neighbours())) {
                 links.set("", i, HnswGraphCodec.encodeNode(node.offset(), node.neighbours()));
@@ -162,7 +180,7 @@ public final class HnswSegmentWriter {
         UUID vectorsRoot = previous != null && vectors.pendingChanges() == 0
                 ? previous.vectors()
                 : vectors.commit().id();
-        return new HnswSegment.Roots(header.commit().id(), linksRoot, vectorsRoot);
+        return new HnswSegment.Roots(header.commit().id(), linksRoot, vectorsRoot, embeddings);
     }
 
     /** {@code next} with the graph files, their bytes and blocks. */
@@ -180,7 +198,8 @@ public final class HnswSegmentWriter {
             blocks += root.blockIds().size();
         }
         Map<String, Long> segmentBytes = new HashMap<>(next.segmentBytes());
-        segmentBytes.put(HnswSegment.SEGMENT, bytes);
+        // next already counts the segment's embeddings file
+        segmentBytes.merge(HnswSegment.SEGMENT, bytes, Long::sum);
         return new SegmentManifest(
                 ids, next.nextOffset(), next.recordCount(), segmentBytes, next.blockCount() + blocks);
     }
@@ -223,19 +242,26 @@ public final class HnswSegmentWriter {
         }
     }
 
-    /** A mutable copy of the previous graph, and the neighbour lists it had (to find what changed). */
+    /**
+     * A mutable copy of the previous graph, the neighbour lists it had (to find what changed) and its deleted nodes
+     * (whose vectors are stored already).
+     */
     private static final class Extension {
         final HnswIndex index;
         final int[][][] links;
+        final RoaringBitmap deleted;
 
-        private Extension(HnswIndex index, int[][][] links) {
+        private Extension(HnswIndex index, int[][][] links, RoaringBitmap deleted) {
             this.index = index;
             this.links = links;
+            this.deleted = deleted;
         }
 
         static Extension fresh(int dimension, int expected, HnswSettings settings) {
             return new Extension(
-                    new HnswIndex(dimension, settings.space(), settings.newGraphConfig(), expected), new int[0][][]);
+                    new HnswIndex(dimension, settings.space(), settings.newGraphConfig(), expected),
+                    new int[0][][],
+                    new RoaringBitmap());
         }
 
         static Extension of(BlockfileStore store, String dir, HnswSegment.Roots previous, HnswSettings settings) {
@@ -251,8 +277,12 @@ public final class HnswSegmentWriter {
             long seed = stored.seed() * 0x9E3779B97F4A7C15L + snapshot.nodes().size();
             HnswConfig config = new HnswConfig(stored.m(), stored.efConstruction(), settings.efSearch(), seed);
             int[][][] links = new int[snapshot.nodes().size()][][];
+            RoaringBitmap deleted = new RoaringBitmap();
             for (int i = 0; i < links.length; i++) {
                 links[i] = snapshot.nodes().get(i).neighbours();
+                if (snapshot.nodes().get(i).deleted()) {
+                    deleted.add(i);
+                }
             }
             HnswIndex copy = HnswIndex.restore(new HnswGraphSnapshot(
                     snapshot.dimension(),
@@ -261,7 +291,7 @@ public final class HnswSegmentWriter {
                     snapshot.entryPoint(),
                     snapshot.maxLevel(),
                     snapshot.nodes()));
-            return new Extension(copy, links);
+            return new Extension(copy, links, deleted);
         }
     }
 }

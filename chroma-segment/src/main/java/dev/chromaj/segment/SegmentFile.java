@@ -22,7 +22,10 @@ record SegmentFile<K, V>(String name, KeyType<K> keyType, ValueType<V> valueType
     /** Record segment: user id → offset (prefix ""). */
     static final SegmentFile<String, Integer> ID_TO_OFFSET =
             new SegmentFile<>("record.id_to_offset", KeyType.STRING, ValueType.U32);
-    /** Record segment: offset → record (prefix ""). */
+    /**
+     * Record segment: offset → record (prefix ""). Since {@link #EMBEDDINGS} exists, a version that has it stores its
+     * records without their embeddings; a version without it (written before) keeps them in the records.
+     */
     static final SegmentFile<Integer, DataRecord> OFFSET_TO_RECORD =
             new SegmentFile<>("record.offset_to_record", KeyType.U32, ValueType.DATA_RECORD);
     /** Record segment: offset → sparse vectors encoded by {@code LogCodec.encodeSparse} (only non-empty ones). */
@@ -57,6 +60,13 @@ record SegmentFile<K, V>(String name, KeyType<K> keyType, ValueType<V> valueType
     static final SegmentFile<String, byte[]> SPARSE_STATISTICS =
             new SegmentFile<>("sparse.statistics", KeyType.STRING, ValueType.BYTES);
 
+    /**
+     * Vector segment: offset → the record's embedding exactly as written (prefix ""; only records that have one). The
+     * one stored copy of each embedding: get, query results, exact search and the HNSW graph read it from here.
+     */
+    static final SegmentFile<Integer, float[]> EMBEDDINGS =
+            new SegmentFile<>("vector.embeddings", KeyType.U32, ValueType.F32_LIST);
+
     static final List<SegmentFile<?, ?>> ALL = List.of(
             ID_TO_OFFSET,
             OFFSET_TO_RECORD,
@@ -69,7 +79,8 @@ record SegmentFile<K, V>(String name, KeyType<K> keyType, ValueType<V> valueType
             TRIGRAMS,
             SPARSE_SKIPS,
             SPARSE_BLOCKS,
-            SPARSE_STATISTICS);
+            SPARSE_STATISTICS,
+            EMBEDDINGS);
 
     /** Key of a sparse key's statistics in {@link #SPARSE_STATISTICS}. */
     static final String STATISTICS_KEY = "statistics";
@@ -77,7 +88,10 @@ record SegmentFile<K, V>(String name, KeyType<K> keyType, ValueType<V> valueType
     /** Key of the live bitmap in {@link #LIVE}. */
     static final String LIVE_KEY = "live";
 
-    /** The segment this file belongs to: {@code record}, {@code metadata}, {@code fulltext} or {@code sparse}. */
+    /**
+     * The segment this file belongs to: {@code record}, {@code metadata}, {@code fulltext}, {@code sparse} or
+     * {@code vector}.
+     */
     String segment() {
         return name.substring(0, name.indexOf('.'));
     }

@@ -1,6 +1,7 @@
 package dev.chromaj.segment;
 
 import dev.chromaj.annotations.Internal;
+import dev.chromaj.blockstore.BlockfileEntry;
 import dev.chromaj.blockstore.BlockfileReader;
 import dev.chromaj.blockstore.BlockfileRoot;
 import dev.chromaj.blockstore.BlockfileStore;
@@ -9,9 +10,11 @@ import dev.chromaj.blockstore.DataRecord;
 import dev.chromaj.index.sparse.ValueKind;
 import dev.chromaj.index.text.Trigrams;
 import dev.chromaj.segment.log.LogCodec;
+import java.util.Arrays;
 import java.util.Collection;
 import java.util.HashMap;
 import java.util.HashSet;
+import java.util.Iterator;
 import java.util.LinkedHashMap;
 import java.util.List;
 import java.util.Map;
@@ -20,6 +23,8 @@ import java.util.Optional;
 import java.util.Set;
 import java.util.UUID;
 import org.roaringbitmap.RoaringBitmap;
+import org.slf4j.Logger;
+import org.slf4j.LoggerFactory;
 
 /**
  * Writes the next version of a collection's segments: forks every blockfile of the previous version, applies
@@ -32,11 +37,16 @@ import org.roaringbitmap.RoaringBitmap;
  * by the batches are held in memory until the commit. Sparse vectors also feed the sparse segment of their key
  * ({@link SparsePostings}): the touched terms' posting lists are rewritten from their first changed block on.
  *
+ * <p>Embeddings are stored once, in the vector segment's {@link SegmentFile#EMBEDDINGS} file; records are written
+ * without them. Forking a version written before that file existed moves every embedding out of its records first
+ * (a one-time rewrite of the record segment, logged at INFO).
+ *
  * <p>Not thread-safe: one compaction thread uses a writer, and commits it at most once. Readers of the previous
  * version are unaffected.
  */
 @Internal
 public final class SegmentWriter implements RecordLookup {
+    private static final Logger LOG = LoggerFactory.getLogger(SegmentWriter.class);
 
     private final BlockfileStore store;
     private final String dir;
@@ -68,6 +78,48 @@ public final class SegmentWriter implements RecordLookup {
         this.sparse = new SparseSegmentWriter(sparseKinds, base);
         this.nextOffset = previous.nextOffset();
         this.recordCount = previous.recordCount();
+        if (!previous.roots().containsKey(SegmentFile.EMBEDDINGS.name())) {
+            // The new version always names the file, even empty: readers tell the layouts apart by its presence.
+            writer(SegmentFile.EMBEDDINGS);
+            if (previous.roots().containsKey(SegmentFile.OFFSET_TO_RECORD.name())) {
+                moveEmbeddingsOutOfRecords();
+            }
+        }
+    }
+
+    /** Rewrites a version of the older layout: each embedding kept in its record moves to the vector segment. */
+    private void moveEmbeddingsOutOfRecords() {
+        long started = System.nanoTime();
+        LOG.info(
+                "Moving the embeddings of '{}' ({} records) from the record segment to the vector segment",
+                dir,
+                previous.recordCount());
+        BlockfileWriter<Integer, DataRecord> records = writer(SegmentFile.OFFSET_TO_RECORD);
+        BlockfileWriter<Integer, float[]> embeddings = writer(SegmentFile.EMBEDDINGS);
+        long moved = 0;
+        Iterator<BlockfileEntry<Integer, DataRecord>> it =
+                base.reader(SegmentFile.OFFSET_TO_RECORD).scan();
+        while (it.hasNext()) {
+            BlockfileEntry<Integer, DataRecord> e = it.next();
+            float[] embedding = e.value().embedding();
+            if (embedding != null) {
+                embeddings.set("", e.key(), embedding);
+                records.set("", e.key(), withoutEmbedding(e.value()));
+                moved++;
+            }
+        }
+        LOG.info(
+                "Moved {} embeddings of '{}' to the vector segment in {} ms",
+                moved,
+                dir,
+                (System.nanoTime() - started) / 1_000_000);
+    }
+
+    /** {@code record} as the record segment stores it: its embedding lives in {@link SegmentFile#EMBEDDINGS}. */
+    static DataRecord withoutEmbedding(DataRecord record) {
+        return record.embedding() == null
+                ? record
+                : new DataRecord(record.id(), null, record.document(), record.metadata(), record.uri());
     }
 
     /**
@@ -167,6 +219,9 @@ public final class SegmentWriter implements RecordLookup {
         int offset = d.offset();
         writer(SegmentFile.ID_TO_OFFSET).delete("", d.id());
         writer(SegmentFile.OFFSET_TO_RECORD).delete("", offset);
+        if (d.oldRecord().embedding() != null) {
+            writer(SegmentFile.EMBEDDINGS).delete("", offset);
+        }
         if (!d.oldSparse().isEmpty()) {
             writer(SegmentFile.OFFSET_TO_SPARSE).delete("", offset);
             sparse.remove(offset, d.oldSparse());
@@ -185,7 +240,16 @@ public final class SegmentWriter implements RecordLookup {
 
     private void update(MaterializedBatch.Updated u) {
         int offset = u.offset();
-        writer(SegmentFile.OFFSET_TO_RECORD).set("", offset, u.newRecord());
+        writer(SegmentFile.OFFSET_TO_RECORD).set("", offset, withoutEmbedding(u.newRecord()));
+        float[] oldEmbedding = u.oldRecord().embedding();
+        float[] newEmbedding = u.newRecord().embedding();
+        if (newEmbedding == null) {
+            if (oldEmbedding != null) {
+                writer(SegmentFile.EMBEDDINGS).delete("", offset);
+            }
+        } else if (!Arrays.equals(oldEmbedding, newEmbedding)) {
+            writer(SegmentFile.EMBEDDINGS).set("", offset, newEmbedding);
+        }
         if (!u.newSparse().equals(u.oldSparse())) {
             if (u.newSparse().isEmpty()) {
                 writer(SegmentFile.OFFSET_TO_SPARSE).delete("", offset);
@@ -230,7 +294,10 @@ public final class SegmentWriter implements RecordLookup {
                     + " (next offset is " + nextOffset + ")");
         }
         writer(SegmentFile.ID_TO_OFFSET).set("", in.id(), offset);
-        writer(SegmentFile.OFFSET_TO_RECORD).set("", offset, in.record());
+        writer(SegmentFile.OFFSET_TO_RECORD).set("", offset, withoutEmbedding(in.record()));
+        if (in.record().embedding() != null) {
+            writer(SegmentFile.EMBEDDINGS).set("", offset, in.record().embedding());
+        }
         if (!in.sparse().isEmpty()) {
             writer(SegmentFile.OFFSET_TO_SPARSE).set("", offset, LogCodec.encodeSparse(in.sparse()));
             sparse.add(offset, in.sparse());

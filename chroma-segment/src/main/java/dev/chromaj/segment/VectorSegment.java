@@ -13,6 +13,7 @@ import java.util.Arrays;
 import java.util.Iterator;
 import java.util.List;
 import java.util.Objects;
+import java.util.function.BiFunction;
 import org.roaringbitmap.RoaringBitmap;
 
 /**
@@ -22,8 +23,9 @@ import org.roaringbitmap.RoaringBitmap;
  * ({@link HnswSegment}), loaded into the client's {@link HnswIndexCache} on first use and shared by later versions
  * with the same graph; a filter becomes the index's allow-set, and the index's planner scans the allowed offsets
  * exactly when that is cheaper than a filtered graph walk. Smaller versions (and versions written before they had
- * a graph) are searched exactly over the embeddings of the record segment's {@link DataRecord}s, loaded in offset
- * order on first use: scanning a few hundred vectors costs less than a graph search and is exact.
+ * a graph) are searched exactly over the version's embeddings ({@link SegmentFile#EMBEDDINGS}, or the record
+ * segment's {@link DataRecord}s in versions written before that file existed), loaded in offset order on first use:
+ * scanning a few hundred vectors costs less than a graph search and is exact.
  *
  * <p>Thread-safe: the loaded matrix is immutable and published once; the index is only read.
  */
@@ -105,28 +107,33 @@ final class VectorSegment {
     }
 
     private Matrix load() {
-        BlockfileReader<Integer, DataRecord> records = segments.reader(SegmentFile.OFFSET_TO_RECORD);
-        if (records == null) {
-            return Matrix.EMPTY;
+        BlockfileReader<Integer, float[]> stored = segments.embeddingReader();
+        if (stored != null) {
+            return load(stored, (offset, embedding) -> embedding);
         }
-        int n = (int) records.count();
+        // A version of the layout that kept embeddings in its records.
+        BlockfileReader<Integer, DataRecord> records = segments.reader(SegmentFile.OFFSET_TO_RECORD);
+        return records == null ? Matrix.EMPTY : load(records, (offset, record) -> record.embedding());
+    }
+
+    private <V> Matrix load(BlockfileReader<Integer, V> file, BiFunction<Integer, V, float[]> embeddingOf) {
+        int n = (int) file.count();
         int[] offsets = new int[n];
         float[][] vectors = new float[n][];
         int size = 0;
         int dimension = -1;
         // The whole blockfile is needed: every block read is issued at once. Through the cache when it fits easily
-        // (the hits' records are read from the same blocks next), past it within the index budget otherwise.
+        // (the hits' embeddings are read from the same blocks next), past it within the index budget otherwise.
         int window = (int) Math.max(
                 1,
                 Math.min(
                         Integer.MAX_VALUE,
                         hnsw.cache().budgetBytes()
                                 / Math.max(1, segments.store().options().maxBlockBytes())));
-        Iterator<BlockfileEntry<Integer, DataRecord>> it =
-                records.prefetchAll() ? records.scan() : records.scanAll(window);
+        Iterator<BlockfileEntry<Integer, V>> it = file.prefetchAll() ? file.scan() : file.scanAll(window);
         while (it.hasNext()) {
-            BlockfileEntry<Integer, DataRecord> e = it.next();
-            float[] embedding = e.value().embedding();
+            BlockfileEntry<Integer, V> e = it.next();
+            float[] embedding = embeddingOf.apply(e.key(), e.value());
             if (embedding == null) {
                 continue;
             }

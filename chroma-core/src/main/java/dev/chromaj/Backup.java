@@ -4,6 +4,7 @@ import dev.chromaj.catalog.Catalog;
 import dev.chromaj.catalog.CollectionEntry;
 import dev.chromaj.catalog.VersionEntry;
 import dev.chromaj.segment.log.LogCodec;
+import dev.chromaj.storage.BucketLayout;
 import dev.chromaj.storage.LocalStorage;
 import dev.chromaj.storage.ObjectInfo;
 import dev.chromaj.storage.ObjectNotFoundException;
@@ -243,7 +244,7 @@ final class Backup {
             writeLog(entry, tail, dir);
             try (WriteAheadLog log = WriteAheadLog.open(dir, logOptions(entry));
                     WalArchiver archiver =
-                            new WalArchiver(log, target, "collection/" + entry.id() + "/wal/", Duration.ofHours(1))) {
+                            new WalArchiver(log, target, BucketLayout.walPrefix(entry.id()), Duration.ofHours(1))) {
                 archiver.archiveNow();
             }
             objects++;
@@ -290,7 +291,7 @@ final class Backup {
         CollectionEntry e = snapshot.entry();
         CollectionView view = snapshot.pin().view();
         Version version = view.version();
-        String dir = "collection/" + e.id();
+        String dir = BucketLayout.collectionDir(e.id());
         if (version.manifest() != null) {
             copy(new ArrayList<>(version.manifest().objectKeys(engine.blockfiles, dir)), target);
             String first = VersionManifest.key(e.id(), 0);

@@ -188,7 +188,7 @@ final class GarbageCollector {
         long walDeleted = 0;
         if (engine.config.s3Mode()) {
             walDeleted = WalArchiver.deleteArchivedBelow(
-                    engine.storage, collection.dir + "/wal/", current.logPosition() + 1);
+                    engine.storage, BucketLayout.walPrefix(id), current.logPosition() + 1);
         }
         if (!doomed.isEmpty() || !dropped.isEmpty()) {
             LOG.debug(

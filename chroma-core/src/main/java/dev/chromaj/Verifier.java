@@ -5,6 +5,7 @@ import dev.chromaj.blockstore.BlockfileVerifier.VerifiedRoot;
 import dev.chromaj.blockstore.CorruptObjectException;
 import dev.chromaj.catalog.CollectionEntry;
 import dev.chromaj.catalog.VersionEntry;
+import dev.chromaj.storage.BucketLayout;
 import dev.chromaj.storage.ObjectNotFoundException;
 import java.time.Duration;
 import java.util.ArrayList;
@@ -74,7 +75,7 @@ final class Verifier {
         Collection(CollectionEntry entry) {
             this.entry = entry;
             this.path = entry.tenant() + "/" + entry.database() + "/" + entry.name();
-            this.dir = "collection/" + entry.id();
+            this.dir = BucketLayout.collectionDir(entry.id());
         }
 
         VerifyReport.Problem problem(VerifyReport.Problem.Kind kind, String key, String detail) {
@@ -163,7 +164,7 @@ final class Verifier {
             List<String> rootKeys = new ArrayList<>();
             if (manifest.segments() != null) {
                 for (Map.Entry<String, UUID> root : manifest.segments().roots().entrySet()) {
-                    String rootKey = c.dir + "/root/" + root.getValue();
+                    String rootKey = BucketLayout.rootKey(c.dir, root.getValue());
                     rootKeys.add(rootKey);
                     versionsOfRoot
                             .computeIfAbsent(rootKey, k -> new LinkedHashSet<>())

@@ -65,7 +65,8 @@ class ConfigurationGuideTest {
                     .batchSize(64) // texts per model run (default 32)
                     .build();
             ChromaCollection docs = client.createCollection(
-                    "docs", CollectionOptions.builder().embeddingFunction(miniLm).build());
+                    "docs",
+                    CollectionOptions.builder().embeddingFunction(miniLm).build());
             // endregion
             assertEquals("default", docs.options().embeddingFunction().name());
             assertEquals(2, miniLm.threads());

@@ -100,7 +100,8 @@ final class GuidePages {
      * indentation they share removed.
      */
     static String region(String className, String name) {
-        Path source = root().resolve("docs-tests/src/test/java/dev/chromaj/docs").resolve(className + ".java");
+        Path source =
+                root().resolve("docs-tests/src/test/java/dev/chromaj/docs").resolve(className + ".java");
         List<String> lines = read(source).lines().toList();
         int start = -1;
         for (int i = 0; i < lines.size(); i++) {

@@ -62,7 +62,8 @@ class GuidePagesTest {
         String page = block.text();
         String file = expectedText(block);
         assertEquals(file, page);
-        assertTrue(!file.replace("<maven.compiler.release>17", "<maven.compiler.release>21").equals(page));
+        assertTrue(!file.replace("<maven.compiler.release>17", "<maven.compiler.release>21")
+                .equals(page));
     }
 
     @Test

@@ -87,11 +87,13 @@ class MigratingGuideTest {
                     .target(client)
                     .build()
                     .run();
-            System.out.println(result.records() + " records in " + result.collections().size() + " collections");
+            System.out.println(
+                    result.records() + " records in " + result.collections().size() + " collections");
         }
         // endregion
         try (ChromaClient client = ChromaClient.persistent(chromajData)) {
-            assertEquals(69, client.getCollection("session_1Navneet23_LegalMind").count());
+            assertEquals(
+                    69, client.getCollection("session_1Navneet23_LegalMind").count());
         }
     }
 

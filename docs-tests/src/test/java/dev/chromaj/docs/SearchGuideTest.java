@@ -50,9 +50,15 @@ class SearchGuideTest {
                             .embeddingFunction(EmbeddingFunction.none()) // this collection brings its own vectors
                             .build());
             points.add(List.of(
-                    ChromaRecord.builder("a").embedding(new float[] {1f, 0f, 0f}).build(),
-                    ChromaRecord.builder("b").embedding(new float[] {0.9f, 0.1f, 0f}).build(),
-                    ChromaRecord.builder("c").embedding(new float[] {0f, 0f, 1f}).build()));
+                    ChromaRecord.builder("a")
+                            .embedding(new float[] {1f, 0f, 0f})
+                            .build(),
+                    ChromaRecord.builder("b")
+                            .embedding(new float[] {0.9f, 0.1f, 0f})
+                            .build(),
+                    ChromaRecord.builder("c")
+                            .embedding(new float[] {0f, 0f, 1f})
+                            .build()));
             QueryResult nearest = points.query(QueryRequest.builder()
                     .queryEmbedding(new float[] {1f, 0.05f, 0f})
                     .nResults(2)
@@ -112,7 +118,8 @@ class SearchGuideTest {
             WhereDocument mentionsParis = WhereDocument.contains("Paris");
             WhereDocument regex = WhereDocument.regex("(?i)whales? sing");
 
-            GetResult english2022 = docs.get(GetRequest.builder().where(recentEnglish).build()); // [d2]
+            GetResult english2022 =
+                    docs.get(GetRequest.builder().where(recentEnglish).build()); // [d2]
             GetResult paris = docs.get(GetRequest.builder()
                     .whereDocument(mentionsParis)
                     .include(Include.DOCUMENTS)
@@ -222,7 +229,8 @@ class SearchGuideTest {
                             .embeddingFunction(EmbeddingFunction.none()) // documents are stored, never embedded
                             .sparseIndex("bm25", SparseIndex.bm25())
                             .build());
-            textOnly.add(List.of(ChromaRecord.builder("t1").document("plain text").build()));
+            textOnly.add(
+                    List.of(ChromaRecord.builder("t1").document("plain text").build()));
             // textOnly.query(...queryTexts(...)) throws InvalidArgumentException: no function to embed with
             // endregion
             assertThrows(

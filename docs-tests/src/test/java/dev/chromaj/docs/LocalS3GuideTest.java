@@ -36,9 +36,8 @@ class LocalS3GuideTest {
         Files.createDirectories(basedir.resolve("chroma")); // a folder under basedir is a bucket
         Properties overrides = new Properties();
         overrides.setProperty("jclouds.filesystem.basedir", basedir.toString());
-        BlobStoreContext context = ContextBuilder.newBuilder("filesystem")
-                .overrides(overrides)
-                .build(BlobStoreContext.class);
+        BlobStoreContext context =
+                ContextBuilder.newBuilder("filesystem").overrides(overrides).build(BlobStoreContext.class);
         S3Proxy proxy = S3Proxy.builder()
                 .blobStore(context.getBlobStore())
                 .endpoint(URI.create("http://127.0.0.1:0"))

@@ -188,11 +188,7 @@ final class CollectionEngine implements AutoCloseable {
     }
 
     private static HnswSettings hnswSettings(Engine engine, CollectionOptions options) {
-        DistanceSpace space = switch (options.space()) {
-            case L2 -> DistanceSpace.L2;
-            case COSINE -> DistanceSpace.COSINE;
-            case IP -> DistanceSpace.IP;
-        };
+        DistanceSpace space = distanceSpace(options.space());
         HnswParams p = options.hnsw();
         return new HnswSettings(
                 engine.vectorIndexes,
@@ -383,7 +379,12 @@ final class CollectionEngine implements AutoCloseable {
     }
 
     DistanceSpace space() {
-        return switch (options.space()) {
+        return distanceSpace(options.space());
+    }
+
+    /** The index's distance for a collection's space: the one place the public enum maps to the internal one. */
+    private static DistanceSpace distanceSpace(Space space) {
+        return switch (space) {
             case L2 -> DistanceSpace.L2;
             case COSINE -> DistanceSpace.COSINE;
             case IP -> DistanceSpace.IP;

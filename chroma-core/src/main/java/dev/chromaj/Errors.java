@@ -1,5 +1,7 @@
 package dev.chromaj;
 
+import dev.chromaj.storage.ObjectStorageException;
+
 /**
  * Maps failures of the lower modules to the public exception family, so that every exception a caller of the public
  * API sees is a {@link ChromaException} (or an {@link IllegalStateException} for a closed client).
@@ -12,10 +14,10 @@ final class Errors {
             return e;
         }
         if (e instanceof dev.chromaj.blockstore.CorruptObjectException ce) {
-            // Checked before StorageException, its superclass: the message names the damaged object.
+            // Checked before ObjectStorageException, its superclass: the message names the damaged object.
             return new CorruptionException(ce.getMessage(), ce);
         }
-        if (e instanceof dev.chromaj.storage.StorageException se) {
+        if (e instanceof ObjectStorageException se) {
             return new StorageException(se.getMessage(), se);
         }
         if (e instanceof dev.chromaj.catalog.CatalogException ce) {

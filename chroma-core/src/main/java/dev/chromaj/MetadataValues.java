@@ -138,23 +138,15 @@ final class MetadataValues {
     }
 
     /**
-     * Normalizes a scalar: {@code String} and {@code Boolean} unchanged, integral numbers to {@code Long}, floating
-     * numbers to {@code Double}.
+     * Normalizes a scalar with the engine's one conversion rule ({@link
+     * dev.chromaj.segment.log.MetadataValues#scalarOrNull}): integral numbers to {@code Long}, floating numbers to
+     * {@code Double}; this class adds Chroma's validation and messages on top.
      *
      * @param value the value
      * @return the normalized scalar, or {@code null} if the type is not a metadata scalar
      */
     static Object normalizeScalarOrNull(Object value) {
-        if (value instanceof String || value instanceof Boolean || value instanceof Long || value instanceof Double) {
-            return value;
-        }
-        if (value instanceof Integer || value instanceof Short || value instanceof Byte) {
-            return ((Number) value).longValue();
-        }
-        if (value instanceof Float f) {
-            return f.doubleValue();
-        }
-        return null;
+        return dev.chromaj.segment.log.MetadataValues.scalarOrNull(value);
     }
 
     /** A short description of a value for error messages. */

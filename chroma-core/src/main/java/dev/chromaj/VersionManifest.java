@@ -7,6 +7,7 @@ import com.fasterxml.jackson.databind.SerializationFeature;
 import com.fasterxml.jackson.databind.node.ObjectNode;
 import dev.chromaj.catalog.CollectionEntry;
 import dev.chromaj.segment.SegmentManifest;
+import dev.chromaj.storage.ObjectStorageException;
 import dev.chromaj.storage.Storage;
 import java.io.IOException;
 import java.nio.charset.StandardCharsets;
@@ -111,7 +112,7 @@ record VersionManifest(
     void writeTo(Storage storage) {
         try {
             storage.put(key(), toBytes());
-        } catch (dev.chromaj.storage.StorageException e) {
+        } catch (ObjectStorageException e) {
             throw Errors.translate(e);
         }
     }
@@ -147,7 +148,7 @@ record VersionManifest(
         byte[] bytes;
         try {
             bytes = storage.get(key);
-        } catch (dev.chromaj.storage.StorageException e) {
+        } catch (ObjectStorageException e) {
             throw Errors.translate(e);
         }
         return parse(key, bytes);

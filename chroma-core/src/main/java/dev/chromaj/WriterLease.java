@@ -5,6 +5,7 @@ import com.fasterxml.jackson.databind.ObjectMapper;
 import com.fasterxml.jackson.databind.node.ObjectNode;
 import dev.chromaj.storage.ObjectInfo;
 import dev.chromaj.storage.ObjectNotFoundException;
+import dev.chromaj.storage.ObjectStorageException;
 import dev.chromaj.storage.PreconditionFailedException;
 import dev.chromaj.storage.Storage;
 import java.io.IOException;
@@ -200,16 +201,16 @@ final class WriterLease implements AutoCloseable {
      * Fails unless this client may mutate the bucket now: the lease is not lost and was renewed recently enough
      * that nobody else can have taken it over.
      *
-     * @throws dev.chromaj.storage.StorageException when the lease could not be renewed in time (e.g. an outage)
+     * @throws ObjectStorageException when the lease could not be renewed in time (e.g. an outage)
      */
     void checkValid(String operation, String key) {
         checkNotLost();
         if (released) {
-            throw new dev.chromaj.storage.StorageException(
+            throw new ObjectStorageException(
                     operation, key, "the writer lease of " + location + " was released (client closed)");
         }
         if (System.nanoTime() - validUntilNanos > 0) {
-            throw new dev.chromaj.storage.StorageException(
+            throw new ObjectStorageException(
                     operation,
                     key,
                     "the writer lease of " + location

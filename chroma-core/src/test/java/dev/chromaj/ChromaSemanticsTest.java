@@ -871,13 +871,19 @@ class ChromaSemanticsTest {
 
     @Test
     void queryOnAnEmptyCollectionReturnsEmptyLists() {
-        QueryResult q = c.query(QueryRequest.builder()
+        ChromaCollection empty = client.createCollection("empty");
+        QueryRequest twoQueries = QueryRequest.builder()
                 .queryEmbeddings(List.of(vec(1), vec(2)))
                 .nResults(3)
-                .build());
+                .build();
+        QueryResult q = empty.query(twoQueries);
         assertEquals(List.of(List.of(), List.of()), q.ids());
-        assertEquals(List.of(), c.get(GetRequest.builder().build()).ids());
+        assertEquals(List.of(), empty.get(GetRequest.builder().build()).ids());
+        assertEquals(0, empty.count());
+        // A collection stated to hold no dense vectors (this class's, EmbeddingFunction.none()) rejects the dense
+        // query instead: it could never match anything.
         assertEquals(0, c.count());
+        assertThrows(InvalidArgumentException.class, () -> c.query(twoQueries));
     }
 
     // ---------------------------------------------------------------------------------------------- collections

@@ -77,7 +77,7 @@ public final class BlockfileWriter<K, V> {
     /**
      * Uploads the new blocks (in parallel), then the root.
      *
-     * @throws dev.chromaj.storage.StorageException when an upload fails; no root is written then
+     * @throws dev.chromaj.storage.ObjectStorageException when an upload fails; no root is written then
      */
     public BlockfileRoot commit() {
         ensureOpen();

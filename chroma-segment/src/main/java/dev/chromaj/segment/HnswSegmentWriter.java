@@ -51,7 +51,7 @@ public final class HnswSegmentWriter {
      * @param next     the new version's manifest without the graph
      * @param settings the collection's HNSW settings
      * @return the new version's manifest
-     * @throws dev.chromaj.storage.StorageException when an upload fails (objects already written are orphans)
+     * @throws dev.chromaj.storage.ObjectStorageException when an upload fails (objects already written are orphans)
      * @throws IllegalArgumentException when an embedding's dimension differs from the graph's
      */
     public static SegmentManifest write(

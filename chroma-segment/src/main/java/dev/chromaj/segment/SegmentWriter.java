@@ -290,7 +290,7 @@ public final class SegmentWriter implements RecordLookup {
      * Writes the touched postings, then the new blocks and roots of every changed blockfile, and returns the new
      * version's manifest. Nothing is visible to readers until the caller publishes the manifest.
      *
-     * @throws dev.chromaj.storage.StorageException when an upload fails (no manifest is returned; the objects
+     * @throws dev.chromaj.storage.ObjectStorageException when an upload fails (no manifest is returned; the objects
      *     already written are orphans for the garbage collector)
      */
     public SegmentManifest commit() {

@@ -62,7 +62,7 @@ import org.slf4j.LoggerFactory;
  * computed on first use and cached against the file's identity, size and modification time.
  *
  * <p>A key cannot be both an object and the prefix of another key's directory ({@code a/b} and {@code a/b/c}); S3
- * allows it, the folder does not, and such a put fails with a {@link StorageException} saying so.
+ * allows it, the folder does not, and such a put fails with a {@link ObjectStorageException} saying so.
  *
  * <p>Thread-safe.
  */
@@ -110,7 +110,7 @@ public final class LocalStorage implements Storage {
             this.root = Files.createDirectories(root).toRealPath();
             this.tempDir = Files.createDirectories(this.root.resolve(TEMP_DIR));
         } catch (IOException e) {
-            throw new StorageException("OPEN", root.toString(), e.toString(), e);
+            throw new ObjectStorageException("OPEN", root.toString(), e.toString(), e);
         }
         for (int i = 0; i < LOCK_STRIPES; i++) {
             keyLocks[i] = new Object();
@@ -179,7 +179,7 @@ public final class LocalStorage implements Storage {
         try {
             return CompletableFuture.supplyAsync(() -> get(key), ioPool);
         } catch (RejectedExecutionException e) {
-            return CompletableFuture.failedFuture(new StorageException("GET", key, "the storage is closed", e));
+            return CompletableFuture.failedFuture(new ObjectStorageException("GET", key, "the storage is closed", e));
         }
     }
 
@@ -196,7 +196,7 @@ public final class LocalStorage implements Storage {
                 commit(key, tmp, file, CommitMode.REPLACE);
             }
         } catch (IOException e) {
-            throw new StorageException("PUT", key, e.toString(), e);
+            throw new ObjectStorageException("PUT", key, e.toString(), e);
         } finally {
             deleteQuietly(tmp);
         }
@@ -219,7 +219,7 @@ public final class LocalStorage implements Storage {
         } catch (FileAlreadyExistsException e) {
             throw new PreconditionFailedException("PUT_IF_ABSENT", key, "an object with this key exists");
         } catch (IOException e) {
-            throw new StorageException("PUT_IF_ABSENT", key, e.toString(), e);
+            throw new ObjectStorageException("PUT_IF_ABSENT", key, e.toString(), e);
         } finally {
             deleteQuietly(tmp);
         }
@@ -254,7 +254,7 @@ public final class LocalStorage implements Storage {
                 commit(key, tmp, file, CommitMode.REPLACE);
             }
         } catch (IOException e) {
-            throw new StorageException("PUT_IF_MATCH", key, e.toString(), e);
+            throw new ObjectStorageException("PUT_IF_MATCH", key, e.toString(), e);
         } finally {
             deleteQuietly(tmp);
         }
@@ -278,7 +278,7 @@ public final class LocalStorage implements Storage {
                 }
             }
         } catch (IOException e) {
-            throw new StorageException("DELETE", key, e.toString(), e);
+            throw new ObjectStorageException("DELETE", key, e.toString(), e);
         }
     }
 
@@ -306,7 +306,7 @@ public final class LocalStorage implements Storage {
         try {
             return info(key, file);
         } catch (IOException e) {
-            throw new StorageException("HEAD", key, e.toString(), e);
+            throw new ObjectStorageException("HEAD", key, e.toString(), e);
         }
     }
 
@@ -337,7 +337,7 @@ public final class LocalStorage implements Storage {
         for (int attempt = 1; ; attempt++) {
             ensureParentDirectories(key, file);
             if (Files.isDirectory(file, LinkOption.NOFOLLOW_LINKS)) {
-                throw new StorageException(
+                throw new ObjectStorageException(
                         operationOf(mode),
                         key,
                         "the local backend cannot hold an object named '" + key + "' while objects under '" + key
@@ -394,7 +394,7 @@ public final class LocalStorage implements Storage {
             } catch (FileAlreadyExistsException e) {
                 if (!Files.isDirectory(dir)) {
                     String existing = toKey(dir);
-                    throw new StorageException(
+                    throw new ObjectStorageException(
                             "PUT",
                             key,
                             "the local backend cannot hold an object under '" + existing + "/' while an object named '"
@@ -450,11 +450,11 @@ public final class LocalStorage implements Storage {
         return sb.toString();
     }
 
-    private static StorageException notFoundIfDirectory(String operation, String key, Path file, IOException e) {
+    private static ObjectStorageException notFoundIfDirectory(String operation, String key, Path file, IOException e) {
         if (Files.isDirectory(file, LinkOption.NOFOLLOW_LINKS)) {
             return new ObjectNotFoundException(operation, key);
         }
-        return new StorageException(operation, key, e.toString(), e);
+        return new ObjectStorageException(operation, key, e.toString(), e);
     }
 
     private Optional<ObjectInfo> info(String key, Path file) throws IOException {
@@ -660,7 +660,7 @@ public final class LocalStorage implements Storage {
                         return info.get();
                     }
                 } catch (IOException ex) {
-                    throw new StorageException("LIST", prefix, ex.toString(), ex);
+                    throw new ObjectStorageException("LIST", prefix, ex.toString(), ex);
                 }
             }
             return null;
@@ -687,7 +687,7 @@ public final class LocalStorage implements Storage {
             } catch (NoSuchFileException | NotDirectoryException e) {
                 return List.<Entry>of().iterator();
             } catch (IOException | UncheckedIOException e) {
-                throw new StorageException("LIST", prefix, e.toString(), e);
+                throw new ObjectStorageException("LIST", prefix, e.toString(), e);
             }
             entries.sort(Comparator.comparing(Entry::sortKey, ObjectKeys.UTF8_ORDER));
             return entries.iterator();

@@ -4,7 +4,7 @@ import dev.chromaj.annotations.Internal;
 
 /** The key does not exist. */
 @Internal
-public final class ObjectNotFoundException extends StorageException {
+public final class ObjectNotFoundException extends ObjectStorageException {
     private static final long serialVersionUID = 1L;
 
     public ObjectNotFoundException(String operation, String key) {

@@ -66,7 +66,7 @@ import software.amazon.awssdk.services.s3.model.ServerSideEncryption;
  * <p>Every request is retried by this class (the SDK's own retries are off, so that attempts, backoff and
  * counters are in one place): on throttling (503 SlowDown, 429), on 5xx, on timeouts and on connection failures,
  * up to {@link S3StorageConfig#maxAttempts()} attempts with exponential backoff and full jitter. Then a
- * {@link StorageException} names the operation, the key and the last error. A 404 is an
+ * {@link ObjectStorageException} names the operation, the key and the last error. A 404 is an
  * {@link ObjectNotFoundException}; a failed condition (412, or 409 ConditionalRequestConflict) of a conditional put
  * is a {@link PreconditionFailedException} and never retried. When an attempt of a conditional put may have been
  * applied although its response was lost (a reset, a timeout, a 500), and a retry then fails its condition, the
@@ -149,7 +149,7 @@ public final class S3Storage implements Storage {
         try {
             return builder.build();
         } catch (SdkException e) {
-            throw new StorageException("OPEN", config.bucket(), describe(e), e);
+            throw new ObjectStorageException("OPEN", config.bucket(), describe(e), e);
         }
     }
 
@@ -213,7 +213,7 @@ public final class S3Storage implements Storage {
         try {
             return CompletableFuture.supplyAsync(() -> get(key), asyncPool);
         } catch (RejectedExecutionException e) {
-            return CompletableFuture.failedFuture(new StorageException("GET", key, "the storage is closed", e));
+            return CompletableFuture.failedFuture(new ObjectStorageException("GET", key, "the storage is closed", e));
         }
     }
 
@@ -283,7 +283,7 @@ public final class S3Storage implements Storage {
                             .delete(Delete.builder().objects(batch).quiet(true).build())));
             for (S3Error error : response.errors()) {
                 if (!"NoSuchKey".equals(error.code())) {
-                    throw new StorageException(
+                    throw new ObjectStorageException(
                             "DELETE_ALL",
                             error.key().substring(config.keyPrefix().length()),
                             error.code() + ": " + error.message());
@@ -468,7 +468,7 @@ public final class S3Storage implements Storage {
                         && now.get().size() == data.length) {
                     return expected;
                 }
-                throw new StorageException("PUT", key, "the multipart upload vanished before completing", e);
+                throw new ObjectStorageException("PUT", key, "the multipart upload vanished before completing", e);
             }
         } catch (RuntimeException e) {
             abortQuietly(key, objectKey, uploadId, e);
@@ -561,13 +561,13 @@ public final class S3Storage implements Storage {
                         throw new PreconditionFailedException(
                                 operation, key, "the condition failed (" + describe(e) + ")");
                     case RANGE_NOT_SATISFIABLE -> throw new RangeNotSatisfiableException();
-                    case FAIL -> throw new StorageException(operation, key, describe(e), e);
+                    case FAIL -> throw new ObjectStorageException(operation, key, describe(e), e);
                     case RETRY -> {
                         if (log != null && possiblyApplied(e)) {
                             log.possiblyApplied = true;
                         }
                         if (attempt >= maxAttempts) {
-                            throw new StorageException(
+                            throw new ObjectStorageException(
                                     operation, key, "gave up after " + attempt + " attempts: " + describe(e), e);
                         }
                         Duration wait = backoff(attempt);
@@ -604,7 +604,8 @@ public final class S3Storage implements Storage {
             TimeUnit.NANOSECONDS.sleep(wait.toNanos());
         } catch (InterruptedException ie) {
             Thread.currentThread().interrupt();
-            StorageException e = new StorageException(operation, key, "interrupted while waiting to retry", ie);
+            ObjectStorageException e =
+                    new ObjectStorageException(operation, key, "interrupted while waiting to retry", ie);
             e.addSuppressed(cause);
             throw e;
         }

@@ -16,7 +16,7 @@ import java.util.concurrent.CompletableFuture;
  * <p>ETags are opaque strings handed out without surrounding quotes (the hex MD5 of the content for objects written
  * in one piece); {@link #putIfMatch} accepts them quoted or not. Keys list in UTF-8 byte order, as S3 lists them.
  *
- * <p>Implementations are thread-safe. Every failure is a {@link StorageException} naming the operation and the
+ * <p>Implementations are thread-safe. Every failure is a {@link ObjectStorageException} naming the operation and the
  * key; a failed write leaves either the old object or none, never a partial one.
  */
 @Internal

@@ -4,7 +4,7 @@
  * order, on a local folder ({@link dev.chromaj.storage.LocalStorage}) or on S3 and S3-compatible stores
  * ({@link dev.chromaj.storage.S3Storage}, configured by {@link dev.chromaj.storage.S3StorageConfig}: retries with
  * backoff, multipart uploads, request counters in {@link dev.chromaj.storage.StorageStats}). Failures are
- * {@link dev.chromaj.storage.StorageException}s naming the operation and the key.
+ * {@link dev.chromaj.storage.ObjectStorageException}s naming the operation and the key.
  *
  * <p>Entry point: {@link dev.chromaj.storage.Storage}.
  *

@@ -129,10 +129,12 @@ class LocalStorageTest {
     void aKeyCannotBeBothAnObjectAndADirectory() {
         try (LocalStorage storage = new LocalStorage(folder)) {
             storage.put("x/y", utf8("1"));
-            StorageException asObject = assertThrows(StorageException.class, () -> storage.put("x", utf8("2")));
+            ObjectStorageException asObject =
+                    assertThrows(ObjectStorageException.class, () -> storage.put("x", utf8("2")));
             assertTrue(asObject.getMessage().contains("'x/'"), asObject.getMessage());
             storage.put("f", utf8("3"));
-            StorageException asDirectory = assertThrows(StorageException.class, () -> storage.put("f/g", utf8("4")));
+            ObjectStorageException asDirectory =
+                    assertThrows(ObjectStorageException.class, () -> storage.put("f/g", utf8("4")));
             assertTrue(asDirectory.getMessage().contains("'f'"), asDirectory.getMessage());
             assertThrows(ObjectNotFoundException.class, () -> storage.get("x"));
             assertEquals(List.of("f", "x/y"), keys(storage, ""));

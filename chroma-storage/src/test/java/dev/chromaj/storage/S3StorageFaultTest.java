@@ -113,9 +113,10 @@ class S3StorageFaultTest {
     void aPersistentOutageFailsInBoundedTimeNamingOperationAndKey() {
         proxy.outage(true);
         long start = System.nanoTime();
-        StorageException put = assertThrows(StorageException.class, () -> storage.put("some/key", utf8("v")));
+        ObjectStorageException put =
+                assertThrows(ObjectStorageException.class, () -> storage.put("some/key", utf8("v")));
         Duration took = Duration.ofNanos(System.nanoTime() - start);
-        assertEquals(StorageException.class, put.getClass());
+        assertEquals(ObjectStorageException.class, put.getClass());
         assertEquals("PUT", put.operation());
         assertEquals("some/key", put.key());
         assertTrue(
@@ -127,11 +128,11 @@ class S3StorageFaultTest {
         assertEquals(ATTEMPTS, proxy.requestsSeen());
 
         proxy.outage(Fault.RESET);
-        StorageException head = assertThrows(StorageException.class, () -> storage.head("other/key"));
+        ObjectStorageException head = assertThrows(ObjectStorageException.class, () -> storage.head("other/key"));
         assertEquals("HEAD", head.operation());
         assertEquals("other/key", head.key());
-        StorageException list =
-                assertThrows(StorageException.class, () -> storage.list("pre/").hasNext());
+        ObjectStorageException list = assertThrows(
+                ObjectStorageException.class, () -> storage.list("pre/").hasNext());
         assertEquals("LIST", list.operation());
         assertEquals("pre/", list.key());
 
@@ -156,14 +157,14 @@ class S3StorageFaultTest {
     void credentialsNeverAppearInExceptionsOrConfig() {
         String wrongSecret = "Wr0ngSecretThatMustNotLeak" + UUID.randomUUID();
         S3Storage wrong = open(config().credentials(s3.accessKey(), wrongSecret));
-        StorageException denied = assertThrows(StorageException.class, () -> wrong.put("k", utf8("v")));
+        ObjectStorageException denied = assertThrows(ObjectStorageException.class, () -> wrong.put("k", utf8("v")));
         assertTrue(denied.getMessage().contains("403"), denied.getMessage());
         assertFalse(everything(denied).contains(wrongSecret), everything(denied));
         assertFalse(wrong.config().toString().contains(wrongSecret));
         assertFalse(wrong.toString().contains(wrongSecret));
 
         proxy.outage(Fault.INTERNAL_ERROR);
-        StorageException outage = assertThrows(StorageException.class, () -> storage.get("k"));
+        ObjectStorageException outage = assertThrows(ObjectStorageException.class, () -> storage.get("k"));
         assertFalse(everything(outage).contains(s3.secretKey()));
         assertFalse(storage.config().toString().contains(s3.secretKey()));
     }
@@ -186,7 +187,7 @@ class S3StorageFaultTest {
             try {
                 storage.put("object", next);
                 acknowledged = true;
-            } catch (StorageException e) {
+            } catch (ObjectStorageException e) {
                 acknowledged = false;
             }
             proxy.clearFaults();
@@ -229,7 +230,7 @@ class S3StorageFaultTest {
 
         parts.put("big", utf8("the old small object"));
         proxy.failNext(1_000, Fault.INTERNAL_ERROR, "PUT", "/big");
-        StorageException e = assertThrows(StorageException.class, () -> parts.put("big", large));
+        ObjectStorageException e = assertThrows(ObjectStorageException.class, () -> parts.put("big", large));
         assertEquals("PUT", e.operation());
         assertEquals("big", e.key());
         proxy.clearFaults();
@@ -241,7 +242,7 @@ class S3StorageFaultTest {
                 "the upload was aborted");
 
         proxy.failNext(1_000, Fault.RESET, "POST", "/fresh");
-        assertThrows(StorageException.class, () -> parts.put("fresh", large));
+        assertThrows(ObjectStorageException.class, () -> parts.put("fresh", large));
         proxy.clearFaults();
         assertEquals(Optional.empty(), parts.head("fresh"));
         List<String> keys = new ArrayList<>();

@@ -55,9 +55,9 @@ class S3StorageTest {
                 .build()));
         wire.outage(true);
         try {
-            assertThrows(StorageException.class, () -> storage.put("small", new byte[] {1}));
-            assertThrows(StorageException.class, () -> storage.putIfAbsent("lease", new byte[] {2}));
-            assertThrows(StorageException.class, () -> storage.put("large", new byte[6 << 20]));
+            assertThrows(ObjectStorageException.class, () -> storage.put("small", new byte[] {1}));
+            assertThrows(ObjectStorageException.class, () -> storage.putIfAbsent("lease", new byte[] {2}));
+            assertThrows(ObjectStorageException.class, () -> storage.put("large", new byte[6 << 20]));
         } finally {
             wire.outage(false);
         }

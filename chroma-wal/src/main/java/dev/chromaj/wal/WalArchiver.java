@@ -112,7 +112,7 @@ public final class WalArchiver implements AutoCloseable {
      * Uploads every file, sealed or active, whose written entries are not yet archived; returns
      * {@link #archivedThrough()}.
      *
-     * @throws dev.chromaj.storage.StorageException when an upload fails (the next pass retries it)
+     * @throws dev.chromaj.storage.ObjectStorageException when an upload fails (the next pass retries it)
      */
     public long archiveNow() {
         passLock.lock();

@@ -51,6 +51,28 @@ public final class MetadataValues {
 
     /** Normalizes a scalar (not a list) value. @throws IllegalArgumentException as {@link #normalize}. */
     public static Object normalizeScalar(String key, Object value) {
+        Object normal = scalarOrNull(value);
+        if (normal == null) {
+            throw new IllegalArgumentException("metadata value of key '" + key
+                    + "' must be a string, integer, float, boolean or a non-empty list of one of those, got "
+                    + (value == null ? "null" : value.getClass().getSimpleName()));
+        }
+        if (normal instanceof Double d && !Double.isFinite(d)) {
+            throw new IllegalArgumentException("metadata value of key '" + key + "' must be finite, got " + d);
+        }
+        return normal;
+    }
+
+    /**
+     * The normal form of a scalar, the one conversion rule of the engine (the public API's validation uses it too):
+     * {@code String}, {@code Boolean} and {@code Long} unchanged, other integral types to {@code Long}, {@code Float}
+     * and {@code Double} to {@code Double} with {@code -0.0} folded into {@code 0.0} (one value for filters and
+     * indexes). Does not check finiteness.
+     *
+     * @param value the value, may be null
+     * @return the normal form, or {@code null} when {@code value} is null or not a metadata scalar type
+     */
+    public static Object scalarOrNull(Object value) {
         if (value instanceof String || value instanceof Boolean || value instanceof Long) {
             return value;
         }
@@ -59,14 +81,9 @@ public final class MetadataValues {
         }
         if (value instanceof Double || value instanceof Float) {
             double d = ((Number) value).doubleValue();
-            if (Double.isNaN(d) || Double.isInfinite(d)) {
-                throw new IllegalArgumentException("metadata value of key '" + key + "' must be finite, got " + d);
-            }
-            return d == 0.0 ? 0.0 : d; // -0.0 and 0.0 are one value for filters and indexes
+            return d == 0.0 ? 0.0 : d;
         }
-        throw new IllegalArgumentException("metadata value of key '" + key
-                + "' must be a string, integer, float, boolean or a non-empty list of one of those, got "
-                + (value == null ? "null" : value.getClass().getSimpleName()));
+        return null;
     }
 
     /**

@@ -4,19 +4,19 @@ import dev.chromaj.annotations.Internal;
 
 /** A storage operation failed (after retries, where the backend retries). The message names operation and key. */
 @Internal
-public class StorageException extends RuntimeException {
+public class ObjectStorageException extends RuntimeException {
     private static final long serialVersionUID = 1L;
 
     private final String operation;
     private final String key;
 
-    public StorageException(String operation, String key, String message, Throwable cause) {
+    public ObjectStorageException(String operation, String key, String message, Throwable cause) {
         super(operation + " '" + key + "' failed: " + message, cause);
         this.operation = operation;
         this.key = key;
     }
 
-    public StorageException(String operation, String key, String message) {
+    public ObjectStorageException(String operation, String key, String message) {
         this(operation, key, message, null);
     }
 

@@ -265,7 +265,7 @@ final class CollectionEngine implements AutoCloseable {
                     if (!engine.config.readOnly()) {
                         engine.catalog.setDimension(id, dimension);
                     }
-                    entry = withDimension(entry, dimension);
+                    entry = entry.withDimension(dimension);
                     return;
                 }
             }
@@ -465,19 +465,7 @@ final class CollectionEngine implements AutoCloseable {
         synchronized (writeLock) {
             Pin p = pin();
             Version v = p.view().version();
-            CollectionEntry e = entry;
-            return new BackupSnapshot(
-                    new CollectionEntry(
-                            e.id(),
-                            e.tenant(),
-                            e.database(),
-                            e.name(),
-                            e.metadataJson(),
-                            e.optionsJson(),
-                            e.dimension(),
-                            v.number(),
-                            v.logPosition()),
-                    p);
+            return new BackupSnapshot(entry.withVersion(v.number(), v.logPosition()), p);
         }
     }
 
@@ -652,24 +640,11 @@ final class CollectionEngine implements AutoCloseable {
         Integer current = entry.dimension();
         if (current == null) {
             engine.catalog.setDimension(id, dimension);
-            entry = withDimension(entry, dimension);
+            entry = entry.withDimension(dimension);
         } else if (current != dimension) {
             throw new InvalidArgumentException(
                     "Collection expecting embedding with dimension of " + current + ", got " + dimension);
         }
-    }
-
-    private static CollectionEntry withDimension(CollectionEntry e, int dimension) {
-        return new CollectionEntry(
-                e.id(),
-                e.tenant(),
-                e.database(),
-                e.name(),
-                e.metadataJson(),
-                e.optionsJson(),
-                dimension,
-                e.version(),
-                e.logPosition());
     }
 
     void modify(String newName, Map<String, Object> newMetadata) {
@@ -685,17 +660,7 @@ final class CollectionEngine implements AutoCloseable {
             } catch (CatalogConflictException e) {
                 throw new AlreadyExistsException("Collection " + newName + " already exists");
             }
-            CollectionEntry e = entry;
-            entry = new CollectionEntry(
-                    e.id(),
-                    e.tenant(),
-                    e.database(),
-                    newName == null ? e.name() : newName,
-                    metadataJson == null ? e.metadataJson() : metadataJson,
-                    e.optionsJson(),
-                    e.dimension(),
-                    e.version(),
-                    e.logPosition());
+            entry = entry.withNameAndMetadata(newName, metadataJson);
             VersionManifest.of(entry, view.get().version()).writeTo(engine.storage);
         }
     }
@@ -713,17 +678,7 @@ final class CollectionEngine implements AutoCloseable {
             CollectionOptions next = options.toBuilder().hnsw(params).build();
             String json = CollectionOptionsJson.write(next);
             engine.catalog.updateCollectionOptions(id, json);
-            CollectionEntry e = entry;
-            entry = new CollectionEntry(
-                    e.id(),
-                    e.tenant(),
-                    e.database(),
-                    e.name(),
-                    e.metadataJson(),
-                    json,
-                    e.dimension(),
-                    e.version(),
-                    e.logPosition());
+            entry = entry.withOptionsJson(json);
             options = next;
             hnsw.efSearch(params.efSearch());
             VersionManifest.of(entry, view.get().version()).writeTo(engine.storage);
@@ -918,22 +873,12 @@ final class CollectionEngine implements AutoCloseable {
         Version base = current.version();
         Compaction.Result result = new Compaction(engine, this, base, current.tail(), target).run();
         Version next = result.version();
-        CollectionEntry e = entry;
         engine.catalog.commitVersion(id, next.number(), VersionManifest.key(id, next.number()), next.logPosition());
         // The rest of the tail is re-based on the new version outside the write lock (it can be large); writes that
         // land meanwhile are appended to it under the lock.
         TailOverlay rest = TailOverlay.of(view.get().tail().entriesAfter(next.logPosition()), next.segments());
         synchronized (writeLock) {
-            entry = new CollectionEntry(
-                    e.id(),
-                    e.tenant(),
-                    e.database(),
-                    entry.name(),
-                    entry.metadataJson(),
-                    entry.optionsJson(),
-                    entry.dimension(),
-                    next.number(),
-                    next.logPosition());
+            entry = entry.withVersion(next.number(), next.logPosition());
             synchronized (pendingLock) {
                 // Writes published meanwhile join the re-based tail; writes still waiting for their commit get
                 // re-based views in the pending queue, which their writers publish as before.

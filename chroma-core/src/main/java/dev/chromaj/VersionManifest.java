@@ -53,39 +53,20 @@ record VersionManifest(
     }
 
     static VersionManifest forNewCollection(CollectionEntry e) {
-        return new VersionManifest(
-                e.id(),
-                e.tenant(),
-                e.database(),
-                e.name(),
-                e.metadataJson(),
-                e.optionsJson(),
-                e.dimension(),
-                0,
-                0,
-                false,
-                Instant.now(),
-                null);
+        return of(e, 0, 0, false, null);
     }
 
     static VersionManifest of(CollectionEntry e, Version v) {
-        return new VersionManifest(
-                e.id(),
-                e.tenant(),
-                e.database(),
-                e.name(),
-                e.metadataJson(),
-                e.optionsJson(),
-                e.dimension(),
-                v.number(),
-                v.logPosition(),
-                false,
-                Instant.now(),
-                v.manifest());
+        return of(e, v.number(), v.logPosition(), false, v.manifest());
     }
 
     /** A manifest one version past {@code v} that marks the collection deleted. */
     static VersionManifest deletion(CollectionEntry e, Version v) {
+        return of(e, v.number() + 1, v.logPosition(), true, v.manifest());
+    }
+
+    private static VersionManifest of(
+            CollectionEntry e, long version, long logPosition, boolean deleted, SegmentManifest segments) {
         return new VersionManifest(
                 e.id(),
                 e.tenant(),
@@ -94,11 +75,11 @@ record VersionManifest(
                 e.metadataJson(),
                 e.optionsJson(),
                 e.dimension(),
-                v.number() + 1,
-                v.logPosition(),
-                true,
+                version,
+                logPosition,
+                deleted,
                 Instant.now(),
-                v.manifest());
+                segments);
     }
 
     String key() {

@@ -52,7 +52,11 @@ class CompactProgressTest {
     @Test
     void whatTheListenerThrowsReachesTheCallerAndIsNoCompactionFailure() {
         try (ChromaClient client = CollectionStates.quietClient(dir)) {
-            ChromaCollection c = client.createCollection("coll");
+            ChromaCollection c = client.createCollection(
+                    "coll",
+                    CollectionOptions.builder()
+                            .embeddingFunction(EmbeddingFunction.none())
+                            .build());
             c.add(List.of(ChromaRecord.builder("a").document("x").build()));
             IllegalArgumentException stop = new IllegalArgumentException("stop");
             IllegalArgumentException thrown = assertThrows(

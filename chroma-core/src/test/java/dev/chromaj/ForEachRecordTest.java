@@ -30,6 +30,8 @@ class ForEachRecordTest {
             ChromaCollection c = client.createCollection(
                     "all",
                     CollectionOptions.builder()
+                            // none(): the document-only update below keeps the stored vector (nothing re-embeds)
+                            .embeddingFunction(EmbeddingFunction.none())
                             .sparseIndex("splade", SparseIndex.provided())
                             .sparseIndex("bm25", SparseIndex.bm25())
                             .build());

@@ -37,6 +37,38 @@ public record CollectionEntry(
         }
     }
 
+    /** This entry at another compacted version and log position. */
+    public CollectionEntry withVersion(long newVersion, long newLogPosition) {
+        return new CollectionEntry(
+                id, tenant, database, name, metadataJson, optionsJson, dimension, newVersion, newLogPosition);
+    }
+
+    /** This entry with the dimension its first embedding fixed. */
+    public CollectionEntry withDimension(int newDimension) {
+        return new CollectionEntry(
+                id, tenant, database, name, metadataJson, optionsJson, newDimension, version, logPosition);
+    }
+
+    /** This entry renamed and with new metadata; a null argument keeps the current value. */
+    public CollectionEntry withNameAndMetadata(String newName, String newMetadataJson) {
+        return new CollectionEntry(
+                id,
+                tenant,
+                database,
+                newName == null ? name : newName,
+                newMetadataJson == null ? metadataJson : newMetadataJson,
+                optionsJson,
+                dimension,
+                version,
+                logPosition);
+    }
+
+    /** This entry with other options. */
+    public CollectionEntry withOptionsJson(String newOptionsJson) {
+        return new CollectionEntry(
+                id, tenant, database, name, metadataJson, newOptionsJson, dimension, version, logPosition);
+    }
+
     static void requireText(String value, String field) {
         if (value == null || value.isEmpty()) {
             throw new IllegalArgumentException(field + " must not be empty");

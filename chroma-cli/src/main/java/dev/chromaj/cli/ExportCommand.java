@@ -35,19 +35,8 @@ final class ExportCommand implements Callable<Integer> {
     @Parameters(index = "1", paramLabel = "<collection>", description = "The collection to export.")
     String collection;
 
-    @Option(
-            names = {"-t", "--tenant"},
-            paramLabel = "<tenant>",
-            defaultValue = ChromaClient.DEFAULT_TENANT,
-            description = "Its tenant (default: ${DEFAULT-VALUE}).")
-    String tenant;
-
-    @Option(
-            names = {"-d", "--database"},
-            paramLabel = "<database>",
-            defaultValue = ChromaClient.DEFAULT_DATABASE,
-            description = "Its database (default: ${DEFAULT-VALUE}).")
-    String database;
+    @Mixin
+    DatabaseAddress address;
 
     @Option(
             names = {"-o", "--output"},
@@ -69,7 +58,7 @@ final class ExportCommand implements Callable<Integer> {
         long started = System.nanoTime();
         long written;
         try (ChromaClient client = target.open(spec.commandLine())) {
-            ChromaCollection c = client.database(tenant, database).getCollection(collection);
+            ChromaCollection c = address.collection(client, collection);
             Progress progress = output.progress(err, "export " + Target.path(c), "records");
             try {
                 if (file == null) {
@@ -95,13 +84,13 @@ final class ExportCommand implements Callable<Integer> {
         PrintWriter summary = file == null ? err : out;
         if (output.json) {
             ObjectNode result = Output.object();
-            result.put("collection", tenant + "/" + database + "/" + collection);
+            result.put("collection", address.path(collection));
             result.put("records", written);
             result.put("file", file == null ? "-" : file.toString());
             result.put("millis", millis);
             Output.printJson(summary, result);
         } else {
-            summary.println("exported " + written + " record(s) of " + tenant + "/" + database + "/" + collection
+            summary.println("exported " + written + " record(s) of " + address.path(collection)
                     + (file == null ? "" : " to " + file) + " in " + millis + " ms");
             summary.flush();
         }

@@ -35,19 +35,8 @@ final class QueryCommand implements Callable<Integer> {
     @Parameters(index = "1", paramLabel = "<collection>", description = "The collection.")
     String collection;
 
-    @Option(
-            names = {"-t", "--tenant"},
-            paramLabel = "<tenant>",
-            defaultValue = ChromaClient.DEFAULT_TENANT,
-            description = "Its tenant (default: ${DEFAULT-VALUE}).")
-    String tenant;
-
-    @Option(
-            names = {"-d", "--database"},
-            paramLabel = "<database>",
-            defaultValue = ChromaClient.DEFAULT_DATABASE,
-            description = "Its database (default: ${DEFAULT-VALUE}).")
-    String database;
+    @Mixin
+    DatabaseAddress address;
 
     @ArgGroup(exclusive = true)
     Probe probe;
@@ -88,7 +77,7 @@ final class QueryCommand implements Callable<Integer> {
     public Integer call() {
         PrintWriter out = spec.commandLine().getOut();
         try (ChromaClient client = target.open(spec.commandLine())) {
-            ChromaCollection c = client.database(tenant, database).getCollection(collection);
+            ChromaCollection c = address.collection(client, collection);
             Where filter = where == null ? null : Where.parse(where);
             float[] vector = probe == null ? null : probe.embedding;
             if (probe != null && probe.like != null) {

@@ -28,8 +28,8 @@ import org.junit.jupiter.params.provider.EnumSource;
 import org.junit.jupiter.params.provider.MethodSource;
 
 /**
- * One test per rule of Chroma's semantics (DESIGN.md "Chroma semantics to keep" and API.md), each run with the data
- * in the log tail, compacted, and compacted with the change in the tail.
+ * One test per rule of Chroma's semantics that chromaj keeps (the public API's Javadoc and docs/design.md state them),
+ * each run with the data in the log tail, compacted, and compacted with the change in the tail.
  */
 class ChromaSemanticsTest {
     @TempDir

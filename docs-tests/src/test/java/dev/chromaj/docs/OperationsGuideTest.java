@@ -5,10 +5,13 @@ import static org.junit.jupiter.api.Assertions.assertTrue;
 
 import dev.chromaj.BackupResult;
 import dev.chromaj.ChromaClient;
+import dev.chromaj.ChromaCollection;
 import dev.chromaj.ChromaRecord;
 import dev.chromaj.micrometer.ChromaMetrics;
 import io.micrometer.core.instrument.Tags;
 import io.micrometer.core.instrument.simple.SimpleMeterRegistry;
+import io.micrometer.prometheusmetrics.PrometheusConfig;
+import io.micrometer.prometheusmetrics.PrometheusMeterRegistry;
 import java.nio.file.Files;
 import java.nio.file.Path;
 import java.util.List;
@@ -58,5 +61,24 @@ class OperationsGuideTest {
         metrics.close(); // removes the meters from the registry
         // endregion
         assertTrue(registry.getMeters().isEmpty());
+    }
+
+    @Test
+    void prometheus() {
+        Path folder = dir.resolve("prometheus");
+        // region prometheus
+        PrometheusMeterRegistry registry = new PrometheusMeterRegistry(PrometheusConfig.DEFAULT);
+        ChromaMetrics metrics = new ChromaMetrics(registry);
+        try (ChromaClient client =
+                ChromaClient.builder().path(folder).observer(metrics).build()) {
+            metrics.bindClient(client);
+            ChromaCollection docs = client.getOrCreateCollection("docs");
+            metrics.bindCollection(docs);
+            // ...
+            String scrape = registry.scrape(); // serve this text at /metrics
+            assertTrue(scrape.contains("chromaj_"), scrape);
+        }
+        // endregion
+        metrics.close();
     }
 }

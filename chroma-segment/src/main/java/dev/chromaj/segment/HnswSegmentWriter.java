@@ -96,9 +96,13 @@ public final class HnswSegmentWriter {
             index.addAll(offsets, changes.vectors.toArray(new float[0][]), settings.threads());
         }
         boolean rebuilt = false;
+        int reconnected = 0;
         if (index.shouldRebuild()) {
             index = index.rebuilt();
             rebuilt = true;
+        } else {
+            // Pruning and delete repair can leave a node no link points at; it would never be found again.
+            reconnected = index.reconnect();
         }
         long built = System.nanoTime();
         HnswGraphSnapshot graph = index.export();
@@ -113,12 +117,14 @@ public final class HnswSegmentWriter {
                 next.roots().get(SegmentFile.EMBEDDINGS.name()));
         settings.cache().handOver(roots.header(), dir, index);
         LOG.debug(
-                "HNSW graph of '{}': {} nodes ({} deleted), {} inserted, {} deleted, {}{} ms build, {} ms write",
+                "HNSW graph of '{}': {} nodes ({} deleted), {} inserted, {} deleted, {} relinked, {}{} ms build,"
+                        + " {} ms write",
                 dir,
                 index.size() + index.deletedCount(),
                 index.deletedCount(),
                 changes.offsets.size(),
                 changes.deleted.size(),
+                reconnected,
                 rebuilt ? "rebuilt, " : "",
                 (built - started) / 1_000_000,
                 (System.nanoTime() - built) / 1_000_000);

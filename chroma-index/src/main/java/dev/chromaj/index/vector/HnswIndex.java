@@ -441,7 +441,105 @@ public final class HnswIndex {
         }
         HnswIndex fresh = new HnswIndex(dimension, space, config, offsets.length);
         fresh.insertAll(offsets, vectors, Runtime.getRuntime().availableProcessors());
+        fresh.reconnect();
         return fresh;
+    }
+
+    /**
+     * Links every live node that a search can no longer reach back into the graph, and returns how many it linked.
+     *
+     * <p>Pruning a full neighbour list (the diversity heuristic) and the repair around deleted nodes can drop the
+     * last link pointing at a node; the node keeps its own links but no search reaches it again, so it is never
+     * returned, not even for its own vector. This walks layer 0 from the entry point; for each live node it did not
+     * reach, it searches for the node's vector, links the closest reached node with room in its list to it, and
+     * marks what the new link makes reachable. Waits for running inserts and deletes; searches continue. Costs one
+     * walk over all links, plus one search per unreachable node (rare).
+     */
+    public int reconnect() {
+        structureLock.writeLock().lock();
+        try {
+            Entry ep = entry.get();
+            int n = nodeCount.get();
+            if (ep == null || n < 2) {
+                return 0;
+            }
+            NodeChunks c = chunks;
+            java.util.BitSet reached = new java.util.BitSet(n);
+            int[] queue = new int[n];
+            markReachable(c, ep.node, reached, queue);
+            int linked = 0;
+            for (int node = reached.nextClearBit(0); node < n; node = reached.nextClearBit(node + 1)) {
+                if (isDeleted(c, node)) {
+                    continue;
+                }
+                if (linkFromReached(c, ep, node, reached)) {
+                    linked++;
+                    markReachable(c, node, reached, queue);
+                }
+            }
+            return linked;
+        } finally {
+            structureLock.writeLock().unlock();
+        }
+    }
+
+    /** Marks every node reachable on layer 0 from {@code start} (stopping at nodes already marked). */
+    private void markReachable(NodeChunks c, int start, java.util.BitSet reached, int[] queue) {
+        if (reached.get(start)) {
+            return;
+        }
+        reached.set(start);
+        int head = 0;
+        int tail = 0;
+        queue[tail++] = start;
+        while (head < tail) {
+            int cur = queue[head++];
+            int[] list = c.links[cur >>> chunkShift];
+            int base = (cur & chunkMask) * stride;
+            int count = Math.min(list[base], maxLinks0);
+            for (int i = 1; i <= count; i++) {
+                int nb = list[base + i];
+                if (!reached.get(nb)) {
+                    reached.set(nb);
+                    queue[tail++] = nb;
+                }
+            }
+        }
+    }
+
+    /**
+     * Adds a layer-0 link to {@code node} from the closest reached node whose list has room; false if none of the
+     * search's candidates has room (left as it is, which a graph with free slots almost never needs).
+     */
+    private boolean linkFromReached(NodeChunks c, Entry ep, int node, java.util.BitSet reached) {
+        int local = node & chunkMask;
+        float[] v = Arrays.copyOfRange(c.vectors[node >>> chunkShift], local * dimension, (local + 1) * dimension);
+        SearchScratch sc = scratch.get();
+        int cur = ep.node;
+        float curDist = distance(c, v, cur);
+        for (int l = ep.level; l >= 1; l--) {
+            long best = greedy(c, v, cur, curDist, l);
+            cur = (int) best;
+            curDist = Float.intBitsToFloat((int) (best >>> 32));
+        }
+        sc.reset(nodeCount.get());
+        searchLayer(c, sc, v, cur, curDist, Math.max(config.efConstruction(), maxLinks0), 0, null, false);
+        int found = drainResults(sc, node);
+        for (int i = 0; i < found; i++) {
+            int from = sc.ids[i];
+            if (!reached.get(from) || isDeleted(c, from)) {
+                continue;
+            }
+            int[] list = c.links[from >>> chunkShift];
+            int base = (from & chunkMask) * stride;
+            int count = list[base];
+            if (count < maxLinks0 && !containsId(list, base + 1, base + 1 + count, node)) {
+                list[base + 1 + count] = node;
+                INTS.setRelease(list, base, count + 1);
+                return true;
+            }
+        }
+        return false;
     }
 
     // ------------------------------------------------------------------------------------------------ insertion
@@ -593,7 +691,13 @@ public final class HnswIndex {
             cur = (int) best;
             curDist = Float.intBitsToFloat((int) (best >>> 32));
         }
-        for (int l = Math.min(level, ep.level); l >= 0; l--) {
+        // Choose the neighbours top-down, then publish the links bottom-up: once a link on some layer points at the
+        // node, its lists on every lower layer are already set. Publishing top-down let a concurrent insert descend
+        // to this node on an upper layer while its layer-0 list was still empty, link only to it and the other
+        // nodes being inserted, and leave a cluster that no search from the rest of the graph reaches.
+        int top = Math.min(level, ep.level);
+        int[][] chosen = new int[top + 1][];
+        for (int l = top; l >= 0; l--) {
             sc.reset(nodeCount.get());
             searchLayer(c, sc, v, cur, curDist, config.efConstruction(), l, null, false);
             // Re-read: the search may have reached nodes allocated (in newer chunks) after our read.
@@ -606,9 +710,14 @@ public final class HnswIndex {
             curDist = sc.dists[0];
             int kept = dropDeleted(c, sc.ids, sc.dists, found);
             int selected = selectDiverse(c, sc.ids, sc.dists, kept, m, sc.selected);
-            int[] chosen = Arrays.copyOf(sc.selected, selected);
-            setOwnLinks(c, node, l, chosen);
-            for (int s : chosen) {
+            chosen[l] = Arrays.copyOf(sc.selected, selected);
+        }
+        for (int l = 0; l <= top; l++) {
+            if (chosen[l] == null) {
+                continue;
+            }
+            setOwnLinks(c, node, l, chosen[l]);
+            for (int s : chosen[l]) {
                 addBackLink(c, sc, s, node, l);
             }
         }

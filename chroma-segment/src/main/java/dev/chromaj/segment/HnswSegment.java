@@ -9,6 +9,7 @@ import dev.chromaj.index.vector.DistanceSpace;
 import dev.chromaj.index.vector.HnswConfig;
 import dev.chromaj.index.vector.HnswGraphSnapshot;
 import dev.chromaj.index.vector.HnswIndex;
+import dev.chromaj.index.vector.ScalarQuantizer;
 import dev.chromaj.index.vector.VectorKernels;
 import java.util.ArrayList;
 import java.util.Arrays;
@@ -35,6 +36,11 @@ import java.util.concurrent.ExecutorService;
  *       deleted, and never again: new nodes get new ordinals at the end. Graphs written before
  *       {@code vector.embeddings} existed hold every node's vector here; a node whose ordinal is present is read
  *       from here, any other from the embeddings.</li>
+ *   <li>{@code vector.codes} (quantized graphs only): node ordinal → the node's int8 code (see
+ *       {@link ScalarQuantizer}), written once when the node is created. The quantizer's parameters are the
+ *       {@link #QUANTIZER_KEY} entry of {@code vector.header}; a graph without that entry stores floats. A quantized
+ *       graph loads only its codes and links: no float vector is read into memory, and {@code vector.vectors} stays
+ *       empty (a deleted node keeps its code).</li>
  * </ul>
  *
  * <p>Deleted nodes (deleted records and the old vectors of updated ones) keep their vectors and links: the graph
@@ -47,8 +53,13 @@ final class HnswSegment {
     static final SegmentFile<Integer, byte[]> GRAPH = new SegmentFile<>("vector.graph", KeyType.U32, ValueType.BYTES);
     static final SegmentFile<Integer, float[]> VECTORS =
             new SegmentFile<>("vector.vectors", KeyType.U32, ValueType.F32_LIST);
-    static final List<SegmentFile<?, ?>> FILES = List.of(HEADER, GRAPH, VECTORS);
+    static final SegmentFile<Integer, byte[]> CODES = new SegmentFile<>("vector.codes", KeyType.U32, ValueType.BYTES);
+    /** The graph's files; {@link #CODES} is present in quantized graphs only. */
+    static final List<SegmentFile<?, ?>> FILES = List.of(HEADER, GRAPH, VECTORS, CODES);
+
     static final String HEADER_KEY = "graph";
+    /** Key of the quantizer parameters in {@link #HEADER}, present in quantized graphs only. */
+    static final String QUANTIZER_KEY = "quantizer";
     /** The {@link SegmentManifest#segmentBytes()} key of these files. */
     static final String SEGMENT = "vector";
     /** Blocks read ahead by a load outside the index cache (a compaction's), the graph and the vectors together. */
@@ -74,21 +85,25 @@ final class HnswSegment {
             throw new IllegalStateException("segment manifest names " + HEADER.name() + " but not "
                     + (graph == null ? GRAPH.name() : VECTORS.name()));
         }
-        return new Roots(header, graph, vectors, roots.get(SegmentFile.EMBEDDINGS.name()));
+        return new Roots(header, graph, vectors, roots.get(SegmentFile.EMBEDDINGS.name()), roots.get(CODES.name()));
     }
 
     /**
      * Root ids of the three files and of the version's embeddings (null: a version that kept its embeddings in its
-     * records, whose graph holds every vector); {@link #header()} identifies a graph version.
+     * records, whose graph holds every vector) and codes (null: a graph of floats); {@link #header()} identifies a
+     * graph version.
      */
-    record Roots(UUID header, UUID graph, UUID vectors, UUID embeddings) {}
+    record Roots(UUID header, UUID graph, UUID vectors, UUID embeddings, UUID codes) {}
 
-    /** Readers of the three files of one graph version and of its embeddings (null: none, as in {@link Roots}). */
+    /**
+     * Readers of the files of one graph version and of its embeddings and codes (null: none, as in {@link Roots}).
+     */
     record Readers(
             BlockfileReader<String, byte[]> header,
             BlockfileReader<Integer, byte[]> graph,
             BlockfileReader<Integer, float[]> vectors,
-            BlockfileReader<Integer, float[]> embeddings) {}
+            BlockfileReader<Integer, float[]> embeddings,
+            BlockfileReader<Integer, byte[]> codes) {}
 
     /** Opens the roots in parallel: one storage round trip when none is cached. */
     static Readers open(BlockfileStore store, String dir, Roots roots) {
@@ -100,8 +115,12 @@ final class HnswSegment {
                 ? CompletableFuture.completedFuture(null)
                 : CompletableFuture.supplyAsync(
                         () -> SegmentFile.EMBEDDINGS.open(store, dir, roots.embeddings()), LOADER);
+        CompletableFuture<BlockfileReader<Integer, byte[]>> codes = roots.codes() == null
+                ? CompletableFuture.completedFuture(null)
+                : CompletableFuture.supplyAsync(() -> CODES.open(store, dir, roots.codes()), LOADER);
         BlockfileReader<String, byte[]> header = HEADER.open(store, dir, roots.header());
-        return new Readers(header, Futures.join(graph), Futures.join(vectors), Futures.join(embeddings));
+        return new Readers(
+                header, Futures.join(graph), Futures.join(vectors), Futures.join(embeddings), Futures.join(codes));
     }
 
     /** Loads the persisted graph of {@code roots} into a searchable, extendable index. */
@@ -137,6 +156,10 @@ final class HnswSegment {
      */
     static HnswGraphSnapshot snapshot(
             Readers readers, String what, HnswConfig config, long bytesInFlight, long maxBlockBytes) {
+        byte[] quantizerBytes = readers.header().get("", QUANTIZER_KEY);
+        if (quantizerBytes != null) {
+            return quantizedSnapshot(readers, what, config, quantizerBytes, bytesInFlight, maxBlockBytes);
+        }
         int window = (int) Math.max(1, Math.min(Integer.MAX_VALUE, bytesInFlight / 3 / Math.max(1, maxBlockBytes)));
         Iterator<BlockfileEntry<Integer, byte[]>> graphEntries = readers.graph().scanAll(window);
         Iterator<BlockfileEntry<Integer, float[]>> vectorEntries =
@@ -185,6 +208,80 @@ final class HnswSegment {
                 header.entryPoint(),
                 header.maxLevel(),
                 nodes);
+    }
+
+    /** Reads a quantized graph: links and codes only, never a float vector. */
+    private static HnswGraphSnapshot quantizedSnapshot(
+            Readers readers,
+            String what,
+            HnswConfig config,
+            byte[] quantizerBytes,
+            long bytesInFlight,
+            long maxBlockBytes) {
+        if (readers.codes() == null) {
+            throw new IllegalStateException(
+                    what + ": the header holds quantizer parameters but the version has no " + CODES.name() + " file");
+        }
+        int window = (int) Math.max(1, Math.min(Integer.MAX_VALUE, bytesInFlight / 2 / Math.max(1, maxBlockBytes)));
+        Iterator<BlockfileEntry<Integer, byte[]>> graphEntries = readers.graph().scanAll(window);
+        Iterator<BlockfileEntry<Integer, byte[]>> codeEntries = readers.codes().scanAll(window);
+        byte[] headerBytes = readers.header().get("", HEADER_KEY);
+        if (headerBytes == null) {
+            throw new IllegalStateException(what + ": the header blockfile has no '" + HEADER_KEY + "' entry");
+        }
+        HnswGraphCodec.Header header = HnswGraphCodec.decodeHeader(headerBytes, what);
+        ScalarQuantizer quantizer = ScalarQuantizer.fromBytes(
+                quantizerBytes, header.space(), what + " (" + HEADER.name() + " '" + QUANTIZER_KEY + "')");
+        if (quantizer.dimension() != header.dimension()) {
+            throw new IllegalStateException(what + ": quantizer dimension " + quantizer.dimension()
+                    + ", the header says " + header.dimension());
+        }
+        int n = header.nodeCount();
+        if (readers.codes().count() != n) {
+            throw new IllegalStateException(what + ": " + readers.codes().count() + " codes stored in " + CODES.name()
+                    + ", the header counts " + n + " nodes");
+        }
+        CompletableFuture<byte[][]> codes =
+                CompletableFuture.supplyAsync(() -> readCodes(codeEntries, n, header.dimension(), what), LOADER);
+        HnswGraphCodec.NodeLinks[] links = readLinks(readers.graph(), graphEntries, n, what);
+        byte[][] cs = Futures.join(codes);
+        List<HnswGraphSnapshot.Node> nodes = new ArrayList<>(n);
+        for (int i = 0; i < n; i++) {
+            nodes.add(new HnswGraphSnapshot.Node(
+                    links[i].offset(), header.deleted().contains(i), null, links[i].neighbours(), cs[i]));
+            links[i] = null;
+            cs[i] = null;
+        }
+        return new HnswGraphSnapshot(
+                header.dimension(),
+                header.space(),
+                config == null ? header.config() : config,
+                header.entryPoint(),
+                header.maxLevel(),
+                nodes,
+                quantizer);
+    }
+
+    private static byte[][] readCodes(Iterator<BlockfileEntry<Integer, byte[]>> it, int n, int dimension, String what) {
+        byte[][] codes = new byte[n][];
+        int expected = 0;
+        while (it.hasNext()) {
+            BlockfileEntry<Integer, byte[]> e = it.next();
+            if (e.key() != expected || expected >= n) {
+                throw new IllegalStateException(what + ": " + CODES.name() + " ordinals are not dense: expected "
+                        + expected + ", found " + e.key());
+            }
+            if (e.value().length != dimension) {
+                throw new IllegalStateException(what + ": code of node " + e.key() + " in " + CODES.name() + " has "
+                        + e.value().length + " bytes, the dimension is " + dimension + " (truncated or corrupt)");
+            }
+            codes[expected++] = e.value();
+        }
+        if (expected != n) {
+            throw new IllegalStateException(
+                    what + ": " + CODES.name() + " holds " + expected + " codes, the header counts " + n + " nodes");
+        }
+        return codes;
     }
 
     private static HnswGraphCodec.NodeLinks[] readLinks(

@@ -5,9 +5,11 @@ import dev.chromaj.blockstore.BlockfileRoot;
 import dev.chromaj.blockstore.BlockfileStore;
 import dev.chromaj.blockstore.BlockfileWriter;
 import dev.chromaj.blockstore.DataRecord;
+import dev.chromaj.index.vector.DistanceSpace;
 import dev.chromaj.index.vector.HnswConfig;
 import dev.chromaj.index.vector.HnswGraphSnapshot;
 import dev.chromaj.index.vector.HnswIndex;
+import dev.chromaj.index.vector.ScalarQuantizer;
 import java.util.ArrayList;
 import java.util.Arrays;
 import java.util.HashMap;
@@ -37,6 +39,8 @@ import org.slf4j.LoggerFactory;
 @Internal
 public final class HnswSegmentWriter {
     private static final Logger LOG = LoggerFactory.getLogger(HnswSegmentWriter.class);
+    /** Vectors a quantizer is trained on at most. */
+    static final int TRAINING_SAMPLE = 20_000;
 
     private HnswSegmentWriter() {}
 
@@ -82,7 +86,10 @@ public final class HnswSegmentWriter {
         } else {
             int dimension = hasExisting ? existing.dimension() : changes.vectors.get(0).length;
             int expected = changes.offsets.size() + (hasExisting ? existing.offsets().length : 0);
-            extension = Extension.fresh(dimension, expected, settings);
+            ScalarQuantizer quantizer = settings.quantization() == HnswSettings.Quantization.INT8
+                    ? train(dimension, settings.space(), hasExisting ? existing.vectors() : null, changes.vectors)
+                    : null;
+            extension = Extension.fresh(dimension, expected, settings, quantizer);
         }
         HnswIndex index = extension.index;
         if (hasExisting) {
@@ -126,6 +133,29 @@ public final class HnswSegmentWriter {
     }
 
     /**
+     * Trains the quantizer of a new graph on an even sample of the vectors it starts with (as the index stores them:
+     * normalized for cosine), at most {@link #TRAINING_SAMPLE} vectors.
+     */
+    static ScalarQuantizer train(int dimension, DistanceSpace space, float[][] existing, List<float[]> added) {
+        int existingCount = existing == null ? 0 : existing.length;
+        int total = existingCount + added.size();
+        int size = Math.min(total, TRAINING_SAMPLE);
+        float[][] sample = new float[size][];
+        for (int i = 0; i < size; i++) {
+            int at = (int) ((long) i * total / size);
+            float[] v = at < existingCount ? existing[at] : added.get(at - existingCount);
+            if (v.length != dimension) {
+                throw new IllegalArgumentException(
+                        "embedding dimension " + v.length + " differs from the graph's " + dimension);
+            }
+            sample[i] = HnswSegment.asStored(v, space);
+        }
+        ScalarQuantizer quantizer = ScalarQuantizer.train(dimension, space, sample);
+        LOG.debug("Trained {} on {} of {} vectors", quantizer, size, total);
+        return quantizer;
+    }
+
+    /**
      * Writes the changed parts of {@code graph}; {@code previous} null writes every node to new files. With
      * {@code embeddings} (the new version's embeddings root) only the vectors of deleted nodes are written, once, when
      * a node is deleted: a live node's vector is its embedding. Without (a version that keeps embeddings in its
@@ -144,6 +174,9 @@ public final class HnswSegmentWriter {
                 HnswSegment.GRAPH.writer(store, dir, previous == null ? null : previous.graph());
         BlockfileWriter<Integer, float[]> vectors =
                 HnswSegment.VECTORS.writer(store, dir, previous == null ? null : previous.vectors());
+        boolean quantized = graph.quantizer() != null;
+        BlockfileWriter<Integer, byte[]> codes =
+                quantized ? HnswSegment.CODES.writer(store, dir, previous == null ? null : previous.codes()) : null;
         int known = previousLinks == null ? 0 : previousLinks.length;
         RoaringBitmap deleted = new RoaringBitmap();
         for (int i = 0; i < nodes.size(); i++) {
@@ -152,7 +185,12 @@ public final class HnswSegmentWriter {
                 deleted.add(i);
             }
             boolean newlyDeleted = node.deleted() && (i >= known || !previousDeleted.contains(i));
-            if (embeddings == null ? i >= known : newlyDeleted) {
+            if (quantized) {
+                // A node's code never changes: written once, with the node.
+                if (i >= known) {
+                    codes.set("", i, node.code());
+                }
+            } else if (embeddings == null ? i >= known : newlyDeleted) {
                 vectors.set("", i, node.vector());
             }
             if (i >= known) {
@@ -174,13 +212,22 @@ public final class HnswSegmentWriter {
                         graph.entryPoint(),
                         graph.maxLevel(),
                         deleted)));
+        if (quantized) {
+            header.set("", HnswSegment.QUANTIZER_KEY, graph.quantizer().toBytes());
+        }
         UUID linksRoot = previous != null && links.pendingChanges() == 0
                 ? previous.graph()
                 : links.commit().id();
         UUID vectorsRoot = previous != null && vectors.pendingChanges() == 0
                 ? previous.vectors()
                 : vectors.commit().id();
-        return new HnswSegment.Roots(header.commit().id(), linksRoot, vectorsRoot, embeddings);
+        UUID codesRoot = null;
+        if (quantized) {
+            codesRoot = previous != null && previous.codes() != null && codes.pendingChanges() == 0
+                    ? previous.codes()
+                    : codes.commit().id();
+        }
+        return new HnswSegment.Roots(header.commit().id(), linksRoot, vectorsRoot, embeddings, codesRoot);
     }
 
     /** {@code next} with the graph files, their bytes and blocks. */
@@ -190,10 +237,19 @@ public final class HnswSegmentWriter {
         ids.put(HnswSegment.HEADER.name(), roots.header());
         ids.put(HnswSegment.GRAPH.name(), roots.graph());
         ids.put(HnswSegment.VECTORS.name(), roots.vectors());
+        if (roots.codes() != null) {
+            ids.put(HnswSegment.CODES.name(), roots.codes());
+        } else {
+            ids.remove(HnswSegment.CODES.name());
+        }
         long bytes = 0;
         long blocks = 0;
         for (SegmentFile<?, ?> file : HnswSegment.FILES) {
-            BlockfileRoot root = file.open(store, dir, ids.get(file.name())).root();
+            UUID id = ids.get(file.name());
+            if (id == null) {
+                continue;
+            }
+            BlockfileRoot root = file.open(store, dir, id).root();
             bytes += root.bytes();
             blocks += root.blockIds().size();
         }
@@ -257,9 +313,9 @@ public final class HnswSegmentWriter {
             this.deleted = deleted;
         }
 
-        static Extension fresh(int dimension, int expected, HnswSettings settings) {
+        static Extension fresh(int dimension, int expected, HnswSettings settings, ScalarQuantizer quantizer) {
             return new Extension(
-                    new HnswIndex(dimension, settings.space(), settings.newGraphConfig(), expected),
+                    new HnswIndex(dimension, settings.space(), settings.newGraphConfig(), expected, quantizer),
                     new int[0][][],
                     new RoaringBitmap());
         }
@@ -290,7 +346,8 @@ public final class HnswSegmentWriter {
                     config,
                     snapshot.entryPoint(),
                     snapshot.maxLevel(),
-                    snapshot.nodes()));
+                    snapshot.nodes(),
+                    snapshot.quantizer()));
             return new Extension(copy, links, deleted);
         }
     }

@@ -7,7 +7,6 @@ import dev.chromaj.blockstore.BlockfileWriter;
 import dev.chromaj.blockstore.DataRecord;
 import dev.chromaj.index.vector.DistanceSpace;
 import dev.chromaj.index.vector.HnswConfig;
-import dev.chromaj.index.vector.HnswGraphSnapshot;
 import dev.chromaj.index.vector.HnswIndex;
 import dev.chromaj.index.vector.ScalarQuantizer;
 import java.util.ArrayList;
@@ -108,15 +107,13 @@ public final class HnswSegmentWriter {
             rebuilt = true;
         }
         long built = System.nanoTime();
-        HnswGraphSnapshot graph = index.export();
         boolean whole = rebuilt || previous == null;
         HnswSegment.Roots roots = persist(
                 store,
                 dir,
                 whole ? null : previous,
-                whole ? null : extension.links,
-                whole ? null : extension.deleted,
-                graph,
+                whole ? null : extension.before,
+                index,
                 next.roots().get(SegmentFile.EMBEDDINGS.name()));
         settings.cache().handOver(roots.header(), dir, index);
         LOG.debug(
@@ -156,47 +153,47 @@ public final class HnswSegmentWriter {
     }
 
     /**
-     * Writes the changed parts of {@code graph}; {@code previous} null writes every node to new files. With
-     * {@code embeddings} (the new version's embeddings root) only the vectors of deleted nodes are written, once, when
-     * a node is deleted: a live node's vector is its embedding. Without (a version that keeps embeddings in its
-     * records) every node's vector is written.
+     * Writes the changed parts of {@code index}, node by node (no whole-graph snapshot); {@code previous} null writes
+     * every node to new files, else {@code before} is the previous version's graph, whose nodes keep their ordinals.
+     * A quantized graph writes the codes of its new nodes and no float vector. Otherwise, with {@code embeddings}
+     * (the new version's embeddings root) only the vectors of deleted nodes are written, once, when a node is
+     * deleted: a live node's vector is its embedding; without (a version that keeps embeddings in its records)
+     * every node's vector is written.
      */
     private static HnswSegment.Roots persist(
             BlockfileStore store,
             String dir,
             HnswSegment.Roots previous,
-            int[][][] previousLinks,
-            RoaringBitmap previousDeleted,
-            HnswGraphSnapshot graph,
+            HnswIndex before,
+            HnswIndex index,
             UUID embeddings) {
-        List<HnswGraphSnapshot.Node> nodes = graph.nodes();
         BlockfileWriter<Integer, byte[]> links =
                 HnswSegment.GRAPH.writer(store, dir, previous == null ? null : previous.graph());
         BlockfileWriter<Integer, float[]> vectors =
                 HnswSegment.VECTORS.writer(store, dir, previous == null ? null : previous.vectors());
-        boolean quantized = graph.quantizer() != null;
+        boolean quantized = index.quantizer() != null;
         BlockfileWriter<Integer, byte[]> codes =
                 quantized ? HnswSegment.CODES.writer(store, dir, previous == null ? null : previous.codes()) : null;
-        int known = previousLinks == null ? 0 : previousLinks.length;
+        int n = index.nodeCount();
+        int known = before == null ? 0 : before.nodeCount();
         RoaringBitmap deleted = new RoaringBitmap();
-        for (int i = 0; i < nodes.size(); i++) {
-            HnswGraphSnapshot.Node node = nodes.get(i);
-            if (node.deleted()) {
+        for (int i = 0; i < n; i++) {
+            boolean isDeleted = index.nodeDeleted(i);
+            if (isDeleted) {
                 deleted.add(i);
             }
-            boolean newlyDeleted = node.deleted() && (i >= known || !previousDeleted.contains(i));
+            boolean newlyDeleted = isDeleted && (i >= known || !before.nodeDeleted(i));
             if (quantized) {
                 // A node's code never changes: written once, with the node.
                 if (i >= known) {
-                    codes.set("", i, node.code());
+                    codes.set("", i, index.nodeCode(i));
                 }
             } else if (embeddings == null ? i >= known : newlyDeleted) {
-                vectors.set("", i, node.vector());
+                vectors.set("", i, index.nodeVector(i));
             }
-            if (i >= known) {
-                links.set("", i, HnswGraphCodec.encodeNode(node.offset(), node.neighbours()));
-            } else if (!Arrays.deepEquals(previousLinks[i], node.neighbours())) {
-                links.set("", i, HnswGraphCodec.encodeNode(node.offset(), node.neighbours()));
+            int[][] neighbours = index.nodeNeighbours(i);
+            if (i >= known || !Arrays.deepEquals(before.nodeNeighbours(i), neighbours)) {
+                links.set("", i, HnswGraphCodec.encodeNode(index.nodeOffset(i), neighbours));
             }
         }
         BlockfileWriter<String, byte[]> header = HnswSegment.HEADER.writer(store, dir, null);
@@ -204,16 +201,16 @@ public final class HnswSegmentWriter {
                 "",
                 HnswSegment.HEADER_KEY,
                 HnswGraphCodec.encodeHeader(new HnswGraphCodec.Header(
-                        graph.dimension(),
-                        graph.space(),
-                        graph.config(),
-                        nodes.size(),
-                        nodes.size() - deleted.getCardinality(),
-                        graph.entryPoint(),
-                        graph.maxLevel(),
+                        index.dimension(),
+                        index.space(),
+                        index.config(),
+                        n,
+                        n - deleted.getCardinality(),
+                        index.entryNode(),
+                        index.entryLevel(),
                         deleted)));
         if (quantized) {
-            header.set("", HnswSegment.QUANTIZER_KEY, graph.quantizer().toBytes());
+            header.set("", HnswSegment.QUANTIZER_KEY, index.quantizer().toBytes());
         }
         UUID linksRoot = previous != null && links.pendingChanges() == 0
                 ? previous.graph()
@@ -299,56 +296,35 @@ public final class HnswSegmentWriter {
     }
 
     /**
-     * A mutable copy of the previous graph, the neighbour lists it had (to find what changed) and its deleted nodes
-     * (whose vectors are stored already).
+     * A mutable copy of the previous graph and the previous graph itself (never modified: its neighbour lists and
+     * deleted nodes tell what changed).
      */
     private static final class Extension {
         final HnswIndex index;
-        final int[][][] links;
-        final RoaringBitmap deleted;
+        final HnswIndex before;
 
-        private Extension(HnswIndex index, int[][][] links, RoaringBitmap deleted) {
+        private Extension(HnswIndex index, HnswIndex before) {
             this.index = index;
-            this.links = links;
-            this.deleted = deleted;
+            this.before = before;
         }
 
         static Extension fresh(int dimension, int expected, HnswSettings settings, ScalarQuantizer quantizer) {
             return new Extension(
-                    new HnswIndex(dimension, settings.space(), settings.newGraphConfig(), expected, quantizer),
-                    new int[0][][],
-                    new RoaringBitmap());
+                    new HnswIndex(dimension, settings.space(), settings.newGraphConfig(), expected, quantizer), null);
         }
 
         static Extension of(BlockfileStore store, String dir, HnswSegment.Roots previous, HnswSettings settings) {
             HnswIndex loaded = settings.cache().peek(previous.header());
-            HnswGraphSnapshot snapshot =
-                    loaded != null ? loaded.export() : HnswSegment.snapshot(store, dir, previous, null);
-            if (snapshot.space() != settings.space()) {
-                throw new IllegalStateException("HNSW graph of '" + dir + "' is in space " + snapshot.space()
+            HnswIndex before = loaded != null ? loaded : HnswSegment.load(store, dir, previous);
+            if (before.space() != settings.space()) {
+                throw new IllegalStateException("HNSW graph of '" + dir + "' is in space " + before.space()
                         + " but the collection's space is " + settings.space());
             }
-            // Vary the level sequence per version: the restored index restarts its level generator.
-            HnswConfig stored = snapshot.config();
-            long seed = stored.seed() * 0x9E3779B97F4A7C15L + snapshot.nodes().size();
+            // Vary the level sequence per version: the copy restarts its level generator.
+            HnswConfig stored = before.config();
+            long seed = stored.seed() * 0x9E3779B97F4A7C15L + before.nodeCount();
             HnswConfig config = new HnswConfig(stored.m(), stored.efConstruction(), settings.efSearch(), seed);
-            int[][][] links = new int[snapshot.nodes().size()][][];
-            RoaringBitmap deleted = new RoaringBitmap();
-            for (int i = 0; i < links.length; i++) {
-                links[i] = snapshot.nodes().get(i).neighbours();
-                if (snapshot.nodes().get(i).deleted()) {
-                    deleted.add(i);
-                }
-            }
-            HnswIndex copy = HnswIndex.restore(new HnswGraphSnapshot(
-                    snapshot.dimension(),
-                    snapshot.space(),
-                    config,
-                    snapshot.entryPoint(),
-                    snapshot.maxLevel(),
-                    snapshot.nodes(),
-                    snapshot.quantizer()));
-            return new Extension(copy, links, deleted);
+            return new Extension(before.copy(config), before);
         }
     }
 }

@@ -476,6 +476,140 @@ public final class HnswIndex {
         return index;
     }
 
+    /**
+     * A deep copy of this index (graph, vectors or codes, deleted nodes, entry point) with another configuration
+     * (a compaction passes a fresh level seed): what {@code restore(export())} gives, without the intermediate
+     * per-node snapshot, so a copy needs about the memory of the index once. Waits for running inserts and deletes;
+     * searches continue.
+     */
+    public HnswIndex copy(HnswConfig newConfig) {
+        Objects.requireNonNull(newConfig, "newConfig");
+        structureLock.writeLock().lock();
+        try {
+            HnswIndex copy = new HnswIndex(dimension, space, newConfig, 1 << chunkShift, quantizer);
+            assert copy.chunkShift == chunkShift;
+            NodeChunks c = chunks;
+            int count = c.links.length;
+            float[][] vectors = new float[c.vectors.length][];
+            byte[][] codes = new byte[c.codes.length][];
+            int[][] links = new int[count][];
+            int[][][][] upper = new int[count][][][];
+            int[][] offsets = new int[count][];
+            byte[][] deleted = new byte[count][];
+            for (int i = 0; i < count; i++) {
+                if (quantizer == null) {
+                    vectors[i] = c.vectors[i].clone();
+                } else {
+                    codes[i] = c.codes[i].clone();
+                }
+                links[i] = c.links[i].clone();
+                offsets[i] = c.offsets[i].clone();
+                deleted[i] = c.deleted[i].clone();
+                upper[i] = new int[c.upper[i].length][][];
+                for (int local = 0; local < upper[i].length; local++) {
+                    int[][] levels = c.upper[i][local];
+                    if (levels != null) {
+                        int[][] cloned = new int[levels.length][];
+                        for (int l = 0; l < levels.length; l++) {
+                            cloned[l] = levels[l].clone();
+                        }
+                        upper[i][local] = cloned;
+                    }
+                }
+            }
+            copy.chunks = new NodeChunks(vectors, codes, links, upper, offsets, deleted, c.capacity);
+            int[][] map = offsetMap;
+            int[][] mapCopy = new int[map.length][];
+            for (int i = 0; i < map.length; i++) {
+                mapCopy[i] = map[i].clone();
+            }
+            copy.offsetMap = mapCopy;
+            copy.nodeCount.set(nodeCount.get());
+            copy.liveCount.set(liveCount.get());
+            copy.upperLinkBytes.set(upperLinkBytes.get());
+            copy.entry.set(entry.get());
+            return copy;
+        } finally {
+            structureLock.writeLock().unlock();
+        }
+    }
+
+    // ------------------------------------------------------------------------------------- node-by-node reads
+
+    /*
+     * Reads of single nodes by ordinal, for persisting a graph without a whole-graph snapshot. They are consistent
+     * only while no insert or delete runs (a compaction reads the index it just extended, before handing it over).
+     */
+
+    /** Number of graph nodes, live and deleted: ordinals are {@code 0..nodeCount() - 1}. */
+    public int nodeCount() {
+        return nodeCount.get();
+    }
+
+    /** Ordinal of the entry node, or -1 for an empty graph. */
+    public int entryNode() {
+        Entry ep = entry.get();
+        return ep == null ? -1 : ep.node;
+    }
+
+    /** Level of the entry node, or -1 for an empty graph. */
+    public int entryLevel() {
+        Entry ep = entry.get();
+        return ep == null ? -1 : ep.level;
+    }
+
+    /** The offset node {@code node} holds (or held, if deleted). */
+    public int nodeOffset(int node) {
+        checkNode(node);
+        return chunks.offsets[node >>> chunkShift][node & chunkMask];
+    }
+
+    /** Whether node {@code node} is deleted or was replaced by an update. */
+    public boolean nodeDeleted(int node) {
+        checkNode(node);
+        return isDeleted(chunks, node);
+    }
+
+    /** A copy of the neighbour lists of {@code node}, layer 0 first (as in {@link HnswGraphSnapshot.Node}). */
+    public int[][] nodeNeighbours(int node) {
+        checkNode(node);
+        NodeChunks c = chunks;
+        int levels = levelOf(c, node);
+        int[][] out = new int[levels + 1][];
+        for (int l = 0; l <= levels; l++) {
+            int[] list = listArray(c, node, l);
+            int base = listBase(node, l);
+            out[l] = Arrays.copyOfRange(list, base + 1, base + 1 + list[base]);
+        }
+        return out;
+    }
+
+    /** A copy of the float vector of {@code node} as stored (normalized for cosine); null in a quantized index. */
+    public float[] nodeVector(int node) {
+        checkNode(node);
+        if (quantizer != null) {
+            return null;
+        }
+        int from = (node & chunkMask) * dimension;
+        return Arrays.copyOfRange(chunks.vectors[node >>> chunkShift], from, from + dimension);
+    }
+
+    /** A copy of the code of {@code node} in a quantized index; null in an index of floats. */
+    public byte[] nodeCode(int node) {
+        checkNode(node);
+        if (quantizer == null) {
+            return null;
+        }
+        int from = (node & chunkMask) * dimension;
+        return Arrays.copyOfRange(chunks.codes[node >>> chunkShift], from, from + dimension);
+    }
+
+    private void checkNode(int node) {
+        if (node < 0 || node >= nodeCount.get()) {
+            throw new IllegalArgumentException("node must be in 0.." + (nodeCount.get() - 1) + ", got " + node);
+        }
+    }
+
     /** A fresh graph of the live vectors (same offsets, parameters and space), built with all processors. */
     public HnswIndex rebuilt() {
         int[] offsets;

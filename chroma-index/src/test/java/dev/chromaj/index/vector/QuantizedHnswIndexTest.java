@@ -103,6 +103,51 @@ class QuantizedHnswIndexTest {
         assertTrue(rebuiltRecall >= 0.95, "recall " + rebuiltRecall + " after rebuild (seed " + seed + ")");
     }
 
+    @ParameterizedTest
+    @EnumSource(Form.class)
+    void copyIsIndependentAndAnswersLikeTheOriginal(Form form) {
+        long seed = TestRandom.seed();
+        Random random = new Random(seed);
+        float[][] data = ClusteredVectors.generate(random, 1500, DIM, 10);
+        HnswIndex index = form == Form.INT8
+                ? quantizedIndex(DistanceSpace.L2, data)
+                : new HnswIndex(DIM, DistanceSpace.L2, HnswConfig.defaults(), data.length);
+        for (int i = 0; i < 1000; i++) {
+            index.add(i, data[i]);
+        }
+        index.delete(7);
+        HnswIndex copy = index.copy(HnswConfig.defaults().withEfSearch(50));
+        assertEquals(50, copy.config().efSearch());
+        assertEquals(index.memoryBytes(), copy.memoryBytes());
+        assertEquals(index.nodeCount(), copy.nodeCount());
+        for (int node = 0; node < index.nodeCount(); node++) {
+            assertTrue(java.util.Arrays.deepEquals(index.nodeNeighbours(node), copy.nodeNeighbours(node)));
+            assertEquals(index.nodeOffset(node), copy.nodeOffset(node));
+            assertEquals(index.nodeDeleted(node), copy.nodeDeleted(node));
+        }
+        for (int q = 0; q < 20; q++) {
+            float[] query = data[random.nextInt(1000)];
+            assertEquals(
+                    index.search(query, 10, 100, (java.util.function.IntPredicate) null),
+                    copy.search(query, 10, 100, (java.util.function.IntPredicate) null));
+        }
+        // extending the copy leaves the original as it was
+        int before = index.nodeCount();
+        for (int i = 1000; i < 1500; i++) {
+            copy.add(i, data[i]);
+        }
+        copy.delete(3);
+        assertEquals(before, index.nodeCount());
+        assertTrue(index.contains(3));
+        assertEquals(1498, copy.size());
+        assertEquals(999, index.size());
+    }
+
+    enum Form {
+        FLOAT,
+        INT8
+    }
+
     static HnswIndex quantizedIndex(DistanceSpace space, float[][] data) {
         float[][] stored = data;
         if (space == DistanceSpace.COSINE) {

@@ -477,10 +477,12 @@ public final class HnswIndex {
     }
 
     /**
-     * A deep copy of this index (graph, vectors or codes, deleted nodes, entry point) with another configuration
-     * (a compaction passes a fresh level seed): what {@code restore(export())} gives, without the intermediate
-     * per-node snapshot, so a copy needs about the memory of the index once. Waits for running inserts and deletes;
-     * searches continue.
+     * An independent copy of this index (graph, vectors or codes, deleted nodes, entry point) with another
+     * configuration (a compaction passes a fresh level seed): what {@code restore(export())} gives, without the
+     * intermediate per-node snapshot. A node's vector (or code) and offset never change once written, so the chunks
+     * of them that are full are shared, not copied: a copy costs the links, the deleted flags, the offset map and one
+     * partial chunk, not the vectors. Either index may be extended afterwards (new nodes go to chunks each owns).
+     * Waits for running inserts and deletes; searches continue.
      */
     public HnswIndex copy(HnswConfig newConfig) {
         Objects.requireNonNull(newConfig, "newConfig");
@@ -490,6 +492,7 @@ public final class HnswIndex {
             assert copy.chunkShift == chunkShift;
             NodeChunks c = chunks;
             int count = c.links.length;
+            int nodes = nodeCount.get();
             float[][] vectors = new float[c.vectors.length][];
             byte[][] codes = new byte[c.codes.length][];
             int[][] links = new int[count][];
@@ -497,13 +500,15 @@ public final class HnswIndex {
             int[][] offsets = new int[count][];
             byte[][] deleted = new byte[count][];
             for (int i = 0; i < count; i++) {
+                // A full chunk is never written again by either index: share it.
+                boolean full = ((long) i + 1) << chunkShift <= nodes;
                 if (quantizer == null) {
-                    vectors[i] = c.vectors[i].clone();
+                    vectors[i] = full ? c.vectors[i] : c.vectors[i].clone();
                 } else {
-                    codes[i] = c.codes[i].clone();
+                    codes[i] = full ? c.codes[i] : c.codes[i].clone();
                 }
                 links[i] = c.links[i].clone();
-                offsets[i] = c.offsets[i].clone();
+                offsets[i] = full ? c.offsets[i] : c.offsets[i].clone();
                 deleted[i] = c.deleted[i].clone();
                 upper[i] = new int[c.upper[i].length][][];
                 for (int local = 0; local < upper[i].length; local++) {

@@ -64,6 +64,8 @@ final class HnswSegment {
     static final String SEGMENT = "vector";
     /** Blocks read ahead by a load outside the index cache (a compaction's), the graph and the vectors together. */
     static final long SNAPSHOT_BYTES_IN_FLIGHT = 512L << 20;
+    /** Blocks read ahead at most by the load of a quantized graph, whose point is a small heap. */
+    static final long QUANTIZED_BYTES_IN_FLIGHT = 32L << 20;
 
     /** Reads the graph and the vectors in parallel (blocking storage I/O, so not the common pool). */
     private static final ExecutorService LOADER = ParallelReadPool.create("chromaj-hnsw-load-");
@@ -125,7 +127,11 @@ final class HnswSegment {
 
     /** Loads the persisted graph of {@code roots} into a searchable, extendable index. */
     static HnswIndex load(BlockfileStore store, String dir, Roots roots) {
-        return HnswIndex.restore(snapshot(store, dir, roots, null));
+        return load(
+                open(store, dir, roots),
+                "HNSW graph " + roots.header() + " in '" + dir + "'",
+                SNAPSHOT_BYTES_IN_FLIGHT,
+                store.options().maxBlockBytes());
     }
 
     /**
@@ -133,6 +139,10 @@ final class HnswSegment {
      * blocks read but not consumed yet (besides what the index takes).
      */
     static HnswIndex load(Readers readers, String what, long bytesInFlight, long maxBlockBytes) {
+        byte[] quantizerBytes = readers.header().get("", QUANTIZER_KEY);
+        if (quantizerBytes != null) {
+            return loadQuantized(readers, what, quantizerBytes, bytesInFlight, maxBlockBytes);
+        }
         return HnswIndex.restore(snapshot(readers, what, null, bytesInFlight, maxBlockBytes));
     }
 
@@ -156,9 +166,8 @@ final class HnswSegment {
      */
     static HnswGraphSnapshot snapshot(
             Readers readers, String what, HnswConfig config, long bytesInFlight, long maxBlockBytes) {
-        byte[] quantizerBytes = readers.header().get("", QUANTIZER_KEY);
-        if (quantizerBytes != null) {
-            return quantizedSnapshot(readers, what, config, quantizerBytes, bytesInFlight, maxBlockBytes);
+        if (readers.header().get("", QUANTIZER_KEY) != null) {
+            throw new IllegalStateException(what + ": a quantized graph is loaded with load(), not as a snapshot");
         }
         int window = (int) Math.max(1, Math.min(Integer.MAX_VALUE, bytesInFlight / 3 / Math.max(1, maxBlockBytes)));
         Iterator<BlockfileEntry<Integer, byte[]>> graphEntries = readers.graph().scanAll(window);
@@ -210,19 +219,18 @@ final class HnswSegment {
                 nodes);
     }
 
-    /** Reads a quantized graph: links and codes only, never a float vector. */
-    private static HnswGraphSnapshot quantizedSnapshot(
-            Readers readers,
-            String what,
-            HnswConfig config,
-            byte[] quantizerBytes,
-            long bytesInFlight,
-            long maxBlockBytes) {
+    /**
+     * Loads a quantized graph: links and codes only, never a float vector, streamed into the index node by node (no
+     * whole-graph snapshot), with at most {@link #QUANTIZED_BYTES_IN_FLIGHT} of blocks read ahead.
+     */
+    private static HnswIndex loadQuantized(
+            Readers readers, String what, byte[] quantizerBytes, long bytesInFlight, long maxBlockBytes) {
         if (readers.codes() == null) {
             throw new IllegalStateException(
                     what + ": the header holds quantizer parameters but the version has no " + CODES.name() + " file");
         }
-        int window = (int) Math.max(1, Math.min(Integer.MAX_VALUE, bytesInFlight / 2 / Math.max(1, maxBlockBytes)));
+        long inFlight = Math.min(bytesInFlight, QUANTIZED_BYTES_IN_FLIGHT);
+        int window = (int) Math.max(2, Math.min(Integer.MAX_VALUE, inFlight / 2 / Math.max(1, maxBlockBytes)));
         Iterator<BlockfileEntry<Integer, byte[]>> graphEntries = readers.graph().scanAll(window);
         Iterator<BlockfileEntry<Integer, byte[]>> codeEntries = readers.codes().scanAll(window);
         byte[] headerBytes = readers.header().get("", HEADER_KEY);
@@ -232,56 +240,53 @@ final class HnswSegment {
         HnswGraphCodec.Header header = HnswGraphCodec.decodeHeader(headerBytes, what);
         ScalarQuantizer quantizer = ScalarQuantizer.fromBytes(
                 quantizerBytes, header.space(), what + " (" + HEADER.name() + " '" + QUANTIZER_KEY + "')");
-        if (quantizer.dimension() != header.dimension()) {
-            throw new IllegalStateException(what + ": quantizer dimension " + quantizer.dimension()
-                    + ", the header says " + header.dimension());
+        int dimension = header.dimension();
+        if (quantizer.dimension() != dimension) {
+            throw new IllegalStateException(
+                    what + ": quantizer dimension " + quantizer.dimension() + ", the header says " + dimension);
         }
         int n = header.nodeCount();
+        if (readers.graph().count() != n) {
+            throw new IllegalStateException(
+                    what + ": " + readers.graph().count() + " graph nodes stored, the header says " + n);
+        }
         if (readers.codes().count() != n) {
             throw new IllegalStateException(what + ": " + readers.codes().count() + " codes stored in " + CODES.name()
                     + ", the header counts " + n + " nodes");
         }
-        CompletableFuture<byte[][]> codes =
-                CompletableFuture.supplyAsync(() -> readCodes(codeEntries, n, header.dimension(), what), LOADER);
-        HnswGraphCodec.NodeLinks[] links = readLinks(readers.graph(), graphEntries, n, what);
-        byte[][] cs = Futures.join(codes);
-        List<HnswGraphSnapshot.Node> nodes = new ArrayList<>(n);
-        for (int i = 0; i < n; i++) {
-            nodes.add(new HnswGraphSnapshot.Node(
-                    links[i].offset(), header.deleted().contains(i), null, links[i].neighbours(), cs[i]));
-            links[i] = null;
-            cs[i] = null;
+        try {
+            return HnswIndex.restore(
+                    dimension,
+                    header.space(),
+                    header.config(),
+                    quantizer,
+                    n,
+                    header.entryPoint(),
+                    header.maxLevel(),
+                    i -> {
+                        if (!graphEntries.hasNext() || !codeEntries.hasNext()) {
+                            throw new IllegalStateException(what + ": node " + i + " is missing from "
+                                    + (graphEntries.hasNext() ? CODES.name() : GRAPH.name()));
+                        }
+                        BlockfileEntry<Integer, byte[]> link = graphEntries.next();
+                        BlockfileEntry<Integer, byte[]> code = codeEntries.next();
+                        if (link.key() != i || code.key() != i) {
+                            throw new IllegalStateException(what + ": node ordinals are not dense: expected " + i
+                                    + ", found " + link.key() + " in " + GRAPH.name() + " and " + code.key() + " in "
+                                    + CODES.name());
+                        }
+                        if (code.value().length != dimension) {
+                            throw new IllegalStateException(what + ": code of node " + i + " in " + CODES.name()
+                                    + " has " + code.value().length + " bytes, the dimension is " + dimension
+                                    + " (truncated or corrupt)");
+                        }
+                        HnswGraphCodec.NodeLinks links = HnswGraphCodec.decodeNode(link.value(), what + " node " + i);
+                        return new HnswGraphSnapshot.Node(
+                                links.offset(), header.deleted().contains(i), null, links.neighbours(), code.value());
+                    });
+        } catch (IllegalArgumentException e) {
+            throw new IllegalStateException(what + ": inconsistent graph: " + e.getMessage(), e);
         }
-        return new HnswGraphSnapshot(
-                header.dimension(),
-                header.space(),
-                config == null ? header.config() : config,
-                header.entryPoint(),
-                header.maxLevel(),
-                nodes,
-                quantizer);
-    }
-
-    private static byte[][] readCodes(Iterator<BlockfileEntry<Integer, byte[]>> it, int n, int dimension, String what) {
-        byte[][] codes = new byte[n][];
-        int expected = 0;
-        while (it.hasNext()) {
-            BlockfileEntry<Integer, byte[]> e = it.next();
-            if (e.key() != expected || expected >= n) {
-                throw new IllegalStateException(what + ": " + CODES.name() + " ordinals are not dense: expected "
-                        + expected + ", found " + e.key());
-            }
-            if (e.value().length != dimension) {
-                throw new IllegalStateException(what + ": code of node " + e.key() + " in " + CODES.name() + " has "
-                        + e.value().length + " bytes, the dimension is " + dimension + " (truncated or corrupt)");
-            }
-            codes[expected++] = e.value();
-        }
-        if (expected != n) {
-            throw new IllegalStateException(
-                    what + ": " + CODES.name() + " holds " + expected + " codes, the header counts " + n + " nodes");
-        }
-        return codes;
     }
 
     private static HnswGraphCodec.NodeLinks[] readLinks(

@@ -411,20 +411,52 @@ public final class HnswIndex {
      */
     public static HnswIndex restore(HnswGraphSnapshot snapshot) {
         List<HnswGraphSnapshot.Node> nodes = snapshot.nodes();
-        ScalarQuantizer quantizer = snapshot.quantizer();
-        HnswIndex index =
-                new HnswIndex(snapshot.dimension(), snapshot.space(), snapshot.config(), nodes.size(), quantizer);
-        int n = nodes.size();
+        return restore(
+                snapshot.dimension(),
+                snapshot.space(),
+                snapshot.config(),
+                snapshot.quantizer(),
+                nodes.size(),
+                snapshot.entryPoint(),
+                snapshot.maxLevel(),
+                nodes::get);
+    }
+
+    /**
+     * {@link #restore(HnswGraphSnapshot)} from nodes supplied one at a time: {@code nodeAt} is called once per
+     * ordinal, in ascending order, and the node may be dropped once it returns, so a load never holds every node's
+     * vector (or code) twice. The parameters are those of {@link HnswGraphSnapshot}.
+     *
+     * @throws IllegalArgumentException as {@link #restore(HnswGraphSnapshot)}
+     */
+    public static HnswIndex restore(
+            int dimension,
+            DistanceSpace space,
+            HnswConfig config,
+            ScalarQuantizer quantizer,
+            int n,
+            int entryPoint,
+            int maxLevel,
+            IntFunction<HnswGraphSnapshot.Node> nodeAt) {
+        if (quantizer != null && quantizer.dimension() != dimension) {
+            throw new IllegalArgumentException(
+                    "quantizer must have dimension " + dimension + ", got " + quantizer.dimension());
+        }
+        if (entryPoint < -1 || entryPoint >= n) {
+            throw new IllegalArgumentException(
+                    "entryPoint must be -1 or a node ordinal below " + n + ", got " + entryPoint);
+        }
+        HnswIndex index = new HnswIndex(dimension, space, config, n, quantizer);
         for (int i = 0; i < n; i++) {
-            HnswGraphSnapshot.Node node = nodes.get(i);
+            HnswGraphSnapshot.Node node = nodeAt.apply(i);
             if ((quantizer == null) != (node.code() == null)) {
                 throw new IllegalArgumentException("nodes[" + i + "] must hold "
                         + (quantizer == null ? "a vector: the graph stores floats" : "a code: the graph is quantized"));
             }
             int length = quantizer == null ? node.vector().length : node.code().length;
-            if (length != snapshot.dimension()) {
+            if (length != dimension) {
                 throw new IllegalArgumentException("nodes[" + i + "]." + (quantizer == null ? "vector" : "code")
-                        + " must have dimension " + snapshot.dimension() + ", got " + length);
+                        + " must have dimension " + dimension + ", got " + length);
             }
             int[][] neighbours = node.neighbours();
             for (int l = 0; l < neighbours.length; l++) {
@@ -434,7 +466,7 @@ public final class HnswIndex {
                             + " links, got " + neighbours[l].length);
                 }
                 for (int id : neighbours[l]) {
-                    if (id < 0 || id >= n || nodes.get(id).level() < l) {
+                    if (id < 0 || id >= n) {
                         throw new IllegalArgumentException("nodes[" + i + "].neighbours[" + l
                                 + "] must name nodes present on level " + l + ", got " + id);
                     }
@@ -463,13 +495,29 @@ public final class HnswIndex {
                 index.liveCount.incrementAndGet();
             }
         }
-        if (snapshot.entryPoint() >= 0) {
-            int level = nodes.get(snapshot.entryPoint()).level();
-            if (level != snapshot.maxLevel()) {
-                throw new IllegalArgumentException(
-                        "maxLevel must equal the entry node's level " + level + ", got " + snapshot.maxLevel());
+        // Links may name later nodes: their levels are known only now.
+        NodeChunks c = index.chunks;
+        for (int i = 0; i < n; i++) {
+            int levels = index.levelOf(c, i);
+            for (int l = 0; l <= levels; l++) {
+                int[] list = index.listArray(c, i, l);
+                int base = index.listBase(i, l);
+                for (int j = 1; j <= list[base]; j++) {
+                    int id = list[base + j];
+                    if (index.levelOf(c, id) < l) {
+                        throw new IllegalArgumentException("nodes[" + i + "].neighbours[" + l
+                                + "] must name nodes present on level " + l + ", got " + id);
+                    }
+                }
             }
-            index.entry.set(new Entry(snapshot.entryPoint(), level));
+        }
+        if (entryPoint >= 0) {
+            int level = index.levelOf(c, entryPoint);
+            if (level != maxLevel) {
+                throw new IllegalArgumentException(
+                        "maxLevel must equal the entry node's level " + level + ", got " + maxLevel);
+            }
+            index.entry.set(new Entry(entryPoint, level));
         } else if (n > 0) {
             throw new IllegalArgumentException("entryPoint must name a node of a non-empty graph, got -1");
         }

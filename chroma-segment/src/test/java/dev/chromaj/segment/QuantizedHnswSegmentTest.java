@@ -4,9 +4,11 @@ import static org.junit.jupiter.api.Assertions.assertEquals;
 import static org.junit.jupiter.api.Assertions.assertFalse;
 import static org.junit.jupiter.api.Assertions.assertNotNull;
 import static org.junit.jupiter.api.Assertions.assertNull;
+import static org.junit.jupiter.api.Assertions.assertThrows;
 import static org.junit.jupiter.api.Assertions.assertTrue;
 
 import dev.chromaj.blockstore.BlockfileRoot;
+import dev.chromaj.blockstore.BlockfileWriter;
 import dev.chromaj.index.vector.DistanceSpace;
 import dev.chromaj.index.vector.ExactSearch;
 import dev.chromaj.index.vector.HnswIndex;
@@ -22,6 +24,7 @@ import java.util.List;
 import java.util.Map;
 import java.util.Random;
 import java.util.Set;
+import java.util.UUID;
 import org.junit.jupiter.api.AfterEach;
 import org.junit.jupiter.api.BeforeEach;
 import org.junit.jupiter.api.Test;
@@ -250,6 +253,44 @@ class QuantizedHnswSegmentTest {
                     want.stream().map(ScoredOffset::offset).toList(),
                     got.stream().map(ScoredOffset::offset).toList());
         }
+    }
+
+    @Test
+    void corruptQuantizerOrTruncatedCodeFailsNamingTheObject() {
+        SegmentManifest m = write(null, adds(0, 1500));
+        UUID header = m.roots().get(HnswSegment.HEADER.name());
+        BlockfileWriter<String, byte[]> forgedHeader = HnswSegment.HEADER.writer(fx.store, fx.dir, header);
+        forgedHeader.set("", HnswSegment.QUANTIZER_KEY, new byte[] {'S', 'Q', '8', 1, 0});
+        UUID badHeader = forgedHeader.commit().id();
+        IllegalStateException e = assertThrows(
+                IllegalStateException.class,
+                () -> openWith(m, HnswSegment.HEADER.name(), badHeader).nearest(vector(), 10, null, DistanceSpace.L2));
+        assertTrue(
+                e.getMessage().contains(badHeader.toString())
+                        && e.getMessage().contains("vector.header")
+                        && e.getMessage().contains("truncated"),
+                e.getMessage());
+        BlockfileWriter<Integer, byte[]> forgedCodes =
+                HnswSegment.CODES.writer(fx.store, fx.dir, m.roots().get(HnswSegment.CODES.name()));
+        forgedCodes.set("", 0, new byte[3]);
+        UUID badCodes = forgedCodes.commit().id();
+        e = assertThrows(
+                IllegalStateException.class,
+                () -> openWith(m, HnswSegment.CODES.name(), badCodes).nearest(vector(), 10, null, DistanceSpace.L2));
+        assertTrue(
+                e.getMessage().contains(header.toString())
+                        && e.getMessage().contains("vector.codes")
+                        && e.getMessage().contains("truncated"),
+                e.getMessage());
+    }
+
+    private CollectionSegments openWith(SegmentManifest m, String file, UUID root) {
+        Map<String, UUID> roots = new HashMap<>(m.roots());
+        roots.put(file, root);
+        SegmentManifest forged =
+                new SegmentManifest(roots, m.nextOffset(), m.recordCount(), m.segmentBytes(), m.blockCount());
+        return CollectionSegments.open(
+                fx.store, fx.dir, forged, settings(DistanceSpace.L2, new HnswIndexCache(1L << 30)));
     }
 
     @Test

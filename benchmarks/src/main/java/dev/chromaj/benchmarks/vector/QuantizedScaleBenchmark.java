@@ -62,7 +62,7 @@ import org.slf4j.LoggerFactory;
  * {@code paths} (comma list of {@code int8}, {@code float}, {@code lucene-int8}; default {@code int8}),
  * {@code compactEvery} (10000), {@code passes} (3), {@code minQueries} (1000), {@code work} (scratch folder),
  * {@code indexBytes} (the client's vector index budget, default a quarter of the heap), {@code cacheBytes} (block
- * cache, default 32 MiB).
+ * cache, default 32 MiB), {@code blockBytes} (the client's maxBlockBytes, default 1 MiB).
  */
 public final class QuantizedScaleBenchmark {
     private static final Logger LOG = LoggerFactory.getLogger(QuantizedScaleBenchmark.class);
@@ -200,6 +200,7 @@ public final class QuantizedScaleBenchmark {
         long indexBytes = Long.parseLong(options.text("indexBytes", Long.toString(maxHeap / 4)));
         long cacheBytes = Long.parseLong(options.text("cacheBytes", Long.toString(32L << 20)));
         List<String> paths = options.list("paths", "int8");
+        ChromajPath.blockBytes = options.integer("blockBytes", 1 << 20);
         Path work = Files.createTempDirectory(
                 Path.of(options.text("work", System.getProperty("java.io.tmpdir"))), "chromaj-scale-");
         LOG.info(
@@ -429,6 +430,9 @@ public final class QuantizedScaleBenchmark {
 
     /** A chromaj collection on a local folder, through the public API. */
     static final class ChromajPath implements Searchable {
+        /** Block size of the chromaj paths ({@code blockBytes}): the re-rank reads one block per candidate. */
+        static int blockBytes = 1 << 20;
+
         final ChromaClient client;
         final ChromaCollection collection;
         final String name;
@@ -442,6 +446,7 @@ public final class QuantizedScaleBenchmark {
         static ChromaClient client(Path folder, long indexBytes, long cacheBytes) {
             return ChromaClient.builder()
                     .path(folder)
+                    .maxBlockBytes(blockBytes)
                     .compactionInterval(Duration.ofHours(1))
                     .compactionThreshold(1_000_000_000)
                     .vectorIndexBytes(indexBytes)

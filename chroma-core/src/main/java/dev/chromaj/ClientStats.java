@@ -15,6 +15,9 @@ package dev.chromaj;
  * @param vectorIndexBytes estimated heap bytes of the HNSW indexes loaded in memory (bounded by
  *     {@link ChromaClient.Builder#vectorIndexBytes(long)})
  * @param vectorIndexCount number of HNSW indexes loaded in memory
+ * @param vectorIndexVectorBytes the part of {@code vectorIndexBytes} taken by vectors: float vectors, or one byte per
+ *     component for collections with {@link Quantization#INT8} (the rest is the graphs' links and bookkeeping)
+ * @param vectorIndexBudgetBytes the bound of {@code vectorIndexBytes} ({@link ChromaClient.Builder#vectorIndexBytes})
  */
 public record ClientStats(
         long cacheHits,
@@ -27,7 +30,52 @@ public record ClientStats(
         long bytesRead,
         long bytesWritten,
         long vectorIndexBytes,
-        int vectorIndexCount) {
+        int vectorIndexCount,
+        long vectorIndexVectorBytes,
+        long vectorIndexBudgetBytes) {
+
+    /**
+     * Stats without the parts of the HNSW index bytes (both 0), as before they were reported.
+     *
+     * @param cacheHits block cache hits
+     * @param cacheMisses block cache misses
+     * @param cacheBytes bytes currently held by the memory block cache
+     * @param storageGets object reads (whole and ranged)
+     * @param storagePuts object writes
+     * @param storageDeletes object deletes
+     * @param storageRequests every request sent to storage
+     * @param bytesRead bytes read from storage
+     * @param bytesWritten bytes written to storage
+     * @param vectorIndexBytes estimated heap bytes of the loaded HNSW indexes
+     * @param vectorIndexCount number of loaded HNSW indexes
+     */
+    public ClientStats(
+            long cacheHits,
+            long cacheMisses,
+            long cacheBytes,
+            long storageGets,
+            long storagePuts,
+            long storageDeletes,
+            long storageRequests,
+            long bytesRead,
+            long bytesWritten,
+            long vectorIndexBytes,
+            int vectorIndexCount) {
+        this(
+                cacheHits,
+                cacheMisses,
+                cacheBytes,
+                storageGets,
+                storagePuts,
+                storageDeletes,
+                storageRequests,
+                bytesRead,
+                bytesWritten,
+                vectorIndexBytes,
+                vectorIndexCount,
+                0,
+                0);
+    }
 
     /**
      * Stats without HNSW index figures (both 0), as before they were reported.

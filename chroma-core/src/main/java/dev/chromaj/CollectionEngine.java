@@ -200,7 +200,10 @@ final class CollectionEngine implements AutoCloseable {
                 p.efConstruction(),
                 p.efSearch(),
                 LegacyHnswMetadata.numThreads(
-                        options.metadata(), Runtime.getRuntime().availableProcessors()));
+                        options.metadata(), Runtime.getRuntime().availableProcessors()),
+                p.quantization() == Quantization.INT8
+                        ? HnswSettings.Quantization.INT8
+                        : HnswSettings.Quantization.NONE);
     }
 
     /** The options with their recorded embedding function resolved through this client's providers. */
@@ -691,6 +694,10 @@ final class CollectionEngine implements AutoCloseable {
         if (params.m() != current.m()) {
             throw new InvalidArgumentException(
                     "HNSW m cannot change after creation: the collection has " + current.m() + ", got " + params.m());
+        }
+        if (params.quantization() != current.quantization()) {
+            throw new InvalidArgumentException("HNSW quantization cannot change after creation: the collection has "
+                    + current.quantization() + ", got " + params.quantization());
         }
         if (params.efConstruction() != current.efConstruction()) {
             throw new InvalidArgumentException("HNSW efConstruction cannot change after creation: the collection has "

@@ -3,6 +3,7 @@ package dev.chromaj;
 import com.fasterxml.jackson.core.JsonProcessingException;
 import com.fasterxml.jackson.databind.JsonNode;
 import com.fasterxml.jackson.databind.node.ObjectNode;
+import java.util.Locale;
 import java.util.Map;
 
 /**
@@ -23,7 +24,7 @@ import java.util.Map;
 final class CollectionOptionsJson {
 
     /** The format version written. */
-    static final int FORMAT = 1;
+    static final int FORMAT = 2;
 
     private CollectionOptionsJson() {}
 
@@ -35,13 +36,19 @@ final class CollectionOptionsJson {
      */
     static ObjectNode toTree(CollectionOptions options) {
         ObjectNode root = Json.MAPPER.createObjectNode();
-        root.put("format", FORMAT);
+        // Format 2 only adds the quantization: collections without one keep writing format 1, which older versions
+        // read; a quantized collection is refused by them instead of being served without its codes.
+        boolean quantized = options.hnsw().quantization() != Quantization.NONE;
+        root.put("format", quantized ? FORMAT : 1);
         root.set("metadata", Json.MAPPER.valueToTree(options.metadata()));
         root.put("space", options.space().chromaName());
         ObjectNode hnsw = root.putObject("hnsw");
         hnsw.put("m", options.hnsw().m());
         hnsw.put("ef_construction", options.hnsw().efConstruction());
         hnsw.put("ef_search", options.hnsw().efSearch());
+        if (quantized) {
+            hnsw.put("quantization", options.hnsw().quantization().name().toLowerCase(Locale.ROOT));
+        }
         ObjectNode sparse = root.putObject("sparse_indexes");
         for (Map.Entry<String, SparseIndex> e : options.sparseIndexes().entrySet()) {
             ObjectNode index = sparse.putObject(e.getKey());
@@ -116,7 +123,8 @@ final class CollectionOptionsJson {
                 b.hnsw(new HnswParams(
                         hnsw.path("m").asInt(HnswParams.DEFAULT_M),
                         hnsw.path("ef_construction").asInt(HnswParams.DEFAULT_EF_CONSTRUCTION),
-                        hnsw.path("ef_search").asInt(HnswParams.DEFAULT_EF_SEARCH)));
+                        hnsw.path("ef_search").asInt(HnswParams.DEFAULT_EF_SEARCH),
+                        quantization(hnsw.path("quantization").asText("none"))));
             }
             JsonNode sparse = root.get("sparse_indexes");
             if (sparse != null && sparse.isObject()) {
@@ -130,6 +138,15 @@ final class CollectionOptionsJson {
         } catch (InvalidArgumentException | JsonProcessingException e) {
             throw new ChromaException("Corrupt collection options JSON: " + e.getMessage(), e);
         }
+    }
+
+    private static Quantization quantization(String name) {
+        for (Quantization q : Quantization.values()) {
+            if (q.name().equalsIgnoreCase(name)) {
+                return q;
+            }
+        }
+        throw new ChromaException("Corrupt collection options JSON: unknown HNSW quantization '" + name + "'");
     }
 
     private static SparseIndex sparseIndex(String name, JsonNode node) {

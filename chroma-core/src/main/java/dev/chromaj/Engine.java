@@ -667,7 +667,9 @@ final class Engine implements AutoCloseable {
                 st.bytesRead(),
                 st.bytesWritten(),
                 vectorIndexes.bytes(),
-                vectorIndexes.size());
+                vectorIndexes.size(),
+                vectorIndexes.vectorBytes(),
+                vectorIndexes.budgetBytes());
     }
 
     GcResult collectGarbage() {

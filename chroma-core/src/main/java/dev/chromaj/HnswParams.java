@@ -2,13 +2,14 @@ package dev.chromaj;
 
 /**
  * HNSW graph parameters of a collection's dense index. Defaults are Chroma's: M 16, efConstruction 100,
- * efSearch 100.
+ * efSearch 100, and float vectors in memory ({@link Quantization#NONE}).
  *
  * @param m maximum number of neighbours per node on upper layers (twice that on layer 0), greater than 0
  * @param efConstruction candidate list size while building, greater than 0
  * @param efSearch candidate list size while searching, greater than 0
+ * @param quantization how the index holds vectors in memory, not null; fixed at creation
  */
-public record HnswParams(int m, int efConstruction, int efSearch) {
+public record HnswParams(int m, int efConstruction, int efSearch, Quantization quantization) {
 
     /** Chroma's default M. */
     public static final int DEFAULT_M = 16;
@@ -27,6 +28,9 @@ public record HnswParams(int m, int efConstruction, int efSearch) {
      * @throws InvalidArgumentException if a parameter is not positive or m is outside {@link #MIN_M}..{@link #MAX_M}
      */
     public HnswParams {
+        if (quantization == null) {
+            throw new InvalidArgumentException("Expected HNSW quantization, got null");
+        }
         requirePositive("m", m);
         requirePositive("efConstruction", efConstruction);
         requirePositive("efSearch", efSearch);
@@ -35,6 +39,18 @@ public record HnswParams(int m, int efConstruction, int efSearch) {
             throw new InvalidArgumentException(
                     "Expected HNSW m to be between " + MIN_M + " and " + MAX_M + ", got " + m);
         }
+    }
+
+    /**
+     * Parameters with float vectors in memory ({@link Quantization#NONE}).
+     *
+     * @param m maximum number of neighbours per node on upper layers, greater than 0
+     * @param efConstruction candidate list size while building, greater than 0
+     * @param efSearch candidate list size while searching, greater than 0
+     * @throws InvalidArgumentException if a parameter is not positive or m is outside {@link #MIN_M}..{@link #MAX_M}
+     */
+    public HnswParams(int m, int efConstruction, int efSearch) {
+        this(m, efConstruction, efSearch, Quantization.NONE);
     }
 
     private static void requirePositive(String name, int value) {
@@ -75,11 +91,13 @@ public record HnswParams(int m, int efConstruction, int efSearch) {
         private int m;
         private int efConstruction;
         private int efSearch;
+        private Quantization quantization;
 
         private Builder(HnswParams from) {
             this.m = from.m;
             this.efConstruction = from.efConstruction;
             this.efSearch = from.efSearch;
+            this.quantization = from.quantization;
         }
 
         /**
@@ -116,13 +134,24 @@ public record HnswParams(int m, int efConstruction, int efSearch) {
         }
 
         /**
+         * Sets how the index holds vectors in memory (fixed at creation).
+         *
+         * @param quantization {@link Quantization#NONE} (the default) or {@link Quantization#INT8}
+         * @return this builder
+         */
+        public Builder quantization(Quantization quantization) {
+            this.quantization = quantization;
+            return this;
+        }
+
+        /**
          * Builds the parameters.
          *
          * @return the parameters
          * @throws InvalidArgumentException if a parameter is not positive
          */
         public HnswParams build() {
-            return new HnswParams(m, efConstruction, efSearch);
+            return new HnswParams(m, efConstruction, efSearch, quantization);
         }
     }
 }

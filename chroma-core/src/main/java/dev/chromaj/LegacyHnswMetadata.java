@@ -161,7 +161,8 @@ final class LegacyHnswMetadata {
             return new HnswParams(
                     m == null ? current.m() : m,
                     constructionEf == null ? current.efConstruction() : constructionEf,
-                    searchEf == null ? current.efSearch() : searchEf);
+                    searchEf == null ? current.efSearch() : searchEf,
+                    current.quantization());
         } catch (InvalidArgumentException e) {
             throw new InvalidArgumentException(
                     "Collection metadata " + hnswKeys() + " give invalid HNSW parameters: " + e.getMessage(), e);

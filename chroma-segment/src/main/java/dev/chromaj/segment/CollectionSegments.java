@@ -161,7 +161,12 @@ public final class CollectionSegments implements RecordLookup {
         BlockfileReader<String, byte[]> header = reader(HnswSegment.HEADER);
         return header == null
                 ? null
-                : new HnswSegment.Readers(header, reader(HnswSegment.GRAPH), reader(HnswSegment.VECTORS), embeddings);
+                : new HnswSegment.Readers(
+                        header,
+                        reader(HnswSegment.GRAPH),
+                        reader(HnswSegment.VECTORS),
+                        embeddings,
+                        reader(HnswSegment.CODES));
     }
 
     BlockfileStore store() {

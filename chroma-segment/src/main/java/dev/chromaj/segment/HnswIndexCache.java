@@ -36,6 +36,7 @@ public final class HnswIndexCache {
         final String dir;
         final CompletableFuture<HnswIndex> index = new CompletableFuture<>();
         long bytes;
+        long vectorBytes;
 
         Slot(String dir) {
             this.dir = dir;
@@ -48,6 +49,9 @@ public final class HnswIndexCache {
 
     private final LinkedHashMap<UUID, Slot> slots = new LinkedHashMap<>(16, 0.75f, true);
     private long bytes;
+    /** The part of {@link #bytes} taken by vectors (int8 codes in quantized indexes); guarded by {@link #lock}. */
+    private long vectorBytes;
+
     private long loads;
     private long evictions;
     private boolean warnedOverBudget;
@@ -73,6 +77,16 @@ public final class HnswIndexCache {
     public long bytes() {
         synchronized (lock) {
             return bytes;
+        }
+    }
+
+    /**
+     * Estimated heap bytes of the vectors held by the loaded indexes: float vectors, or int8 codes for quantized
+     * collections (a part of {@link #bytes()}; the rest is the graph's links and bookkeeping).
+     */
+    public long vectorBytes() {
+        synchronized (lock) {
+            return vectorBytes;
         }
     }
 
@@ -150,6 +164,7 @@ public final class HnswIndexCache {
             Slot old = slots.remove(key);
             if (old != null) {
                 bytes -= old.bytes;
+                vectorBytes -= old.vectorBytes;
             }
             slots.put(key, slot);
             account(key, slot, index);
@@ -171,6 +186,7 @@ public final class HnswIndexCache {
                         && !e.getKey().equals(keep)
                         && e.getValue().index.isDone()) {
                     bytes -= e.getValue().bytes;
+                    vectorBytes -= e.getValue().vectorBytes;
                     it.remove();
                 }
             }
@@ -180,7 +196,9 @@ public final class HnswIndexCache {
     /** Records the size of a loaded index and unloads the least recently used others over budget. */
     private void account(UUID key, Slot slot, HnswIndex index) {
         slot.bytes = index.memoryBytes();
+        slot.vectorBytes = index.vectorMemoryBytes();
         bytes += slot.bytes;
+        vectorBytes += slot.vectorBytes;
         if (bytes <= budgetBytes) {
             return;
         }
@@ -192,6 +210,7 @@ public final class HnswIndexCache {
                 continue;
             }
             bytes -= e.getValue().bytes;
+            vectorBytes -= e.getValue().vectorBytes;
             it.remove();
             unloaded.add(e.getKey());
             evictions++;

@@ -9,6 +9,7 @@ import dev.chromaj.index.vector.DistanceSpace;
 import dev.chromaj.index.vector.HnswConfig;
 import dev.chromaj.index.vector.HnswGraphSnapshot;
 import dev.chromaj.index.vector.HnswIndex;
+import dev.chromaj.index.vector.ScalarQuantizer;
 import dev.chromaj.index.vector.VectorKernels;
 import java.util.ArrayList;
 import java.util.Arrays;
@@ -35,6 +36,11 @@ import java.util.concurrent.ExecutorService;
  *       deleted, and never again: new nodes get new ordinals at the end. Graphs written before
  *       {@code vector.embeddings} existed hold every node's vector here; a node whose ordinal is present is read
  *       from here, any other from the embeddings.</li>
+ *   <li>{@code vector.codes} (quantized graphs only): node ordinal → the node's int8 code (see
+ *       {@link ScalarQuantizer}), written once when the node is created. The quantizer's parameters are the
+ *       {@link #QUANTIZER_KEY} entry of {@code vector.header}; a graph without that entry stores floats. A quantized
+ *       graph loads only its codes and links: no float vector is read into memory, and {@code vector.vectors} stays
+ *       empty (a deleted node keeps its code).</li>
  * </ul>
  *
  * <p>Deleted nodes (deleted records and the old vectors of updated ones) keep their vectors and links: the graph
@@ -47,12 +53,19 @@ final class HnswSegment {
     static final SegmentFile<Integer, byte[]> GRAPH = new SegmentFile<>("vector.graph", KeyType.U32, ValueType.BYTES);
     static final SegmentFile<Integer, float[]> VECTORS =
             new SegmentFile<>("vector.vectors", KeyType.U32, ValueType.F32_LIST);
-    static final List<SegmentFile<?, ?>> FILES = List.of(HEADER, GRAPH, VECTORS);
+    static final SegmentFile<Integer, byte[]> CODES = new SegmentFile<>("vector.codes", KeyType.U32, ValueType.BYTES);
+    /** The graph's files; {@link #CODES} is present in quantized graphs only. */
+    static final List<SegmentFile<?, ?>> FILES = List.of(HEADER, GRAPH, VECTORS, CODES);
+
     static final String HEADER_KEY = "graph";
+    /** Key of the quantizer parameters in {@link #HEADER}, present in quantized graphs only. */
+    static final String QUANTIZER_KEY = "quantizer";
     /** The {@link SegmentManifest#segmentBytes()} key of these files. */
     static final String SEGMENT = "vector";
     /** Blocks read ahead by a load outside the index cache (a compaction's), the graph and the vectors together. */
     static final long SNAPSHOT_BYTES_IN_FLIGHT = 512L << 20;
+    /** Blocks read ahead at most by the load of a quantized graph, whose point is a small heap. */
+    static final long QUANTIZED_BYTES_IN_FLIGHT = 32L << 20;
 
     /** Reads the graph and the vectors in parallel (blocking storage I/O, so not the common pool). */
     private static final ExecutorService LOADER = ParallelReadPool.create("chromaj-hnsw-load-");
@@ -74,21 +87,25 @@ final class HnswSegment {
             throw new IllegalStateException("segment manifest names " + HEADER.name() + " but not "
                     + (graph == null ? GRAPH.name() : VECTORS.name()));
         }
-        return new Roots(header, graph, vectors, roots.get(SegmentFile.EMBEDDINGS.name()));
+        return new Roots(header, graph, vectors, roots.get(SegmentFile.EMBEDDINGS.name()), roots.get(CODES.name()));
     }
 
     /**
      * Root ids of the three files and of the version's embeddings (null: a version that kept its embeddings in its
-     * records, whose graph holds every vector); {@link #header()} identifies a graph version.
+     * records, whose graph holds every vector) and codes (null: a graph of floats); {@link #header()} identifies a
+     * graph version.
      */
-    record Roots(UUID header, UUID graph, UUID vectors, UUID embeddings) {}
+    record Roots(UUID header, UUID graph, UUID vectors, UUID embeddings, UUID codes) {}
 
-    /** Readers of the three files of one graph version and of its embeddings (null: none, as in {@link Roots}). */
+    /**
+     * Readers of the files of one graph version and of its embeddings and codes (null: none, as in {@link Roots}).
+     */
     record Readers(
             BlockfileReader<String, byte[]> header,
             BlockfileReader<Integer, byte[]> graph,
             BlockfileReader<Integer, float[]> vectors,
-            BlockfileReader<Integer, float[]> embeddings) {}
+            BlockfileReader<Integer, float[]> embeddings,
+            BlockfileReader<Integer, byte[]> codes) {}
 
     /** Opens the roots in parallel: one storage round trip when none is cached. */
     static Readers open(BlockfileStore store, String dir, Roots roots) {
@@ -100,13 +117,21 @@ final class HnswSegment {
                 ? CompletableFuture.completedFuture(null)
                 : CompletableFuture.supplyAsync(
                         () -> SegmentFile.EMBEDDINGS.open(store, dir, roots.embeddings()), LOADER);
+        CompletableFuture<BlockfileReader<Integer, byte[]>> codes = roots.codes() == null
+                ? CompletableFuture.completedFuture(null)
+                : CompletableFuture.supplyAsync(() -> CODES.open(store, dir, roots.codes()), LOADER);
         BlockfileReader<String, byte[]> header = HEADER.open(store, dir, roots.header());
-        return new Readers(header, Futures.join(graph), Futures.join(vectors), Futures.join(embeddings));
+        return new Readers(
+                header, Futures.join(graph), Futures.join(vectors), Futures.join(embeddings), Futures.join(codes));
     }
 
     /** Loads the persisted graph of {@code roots} into a searchable, extendable index. */
     static HnswIndex load(BlockfileStore store, String dir, Roots roots) {
-        return HnswIndex.restore(snapshot(store, dir, roots, null));
+        return load(
+                open(store, dir, roots),
+                "HNSW graph " + roots.header() + " in '" + dir + "'",
+                SNAPSHOT_BYTES_IN_FLIGHT,
+                store.options().maxBlockBytes());
     }
 
     /**
@@ -114,6 +139,10 @@ final class HnswSegment {
      * blocks read but not consumed yet (besides what the index takes).
      */
     static HnswIndex load(Readers readers, String what, long bytesInFlight, long maxBlockBytes) {
+        byte[] quantizerBytes = readers.header().get("", QUANTIZER_KEY);
+        if (quantizerBytes != null) {
+            return loadQuantized(readers, what, quantizerBytes, bytesInFlight, maxBlockBytes);
+        }
         return HnswIndex.restore(snapshot(readers, what, null, bytesInFlight, maxBlockBytes));
     }
 
@@ -137,6 +166,9 @@ final class HnswSegment {
      */
     static HnswGraphSnapshot snapshot(
             Readers readers, String what, HnswConfig config, long bytesInFlight, long maxBlockBytes) {
+        if (readers.header().get("", QUANTIZER_KEY) != null) {
+            throw new IllegalStateException(what + ": a quantized graph is loaded with load(), not as a snapshot");
+        }
         int window = (int) Math.max(1, Math.min(Integer.MAX_VALUE, bytesInFlight / 3 / Math.max(1, maxBlockBytes)));
         Iterator<BlockfileEntry<Integer, byte[]>> graphEntries = readers.graph().scanAll(window);
         Iterator<BlockfileEntry<Integer, float[]>> vectorEntries =
@@ -185,6 +217,76 @@ final class HnswSegment {
                 header.entryPoint(),
                 header.maxLevel(),
                 nodes);
+    }
+
+    /**
+     * Loads a quantized graph: links and codes only, never a float vector, streamed into the index node by node (no
+     * whole-graph snapshot), with at most {@link #QUANTIZED_BYTES_IN_FLIGHT} of blocks read ahead.
+     */
+    private static HnswIndex loadQuantized(
+            Readers readers, String what, byte[] quantizerBytes, long bytesInFlight, long maxBlockBytes) {
+        if (readers.codes() == null) {
+            throw new IllegalStateException(
+                    what + ": the header holds quantizer parameters but the version has no " + CODES.name() + " file");
+        }
+        long inFlight = Math.min(bytesInFlight, QUANTIZED_BYTES_IN_FLIGHT);
+        int window = (int) Math.max(2, Math.min(Integer.MAX_VALUE, inFlight / 2 / Math.max(1, maxBlockBytes)));
+        Iterator<BlockfileEntry<Integer, byte[]>> graphEntries = readers.graph().scanAll(window);
+        Iterator<BlockfileEntry<Integer, byte[]>> codeEntries = readers.codes().scanAll(window);
+        byte[] headerBytes = readers.header().get("", HEADER_KEY);
+        if (headerBytes == null) {
+            throw new IllegalStateException(what + ": the header blockfile has no '" + HEADER_KEY + "' entry");
+        }
+        HnswGraphCodec.Header header = HnswGraphCodec.decodeHeader(headerBytes, what);
+        ScalarQuantizer quantizer = ScalarQuantizer.fromBytes(
+                quantizerBytes, header.space(), what + " (" + HEADER.name() + " '" + QUANTIZER_KEY + "')");
+        int dimension = header.dimension();
+        if (quantizer.dimension() != dimension) {
+            throw new IllegalStateException(
+                    what + ": quantizer dimension " + quantizer.dimension() + ", the header says " + dimension);
+        }
+        int n = header.nodeCount();
+        if (readers.graph().count() != n) {
+            throw new IllegalStateException(
+                    what + ": " + readers.graph().count() + " graph nodes stored, the header says " + n);
+        }
+        if (readers.codes().count() != n) {
+            throw new IllegalStateException(what + ": " + readers.codes().count() + " codes stored in " + CODES.name()
+                    + ", the header counts " + n + " nodes");
+        }
+        try {
+            return HnswIndex.restore(
+                    dimension,
+                    header.space(),
+                    header.config(),
+                    quantizer,
+                    n,
+                    header.entryPoint(),
+                    header.maxLevel(),
+                    i -> {
+                        if (!graphEntries.hasNext() || !codeEntries.hasNext()) {
+                            throw new IllegalStateException(what + ": node " + i + " is missing from "
+                                    + (graphEntries.hasNext() ? CODES.name() : GRAPH.name()));
+                        }
+                        BlockfileEntry<Integer, byte[]> link = graphEntries.next();
+                        BlockfileEntry<Integer, byte[]> code = codeEntries.next();
+                        if (link.key() != i || code.key() != i) {
+                            throw new IllegalStateException(what + ": node ordinals are not dense: expected " + i
+                                    + ", found " + link.key() + " in " + GRAPH.name() + " and " + code.key() + " in "
+                                    + CODES.name());
+                        }
+                        if (code.value().length != dimension) {
+                            throw new IllegalStateException(what + ": code of node " + i + " in " + CODES.name()
+                                    + " has " + code.value().length + " bytes, the dimension is " + dimension
+                                    + " (truncated or corrupt)");
+                        }
+                        HnswGraphCodec.NodeLinks links = HnswGraphCodec.decodeNode(link.value(), what + " node " + i);
+                        return new HnswGraphSnapshot.Node(
+                                links.offset(), header.deleted().contains(i), null, links.neighbours(), code.value());
+                    });
+        } catch (IllegalArgumentException e) {
+            throw new IllegalStateException(what + ": inconsistent graph: " + e.getMessage(), e);
+        }
     }
 
     private static HnswGraphCodec.NodeLinks[] readLinks(

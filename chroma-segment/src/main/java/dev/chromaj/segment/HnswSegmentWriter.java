@@ -5,9 +5,10 @@ import dev.chromaj.blockstore.BlockfileRoot;
 import dev.chromaj.blockstore.BlockfileStore;
 import dev.chromaj.blockstore.BlockfileWriter;
 import dev.chromaj.blockstore.DataRecord;
+import dev.chromaj.index.vector.DistanceSpace;
 import dev.chromaj.index.vector.HnswConfig;
-import dev.chromaj.index.vector.HnswGraphSnapshot;
 import dev.chromaj.index.vector.HnswIndex;
+import dev.chromaj.index.vector.ScalarQuantizer;
 import java.util.ArrayList;
 import java.util.Arrays;
 import java.util.HashMap;
@@ -37,6 +38,8 @@ import org.slf4j.LoggerFactory;
 @Internal
 public final class HnswSegmentWriter {
     private static final Logger LOG = LoggerFactory.getLogger(HnswSegmentWriter.class);
+    /** Vectors a quantizer is trained on at most. */
+    static final int TRAINING_SAMPLE = 20_000;
 
     private HnswSegmentWriter() {}
 
@@ -82,7 +85,10 @@ public final class HnswSegmentWriter {
         } else {
             int dimension = hasExisting ? existing.dimension() : changes.vectors.get(0).length;
             int expected = changes.offsets.size() + (hasExisting ? existing.offsets().length : 0);
-            extension = Extension.fresh(dimension, expected, settings);
+            ScalarQuantizer quantizer = settings.quantization() == HnswSettings.Quantization.INT8
+                    ? train(dimension, settings.space(), hasExisting ? existing.vectors() : null, changes.vectors)
+                    : null;
+            extension = Extension.fresh(dimension, expected, settings, quantizer);
         }
         HnswIndex index = extension.index;
         if (hasExisting) {
@@ -105,15 +111,13 @@ public final class HnswSegmentWriter {
             reconnected = index.reconnect();
         }
         long built = System.nanoTime();
-        HnswGraphSnapshot graph = index.export();
         boolean whole = rebuilt || previous == null;
         HnswSegment.Roots roots = persist(
                 store,
                 dir,
                 whole ? null : previous,
-                whole ? null : extension.links,
-                whole ? null : extension.deleted,
-                graph,
+                whole ? null : extension.before,
+                index,
                 next.roots().get(SegmentFile.EMBEDDINGS.name()));
         settings.cache().handOver(roots.header(), dir, index);
         LOG.debug(
@@ -132,39 +136,70 @@ public final class HnswSegmentWriter {
     }
 
     /**
-     * Writes the changed parts of {@code graph}; {@code previous} null writes every node to new files. With
-     * {@code embeddings} (the new version's embeddings root) only the vectors of deleted nodes are written, once, when
-     * a node is deleted: a live node's vector is its embedding. Without (a version that keeps embeddings in its
-     * records) every node's vector is written.
+     * Trains the quantizer of a new graph on an even sample of the vectors it starts with (as the index stores them:
+     * normalized for cosine), at most {@link #TRAINING_SAMPLE} vectors.
+     */
+    static ScalarQuantizer train(int dimension, DistanceSpace space, float[][] existing, List<float[]> added) {
+        int existingCount = existing == null ? 0 : existing.length;
+        int total = existingCount + added.size();
+        int size = Math.min(total, TRAINING_SAMPLE);
+        float[][] sample = new float[size][];
+        for (int i = 0; i < size; i++) {
+            int at = (int) ((long) i * total / size);
+            float[] v = at < existingCount ? existing[at] : added.get(at - existingCount);
+            if (v.length != dimension) {
+                throw new IllegalArgumentException(
+                        "embedding dimension " + v.length + " differs from the graph's " + dimension);
+            }
+            sample[i] = HnswSegment.asStored(v, space);
+        }
+        ScalarQuantizer quantizer = ScalarQuantizer.train(dimension, space, sample);
+        LOG.debug("Trained {} on {} of {} vectors", quantizer, size, total);
+        return quantizer;
+    }
+
+    /**
+     * Writes the changed parts of {@code index}, node by node (no whole-graph snapshot); {@code previous} null writes
+     * every node to new files, else {@code before} is the previous version's graph, whose nodes keep their ordinals.
+     * A quantized graph writes the codes of its new nodes and no float vector. Otherwise, with {@code embeddings}
+     * (the new version's embeddings root) only the vectors of deleted nodes are written, once, when a node is
+     * deleted: a live node's vector is its embedding; without (a version that keeps embeddings in its records)
+     * every node's vector is written.
      */
     private static HnswSegment.Roots persist(
             BlockfileStore store,
             String dir,
             HnswSegment.Roots previous,
-            int[][][] previousLinks,
-            RoaringBitmap previousDeleted,
-            HnswGraphSnapshot graph,
+            HnswIndex before,
+            HnswIndex index,
             UUID embeddings) {
-        List<HnswGraphSnapshot.Node> nodes = graph.nodes();
         BlockfileWriter<Integer, byte[]> links =
                 HnswSegment.GRAPH.writer(store, dir, previous == null ? null : previous.graph());
         BlockfileWriter<Integer, float[]> vectors =
                 HnswSegment.VECTORS.writer(store, dir, previous == null ? null : previous.vectors());
-        int known = previousLinks == null ? 0 : previousLinks.length;
+        boolean quantized = index.quantizer() != null;
+        BlockfileWriter<Integer, byte[]> codes =
+                quantized ? HnswSegment.CODES.writer(store, dir, previous == null ? null : previous.codes()) : null;
+        int n = index.nodeCount();
+        int known = before == null ? 0 : before.nodeCount();
         RoaringBitmap deleted = new RoaringBitmap();
-        for (int i = 0; i < nodes.size(); i++) {
-            HnswGraphSnapshot.Node node = nodes.get(i);
-            if (node.deleted()) {
+        for (int i = 0; i < n; i++) {
+            boolean isDeleted = index.nodeDeleted(i);
+            if (isDeleted) {
                 deleted.add(i);
             }
-            boolean newlyDeleted = node.deleted() && (i >= known || !previousDeleted.contains(i));
-            if (embeddings == null ? i >= known : newlyDeleted) {
-                vectors.set("", i, node.vector());
+            boolean newlyDeleted = isDeleted && (i >= known || !before.nodeDeleted(i));
+            if (quantized) {
+                // A node's code never changes: written once, with the node.
+                if (i >= known) {
+                    codes.set("", i, index.nodeCode(i));
+                }
+            } else if (embeddings == null ? i >= known : newlyDeleted) {
+                vectors.set("", i, index.nodeVector(i));
             }
-            if (i >= known) {
-                links.set("", i, HnswGraphCodec.encodeNode(node.offset(), node.neighbours()));
-            } else if (!Arrays.deepEquals(previousLinks[i], node.neighbours())) {
-                links.set("", i, HnswGraphCodec.encodeNode(node.offset(), node.neighbours()));
+            int[][] neighbours = index.nodeNeighbours(i);
+            if (i >= known || !Arrays.deepEquals(before.nodeNeighbours(i), neighbours)) {
+                links.set("", i, HnswGraphCodec.encodeNode(index.nodeOffset(i), neighbours));
             }
         }
         BlockfileWriter<String, byte[]> header = HnswSegment.HEADER.writer(store, dir, null);
@@ -172,21 +207,30 @@ public final class HnswSegmentWriter {
                 "",
                 HnswSegment.HEADER_KEY,
                 HnswGraphCodec.encodeHeader(new HnswGraphCodec.Header(
-                        graph.dimension(),
-                        graph.space(),
-                        graph.config(),
-                        nodes.size(),
-                        nodes.size() - deleted.getCardinality(),
-                        graph.entryPoint(),
-                        graph.maxLevel(),
+                        index.dimension(),
+                        index.space(),
+                        index.config(),
+                        n,
+                        n - deleted.getCardinality(),
+                        index.entryNode(),
+                        index.entryLevel(),
                         deleted)));
+        if (quantized) {
+            header.set("", HnswSegment.QUANTIZER_KEY, index.quantizer().toBytes());
+        }
         UUID linksRoot = previous != null && links.pendingChanges() == 0
                 ? previous.graph()
                 : links.commit().id();
         UUID vectorsRoot = previous != null && vectors.pendingChanges() == 0
                 ? previous.vectors()
                 : vectors.commit().id();
-        return new HnswSegment.Roots(header.commit().id(), linksRoot, vectorsRoot, embeddings);
+        UUID codesRoot = null;
+        if (quantized) {
+            codesRoot = previous != null && previous.codes() != null && codes.pendingChanges() == 0
+                    ? previous.codes()
+                    : codes.commit().id();
+        }
+        return new HnswSegment.Roots(header.commit().id(), linksRoot, vectorsRoot, embeddings, codesRoot);
     }
 
     /** {@code next} with the graph files, their bytes and blocks. */
@@ -196,10 +240,19 @@ public final class HnswSegmentWriter {
         ids.put(HnswSegment.HEADER.name(), roots.header());
         ids.put(HnswSegment.GRAPH.name(), roots.graph());
         ids.put(HnswSegment.VECTORS.name(), roots.vectors());
+        if (roots.codes() != null) {
+            ids.put(HnswSegment.CODES.name(), roots.codes());
+        } else {
+            ids.remove(HnswSegment.CODES.name());
+        }
         long bytes = 0;
         long blocks = 0;
         for (SegmentFile<?, ?> file : HnswSegment.FILES) {
-            BlockfileRoot root = file.open(store, dir, ids.get(file.name())).root();
+            UUID id = ids.get(file.name());
+            if (id == null) {
+                continue;
+            }
+            BlockfileRoot root = file.open(store, dir, id).root();
             bytes += root.bytes();
             blocks += root.blockIds().size();
         }
@@ -249,55 +302,35 @@ public final class HnswSegmentWriter {
     }
 
     /**
-     * A mutable copy of the previous graph, the neighbour lists it had (to find what changed) and its deleted nodes
-     * (whose vectors are stored already).
+     * A mutable copy of the previous graph and the previous graph itself (never modified: its neighbour lists and
+     * deleted nodes tell what changed).
      */
     private static final class Extension {
         final HnswIndex index;
-        final int[][][] links;
-        final RoaringBitmap deleted;
+        final HnswIndex before;
 
-        private Extension(HnswIndex index, int[][][] links, RoaringBitmap deleted) {
+        private Extension(HnswIndex index, HnswIndex before) {
             this.index = index;
-            this.links = links;
-            this.deleted = deleted;
+            this.before = before;
         }
 
-        static Extension fresh(int dimension, int expected, HnswSettings settings) {
+        static Extension fresh(int dimension, int expected, HnswSettings settings, ScalarQuantizer quantizer) {
             return new Extension(
-                    new HnswIndex(dimension, settings.space(), settings.newGraphConfig(), expected),
-                    new int[0][][],
-                    new RoaringBitmap());
+                    new HnswIndex(dimension, settings.space(), settings.newGraphConfig(), expected, quantizer), null);
         }
 
         static Extension of(BlockfileStore store, String dir, HnswSegment.Roots previous, HnswSettings settings) {
             HnswIndex loaded = settings.cache().peek(previous.header());
-            HnswGraphSnapshot snapshot =
-                    loaded != null ? loaded.export() : HnswSegment.snapshot(store, dir, previous, null);
-            if (snapshot.space() != settings.space()) {
-                throw new IllegalStateException("HNSW graph of '" + dir + "' is in space " + snapshot.space()
+            HnswIndex before = loaded != null ? loaded : HnswSegment.load(store, dir, previous);
+            if (before.space() != settings.space()) {
+                throw new IllegalStateException("HNSW graph of '" + dir + "' is in space " + before.space()
                         + " but the collection's space is " + settings.space());
             }
-            // Vary the level sequence per version: the restored index restarts its level generator.
-            HnswConfig stored = snapshot.config();
-            long seed = stored.seed() * 0x9E3779B97F4A7C15L + snapshot.nodes().size();
+            // Vary the level sequence per version: the copy restarts its level generator.
+            HnswConfig stored = before.config();
+            long seed = stored.seed() * 0x9E3779B97F4A7C15L + before.nodeCount();
             HnswConfig config = new HnswConfig(stored.m(), stored.efConstruction(), settings.efSearch(), seed);
-            int[][][] links = new int[snapshot.nodes().size()][][];
-            RoaringBitmap deleted = new RoaringBitmap();
-            for (int i = 0; i < links.length; i++) {
-                links[i] = snapshot.nodes().get(i).neighbours();
-                if (snapshot.nodes().get(i).deleted()) {
-                    deleted.add(i);
-                }
-            }
-            HnswIndex copy = HnswIndex.restore(new HnswGraphSnapshot(
-                    snapshot.dimension(),
-                    snapshot.space(),
-                    config,
-                    snapshot.entryPoint(),
-                    snapshot.maxLevel(),
-                    snapshot.nodes()));
-            return new Extension(copy, links, deleted);
+            return new Extension(before.copy(config), before);
         }
     }
 }

@@ -15,6 +15,17 @@ import java.util.Objects;
 @Internal
 public final class HnswSettings {
 
+    /** How a collection's graph holds its vectors in memory. */
+    public enum Quantization {
+        /** Float vectors (the graph of every collection created without quantization). */
+        NONE,
+        /**
+         * Int8 codes (see {@link dev.chromaj.index.vector.ScalarQuantizer}), trained at the compaction that creates
+         * the graph; the best candidates of a search are re-ranked with the float embeddings.
+         */
+        INT8
+    }
+
     /** Seed of the level generator of new graphs, so builds of the same data in one thread are reproducible. */
     static final long SEED = 42L;
 
@@ -23,6 +34,7 @@ public final class HnswSettings {
     private final int m;
     private final int efConstruction;
     private final int threads;
+    private final Quantization quantization;
     private volatile int efSearch;
 
     /**
@@ -38,6 +50,23 @@ public final class HnswSettings {
      */
     public HnswSettings(
             HnswIndexCache cache, DistanceSpace space, int m, int efConstruction, int efSearch, int threads) {
+        this(cache, space, m, efConstruction, efSearch, threads, Quantization.NONE);
+    }
+
+    /**
+     * Settings of one collection whose new graphs hold their vectors as {@code quantization} says.
+     *
+     * @throws IllegalArgumentException naming the parameter that is out of range
+     */
+    public HnswSettings(
+            HnswIndexCache cache,
+            DistanceSpace space,
+            int m,
+            int efConstruction,
+            int efSearch,
+            int threads,
+            Quantization quantization) {
+        this.quantization = Objects.requireNonNull(quantization, "quantization");
         this.cache = Objects.requireNonNull(cache, "cache");
         this.space = Objects.requireNonNull(space, "space");
         new HnswConfig(m, efConstruction, efSearch, SEED); // validates
@@ -84,6 +113,11 @@ public final class HnswSettings {
     /** The current efSearch. */
     public int efSearch() {
         return efSearch;
+    }
+
+    /** How new graphs hold their vectors; an existing graph keeps the form it was created with. */
+    public Quantization quantization() {
+        return quantization;
     }
 
     /** Insertion threads at compaction. */

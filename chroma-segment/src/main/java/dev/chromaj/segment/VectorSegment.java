@@ -209,6 +209,9 @@ final class VectorSegment {
                     + ", the collection's embeddings have dimension " + index.dimension());
         }
         int ef = hnsw.efSearch();
+        if (index.quantizer() != null) {
+            return QuantizedReRank.search(index, segments.embeddingReader(), query, k, ef, allowed, space);
+        }
         return allowed == null
                 ? index.search(query, k, ef, (OffsetSet) null)
                 : index.search(query, k, ef, new RoaringOffsetSet(allowed));

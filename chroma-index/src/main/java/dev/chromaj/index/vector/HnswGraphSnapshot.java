@@ -18,10 +18,23 @@ import java.util.Objects;
  * @param entryPoint ordinal of the entry node, or -1 for an empty graph
  * @param maxLevel   level of the entry node, or -1 for an empty graph
  * @param nodes      every node, live or deleted, by ordinal
+ * @param quantizer  the quantizer of a graph that stores int8 codes instead of float vectors, or null
  */
 @Internal
 public record HnswGraphSnapshot(
-        int dimension, DistanceSpace space, HnswConfig config, int entryPoint, int maxLevel, List<Node> nodes) {
+        int dimension,
+        DistanceSpace space,
+        HnswConfig config,
+        int entryPoint,
+        int maxLevel,
+        List<Node> nodes,
+        ScalarQuantizer quantizer) {
+
+    /** A snapshot of a graph that stores float vectors. */
+    public HnswGraphSnapshot(
+            int dimension, DistanceSpace space, HnswConfig config, int entryPoint, int maxLevel, List<Node> nodes) {
+        this(dimension, space, config, entryPoint, maxLevel, nodes, null);
+    }
 
     /** Validates the header fields and copies the node list (the nodes themselves are shared). */
     public HnswGraphSnapshot {
@@ -30,6 +43,10 @@ public record HnswGraphSnapshot(
         nodes = List.copyOf(nodes);
         if (dimension < 1) {
             throw new IllegalArgumentException("dimension must be positive, got " + dimension);
+        }
+        if (quantizer != null && quantizer.dimension() != dimension) {
+            throw new IllegalArgumentException(
+                    "quantizer must have dimension " + dimension + ", got " + quantizer.dimension());
         }
         if (entryPoint < -1 || entryPoint >= nodes.size()) {
             throw new IllegalArgumentException(
@@ -42,15 +59,23 @@ public record HnswGraphSnapshot(
      *
      * @param offset     the record offset it holds (or held, if deleted)
      * @param deleted    whether it was deleted or replaced by an update (kept for navigation only)
-     * @param vector     the vector as stored: normalized for {@link DistanceSpace#COSINE}
+     * @param vector     the vector as stored: normalized for {@link DistanceSpace#COSINE}; null in a quantized graph
      * @param neighbours neighbour ordinals per level, {@code neighbours[0]} is layer 0; the node's level is
      *                   {@code neighbours.length - 1}
+     * @param code       the int8 code of the vector in a quantized graph, else null
      */
-    public record Node(int offset, boolean deleted, float[] vector, int[][] neighbours) {
+    public record Node(int offset, boolean deleted, float[] vector, int[][] neighbours, byte[] code) {
+
+        /** A node of a graph that stores float vectors. */
+        public Node(int offset, boolean deleted, float[] vector, int[][] neighbours) {
+            this(offset, deleted, Objects.requireNonNull(vector, "vector"), neighbours, null);
+        }
 
         /** Validates the shape (the arrays are not copied: a snapshot is handed over, not shared). */
         public Node {
-            Objects.requireNonNull(vector, "vector");
+            if ((vector == null) == (code == null)) {
+                throw new IllegalArgumentException("a node holds either a vector or a code");
+            }
             Objects.requireNonNull(neighbours, "neighbours");
             if (offset < 0) {
                 throw new IllegalArgumentException("offset must be non-negative, got " + offset);

@@ -12,6 +12,7 @@ import java.util.concurrent.atomic.AtomicInteger;
 import java.util.concurrent.atomic.AtomicLong;
 import java.util.concurrent.atomic.AtomicReference;
 import java.util.concurrent.locks.ReentrantReadWriteLock;
+import java.util.function.IntFunction;
 import java.util.function.IntPredicate;
 
 /**
@@ -28,6 +29,11 @@ import java.util.function.IntPredicate;
  * <p><b>Layout.</b> Nodes live in fixed-size chunks: one flat {@code float[]} of vectors and one flat {@code int[]}
  * of layer-0 links (a count followed by {@code 2 * M} slots) per chunk; upper-layer links are small {@code int[]}s
  * for the few nodes above layer 0.
+ *
+ * <p><b>Quantized graphs.</b> An index created with a {@link ScalarQuantizer} keeps each vector only as its int8
+ * code (a quarter of the float bytes): inserts encode the vector, searches and neighbour selection use distances to
+ * the decoded codes, and {@link #vector(int)} returns the decoded approximation. Callers re-rank the best
+ * candidates with the full-precision vectors they keep elsewhere.
  *
  * <p><b>Thread safety.</b> All methods are thread-safe. Inserts run concurrently: a thread only ever holds the lock
  * of one node (striped locks) while it edits that node's links. Searches take no lock; a search running during
@@ -57,6 +63,9 @@ public final class HnswIndex {
     private static final long REFERENCE_BYTES = 4;
 
     private final int dimension;
+    /** Null for a graph of float vectors; else every vector is held only as its code. */
+    private final ScalarQuantizer quantizer;
+
     private final DistanceSpace space;
     private final HnswConfig config;
     private final boolean squaredL2;
@@ -99,6 +108,22 @@ public final class HnswIndex {
      * @param expectedSize expected number of vectors, used to size storage chunks (not a limit)
      */
     public HnswIndex(int dimension, DistanceSpace space, HnswConfig config, int expectedSize) {
+        this(dimension, space, config, expectedSize, null);
+    }
+
+    /**
+     * Creates an empty index that holds its vectors as the int8 codes of {@code quantizer} (null: float vectors).
+     *
+     * @throws IllegalArgumentException as {@link #HnswIndex(int, DistanceSpace, HnswConfig, int)}, or if the
+     *                                  quantizer's dimension differs
+     */
+    public HnswIndex(
+            int dimension, DistanceSpace space, HnswConfig config, int expectedSize, ScalarQuantizer quantizer) {
+        if (quantizer != null && quantizer.dimension() != dimension) {
+            throw new IllegalArgumentException(
+                    "quantizer must have dimension " + dimension + ", got " + quantizer.dimension());
+        }
+        this.quantizer = quantizer;
         if (dimension < 1) {
             throw new IllegalArgumentException("dimension must be at least 1, got " + dimension);
         }
@@ -116,11 +141,12 @@ public final class HnswIndex {
         int bits = 32 - Integer.numberOfLeadingZeros(Math.max(1, expectedSize - 1));
         // Keep a vector chunk at or below 256 KiB: G1 stores arrays of half a region or more (512 KiB with the
         // smallest regions) as humongous objects in whole regions, which wasted up to half of the vector memory.
-        long vectorsPerChunk = Math.max(1L, MAX_VECTOR_CHUNK_BYTES / (dimension * (long) Float.BYTES));
+        long vectorsPerChunk = Math.max(1L, MAX_VECTOR_CHUNK_BYTES / vectorBytes());
         int fit = 63 - Long.numberOfLeadingZeros(vectorsPerChunk);
         this.chunkShift = Math.max(MIN_CHUNK_SHIFT, Math.min(Math.min(MAX_CHUNK_SHIFT, fit), bits));
         this.chunkMask = (1 << chunkShift) - 1;
-        this.chunks = new NodeChunks(new float[0][], new int[0][], new int[0][][][], new int[0][], new byte[0][], 0);
+        this.chunks = new NodeChunks(
+                new float[0][], new byte[0][], new int[0][], new int[0][][][], new int[0][], new byte[0][], 0);
         this.offsetMap = new int[0][];
     }
 
@@ -137,6 +163,16 @@ public final class HnswIndex {
     /** Graph parameters. */
     public HnswConfig config() {
         return config;
+    }
+
+    /** The quantizer whose codes this index holds instead of float vectors, or null. */
+    public ScalarQuantizer quantizer() {
+        return quantizer;
+    }
+
+    /** Heap bytes of one stored vector: its code, or its floats. */
+    private long vectorBytes() {
+        return quantizer != null ? dimension : (long) dimension * Float.BYTES;
     }
 
     // ----------------------------------------------------------------------------------------------- mutations
@@ -214,7 +250,10 @@ public final class HnswIndex {
         return offset >= 0 && mappedNode(offset) >= 0;
     }
 
-    /** A copy of the vector stored under {@code offset} (normalized for cosine), or null if absent. */
+    /**
+     * A copy of the vector stored under {@code offset} (normalized for cosine; the decoded code in a quantized
+     * index), or null if absent.
+     */
     public float[] vector(int offset) {
         int node = offset < 0 ? -1 : mappedNode(offset);
         if (node < 0) {
@@ -222,6 +261,9 @@ public final class HnswIndex {
         }
         NodeChunks c = chunks;
         int from = (node & chunkMask) * dimension;
+        if (quantizer != null) {
+            return quantizer.decode(c.codes[node >>> chunkShift], from);
+        }
         return Arrays.copyOfRange(c.vectors[node >>> chunkShift], from, from + dimension);
     }
 
@@ -249,16 +291,21 @@ public final class HnswIndex {
         NodeChunks c = chunks;
         long chunkNodes = 1L << chunkShift;
         long perChunk = 5 * ARRAY_HEADER_BYTES
-                + chunkNodes * dimension * Float.BYTES
+                + chunkNodes * vectorBytes()
                 + chunkNodes * stride * Integer.BYTES
                 + chunkNodes * REFERENCE_BYTES
                 + chunkNodes * Integer.BYTES
                 + chunkNodes;
-        long directories = 5 * (ARRAY_HEADER_BYTES + (long) c.vectors.length * REFERENCE_BYTES);
+        long directories = 5 * (ARRAY_HEADER_BYTES + (long) c.links.length * REFERENCE_BYTES);
         int[][] map = offsetMap;
         long offsets = ARRAY_HEADER_BYTES
                 + map.length * (REFERENCE_BYTES + ARRAY_HEADER_BYTES + (long) (OFFSET_CHUNK_MASK + 1) * Integer.BYTES);
-        return c.vectors.length * perChunk + directories + offsets + upperLinkBytes.get();
+        return c.links.length * perChunk + directories + offsets + upperLinkBytes.get();
+    }
+
+    /** Estimated heap bytes of the stored vectors (codes in a quantized index), a part of {@link #memoryBytes()}. */
+    public long vectorMemoryBytes() {
+        return (long) chunks.links.length * (ARRAY_HEADER_BYTES + (1L << chunkShift) * vectorBytes());
     }
 
     /** Nearest neighbours with the configured efSearch and no filter. */
@@ -328,7 +375,12 @@ public final class HnswIndex {
             for (int node = 0; node < n; node++) {
                 int ci = node >>> chunkShift;
                 int local = node & chunkMask;
-                float[] vector = Arrays.copyOfRange(c.vectors[ci], local * dimension, (local + 1) * dimension);
+                float[] vector = quantizer != null
+                        ? null
+                        : Arrays.copyOfRange(c.vectors[ci], local * dimension, (local + 1) * dimension);
+                byte[] code = quantizer == null
+                        ? null
+                        : Arrays.copyOfRange(c.codes[ci], local * dimension, (local + 1) * dimension);
                 int[][] upper = c.upper[ci][local];
                 int levels = upper == null ? 0 : upper.length;
                 int[][] neighbours = new int[levels + 1][];
@@ -340,11 +392,11 @@ public final class HnswIndex {
                     neighbours[l] = Arrays.copyOfRange(list, 1, 1 + list[0]);
                 }
                 nodes.add(new HnswGraphSnapshot.Node(
-                        c.offsets[ci][local], c.deleted[ci][local] != 0, vector, neighbours));
+                        c.offsets[ci][local], c.deleted[ci][local] != 0, vector, neighbours, code));
             }
             Entry ep = entry.get();
             return new HnswGraphSnapshot(
-                    dimension, space, config, ep == null ? -1 : ep.node, ep == null ? -1 : ep.level, nodes);
+                    dimension, space, config, ep == null ? -1 : ep.node, ep == null ? -1 : ep.level, nodes, quantizer);
         } finally {
             structureLock.writeLock().unlock();
         }
@@ -359,13 +411,52 @@ public final class HnswIndex {
      */
     public static HnswIndex restore(HnswGraphSnapshot snapshot) {
         List<HnswGraphSnapshot.Node> nodes = snapshot.nodes();
-        HnswIndex index = new HnswIndex(snapshot.dimension(), snapshot.space(), snapshot.config(), nodes.size());
-        int n = nodes.size();
+        return restore(
+                snapshot.dimension(),
+                snapshot.space(),
+                snapshot.config(),
+                snapshot.quantizer(),
+                nodes.size(),
+                snapshot.entryPoint(),
+                snapshot.maxLevel(),
+                nodes::get);
+    }
+
+    /**
+     * {@link #restore(HnswGraphSnapshot)} from nodes supplied one at a time: {@code nodeAt} is called once per
+     * ordinal, in ascending order, and the node may be dropped once it returns, so a load never holds every node's
+     * vector (or code) twice. The parameters are those of {@link HnswGraphSnapshot}.
+     *
+     * @throws IllegalArgumentException as {@link #restore(HnswGraphSnapshot)}
+     */
+    public static HnswIndex restore(
+            int dimension,
+            DistanceSpace space,
+            HnswConfig config,
+            ScalarQuantizer quantizer,
+            int n,
+            int entryPoint,
+            int maxLevel,
+            IntFunction<HnswGraphSnapshot.Node> nodeAt) {
+        if (quantizer != null && quantizer.dimension() != dimension) {
+            throw new IllegalArgumentException(
+                    "quantizer must have dimension " + dimension + ", got " + quantizer.dimension());
+        }
+        if (entryPoint < -1 || entryPoint >= n) {
+            throw new IllegalArgumentException(
+                    "entryPoint must be -1 or a node ordinal below " + n + ", got " + entryPoint);
+        }
+        HnswIndex index = new HnswIndex(dimension, space, config, n, quantizer);
         for (int i = 0; i < n; i++) {
-            HnswGraphSnapshot.Node node = nodes.get(i);
-            if (node.vector().length != snapshot.dimension()) {
-                throw new IllegalArgumentException("nodes[" + i + "].vector must have dimension " + snapshot.dimension()
-                        + ", got " + node.vector().length);
+            HnswGraphSnapshot.Node node = nodeAt.apply(i);
+            if ((quantizer == null) != (node.code() == null)) {
+                throw new IllegalArgumentException("nodes[" + i + "] must hold "
+                        + (quantizer == null ? "a vector: the graph stores floats" : "a code: the graph is quantized"));
+            }
+            int length = quantizer == null ? node.vector().length : node.code().length;
+            if (length != dimension) {
+                throw new IllegalArgumentException("nodes[" + i + "]." + (quantizer == null ? "vector" : "code")
+                        + " must have dimension " + dimension + ", got " + length);
             }
             int[][] neighbours = node.neighbours();
             for (int l = 0; l < neighbours.length; l++) {
@@ -375,13 +466,13 @@ public final class HnswIndex {
                             + " links, got " + neighbours[l].length);
                 }
                 for (int id : neighbours[l]) {
-                    if (id < 0 || id >= n || nodes.get(id).level() < l) {
+                    if (id < 0 || id >= n) {
                         throw new IllegalArgumentException("nodes[" + i + "].neighbours[" + l
                                 + "] must name nodes present on level " + l + ", got " + id);
                     }
                 }
             }
-            int id = index.allocateNode(node.offset(), node.vector(), node.level());
+            int id = index.allocateNode(node.offset(), node.vector(), node.code(), node.level());
             NodeChunks c = index.chunks;
             int ci = id >>> index.chunkShift;
             int local = id & index.chunkMask;
@@ -404,43 +495,211 @@ public final class HnswIndex {
                 index.liveCount.incrementAndGet();
             }
         }
-        if (snapshot.entryPoint() >= 0) {
-            int level = nodes.get(snapshot.entryPoint()).level();
-            if (level != snapshot.maxLevel()) {
-                throw new IllegalArgumentException(
-                        "maxLevel must equal the entry node's level " + level + ", got " + snapshot.maxLevel());
+        // Links may name later nodes: their levels are known only now.
+        NodeChunks c = index.chunks;
+        for (int i = 0; i < n; i++) {
+            int levels = index.levelOf(c, i);
+            for (int l = 0; l <= levels; l++) {
+                int[] list = index.listArray(c, i, l);
+                int base = index.listBase(i, l);
+                for (int j = 1; j <= list[base]; j++) {
+                    int id = list[base + j];
+                    if (index.levelOf(c, id) < l) {
+                        throw new IllegalArgumentException("nodes[" + i + "].neighbours[" + l
+                                + "] must name nodes present on level " + l + ", got " + id);
+                    }
+                }
             }
-            index.entry.set(new Entry(snapshot.entryPoint(), level));
+        }
+        if (entryPoint >= 0) {
+            int level = index.levelOf(c, entryPoint);
+            if (level != maxLevel) {
+                throw new IllegalArgumentException(
+                        "maxLevel must equal the entry node's level " + level + ", got " + maxLevel);
+            }
+            index.entry.set(new Entry(entryPoint, level));
         } else if (n > 0) {
             throw new IllegalArgumentException("entryPoint must name a node of a non-empty graph, got -1");
         }
         return index;
     }
 
+    /**
+     * An independent copy of this index (graph, vectors or codes, deleted nodes, entry point) with another
+     * configuration (a compaction passes a fresh level seed): what {@code restore(export())} gives, without the
+     * intermediate per-node snapshot. A node's vector (or code) and offset never change once written, so the chunks
+     * of them that are full are shared, not copied: a copy costs the links, the deleted flags, the offset map and one
+     * partial chunk, not the vectors. Either index may be extended afterwards (new nodes go to chunks each owns).
+     * Waits for running inserts and deletes; searches continue.
+     */
+    public HnswIndex copy(HnswConfig newConfig) {
+        Objects.requireNonNull(newConfig, "newConfig");
+        structureLock.writeLock().lock();
+        try {
+            HnswIndex copy = new HnswIndex(dimension, space, newConfig, 1 << chunkShift, quantizer);
+            assert copy.chunkShift == chunkShift;
+            NodeChunks c = chunks;
+            int count = c.links.length;
+            int nodes = nodeCount.get();
+            float[][] vectors = new float[c.vectors.length][];
+            byte[][] codes = new byte[c.codes.length][];
+            int[][] links = new int[count][];
+            int[][][][] upper = new int[count][][][];
+            int[][] offsets = new int[count][];
+            byte[][] deleted = new byte[count][];
+            for (int i = 0; i < count; i++) {
+                // A full chunk is never written again by either index: share it.
+                boolean full = ((long) i + 1) << chunkShift <= nodes;
+                if (quantizer == null) {
+                    vectors[i] = full ? c.vectors[i] : c.vectors[i].clone();
+                } else {
+                    codes[i] = full ? c.codes[i] : c.codes[i].clone();
+                }
+                links[i] = c.links[i].clone();
+                offsets[i] = full ? c.offsets[i] : c.offsets[i].clone();
+                deleted[i] = c.deleted[i].clone();
+                upper[i] = new int[c.upper[i].length][][];
+                for (int local = 0; local < upper[i].length; local++) {
+                    int[][] levels = c.upper[i][local];
+                    if (levels != null) {
+                        int[][] cloned = new int[levels.length][];
+                        for (int l = 0; l < levels.length; l++) {
+                            cloned[l] = levels[l].clone();
+                        }
+                        upper[i][local] = cloned;
+                    }
+                }
+            }
+            copy.chunks = new NodeChunks(vectors, codes, links, upper, offsets, deleted, c.capacity);
+            int[][] map = offsetMap;
+            int[][] mapCopy = new int[map.length][];
+            for (int i = 0; i < map.length; i++) {
+                mapCopy[i] = map[i].clone();
+            }
+            copy.offsetMap = mapCopy;
+            copy.nodeCount.set(nodeCount.get());
+            copy.liveCount.set(liveCount.get());
+            copy.upperLinkBytes.set(upperLinkBytes.get());
+            copy.entry.set(entry.get());
+            return copy;
+        } finally {
+            structureLock.writeLock().unlock();
+        }
+    }
+
+    // ------------------------------------------------------------------------------------- node-by-node reads
+
+    /*
+     * Reads of single nodes by ordinal, for persisting a graph without a whole-graph snapshot. They are consistent
+     * only while no insert or delete runs (a compaction reads the index it just extended, before handing it over).
+     */
+
+    /** Number of graph nodes, live and deleted: ordinals are {@code 0..nodeCount() - 1}. */
+    public int nodeCount() {
+        return nodeCount.get();
+    }
+
+    /** Ordinal of the entry node, or -1 for an empty graph. */
+    public int entryNode() {
+        Entry ep = entry.get();
+        return ep == null ? -1 : ep.node;
+    }
+
+    /** Level of the entry node, or -1 for an empty graph. */
+    public int entryLevel() {
+        Entry ep = entry.get();
+        return ep == null ? -1 : ep.level;
+    }
+
+    /** The offset node {@code node} holds (or held, if deleted). */
+    public int nodeOffset(int node) {
+        checkNode(node);
+        return chunks.offsets[node >>> chunkShift][node & chunkMask];
+    }
+
+    /** Whether node {@code node} is deleted or was replaced by an update. */
+    public boolean nodeDeleted(int node) {
+        checkNode(node);
+        return isDeleted(chunks, node);
+    }
+
+    /** A copy of the neighbour lists of {@code node}, layer 0 first (as in {@link HnswGraphSnapshot.Node}). */
+    public int[][] nodeNeighbours(int node) {
+        checkNode(node);
+        NodeChunks c = chunks;
+        int levels = levelOf(c, node);
+        int[][] out = new int[levels + 1][];
+        for (int l = 0; l <= levels; l++) {
+            int[] list = listArray(c, node, l);
+            int base = listBase(node, l);
+            out[l] = Arrays.copyOfRange(list, base + 1, base + 1 + list[base]);
+        }
+        return out;
+    }
+
+    /** A copy of the float vector of {@code node} as stored (normalized for cosine); null in a quantized index. */
+    public float[] nodeVector(int node) {
+        checkNode(node);
+        if (quantizer != null) {
+            return null;
+        }
+        int from = (node & chunkMask) * dimension;
+        return Arrays.copyOfRange(chunks.vectors[node >>> chunkShift], from, from + dimension);
+    }
+
+    /** A copy of the code of {@code node} in a quantized index; null in an index of floats. */
+    public byte[] nodeCode(int node) {
+        checkNode(node);
+        if (quantizer == null) {
+            return null;
+        }
+        int from = (node & chunkMask) * dimension;
+        return Arrays.copyOfRange(chunks.codes[node >>> chunkShift], from, from + dimension);
+    }
+
+    private void checkNode(int node) {
+        if (node < 0 || node >= nodeCount.get()) {
+            throw new IllegalArgumentException("node must be in 0.." + (nodeCount.get() - 1) + ", got " + node);
+        }
+    }
+
     /** A fresh graph of the live vectors (same offsets, parameters and space), built with all processors. */
     public HnswIndex rebuilt() {
         int[] offsets;
         float[][] vectors;
+        byte[][] codes;
         structureLock.writeLock().lock();
         try {
             NodeChunks c = chunks;
             int n = nodeCount.get();
             offsets = new int[liveCount.get()];
-            vectors = new float[offsets.length][];
+            vectors = quantizer == null ? new float[offsets.length][] : null;
+            codes = quantizer == null ? null : new byte[offsets.length][];
             int next = 0;
             for (int node = 0; node < n; node++) {
                 int ci = node >>> chunkShift;
                 int local = node & chunkMask;
                 if (c.deleted[ci][local] == 0) {
                     offsets[next] = c.offsets[ci][local];
-                    vectors[next++] = Arrays.copyOfRange(c.vectors[ci], local * dimension, (local + 1) * dimension);
+                    if (quantizer == null) {
+                        vectors[next++] = Arrays.copyOfRange(c.vectors[ci], local * dimension, (local + 1) * dimension);
+                    } else {
+                        codes[next++] = Arrays.copyOfRange(c.codes[ci], local * dimension, (local + 1) * dimension);
+                    }
                 }
             }
         } finally {
             structureLock.writeLock().unlock();
         }
-        HnswIndex fresh = new HnswIndex(dimension, space, config, offsets.length);
-        fresh.insertAll(offsets, vectors, Runtime.getRuntime().availableProcessors());
+        HnswIndex fresh = new HnswIndex(dimension, space, config, offsets.length, quantizer);
+        int threads = Runtime.getRuntime().availableProcessors();
+        if (quantizer == null) {
+            fresh.insertAll(offsets, vectors, threads);
+        } else {
+            // Decoding a code and encoding the result gives the code back: the fresh graph keeps the same codes,
+            // and only one decoded vector per insert thread exists at a time.
+            fresh.insertAll(offsets, i -> quantizer.decode(codes[i], 0), offsets.length, threads);
+        }
         fresh.reconnect();
         return fresh;
     }
@@ -512,8 +771,10 @@ public final class HnswIndex {
      * search's candidates has room (left as it is, which a graph with free slots almost never needs).
      */
     private boolean linkFromReached(NodeChunks c, Entry ep, int node, java.util.BitSet reached) {
-        int local = node & chunkMask;
-        float[] v = Arrays.copyOfRange(c.vectors[node >>> chunkShift], local * dimension, (local + 1) * dimension);
+        int from0 = (node & chunkMask) * dimension;
+        float[] v = quantizer == null
+                ? Arrays.copyOfRange(c.vectors[node >>> chunkShift], from0, from0 + dimension)
+                : quantizer.decode(c.codes[node >>> chunkShift], from0);
         SearchScratch sc = scratch.get();
         int cur = ep.node;
         float curDist = distance(c, v, cur);
@@ -545,12 +806,17 @@ public final class HnswIndex {
     // ------------------------------------------------------------------------------------------------ insertion
 
     private void insertAll(int[] offsets, float[][] prepared, int threads) {
+        insertAll(offsets, i -> prepared[i], prepared.length, threads);
+    }
+
+    /** Inserts {@code count} prepared vectors, the i-th being {@code offsets[i]} → {@code vectorOf.apply(i)}. */
+    private void insertAll(int[] offsets, IntFunction<float[]> vectorOf, int count, int threads) {
         structureLock.readLock().lock();
         try {
-            int workers = Math.min(threads, Math.max(1, prepared.length / 64));
+            int workers = Math.min(threads, Math.max(1, count / 64));
             if (workers <= 1) {
-                for (int i = 0; i < prepared.length; i++) {
-                    insert(offsets[i], prepared[i]);
+                for (int i = 0; i < count; i++) {
+                    insert(offsets[i], vectorOf.apply(i));
                 }
                 return;
             }
@@ -562,9 +828,9 @@ public final class HnswIndex {
                         () -> {
                             try {
                                 for (int i = next.getAndIncrement();
-                                        i < prepared.length && failure.get() == null;
+                                        i < count && failure.get() == null;
                                         i = next.getAndIncrement()) {
-                                    insert(offsets[i], prepared[i]);
+                                    insert(offsets[i], vectorOf.apply(i));
                                 }
                             } catch (RuntimeException | Error e) {
                                 failure.compareAndSet(null, e);
@@ -635,6 +901,11 @@ public final class HnswIndex {
 
     /** Reserves a node id and writes its vector, offset and empty link lists. */
     private int allocateNode(int offset, float[] v, int level) {
+        return allocateNode(offset, v, null, level);
+    }
+
+    /** {@link #allocateNode(int, float[], int)} with the node's code given ({@code v} null) in a quantized index. */
+    private int allocateNode(int offset, float[] v, byte[] code, int level) {
         synchronized (growLock) {
             int node = nodeCount.get();
             NodeChunks c = chunks;
@@ -643,7 +914,13 @@ public final class HnswIndex {
             }
             int ci = node >>> chunkShift;
             int local = node & chunkMask;
-            System.arraycopy(v, 0, c.vectors[ci], local * dimension, dimension);
+            if (quantizer == null) {
+                System.arraycopy(v, 0, c.vectors[ci], local * dimension, dimension);
+            } else if (code != null) {
+                System.arraycopy(code, 0, c.codes[ci], local * dimension, dimension);
+            } else {
+                quantizer.encode(v, c.codes[ci], local * dimension);
+            }
             c.offsets[ci][local] = offset;
             if (level > 0) {
                 c.upper[ci][local] = new int[level][1 + m];
@@ -656,19 +933,24 @@ public final class HnswIndex {
     }
 
     private NodeChunks grow(NodeChunks c) {
-        int count = c.vectors.length + 1;
+        int count = c.links.length + 1;
         int size = 1 << chunkShift;
-        float[][] vectors = Arrays.copyOf(c.vectors, count);
+        float[][] vectors = Arrays.copyOf(c.vectors, quantizer == null ? count : 0);
+        byte[][] codes = Arrays.copyOf(c.codes, quantizer == null ? 0 : count);
         int[][] links = Arrays.copyOf(c.links, count);
         int[][][][] upper = Arrays.copyOf(c.upper, count);
         int[][] offsets = Arrays.copyOf(c.offsets, count);
         byte[][] deleted = Arrays.copyOf(c.deleted, count);
-        vectors[count - 1] = new float[size * dimension];
+        if (quantizer == null) {
+            vectors[count - 1] = new float[size * dimension];
+        } else {
+            codes[count - 1] = new byte[size * dimension];
+        }
         links[count - 1] = new int[size * stride];
         upper[count - 1] = new int[size][][];
         offsets[count - 1] = new int[size];
         deleted[count - 1] = new byte[size];
-        NodeChunks grown = new NodeChunks(vectors, links, upper, offsets, deleted, count * size);
+        NodeChunks grown = new NodeChunks(vectors, codes, links, upper, offsets, deleted, count * size);
         chunks = grown;
         return grown;
     }
@@ -1077,11 +1359,16 @@ public final class HnswIndex {
                 if (nb >= c.capacity) {
                     c = chunks;
                 }
-                float[] vectors = c.vectors[nb >>> chunkShift];
-                int from = (nb & chunkMask) * dim;
-                float d = squaredL2
-                        ? kernels.squaredL2(q, 0, vectors, from, dim)
-                        : 1f - kernels.dot(q, 0, vectors, from, dim);
+                float d;
+                if (quantizer != null) {
+                    d = quantizer.distance(q, c.codes[nb >>> chunkShift], (nb & chunkMask) * dim);
+                } else {
+                    float[] vectors = c.vectors[nb >>> chunkShift];
+                    int from = (nb & chunkMask) * dim;
+                    d = squaredL2
+                            ? kernels.squaredL2(q, 0, vectors, from, dim)
+                            : 1f - kernels.dot(q, 0, vectors, from, dim);
+                }
                 if (d < worst || results.size() < ef) {
                     candidates.push(nb, d);
                     if (!check || accepts(c, nb, allowed)) {
@@ -1105,6 +1392,9 @@ public final class HnswIndex {
     // ---------------------------------------------------------------------------------------------- primitives
 
     private float distance(NodeChunks c, float[] q, int node) {
+        if (quantizer != null) {
+            return quantizer.distance(q, c.codes[node >>> chunkShift], (node & chunkMask) * dimension);
+        }
         float[] vectors = c.vectors[node >>> chunkShift];
         int from = (node & chunkMask) * dimension;
         return squaredL2
@@ -1113,6 +1403,13 @@ public final class HnswIndex {
     }
 
     private float distanceBetween(NodeChunks c, int a, int b) {
+        if (quantizer != null) {
+            return quantizer.distanceBetween(
+                    c.codes[a >>> chunkShift],
+                    (a & chunkMask) * dimension,
+                    c.codes[b >>> chunkShift],
+                    (b & chunkMask) * dimension);
+        }
         float[] va = c.vectors[a >>> chunkShift];
         float[] vb = c.vectors[b >>> chunkShift];
         int fa = (a & chunkMask) * dimension;
@@ -1232,7 +1529,11 @@ public final class HnswIndex {
      * and written in place.
      */
     private static final class NodeChunks {
+        /** Float vectors per chunk; empty in a quantized index. */
         final float[][] vectors;
+        /** Int8 codes per chunk in a quantized index; else empty. */
+        final byte[][] codes;
+
         final int[][] links;
         final int[][][][] upper;
         final int[][] offsets;
@@ -1240,8 +1541,15 @@ public final class HnswIndex {
         final int capacity;
 
         NodeChunks(
-                float[][] vectors, int[][] links, int[][][][] upper, int[][] offsets, byte[][] deleted, int capacity) {
+                float[][] vectors,
+                byte[][] codes,
+                int[][] links,
+                int[][][][] upper,
+                int[][] offsets,
+                byte[][] deleted,
+                int capacity) {
             this.vectors = vectors;
+            this.codes = codes;
             this.links = links;
             this.upper = upper;
             this.offsets = offsets;

@@ -1,0 +1,225 @@
+package dev.chromaj;
+
+import static org.junit.jupiter.api.Assertions.assertEquals;
+import static org.junit.jupiter.api.Assertions.assertFalse;
+import static org.junit.jupiter.api.Assertions.assertThrows;
+import static org.junit.jupiter.api.Assertions.assertTrue;
+
+import dev.chromaj.index.vector.DistanceSpace;
+import dev.chromaj.index.vector.ExactSearch;
+import dev.chromaj.index.vector.ScoredOffset;
+import dev.chromaj.testing.TestRandom;
+import java.nio.file.Path;
+import java.time.Duration;
+import java.util.ArrayList;
+import java.util.HashSet;
+import java.util.LinkedHashMap;
+import java.util.List;
+import java.util.Map;
+import java.util.Random;
+import java.util.Set;
+import org.junit.jupiter.api.BeforeEach;
+import org.junit.jupiter.api.Test;
+import org.junit.jupiter.api.io.TempDir;
+
+/** Collections created with {@link Quantization#INT8}, through the public API. */
+class QuantizedCollectionTest {
+    private static final int DIM = 64;
+    private static final int N = 3000;
+    private static final HnswParams INT8 =
+            HnswParams.builder().quantization(Quantization.INT8).build();
+
+    @TempDir
+    Path folder;
+
+    private long seed;
+    private Random random;
+    private float[][] centers;
+    private final Map<String, float[]> model = new LinkedHashMap<>();
+
+    @BeforeEach
+    void setUp() {
+        seed = TestRandom.seed();
+        random = new Random(seed);
+        centers = new float[16][DIM];
+        for (float[] row : centers) {
+            for (int i = 0; i < DIM; i++) {
+                row[i] = random.nextFloat() * 2f - 1f;
+            }
+        }
+    }
+
+    private float[] vector() {
+        float[] center = centers[random.nextInt(centers.length)];
+        float[] v = new float[DIM];
+        for (int i = 0; i < DIM; i++) {
+            v[i] = center[i] + (float) random.nextGaussian() * 0.2f;
+        }
+        return v;
+    }
+
+    private ChromaClient open() {
+        return ChromaClient.builder()
+                .path(folder)
+                .compactionInterval(Duration.ofHours(1))
+                .compactionThreshold(1_000_000)
+                .maxBlockBytes(16 << 10)
+                .build();
+    }
+
+    private ChromaCollection create(ChromaClient client) {
+        return client.createCollection(
+                "quantized", CollectionOptions.builder().hnsw(INT8).build());
+    }
+
+    private void add(ChromaCollection c, int from, int to) {
+        List<ChromaRecord> batch = new ArrayList<>();
+        for (int i = from; i < to; i++) {
+            float[] v = vector();
+            model.put("id-" + i, v);
+            batch.add(ChromaRecord.builder("id-" + i).embedding(v).build());
+        }
+        c.add(batch);
+    }
+
+    private List<String> exact(float[] query, int k) {
+        List<String> ids = new ArrayList<>(model.keySet());
+        int[] rows = new int[ids.size()];
+        for (int i = 0; i < rows.length; i++) {
+            rows[i] = i;
+        }
+        List<String> out = new ArrayList<>();
+        for (ScoredOffset s : ExactSearch.search(
+                DistanceSpace.L2, query, k, rows, model.values().toArray(new float[0][]))) {
+            out.add(ids.get(s.offset()));
+        }
+        return out;
+    }
+
+    private static QueryResult query(ChromaCollection c, float[] q) {
+        return c.query(QueryRequest.builder()
+                .queryEmbedding(q)
+                .nResults(10)
+                .include(Include.DISTANCES)
+                .build());
+    }
+
+    private double recall(ChromaCollection c, int queries) {
+        int found = 0;
+        for (int i = 0; i < queries; i++) {
+            float[] q = vector();
+            Set<String> truth = new HashSet<>(exact(q, 10));
+            for (String id : query(c, q).ids().get(0)) {
+                if (truth.contains(id)) {
+                    found++;
+                }
+            }
+        }
+        return found / (10.0 * queries);
+    }
+
+    @Test
+    void recallIsAtLeast95PercentAndTheIndexHoldsCodesNotFloats() {
+        try (ChromaClient client = open()) {
+            ChromaCollection c = create(client);
+            add(c, 0, N);
+            c.compact();
+            double recall = recall(c, 50);
+            assertTrue(recall >= 0.95, "recall " + recall + " (seed " + seed + ")");
+            ClientStats stats = client.stats();
+            assertEquals(1, stats.vectorIndexCount());
+            long floats = (long) N * DIM * Float.BYTES;
+            assertTrue(stats.vectorIndexVectorBytes() > 0, stats.toString());
+            assertTrue(stats.vectorIndexVectorBytes() * 2 < floats, "codes, not floats: " + stats);
+            assertTrue(stats.vectorIndexBytes() > stats.vectorIndexVectorBytes(), stats.toString());
+            assertEquals(client.stats().vectorIndexBudgetBytes() > 0, true);
+        }
+    }
+
+    @Test
+    void quantizationPersistsAndReopenedClientAnswersIdentically() {
+        List<float[]> queries = new ArrayList<>();
+        List<QueryResult> before = new ArrayList<>();
+        try (ChromaClient client = open()) {
+            ChromaCollection c = create(client);
+            add(c, 0, N);
+            c.compact();
+            for (int i = 0; i < 20; i++) {
+                queries.add(vector());
+                before.add(query(c, queries.get(i)));
+            }
+        }
+        try (ChromaClient client = open()) {
+            ChromaCollection c = client.getCollection("quantized");
+            assertEquals(Quantization.INT8, c.options().hnsw().quantization());
+            for (int i = 0; i < queries.size(); i++) {
+                QueryResult after = query(c, queries.get(i));
+                assertEquals(before.get(i).ids(), after.ids(), "query " + i);
+                assertEquals(before.get(i).distances(), after.distances(), "query " + i);
+            }
+        }
+    }
+
+    @Test
+    void incrementalCompactionsWithUpdatesAndDeletesKeepRecall() {
+        try (ChromaClient client = open()) {
+            ChromaCollection c = create(client);
+            add(c, 0, N);
+            c.compact();
+            add(c, N, N + 500);
+            List<ChromaRecord> updates = new ArrayList<>();
+            for (int i = 0; i < 300; i++) {
+                float[] v = vector();
+                model.put("id-" + i, v);
+                updates.add(ChromaRecord.builder("id-" + i).embedding(v).build());
+            }
+            c.update(updates);
+            List<String> deleted = new ArrayList<>();
+            for (int i = 300; i < 600; i++) {
+                deleted.add("id-" + i);
+                model.remove("id-" + i);
+            }
+            c.delete(deleted);
+            c.compact();
+            double recall = recall(c, 50);
+            assertTrue(recall >= 0.95, "recall " + recall + " after changes (seed " + seed + ")");
+            Set<String> gone = new HashSet<>(deleted);
+            for (int i = 0; i < 20; i++) {
+                for (String id : query(c, vector()).ids().get(0)) {
+                    assertFalse(gone.contains(id), id + " was deleted");
+                }
+            }
+        }
+    }
+
+    @Test
+    void quantizationCannotChangeAndGetOrCreateKeepsTheCollectionsOwn() {
+        try (ChromaClient client = open()) {
+            ChromaCollection c = create(client);
+            InvalidArgumentException e =
+                    assertThrows(InvalidArgumentException.class, () -> c.modify(null, null, HnswParams.defaults()));
+            assertTrue(e.getMessage().contains("quantization"), e.getMessage());
+            c.modify(null, null, INT8.toBuilder().efSearch(150).build());
+            assertEquals(150, c.options().hnsw().efSearch());
+            ChromaCollection again = client.getOrCreateCollection(
+                    "quantized",
+                    CollectionOptions.builder().hnsw(HnswParams.defaults()).build());
+            assertEquals(Quantization.INT8, again.options().hnsw().quantization());
+        }
+    }
+
+    @Test
+    void optionsJsonWritesTheQuantizationOnlyWhenSet() {
+        CollectionOptions quantized = CollectionOptions.builder().hnsw(INT8).build();
+        String json = CollectionOptionsJson.write(quantized);
+        assertTrue(json.contains("\"quantization\":\"int8\""), json);
+        assertEquals(quantized, CollectionOptionsJson.read(json));
+        String plain = CollectionOptionsJson.write(CollectionOptions.builder().build());
+        assertFalse(plain.contains("quantization"), plain);
+        assertTrue(plain.contains("\"format\":1"), plain);
+        assertThrows(ChromaException.class, () -> CollectionOptionsJson.read(json.replace("\"int8\"", "\"int3\"")));
+        assertThrows(
+                InvalidArgumentException.class,
+                () -> HnswParams.builder().quantization(null).build());
+    }
+}

@@ -1,0 +1,187 @@
+package dev.chromaj.index.vector;
+
+import static org.junit.jupiter.api.Assertions.assertEquals;
+import static org.junit.jupiter.api.Assertions.assertNull;
+import static org.junit.jupiter.api.Assertions.assertTrue;
+
+import dev.chromaj.testing.TestRandom;
+import java.util.ArrayList;
+import java.util.Comparator;
+import java.util.HashMap;
+import java.util.List;
+import java.util.Map;
+import java.util.Random;
+import org.junit.jupiter.api.Test;
+import org.junit.jupiter.params.ParameterizedTest;
+import org.junit.jupiter.params.provider.EnumSource;
+
+class QuantizedHnswIndexTest {
+
+    private static final int DIM = 32;
+
+    @ParameterizedTest
+    @EnumSource(DistanceSpace.class)
+    void recallAtTenWithReRankIsAtLeast95Percent(DistanceSpace space) {
+        long seed = TestRandom.seed();
+        Random random = new Random(seed);
+        float[][] data = ClusteredVectors.generate(random, 4000, DIM, 20);
+        HnswIndex index = quantizedIndex(space, data);
+        Map<Integer, float[]> live = new HashMap<>();
+        for (int i = 0; i < data.length; i++) {
+            index.add(i, data[i]);
+            live.put(i, data[i]);
+        }
+        double recall = meanReRankedRecall(index, space, live, random, 100);
+        assertTrue(recall >= 0.95, "recall " + recall + " (seed " + seed + ", space " + space + ")");
+    }
+
+    @Test
+    void holdsCodesNotFloats() {
+        long seed = TestRandom.seed();
+        float[][] data = ClusteredVectors.generate(new Random(seed), 8192, 128, 10);
+        HnswIndex floats = new HnswIndex(128, DistanceSpace.L2, HnswConfig.defaults(), data.length);
+        HnswIndex codes = quantizedIndex(DistanceSpace.L2, data);
+        int[] offsets = new int[data.length];
+        for (int i = 0; i < offsets.length; i++) {
+            offsets[i] = i;
+        }
+        floats.addAll(offsets, data, 2);
+        codes.addAll(offsets, data, 2);
+        // codes take one byte per component: a quarter of the float store
+        assertTrue(
+                Math.abs(floats.vectorMemoryBytes() - 4 * codes.vectorMemoryBytes()) <= 64L * 16,
+                floats.vectorMemoryBytes() + " vs " + codes.vectorMemoryBytes());
+        assertTrue(codes.vectorMemoryBytes() <= 8192L * 128 + 16 * 1024, "" + codes.vectorMemoryBytes());
+        assertTrue(
+                floats.memoryBytes() - codes.memoryBytes() >= 3L * 8192 * 128 - 16 * 1024,
+                floats.memoryBytes() + " vs " + codes.memoryBytes());
+        HnswGraphSnapshot snapshot = codes.export();
+        assertTrue(snapshot.nodes().stream().allMatch(n -> n.vector() == null && n.code().length == 128));
+    }
+
+    @Test
+    void exportRestoreDeleteUpdateAndRebuildKeepCodes() {
+        long seed = TestRandom.seed();
+        Random random = new Random(seed);
+        float[][] data = ClusteredVectors.generate(random, 3000, DIM, 10);
+        HnswIndex index = quantizedIndex(DistanceSpace.COSINE, data);
+        Map<Integer, float[]> live = new HashMap<>();
+        for (int i = 0; i < 2000; i++) {
+            index.add(i, data[i]);
+            live.put(i, data[i]);
+        }
+        HnswIndex restored = HnswIndex.restore(index.export());
+        float[] query = data[5];
+        assertEquals(index.search(query, 10), restored.search(query, 10));
+        assertEquals(index.quantizer(), restored.quantizer());
+        // extend the restored graph: deletes, updates and inserts
+        for (int i = 0; i < 600; i++) {
+            restored.delete(i);
+            live.remove(i);
+        }
+        for (int i = 600; i < 800; i++) {
+            restored.add(i, data[2000 + i]);
+            live.put(i, data[2000 + i]);
+        }
+        for (int i = 2000; i < 2200; i++) {
+            restored.add(i, data[i]);
+            live.put(i, data[i]);
+        }
+        assertNull(restored.vector(3));
+        assertEquals(live.size(), restored.size());
+        double recall = meanReRankedRecall(restored, DistanceSpace.COSINE, live, random, 50);
+        assertTrue(recall >= 0.95, "recall " + recall + " after changes (seed " + seed + ")");
+        assertTrue(restored.shouldRebuild());
+        HnswIndex rebuilt = restored.rebuilt();
+        assertEquals(0, rebuilt.deletedCount());
+        assertEquals(restored.quantizer(), rebuilt.quantizer());
+        for (int i = 600; i < 610; i++) {
+            assertEquals(List.of(restored.vector(i)).get(0).length, rebuilt.vector(i).length);
+            assertTrue(java.util.Arrays.equals(restored.vector(i), rebuilt.vector(i)), "code of " + i + " kept");
+        }
+        double rebuiltRecall = meanReRankedRecall(rebuilt, DistanceSpace.COSINE, live, random, 50);
+        assertTrue(rebuiltRecall >= 0.95, "recall " + rebuiltRecall + " after rebuild (seed " + seed + ")");
+    }
+
+    @ParameterizedTest
+    @EnumSource(Form.class)
+    void copyIsIndependentAndAnswersLikeTheOriginal(Form form) {
+        long seed = TestRandom.seed();
+        Random random = new Random(seed);
+        float[][] data = ClusteredVectors.generate(random, 1500, DIM, 10);
+        HnswIndex index = form == Form.INT8
+                ? quantizedIndex(DistanceSpace.L2, data)
+                : new HnswIndex(DIM, DistanceSpace.L2, HnswConfig.defaults(), data.length);
+        for (int i = 0; i < 1000; i++) {
+            index.add(i, data[i]);
+        }
+        index.delete(7);
+        HnswIndex copy = index.copy(HnswConfig.defaults().withEfSearch(50));
+        assertEquals(50, copy.config().efSearch());
+        assertEquals(index.memoryBytes(), copy.memoryBytes());
+        assertEquals(index.nodeCount(), copy.nodeCount());
+        for (int node = 0; node < index.nodeCount(); node++) {
+            assertTrue(java.util.Arrays.deepEquals(index.nodeNeighbours(node), copy.nodeNeighbours(node)));
+            assertEquals(index.nodeOffset(node), copy.nodeOffset(node));
+            assertEquals(index.nodeDeleted(node), copy.nodeDeleted(node));
+        }
+        for (int q = 0; q < 20; q++) {
+            float[] query = data[random.nextInt(1000)];
+            assertEquals(
+                    index.search(query, 10, 100, (java.util.function.IntPredicate) null),
+                    copy.search(query, 10, 100, (java.util.function.IntPredicate) null));
+        }
+        // extending the copy leaves the original as it was
+        int before = index.nodeCount();
+        for (int i = 1000; i < 1500; i++) {
+            copy.add(i, data[i]);
+        }
+        copy.delete(3);
+        assertEquals(before, index.nodeCount());
+        assertTrue(index.contains(3));
+        assertEquals(1498, copy.size());
+        assertEquals(999, index.size());
+    }
+
+    enum Form {
+        FLOAT,
+        INT8
+    }
+
+    static HnswIndex quantizedIndex(DistanceSpace space, float[][] data) {
+        float[][] stored = data;
+        if (space == DistanceSpace.COSINE) {
+            stored = new float[data.length][];
+            for (int i = 0; i < data.length; i++) {
+                stored[i] = data[i].clone();
+                VectorKernels.normalize(stored[i]);
+            }
+        }
+        ScalarQuantizer q = ScalarQuantizer.train(data[0].length, space, stored);
+        return new HnswIndex(data[0].length, space, HnswConfig.defaults(), data.length, q);
+    }
+
+    /** Recall@10 of the top 40 code candidates re-ranked with the exact vectors. */
+    private static double meanReRankedRecall(
+            HnswIndex index, DistanceSpace space, Map<Integer, float[]> live, Random random, int queries) {
+        List<float[]> vectors = new ArrayList<>(live.values());
+        double sum = 0;
+        for (int q = 0; q < queries; q++) {
+            float[] query = vectors.get(random.nextInt(vectors.size())).clone();
+            for (int i = 0; i < query.length; i++) {
+                query[i] += (float) random.nextGaussian() * 0.1f;
+            }
+            List<ScoredOffset> candidates = index.search(query, 40);
+            List<ScoredOffset> reRanked = new ArrayList<>();
+            for (ScoredOffset c : candidates) {
+                reRanked.add(new ScoredOffset(
+                        c.offset(), (float) ClusteredVectors.distance(space, query, live.get(c.offset()))));
+            }
+            reRanked.sort(Comparator.comparingDouble(ScoredOffset::distance));
+            sum += ClusteredVectors.recall(
+                    reRanked.subList(0, Math.min(10, reRanked.size())),
+                    ClusteredVectors.exactTopK(space, query, live, 10, null));
+        }
+        return sum / queries;
+    }
+}

@@ -1,0 +1,74 @@
+package dev.chromaj.index.vector;
+
+import static org.junit.jupiter.api.Assertions.assertArrayEquals;
+import static org.junit.jupiter.api.Assertions.assertEquals;
+import static org.junit.jupiter.api.Assertions.assertThrows;
+import static org.junit.jupiter.api.Assertions.assertTrue;
+
+import dev.chromaj.testing.TestRandom;
+import java.util.Arrays;
+import java.util.Random;
+import org.junit.jupiter.api.Test;
+import org.junit.jupiter.params.ParameterizedTest;
+import org.junit.jupiter.params.provider.EnumSource;
+
+class ScalarQuantizerTest {
+
+    @ParameterizedTest
+    @EnumSource(DistanceSpace.class)
+    void distancesAreThoseOfTheDecodedVectors(DistanceSpace space) {
+        long seed = TestRandom.seed();
+        Random random = new Random(seed);
+        float[][] data = ClusteredVectors.generate(random, 500, 33, 5);
+        if (space == DistanceSpace.COSINE) {
+            for (float[] v : data) {
+                VectorKernels.normalize(v);
+            }
+        }
+        ScalarQuantizer q = ScalarQuantizer.train(33, space, data);
+        DistanceSpace raw = space == DistanceSpace.COSINE ? DistanceSpace.IP : space;
+        for (int i = 0; i < 50; i++) {
+            float[] a = data[random.nextInt(data.length)];
+            float[] b = data[random.nextInt(data.length)];
+            byte[] ca = q.encode(a);
+            byte[] cb = q.encode(b);
+            float[] da = q.decode(ca, 0);
+            float[] db = q.decode(cb, 0);
+            double expectedAsym = ClusteredVectors.distance(raw, a, db);
+            double expectedSym = ClusteredVectors.distance(raw, da, db);
+            assertEquals(expectedAsym, q.distance(a, cb, 0), 1e-3 * (1 + Math.abs(expectedAsym)), "seed " + seed);
+            assertEquals(expectedSym, q.distanceBetween(ca, 0, cb, 0), 1e-3 * (1 + Math.abs(expectedSym)));
+            // a component inside the trained interval is off by at most half a step
+            for (int d = 0; d < 33; d++) {
+                if (a[d] >= q.lo() && a[d] <= q.lo() + 255 * q.step()) {
+                    assertTrue(Math.abs(a[d] - da[d]) <= q.step() * 0.5f + 1e-6f, "component " + d);
+                }
+            }
+            assertArrayEquals(ca, q.encode(da), "decode then encode gives the code back");
+        }
+    }
+
+    @Test
+    void parametersRoundTripAndCorruptionIsNamed() {
+        ScalarQuantizer q = new ScalarQuantizer(8, DistanceSpace.L2, -1.5f, 0.01f);
+        assertEquals(q, ScalarQuantizer.fromBytes(q.toBytes(), DistanceSpace.L2, "x"));
+        byte[] truncated = Arrays.copyOf(q.toBytes(), 7);
+        IllegalStateException e = assertThrows(
+                IllegalStateException.class, () -> ScalarQuantizer.fromBytes(truncated, DistanceSpace.L2, "obj-1"));
+        assertTrue(e.getMessage().contains("obj-1") && e.getMessage().contains("truncated"), e.getMessage());
+        byte[] corrupt = q.toBytes();
+        corrupt[0] = 'X';
+        e = assertThrows(
+                IllegalStateException.class, () -> ScalarQuantizer.fromBytes(corrupt, DistanceSpace.L2, "obj-2"));
+        assertTrue(e.getMessage().contains("obj-2"), e.getMessage());
+        assertThrows(IllegalArgumentException.class, () -> new ScalarQuantizer(8, DistanceSpace.L2, 0f, 0f));
+    }
+
+    @Test
+    void constantDataGetsAPositiveStep() {
+        float[][] data = {{2f, 2f}, {2f, 2f}};
+        ScalarQuantizer q = ScalarQuantizer.train(2, DistanceSpace.L2, data);
+        assertTrue(q.step() > 0);
+        assertArrayEquals(new float[] {2f, 2f}, q.decode(q.encode(data[0]), 0), 1e-6f);
+    }
+}

@@ -26,7 +26,7 @@ import org.slf4j.LoggerFactory;
  * {@code ef} (default 10,20,40,80,120,200), {@code m} (16), {@code efc} (100), {@code passes} (3),
  * {@code libs} (chromaj,lucene,hnswlib,jvector16,jvector32; also {@code chromaj-api}: the public API on a local
  * client, see {@link ChromajApiAnn}, and {@code chromaj-index}: that collection's loaded graph queried directly, which
- * needs {@code chromaj-api}), {@code threads} (all processors), {@code minQueries} (queries per measurement, the
+ * needs {@code chromaj-api}; {@code chromaj-index-k+1} asks it for one more neighbour, as the API does), {@code threads} (all processors), {@code minQueries} (queries per measurement, the
  * query set is repeated up to it; default 2000). Each dataset ends with a summary: every library's best QPS at
  * recall@10 ≥ 0.95 and chromaj's ratios to the best peer.
  */
@@ -100,11 +100,11 @@ public final class AnnBenchmark {
             }
         }
         for (String lib : libNames) {
-            if (lib.equals("chromaj-index")) {
+            if (lib.startsWith("chromaj-index")) {
                 if (api == null) {
-                    throw new IllegalArgumentException("libs: chromaj-index needs chromaj-api");
+                    throw new IllegalArgumentException("libs: " + lib + " needs chromaj-api");
                 }
-                libraries.add(api.indexLevel());
+                libraries.add(api.indexLevel(lib.equals("chromaj-index-k+1")));
             } else if (!lib.equals("chromaj-api")) {
                 libraries.add(create(lib));
             }

@@ -135,13 +135,22 @@ final class ChromajApiAnn implements AnnLibrary {
      * mapped to ordinals (records were added in order, so the offset of record {@code i} is {@code i}).
      */
     AnnLibrary indexLevel() {
+        return indexLevel(false);
+    }
+
+    /**
+     * Like {@link #indexLevel()}; with {@code plusOne} it asks the index for {@code k + 1} neighbours and returns the
+     * first {@code k}, as the API does (it needs the (k+1)-th to see a tie at the boundary, which results break by
+     * id): that isolates the cost of the extra neighbour from the rest of the API's per-query work.
+     */
+    AnnLibrary indexLevel(boolean plusOne) {
         ChromajApiAnn api = this;
         return new AnnLibrary() {
             private HnswIndex index;
 
             @Override
             public String name() {
-                return "chromaj-index";
+                return plusOne ? "chromaj-index-k+1" : "chromaj-index";
             }
 
             @Override
@@ -160,8 +169,8 @@ final class ChromajApiAnn implements AnnLibrary {
 
             @Override
             public int[] search(int q, float[] query, int k, int ef) {
-                List<ScoredOffset> top = index.search(query, k, ef, (IntPredicate) null);
-                int[] out = new int[top.size()];
+                List<ScoredOffset> top = index.search(query, plusOne ? k + 1 : k, ef, (IntPredicate) null);
+                int[] out = new int[Math.min(k, top.size())];
                 for (int i = 0; i < out.length; i++) {
                     out[i] = top.get(i).offset();
                 }

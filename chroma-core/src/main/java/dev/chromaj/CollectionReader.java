@@ -9,6 +9,7 @@ import dev.chromaj.segment.filter.DocumentFilter;
 import dev.chromaj.segment.filter.FilterEvaluator;
 import dev.chromaj.segment.filter.MetadataFilter;
 import java.util.ArrayList;
+import java.util.Arrays;
 import java.util.Comparator;
 import java.util.HashMap;
 import java.util.LinkedHashSet;
@@ -256,17 +257,18 @@ final class CollectionReader {
 
     /** Loads the records of compacted neighbours, their embeddings when asked for. */
     private List<Neighbour> resolve(List<Neighbour> neighbours, boolean embeddings) {
-        List<Integer> offsets = new ArrayList<>();
+        int[] offsets = new int[neighbours.size()];
+        int count = 0;
         for (Neighbour n : neighbours) {
             if (n.record() == null) {
-                offsets.add(n.compactedOffset());
+                offsets[count++] = n.compactedOffset();
             }
         }
-        if (offsets.isEmpty()) {
+        if (count == 0) {
             return neighbours;
         }
         Map<Integer, DataRecord> loaded =
-                segments.records(offsets.stream().mapToInt(Integer::intValue).toArray(), embeddings);
+                segments.records(count == offsets.length ? offsets : Arrays.copyOf(offsets, count), embeddings);
         List<Neighbour> out = new ArrayList<>(neighbours.size());
         for (Neighbour n : neighbours) {
             if (n.record() != null) {

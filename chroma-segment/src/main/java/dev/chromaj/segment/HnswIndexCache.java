@@ -111,6 +111,19 @@ public final class HnswIndexCache {
         }
     }
 
+    /** The indexes in memory, least recently used first (benchmarks: index-level queries on a client's graph). */
+    List<HnswIndex> loaded() {
+        List<HnswIndex> out = new ArrayList<>();
+        synchronized (lock) {
+            for (Slot slot : slots.values()) {
+                if (slot.index.isDone() && !slot.index.isCompletedExceptionally()) {
+                    out.add(slot.index.join());
+                }
+            }
+        }
+        return out;
+    }
+
     /** The loaded index {@code key}, or null when it is not in memory (does not load it). */
     HnswIndex peek(UUID key) {
         Slot slot;

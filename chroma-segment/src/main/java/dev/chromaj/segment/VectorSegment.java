@@ -8,6 +8,7 @@ import dev.chromaj.index.vector.ExactSearch;
 import dev.chromaj.index.vector.HnswIndex;
 import dev.chromaj.index.vector.OffsetSet;
 import dev.chromaj.index.vector.ScoredOffset;
+import dev.chromaj.index.vector.SearchPlanner;
 import java.lang.ref.WeakReference;
 import java.util.Arrays;
 import java.util.Iterator;
@@ -19,20 +20,19 @@ import org.roaringbitmap.RoaringBitmap;
 /**
  * The dense-vector part of a collection version.
  *
- * <p>A version with more than {@link #EXACT_SEARCH_MAX_RECORDS} records is searched with its HNSW graph
+ * <p>Each query chooses by estimated cost ({@link SearchPlanner}: records × dimension for a scan against the
+ * expected graph visits × dimension plus the walk's own work for efSearch, M and k) between the version's HNSW graph
  * ({@link HnswSegment}), loaded into the client's {@link HnswIndexCache} on first use and shared by later versions
- * with the same graph; a filter becomes the index's allow-set, and the index's planner scans the allowed offsets
- * exactly when that is cheaper than a filtered graph walk. Smaller versions (and versions written before they had
- * a graph) are searched exactly over the version's embeddings ({@link SegmentFile#EMBEDDINGS}, or the record
- * segment's {@link DataRecord}s in versions written before that file existed), loaded in offset order on first use:
- * scanning a few hundred vectors costs less than a graph search and is exact.
+ * with the same graph, and an exhaustive scan of the version's embeddings ({@link SegmentFile#EMBEDDINGS}, or the
+ * record segment's {@link DataRecord}s in versions written before that file existed), loaded in offset order on first
+ * use. Versions of at most {@link SearchPlanner#MIN_GRAPH_RECORDS} records, small low-dimensional ones and versions
+ * written without a graph are scanned, with exact results; a 1,000-record version of 384 or 1,536 dimensions uses
+ * its graph. On the graph, a filter becomes the index's allow-set, and the index's planner scans the allowed offsets
+ * exactly when that is cheaper than a filtered graph walk (highly selective filters stay exact).
  *
  * <p>Thread-safe: the loaded matrix is immutable and published once; the index is only read.
  */
 final class VectorSegment {
-
-    /** Record count up to which a version is searched exactly, without loading its graph. */
-    static final int EXACT_SEARCH_MAX_RECORDS = 1000;
 
     /** Offsets with an embedding, ascending, and their embeddings. */
     record Matrix(int[] offsets, float[][] vectors, int dimension) {
@@ -52,9 +52,17 @@ final class VectorSegment {
         this.graph = HnswSegment.roots(segments.manifest());
     }
 
-    /** Whether queries of this version use its HNSW graph. */
-    boolean usesGraph() {
-        return graph != null && segments.count() > EXACT_SEARCH_MAX_RECORDS;
+    /** Whether this version has an HNSW graph (written with or after the graph layout). */
+    boolean hasGraph() {
+        return graph != null;
+    }
+
+    /**
+     * Whether a query for the {@code k} nearest of {@code dimension} uses this version's HNSW graph: it has one and
+     * the graph is estimated to cost less than scanning every record ({@link SearchPlanner}).
+     */
+    boolean usesGraph(int dimension, int k) {
+        return graph != null && SearchPlanner.graphCheaper(segments.count(), dimension, k, hnsw.efSearch(), hnsw.m());
     }
 
     /** The HNSW index of this version, loading it on first use; null when the version has no graph. */
@@ -159,7 +167,7 @@ final class VectorSegment {
         if (k < 1) {
             throw new IllegalArgumentException("k must be at least 1, got " + k);
         }
-        if (usesGraph()) {
+        if (usesGraph(query.length, k)) {
             return graphNearest(query, k, allowed, space);
         }
         Matrix m = matrix();
@@ -195,7 +203,8 @@ final class VectorSegment {
         return ExactSearch.search(space, query, k, m.offsets(), m.vectors(), allowed::contains);
     }
 
-    private List<ScoredOffset> graphNearest(float[] query, int k, RoaringBitmap allowed, DistanceSpace space) {
+    /** The graph search of {@link #nearest}, whatever the planner would choose (tests); the version has a graph. */
+    List<ScoredOffset> graphNearest(float[] query, int k, RoaringBitmap allowed, DistanceSpace space) {
         if (allowed != null && allowed.isEmpty()) {
             return List.of();
         }

@@ -43,6 +43,7 @@ class HnswSegmentTest {
 
     private SegmentFixture fx;
     private HnswSettings settings;
+    private float[][] projection;
     private Random random;
     /** The current embedding of every live id. */
     private final Map<String, float[]> model = new HashMap<>();
@@ -64,18 +65,51 @@ class HnswSegmentTest {
     }
 
     private float[] vector() {
-        float[] v = new float[DIM];
+        return vector(DIM);
+    }
+
+    /**
+     * A vector of {@code dimension}: above {@link #DIM}, a {@code DIM}-dimensional one mapped by a fixed random
+     * projection plus a little noise (a low intrinsic dimension, like real embeddings).
+     */
+    private float[] vector(int dimension) {
+        if (dimension > DIM) {
+            if (projection == null || projection[0].length != dimension) {
+                projection = new float[DIM][dimension];
+                for (float[] row : projection) {
+                    for (int i = 0; i < dimension; i++) {
+                        row[i] = (float) (random.nextGaussian() / Math.sqrt(DIM));
+                    }
+                }
+            }
+            float[] latent = vector(DIM);
+            float[] v = new float[dimension];
+            for (int j = 0; j < DIM; j++) {
+                for (int i = 0; i < dimension; i++) {
+                    v[i] += latent[j] * projection[j][i];
+                }
+            }
+            for (int i = 0; i < dimension; i++) {
+                v[i] += (float) random.nextGaussian() * 0.01f;
+            }
+            return v;
+        }
+        float[] v = new float[dimension];
         int cluster = random.nextInt(8);
-        for (int i = 0; i < DIM; i++) {
+        for (int i = 0; i < dimension; i++) {
             v[i] = (i % 8 == cluster ? 3f : 0f) + (float) random.nextGaussian();
         }
         return v;
     }
 
     private List<LogOperation> adds(int from, int to) {
+        return adds(from, to, DIM);
+    }
+
+    private List<LogOperation> adds(int from, int to, int dimension) {
         List<LogOperation> ops = new ArrayList<>();
         for (int i = from; i < to; i++) {
-            float[] v = vector();
+            float[] v = vector(dimension);
             ops.add(new LogOperation.Add("id-" + i, RecordChange.of(v, null, Map.of("n", i), null)));
             model.put("id-" + i, v);
         }
@@ -118,7 +152,7 @@ class HnswSegmentTest {
         for (int q = 0; q < queries; q++) {
             float[] query = vector();
             Set<Integer> truth = new HashSet<>(exact(segments, query, 10, null));
-            for (ScoredOffset s : segments.nearest(query, 10, null, DistanceSpace.L2)) {
+            for (ScoredOffset s : segments.vectors().graphNearest(query, 10, null, DistanceSpace.L2)) {
                 if (truth.contains(s.offset())) {
                     found++;
                 }
@@ -134,7 +168,7 @@ class HnswSegmentTest {
         assertTrue(m.roots().containsKey("vector.graph"));
         assertTrue(m.segmentBytes().get("vector") > 0L);
         CollectionSegments segments = open(m);
-        assertTrue(segments.vectors().usesGraph());
+        assertTrue(segments.vectors().hasGraph());
         double recall = recall(segments, 50);
         assertTrue(recall >= 0.9, label() + ": recall " + recall);
     }
@@ -144,12 +178,56 @@ class HnswSegmentTest {
         SegmentManifest m = write(null, adds(0, 50));
         assertTrue(m.roots().containsKey("vector.header"));
         CollectionSegments segments = open(m);
-        assertFalse(segments.vectors().usesGraph());
+        assertFalse(segments.vectors().usesGraph(DIM, 5));
         float[] query = vector();
         List<Integer> got = segments.nearest(query, 5, null, DistanceSpace.L2).stream()
                 .map(ScoredOffset::offset)
                 .toList();
         assertEquals(exact(segments, query, 5, null), got);
+    }
+
+    @Test
+    void aThousandHighDimensionalRecordsAreSearchedThroughTheGraphWithHighRecall() {
+        int dimension = 1536;
+        SegmentManifest m = write(null, adds(0, 1000, dimension));
+        CollectionSegments segments = open(m);
+        assertTrue(segments.vectors().usesGraph(dimension, 10));
+        int found = 0;
+        int total = 0;
+        for (int q = 0; q < 20; q++) {
+            float[] query = vector(dimension);
+            Set<Integer> truth = new HashSet<>(exact(segments, query, 10, null));
+            for (ScoredOffset s : segments.nearest(query, 10, null, DistanceSpace.L2)) {
+                found += truth.contains(s.offset()) ? 1 : 0;
+            }
+            total += truth.size();
+        }
+        assertTrue(found >= 0.95 * total, "recall " + found + " of " + total + ", seed " + TestRandom.seed());
+        // a selective filter stays exact (the index's planner scans the allowed offsets)
+        RoaringBitmap allowed = RoaringBitmap.bitmapOf(3, 77, 150, 401, 402, 999);
+        float[] query = vector(dimension);
+        assertEquals(
+                exact(segments, query, 4, allowed),
+                segments.nearest(query, 4, allowed, DistanceSpace.L2).stream()
+                        .map(ScoredOffset::offset)
+                        .toList());
+    }
+
+    @Test
+    void fiftyHighDimensionalRecordsAreSearchedExactly() {
+        int dimension = 1536;
+        SegmentManifest m = write(null, adds(0, 50, dimension));
+        CollectionSegments segments = open(m);
+        assertTrue(segments.vectors().hasGraph());
+        assertFalse(segments.vectors().usesGraph(dimension, 10));
+        for (int q = 0; q < 5; q++) {
+            float[] query = vector(dimension);
+            assertEquals(
+                    exact(segments, query, 10, null),
+                    segments.nearest(query, 10, null, DistanceSpace.L2).stream()
+                            .map(ScoredOffset::offset)
+                            .toList());
+        }
     }
 
     @Test
@@ -170,8 +248,8 @@ class HnswSegmentTest {
         for (int q = 0; q < 30; q++) {
             float[] query = vector();
             assertEquals(
-                    original.nearest(query, 10, null, DistanceSpace.L2),
-                    reloaded.nearest(query, 10, null, DistanceSpace.L2),
+                    original.vectors().graphNearest(query, 10, null, DistanceSpace.L2),
+                    reloaded.vectors().graphNearest(query, 10, null, DistanceSpace.L2),
                     label());
         }
         assertEquals(1, fresh.cache().loads());
@@ -233,7 +311,7 @@ class HnswSegmentTest {
         CollectionSegments segments = open(next);
         for (LogOperation op : ops) {
             float[] query = op instanceof LogOperation.Update u ? u.change().embedding() : vector();
-            List<ScoredOffset> hits = segments.nearest(query, 10, null, DistanceSpace.L2);
+            List<ScoredOffset> hits = segments.vectors().graphNearest(query, 10, null, DistanceSpace.L2);
             for (ScoredOffset h : hits) {
                 assertFalse(deletedOffsets.containsValue(h.offset()), label() + ": deleted offset " + h.offset());
             }
@@ -299,7 +377,7 @@ class HnswSegmentTest {
         writer.apply(Materializer.materialize(adds(0, N), writer, writer.nextOffset()));
         SegmentManifest legacy = writer.commit();
         assertNull(HnswSegment.roots(legacy));
-        assertFalse(open(legacy).vectors().usesGraph());
+        assertFalse(open(legacy).vectors().hasGraph());
         SegmentManifest next = write(legacy, adds(N, N + 10));
         assertEquals(
                 N + 10, settings.cache().peek(HnswSegment.roots(next).header()).size());

@@ -115,8 +115,12 @@ class LegacyEmbeddingLayoutTest {
         // the graph, loaded from storage: a record's own embedding is its nearest neighbour
         for (String id : List.of("r0", "r5", "r150", "r1198")) {
             float[] q = expected.get(id).embedding();
-            List<ScoredOffset> hits = s.nearest(q, 1, null, DistanceSpace.COSINE);
+            List<ScoredOffset> hits = s.vectors().graphNearest(q, 1, null, DistanceSpace.COSINE);
             assertEquals(found.get(id).offset(), hits.get(0).offset(), label + ": " + id);
+            assertEquals(
+                    found.get(id).offset(),
+                    s.nearest(q, 1, null, DistanceSpace.COSINE).get(0).offset(),
+                    label);
         }
     }
 
@@ -125,7 +129,7 @@ class LegacyEmbeddingLayoutTest {
         try (SegmentFixture fx = new SegmentFixture(folder, 4096)) {
             assertNull(legacy.roots().get(SegmentFile.EMBEDDINGS.name()), "the fixture is of the old layout");
             CollectionSegments s = CollectionSegments.open(fx.store, dir, legacy, settings());
-            assertTrue(s.vectors().usesGraph());
+            assertTrue(s.vectors().hasGraph());
             assertReads(s, LegacyLayoutData.expected(), "old layout");
         }
     }

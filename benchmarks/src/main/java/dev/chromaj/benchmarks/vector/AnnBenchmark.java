@@ -24,8 +24,11 @@ import org.slf4j.LoggerFactory;
  * <p>Arguments ({@code key=value}): {@code data} (datasets folder, default {@code ../shared/datasets}),
  * {@code datasets} (comma list: siftsmall, fmnistsmall, scifact-minilm, generated100k, generated1000k),
  * {@code ef} (default 10,20,40,80,120,200), {@code m} (16), {@code efc} (100), {@code passes} (3),
- * {@code libs} (chromaj,lucene,hnswlib,jvector16,jvector32), {@code threads} (all processors),
- * {@code minQueries} (queries per measurement, the query set is repeated up to it; default 2000).
+ * {@code libs} (chromaj,lucene,hnswlib,jvector16,jvector32; also {@code chromaj-api}: the public API on a local
+ * client, see {@link ChromajApiAnn}, and {@code chromaj-index}: that collection's loaded graph queried directly, which
+ * needs {@code chromaj-api}; {@code chromaj-index-k+1} asks it for one more neighbour, as the API does), {@code threads} (all processors), {@code minQueries} (queries per measurement, the
+ * query set is repeated up to it; default 2000). Each dataset ends with a summary: every library's best QPS at
+ * recall@10 ≥ 0.95 and chromaj's ratios to the best peer.
  */
 public final class AnnBenchmark {
 
@@ -89,8 +92,22 @@ public final class AnnBenchmark {
                 data.space(),
                 data.queries().length);
         List<AnnLibrary> libraries = new ArrayList<>();
+        ChromajApiAnn api = null;
         for (String lib : libNames) {
-            libraries.add(create(lib));
+            if (lib.equals("chromaj-api")) {
+                api = new ChromajApiAnn();
+                libraries.add(api);
+            }
+        }
+        for (String lib : libNames) {
+            if (lib.startsWith("chromaj-index")) {
+                if (api == null) {
+                    throw new IllegalArgumentException("libs: " + lib + " needs chromaj-api");
+                }
+                libraries.add(api.indexLevel(lib.equals("chromaj-index-k+1")));
+            } else if (!lib.equals("chromaj-api")) {
+                libraries.add(create(lib));
+            }
         }
         Map<String, List<Double>> buildSeconds = new LinkedHashMap<>();
         Map<String, List<Double>> buildCpuSeconds = new LinkedHashMap<>();
@@ -172,6 +189,7 @@ public final class AnnBenchmark {
                 data.name(),
                 passes,
                 table);
+        LOG.info("{} best at recall@10 >= 0.95{}", data.name(), summary(data, libraries, efs, results));
         for (AnnLibrary lib : libraries) {
             lib.close();
         }
@@ -183,6 +201,7 @@ public final class AnnBenchmark {
      * time on an oversubscribed machine.
      */
     private static double[] measure(AnnLibrary lib, VectorDataset data, int ef, int minQueries) throws Exception {
+        lib.prepareEf(ef);
         float[][] queries = data.queries();
         int rounds = Math.max(1, (minQueries + queries.length - 1) / queries.length);
         int[][] found = new int[queries.length][];
@@ -213,6 +232,59 @@ public final class AnnBenchmark {
         return new double[] {count / cpuSeconds, recall / queries.length, count / seconds};
     }
 
+    /**
+     * One row per library: the efSearch with the highest CPU QPS among those reaching recall@10 ≥ 0.95, then
+     * chromaj's (API, else index) ratio to each peer and to the best peer.
+     */
+    private static String summary(
+            VectorDataset data,
+            List<AnnLibrary> libraries,
+            int[] efs,
+            Map<String, Map<Integer, List<double[]>>> results) {
+        Map<String, double[]> best = new LinkedHashMap<>();
+        for (AnnLibrary lib : libraries) {
+            double[] b = null;
+            for (int ef : efs) {
+                List<double[]> runs = results.get(lib.name()).get(ef);
+                double cpuQps = median(runs.stream().map(r -> r[0]).toList());
+                double recall = median(runs.stream().map(r -> r[1]).toList());
+                if (recall >= 0.95 && (b == null || cpuQps > b[2])) {
+                    b = new double[] {ef, recall, cpuQps};
+                }
+            }
+            best.put(lib.name(), b);
+        }
+        String ours = best.containsKey("chromaj-api") ? "chromaj-api" : "chromaj";
+        double[] mine = best.get(ours);
+        StringBuilder out = new StringBuilder("\n| " + data.name() + " | library | ef | recall@10 | CPU QPS | " + ours
+                + " / library |\n|---|---|---|---|---|---|");
+        double bestPeer = 0;
+        String bestPeerName = "none";
+        for (Map.Entry<String, double[]> e : best.entrySet()) {
+            double[] b = e.getValue();
+            boolean peer = !e.getKey().startsWith("chromaj");
+            if (peer && b != null && b[2] > bestPeer) {
+                bestPeer = b[2];
+                bestPeerName = e.getKey();
+            }
+            out.append(String.format(
+                    Locale.ROOT,
+                    "\n| | %s | %s | %s | %s | %s |",
+                    e.getKey(),
+                    b == null ? "-" : Integer.toString((int) b[0]),
+                    b == null ? "< 0.95" : String.format(Locale.ROOT, "%.3f", b[1]),
+                    b == null ? "-" : String.format(Locale.ROOT, "%.0f", b[2]),
+                    b == null || mine == null ? "-" : String.format(Locale.ROOT, "%.2f", mine[2] / b[2])));
+        }
+        out.append(String.format(
+                Locale.ROOT,
+                "\n%s vs best peer (%s): %s",
+                ours,
+                bestPeerName,
+                mine == null || bestPeer == 0 ? "n/a" : String.format(Locale.ROOT, "%.2fx", mine[2] / bestPeer)));
+        return out.toString();
+    }
+
     private static AnnLibrary create(String name) {
         return switch (name) {
             case "chromaj" -> new ChromajAnn();
@@ -221,8 +293,8 @@ public final class AnnBenchmark {
             case "jvector16" -> new JvectorAnn(16);
             case "jvector32" -> new JvectorAnn(32);
             default ->
-                throw new IllegalArgumentException(
-                        "unknown library " + name + " (chromaj, lucene, hnswlib, jvector16, jvector32)");
+                throw new IllegalArgumentException("unknown library " + name
+                        + " (chromaj, chromaj-api, chromaj-index, lucene, hnswlib, jvector16, jvector32)");
         };
     }
 

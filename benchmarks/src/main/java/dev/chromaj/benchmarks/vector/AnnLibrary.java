@@ -12,6 +12,9 @@ interface AnnLibrary {
     /** Prepares per-query objects outside the timed loop (library-specific query types). */
     default void prepareQueries(float[][] queries) {}
 
+    /** Sets the beam for the following searches, outside the timed loop (a collection's {@code modify}). */
+    default void prepareEf(int ef) {}
+
     /** The {@code k} nearest ordinals to query {@code q} (index into the prepared queries) with beam {@code ef}. */
     int[] search(int q, float[] query, int k, int ef) throws Exception;
 

@@ -3,10 +3,11 @@ package dev.chromaj.benchmarks.vector;
 import dev.chromaj.index.vector.DistanceSpace;
 import io.github.jbellis.jvector.graph.GraphIndexBuilder;
 import io.github.jbellis.jvector.graph.GraphSearcher;
+import io.github.jbellis.jvector.graph.ImmutableGraphIndex;
 import io.github.jbellis.jvector.graph.ListRandomAccessVectorValues;
-import io.github.jbellis.jvector.graph.OnHeapGraphIndex;
 import io.github.jbellis.jvector.graph.SearchResult;
 import io.github.jbellis.jvector.graph.similarity.BuildScoreProvider;
+import io.github.jbellis.jvector.graph.similarity.DefaultSearchScoreProvider;
 import io.github.jbellis.jvector.graph.similarity.SearchScoreProvider;
 import io.github.jbellis.jvector.util.Bits;
 import io.github.jbellis.jvector.vector.VectorSimilarityFunction;
@@ -19,9 +20,9 @@ import java.util.List;
 import java.util.concurrent.ForkJoinPool;
 
 /**
- * jvector's on-heap graph (a single-layer Vamana graph in 3.x, where {@code M} is the maximum degree of every node),
- * built with neighbour overflow 1.2 and alpha 1.2 (jvector's defaults), searched exactly (no quantization) with a
- * beam of {@code ef} ({@code rerankK}).
+ * jvector 4's on-heap graph (Vamana neighbour selection with an HNSW-like hierarchy, {@code addHierarchy}; {@code M} is
+ * the maximum degree of every node), built with neighbour overflow 1.2 and alpha 1.2 (jvector's defaults) and the
+ * final refinement pass, searched exactly (no quantization) with a beam of {@code ef} ({@code rerankK}).
  */
 final class JvectorAnn implements AnnLibrary {
 
@@ -31,7 +32,7 @@ final class JvectorAnn implements AnnLibrary {
     private final int degree;
     private VectorSimilarityFunction similarity;
     private ListRandomAccessVectorValues vectors;
-    private OnHeapGraphIndex graph;
+    private ImmutableGraphIndex graph;
     private GraphSearcher searcher;
     private List<VectorFloat<?>> queries;
 
@@ -45,6 +46,7 @@ final class JvectorAnn implements AnnLibrary {
     }
 
     @Override
+    @SuppressWarnings("deprecation") // the (M, ...) constructor: the same M on every layer, as the other libraries
     public void build(VectorDataset data, int m, int efConstruction, int threads) throws IOException {
         similarity = data.space() == DistanceSpace.L2
                 ? VectorSimilarityFunction.EUCLIDEAN
@@ -63,6 +65,8 @@ final class JvectorAnn implements AnnLibrary {
                 efConstruction,
                 1.2f,
                 1.2f,
+                true,
+                true,
                 simd,
                 parallel)) {
             graph = builder.build(vectors);
@@ -83,7 +87,7 @@ final class JvectorAnn implements AnnLibrary {
 
     @Override
     public int[] search(int q, float[] query, int k, int ef) {
-        SearchScoreProvider provider = SearchScoreProvider.exact(queries.get(q), similarity, vectors);
+        SearchScoreProvider provider = DefaultSearchScoreProvider.exact(queries.get(q), similarity, vectors);
         SearchResult result = searcher.search(provider, k, Math.max(k, ef), 0f, 0f, Bits.ALL);
         SearchResult.NodeScore[] nodes = result.getNodes();
         int[] ids = new int[nodes.length];
@@ -104,9 +108,12 @@ final class JvectorAnn implements AnnLibrary {
     }
 
     @Override
-    public void close() throws IOException {
+    public void close() throws Exception {
         if (searcher != null) {
             searcher.close();
+        }
+        if (graph != null) {
+            graph.close();
         }
         graph = null;
         vectors = null;

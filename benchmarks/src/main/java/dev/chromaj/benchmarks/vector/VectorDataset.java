@@ -3,6 +3,7 @@ package dev.chromaj.benchmarks.vector;
 import dev.chromaj.index.vector.DistanceSpace;
 import dev.chromaj.index.vector.ExactSearch;
 import dev.chromaj.index.vector.ScoredOffset;
+import dev.chromaj.index.vector.VectorKernels;
 import java.io.IOException;
 import java.nio.ByteBuffer;
 import java.nio.ByteOrder;
@@ -79,35 +80,67 @@ record VectorDataset(String name, DistanceSpace space, float[][] base, float[][]
 
     /**
      * {@code generated100k} (or {@code generated1000kx128}): clustered Gaussian data, 1000 queries drawn from the
-     * same distribution, ground truth by exhaustive search (parallel).
+     * same distribution, ground truth by exhaustive search (parallel). A {@code cos} suffix
+     * ({@code generated1kx1536cos}, {@code generated1kx384cos}) makes unit-norm vectors compared in the cosine space
+     * (embedding-model-like: 48 latent dimensions instead of 24).
      */
     static VectorDataset generated(String name) {
         String spec = name.substring("generated".length());
+        boolean cosine = spec.endsWith("cos");
+        if (cosine) {
+            spec = spec.substring(0, spec.length() - 3);
+        }
+        int x = spec.indexOf('x');
+        if (x >= 0) {
+            spec = spec.substring(0, x);
+        }
+        int count = Integer.parseInt(spec.replace("k", "")) * (spec.endsWith("k") ? 1000 : 1);
+        return generated(name, count, 1000, cosine);
+    }
+
+    /**
+     * A generated set named like {@link #generated(String)} ({@code generated<count>x<dim>[cos]}; the count in the
+     * name is ignored in favour of {@code count}) with {@code queryCount} queries, seeded (42).
+     */
+    static VectorDataset generated(String name, int count, int queryCount, boolean cosine) {
+        String spec = name.substring("generated".length());
+        if (spec.endsWith("cos")) {
+            spec = spec.substring(0, spec.length() - 3);
+        }
         int dimension = 128;
         int x = spec.indexOf('x');
         if (x >= 0) {
             dimension = Integer.parseInt(spec.substring(x + 1));
-            spec = spec.substring(0, x);
         }
-        int count = Integer.parseInt(spec.replace("k", "")) * (spec.endsWith("k") ? 1000 : 1);
         Random random = new Random(42);
         // Real embeddings have a low intrinsic dimension: draw clustered points in a 24-dimensional latent space
         // and map them linearly to the target dimension, plus a little isotropic noise.
-        int latent = Math.min(24, dimension);
+        int latent = Math.min(cosine ? 48 : 24, dimension);
         int clusters = Math.max(16, count / 1000);
         float[][] centers = gaussian(random, clusters, latent, 1f);
         float[][] projection = gaussian(random, latent, dimension, (float) (1 / Math.sqrt(latent)));
         float[][] base = sample(random, centers, projection, count);
-        float[][] queries = sample(random, centers, projection, 1000);
+        float[][] queries = sample(random, centers, projection, queryCount);
+        DistanceSpace space = DistanceSpace.L2;
+        if (cosine) {
+            space = DistanceSpace.COSINE;
+            for (float[] v : base) {
+                VectorKernels.normalize(v);
+            }
+            for (float[] v : queries) {
+                VectorKernels.normalize(v);
+            }
+        }
+        DistanceSpace truthSpace = space;
         int[] ordinals = IntStream.range(0, count).toArray();
         int[][] truth = IntStream.range(0, queries.length)
                 .parallel()
                 .mapToObj(q -> {
-                    List<ScoredOffset> top = ExactSearch.search(DistanceSpace.L2, queries[q], 10, ordinals, base);
+                    List<ScoredOffset> top = ExactSearch.search(truthSpace, queries[q], 10, ordinals, base);
                     return top.stream().mapToInt(ScoredOffset::offset).toArray();
                 })
                 .toArray(int[][]::new);
-        return new VectorDataset(name, DistanceSpace.L2, base, queries, truth);
+        return new VectorDataset(name, space, base, queries, truth);
     }
 
     private static float[][] gaussian(Random random, int rows, int columns, float scale) {

@@ -127,6 +127,21 @@ public final class ChromaClient implements Database, AutoCloseable {
         return DatabaseHandle.guarded(engine::stats);
     }
 
+    /**
+     * What this client's use of storage costs per month at {@code prices}, extrapolated from its request counters
+     * since it was opened, with the bytes stored now. Lists every object under the client's S3 prefix (or data
+     * folder) once to measure them: one LIST request per 1,000 objects, counted in later reports. Use
+     * {@link CostReport#since(CostReport)} for the window between two reports.
+     *
+     * @param prices the prices, e.g. {@link S3Prices#usEast1Standard()}
+     * @return the report
+     * @throws InvalidArgumentException when {@code prices} is null
+     * @throws StorageException when the listing fails after retries
+     */
+    public CostReport costReport(S3Prices prices) {
+        return DatabaseHandle.guarded(() -> engine.costReport(prices));
+    }
+
     /** Runs garbage collection now and returns what it deleted. */
     public GcResult collectGarbage() {
         return DatabaseHandle.guarded(() -> engine.collectGarbage(ProgressListener.none()));
@@ -305,8 +320,9 @@ public final class ChromaClient implements Database, AutoCloseable {
         private long blockCacheBytes = 256L << 20;
         private Path diskCachePath;
         private long diskCacheBytes;
-        private Duration compactionInterval = Duration.ofSeconds(10);
-        private int compactionThreshold = 1_000;
+        private CompactionPolicy compactionPolicy;
+        private Duration compactionInterval;
+        private Integer compactionThreshold;
         private WalSync walSync = WalSync.EVERY_WRITE;
         private int gcKeepVersions = 2;
         private Duration gcVersionTtl = Duration.ofHours(12);
@@ -322,6 +338,7 @@ public final class ChromaClient implements Database, AutoCloseable {
         private ClientConfig.S3RetrySettings s3Retries;
         private long vectorIndexBytes = Math.max(64L << 20, Runtime.getRuntime().maxMemory() / 2);
         private ChromaObserver observer;
+        private java.util.function.LongSupplier ticker = System::nanoTime;
 
         private Builder() {}
 
@@ -350,13 +367,35 @@ public final class ChromaClient implements Database, AutoCloseable {
             return this;
         }
 
-        /** How often the background compactor looks at every collection's log tail (default 10 s). */
+        /**
+         * When the background compactor folds a collection's log tail into a new version: by tail size and by the
+         * age of its oldest write (default {@link CompactionPolicy#local()} on a local folder,
+         * {@link CompactionPolicy#objectStorage()} with S3). {@link #compactionInterval(Duration)} and
+         * {@link #compactionThreshold(int)}, when also called, override its age and record limits.
+         *
+         * @param policy the policy
+         * @return this builder
+         */
+        public Builder compactionPolicy(CompactionPolicy policy) {
+            this.compactionPolicy = Errors.requireArgument(policy, "compactionPolicy");
+            return this;
+        }
+
+        /**
+         * The longest a write stays uncompacted: the {@link CompactionPolicy#maxTailAge() age limit} of the
+         * compaction policy (default 10 s on a local folder, 1 h with S3). Longer: fewer, larger versions (fewer S3
+         * PUTs); shorter: read-only followers see writes sooner.
+         */
         public Builder compactionInterval(Duration interval) {
             this.compactionInterval = positive("compactionInterval", interval);
             return this;
         }
 
-        /** Number of records in a collection's log tail that triggers a compaction (default 1,000). */
+        /**
+         * Number of records in a collection's log tail that triggers a compaction: the
+         * {@link CompactionPolicy#maxTailRecords() record limit} of the compaction policy (default 1,000 on a local
+         * folder, 50,000 with S3).
+         */
         public Builder compactionThreshold(int records) {
             this.compactionThreshold = (int) positive("compactionThreshold", records);
             return this;
@@ -446,6 +485,12 @@ public final class ChromaClient implements Database, AutoCloseable {
             return this;
         }
 
+        /** The monotonic clock of the compaction policy and cost reports, in nanoseconds; faked by tests. */
+        Builder ticker(java.util.function.LongSupplier ticker) {
+            this.ticker = java.util.Objects.requireNonNull(ticker, "ticker");
+            return this;
+        }
+
         /** S3 writer lease timing (default 30 s TTL, renewed every 10 s); shortened by tests. */
         Builder leaseTiming(Duration ttl, Duration renewInterval) {
             this.leaseTiming = new WriterLease.Timing(ttl, renewInterval);
@@ -491,14 +536,22 @@ public final class ChromaClient implements Database, AutoCloseable {
                         "diskCache is only used with S3 storage: set s3(...) or drop diskCache");
             }
             int blockBytes = maxBlockBytes > 0 ? maxBlockBytes : (s3 != null ? 8 << 20 : 1 << 20);
+            CompactionPolicy policy = compactionPolicy != null
+                    ? compactionPolicy
+                    : (s3 != null ? CompactionPolicy.objectStorage() : CompactionPolicy.local());
+            if (compactionInterval != null) {
+                policy = policy.withMaxTailAge(compactionInterval);
+            }
+            if (compactionThreshold != null) {
+                policy = policy.withMaxTailRecords(compactionThreshold);
+            }
             return new ChromaClient(new ClientConfig(
                     path,
                     s3,
                     blockCacheBytes,
                     diskCachePath,
                     diskCacheBytes,
-                    compactionInterval,
-                    compactionThreshold,
+                    policy,
                     walSync,
                     gcKeepVersions,
                     gcVersionTtl,
@@ -513,7 +566,8 @@ public final class ChromaClient implements Database, AutoCloseable {
                     vectorIndexBytes,
                     blockCompression,
                     recordBlockBytes,
-                    observer));
+                    observer,
+                    ticker));
         }
 
         private static long positive(String field, long value) {

@@ -75,6 +75,11 @@ final class Engine implements AutoCloseable {
     private final java.util.concurrent.atomic.AtomicInteger backupsRunning =
             new java.util.concurrent.atomic.AtomicInteger();
 
+    /** Monotonic nanoseconds: what the compaction policy and cost reports measure time with. */
+    final java.util.function.LongSupplier ticker;
+    /** {@link #ticker} when the engine was created: the start of {@link #costReport}'s window. */
+    private final long openedNanos;
+
     private volatile boolean closed;
     /** Test seam: runs in a backup between the capture and the copy. */
     volatile Runnable afterBackupCapture;
@@ -88,6 +93,8 @@ final class Engine implements AutoCloseable {
             Path privateCatalogDir,
             SafeObserver observer) {
         this.config = config;
+        this.ticker = config.ticker();
+        this.openedNanos = ticker.getAsLong();
         this.observer = observer;
         this.lease = lease;
         this.privateCatalogDir = privateCatalogDir;
@@ -668,6 +675,36 @@ final class Engine implements AutoCloseable {
                 st.bytesWritten(),
                 vectorIndexes.bytes(),
                 vectorIndexes.size());
+    }
+
+    /**
+     * The cost report of this client since it was opened: its storage counters, then one listing of every object
+     * under its prefix or folder for the stored bytes (the listing's own requests count in later reports).
+     */
+    CostReport costReport(S3Prices prices) {
+        ensureOpen();
+        Errors.requireArgument(prices, "prices");
+        dev.chromaj.storage.StorageStats st = storage.stats();
+        long window = Math.max(1, ticker.getAsLong() - openedNanos);
+        long bytes = 0;
+        long objects = 0;
+        java.util.Iterator<dev.chromaj.storage.ObjectInfo> it = storage.list("");
+        while (it.hasNext()) {
+            bytes += it.next().size();
+            objects++;
+        }
+        return new CostReport(
+                java.time.Duration.ofNanos(window),
+                st.gets() + st.rangeGets(),
+                st.heads(),
+                st.puts(),
+                st.lists(),
+                st.deletes(),
+                st.bytesRead(),
+                st.bytesWritten(),
+                bytes,
+                objects,
+                prices);
     }
 
     GcResult collectGarbage() {

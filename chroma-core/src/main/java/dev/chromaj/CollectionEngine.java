@@ -672,7 +672,7 @@ final class CollectionEngine implements AutoCloseable {
                 throw new AlreadyExistsException("Collection " + newName + " already exists");
             }
             entry = entry.withNameAndMetadata(newName, metadataJson);
-            VersionManifest.of(entry, view.get().version()).writeTo(engine.storage);
+            engine.writeManifest(VersionManifest.of(entry, view.get().version()));
         }
     }
 
@@ -692,7 +692,7 @@ final class CollectionEngine implements AutoCloseable {
             entry = entry.withOptionsJson(json);
             options = next;
             hnsw.efSearch(params.efSearch());
-            VersionManifest.of(entry, view.get().version()).writeTo(engine.storage);
+            engine.writeManifest(VersionManifest.of(entry, view.get().version()));
         }
     }
 
@@ -857,6 +857,9 @@ final class CollectionEngine implements AutoCloseable {
                 engine.observer.operationCompleted(
                         ChromaObserver.Operation.COMPACTION, succeeded ? records : 0, nanos, succeeded);
             }
+            if (succeeded && runs > 0) {
+                engine.collectAfterCompaction(this);
+            }
             if (succeeded) {
                 LOG.info(
                         "Compaction of {} folded {} log record(s) into version {} ({} run(s)) in {} ms",
@@ -955,7 +958,7 @@ final class CollectionEngine implements AutoCloseable {
                     || !java.util.Objects.equals(written.optionsJson(), entry.optionsJson())) {
                 // modify() ran while this version was built: its manifest must carry the new name, metadata and
                 // efSearch, or a catalog rebuilt from storage would bring the old ones back.
-                VersionManifest.of(entry, next).writeTo(engine.storage);
+                engine.writeManifest(VersionManifest.of(entry, next));
             }
         }
         footprint.compactedThrough(next.logPosition());
@@ -974,7 +977,7 @@ final class CollectionEngine implements AutoCloseable {
 
     /** Records the deletion in the bucket so a catalog rebuilt from storage does not resurrect it. */
     void writeDeletionManifest() {
-        VersionManifest.deletion(entry, view.get().version()).writeTo(engine.storage);
+        engine.writeManifest(VersionManifest.deletion(entry, view.get().version()));
     }
 
     /** Closes the collection and deletes its local WAL; its objects are left to garbage collection. */

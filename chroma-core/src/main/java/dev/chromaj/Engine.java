@@ -266,6 +266,10 @@ final class Engine implements AutoCloseable {
         if (config.readOnly()) {
             follower.start(background);
         } else {
+            if (config.s3Mode()) {
+                // a previous writer may have died between a manifest and its head: followers list once more
+                touchManifestHead("open");
+            }
             compactor.start();
             gc.start(background);
         }
@@ -363,6 +367,63 @@ final class Engine implements AutoCloseable {
         }
         if (lease != null) {
             lease.checkNotLost();
+        }
+    }
+
+    /**
+     * Writes a version manifest, then (S3 mode) a new {@link BucketLayout#MANIFEST_HEAD} so that followers see the
+     * change with one HEAD request.
+     */
+    void writeManifest(VersionManifest manifest) {
+        manifest.writeTo(storage);
+        if (config.s3Mode()) {
+            touchManifestHead(manifest.key());
+        }
+    }
+
+    /** Rewrites the manifest head with new contents (so a new ETag). */
+    private void touchManifestHead(String reason) {
+        byte[] body = ("{\"after\":\"" + reason + "\",\"id\":\"" + UUID.randomUUID() + "\"}")
+                .getBytes(java.nio.charset.StandardCharsets.UTF_8);
+        try {
+            storage.put(dev.chromaj.storage.BucketLayout.MANIFEST_HEAD, body);
+        } catch (dev.chromaj.storage.ObjectStorageException e) {
+            throw Errors.translate(e);
+        }
+    }
+
+    /** Collections with a garbage collection scheduled after a compaction. */
+    private final java.util.Set<UUID> collectionsAfterCompaction = ConcurrentHashMap.newKeySet();
+
+    /**
+     * Schedules a garbage collection of {@code collection} once the version a compaction just superseded is past
+     * {@code gcVersionTtl}, so its objects do not wait for the next full pass. One pending per collection.
+     */
+    // the task catches its own failures; the engine stops it by shutting the executor down
+    @SuppressWarnings("FutureReturnValueIgnored")
+    void collectAfterCompaction(CollectionEngine collection) {
+        if (closed || config.readOnly() || !collectionsAfterCompaction.add(collection.id)) {
+            return;
+        }
+        long delayMillis = config.gcVersionTtl().toMillis() + 1_000;
+        try {
+            background.schedule(
+                    () -> {
+                        collectionsAfterCompaction.remove(collection.id);
+                        try {
+                            if (!closed && !collection.isDestroyed()) {
+                                collection.collectGarbage(gc);
+                            }
+                        } catch (RuntimeException e) {
+                            if (!closed) {
+                                LOG.warn("Garbage collection of {} failed, will retry: {}", collection, e.toString());
+                            }
+                        }
+                    },
+                    delayMillis,
+                    TimeUnit.MILLISECONDS);
+        } catch (java.util.concurrent.RejectedExecutionException e) {
+            collectionsAfterCompaction.remove(collection.id);
         }
     }
 
@@ -570,7 +631,7 @@ final class Engine implements AutoCloseable {
                     0,
                     0);
             // The bucket learns of the collection before the catalog does, so a catalog rebuilt from S3 knows it.
-            VersionManifest.forNewCollection(entry).writeTo(storage);
+            writeManifest(VersionManifest.forNewCollection(entry));
             try {
                 catalog.createCollection(entry);
             } catch (CatalogConflictException e) {

@@ -397,31 +397,43 @@ final class Engine implements AutoCloseable {
 
     /**
      * Schedules a garbage collection of {@code collection} once the version a compaction just superseded is past
-     * {@code gcVersionTtl}, so its objects do not wait for the next full pass. One pending per collection.
+     * {@code gcVersionTtl}, so its objects do not wait for the next full pass. One pending per collection: when
+     * compactions committed meanwhile, the pass schedules the next one for them.
      */
-    // the task catches its own failures; the engine stops it by shutting the executor down
-    @SuppressWarnings("FutureReturnValueIgnored")
     void collectAfterCompaction(CollectionEngine collection) {
         if (closed || config.readOnly() || !collectionsAfterCompaction.add(collection.id)) {
             return;
         }
+        scheduleCollection(collection, collection.view().version().number());
+    }
+
+    // the task catches its own failures; the engine stops it by shutting the executor down
+    @SuppressWarnings("FutureReturnValueIgnored")
+    private void scheduleCollection(CollectionEngine collection, long versionAtSchedule) {
         long delayMillis = config.gcVersionTtl().toMillis() + 1_000;
+        Runnable pass = () -> {
+            try {
+                if (!closed && !collection.isDestroyed()) {
+                    collection.collectGarbage(gc);
+                }
+            } catch (RuntimeException e) {
+                if (!closed) {
+                    LOG.warn("Garbage collection of {} failed, will retry: {}", collection, e.toString());
+                }
+            }
+            // a compaction that commits from here on schedules its own pass; one that committed since this pass
+            // was scheduled gets the next one
+            collectionsAfterCompaction.remove(collection.id);
+            long current = collection.view().version().number();
+            if (!closed
+                    && !collection.isDestroyed()
+                    && current > versionAtSchedule
+                    && collectionsAfterCompaction.add(collection.id)) {
+                scheduleCollection(collection, current);
+            }
+        };
         try {
-            background.schedule(
-                    () -> {
-                        collectionsAfterCompaction.remove(collection.id);
-                        try {
-                            if (!closed && !collection.isDestroyed()) {
-                                collection.collectGarbage(gc);
-                            }
-                        } catch (RuntimeException e) {
-                            if (!closed) {
-                                LOG.warn("Garbage collection of {} failed, will retry: {}", collection, e.toString());
-                            }
-                        }
-                    },
-                    delayMillis,
-                    TimeUnit.MILLISECONDS);
+            background.schedule(pass, delayMillis, TimeUnit.MILLISECONDS);
         } catch (java.util.concurrent.RejectedExecutionException e) {
             collectionsAfterCompaction.remove(collection.id);
         }

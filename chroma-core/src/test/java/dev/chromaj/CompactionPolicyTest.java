@@ -191,6 +191,64 @@ class CompactionPolicyTest {
         }
     }
 
+    @Test
+    void aBackgroundCompactionCollectsTheVersionItSupersededATtlLater() throws Exception {
+        try (ChromaClient client = ChromaClient.builder()
+                .path(dir)
+                .compactionPolicy(new CompactionPolicy(1_000, 1L << 30, Duration.ofMinutes(1)))
+                .ticker(now::get)
+                .gcVersionTtl(Duration.ZERO)
+                .gcInterval(Duration.ofHours(1))
+                .build()) {
+            ChromaCollection c = client.createCollection("gc-after");
+            CollectionEngine engine = client.engine().collection(c.id());
+            String first = VersionManifest.key(c.id(), 1);
+            String second = VersionManifest.key(c.id(), 2);
+            c.add(List.of(record("a", 0)));
+            now.addAndGet(MINUTE);
+            client.engine().compactor().tick();
+            engine.awaitCompaction();
+            c.add(List.of(record("b", 0)));
+            now.addAndGet(MINUTE);
+            client.engine().compactor().tick();
+            engine.awaitCompaction();
+            assertEquals(2, c.stats().version());
+            // no collectGarbage() call: the compaction scheduled one a TTL (zero) plus a second after it
+            long deadline = System.nanoTime() + Duration.ofSeconds(30).toNanos();
+            while (client.engine().storage.head(first).isPresent() && System.nanoTime() < deadline) {
+                Thread.sleep(50);
+            }
+            assertFalse(client.engine().storage.head(first).isPresent(), "the superseded version was collected");
+            assertTrue(client.engine().storage.head(second).isPresent(), "the current version stays");
+            assertEquals(2, c.count());
+        }
+    }
+
+    @Test
+    void aSupersededVersionIsKeptForTheTtlAfterItWasReplaced() {
+        try (ChromaClient client = ChromaClient.builder()
+                .path(dir)
+                .compactionInterval(Duration.ofHours(1))
+                .gcVersionTtl(Duration.ofHours(1))
+                .build()) {
+            ChromaCollection c = client.createCollection("ttl");
+            for (int v = 0; v < 3; v++) {
+                c.add(List.of(record("r" + v, 0)));
+                c.compact();
+            }
+            assertEquals(0, client.collectGarbage().versionsDeleted(), "versions 1 and 2 were replaced just now");
+        }
+        try (ChromaClient client = ChromaClient.builder()
+                .path(dir)
+                .compactionInterval(Duration.ofHours(1))
+                .gcVersionTtl(Duration.ZERO)
+                .build()) {
+            GcResult r = client.collectGarbage();
+            assertEquals(2, r.versionsDeleted(), "keep 1 (default) and no TTL: only the current version stays");
+            assertEquals(3, client.getCollection("ttl").count());
+        }
+    }
+
     private ChromaClient fakeClockClient(CompactionPolicy policy) {
         return ChromaClient.builder()
                 .path(dir)

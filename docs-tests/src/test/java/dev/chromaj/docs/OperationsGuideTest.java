@@ -52,7 +52,8 @@ class OperationsGuideTest {
             // region cost
             CostReport start = client.costReport(S3Prices.usEast1Standard());
             // ... the application's normal work, for an hour or more ...
-            docs.add(List.of(ChromaRecord.builder("a").embedding(new float[] {1f, 2f}).build()));
+            docs.add(List.of(
+                    ChromaRecord.builder("a").embedding(new float[] {1f, 2f}).build()));
             docs.compact();
             CostReport window = client.costReport(S3Prices.usEast1Standard()).since(start);
             System.out.println(window.format()); // requests and dollars per 30-day month

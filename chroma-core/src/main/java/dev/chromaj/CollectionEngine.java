@@ -770,7 +770,12 @@ final class CollectionEngine implements AutoCloseable {
         }
         try {
             long target = view.get().tail().lastSequence();
+            long before = view.get().version().number();
             compactTo(target, operationsUpTo(target), () -> {});
+            if (view.get().version().number() > before) {
+                // background compactions only: an explicit compact() leaves collection to the caller's GC calls
+                engine.collectAfterCompaction(this);
+            }
         } catch (RuntimeException e) {
             if (engine.isClosed() || destroyed) {
                 LOG.debug("Compaction of {} interrupted by close: {}", this, e.toString());
@@ -856,9 +861,6 @@ final class CollectionEngine implements AutoCloseable {
             if (engine.observer != null) {
                 engine.observer.operationCompleted(
                         ChromaObserver.Operation.COMPACTION, succeeded ? records : 0, nanos, succeeded);
-            }
-            if (succeeded && runs > 0) {
-                engine.collectAfterCompaction(this);
             }
             if (succeeded) {
                 LOG.info(

@@ -10,8 +10,7 @@ record ClientConfig(
         long blockCacheBytes,
         Path diskCachePath,
         long diskCacheBytes,
-        Duration compactionInterval,
-        int compactionThreshold,
+        CompactionPolicy compactionPolicy,
         WalSync walSync,
         int gcKeepVersions,
         Duration gcVersionTtl,
@@ -26,7 +25,8 @@ record ClientConfig(
         long vectorIndexBytes,
         boolean blockCompression,
         int recordBlockBytes,
-        ChromaObserver observer) {
+        ChromaObserver observer,
+        java.util.function.LongSupplier ticker) {
 
     /** Retry schedule of S3 requests; null components keep the storage module's defaults. Tests shorten it. */
     record S3RetrySettings(int maxAttempts, Duration baseBackoff, Duration maxBackoff, Duration requestTimeout) {}

@@ -73,6 +73,12 @@ final class CollectionEngine implements AutoCloseable {
      * atomic per-key operations, so a version is never unpinned while a read holds it.
      */
     private final ConcurrentHashMap<Long, Integer> pins = new ConcurrentHashMap<>();
+    /** Bytes and write times of the uncompacted log entries, for the compaction policy. */
+    private final TailFootprint footprint = new TailFootprint();
+    /** Whether a failed background compaction waits for {@link #retryAt}. */
+    private volatile boolean retryWaits;
+    /** Ticker nanos before which a failed background compaction is not retried. */
+    private volatile long retryAt;
     /** Failed compactions since the last successful one, shown in stats and logged by how persistent they are. */
     private final CompactionHealth compactionHealth = new CompactionHealth();
 
@@ -240,6 +246,8 @@ final class CollectionEngine implements AutoCloseable {
             while (reader.hasNext()) {
                 WalEntry e = reader.next();
                 entries.add(new TailOverlay.Entry(e.sequence(), LogCodec.decode(e.payload())));
+                // replayed writes count as written at open: their age before the restart is unknown
+                footprint.written(e.sequence(), e.payload().length, engine.ticker.getAsLong());
             }
         }
         view.set(new CollectionView(version, TailOverlay.of(entries, version.segments())));
@@ -521,13 +529,14 @@ final class CollectionEngine implements AutoCloseable {
             }
             sequence = writeToLog(payload);
             tailOps = addPending(sequence, ops);
+            footprint.written(sequence, payload.length, engine.ticker.getAsLong());
         }
         Runnable hook = afterLogWrite;
         if (hook != null) {
             hook.run();
         }
         commitAndPublish(sequence);
-        if (tailOps >= engine.config.compactionThreshold()) {
+        if (engine.config.compactionPolicy().dueBySize(tailOps, footprint.bytes())) {
             engine.compactor().request(this);
         }
     }
@@ -552,12 +561,14 @@ final class CollectionEngine implements AutoCloseable {
             for (String id : ids) {
                 ops.add(new LogOperation.Delete(id));
             }
-            sequence = writeToLog(LogCodec.encode(ops));
+            byte[] payload = LogCodec.encode(ops);
+            sequence = writeToLog(payload);
             tailOps = addPending(sequence, ops);
+            footprint.written(sequence, payload.length, engine.ticker.getAsLong());
             deleted = ids.size();
         }
         commitAndPublish(sequence);
-        if (tailOps >= engine.config.compactionThreshold()) {
+        if (engine.config.compactionPolicy().dueBySize(tailOps, footprint.bytes())) {
             engine.compactor().request(this);
         }
         return deleted;
@@ -664,7 +675,7 @@ final class CollectionEngine implements AutoCloseable {
                 throw new AlreadyExistsException("Collection " + newName + " already exists");
             }
             entry = entry.withNameAndMetadata(newName, metadataJson);
-            VersionManifest.of(entry, view.get().version()).writeTo(engine.storage);
+            engine.writeManifest(VersionManifest.of(entry, view.get().version()));
         }
     }
 
@@ -684,7 +695,7 @@ final class CollectionEngine implements AutoCloseable {
             entry = entry.withOptionsJson(json);
             options = next;
             hnsw.efSearch(params.efSearch());
-            VersionManifest.of(entry, view.get().version()).writeTo(engine.storage);
+            engine.writeManifest(VersionManifest.of(entry, view.get().version()));
         }
     }
 
@@ -760,18 +771,61 @@ final class CollectionEngine implements AutoCloseable {
         if (destroyed || view.get().tail().isEmpty() || !compactionLock.tryLock()) {
             return;
         }
+        if (retryWaits && engine.ticker.getAsLong() - retryAt < 0) {
+            compactionLock.unlock();
+            return;
+        }
         try {
             long target = view.get().tail().lastSequence();
+            long before = view.get().version().number();
             compactTo(target, operationsUpTo(target), () -> {});
+            if (view.get().version().number() > before) {
+                // background compactions only: an explicit compact() leaves collection to the caller's GC calls
+                engine.collectAfterCompaction(this);
+            }
         } catch (RuntimeException e) {
             if (engine.isClosed() || destroyed) {
                 LOG.debug("Compaction of {} interrupted by close: {}", this, e.toString());
                 return;
             }
             reportBackgroundFailure(e);
+            retryAt = engine.ticker.getAsLong() + retryDelayNanos();
+            retryWaits = true;
         } finally {
             compactionLock.unlock();
         }
+    }
+
+    /**
+     * Whether the compaction policy asks for this collection's tail to be compacted at {@code nowNanos} (ticker
+     * time): a size limit is reached or its oldest write is old enough.
+     */
+    boolean compactionDue(long nowNanos) {
+        if (destroyed) {
+            return false;
+        }
+        long records = view.get().tail().operationCount();
+        long oldest = footprint.oldestNanos(nowNanos);
+        return engine.config
+                .compactionPolicy()
+                .due(records, footprint.bytes(), java.time.Duration.ofNanos(Math.max(0, nowNanos - oldest)));
+    }
+
+    /** Returns once no compaction of this collection is running (tests: after a background one). */
+    void awaitCompaction() {
+        compactionLock.lock();
+        try {
+            assert compactionLock.isHeldByCurrentThread();
+        } finally {
+            compactionLock.unlock();
+        }
+    }
+
+    /** A failed background compaction waits this long before the next try: the age limit, at most 10 s. */
+    private long retryDelayNanos() {
+        return Math.min(
+                engine.config.compactionPolicy().maxTailAge().toNanos(),
+                java.time.Duration.ofSeconds(10).toNanos());
     }
 
     /** Folds the tail up to {@code target} ({@code records} log records), if not done yet, and records the success. */
@@ -913,9 +967,11 @@ final class CollectionEngine implements AutoCloseable {
                     || !java.util.Objects.equals(written.optionsJson(), entry.optionsJson())) {
                 // modify() ran while this version was built: its manifest must carry the new name, metadata and
                 // efSearch, or a catalog rebuilt from storage would bring the old ones back.
-                VersionManifest.of(entry, next).writeTo(engine.storage);
+                engine.writeManifest(VersionManifest.of(entry, next));
             }
         }
+        footprint.compactedThrough(next.logPosition());
+        retryWaits = false;
         engine.vectorIndexes.retainOnly(dir, next.manifest());
         try {
             wal.purgeBelow(next.logPosition() + 1);
@@ -930,7 +986,7 @@ final class CollectionEngine implements AutoCloseable {
 
     /** Records the deletion in the bucket so a catalog rebuilt from storage does not resurrect it. */
     void writeDeletionManifest() {
-        VersionManifest.deletion(entry, view.get().version()).writeTo(engine.storage);
+        engine.writeManifest(VersionManifest.deletion(entry, view.get().version()));
     }
 
     /** Closes the collection and deletes its local WAL; its objects are left to garbage collection. */

@@ -65,7 +65,7 @@ final class Compaction {
                 manifest,
                 CollectionSegments.open(engine.blockfiles, collection.dir, manifest, collection.hnsw()));
         CollectionEntry entry = collection.entry();
-        VersionManifest.of(entry, next).writeTo(engine.storage);
+        engine.writeManifest(VersionManifest.of(entry, next));
         return new Result(next, entry);
     }
 

@@ -8,10 +8,13 @@ import org.slf4j.Logger;
 import org.slf4j.LoggerFactory;
 
 /**
- * Background compaction: every {@code compactionInterval} it compacts every collection with a log tail, and a
- * collection whose tail passed {@code compactionThreshold} is compacted as soon as a background thread is free. A
- * failed compaction (storage outage) leaves the previous version serving and is retried at the next tick; the
- * collection reports it (a warning, then an error once the same failure persists, and in its stats).
+ * Background compaction by the client's {@link CompactionPolicy}: a collection whose tail reached a size limit is
+ * compacted as soon as a background thread is free (the write that reached it asks), and every
+ * {@link CompactionPolicy#checkInterval()} the compactor compacts each collection whose oldest uncompacted write
+ * reached the age limit. Time comes from the engine's ticker, so a fake one makes it deterministic. A failed
+ * compaction (storage outage) leaves the previous version serving and is retried after
+ * {@code min(maxTailAge, 10 s)}; the collection reports it (a warning, then an error once the same failure persists,
+ * and in its stats).
  */
 final class Compactor {
     private static final Logger LOG = LoggerFactory.getLogger(Compactor.class);
@@ -29,17 +32,20 @@ final class Compactor {
     // compactAll catches each collection's failure itself; the engine stops the task by shutting the executor down
     @SuppressWarnings("FutureReturnValueIgnored")
     void start() {
-        long millis = engine.config.compactionInterval().toMillis();
-        executor.scheduleWithFixedDelay(this::compactAll, millis, millis, TimeUnit.MILLISECONDS);
+        long nanos = engine.config.compactionPolicy().checkInterval().toNanos();
+        executor.scheduleWithFixedDelay(this::tick, nanos, nanos, TimeUnit.NANOSECONDS);
     }
 
-    /** Asks for a compaction of {@code collection} soon. */
+    /** Asks for a compaction of {@code collection} soon, if it is still due then. */
     void request(CollectionEngine collection) {
         if (requested.add(collection)) {
             try {
                 executor.execute(() -> {
                     requested.remove(collection);
-                    compact(collection);
+                    // a tick or compact() may have folded the tail meanwhile: compact only what is still due
+                    if (collection.compactionDue(engine.ticker.getAsLong())) {
+                        compact(collection);
+                    }
                 });
             } catch (java.util.concurrent.RejectedExecutionException e) {
                 requested.remove(collection);
@@ -47,13 +53,19 @@ final class Compactor {
         }
     }
 
-    private void compactAll() {
+    /** Compacts, on this thread, every collection the policy says is due now; returns how many it tried. */
+    int tick() {
+        int tried = 0;
         for (CollectionEngine collection : engine.openCollections()) {
             if (Thread.currentThread().isInterrupted()) {
-                return;
+                return tried;
             }
-            compact(collection);
+            if (collection.compactionDue(engine.ticker.getAsLong())) {
+                compact(collection);
+                tried++;
+            }
         }
+        return tried;
     }
 
     private void compact(CollectionEngine collection) {

@@ -75,6 +75,11 @@ final class Engine implements AutoCloseable {
     private final java.util.concurrent.atomic.AtomicInteger backupsRunning =
             new java.util.concurrent.atomic.AtomicInteger();
 
+    /** Monotonic nanoseconds: what the compaction policy and cost reports measure time with. */
+    final java.util.function.LongSupplier ticker;
+    /** {@link #ticker} when the engine was created: the start of {@link #costReport}'s window. */
+    private final long openedNanos;
+
     private volatile boolean closed;
     /** Test seam: runs in a backup between the capture and the copy. */
     volatile Runnable afterBackupCapture;
@@ -88,6 +93,8 @@ final class Engine implements AutoCloseable {
             Path privateCatalogDir,
             SafeObserver observer) {
         this.config = config;
+        this.ticker = config.ticker();
+        this.openedNanos = ticker.getAsLong();
         this.observer = observer;
         this.lease = lease;
         this.privateCatalogDir = privateCatalogDir;
@@ -259,6 +266,10 @@ final class Engine implements AutoCloseable {
         if (config.readOnly()) {
             follower.start(background);
         } else {
+            if (config.s3Mode()) {
+                // a previous writer may have died between a manifest and its head: followers list once more
+                touchManifestHead("open");
+            }
             compactor.start();
             gc.start(background);
         }
@@ -356,6 +367,75 @@ final class Engine implements AutoCloseable {
         }
         if (lease != null) {
             lease.checkNotLost();
+        }
+    }
+
+    /**
+     * Writes a version manifest, then (S3 mode) a new {@link BucketLayout#MANIFEST_HEAD} so that followers see the
+     * change with one HEAD request.
+     */
+    void writeManifest(VersionManifest manifest) {
+        manifest.writeTo(storage);
+        if (config.s3Mode()) {
+            touchManifestHead(manifest.key());
+        }
+    }
+
+    /** Rewrites the manifest head with new contents (so a new ETag). */
+    private void touchManifestHead(String reason) {
+        byte[] body = ("{\"after\":\"" + reason + "\",\"id\":\"" + UUID.randomUUID() + "\"}")
+                .getBytes(java.nio.charset.StandardCharsets.UTF_8);
+        try {
+            storage.put(dev.chromaj.storage.BucketLayout.MANIFEST_HEAD, body);
+        } catch (dev.chromaj.storage.ObjectStorageException e) {
+            throw Errors.translate(e);
+        }
+    }
+
+    /** Collections with a garbage collection scheduled after a compaction. */
+    private final java.util.Set<UUID> collectionsAfterCompaction = ConcurrentHashMap.newKeySet();
+
+    /**
+     * Schedules a garbage collection of {@code collection} once the version a compaction just superseded is past
+     * {@code gcVersionTtl}, so its objects do not wait for the next full pass. One pending per collection: when
+     * compactions committed meanwhile, the pass schedules the next one for them.
+     */
+    void collectAfterCompaction(CollectionEngine collection) {
+        if (closed || config.readOnly() || !collectionsAfterCompaction.add(collection.id)) {
+            return;
+        }
+        scheduleCollection(collection, collection.view().version().number());
+    }
+
+    // the task catches its own failures; the engine stops it by shutting the executor down
+    @SuppressWarnings("FutureReturnValueIgnored")
+    private void scheduleCollection(CollectionEngine collection, long versionAtSchedule) {
+        long delayMillis = config.gcVersionTtl().toMillis() + 1_000;
+        Runnable pass = () -> {
+            try {
+                if (!closed && !collection.isDestroyed()) {
+                    collection.collectGarbage(gc);
+                }
+            } catch (RuntimeException e) {
+                if (!closed) {
+                    LOG.warn("Garbage collection of {} failed, will retry: {}", collection, e.toString());
+                }
+            }
+            // a compaction that commits from here on schedules its own pass; one that committed since this pass
+            // was scheduled gets the next one
+            collectionsAfterCompaction.remove(collection.id);
+            long current = collection.view().version().number();
+            if (!closed
+                    && !collection.isDestroyed()
+                    && current > versionAtSchedule
+                    && collectionsAfterCompaction.add(collection.id)) {
+                scheduleCollection(collection, current);
+            }
+        };
+        try {
+            background.schedule(pass, delayMillis, TimeUnit.MILLISECONDS);
+        } catch (java.util.concurrent.RejectedExecutionException e) {
+            collectionsAfterCompaction.remove(collection.id);
         }
     }
 
@@ -563,7 +643,7 @@ final class Engine implements AutoCloseable {
                     0,
                     0);
             // The bucket learns of the collection before the catalog does, so a catalog rebuilt from S3 knows it.
-            VersionManifest.forNewCollection(entry).writeTo(storage);
+            writeManifest(VersionManifest.forNewCollection(entry));
             try {
                 catalog.createCollection(entry);
             } catch (CatalogConflictException e) {
@@ -670,6 +750,36 @@ final class Engine implements AutoCloseable {
                 vectorIndexes.size(),
                 vectorIndexes.vectorBytes(),
                 vectorIndexes.budgetBytes());
+    }
+
+    /**
+     * The cost report of this client since it was opened: its storage counters, then one listing of every object
+     * under its prefix or folder for the stored bytes (the listing's own requests count in later reports).
+     */
+    CostReport costReport(S3Prices prices) {
+        ensureOpen();
+        Errors.requireArgument(prices, "prices");
+        dev.chromaj.storage.StorageStats st = storage.stats();
+        long window = Math.max(1, ticker.getAsLong() - openedNanos);
+        long bytes = 0;
+        long objects = 0;
+        java.util.Iterator<dev.chromaj.storage.ObjectInfo> it = storage.list("");
+        while (it.hasNext()) {
+            bytes += it.next().size();
+            objects++;
+        }
+        return new CostReport(
+                java.time.Duration.ofNanos(window),
+                st.gets() + st.rangeGets(),
+                st.heads(),
+                st.puts(),
+                st.lists(),
+                st.deletes(),
+                st.bytesRead(),
+                st.bytesWritten(),
+                bytes,
+                objects,
+                prices);
     }
 
     GcResult collectGarbage() {

@@ -20,7 +20,7 @@ import org.slf4j.LoggerFactory;
 
 /**
  * Deletes what no kept version needs: versions outside the keep window (the newest {@code gcKeepVersions}, every
- * version newer than {@code gcVersionTtl}, and the version current readers use), the blocks and roots only they
+ * version superseded less than {@code gcVersionTtl} ago, and the version current readers use), the blocks and roots only they
  * referenced, orphans of failed compactions, archived WAL objects below the compacted position, and every object of
  * deleted collections. Works on local storage and S3 alike.
  *
@@ -140,8 +140,12 @@ final class GarbageCollector {
         List<VersionEntry> dropped = new ArrayList<>();
         for (int i = 0; i < all.size(); i++) {
             VersionEntry v = all.get(i);
+            // A version stops being current when its successor is committed; a follower in another process may
+            // still read it until it switches (within its follow interval), so it is kept for the TTL after that.
+            Instant superseded = i == 0 ? null : all.get(i - 1).createdAt();
             boolean keep = i < engine.config.gcKeepVersions()
-                    || v.createdAt().isAfter(ttlCutoff)
+                    || superseded == null
+                    || superseded.isAfter(ttlCutoff)
                     || v.version() == current.number()
                     || collection.isPinned(v.version());
             (keep ? kept : dropped).add(v);

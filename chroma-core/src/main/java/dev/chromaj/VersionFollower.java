@@ -1,6 +1,7 @@
 package dev.chromaj;
 
 import dev.chromaj.catalog.CollectionEntry;
+import dev.chromaj.storage.BucketLayout;
 import dev.chromaj.storage.ObjectInfo;
 import java.util.HashMap;
 import java.util.HashSet;
@@ -18,10 +19,12 @@ import org.slf4j.LoggerFactory;
  * date and switches each open collection to the version the catalog names, opens new collections and drops deleted
  * ones.
  *
- * <p>With S3 the reader's catalog is its own, so the follower first imports what changed in the bucket: one listing
- * of {@code collection/} finds the newest version manifest of every collection, and only collections whose newest
- * manifest changed (number or ETag) are read again. Locally the reader shares the writer's catalog file, which
- * already shows every commit.
+ * <p>With S3 the reader's catalog is its own, so the follower first imports what changed in the bucket. One HEAD
+ * request of {@link BucketLayout#MANIFEST_HEAD}, which the writer rewrites after every manifest, tells whether
+ * anything changed since the last import; only then (or when the head is missing, as with a writer of an older
+ * release, and at least every {@value #FULL_SCAN_EVERY} polls) one listing of {@code collection/} finds the newest
+ * version manifest of every collection, and only collections whose newest manifest changed (number or ETag) are
+ * read again. Locally the reader shares the writer's catalog file, which already shows every commit.
  *
  * <p>Thread-safe: polls are serialized.
  */
@@ -30,8 +33,15 @@ final class VersionFollower {
 
     private final Engine engine;
     private final CatalogRecovery recovery;
+    /** Polls after which the follower lists the collections even though the manifest head did not change. */
+    static final int FULL_SCAN_EVERY = 20;
+
     /** Key and ETag of the newest manifest last imported, per collection (S3 only). */
     private final Map<UUID, String> imported = new HashMap<>();
+    /** ETag of the manifest head when every change it announced was imported; null: list at the next poll. */
+    private String importedHead;
+    /** Polls since the last listing. */
+    private int pollsSinceScan;
 
     VersionFollower(Engine engine) {
         this.engine = engine;
@@ -66,6 +76,20 @@ final class VersionFollower {
     }
 
     private void importChanges() {
+        String head = engine.storage
+                .head(BucketLayout.MANIFEST_HEAD)
+                .map(ObjectInfo::etag)
+                .orElse(null);
+        if (head != null && head.equals(importedHead) && ++pollsSinceScan < FULL_SCAN_EVERY) {
+            return; // no manifest was written since the last import
+        }
+        pollsSinceScan = 0;
+        importedHead = importAll() ? head : null;
+    }
+
+    /** Lists the manifests and imports what changed; false when a collection could not be imported yet. */
+    private boolean importAll() {
+        boolean complete = true;
         Map<UUID, NavigableMap<Long, ObjectInfo>> manifests = recovery.scan();
         Set<UUID> gone = new HashSet<>();
         for (CollectionEntry e : engine.catalog.allCollections()) {
@@ -100,9 +124,11 @@ final class VersionFollower {
             } catch (RuntimeException ex) {
                 // e.g. the writer's GC removed an older manifest between the listing and the read: next poll
                 LOG.debug("Could not import collection {} yet: {}", e.getKey(), ex.toString());
+                complete = false;
             }
         }
         imported.keySet().retainAll(manifests.keySet());
+        return complete;
     }
 
     private static String tag(NavigableMap<Long, ObjectInfo> versions) {

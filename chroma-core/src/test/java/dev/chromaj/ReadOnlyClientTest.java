@@ -87,6 +87,42 @@ class ReadOnlyClientTest {
     }
 
     @Test
+    void anS3FollowerAsksOneHeadWhenNothingChangedAndListsWhenAManifestWasWritten() {
+        S3Config s3 = S3TestClients.s3Config(S3, "readers-" + UUID.randomUUID() + "/");
+        try (ChromaClient writer =
+                        S3TestClients.builder(dir.resolve("writer"), s3).build();
+                ChromaClient reader = S3TestClients.builder(dir.resolve("quiet"), s3)
+                        .readOnly(true)
+                        .followInterval(Duration.ofHours(1))
+                        .build()) {
+            ChromaCollection w = writer.createCollection("docs");
+            w.add(List.of(S3TestClients.record("a", 1, DIMENSION)));
+            w.compact();
+            reader.engine().followWriter();
+            assertEquals(1, reader.getCollection("docs").count());
+            for (int poll = 1; poll < VersionFollower.FULL_SCAN_EVERY; poll++) {
+                dev.chromaj.storage.StorageStats before =
+                        reader.engine().storage.stats();
+                reader.engine().followWriter();
+                dev.chromaj.storage.StorageStats after = reader.engine().storage.stats();
+                assertEquals(1, after.heads() - before.heads(), "poll " + poll);
+                assertEquals(0, after.lists() - before.lists(), "poll " + poll + ": nothing changed, nothing listed");
+                assertEquals(0, after.gets() - before.gets(), "poll " + poll);
+            }
+            dev.chromaj.storage.StorageStats before = reader.engine().storage.stats();
+            reader.engine().followWriter();
+            assertEquals(1, reader.engine().storage.stats().lists() - before.lists(), "a full listing now and then");
+
+            w.add(List.of(S3TestClients.record("b", 1, DIMENSION)));
+            w.compact();
+            before = reader.engine().storage.stats();
+            reader.engine().followWriter();
+            assertTrue(reader.engine().storage.stats().lists() > before.lists(), "the head changed: list");
+            assertEquals(2, reader.getCollection("docs").count());
+        }
+    }
+
+    @Test
     void readerNeverWrites() {
         S3Config s3 = S3TestClients.s3Config(S3, "readers-" + UUID.randomUUID() + "/");
         try (ChromaClient writer =

@@ -9,9 +9,11 @@ import dev.chromaj.annotations.Internal;
  *                            larger entry gets a block of its own). Large blocks keep S3 request counts low; small
  *                            blocks make cold point reads cheaper. Must be {@code >= 1}.
  * @param uploadParallelism   blocks encoded and uploaded at the same time by a commit. Must be {@code >= 1}.
- * @param recordMaxBlockBytes the cut for blocks of whole records ({@link ValueType#DATA_RECORD}) when smaller than
- *                            {@code maxBlockBytes}: a query reads one record block per hit it materialises, so
- *                            these blocks are kept small. Must be {@code >= 1}.
+ * @param recordMaxBlockBytes the cut for blocks of whole records ({@link ValueType#DATA_RECORD}) and of float vectors
+ *                            ({@link ValueType#F32_LIST}: embeddings) when smaller than {@code maxBlockBytes}: a
+ *                            query reads one record block per hit it materialises, and a write that merges into a
+ *                            stored record (upsert, update) reads its record and embedding blocks, so these blocks
+ *                            are kept small enough for a block cache to hold the hot ones. Must be {@code >= 1}.
  * @param compress            whether blocks and roots are compressed ({@link BlockCompression#forValueType}); objects
  *                            are read whatever their codec.
  */
@@ -86,7 +88,9 @@ public record BlockfileOptions(long maxBlockBytes, int uploadParallelism, long r
 
     /** The block cut of blockfiles of {@code valueType}. */
     public long maxBlockBytes(ValueType<?> valueType) {
-        return valueType == ValueType.DATA_RECORD ? Math.min(maxBlockBytes, recordMaxBlockBytes) : maxBlockBytes;
+        return valueType == ValueType.DATA_RECORD || valueType == ValueType.F32_LIST
+                ? Math.min(maxBlockBytes, recordMaxBlockBytes)
+                : maxBlockBytes;
     }
 
     /** The codec blocks of {@code valueType} are written with. */

@@ -337,6 +337,23 @@ class CliCommandsTest {
         assertEquals(blocks * 0.0004 / 1000, run.json().get("readAllOnceUsd").asDouble(), 1e-12);
         Cli.Run text = Cli.run("cost", folder);
         assertTrue(text.out().contains("total: " + bytes + " bytes in " + blocks + " blocks"), text.out());
+        long stored = run.json().get("storedBytes").asLong();
+        assertTrue(stored >= bytes, "the folder holds at least the current versions: " + stored);
+        assertEquals(stored / 1e9 * 10, run.json().get("storedUsdPerMonth").asDouble(), 1e-12);
+        assertTrue(text.out().contains("stored under the prefix"), text.out());
+    }
+
+    @Test
+    void costObservesTheRequestsOfItsClient() {
+        Cli.Run run = Cli.run("cost", folder, "--json", "--read-only", "--observe", "1s");
+        assertEquals(0, run.exitCode(), run.toString());
+        JsonNode observed = run.json().get("observed");
+        assertTrue(observed.get("seconds").asDouble() >= 1.0, observed.toString());
+        assertEquals(0, observed.get("puts").asLong(), "a read-only client writes nothing");
+        assertEquals(0, observed.get("deletes").asLong());
+        Cli.Run bad = Cli.run("cost", folder, "--put-price", "-1");
+        assertEquals(ChromajCli.USAGE, bad.exitCode(), bad.toString());
+        assertTrue(bad.err().contains("putPer1000 must be a finite price of 0 or more"), bad.err());
     }
 
     @Test

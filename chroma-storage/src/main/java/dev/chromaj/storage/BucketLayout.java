@@ -14,6 +14,8 @@ import java.util.UUID;
  * collection/&lt;collection id&gt;/version/&lt;n&gt;.json        a version manifest
  * collection/&lt;collection id&gt;/wal/...                   archived write-ahead log files
  * lease                                                  the writer lease (S3 mode)
+ * manifest-head                                          rewritten after every version manifest (S3 mode), so
+ *                                                        followers learn with one HEAD request whether to list
  * </pre>
  */
 @Internal
@@ -23,6 +25,12 @@ public final class BucketLayout {
 
     /** The key of the writer lease. */
     public static final String LEASE = "lease";
+
+    /**
+     * The key of a small object the writer rewrites after each version manifest it writes (S3 mode): a follower that
+     * finds its ETag unchanged knows no manifest changed without listing the collections.
+     */
+    public static final String MANIFEST_HEAD = "manifest-head";
 
     private static final String BLOCK = "/block/";
     private static final String ROOT = "/root/";

@@ -30,7 +30,7 @@ class ConfigurationGuideTest {
                 .blockCacheBytes(1L << 30) // 1 GiB of decoded blocks on the heap
                 .vectorIndexBytes(2L << 30) // 2 GiB of HNSW graphs on the heap
                 .compactionThreshold(5_000) // compact after 5,000 logged records...
-                .compactionInterval(Duration.ofSeconds(30)) // ...or when idle, checked every 30 s
+                .compactionInterval(Duration.ofSeconds(30)) // ...or when the oldest uncompacted write is 30 s old
                 .walSync(WalSync.interval(Duration.ofMillis(50))) // may lose the last 50 ms on power loss
                 .gcKeepVersions(3)
                 .gcVersionTtl(Duration.ofHours(1))

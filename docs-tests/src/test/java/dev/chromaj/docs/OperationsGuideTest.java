@@ -7,6 +7,8 @@ import dev.chromaj.BackupResult;
 import dev.chromaj.ChromaClient;
 import dev.chromaj.ChromaCollection;
 import dev.chromaj.ChromaRecord;
+import dev.chromaj.CostReport;
+import dev.chromaj.S3Prices;
 import dev.chromaj.micrometer.ChromaMetrics;
 import io.micrometer.core.instrument.Tags;
 import io.micrometer.core.instrument.simple.SimpleMeterRegistry;
@@ -40,6 +42,25 @@ class OperationsGuideTest {
         assertTrue(Files.isDirectory(backups.resolve("chroma-2026-12-06")));
         try (ChromaClient restored = ChromaClient.persistent(backups.resolve("chroma-2026-12-06"))) {
             assertEquals(1, restored.getCollection("docs").count());
+        }
+    }
+
+    @Test
+    void costReport() {
+        try (ChromaClient client = ChromaClient.persistent(dir.resolve("cost"))) {
+            ChromaCollection docs = client.getOrCreateCollection("docs");
+            // region cost
+            CostReport start = client.costReport(S3Prices.usEast1Standard());
+            // ... the application's normal work, for an hour or more ...
+            docs.add(List.of(
+                    ChromaRecord.builder("a").embedding(new float[] {1f, 2f}).build()));
+            docs.compact();
+            CostReport window = client.costReport(S3Prices.usEast1Standard()).since(start);
+            System.out.println(window.format()); // requests and dollars per 30-day month
+            double dollars = window.dollarsPerMonth();
+            // endregion
+            assertTrue(window.puts() > 0);
+            assertTrue(dollars > 0);
         }
     }
 

@@ -4,9 +4,12 @@ import dev.chromaj.ChromaClient;
 import dev.chromaj.ChromaCollection;
 import dev.chromaj.ChromaRecord;
 import dev.chromaj.ClientStats;
+import dev.chromaj.CompactionPolicy;
+import dev.chromaj.CostReport;
 import dev.chromaj.QueryRequest;
 import dev.chromaj.QueryResult;
 import dev.chromaj.S3Config;
+import dev.chromaj.S3Prices;
 import dev.chromaj.storage.ObjectInfo;
 import dev.chromaj.storage.S3Storage;
 import dev.chromaj.storage.testing.S3Fixture;
@@ -23,39 +26,45 @@ import java.util.Set;
 import java.util.SplittableRandom;
 
 /**
- * The small workload on S3Proxy (in this JVM), one simulated hour compressed into minutes, its requests counted by the
- * client's storage counters and extrapolated to a 30-day month at S3 Standard us-east-1 list prices (PUT, COPY, POST,
- * LIST $0.005 per 1,000; GET $0.0004 per 1,000; DELETE free; storage $0.023 per GB-month; as listed on
- * aws.amazon.com/s3/pricing in 2026).
+ * The small workload on S3Proxy (in this JVM), hours of simulated time compressed into minutes, its requests counted
+ * by the client's storage counters and extrapolated to a 30-day month with {@link CostReport} at
+ * {@link S3Prices#usEast1Standard()}.
  *
- * <p>Workload: {@code records} records of {@link WorkloadRecords} (384-d, ~500-byte documents, 5 metadata fields);
- * every simulated second one upsert of 10 existing records (uniform ids, next generation); a compaction every
- * {@code compactEvery} simulated seconds (what {@code compactionInterval} does in real time); queries (k = 10)
- * whose vectors are near the embedding of a record drawn by Zipf(1.1), 5 per simulated second, of which every
- * {@code querySample}-th is run and the counts scaled; one GC pass at the end of the hour. Requests that depend
- * only on wall-clock intervals are added from their intervals: lease renewal (one PUT per 10 s), WAL archive (one
- * PUT per 5 s while writes arrive), two read-only followers (one LIST per 5 s each). What the followers read when a
- * version changes (a manifest GET, then the blocks their queries miss) is not counted.
+ * <p>Workload: {@code records} records of {@link WorkloadRecords} (384-d, ~500-byte documents, 5 metadata fields),
+ * loaded and compacted first; then every simulated second one upsert of 10 existing records (uniform ids, next
+ * generation) and 5 queries (k = 10, default includes) whose vectors are near the embedding of a record drawn by
+ * Zipf(1.1), of which every {@code querySample}-th is run and its GETs scaled; the writer's block cache holds
+ * {@code cachePercent}% of the collection's stored bytes. Compaction follows {@link CompactionPolicy#objectStorage()}
+ * (or the limits given) in simulated time: the benchmark asks the policy each simulated second (tail bytes estimated
+ * from the records' raw sizes). Garbage collection with the defaults (keep 1 version, a superseded version kept 10
+ * minutes): a pass 600 simulated seconds after each compaction. Requests that depend only on wall-clock intervals
+ * are added from the simulated time at the new defaults: lease renewal (one PUT per 30 s), WAL archive (one PUT and
+ * one DELETE per 30 s while writes arrive), two read-only followers (one HEAD per 30 s each; after each compaction,
+ * and every 20 polls, one LIST per 1,000 objects, and after each compaction one manifest GET and one GET per root).
+ * The followers' own queries are not part of the workload. The writer's real lease renewals during the run (one per
+ * 30 s of wall time) are counted too: a small over-count.
  *
- * <p>Arguments: records (20000), compactEvery seconds (10), querySample (20), compression on/off (on), gcVersionTtl
- * seconds (43200 = the default 12 h), simulated seconds (3600).
+ * <p>Arguments: records (20000), querySample (20), compression on/off (on), simulated seconds (10800), maxTailAge
+ * seconds (3600), maxTailRecords (50000), cachePercent (20).
  */
 public final class S3WorkloadBenchmark {
-    private static final double PUT_PRICE = 0.005 / 1000;
-    private static final double GET_PRICE = 0.0004 / 1000;
-    private static final double GB_MONTH_PRICE = 0.023;
-    private static final double HOURS_PER_MONTH = 720;
+    private static final int INTERVAL_SECONDS = 30;
+    private static final int GC_AFTER_COMPACTION_SECONDS = 600;
 
     private S3WorkloadBenchmark() {}
 
     /** Runs the benchmark; see the class comment for the arguments. */
     public static void main(String[] args) throws Exception {
         int records = arg(args, 0, 20_000);
-        int compactEvery = arg(args, 1, 10);
-        int querySample = arg(args, 2, 20);
-        boolean compress = args.length <= 3 || !args[3].equals("off");
-        int gcTtlSeconds = arg(args, 4, 43_200);
-        int seconds = arg(args, 5, 3600);
+        int querySample = arg(args, 1, 20);
+        boolean compress = args.length <= 2 || !args[2].equals("off");
+        int seconds = arg(args, 3, 10_800);
+        int maxTailAge = arg(args, 4, 3_600);
+        int maxTailRecords = arg(args, 5, 50_000);
+        int cachePercent = arg(args, 6, 20);
+        CompactionPolicy policy = CompactionPolicy.objectStorage()
+                .withMaxTailAge(Duration.ofSeconds(maxTailAge))
+                .withMaxTailRecords(maxTailRecords);
         if (System.getProperty("chromaj.test.s3") == null) {
             System.setProperty("chromaj.test.s3", "s3proxy");
         }
@@ -72,21 +81,21 @@ public final class S3WorkloadBenchmark {
         Path folder = Files.createTempDirectory("s3-workload");
         System.out.printf(
                 Locale.ROOT,
-                "workload: %,d records x %d-d, upsert 10/s, compaction every %d s, 5 queries/s (1 in %d run), "
-                        + "compression %s, gcVersionTtl %d s, %d simulated s%n",
+                "workload: %,d records x %d-d, upsert 10/s, 5 queries/s (1 in %d run), compression %s, %s, cache %d%%,"
+                        + " %d simulated s%n",
                 records,
                 WorkloadRecords.DIMENSION,
-                compactEvery,
                 querySample,
                 compress ? "on" : "off",
-                gcTtlSeconds,
+                policy,
+                cachePercent,
                 seconds);
         long raw = 0;
         long loadStart = System.nanoTime();
         try (S3Storage bucket = fixture.newStorage("bench/")) {
             long collectionBytes;
-            try (ChromaClient client = builder(folder.resolve("writer"), s3, compress, gcTtlSeconds)
-                    .build()) {
+            try (ChromaClient client =
+                    builder(folder.resolve("writer"), s3, compress).build()) {
                 ChromaCollection c = client.createCollection("workload");
                 for (int i = 0; i < records; i += 1000) {
                     List<ChromaRecord> batch = gen.records(i, Math.min(1000, records - i), 0);
@@ -108,21 +117,24 @@ public final class S3WorkloadBenchmark {
                         c.stats().segmentBytes(),
                         bucketBytes(bucket));
             }
-            // the hour, through a client whose block cache holds 20% of the collection's bytes
-            long cacheBytes = collectionBytes / 5;
+            long cacheBytes = collectionBytes * cachePercent / 100;
             SplittableRandom random = new SplittableRandom(7);
             ZipfSampler zipf = new ZipfSampler(records, 1.1, 11);
             int[] generation = new int[records];
             List<Long> latencies = new ArrayList<>();
             long hourStart = System.nanoTime();
-            ClientStats before;
-            ClientStats after;
             long queryGets = 0;
             long cacheHits = 0;
             long cacheMisses = 0;
             int queriesRun = 0;
+            int compactions = 0;
             long maxBucket = 0;
-            try (ChromaClient client = builder(folder.resolve("writer"), s3, compress, gcTtlSeconds)
+            long followerGets = 0;
+            long followerLists = 0;
+            long followerHeads = 0;
+            CostReport before;
+            CostReport after;
+            try (ChromaClient client = builder(folder.resolve("writer"), s3, compress)
                     .blockCacheBytes(Math.max(1 << 20, cacheBytes))
                     .build()) {
                 ChromaCollection c = client.getCollection("workload");
@@ -130,17 +142,25 @@ public final class S3WorkloadBenchmark {
                 for (int q = 0; q < 200; q++) {
                     query(c, gen, zipf, random);
                 }
-                before = client.stats();
+                before = client.costReport(S3Prices.usEast1Standard());
+                int oldestWrite = -1;
+                long tailBytes = 0;
+                int gcAt = -1;
                 for (int s = 1; s <= seconds; s++) {
                     List<ChromaRecord> batch = new ArrayList<>(10);
                     Set<Integer> ids = new HashSet<>();
                     while (ids.size() < 10) {
                         int id = random.nextInt(records);
                         if (ids.add(id)) {
-                            batch.add(gen.record(id, ++generation[id]));
+                            ChromaRecord r = gen.record(id, ++generation[id]);
+                            tailBytes += WorkloadRecords.rawBytes(r);
+                            batch.add(r);
                         }
                     }
                     c.upsert(batch);
+                    if (oldestWrite < 0) {
+                        oldestWrite = s;
+                    }
                     for (int q = 0; q < 5; q++) {
                         if ((s * 5 + q) % querySample != 0) {
                             continue;
@@ -155,88 +175,110 @@ public final class S3WorkloadBenchmark {
                         cacheMisses += a.cacheMisses() - b.cacheMisses();
                         queriesRun++;
                     }
-                    if (s % compactEvery == 0) {
+                    long tailRecords = c.stats().walRecords();
+                    boolean compacted = false;
+                    if (policy.due(tailRecords, tailBytes, Duration.ofSeconds(s - oldestWrite))) {
                         c.compact();
-                    }
-                    if (s % 600 == 0) {
+                        compactions++;
+                        compacted = true;
+                        oldestWrite = -1;
+                        tailBytes = 0;
                         maxBucket = Math.max(maxBucket, bucketBytes(bucket));
+                        gcAt = s + GC_AFTER_COMPACTION_SECONDS;
+                    }
+                    if (s == gcAt) {
+                        client.collectGarbage();
+                    }
+                    if (s % INTERVAL_SECONDS == 0) {
+                        followerHeads += 2;
+                    }
+                    if (compacted || s % (INTERVAL_SECONDS * 20) == 0) {
+                        long[] objects = objectsAndRoots(bucket);
+                        followerLists += 2 * ((objects[0] + 999) / 1000);
+                        if (compacted) {
+                            followerGets += 2 * (1 + objects[1]);
+                        }
                     }
                 }
-                c.compact();
-                maxBucket = Math.max(maxBucket, bucketBytes(bucket));
-                client.collectGarbage();
-                after = client.stats();
+                if (gcAt > seconds) {
+                    client.collectGarbage(); // the pass due after the last compaction
+                }
+                after = client.costReport(S3Prices.usEast1Standard());
             }
             long afterGc = bucketBytes(bucket);
-            double hourSeconds = (System.nanoTime() - hourStart) / 1e9;
-            long gets = after.storageGets() - before.storageGets();
-            long puts = after.storagePuts() - before.storagePuts();
-            long deletes = after.storageDeletes() - before.storageDeletes();
-            long others = (after.storageRequests() - before.storageRequests()) - gets - puts - deletes;
-            // scale the sampled queries' GETs up to 5 queries per second
+            double wallSeconds = (System.nanoTime() - hourStart) / 1e9;
+            CostReport writer = after.since(before);
             long scaledQueryGets = Math.round((double) queryGets * querySample);
-            long writerGets = gets - queryGets + scaledQueryGets;
-            long leasePuts = seconds / 10;
-            long archivePuts = seconds / 5;
-            long followerLists = 2L * seconds / 5;
-            long putsPerHour = puts + leasePuts + archivePuts;
-            long listsPerHour = others + followerLists;
-            double month = HOURS_PER_MONTH * 3600.0 / seconds;
-            double putMonth = (putsPerHour + listsPerHour) * month;
-            double getMonth = writerGets * month;
-            double storageGb = afterGc / 1e9;
-            double dollars = putMonth * PUT_PRICE + getMonth * GET_PRICE + storageGb * GB_MONTH_PRICE;
+            long leasePuts = seconds / INTERVAL_SECONDS;
+            long archivePuts = seconds / INTERVAL_SECONDS;
+            long archiveDeletes = seconds / INTERVAL_SECONDS;
+            // storage: the current version all the time, the superseded one for the 10 minutes after each compaction
+            double period = (double) seconds / Math.max(1, compactions);
+            double storedAverage =
+                    afterGc + (maxBucket - afterGc) * Math.min(1.0, GC_AFTER_COMPACTION_SECONDS / period);
+            CostReport month = new CostReport(
+                    Duration.ofSeconds(seconds),
+                    writer.gets() - queryGets + scaledQueryGets + followerGets,
+                    writer.heads() + followerHeads,
+                    writer.puts() + leasePuts + archivePuts,
+                    writer.lists() + followerLists,
+                    writer.deletes() + archiveDeletes,
+                    writer.bytesRead(),
+                    writer.bytesWritten(),
+                    Math.round(storedAverage),
+                    after.storedObjects(),
+                    S3Prices.usEast1Standard());
             long[] sorted =
                     latencies.stream().mapToLong(Long::longValue).sorted().toArray();
             System.out.printf(
                     Locale.ROOT,
-                    "hour run in %.0f s: compaction/GC PUT %,d, GET %,d (queries %,d sampled -> %,d), LIST/HEAD %,d, "
-                            + "DELETE %,d, bytes written %,d%n",
-                    hourSeconds,
-                    puts,
-                    gets,
+                    "%d simulated s in %.0f s wall: %d compactions; writer PUT %,d, GET %,d (queries %,d sampled -> %,d),"
+                            + " HEAD %,d, LIST %,d, DELETE %,d, bytes written %,d%n",
+                    seconds,
+                    wallSeconds,
+                    compactions,
+                    writer.puts(),
+                    writer.gets(),
                     queryGets,
                     scaledQueryGets,
-                    others,
-                    deletes,
-                    after.bytesWritten() - before.bytesWritten());
+                    writer.heads(),
+                    writer.lists(),
+                    writer.deletes(),
+                    writer.bytesWritten());
             System.out.printf(
                     Locale.ROOT,
-                    "from intervals: lease PUT %,d, WAL archive PUT %,d, follower LIST %,d%n",
+                    "from intervals: lease PUT %,d, WAL archive PUT %,d + DELETE %,d; followers HEAD %,d, LIST %,d,"
+                            + " GET %,d%n",
                     leasePuts,
                     archivePuts,
-                    followerLists);
+                    archiveDeletes,
+                    followerHeads,
+                    followerLists,
+                    followerGets);
+            System.out.println(month.format());
             System.out.printf(
                     Locale.ROOT,
-                    "per month: PUT+LIST %,.0f, GET %,.0f, total %,.0f requests; storage %.3f GB; $%.2f "
-                            + "(PUT/LIST $%.2f, GET $%.2f, storage $%.2f)%n",
-                    putMonth,
-                    getMonth,
-                    putMonth + getMonth,
-                    storageGb,
-                    dollars,
-                    putMonth * PUT_PRICE,
-                    getMonth * GET_PRICE,
-                    storageGb * GB_MONTH_PRICE);
-            System.out.printf(
-                    Locale.ROOT,
-                    "bucket: max %,d bytes during the hour (%.2fx raw), %,d after GC (%.2fx raw)%n",
+                    "bucket: %,d bytes after GC (%.2fx raw), %,d right after a compaction (%.2fx raw), time-weighted"
+                            + " %,.0f (%.2fx raw)%n",
+                    afterGc,
+                    (double) afterGc / raw,
                     maxBucket,
                     (double) maxBucket / raw,
-                    afterGc,
-                    (double) afterGc / raw);
+                    storedAverage,
+                    storedAverage / raw);
             System.out.printf(
                     Locale.ROOT,
-                    "queries: %d run, block cache %,d bytes (20%% of the collection), hit rate %.1f%%, "
+                    "queries: %d run, block cache %,d bytes (%d%% of the collection), hit rate %.1f%%, "
                             + "p50 %.1f ms, p99 %.1f ms%n",
                     queriesRun,
                     cacheBytes,
+                    cachePercent,
                     100.0 * cacheHits / Math.max(1, cacheHits + cacheMisses),
                     percentile(sorted, 0.50) / 1e6,
                     percentile(sorted, 0.99) / 1e6);
             // cold start: a new machine (empty folder) opens the bucket and answers one query
             long t = System.nanoTime();
-            try (ChromaClient client = builder(folder.resolve("fresh"), s3, compress, gcTtlSeconds)
+            try (ChromaClient client = builder(folder.resolve("fresh"), s3, compress)
                     .readOnly(true)
                     .build()) {
                 ChromaCollection c = client.getCollection("workload");
@@ -253,15 +295,35 @@ public final class S3WorkloadBenchmark {
         }
     }
 
-    private static ChromaClient.Builder builder(Path path, S3Config s3, boolean compress, int gcTtlSeconds) {
+    /** The bucket's object count and root count. */
+    private static long[] objectsAndRoots(S3Storage bucket) {
+        long objects = 0;
+        long roots = 0;
+        Iterator<ObjectInfo> it = bucket.list("");
+        while (it.hasNext()) {
+            objects++;
+            if (it.next().key().contains("/root/")) {
+                roots++;
+            }
+        }
+        return new long[] {objects, roots};
+    }
+
+    /**
+     * A writer that never compacts or collects on its own (the benchmark does, in simulated time), archives its log
+     * only on close (the archive PUTs are counted from the simulated time). Its TTL is zero: a superseded version
+     * goes at the pass the benchmark runs 10 simulated minutes after each compaction (or at the end of the run); the
+     * storage figure charges it for those 10 minutes.
+     */
+    private static ChromaClient.Builder builder(Path path, S3Config s3, boolean compress) {
         return ChromaClient.builder()
                 .path(path)
                 .s3(s3)
                 .blockCompression(compress)
-                .compactionInterval(Duration.ofHours(24))
-                .compactionThreshold(Integer.MAX_VALUE)
+                .compactionPolicy(new CompactionPolicy(Long.MAX_VALUE, Long.MAX_VALUE, Duration.ofDays(365)))
+                .walArchiveInterval(Duration.ofDays(1))
                 .gcInterval(Duration.ofHours(24))
-                .gcVersionTtl(Duration.ofSeconds(gcTtlSeconds));
+                .gcVersionTtl(Duration.ZERO);
     }
 
     private static void query(ChromaCollection c, WorkloadRecords gen, ZipfSampler zipf, SplittableRandom random) {

@@ -139,7 +139,7 @@ class QuantizedHnswSegmentTest {
         SegmentManifest m = write(null, adds(0, N));
         assertNotNull(m.roots().get(HnswSegment.CODES.name()));
         CollectionSegments segments = open(m);
-        assertTrue(segments.vectors().usesGraph());
+        assertTrue(segments.vectors().usesGraph(DIM, 10));
         double recall = recall(segments, 50);
         assertTrue(recall >= 0.95, space + ": recall " + recall + " (seed " + seed + ")");
         // the distances returned are the full-precision ones of the re-rank

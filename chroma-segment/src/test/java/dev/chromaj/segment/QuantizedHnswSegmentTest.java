@@ -264,7 +264,9 @@ class QuantizedHnswSegmentTest {
         UUID badHeader = forgedHeader.commit().id();
         IllegalStateException e = assertThrows(
                 IllegalStateException.class,
-                () -> openWith(m, HnswSegment.HEADER.name(), badHeader).nearest(vector(), 10, null, DistanceSpace.L2));
+                () -> openWith(m, HnswSegment.HEADER.name(), badHeader)
+                        .vectors()
+                        .graphNearest(vector(), 10, null, DistanceSpace.L2));
         assertTrue(
                 e.getMessage().contains(badHeader.toString())
                         && e.getMessage().contains("vector.header")
@@ -276,7 +278,9 @@ class QuantizedHnswSegmentTest {
         UUID badCodes = forgedCodes.commit().id();
         e = assertThrows(
                 IllegalStateException.class,
-                () -> openWith(m, HnswSegment.CODES.name(), badCodes).nearest(vector(), 10, null, DistanceSpace.L2));
+                () -> openWith(m, HnswSegment.CODES.name(), badCodes)
+                        .vectors()
+                        .graphNearest(vector(), 10, null, DistanceSpace.L2));
         assertTrue(
                 e.getMessage().contains(header.toString())
                         && e.getMessage().contains("vector.codes")

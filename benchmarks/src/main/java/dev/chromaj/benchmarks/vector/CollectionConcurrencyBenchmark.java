@@ -9,6 +9,8 @@ import dev.chromaj.QueryRequest;
 import dev.chromaj.Space;
 import dev.chromaj.index.vector.DistanceSpace;
 import dev.chromaj.index.vector.VectorKernels;
+import java.lang.management.ManagementFactory;
+import java.lang.management.ThreadMXBean;
 import java.nio.file.Files;
 import java.nio.file.Path;
 import java.time.Duration;
@@ -34,20 +36,21 @@ import org.slf4j.LoggerFactory;
  * <ol>
  *   <li><b>throughput</b>: for each thread count in {@code threads} (1,2,4), that many threads query (nResults 10,
  *       ids only) for {@code seconds}; total QPS by wall time, and the process CPU seconds used per wall second;
- *   <li><b>idle latency</b>: one thread runs {@code latencyQueries} queries on the idle collection (p50, p99, max);
+ *   <li><b>idle latency</b>: one thread queries the idle collection for {@code latencySeconds} (p50, p99, max);
  *   <li><b>latency under ingestion</b>: the same queries while one writer thread adds 100-record batches (new ids, the
  *       dataset's vectors with a little noise) continuously at {@code writeRate} records/s and the background
  *       compaction folds them; the writer stops when the queries are done. Reports its records/s and the
- *       compactions that ran. (Unpaced, the writer outruns compaction on 2 cores, the log tail that every query
+ *       compactions that ran, then compacts the rest so the next pass starts idle. (Unpaced, the writer outruns compaction on 2 cores, the log tail that every query
  *       scans exactly grows without bound and so does query latency: that measures the backlog, not contention.)
  * </ol>
  *
  * <p>Arguments ({@code key=value}): {@code data} (datasets folder), {@code dataset} (siftsmall), {@code threads}
- * (1,2,4), {@code seconds} (3), {@code latencyQueries} (3000), {@code passes} (3), {@code ef} (efSearch, 100),
+ * (1,2,4), {@code seconds} (3), {@code latencySeconds} (10), {@code passes} (3), {@code ef} (efSearch, 100),
  * {@code compactionMs} (1000), {@code compactionThreshold} (2000), {@code writeRate} (records/s, 1000).
  */
 public final class CollectionConcurrencyBenchmark {
     private static final Logger LOG = LoggerFactory.getLogger(CollectionConcurrencyBenchmark.class);
+    private static final ThreadMXBean THREADS = ManagementFactory.getThreadMXBean();
     private static final int K = 10;
 
     private CollectionConcurrencyBenchmark() {}
@@ -59,7 +62,7 @@ public final class CollectionConcurrencyBenchmark {
         String name = options.text("dataset", "siftsmall");
         int[] threadCounts = options.integers("threads", "1,2,4");
         double seconds = options.integer("seconds", 3);
-        int latencyQueries = options.integer("latencyQueries", 3000);
+        double latencySeconds = options.integer("latencySeconds", 10);
         int passes = options.integer("passes", 3);
         int ef = options.integer("ef", 100);
         int compactionMs = options.integer("compactionMs", 1000);
@@ -109,6 +112,7 @@ public final class CollectionConcurrencyBenchmark {
             runQueries(c, data.queries(), 2, 1.0);
             double[][] qps = new double[threadCounts.length][passes];
             double[][] cpu = new double[threadCounts.length][passes];
+            double[][] perCpu = new double[threadCounts.length][passes];
             List<long[]> idle = new ArrayList<>();
             List<long[]> busy = new ArrayList<>();
             List<double[]> ingest = new ArrayList<>();
@@ -118,19 +122,22 @@ public final class CollectionConcurrencyBenchmark {
                     double[] r = runQueries(c, data.queries(), threadCounts[t], seconds);
                     qps[t][pass] = r[0];
                     cpu[t][pass] = r[1];
+                    perCpu[t][pass] = r[2];
                     LOG.info(
-                            "pass {}: {} thread(s): {} QPS, {} CPU s per wall s",
+                            "pass {}: {} thread(s): {} QPS, {} CPU s per wall s, {} queries per query-thread CPU s",
                             pass,
                             threadCounts[t],
                             fmt(r[0]),
-                            fmt(r[1]));
+                            fmt(r[1]),
+                            fmt(r[2]));
                 }
-                long[] quiet = latencies(c, data.queries(), latencyQueries, pass);
+                long[] quiet = latencies(c, data.queries(), latencySeconds, pass);
                 idle.add(quiet);
                 double[] w = new double[2];
-                long[] loaded = latenciesUnderIngestion(c, data, latencyQueries, pass, writerSeed++, writeRate, w);
+                long[] loaded = latenciesUnderIngestion(c, data, latencySeconds, pass, writerSeed++, writeRate, w);
                 busy.add(loaded);
                 ingest.add(w);
+                c.compact(); // the next pass starts on an idle collection again, without a log tail
                 LOG.info(
                         "pass {}: idle p50 {} ms p99 {} ms; ingesting ({} records/s, {} compactions) p50 {} ms p99 {}"
                                 + " ms",
@@ -143,18 +150,19 @@ public final class CollectionConcurrencyBenchmark {
                         ms(percentile(loaded, 0.99)));
             }
             StringBuilder table = new StringBuilder("\n| query threads | QPS (median) | QPS per pass | x 1 thread |"
-                    + " process CPU s per wall s | queries per CPU s |\n|---|---|---|---|---|---|");
+                    + " process CPU s per wall s | queries per query-thread CPU s |\n|---|---|---|---|---|---|");
             double single = median(qps[0]);
             for (int t = 0; t < threadCounts.length; t++) {
                 table.append(String.format(
                         Locale.ROOT,
-                        "\n| %d | %.0f | %s | %.2f | %.2f |",
+                        "\n| %d | %.0f | %s | %.2f | %.2f | %.0f |",
                         threadCounts[t],
                         median(qps[t]),
                         Arrays.toString(
                                 Arrays.stream(qps[t]).mapToLong(Math::round).toArray()),
                         median(qps[t]) / single,
-                        median(cpu[t])));
+                        median(cpu[t]),
+                        median(perCpu[t])));
             }
             table.append(
                     "\n\n| pass | idle p50 ms | idle p99 ms | idle max ms | ingesting p50 ms | ingesting p99 ms |"
@@ -200,6 +208,7 @@ public final class CollectionConcurrencyBenchmark {
     private static double[] runQueries(ChromaCollection c, float[][] queries, int threads, double seconds)
             throws InterruptedException {
         AtomicLong done = new AtomicLong();
+        AtomicLong threadCpu = new AtomicLong();
         AtomicBoolean stop = new AtomicBoolean();
         CountDownLatch ready = new CountDownLatch(threads);
         CountDownLatch go = new CountDownLatch(1);
@@ -216,10 +225,12 @@ public final class CollectionConcurrencyBenchmark {
                             return;
                         }
                         long n = 0;
+                        long cpuStart = THREADS.getCurrentThreadCpuTime();
                         while (!stop.get()) {
                             query(c, queries[(int) ((offset + n) % queries.length)]);
                             n++;
                         }
+                        threadCpu.addAndGet(THREADS.getCurrentThreadCpuTime() - cpuStart);
                         done.addAndGet(n);
                     },
                     "query-" + t);
@@ -236,22 +247,30 @@ public final class CollectionConcurrencyBenchmark {
             worker.join();
         }
         double wall = (System.nanoTime() - start) / 1e9;
-        return new double[] {done.get() / wall, (processCpuNanos() - cpu) / 1e9 / wall};
+        return new double[] {
+            done.get() / wall, (processCpuNanos() - cpu) / 1e9 / wall, done.get() / (threadCpu.get() / 1e9)
+        };
     }
 
     private static void query(ChromaCollection c, float[] q) {
         c.query(QueryRequest.builder().queryEmbedding(q).nResults(K).include().build());
     }
 
-    /** Per-query wall nanoseconds of {@code count} queries from one thread, sorted. */
-    private static long[] latencies(ChromaCollection c, float[][] queries, int count, int pass) {
-        long[] out = new long[count];
-        for (int i = 0; i < count; i++) {
+    /** Per-query wall nanoseconds of the queries one thread runs in {@code seconds}, sorted. */
+    private static long[] latencies(ChromaCollection c, float[][] queries, double seconds, int pass) {
+        long[] out = new long[1024];
+        int count = 0;
+        long end = System.nanoTime() + (long) (seconds * 1e9);
+        for (int i = 0; System.nanoTime() < end; i++) {
             float[] q = queries[(i + pass * 31) % queries.length];
             long start = System.nanoTime();
             query(c, q);
-            out[i] = System.nanoTime() - start;
+            if (count == out.length) {
+                out = Arrays.copyOf(out, 2 * count);
+            }
+            out[count++] = System.nanoTime() - start;
         }
+        out = Arrays.copyOf(out, count);
         Arrays.sort(out);
         return out;
     }
@@ -261,7 +280,7 @@ public final class CollectionConcurrencyBenchmark {
      * records/s and the number of versions published meanwhile (compactions).
      */
     private static long[] latenciesUnderIngestion(
-            ChromaCollection c, VectorDataset data, int count, int pass, long seed, int rate, double[] writer)
+            ChromaCollection c, VectorDataset data, double seconds, int pass, long seed, int rate, double[] writer)
             throws InterruptedException {
         AtomicBoolean stop = new AtomicBoolean();
         AtomicLong written = new AtomicLong();
@@ -299,7 +318,7 @@ public final class CollectionConcurrencyBenchmark {
         w.start();
         started.await();
         long start = System.nanoTime();
-        long[] out = latencies(c, data.queries(), count, pass);
+        long[] out = latencies(c, data.queries(), seconds, pass);
         double wall = (System.nanoTime() - start) / 1e9;
         stop.set(true);
         w.join();

@@ -139,9 +139,10 @@ final class HnswSegment {
      * blocks read but not consumed yet (besides what the index takes).
      */
     static HnswIndex load(Readers readers, String what, long bytesInFlight, long maxBlockBytes) {
-        byte[] quantizerBytes = readers.header().get("", QUANTIZER_KEY);
-        if (quantizerBytes != null) {
-            return loadQuantized(readers, what, quantizerBytes, bytesInFlight, maxBlockBytes);
+        // Quantized graphs, and only they, have a codes file: known from the manifest, before any read, so every
+        // block read of either kind of load is issued at once.
+        if (readers.codes() != null) {
+            return loadQuantized(readers, what, bytesInFlight, maxBlockBytes);
         }
         return HnswIndex.restore(snapshot(readers, what, null, bytesInFlight, maxBlockBytes));
     }
@@ -166,7 +167,7 @@ final class HnswSegment {
      */
     static HnswGraphSnapshot snapshot(
             Readers readers, String what, HnswConfig config, long bytesInFlight, long maxBlockBytes) {
-        if (readers.header().get("", QUANTIZER_KEY) != null) {
+        if (readers.codes() != null) {
             throw new IllegalStateException(what + ": a quantized graph is loaded with load(), not as a snapshot");
         }
         int window = (int) Math.max(1, Math.min(Integer.MAX_VALUE, bytesInFlight / 3 / Math.max(1, maxBlockBytes)));
@@ -223,12 +224,7 @@ final class HnswSegment {
      * Loads a quantized graph: links and codes only, never a float vector, streamed into the index node by node (no
      * whole-graph snapshot), with at most {@link #QUANTIZED_BYTES_IN_FLIGHT} of blocks read ahead.
      */
-    private static HnswIndex loadQuantized(
-            Readers readers, String what, byte[] quantizerBytes, long bytesInFlight, long maxBlockBytes) {
-        if (readers.codes() == null) {
-            throw new IllegalStateException(
-                    what + ": the header holds quantizer parameters but the version has no " + CODES.name() + " file");
-        }
+    private static HnswIndex loadQuantized(Readers readers, String what, long bytesInFlight, long maxBlockBytes) {
         long inFlight = Math.min(bytesInFlight, QUANTIZED_BYTES_IN_FLIGHT);
         int window = (int) Math.max(2, Math.min(Integer.MAX_VALUE, inFlight / 2 / Math.max(1, maxBlockBytes)));
         Iterator<BlockfileEntry<Integer, byte[]>> graphEntries = readers.graph().scanAll(window);
@@ -238,6 +234,11 @@ final class HnswSegment {
             throw new IllegalStateException(what + ": the header blockfile has no '" + HEADER_KEY + "' entry");
         }
         HnswGraphCodec.Header header = HnswGraphCodec.decodeHeader(headerBytes, what);
+        byte[] quantizerBytes = readers.header().get("", QUANTIZER_KEY);
+        if (quantizerBytes == null) {
+            throw new IllegalStateException(what + ": the version has a " + CODES.name()
+                    + " file but the header holds no '" + QUANTIZER_KEY + "' entry");
+        }
         ScalarQuantizer quantizer = ScalarQuantizer.fromBytes(
                 quantizerBytes, header.space(), what + " (" + HEADER.name() + " '" + QUANTIZER_KEY + "')");
         int dimension = header.dimension();

@@ -776,13 +776,9 @@ public final class HnswIndex {
                 ? Arrays.copyOfRange(c.vectors[node >>> chunkShift], from0, from0 + dimension)
                 : quantizer.decode(c.codes[node >>> chunkShift], from0);
         SearchScratch sc = scratch.get();
-        int cur = ep.node;
-        float curDist = distance(c, v, cur);
-        for (int l = ep.level; l >= 1; l--) {
-            long best = greedy(c, v, cur, curDist, l);
-            cur = (int) best;
-            curDist = Float.intBitsToFloat((int) (best >>> 32));
-        }
+        long start = descend(c, v, ep, 0);
+        int cur = (int) start;
+        float curDist = Float.intBitsToFloat((int) (start >>> 32));
         sc.reset(nodeCount.get());
         searchLayer(c, sc, v, cur, curDist, Math.max(config.efConstruction(), maxLinks0), 0, null, false);
         int found = drainResults(sc, node);
@@ -966,13 +962,9 @@ public final class HnswIndex {
         }
         NodeChunks c = chunks;
         SearchScratch sc = scratch.get();
-        int cur = ep.node;
-        float curDist = distance(c, v, cur);
-        for (int l = ep.level; l > level; l--) {
-            long best = greedy(c, v, cur, curDist, l);
-            cur = (int) best;
-            curDist = Float.intBitsToFloat((int) (best >>> 32));
-        }
+        long start = descend(c, v, ep, level);
+        int cur = (int) start;
+        float curDist = Float.intBitsToFloat((int) (start >>> 32));
         // Choose the neighbours top-down, then publish the links bottom-up: once a link on some layer points at the
         // node, its lists on every lower layer are already set. Publishing top-down let a concurrent insert descend
         // to this node on an upper layer while its layer-0 list was still empty, link only to it and the other
@@ -1231,13 +1223,9 @@ public final class HnswIndex {
             return List.of();
         }
         NodeChunks c = chunks;
-        int cur = ep.node;
-        float curDist = distance(c, q, cur);
-        for (int l = ep.level; l >= 1; l--) {
-            long best = greedy(c, q, cur, curDist, l);
-            cur = (int) best;
-            curDist = Float.intBitsToFloat((int) (best >>> 32));
-        }
+        long start = descend(c, q, ep, 0);
+        int cur = (int) start;
+        float curDist = Float.intBitsToFloat((int) (start >>> 32));
         SearchScratch sc = scratch.get();
         sc.reset(nodeCount.get());
         searchLayer(c, sc, q, cur, curDist, ef, 0, allowed, true);
@@ -1271,6 +1259,21 @@ public final class HnswIndex {
             top.offer(offset, distance(c, q, node));
         }
         return top.toSortedList();
+    }
+
+    /**
+     * Greedy walk from the entry point down the layers above {@code level}; returns the node it ends on packed with
+     * its distance bits, as {@link #greedy} does.
+     */
+    private long descend(NodeChunks c, float[] q, Entry ep, int level) {
+        int cur = ep.node;
+        float curDist = distance(c, q, cur);
+        for (int l = ep.level; l > level; l--) {
+            long best = greedy(c, q, cur, curDist, l);
+            cur = (int) best;
+            curDist = Float.intBitsToFloat((int) (best >>> 32));
+        }
+        return ((long) Float.floatToRawIntBits(curDist) << 32) | (cur & 0xFFFFFFFFL);
     }
 
     /** Greedy walk on an upper layer; returns the closest node found packed with its distance bits. */

@@ -394,7 +394,9 @@ public final class ChromaClient implements Database, AutoCloseable {
         /**
          * Number of records in a collection's log tail that triggers a compaction: the
          * {@link CompactionPolicy#maxTailRecords() record limit} of the compaction policy (default 1,000 on a local
-         * folder, 50,000 with S3).
+         * folder, 50,000 with S3). The policy's {@link CompactionPolicy#maxTailBytes() byte limit} (32 MiB local,
+         * 64 MiB with S3) still applies, because the tail is held in memory; set a {@link #compactionPolicy} to change
+         * it.
          */
         public Builder compactionThreshold(int records) {
             this.compactionThreshold = (int) positive("compactionThreshold", records);

@@ -217,7 +217,7 @@ final class CollectionReader {
                     best.add(new Neighbour(c.id(), h.distance(), c.record(), -1));
                 }
             }
-            best = resolve(best, include.contains(Include.EMBEDDINGS));
+            best = resolve(best, include);
             best.sort(BY_DISTANCE_THEN_ID);
             if (best.size() > nResults) {
                 best = best.subList(0, nResults);
@@ -255,8 +255,12 @@ final class CollectionReader {
         }
     }
 
-    /** Loads the records of compacted neighbours, their embeddings when asked for. */
-    private List<Neighbour> resolve(List<Neighbour> neighbours, boolean embeddings) {
+    /**
+     * Loads what {@code include} needs of compacted neighbours: only their ids when it names no record field (the id
+     * column of the record blocks is decoded, not the documents and metadata), else their records, with their
+     * embeddings when asked for.
+     */
+    private List<Neighbour> resolve(List<Neighbour> neighbours, Set<Include> include) {
         int[] offsets = new int[neighbours.size()];
         int count = 0;
         for (Neighbour n : neighbours) {
@@ -267,8 +271,14 @@ final class CollectionReader {
         if (count == 0) {
             return neighbours;
         }
-        Map<Integer, DataRecord> loaded =
-                segments.records(count == offsets.length ? offsets : Arrays.copyOf(offsets, count), embeddings);
+        int[] wanted = count == offsets.length ? offsets : Arrays.copyOf(offsets, count);
+        if (!include.contains(Include.DOCUMENTS)
+                && !include.contains(Include.METADATAS)
+                && !include.contains(Include.EMBEDDINGS)
+                && !include.contains(Include.URIS)) {
+            return withIds(neighbours, segments.ids(wanted));
+        }
+        Map<Integer, DataRecord> loaded = segments.records(wanted, include.contains(Include.EMBEDDINGS));
         List<Neighbour> out = new ArrayList<>(neighbours.size());
         for (Neighbour n : neighbours) {
             if (n.record() != null) {
@@ -278,6 +288,24 @@ final class CollectionReader {
                 if (r != null) {
                     out.add(new Neighbour(r.id(), n.distance(), r, n.compactedOffset()));
                 }
+            }
+        }
+        return out;
+    }
+
+    /** The neighbours with the ids of the compacted ones filled in, in order; offsets no longer live are dropped. */
+    private static List<Neighbour> withIds(List<Neighbour> neighbours, List<String> ids) {
+        List<Neighbour> out = new ArrayList<>(neighbours.size());
+        int next = 0;
+        for (Neighbour n : neighbours) {
+            if (n.record() != null) {
+                out.add(n);
+                continue;
+            }
+            String id = ids.get(next++);
+            if (id != null) {
+                out.add(new Neighbour(
+                        id, n.distance(), new DataRecord(id, null, null, null, null), n.compactedOffset()));
             }
         }
         return out;

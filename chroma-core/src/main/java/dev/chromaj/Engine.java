@@ -815,6 +815,7 @@ final class Engine implements AutoCloseable {
         collections.clear();
         closeQuietly(embeddingProviders); // the functions this client created, not those it was given
         closeQuietly(cache);
+        vectorIndexes.clear(); // collection handles kept after close must not pin the loaded graphs
         closeQuietly(blockfiles); // its upload threads and Arrow memory
         closeQuietly(lease);
         closeQuietly(storage);

@@ -90,6 +90,18 @@ public final class HnswIndexCache {
         }
     }
 
+    /**
+     * Drops every loaded index (a closing client): a collection handle kept after its client closed then no longer
+     * holds the indexes' memory. Loads still running finish for their callers but are not kept.
+     */
+    public void clear() {
+        synchronized (lock) {
+            slots.clear();
+            bytes = 0;
+            vectorBytes = 0;
+        }
+    }
+
     /** Number of loaded indexes. */
     public int size() {
         synchronized (lock) {
@@ -163,7 +175,9 @@ public final class HnswIndexCache {
         }
         synchronized (lock) {
             loads++;
-            account(key, slot, index);
+            if (slots.get(key) == slot) { // not dropped by clear() while loading
+                account(key, slot, index);
+            }
         }
         slot.index.complete(index);
         return index;

@@ -41,6 +41,21 @@ class HnswIndexCacheTest {
     }
 
     @Test
+    void clearDropsEveryIndexAndItsBytes() {
+        HnswIndexCache cache = new HnswIndexCache(1L << 30);
+        UUID a = UUID.randomUUID();
+        UUID b = UUID.randomUUID();
+        cache.get(a, "a", () -> index(10));
+        cache.get(b, "b", () -> index(10));
+        cache.clear();
+        assertEquals(0, cache.size());
+        assertEquals(0, cache.bytes());
+        assertEquals(0, cache.vectorBytes());
+        assertNull(cache.peek(a));
+        assertNull(cache.peek(b));
+    }
+
+    @Test
     void leastRecentlyUsedIndexesAreUnloadedOverBudget() {
         long one = index(100).memoryBytes();
         HnswIndexCache cache = new HnswIndexCache(one * 2 + one / 2);

@@ -11,24 +11,35 @@ import dev.chromaj.catalog.CatalogLockedException;
 import dev.chromaj.catalog.ChromaPersistDirectoryException;
 import dev.chromaj.catalog.CollectionEntry;
 import dev.chromaj.segment.HnswIndexCache;
+import dev.chromaj.storage.BucketLayout;
 import dev.chromaj.storage.LocalStorage;
+import dev.chromaj.storage.ObjectInfo;
+import dev.chromaj.storage.ObjectStorageException;
 import dev.chromaj.storage.RequestListener;
 import dev.chromaj.storage.S3Storage;
 import dev.chromaj.storage.Storage;
+import dev.chromaj.storage.StorageStats;
 import java.io.IOException;
+import java.nio.charset.StandardCharsets;
 import java.nio.file.Files;
 import java.nio.file.Path;
+import java.time.Duration;
 import java.util.ArrayList;
 import java.util.Comparator;
 import java.util.HashMap;
+import java.util.Iterator;
 import java.util.List;
 import java.util.Map;
 import java.util.Optional;
+import java.util.Set;
 import java.util.UUID;
 import java.util.concurrent.ConcurrentHashMap;
 import java.util.concurrent.Executors;
+import java.util.concurrent.RejectedExecutionException;
 import java.util.concurrent.ScheduledExecutorService;
 import java.util.concurrent.TimeUnit;
+import java.util.concurrent.atomic.AtomicInteger;
+import java.util.function.LongSupplier;
 import java.util.stream.Stream;
 import org.slf4j.Logger;
 import org.slf4j.LoggerFactory;
@@ -72,11 +83,10 @@ final class Engine implements AutoCloseable {
      * Backups running now. While any runs, objects of deleted collections are not collected: a backup copies the
      * collections it captured even if one of them is deleted meanwhile. Changed under {@link #collectionsLock}.
      */
-    private final java.util.concurrent.atomic.AtomicInteger backupsRunning =
-            new java.util.concurrent.atomic.AtomicInteger();
+    private final AtomicInteger backupsRunning = new AtomicInteger();
 
     /** Monotonic nanoseconds: what the compaction policy and cost reports measure time with. */
-    final java.util.function.LongSupplier ticker;
+    final LongSupplier ticker;
     /** {@link #ticker} when the engine was created: the start of {@link #costReport}'s window. */
     private final long openedNanos;
 
@@ -384,16 +394,16 @@ final class Engine implements AutoCloseable {
     /** Rewrites the manifest head with new contents (so a new ETag). */
     private void touchManifestHead(String reason) {
         byte[] body = ("{\"after\":\"" + reason + "\",\"id\":\"" + UUID.randomUUID() + "\"}")
-                .getBytes(java.nio.charset.StandardCharsets.UTF_8);
+                .getBytes(StandardCharsets.UTF_8);
         try {
-            storage.put(dev.chromaj.storage.BucketLayout.MANIFEST_HEAD, body);
-        } catch (dev.chromaj.storage.ObjectStorageException e) {
+            storage.put(BucketLayout.MANIFEST_HEAD, body);
+        } catch (ObjectStorageException e) {
             throw Errors.translate(e);
         }
     }
 
     /** Collections with a garbage collection scheduled after a compaction. */
-    private final java.util.Set<UUID> collectionsAfterCompaction = ConcurrentHashMap.newKeySet();
+    private final Set<UUID> collectionsAfterCompaction = ConcurrentHashMap.newKeySet();
 
     /**
      * Schedules a garbage collection of {@code collection} once the version a compaction just superseded is past
@@ -434,7 +444,7 @@ final class Engine implements AutoCloseable {
         };
         try {
             background.schedule(pass, delayMillis, TimeUnit.MILLISECONDS);
-        } catch (java.util.concurrent.RejectedExecutionException e) {
+        } catch (RejectedExecutionException e) {
             collectionsAfterCompaction.remove(collection.id);
         }
     }
@@ -734,7 +744,7 @@ final class Engine implements AutoCloseable {
     ClientStats stats() {
         ensureOpen();
         BlockCache.Stats c = cache.stats();
-        dev.chromaj.storage.StorageStats st = storage.stats();
+        StorageStats st = storage.stats();
         long requests = st.gets() + st.rangeGets() + st.puts() + st.deletes() + st.lists() + st.heads();
         return new ClientStats(
                 c.hits(),
@@ -759,17 +769,17 @@ final class Engine implements AutoCloseable {
     CostReport costReport(S3Prices prices) {
         ensureOpen();
         Errors.requireArgument(prices, "prices");
-        dev.chromaj.storage.StorageStats st = storage.stats();
+        StorageStats st = storage.stats();
         long window = Math.max(1, ticker.getAsLong() - openedNanos);
         long bytes = 0;
         long objects = 0;
-        java.util.Iterator<dev.chromaj.storage.ObjectInfo> it = storage.list("");
+        Iterator<ObjectInfo> it = storage.list("");
         while (it.hasNext()) {
             bytes += it.next().size();
             objects++;
         }
         return new CostReport(
-                java.time.Duration.ofNanos(window),
+                Duration.ofNanos(window),
                 st.gets() + st.rangeGets(),
                 st.heads(),
                 st.puts(),

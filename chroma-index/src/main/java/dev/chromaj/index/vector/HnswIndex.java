@@ -5,6 +5,7 @@ import java.lang.invoke.MethodHandles;
 import java.lang.invoke.VarHandle;
 import java.util.ArrayList;
 import java.util.Arrays;
+import java.util.BitSet;
 import java.util.List;
 import java.util.Objects;
 import java.util.PrimitiveIterator;
@@ -209,7 +210,7 @@ public final class HnswIndex {
         if (threads < 1) {
             throw new IllegalArgumentException("threads must be at least 1, got " + threads);
         }
-        java.util.BitSet seen = new java.util.BitSet();
+        BitSet seen = new BitSet();
         float[][] prepared = new float[vectors.length][];
         for (int i = 0; i < offsets.length; i++) {
             checkOffset(offsets[i], "offsets[" + i + "]");
@@ -723,7 +724,7 @@ public final class HnswIndex {
                 return 0;
             }
             NodeChunks c = chunks;
-            java.util.BitSet reached = new java.util.BitSet(n);
+            BitSet reached = new BitSet(n);
             int[] queue = new int[n];
             markReachable(c, ep.node, reached, queue);
             int linked = 0;
@@ -743,7 +744,7 @@ public final class HnswIndex {
     }
 
     /** Marks every node reachable on layer 0 from {@code start} (stopping at nodes already marked). */
-    private void markReachable(NodeChunks c, int start, java.util.BitSet reached, int[] queue) {
+    private void markReachable(NodeChunks c, int start, BitSet reached, int[] queue) {
         if (reached.get(start)) {
             return;
         }
@@ -770,7 +771,7 @@ public final class HnswIndex {
      * Adds a layer-0 link to {@code node} from the closest reached node whose list has room; false if none of the
      * search's candidates has room (left as it is, which a graph with free slots almost never needs).
      */
-    private boolean linkFromReached(NodeChunks c, Entry ep, int node, java.util.BitSet reached) {
+    private boolean linkFromReached(NodeChunks c, Entry ep, int node, BitSet reached) {
         int from0 = (node & chunkMask) * dimension;
         float[] v = quantizer == null
                 ? Arrays.copyOfRange(c.vectors[node >>> chunkShift], from0, from0 + dimension)

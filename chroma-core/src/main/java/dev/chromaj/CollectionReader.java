@@ -240,10 +240,10 @@ final class CollectionReader {
      */
     private List<ScoredOffset> compactedNearest(
             float[] query, int nResults, RoaringBitmap allowed, DistanceSpace space) {
-        // No more neighbours exist than records (Chroma caps nResults at the count too); asking for one more than k
-        // must not overflow when nResults is Integer.MAX_VALUE.
+        // No more neighbours exist than records (Chroma caps nResults at the count too). One more than k shows a tie
+        // at the boundary, except on a graph searched with efSearch <= k, where it would widen the search.
         int k = (int) Math.max(1, Math.min(nResults, segments.count()));
-        int ask = (int) Math.min(Integer.MAX_VALUE, k + 1L);
+        int ask = segments.neighboursForTies(query.length, k);
         while (true) {
             List<ScoredOffset> hits = segments.nearest(query, ask, allowed, space);
             if (hits.size() < ask

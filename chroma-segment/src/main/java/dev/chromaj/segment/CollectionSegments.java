@@ -378,6 +378,11 @@ public final class CollectionSegments implements RecordLookup {
         return vectors.nearest(query, k, allowed, space);
     }
 
+    /** How many neighbours to ask {@link #nearest} for to see a tie with the k-th (see the vector segment). */
+    public int neighboursForTies(int dimension, int k) {
+        return vectors.neighboursForTies(dimension, k);
+    }
+
     /**
      * The sparse segment of {@code key} in this version: its posting lists and statistics. A key without data has
      * empty posting lists and zero statistics.

@@ -65,6 +65,19 @@ final class VectorSegment {
         return graph != null && SearchPlanner.graphCheaper(segments.count(), dimension, k, hnsw.efSearch(), hnsw.m());
     }
 
+    /**
+     * How many neighbours to ask {@link #nearest} for so that a record tied with the k-th can be seen: {@code k + 1},
+     * except where the graph answers and its efSearch does not exceed k. There one more neighbour would widen the
+     * search itself (the graph explores max(k, efSearch) candidates, about a tenth more work at efSearch = k = 10)
+     * for an answer that is approximate anyway, so a tie at the boundary is left to the graph.
+     */
+    int neighboursForTies(int dimension, int k) {
+        if (k == Integer.MAX_VALUE || (usesGraph(dimension, k) && hnsw.efSearch() <= k)) {
+            return k;
+        }
+        return k + 1;
+    }
+
     /** The HNSW index of this version, loading it on first use; null when the version has no graph. */
     HnswIndex index() {
         if (graph == null) {

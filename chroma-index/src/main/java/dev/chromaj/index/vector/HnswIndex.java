@@ -1376,9 +1376,11 @@ public final class HnswIndex {
                 if (d < worst || results.size() < ef) {
                     candidates.push(nb, d);
                     if (!check || accepts(c, nb, allowed)) {
-                        results.push(nb, d);
-                        if (results.size() > ef) {
-                            results.pop();
+                        if (results.size() < ef) {
+                            results.push(nb, d);
+                        } else {
+                            // d < worst here: the new pair evicts the farthest
+                            results.replaceTop(nb, d);
                         }
                         worst = results.topDistance();
                     }

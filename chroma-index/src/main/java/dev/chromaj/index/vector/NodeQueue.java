@@ -58,6 +58,31 @@ final class NodeQueue {
         heap[i] = key;
     }
 
+    /**
+     * Replaces the top pair with (node, distance) in one sift-down: what a push followed by a pop of the top does
+     * when the new pair does not belong on top, at half the work. The queue must not be empty.
+     */
+    void replaceTop(int node, float distance) {
+        long key = encode(node, distance);
+        int i = 0;
+        int half = size >>> 1;
+        while (i < half) {
+            int child = 2 * i + 1;
+            long c = heap[child];
+            int right = child + 1;
+            if (right < size && heap[right] < c) {
+                child = right;
+                c = heap[right];
+            }
+            if (key <= c) {
+                break;
+            }
+            heap[i] = c;
+            i = child;
+        }
+        heap[i] = key;
+    }
+
     int topNode() {
         return (int) heap[0];
     }

@@ -169,7 +169,8 @@ final class CollectionHandle implements ChromaCollection {
             if (!request.queryTexts().isEmpty()) {
                 queries = engine.engine.embedder.embedQueries(name(), function(), request.queryTexts(), dimension);
             } else {
-                queries = request.queryEmbeddings();
+                // validated and copied when the request was built; the request is immutable
+                queries = request.queryEmbeddingsView();
                 requireDenseVectors(dimension);
                 if (dimension.isPresent()) {
                     for (float[] q : queries) {

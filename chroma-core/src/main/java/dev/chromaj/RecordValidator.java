@@ -142,12 +142,27 @@ final class RecordValidator {
             throw new InvalidArgumentException("Expected embedding " + context
                     + " to be a 1-dimensional array with at least 1 value, got an empty array");
         }
-        for (int i = 0; i < embedding.length; i++) {
-            if (!Float.isFinite(embedding[i])) {
-                throw new InvalidArgumentException("Expected embedding values " + context + " to be finite, got "
-                        + embedding[i] + " at position " + i);
+        if (!allFinite(embedding)) {
+            for (int i = 0; i < embedding.length; i++) {
+                if (!Float.isFinite(embedding[i])) {
+                    throw new InvalidArgumentException("Expected embedding values " + context + " to be finite, got "
+                            + embedding[i] + " at position " + i);
+                }
             }
         }
+    }
+
+    /**
+     * Whether every value is finite, without a branch per value: a float is NaN or infinite exactly when its eight
+     * exponent bits are all set, and adding one to an all-ones exponent carries into the sign bit, so the OR of
+     * (exponent bits + one exponent step) over the array is negative exactly when some value is not finite.
+     */
+    static boolean allFinite(float[] values) {
+        int carry = 0;
+        for (float v : values) {
+            carry |= (Float.floatToRawIntBits(v) & 0x7F800000) + 0x00800000;
+        }
+        return carry >= 0;
     }
 
     /**

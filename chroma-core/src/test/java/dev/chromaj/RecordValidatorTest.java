@@ -14,6 +14,7 @@ import java.util.HashMap;
 import java.util.List;
 import java.util.Map;
 import java.util.OptionalInt;
+import java.util.Random;
 import org.junit.jupiter.api.Test;
 
 class RecordValidatorTest {
@@ -292,5 +293,43 @@ class RecordValidatorTest {
         md.put("k", null);
         assertThrows(InvalidArgumentException.class, () -> RecordValidator.checkCollectionMetadata(md));
         assertEquals(Map.of("k", 1L), RecordValidator.checkCollectionMetadata(Map.of("k", 1)));
+    }
+
+    @Test
+    void all_finite_agrees_with_float_is_finite_on_special_and_random_values() {
+        float[] specials = {
+            0f,
+            -0f,
+            Float.MIN_VALUE,
+            -Float.MIN_VALUE,
+            Float.MIN_NORMAL,
+            Float.MAX_VALUE,
+            -Float.MAX_VALUE,
+            1f,
+            -1f,
+            Float.intBitsToFloat(0x7F7FFFFF),
+            Float.intBitsToFloat(0x007FFFFF),
+            Float.NaN,
+            Float.POSITIVE_INFINITY,
+            Float.NEGATIVE_INFINITY,
+            Float.intBitsToFloat(0x7FC00001),
+            Float.intBitsToFloat(0xFF800001)
+        };
+        for (float v : specials) {
+            for (int at = 0; at < 3; at++) {
+                float[] values = {1f, 2f, 3f};
+                values[at] = v;
+                assertEquals(Float.isFinite(v), RecordValidator.allFinite(values), "value " + v + " at " + at);
+            }
+        }
+        Random random = new Random(11);
+        for (int i = 0; i < 100_000; i++) {
+            float v = Float.intBitsToFloat(random.nextInt());
+            assertEquals(Float.isFinite(v), RecordValidator.allFinite(new float[] {0.5f, v}), "bits " + i);
+        }
+        InvalidArgumentException e = assertThrows(
+                InvalidArgumentException.class,
+                () -> RecordValidator.checkEmbeddingValues(new float[] {1f, 2f, Float.NaN, 4f}, "of query 0"));
+        assertTrue(e.getMessage().contains("NaN at position 2"), e.getMessage());
     }
 }

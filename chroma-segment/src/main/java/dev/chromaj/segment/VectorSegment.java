@@ -46,6 +46,8 @@ final class VectorSegment {
     /** The index this version used last: a multi-query read keeps it even if the cache unloaded it meanwhile. */
     private volatile WeakReference<HnswIndex> lastIndex = new WeakReference<>(null);
 
+    private volatile Plan lastPlan;
+
     VectorSegment(CollectionSegments segments, HnswSettings hnsw) {
         this.segments = segments;
         this.hnsw = hnsw != null ? hnsw : HnswSettings.defaults(DistanceSpace.L2);
@@ -62,8 +64,24 @@ final class VectorSegment {
      * the graph is estimated to cost less than scanning every record ({@link SearchPlanner}).
      */
     boolean usesGraph(int dimension, int k) {
-        return graph != null && SearchPlanner.graphCheaper(segments.count(), dimension, k, hnsw.efSearch(), hnsw.m());
+        if (graph == null) {
+            return false;
+        }
+        int ef = hnsw.efSearch();
+        int m = hnsw.m();
+        // The estimate takes a logarithm and an exponential: remember the last answer, since one collection's
+        // queries ask the same question every time.
+        Plan last = lastPlan;
+        if (last != null && last.dimension == dimension && last.k == k && last.ef == ef && last.m == m) {
+            return last.graph;
+        }
+        boolean useGraph = SearchPlanner.graphCheaper(segments.count(), dimension, k, ef, m);
+        lastPlan = new Plan(dimension, k, ef, m, useGraph);
+        return useGraph;
     }
+
+    /** The planner's last decision for this version (its record count is fixed). */
+    private record Plan(int dimension, int k, int ef, int m, boolean graph) {}
 
     /**
      * How many neighbours to ask {@link #nearest} for so that a record tied with the k-th can be seen: {@code k + 1},

@@ -60,7 +60,8 @@ public final class ExactSearch {
             }
             float[] v = vectors[i];
             float d = switch (space) {
-                case L2 -> kernels.squaredL2(q, 0, v, 0, dim);
+                // a pair farther than the k-th kept cannot enter: the sum may stop once it exceeds that
+                case L2 -> kernels.squaredL2Bounded(q, 0, v, 0, dim, top.bound());
                 case IP -> 1f - kernels.dot(q, 0, v, 0, dim);
                 case COSINE -> {
                     float norm = (float) Math.sqrt(kernels.dot(v, 0, v, 0, dim));

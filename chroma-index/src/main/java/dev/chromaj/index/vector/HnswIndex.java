@@ -1369,9 +1369,14 @@ public final class HnswIndex {
                 } else {
                     float[] vectors = c.vectors[nb >>> chunkShift];
                     int from = (nb & chunkMask) * dim;
-                    d = squaredL2
-                            ? kernels.squaredL2(q, 0, vectors, from, dim)
-                            : 1f - kernels.dot(q, 0, vectors, from, dim);
+                    if (!squaredL2) {
+                        d = 1f - kernels.dot(q, 0, vectors, from, dim);
+                    } else if (results.size() < ef) {
+                        d = kernels.squaredL2(q, 0, vectors, from, dim);
+                    } else {
+                        // only a node closer than the worst result is kept: stop summing once it cannot be
+                        d = kernels.squaredL2Bounded(q, 0, vectors, from, dim, worst);
+                    }
                 }
                 if (d < worst || results.size() < ef) {
                     candidates.push(nb, d);

@@ -25,6 +25,14 @@ final class TopKCollector {
         return size < k || distance <= distances[0];
     }
 
+    /**
+     * The distance above which no pair can enter: the worst kept one's once k are kept (a pair at that distance may
+     * still enter by its offset), infinity before.
+     */
+    float bound() {
+        return size < k ? Float.POSITIVE_INFINITY : distances[0];
+    }
+
     void offer(int offset, float distance) {
         if (size < k) {
             distances[size] = distance;

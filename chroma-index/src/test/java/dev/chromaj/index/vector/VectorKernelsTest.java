@@ -57,6 +57,50 @@ class VectorKernelsTest {
     }
 
     @Test
+    void boundedSquaredL2IsExactUnderTheBoundAndAboveItOtherwise() {
+        FloatKernels panama = VectorKernels.loadPanama();
+        assertNotNull(panama, "the Panama kernels failed to load");
+        Random random = new Random(SEED + 2);
+        int[] lengths = new int[320];
+        for (int i = 0; i < 300; i++) {
+            lengths[i] = i + 1;
+        }
+        for (int i = 300; i < lengths.length; i++) {
+            lengths[i] = 300 + random.nextInt(1_600);
+        }
+        for (FloatKernels kernels : new FloatKernels[] {VectorKernels.SCALAR, panama}) {
+            for (int length : lengths) {
+                float[] store = randomVector(random, length + 9);
+                float[] a = randomVector(random, length);
+                int offset = random.nextInt(10);
+                float full = kernels.squaredL2(a, 0, store, offset, length);
+                // bounds below, at and above the distance, down to zero and up to infinity
+                float[] bounds = {
+                    0f,
+                    full * 0.25f,
+                    full * 0.6f,
+                    full * 0.9f,
+                    Math.nextDown(full),
+                    full,
+                    Math.nextUp(full),
+                    full * 1.5f,
+                    Float.POSITIVE_INFINITY
+                };
+                for (float bound : bounds) {
+                    float got = kernels.squaredL2Bounded(a, 0, store, offset, length, bound);
+                    String where = kernels.name() + ", length " + length + ", bound " + bound + ", full " + full;
+                    if (full <= bound) {
+                        assertEquals(Float.floatToRawIntBits(full), Float.floatToRawIntBits(got), where);
+                    } else {
+                        assertTrue(got > bound, where + ": got " + got);
+                        assertTrue(got <= full, where + ": a partial sum cannot exceed the whole, got " + got);
+                    }
+                }
+            }
+        }
+    }
+
+    @Test
     void plainKernelsAreSelectedBeforeJdk21() {
         if (Runtime.version().feature() < 21) {
             assertEquals("scalar", VectorKernels.implementationName());

@@ -4,6 +4,7 @@ import dev.chromaj.annotations.Internal;
 import java.util.AbstractList;
 import java.util.ArrayList;
 import java.util.Arrays;
+import java.util.Collections;
 import java.util.HashMap;
 import java.util.List;
 import java.util.Map;
@@ -29,6 +30,8 @@ import java.util.function.BiFunction;
 @Internal
 public final class BlockfileWriter<K, V> {
     private static final Object TOMBSTONE = new Object();
+    /** Parent blocks a fork loads ahead of the one it merges. */
+    static final int FORK_BLOCKS_IN_FLIGHT = 8;
 
     private final BlockfileStore store;
     private final String dir;
@@ -328,10 +331,7 @@ public final class BlockfileWriter<K, V> {
         do {
             again = false;
             attempt = new ArrayList<>();
-            List<CompletableFuture<CacheEntry>> loads = new ArrayList<>(blocks);
-            for (int i = 0; i < blocks; i++) {
-                loads.add(changed[i] ? store.cache().getAsync(base.blockKeys[i], loader) : null);
-            }
+            Prefetch loads = new Prefetch(changed, loader);
             int i = 0;
             while (i < blocks) {
                 if (!changed[i]) {
@@ -347,9 +347,7 @@ public final class BlockfileWriter<K, V> {
                 Entries merged = new Entries(0);
                 boolean onlyTouched = true;
                 for (int b = i; b <= end; b++) {
-                    @SuppressWarnings("unchecked")
-                    Block<K, V> block = (Block<K, V>) BlockCache.join(loads.get(b));
-                    merge(block, changes, changeFrom[b], changeTo[b], merged);
+                    merge(loads.take(b), changes, changeFrom[b], changeTo[b], merged);
                     onlyTouched &= touched[b];
                 }
                 long bytes = 0;
@@ -376,6 +374,39 @@ public final class BlockfileWriter<K, V> {
             }
         } while (again);
         plan.addAll(attempt);
+    }
+
+    /**
+     * Loads of the changed blocks, issued in order at most {@link #FORK_BLOCKS_IN_FLIGHT} ahead of the block being
+     * merged. A block taken is no longer referenced here: once merged it can be collected (the cache may keep it).
+     */
+    private final class Prefetch {
+        private final boolean[] changed;
+        private final BiFunction<String, Executor, CompletableFuture<CacheEntry>> loader;
+        private final List<CompletableFuture<CacheEntry>> loads;
+        private int next;
+        private int inFlight;
+
+        Prefetch(boolean[] changed, BiFunction<String, Executor, CompletableFuture<CacheEntry>> loader) {
+            this.changed = changed;
+            this.loader = loader;
+            this.loads = new ArrayList<>(Collections.nCopies(changed.length, null));
+        }
+
+        /** The parent's block {@code b} (a changed block), waiting for its load. */
+        @SuppressWarnings("unchecked")
+        Block<K, V> take(int b) {
+            while (next < changed.length && (next <= b || inFlight < FORK_BLOCKS_IN_FLIGHT)) {
+                if (changed[next]) {
+                    loads.set(next, store.cache().getAsync(base.blockKeys[next], loader));
+                    inFlight++;
+                }
+                next++;
+            }
+            CompletableFuture<CacheEntry> load = loads.set(b, null);
+            inFlight--;
+            return (Block<K, V>) BlockCache.join(load);
+        }
     }
 
     @SuppressWarnings("unchecked")

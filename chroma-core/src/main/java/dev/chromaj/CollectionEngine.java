@@ -869,7 +869,9 @@ final class CollectionEngine implements AutoCloseable {
                 runs++;
                 afterEachRun.run();
                 long now = System.nanoTime();
-                if (!retry && now - lastReport >= COMPACTION_PROGRESS_NANOS) {
+                if (!retry
+                        && now - lastReport >= COMPACTION_PROGRESS_NANOS
+                        && view.get().version().logPosition() < target) { // the end line follows otherwise
                     lastReport = now;
                     Version at = view.get().version();
                     LOG.info(

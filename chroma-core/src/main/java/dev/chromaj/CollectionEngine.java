@@ -41,6 +41,8 @@ import org.slf4j.LoggerFactory;
  */
 final class CollectionEngine implements AutoCloseable {
     private static final Logger LOG = LoggerFactory.getLogger(CollectionEngine.class);
+    /** A long compaction logs its progress at most this often (between runs). */
+    static final long COMPACTION_PROGRESS_NANOS = 10_000_000_000L;
 
     final Engine engine;
     final UUID id;
@@ -841,7 +843,10 @@ final class CollectionEngine implements AutoCloseable {
 
     /**
      * Folds the tail up to {@code target} ({@code records} log records) run by run. Logs one INFO line at the start
-     * and one at the end (records, versions, duration) and tells the observer how long it took, failed or not.
+     * and one at the end (records, versions, bytes written, duration), a progress line at most every
+     * {@link #COMPACTION_PROGRESS_NANOS} between runs of a long compaction, and tells the observer how long it took,
+     * failed or not. Bytes written are the client's storage counter over the compaction: writes of other
+     * collections or of the write-ahead log at the same time are counted too.
      */
     private void foldTo(long target, long records, Runnable afterEachRun) {
         long fromVersion = view.get().version().number();
@@ -854,6 +859,8 @@ final class CollectionEngine implements AutoCloseable {
             LOG.info("Compaction of {}: {} log record(s) from version {}", this, records, fromVersion);
         }
         long started = System.nanoTime();
+        long writtenBefore = engine.storage.stats().bytesWritten();
+        long lastReport = started;
         int runs = 0;
         boolean succeeded = false;
         try {
@@ -861,6 +868,24 @@ final class CollectionEngine implements AutoCloseable {
                 compactOnce(target);
                 runs++;
                 afterEachRun.run();
+                long now = System.nanoTime();
+                if (!retry
+                        && now - lastReport >= COMPACTION_PROGRESS_NANOS
+                        && view.get().version().logPosition() < target) { // the end line follows otherwise
+                    lastReport = now;
+                    Version at = view.get().version();
+                    LOG.info(
+                            "Compaction of {} in progress: {} of {} log record(s) folded into version {} ({} records,"
+                                    + " {} run(s)), {} bytes written, {} ms",
+                            this,
+                            records - Math.min(records, operationsUpTo(target)),
+                            records,
+                            at.number(),
+                            at.manifest().recordCount(),
+                            runs,
+                            engine.storage.stats().bytesWritten() - writtenBefore,
+                            (now - started) / 1_000_000);
+                }
             }
             succeeded = true;
         } finally {
@@ -869,22 +894,28 @@ final class CollectionEngine implements AutoCloseable {
                 engine.observer.operationCompleted(
                         ChromaObserver.Operation.COMPACTION, succeeded ? records : 0, nanos, succeeded);
             }
+            long written = engine.storage.stats().bytesWritten() - writtenBefore;
             if (succeeded) {
+                Version at = view.get().version();
                 LOG.info(
-                        "Compaction of {} folded {} log record(s) into version {} ({} run(s)) in {} ms",
+                        "Compaction of {} folded {} log record(s) into version {} ({} records, {} run(s)), {} bytes"
+                                + " written, in {} ms",
                         this,
                         records,
-                        view.get().version().number(),
+                        at.number(),
+                        at.manifest().recordCount(),
                         runs,
+                        written,
                         nanos / 1_000_000);
             } else if (!retry) {
                 // the cause is reported by the caller (thrown, or logged by the background compactor)
                 LOG.info(
-                        "Compaction of {} stopped after {} run(s) in {} ms, at version {}",
+                        "Compaction of {} stopped after {} run(s) in {} ms, at version {}, {} bytes written",
                         this,
                         runs,
                         nanos / 1_000_000,
-                        view.get().version().number());
+                        view.get().version().number(),
+                        written);
             }
         }
     }

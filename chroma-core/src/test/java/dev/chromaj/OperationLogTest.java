@@ -66,7 +66,7 @@ class OperationLogTest {
                 onlyLine(
                         log,
                         "Compaction of Collection\\[docs, [0-9a-f-]{36}\\] folded 302 log record\\(s\\) into version 1"
-                                + " \\(1 run\\(s\\)\\) in \\d+ ms");
+                                + " \\(298 records, 1 run\\(s\\)\\), \\d+ bytes written, in \\d+ ms");
                 assertEquals(2, log.info().size(), log.info().toString());
                 log.clear();
                 c.compact(); // nothing to fold: nothing to say

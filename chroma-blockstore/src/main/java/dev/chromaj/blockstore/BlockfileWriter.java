@@ -2,15 +2,19 @@ package dev.chromaj.blockstore;
 
 import dev.chromaj.annotations.Internal;
 import java.util.AbstractList;
+import java.util.ArrayDeque;
 import java.util.ArrayList;
 import java.util.Arrays;
+import java.util.Collections;
 import java.util.HashMap;
 import java.util.List;
 import java.util.Map;
+import java.util.Objects;
 import java.util.UUID;
 import java.util.concurrent.CompletableFuture;
 import java.util.concurrent.Executor;
 import java.util.function.BiFunction;
+import java.util.function.Function;
 
 /**
  * Builds a new blockfile version: {@link #set} and {@link #delete} in any order, then {@link #commit()}.
@@ -29,6 +33,10 @@ import java.util.function.BiFunction;
 @Internal
 public final class BlockfileWriter<K, V> {
     private static final Object TOMBSTONE = new Object();
+    /** Parent blocks a fork loads ahead of the one it merges. */
+    static final int FORK_BLOCKS_IN_FLIGHT = 8;
+    /** New blocks of a fork being encoded or uploaded at once. */
+    static final int UPLOADS_IN_FLIGHT = 8;
 
     private final BlockfileStore store;
     private final String dir;
@@ -55,6 +63,41 @@ public final class BlockfileWriter<K, V> {
         K k = keyType.check("key", key);
         V v = valueType.check("value", value);
         append(p, k, v);
+    }
+
+    /**
+     * Sets the value of (prefix, key) to {@code value.apply(key)}, computed only when the commit writes the block
+     * that holds it, so the change log holds no value (pass one {@link Computed} for many keys). The function must
+     * give the same value whenever it is called until {@link #commit()} returns; it runs on the committing thread.
+     */
+    public void setComputed(String prefix, K key, Computed<K, V> value) {
+        ensureOpen();
+        String p = Utf8Order.checkWellFormed("prefix", prefix);
+        K k = keyType.check("key", key);
+        append(p, k, Objects.requireNonNull(value, "value"));
+    }
+
+    /** Values computed from their keys when written (see {@link #setComputed}). */
+    public static final class Computed<K, V> {
+        private final Function<? super K, ? extends V> function;
+
+        private Computed(Function<? super K, ? extends V> function) {
+            this.function = function;
+        }
+
+        /** Values computed by {@code function} from their keys. */
+        public static <K, V> Computed<K, V> of(Function<? super K, ? extends V> function) {
+            return new Computed<>(Objects.requireNonNull(function, "function"));
+        }
+    }
+
+    /** {@code value} itself, or the value it computes for {@code key}. */
+    @SuppressWarnings("unchecked")
+    private Object resolve(Object key, Object value) {
+        if (value instanceof Computed<?, ?> computed) {
+            return valueType.check("value", ((Computed<K, V>) computed).function.apply((K) key));
+        }
+        return value;
     }
 
     /** Deletes (prefix, key); deleting an absent entry is a no-op. */
@@ -86,13 +129,7 @@ public final class BlockfileWriter<K, V> {
         Entries changes = sortedChanges(!fork);
         log.release();
 
-        List<Object> plan = new ArrayList<>(); // RootIndex.BlockRef (kept block) or Chunk (new block)
-        if (fork) {
-            planFork(changes, plan);
-        } else {
-            plan.addAll(cut(changes));
-        }
-        List<RootIndex.BlockRef<K>> refs = upload(plan);
+        List<RootIndex.BlockRef<K>> refs = fork ? writeFork(changes) : upload(new ArrayList<>(cut(changes)));
 
         UUID rootId = UUID.randomUUID();
         long maxBlockBytes = store.options().maxBlockBytes(valueType);
@@ -146,7 +183,11 @@ public final class BlockfileWriter<K, V> {
             if (dropTombstones && log.values[at] == TOMBSTONE) {
                 continue;
             }
-            out.add(log.prefixes[at], log.keys[at], log.values[at]);
+            // A new blockfile cuts and encodes all its entries at once: computed values are computed here.
+            out.add(
+                    log.prefixes[at],
+                    log.keys[at],
+                    dropTombstones ? resolve(log.keys[at], log.values[at]) : log.values[at]);
         }
         return out;
     }
@@ -253,7 +294,7 @@ public final class BlockfileWriter<K, V> {
     }
 
     /** Entries in parallel arrays: prefix, key, value (or tombstone); the change log in call order, or sorted. */
-    private final class Entries {
+    private final class Entries implements Sink {
         private String[] prefixes;
         private Object[] keys;
         private Object[] values;
@@ -266,6 +307,13 @@ public final class BlockfileWriter<K, V> {
             values = new Object[capacity];
         }
 
+        /** Drops the references of entries {@code [from, to)}, which are no longer needed. */
+        void clear(int from, int to) {
+            Arrays.fill(prefixes, from, to, null);
+            Arrays.fill(keys, from, to, null);
+            Arrays.fill(values, from, to, null);
+        }
+
         /** Frees the arrays once they are no longer needed; {@link #size} stays what it was. */
         void release() {
             prefixes = null;
@@ -273,7 +321,8 @@ public final class BlockfileWriter<K, V> {
             values = null;
         }
 
-        void add(String prefix, Object key, Object value) {
+        @Override
+        public void add(String prefix, Object key, Object value) {
             if (size == keys.length) {
                 int capacity = size * 2;
                 prefixes = Arrays.copyOf(prefixes, capacity);
@@ -305,7 +354,16 @@ public final class BlockfileWriter<K, V> {
 
     // ------------------------------------------------------------------------------------------- forks
 
-    private void planFork(Entries changes, List<Object> plan) {
+    /**
+     * Writes the fork in two passes. The first decides which parent blocks are rewritten: the blocks with changes,
+     * plus the neighbours absorbed by small runs; it needs only the size of each merged run, and stops reading a run
+     * once it is too large to absorb anything. The second merges each run of rewritten blocks block by block and
+     * uploads every new block as soon as it is cut: at most two cut blocks, {@link #FORK_BLOCKS_IN_FLIGHT} parent
+     * blocks and {@link #UPLOADS_IN_FLIGHT} uploads are held at once, not the merged entries of every changed block.
+     * Changes are released as they are merged. The blocks written are the ones a single merge of each whole run would
+     * cut.
+     */
+    private List<RootIndex.BlockRef<K>> writeFork(Entries changes) {
         int blocks = base.blockCount();
         // Changes are sorted, so the blocks they fall into are non-decreasing: record each block's change range.
         int[] changeFrom = new int[blocks];
@@ -323,59 +381,268 @@ public final class BlockfileWriter<K, V> {
         }
         BiFunction<String, Executor, CompletableFuture<CacheEntry>> loader = store.blockLoader(keyType, valueType);
         long maxBlockBytes = store.options().maxBlockBytes(valueType);
-        List<Object> attempt;
+        // Pass 1: the rewritten blocks. A run's merged size depends only on its blocks, so it is computed once.
+        Map<Long, Long> runBytes = new HashMap<>();
         boolean again;
         do {
             again = false;
-            attempt = new ArrayList<>();
-            List<CompletableFuture<CacheEntry>> loads = new ArrayList<>(blocks);
-            for (int i = 0; i < blocks; i++) {
-                loads.add(changed[i] ? store.cache().getAsync(base.blockKeys[i], loader) : null);
-            }
             int i = 0;
             while (i < blocks) {
                 if (!changed[i]) {
-                    attempt.add(new RootIndex.BlockRef<>(
-                            base.firstPrefixes[i], firstKey(i), base.blockIds[i], base.count(i), base.blockBytes[i]));
                     i++;
                     continue;
                 }
                 int end = i;
+                boolean onlyTouched = touched[i];
                 while (end + 1 < blocks && changed[end + 1]) {
                     end++;
+                    onlyTouched &= touched[end];
                 }
-                Entries merged = new Entries(0);
-                boolean onlyTouched = true;
-                for (int b = i; b <= end; b++) {
-                    @SuppressWarnings("unchecked")
-                    Block<K, V> block = (Block<K, V>) BlockCache.join(loads.get(b));
-                    merge(block, changes, changeFrom[b], changeTo[b], merged);
-                    onlyTouched &= touched[b];
-                }
-                long bytes = 0;
-                for (int e = 0; e < merged.size; e++) {
-                    bytes += merged.size(e);
-                }
-                // Absorb at most one neighbour per run of touched blocks: a fork rewrites only touched blocks and
-                // their direct neighbours, never a chain.
-                if (onlyTouched && merged.size > 0 && bytes < maxBlockBytes / 4) {
-                    int neighbour = end + 1 < blocks && !changed[end + 1]
-                            ? end + 1
-                            : (i - 1 >= 0 && !changed[i - 1] ? i - 1 : -1);
-                    if (neighbour >= 0 && bytes + base.blockBytes[neighbour] < maxBlockBytes) {
-                        changed[neighbour] = true;
-                        changeFrom[neighbour] = 0;
-                        changeTo[neighbour] = 0;
-                        again = true;
-                        // the neighbour's block was not loaded in this pass: plan again from the start
-                        break;
+                if (onlyTouched) {
+                    int from = i;
+                    int to = end;
+                    long bytes = runBytes.computeIfAbsent(
+                            (long) from * blocks + to,
+                            k -> mergedBytes(from, to, changes, changeFrom, changeTo, loader, maxBlockBytes / 4));
+                    // Absorb at most one neighbour per run of touched blocks: a fork rewrites only touched blocks and
+                    // their direct neighbours, never a chain. -1: the run merges to nothing.
+                    if (bytes >= 0 && bytes < maxBlockBytes / 4) {
+                        int neighbour = end + 1 < blocks && !changed[end + 1]
+                                ? end + 1
+                                : (i - 1 >= 0 && !changed[i - 1] ? i - 1 : -1);
+                        if (neighbour >= 0 && bytes + base.blockBytes[neighbour] < maxBlockBytes) {
+                            changed[neighbour] = true;
+                            changeFrom[neighbour] = 0;
+                            changeTo[neighbour] = 0;
+                            // runs are found again from the start, as the neighbour may join the run before
+                            again = true;
+                            break;
+                        }
                     }
                 }
-                attempt.addAll(cut(merged));
                 i = end + 1;
             }
         } while (again);
-        plan.addAll(attempt);
+
+        // Pass 2: merge, cut and upload run by run.
+        Prefetch loads = new Prefetch(changed, loader);
+        Uploads uploads = new Uploads();
+        int i = 0;
+        while (i < blocks) {
+            if (!changed[i]) {
+                uploads.keep(new RootIndex.BlockRef<>(
+                        base.firstPrefixes[i], firstKey(i), base.blockIds[i], base.count(i), base.blockBytes[i]));
+                i++;
+                continue;
+            }
+            int end = i;
+            while (end + 1 < blocks && changed[end + 1]) {
+                end++;
+            }
+            Cutter cutter = new Cutter(maxBlockBytes, uploads);
+            for (int b = i; b <= end; b++) {
+                merge(loads.take(b), changes, changeFrom[b], changeTo[b], cutter);
+                changes.clear(changeFrom[b], changeTo[b]);
+            }
+            cutter.finish();
+            i = end + 1;
+        }
+        return uploads.finish();
+    }
+
+    /**
+     * The bytes of the parent's blocks {@code [from, to]} merged with their changes, reading blocks only until the
+     * sum reaches {@code enough} (then a value {@code >= enough}); -1 when the run merges to no entry.
+     */
+    private long mergedBytes(
+            int from,
+            int to,
+            Entries changes,
+            int[] changeFrom,
+            int[] changeTo,
+            BiFunction<String, Executor, CompletableFuture<CacheEntry>> loader,
+            long enough) {
+        Counter counter = new Counter();
+        for (int b = from; b <= to && counter.bytes < enough; b++) {
+            @SuppressWarnings("unchecked")
+            Block<K, V> block = (Block<K, V>) BlockCache.join(store.cache().getAsync(base.blockKeys[b], loader));
+            merge(block, changes, changeFrom[b], changeTo[b], counter);
+        }
+        return counter.entries == 0 ? -1 : counter.bytes;
+    }
+
+    /** Where {@link #merge} puts the merged entries. */
+    private interface Sink {
+        void add(String prefix, Object key, Object value);
+    }
+
+    /** Counts merged entries and their bytes. */
+    private final class Counter implements Sink {
+        long bytes;
+        long entries;
+
+        @Override
+        public void add(String prefix, Object key, Object value) {
+            bytes += entrySize(prefix, key, value);
+            entries++;
+        }
+    }
+
+    @SuppressWarnings("unchecked")
+    private long entrySize(String prefix, Object key, Object value) {
+        return 6L + Utf8Order.utf8Length(prefix) + keyType.encodedSize((K) key) + valueType.encodedSize((V) value);
+    }
+
+    /**
+     * Cuts the merged entries of one run into blocks as they arrive, exactly as {@link #cut} would cut all of them:
+     * greedy blocks of at most the maximum size, and a last block under a quarter of it takes half of its
+     * predecessor's bytes. A block is uploaded once the next one has started and a third one starts, so only the
+     * last two are held.
+     */
+    private final class Cutter implements Sink {
+        private final long max;
+        private final Uploads uploads;
+        /** The complete block before {@link #current}, held back for the final split; or null. */
+        private Entries pending;
+
+        private Entries current = new Entries(0);
+        private long currentBytes;
+
+        Cutter(long max, Uploads uploads) {
+            this.max = max;
+            this.uploads = uploads;
+        }
+
+        @Override
+        public void add(String prefix, Object key, Object value) {
+            long size = entrySize(prefix, key, value);
+            if (currentBytes > 0 && currentBytes + size > max) {
+                if (pending != null) {
+                    uploads.upload(new Chunk(pending, 0, pending.size));
+                }
+                pending = current;
+                current = new Entries(0);
+                currentBytes = 0;
+            }
+            current.add(prefix, key, value);
+            currentBytes += size;
+        }
+
+        void finish() {
+            if (pending != null && currentBytes < max / 4) {
+                // as cut(): the small last block takes half of its predecessor's bytes
+                Entries both = new Entries(pending.size + current.size);
+                long total = 0;
+                for (Entries part : List.of(pending, current)) {
+                    for (int e = 0; e < part.size; e++) {
+                        both.add(part.prefixes[e], part.keys[e], part.values[e]);
+                        total += part.size(e);
+                    }
+                }
+                long half = 0;
+                int split = 0;
+                while (split < both.size - 1 && half + both.size(split) <= total / 2) {
+                    half += both.size(split++);
+                }
+                split = Math.max(1, split);
+                uploads.upload(new Chunk(both, 0, split));
+                uploads.upload(new Chunk(both, split, both.size));
+            } else {
+                if (pending != null) {
+                    uploads.upload(new Chunk(pending, 0, pending.size));
+                }
+                if (current.size > 0) {
+                    uploads.upload(new Chunk(current, 0, current.size));
+                }
+            }
+            pending = null;
+            current = null;
+        }
+    }
+
+    /**
+     * The new root's blocks in order: kept parent blocks and uploads, at most {@link #UPLOADS_IN_FLIGHT} of these
+     * running (or queued) at once. The first failure stops new uploads and is thrown by {@link #finish()} once the
+     * running ones have ended.
+     */
+    private final class Uploads {
+        private final List<CompletableFuture<RootIndex.BlockRef<K>>> refs = new ArrayList<>();
+        private final ArrayDeque<CompletableFuture<RootIndex.BlockRef<K>>> running = new ArrayDeque<>();
+        private RuntimeException failure;
+
+        void keep(RootIndex.BlockRef<K> ref) {
+            refs.add(CompletableFuture.completedFuture(ref));
+        }
+
+        void upload(Chunk chunk) {
+            while (running.size() >= UPLOADS_IN_FLIGHT) {
+                await(running.poll());
+            }
+            if (failure != null) {
+                return;
+            }
+            CompletableFuture<RootIndex.BlockRef<K>> f =
+                    CompletableFuture.supplyAsync(() -> encodeAndPut(chunk), store.uploads());
+            refs.add(f);
+            running.add(f);
+        }
+
+        private void await(CompletableFuture<RootIndex.BlockRef<K>> f) {
+            try {
+                BlockCache.join(f);
+            } catch (RuntimeException e) {
+                if (failure == null) {
+                    failure = e;
+                }
+            }
+        }
+
+        List<RootIndex.BlockRef<K>> finish() {
+            while (!running.isEmpty()) {
+                await(running.poll());
+            }
+            if (failure != null) {
+                throw failure;
+            }
+            List<RootIndex.BlockRef<K>> out = new ArrayList<>(refs.size());
+            for (CompletableFuture<RootIndex.BlockRef<K>> f : refs) {
+                out.add(BlockCache.join(f));
+            }
+            return out;
+        }
+    }
+
+    /**
+     * Loads of the changed blocks, issued in order at most {@link #FORK_BLOCKS_IN_FLIGHT} ahead of the block being
+     * merged. A block taken is no longer referenced here: once merged it can be collected (the cache may keep it).
+     */
+    private final class Prefetch {
+        private final boolean[] changed;
+        private final BiFunction<String, Executor, CompletableFuture<CacheEntry>> loader;
+        private final List<CompletableFuture<CacheEntry>> loads;
+        private int next;
+        private int inFlight;
+
+        Prefetch(boolean[] changed, BiFunction<String, Executor, CompletableFuture<CacheEntry>> loader) {
+            this.changed = changed;
+            this.loader = loader;
+            this.loads = new ArrayList<>(Collections.nCopies(changed.length, null));
+        }
+
+        /** The parent's block {@code b} (a changed block), waiting for its load. */
+        @SuppressWarnings("unchecked")
+        Block<K, V> take(int b) {
+            while (next < changed.length && (next <= b || inFlight < FORK_BLOCKS_IN_FLIGHT)) {
+                if (changed[next]) {
+                    loads.set(next, store.cache().getAsync(base.blockKeys[next], loader));
+                    inFlight++;
+                }
+                next++;
+            }
+            CompletableFuture<CacheEntry> load = loads.set(b, null);
+            inFlight--;
+            return (Block<K, V>) BlockCache.join(load);
+        }
     }
 
     @SuppressWarnings("unchecked")
@@ -384,7 +651,7 @@ public final class BlockfileWriter<K, V> {
     }
 
     /** Appends the block's entries with changes {@code [from, to)} applied (both sorted) to {@code out}. */
-    private void merge(Block<K, V> block, Entries changes, int from, int to, Entries out) {
+    private void merge(Block<K, V> block, Entries changes, int from, int to, Sink out) {
         int n = block.size();
         int i = 0;
         int j = from;
@@ -408,7 +675,7 @@ public final class BlockfileWriter<K, V> {
                 i++;
             } else {
                 if (changes.values[j] != TOMBSTONE) {
-                    out.add(changes.prefixes[j], changes.keys[j], changes.values[j]);
+                    out.add(changes.prefixes[j], changes.keys[j], resolve(changes.keys[j], changes.values[j]));
                 }
                 j++;
                 if (c == 0) {

@@ -174,6 +174,56 @@ class BlockfileStoreTest {
     }
 
     @Test
+    void computedValuesAreWrittenLikeSetValuesInNewBlockfilesAndForks() {
+        java.util.concurrent.atomic.AtomicInteger calls = new java.util.concurrent.atomic.AtomicInteger();
+        BlockfileWriter.Computed<Integer, String> computed = BlockfileWriter.Computed.of(k -> {
+            calls.incrementAndGet();
+            return "computed-" + k;
+        });
+        BlockfileWriter<Integer, String> w = store.create(DIR, KeyType.U32, ValueType.STRING);
+        for (int i = 0; i < 3000; i++) {
+            if (i % 2 == 0) {
+                w.setComputed("p", i, computed);
+            } else {
+                w.set("p", i, "value-" + i);
+            }
+        }
+        w.setComputed("p", 1, computed); // the last change of an entry wins, computed or not
+        w.set("p", 2, "set-after-computed");
+        assertEquals(0, calls.get(), "nothing computed before the commit");
+        BlockfileRoot parent = w.commit();
+        BlockfileReader<Integer, String> p = store.open(DIR, parent.id(), KeyType.U32, ValueType.STRING);
+        assertEquals("computed-0", p.get("p", 0));
+        assertEquals("computed-1", p.get("p", 1));
+        assertEquals("set-after-computed", p.get("p", 2));
+        assertEquals("value-3", p.get("p", 3));
+        assertEquals(3000, p.count());
+
+        calls.set(0);
+        BlockfileWriter<Integer, String> fork = store.fork(DIR, parent.id(), KeyType.U32, ValueType.STRING);
+        BlockfileWriter.Computed<Integer, String> forked = BlockfileWriter.Computed.of(k -> {
+            calls.incrementAndGet();
+            return "forked-" + k;
+        });
+        fork.setComputed("p", 5, forked);
+        fork.setComputed("p", 2999, forked);
+        fork.setComputed("p", 5000, forked);
+        fork.delete("p", 7);
+        BlockfileRoot child = fork.commit();
+        assertTrue(calls.get() >= 3, "each computed value is computed when its block is written");
+        BlockfileReader<Integer, String> c = store.open(DIR, child.id(), KeyType.U32, ValueType.STRING);
+        assertEquals("forked-5", c.get("p", 5));
+        assertEquals("forked-2999", c.get("p", 2999));
+        assertEquals("forked-5000", c.get("p", 5000));
+        assertNull(c.get("p", 7));
+        assertEquals("value-9", c.get("p", 9));
+        assertEquals(3000, c.count());
+        List<UUID> shared = new ArrayList<>(child.blockIds());
+        shared.retainAll(parent.blockIds());
+        assertTrue(shared.size() >= parent.blockIds().size() - 3, "only the touched blocks are rewritten");
+    }
+
+    @Test
     void forkThatEmptiesABlockDropsItAndSplitsAnOverfullOne() {
         BlockfileRoot parent = writeNumbers(3000);
         BlockfileReader<Integer, String> p = store.open(DIR, parent.id(), KeyType.U32, ValueType.STRING);

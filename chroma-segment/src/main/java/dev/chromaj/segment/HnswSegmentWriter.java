@@ -182,6 +182,10 @@ public final class HnswSegmentWriter {
                 quantized ? HnswSegment.CODES.writer(store, dir, previous == null ? null : previous.codes()) : null;
         int n = index.nodeCount();
         int known = before == null ? 0 : before.nodeCount();
+        // A changed node is encoded when its block is written, not kept encoded until the commit: a batch can change
+        // the links of most nodes of a large graph.
+        BlockfileWriter.Computed<Integer, byte[]> encoded = BlockfileWriter.Computed.of(
+                node -> HnswGraphCodec.encodeNode(index.nodeOffset(node), index.nodeNeighbours(node)));
         RoaringBitmap deleted = new RoaringBitmap();
         for (int i = 0; i < n; i++) {
             boolean isDeleted = index.nodeDeleted(i);
@@ -199,7 +203,7 @@ public final class HnswSegmentWriter {
             }
             int[][] neighbours = index.nodeNeighbours(i);
             if (i >= known || !Arrays.deepEquals(before.nodeNeighbours(i), neighbours)) {
-                links.set("", i, HnswGraphCodec.encodeNode(index.nodeOffset(i), neighbours));
+                links.setComputed("", i, encoded);
             }
         }
         BlockfileWriter<String, byte[]> header = HnswSegment.HEADER.writer(store, dir, null);

@@ -211,16 +211,17 @@ public final class HnswIndex {
             throw new IllegalArgumentException("threads must be at least 1, got " + threads);
         }
         BitSet seen = new BitSet();
-        float[][] prepared = new float[vectors.length][];
         for (int i = 0; i < offsets.length; i++) {
             checkOffset(offsets[i], "offsets[" + i + "]");
             if (seen.get(offsets[i])) {
                 throw new IllegalArgumentException("offsets must be unique, found " + offsets[i] + " twice");
             }
             seen.set(offsets[i]);
-            prepared[i] = prepare(vectors[i], "vectors[" + i + "]");
+            checkVector(vectors[i], "vectors[" + i + "]");
         }
-        insertAll(offsets, prepared, threads);
+        // Each vector is copied (and normalized) only when its insert starts: a batch is never held twice.
+        float[][] batch = vectors.clone();
+        insertAll(offsets, i -> prepare(batch[i], "vectors[" + i + "]"), batch.length, threads);
     }
 
     /** Deletes {@code offset}; a no-op if it is absent. */
@@ -1487,11 +1488,15 @@ public final class HnswIndex {
         INTS.setRelease(map[ci], offset & OFFSET_CHUNK_MASK, node + 1);
     }
 
-    private float[] prepare(float[] vector, String field) {
+    private void checkVector(float[] vector, String field) {
         Objects.requireNonNull(vector, field);
         if (vector.length != dimension) {
             throw new IllegalArgumentException(field + " must have dimension " + dimension + ", got " + vector.length);
         }
+    }
+
+    private float[] prepare(float[] vector, String field) {
+        checkVector(vector, field);
         float[] copy = vector.clone();
         if (space == DistanceSpace.COSINE) {
             VectorKernels.normalize(copy);

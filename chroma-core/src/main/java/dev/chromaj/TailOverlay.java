@@ -108,18 +108,13 @@ final class TailOverlay {
         return overlay;
     }
 
-    /** The overlay after one more acknowledged write. */
+    /**
+     * The overlay after one more acknowledged write. The ids the tail does not hold are read from {@code base} in
+     * one bulk lookup per kind (see {@link Materializer#materialize(List, RecordLookup, int, boolean)}): an old
+     * embedding is read only for an id whose new state keeps it.
+     */
     TailOverlay append(long sequence, List<LogOperation> ops, CollectionSegments base) {
-        RecordLookup lookup = id -> {
-            TailRecord t = get(id);
-            if (t != null) {
-                return t.present()
-                        ? Optional.of(new StoredRecord(t.position(), t.record(), t.sparse()))
-                        : Optional.empty();
-            }
-            return base.lookup(id);
-        };
-        MaterializedBatch batch = Materializer.materialize(ops, lookup, nextPosition);
+        MaterializedBatch batch = Materializer.materialize(ops, new Lookup(base), nextPosition, false);
         // This write's changes by id; a null value removes the id from the tail.
         Map<String, TailRecord> changed = new HashMap<>();
         RoaringBitmap nextOverridden = overridden.clone();
@@ -182,6 +177,45 @@ final class TailOverlay {
                 next,
                 operationCount + ops.size(),
                 delta);
+    }
+
+    /** The state before a write: the tail's record of an id it holds, else the compacted one. */
+    private final class Lookup implements RecordLookup {
+        private final CollectionSegments base;
+
+        Lookup(CollectionSegments base) {
+            this.base = base;
+        }
+
+        @Override
+        public Optional<StoredRecord> lookup(String id) {
+            Map<String, StoredRecord> found = lookupAll(List.of(id), true);
+            return Optional.ofNullable(found.get(id));
+        }
+
+        @Override
+        public Map<String, StoredRecord> lookupAll(Collection<String> ids) {
+            return lookupAll(ids, true);
+        }
+
+        /** Tail records come with their embeddings; the others are read from the base in one bulk lookup. */
+        @Override
+        public Map<String, StoredRecord> lookupAll(Collection<String> ids, boolean withEmbedding) {
+            Map<String, StoredRecord> out = new HashMap<>();
+            List<String> compacted = new ArrayList<>();
+            for (String id : ids) {
+                TailRecord t = get(id);
+                if (t == null) {
+                    compacted.add(id);
+                } else if (t.present()) {
+                    out.put(id, new StoredRecord(t.position(), t.record(), t.sparse()));
+                }
+            }
+            if (!compacted.isEmpty() && base.count() > 0) {
+                out.putAll(base.lookupAll(compacted, withEmbedding));
+            }
+            return out;
+        }
     }
 
     /** A new history holding only what this overlay sees, stamped with this overlay's stamp. */

@@ -428,6 +428,16 @@ public final class CollectionSegments implements RecordLookup {
 
     @Override
     public Map<String, StoredRecord> lookupAll(Collection<String> ids) {
+        return lookupAll(ids, true);
+    }
+
+    /**
+     * The stored records of the ids that exist, keyed by id; the id, record and sparse blocks load in two parallel
+     * rounds. Without {@code withEmbedding} the vector segment's blocks are not read and a record's embedding is null
+     * (unless this version keeps embeddings in its records, the layout written before the vector segment held them).
+     */
+    @Override
+    public Map<String, StoredRecord> lookupAll(Collection<String> ids, boolean withEmbedding) {
         Map<String, Integer> offsets = offsetsOf(ids);
         Map<String, StoredRecord> out = new HashMap<>();
         if (offsets.isEmpty()) {
@@ -436,7 +446,7 @@ public final class CollectionSegments implements RecordLookup {
         int[] keys = offsets.values().stream().mapToInt(Integer::intValue).toArray();
         CompletableFuture<Map<Integer, Map<String, SparseValues>>> sparse =
                 CompletableFuture.supplyAsync(() -> sparse(keys), OPENER);
-        Map<Integer, DataRecord> records = records(keys);
+        Map<Integer, DataRecord> records = records(keys, withEmbedding);
         Map<Integer, Map<String, SparseValues>> sparseByOffset = Futures.join(sparse);
         for (Map.Entry<String, Integer> e : offsets.entrySet()) {
             DataRecord r = records.get(e.getValue());

@@ -25,7 +25,9 @@ import java.util.Map;
  *       offsets are never reused: an id deleted and added again gets a new offset, and a record inserted and
  *       deleted within the batch consumes none.</li>
  * </ul>
- * Costs one bulk lookup and time linear in the number of operations. Stateless and thread-safe.
+ * Costs one bulk lookup (two when only some old embeddings are read, see
+ * {@link #materialize(List, RecordLookup, int, boolean)}) and time linear in the number of operations. Stateless and
+ * thread-safe.
  */
 @Internal
 public final class Materializer {
@@ -33,7 +35,9 @@ public final class Materializer {
     private Materializer() {}
 
     /**
-     * Materializes {@code ops} onto {@code current}.
+     * Materializes {@code ops} onto {@code current}, reading the old records with their embeddings: the old records
+     * of {@link MaterializedBatch.Updated} and {@link MaterializedBatch.Deleted} outcomes are complete (what a
+     * segment writer needs to remove or compare old vectors).
      *
      * @param ops operations in log order
      * @param current the state before the batch
@@ -41,6 +45,27 @@ public final class Materializer {
      * @return the net outcomes
      */
     public static MaterializedBatch materialize(List<LogOperation> ops, RecordLookup current, int nextOffset) {
+        return materialize(ops, current, nextOffset, true);
+    }
+
+    /**
+     * Materializes {@code ops} onto {@code current}. Without {@code oldEmbeddings}, the stored embedding of an id is
+     * read only when the id's final state keeps it: the id is updated or upserted without a new embedding and
+     * neither deleted nor given a new embedding later in the batch. Every other existing id is looked up without its
+     * embedding ({@link RecordLookup#lookupAll(java.util.Collection, boolean)}), so the old records of the outcomes
+     * may then lack their embeddings; the final states ({@link MaterializedBatch.Updated#newRecord()},
+     * {@link MaterializedBatch.Inserted#record()}) are always complete.
+     *
+     * @param ops operations in log order
+     * @param current the state before the batch
+     * @param nextOffset the first offset to assign
+     * @param oldEmbeddings whether every old record is read with its embedding
+     * @return the net outcomes
+     * @throws IllegalStateException when a final state would keep a stored embedding that was not read (the lookup
+     *     returned no embedding where it was asked for none); nothing is materialized then
+     */
+    public static MaterializedBatch materialize(
+            List<LogOperation> ops, RecordLookup current, int nextOffset, boolean oldEmbeddings) {
         if (nextOffset < 0) {
             throw new IllegalArgumentException("nextOffset must be a non-negative offset, got " + nextOffset);
         }
@@ -49,20 +74,37 @@ public final class Materializer {
         }
         Map<String, IdState> states = new LinkedHashMap<>(Math.max(16, ops.size() * 2));
         for (LogOperation op : ops) {
-            states.computeIfAbsent(op.id(), id -> new IdState());
+            states.computeIfAbsent(op.id(), id -> new IdState()).note(op);
         }
-        Map<String, StoredRecord> stored = current.lookupAll(states.keySet());
-        for (Map.Entry<String, StoredRecord> e : stored.entrySet()) {
-            IdState state = states.get(e.getKey());
-            if (state != null) {
-                state.stored = e.getValue();
-                state.current = Working.of(e.getValue());
+        if (oldEmbeddings) {
+            attach(states, current.lookupAll(states.keySet(), true), true);
+        } else {
+            List<String> keeping = new ArrayList<>();
+            List<String> replacing = new ArrayList<>();
+            for (Map.Entry<String, IdState> e : states.entrySet()) {
+                (e.getValue().keepsStoredEmbedding() ? keeping : replacing).add(e.getKey());
+            }
+            if (!keeping.isEmpty()) {
+                attach(states, current.lookupAll(keeping, true), true);
+            }
+            if (!replacing.isEmpty()) {
+                attach(states, current.lookupAll(replacing, false), false);
             }
         }
         for (int i = 0; i < ops.size(); i++) {
             apply(states.get(ops.get(i).id()), ops.get(i), i);
         }
         return collect(states, nextOffset);
+    }
+
+    private static void attach(Map<String, IdState> states, Map<String, StoredRecord> stored, boolean withEmbedding) {
+        for (Map.Entry<String, StoredRecord> e : stored.entrySet()) {
+            IdState state = states.get(e.getKey());
+            if (state != null) {
+                state.stored = e.getValue();
+                state.current = Working.of(e.getValue(), withEmbedding);
+            }
+        }
     }
 
     private static void apply(IdState state, LogOperation op, int sequence) {
@@ -108,6 +150,10 @@ public final class Materializer {
             if (s.insertSequence >= 0) {
                 inserts.add(e);
             } else if (s.current.changed) {
+                if (s.current.embeddingUnread) {
+                    throw new IllegalStateException("id '" + e.getKey() + "' keeps its stored embedding, but it was"
+                            + " looked up without it: materializing it would drop the embedding");
+                }
                 MaterializedBatch.Updated u = new MaterializedBatch.Updated(
                         s.stored.offset(),
                         s.stored.record(),
@@ -143,6 +189,38 @@ public final class Materializer {
         Working current;
         /** Log position of the operation that created {@link #current} in this batch; -1 for the stored record. */
         int insertSequence = -1;
+        /** Whether an update or upsert without an embedding may merge onto the stored record. */
+        private boolean mergesStored;
+        /** Whether a delete or a new embedding replaces a stored embedding (seen in log order, before the lookup). */
+        private boolean storedEmbeddingReplaced;
+
+        /** Notes, before the lookup, what {@code op} may do to a stored record's embedding. */
+        void note(LogOperation op) {
+            if (storedEmbeddingReplaced) {
+                return;
+            }
+            if (op instanceof LogOperation.Update update) {
+                noteMerge(update.change());
+            } else if (op instanceof LogOperation.Upsert upsert) {
+                noteMerge(upsert.change());
+            } else if (op instanceof LogOperation.Delete) {
+                storedEmbeddingReplaced = true;
+            }
+            // An add never changes a stored record: it is skipped when the id exists.
+        }
+
+        private void noteMerge(RecordChange change) {
+            if (change.embedding() != null) {
+                storedEmbeddingReplaced = true;
+            } else {
+                mergesStored = true;
+            }
+        }
+
+        /** Whether the final state keeps the stored embedding, if the id exists: its embedding must be read. */
+        boolean keepsStoredEmbedding() {
+            return mergesStored && !storedEmbeddingReplaced;
+        }
 
         void insert(RecordChange change, int sequence) {
             current = Working.fresh(change);
@@ -158,13 +236,17 @@ public final class Materializer {
         String uri;
         Map<String, SparseValues> sparse;
         boolean changed;
+        /** Whether the stored record was read without its embedding and no change has replaced it yet. */
+        boolean embeddingUnread;
+
         private DataRecord original;
 
-        static Working of(StoredRecord stored) {
+        static Working of(StoredRecord stored, boolean withEmbedding) {
             Working w = new Working();
             DataRecord r = stored.record();
             w.original = r;
             w.embedding = r.embedding();
+            w.embeddingUnread = !withEmbedding;
             w.document = r.document();
             w.metadata = r.metadata() == null || r.metadata().isEmpty() ? null : r.metadata();
             w.uri = r.uri();
@@ -187,6 +269,7 @@ public final class Materializer {
             changed = true;
             if (change.embedding() != null) {
                 embedding = change.embedding();
+                embeddingUnread = false;
             }
             if (change.document() != null) {
                 document = change.document();

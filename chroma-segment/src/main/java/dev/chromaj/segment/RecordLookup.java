@@ -22,8 +22,8 @@ public interface RecordLookup {
     Optional<StoredRecord> lookup(String id);
 
     /**
-     * The stored records of the ids that exist, keyed by id; ids that do not exist are absent. Implementations
-     * override this to batch their reads.
+     * The stored records of the ids that exist, with their embeddings, keyed by id; ids that do not exist are absent.
+     * Implementations override this to batch their reads.
      */
     default Map<String, StoredRecord> lookupAll(Collection<String> ids) {
         Map<String, StoredRecord> found = new HashMap<>();
@@ -31,5 +31,14 @@ public interface RecordLookup {
             lookup(id).ifPresent(r -> found.put(id, r));
         }
         return found;
+    }
+
+    /**
+     * Like {@link #lookupAll(Collection)}; without {@code withEmbedding} a record's embedding may be null although it
+     * has one, and implementations backed by storage then read no embedding (vector segment) blocks. Records that
+     * are already in memory may come with their embedding either way.
+     */
+    default Map<String, StoredRecord> lookupAll(Collection<String> ids, boolean withEmbedding) {
+        return lookupAll(ids);
     }
 }

@@ -171,6 +171,12 @@ public final class SegmentWriter implements RecordLookup {
 
     @Override
     public Map<String, StoredRecord> lookupAll(Collection<String> ids) {
+        return lookupAll(ids, true);
+    }
+
+    /** Records applied by earlier batches come with their embeddings; the others are read from the base version. */
+    @Override
+    public Map<String, StoredRecord> lookupAll(Collection<String> ids, boolean withEmbedding) {
         Map<String, StoredRecord> out = new HashMap<>();
         Set<String> fromBase = new HashSet<>();
         for (String id : ids) {
@@ -184,7 +190,7 @@ public final class SegmentWriter implements RecordLookup {
             }
         }
         if (!fromBase.isEmpty()) {
-            out.putAll(base.lookupAll(fromBase));
+            out.putAll(base.lookupAll(fromBase, withEmbedding));
         }
         return out;
     }

@@ -289,6 +289,142 @@ class MaterializerTest {
         assertEquals(1, calls[0]);
     }
 
+    /** A lookup over fixed records that records its bulk calls and leaves embeddings out when not asked for. */
+    private static final class RecordingLookup implements RecordLookup {
+        final Map<String, StoredRecord> byId = new HashMap<>();
+        final List<java.util.Set<String>> withEmbedding = new ArrayList<>();
+        final List<java.util.Set<String>> withoutEmbedding = new ArrayList<>();
+        /** When set, a call without embeddings answers every stored id, asked for or not. */
+        boolean answerAll;
+
+        RecordingLookup(StoredRecord... records) {
+            for (StoredRecord r : records) {
+                byId.put(r.id(), r);
+            }
+        }
+
+        @Override
+        public Optional<StoredRecord> lookup(String id) {
+            throw new AssertionError("single lookups must not be used");
+        }
+
+        @Override
+        public Map<String, StoredRecord> lookupAll(java.util.Collection<String> ids) {
+            throw new AssertionError("the lookup must say whether it needs embeddings");
+        }
+
+        @Override
+        public Map<String, StoredRecord> lookupAll(java.util.Collection<String> ids, boolean embeddings) {
+            (embeddings ? withEmbedding : withoutEmbedding).add(new java.util.HashSet<>(ids));
+            Map<String, StoredRecord> out = new HashMap<>();
+            for (StoredRecord r : byId.values()) {
+                if (ids.contains(r.id()) || (answerAll && !embeddings)) {
+                    DataRecord d = r.record();
+                    out.put(
+                            r.id(),
+                            embeddings
+                                    ? r
+                                    : new StoredRecord(
+                                            r.offset(),
+                                            new DataRecord(d.id(), null, d.document(), d.metadata(), d.uri()),
+                                            r.sparse()));
+                }
+            }
+            return out;
+        }
+    }
+
+    @Test
+    void oldEmbeddingsAreReadOnlyWhereTheNewStateKeepsThem() {
+        RecordingLookup lookup = new RecordingLookup(
+                storedRecord(0, "keep", "d", null),
+                storedRecord(1, "replace", "d", null),
+                storedRecord(2, "gone", "d", null),
+                storedRecord(3, "again", "d", null),
+                storedRecord(4, "later", "d", null),
+                storedRecord(5, "upserted", "d", null),
+                storedRecord(6, "meta-then-delete", "d", null));
+        MaterializedBatch b = Materializer.materialize(
+                List.of(
+                        update("keep", null, "new doc", md("k", 1)),
+                        update("replace", E2, null, null),
+                        delete("gone"),
+                        add("again", E2, "ignored", null),
+                        update("later", null, "x", null),
+                        upsert("later", E2, null, null),
+                        upsert("upserted", null, null, md("u", true)),
+                        update("meta-then-delete", null, "x", null),
+                        delete("meta-then-delete"),
+                        add("fresh", E2, null, null)),
+                lookup,
+                10,
+                false);
+        assertEquals(List.of(java.util.Set.of("keep", "upserted")), lookup.withEmbedding);
+        assertEquals(
+                List.of(java.util.Set.of("replace", "gone", "again", "later", "meta-then-delete", "fresh")),
+                lookup.withoutEmbedding);
+        assertArrayEquals(
+                E1,
+                ((MaterializedBatch.Updated) b.outcome("keep").orElseThrow())
+                        .newRecord()
+                        .embedding());
+        assertEquals(
+                "new doc",
+                ((MaterializedBatch.Updated) b.outcome("keep").orElseThrow())
+                        .newRecord()
+                        .document());
+        assertArrayEquals(
+                E1,
+                ((MaterializedBatch.Updated) b.outcome("upserted").orElseThrow())
+                        .newRecord()
+                        .embedding());
+        assertArrayEquals(
+                E2,
+                ((MaterializedBatch.Updated) b.outcome("replace").orElseThrow())
+                        .newRecord()
+                        .embedding());
+        assertArrayEquals(
+                E2,
+                ((MaterializedBatch.Updated) b.outcome("later").orElseThrow())
+                        .newRecord()
+                        .embedding());
+        assertInstanceOf(MaterializedBatch.Deleted.class, b.outcome("gone").orElseThrow());
+        assertInstanceOf(
+                MaterializedBatch.Deleted.class, b.outcome("meta-then-delete").orElseThrow());
+        assertTrue(b.outcome("again").isEmpty());
+        assertEquals(10, ((MaterializedBatch.Inserted) b.outcome("fresh").orElseThrow()).offset());
+    }
+
+    @Test
+    void oldEmbeddingsAreAllReadByDefault() {
+        RecordingLookup lookup = new RecordingLookup(storedRecord(0, "a", "d", null), storedRecord(1, "b", "d", null));
+        MaterializedBatch b = Materializer.materialize(List.of(update("a", E2, null, null), delete("b")), lookup, 2);
+        assertEquals(List.of(java.util.Set.of("a", "b")), lookup.withEmbedding);
+        assertEquals(List.of(), lookup.withoutEmbedding);
+        assertArrayEquals(
+                E1,
+                ((MaterializedBatch.Updated) b.outcome("a").orElseThrow())
+                        .oldRecord()
+                        .embedding());
+        assertArrayEquals(
+                E1,
+                ((MaterializedBatch.Deleted) b.outcome("b").orElseThrow())
+                        .oldRecord()
+                        .embedding());
+    }
+
+    @Test
+    void aKeptEmbeddingThatWasNotReadFailsTheBatch() {
+        RecordingLookup lookup =
+                new RecordingLookup(storedRecord(0, "keep", "d", null), storedRecord(1, "other", "d", null));
+        lookup.answerAll = true;
+        IllegalStateException e = assertThrows(
+                IllegalStateException.class,
+                () -> Materializer.materialize(
+                        List.of(update("keep", null, "new", null), delete("other")), lookup, 2, false));
+        assertTrue(e.getMessage().contains("'keep'"), e.getMessage());
+    }
+
     @Test
     void negativeNextOffsetIsRejected() {
         IllegalArgumentException e = assertThrows(

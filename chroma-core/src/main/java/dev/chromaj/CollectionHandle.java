@@ -173,10 +173,10 @@ final class CollectionHandle implements ChromaCollection {
                 queries = request.queryEmbeddingsView();
                 requireDenseVectors(dimension);
                 if (dimension.isPresent()) {
-                    for (float[] q : queries) {
-                        if (q.length != dimension.getAsInt()) {
+                    for (int i = 0; i < queries.size(); i++) {
+                        if (queries.get(i).length != dimension.getAsInt()) {
                             throw new InvalidArgumentException("Collection expecting embedding with dimension of "
-                                    + dimension.getAsInt() + ", got " + q.length);
+                                    + dimension.getAsInt() + ", got " + queries.get(i).length);
                         }
                     }
                 }

@@ -322,6 +322,8 @@ class RecordValidatorTest {
                 assertEquals(Float.isFinite(v), RecordValidator.allFinite(values), "value " + v + " at " + at);
             }
         }
+        // finite values whose squares overflow the sum are still finite
+        assertTrue(RecordValidator.allFinite(new float[] {Float.MAX_VALUE, -Float.MAX_VALUE, 1e30f}));
         Random random = new Random(11);
         for (int i = 0; i < 100_000; i++) {
             float v = Float.intBitsToFloat(random.nextInt());

@@ -63,7 +63,27 @@ final class NodeQueue {
      * when the new pair does not belong on top, at half the work. The queue must not be empty.
      */
     void replaceTop(int node, float distance) {
-        long key = encode(node, distance);
+        siftDown(encode(node, distance));
+    }
+
+    int topNode() {
+        return (int) heap[0];
+    }
+
+    float topDistance() {
+        return decodeDistance(heap[0]);
+    }
+
+    /** Removes the top pair and returns its node. */
+    int pop() {
+        long top = heap[0];
+        long last = heap[--size];
+        siftDown(last);
+        return (int) top;
+    }
+
+    /** Puts {@code key} at the root of the first {@code size} slots and sifts it down to its place. */
+    private void siftDown(long key) {
         int i = 0;
         int half = size >>> 1;
         while (i < half) {
@@ -81,40 +101,6 @@ final class NodeQueue {
             i = child;
         }
         heap[i] = key;
-    }
-
-    int topNode() {
-        return (int) heap[0];
-    }
-
-    float topDistance() {
-        return decodeDistance(heap[0]);
-    }
-
-    /** Removes the top pair and returns its node. */
-    int pop() {
-        long top = heap[0];
-        long last = heap[--size];
-        int i = 0;
-        int half = size >>> 1;
-        while (i < half) {
-            int child = 2 * i + 1;
-            long c = heap[child];
-            int right = child + 1;
-            if (right < size && heap[right] < c) {
-                child = right;
-                c = heap[right];
-            }
-            if (last <= c) {
-                break;
-            }
-            heap[i] = c;
-            i = child;
-        }
-        if (size > 0) {
-            heap[i] = last;
-        }
-        return (int) top;
     }
 
     private long encode(int node, float distance) {

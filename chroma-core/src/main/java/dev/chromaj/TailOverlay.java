@@ -201,20 +201,20 @@ final class TailOverlay {
         /** Tail records come with their embeddings; the others are read from the base in one bulk lookup. */
         @Override
         public Map<String, StoredRecord> lookupAll(Collection<String> ids, boolean withEmbedding) {
-            Map<String, StoredRecord> out = new HashMap<>();
-            List<String> compacted = new ArrayList<>();
-            for (String id : ids) {
-                TailRecord t = get(id);
-                if (t == null) {
-                    compacted.add(id);
-                } else if (t.present()) {
-                    out.put(id, new StoredRecord(t.position(), t.record(), t.sparse()));
-                }
-            }
-            if (!compacted.isEmpty() && base.count() > 0) {
-                out.putAll(base.lookupAll(compacted, withEmbedding));
-            }
-            return out;
+            return RecordLookup.layered(
+                    ids,
+                    (id, out) -> {
+                        TailRecord t = get(id);
+                        if (t == null) {
+                            return false;
+                        }
+                        if (t.present()) {
+                            out.put(id, new StoredRecord(t.position(), t.record(), t.sparse()));
+                        }
+                        return true;
+                    },
+                    base.count() > 0 ? base : null,
+                    withEmbedding);
         }
     }
 

@@ -3,8 +3,10 @@ package dev.chromaj.segment;
 import dev.chromaj.annotations.Internal;
 import java.util.Collection;
 import java.util.HashMap;
+import java.util.LinkedHashSet;
 import java.util.Map;
 import java.util.Optional;
+import java.util.Set;
 
 /**
  * The state of ids before a batch of log operations: what the {@link Materializer} folds the batch onto. Implemented
@@ -40,5 +42,34 @@ public interface RecordLookup {
      */
     default Map<String, StoredRecord> lookupAll(Collection<String> ids, boolean withEmbedding) {
         return lookupAll(ids);
+    }
+
+    /** Records held in memory above a lookup: a tail of the log, or batches applied but not committed. */
+    @FunctionalInterface
+    interface Layer {
+        /**
+         * Whether this layer holds {@code id}, as a record or as a deletion; puts the record into {@code out} when it
+         * holds one.
+         */
+        boolean resolve(String id, Map<String, StoredRecord> out);
+    }
+
+    /**
+     * {@link #lookupAll(Collection, boolean)} of {@code layer} over {@code below}: the ids the layer holds from it,
+     * the others from {@code below} in one bulk lookup (none when {@code below} is null).
+     */
+    static Map<String, StoredRecord> layered(
+            Collection<String> ids, Layer layer, RecordLookup below, boolean withEmbedding) {
+        Map<String, StoredRecord> out = new HashMap<>();
+        Set<String> fromBelow = new LinkedHashSet<>();
+        for (String id : ids) {
+            if (!layer.resolve(id, out)) {
+                fromBelow.add(id);
+            }
+        }
+        if (!fromBelow.isEmpty() && below != null) {
+            out.putAll(below.lookupAll(fromBelow, withEmbedding));
+        }
+        return out;
     }
 }

@@ -13,7 +13,6 @@ import dev.chromaj.segment.log.LogCodec;
 import java.util.Arrays;
 import java.util.Collection;
 import java.util.HashMap;
-import java.util.HashSet;
 import java.util.Iterator;
 import java.util.LinkedHashMap;
 import java.util.List;
@@ -177,22 +176,20 @@ public final class SegmentWriter implements RecordLookup {
     /** Records applied by earlier batches come with their embeddings; the others are read from the base version. */
     @Override
     public Map<String, StoredRecord> lookupAll(Collection<String> ids, boolean withEmbedding) {
-        Map<String, StoredRecord> out = new HashMap<>();
-        Set<String> fromBase = new HashSet<>();
-        for (String id : ids) {
-            if (applied.containsKey(id)) {
-                StoredRecord r = applied.get(id);
-                if (r != null) {
-                    out.put(id, r);
-                }
-            } else {
-                fromBase.add(id);
-            }
-        }
-        if (!fromBase.isEmpty()) {
-            out.putAll(base.lookupAll(fromBase, withEmbedding));
-        }
-        return out;
+        return RecordLookup.layered(
+                ids,
+                (id, out) -> {
+                    if (!applied.containsKey(id)) {
+                        return false;
+                    }
+                    StoredRecord r = applied.get(id);
+                    if (r != null) {
+                        out.put(id, r);
+                    }
+                    return true;
+                },
+                base,
+                withEmbedding);
     }
 
     /**

@@ -53,8 +53,22 @@ public final class S3WorkloadBenchmark {
 
     private S3WorkloadBenchmark() {}
 
-    /** Runs the benchmark; see the class comment for the arguments. */
-    public static void main(String[] args) throws Exception {
+    /**
+     * Runs the benchmark (see the class comment for the arguments) and ends the JVM with its outcome: the in-JVM S3Proxy's server threads are not daemons, so
+     * the process would otherwise outlive the benchmark.
+     */
+    public static void main(String[] args) {
+        int status = 0;
+        try {
+            run(args);
+        } catch (Throwable t) {
+            t.printStackTrace();
+            status = 1;
+        }
+        System.exit(status);
+    }
+
+    private static void run(String[] args) throws Exception {
         int records = arg(args, 0, 20_000);
         int querySample = arg(args, 1, 20);
         boolean compress = args.length <= 2 || !args[2].equals("off");
@@ -291,7 +305,7 @@ public final class S3WorkloadBenchmark {
                         (System.nanoTime() - t) / 1e9);
             }
         } finally {
-            fixture.afterAll(null);
+            fixture.release();
         }
     }
 

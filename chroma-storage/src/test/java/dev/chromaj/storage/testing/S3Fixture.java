@@ -65,6 +65,14 @@ public final class S3Fixture implements BeforeAllCallback, AfterAllCallback, Par
         if (context.getParent().map(p -> p.getParent().isPresent()).orElse(true)) {
             return; // a @Nested class ended: storages and buckets belong to the enclosing class
         }
+        release();
+    }
+
+    /**
+     * Closes the storages and proxies this fixture made and deletes its buckets: what {@link #afterAll} does after
+     * a test class, for a program (a benchmark's {@code main}) that uses the fixture outside JUnit.
+     */
+    public void release() {
         for (AutoCloseable c : owned) {
             try {
                 c.close();

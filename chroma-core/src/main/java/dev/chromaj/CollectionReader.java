@@ -241,9 +241,9 @@ final class CollectionReader {
     private List<ScoredOffset> compactedNearest(
             float[] query, int nResults, RoaringBitmap allowed, DistanceSpace space) {
         // No more neighbours exist than records (Chroma caps nResults at the count too). One more than k shows a tie
-        // at the boundary, except on a graph searched with efSearch <= k, where it would widen the search.
+        // at the boundary, except on an unfiltered graph search with efSearch <= k, where it would widen the search.
         int k = (int) Math.max(1, Math.min(nResults, segments.count()));
-        int ask = segments.neighboursForTies(query.length, k);
+        int ask = segments.neighboursForTies(query.length, k, allowed != null);
         while (true) {
             List<ScoredOffset> hits = segments.nearest(query, ask, allowed, space);
             if (hits.size() < ask

@@ -379,8 +379,8 @@ public final class CollectionSegments implements RecordLookup {
     }
 
     /** How many neighbours to ask {@link #nearest} for to see a tie with the k-th (see the vector segment). */
-    public int neighboursForTies(int dimension, int k) {
-        return vectors.neighboursForTies(dimension, k);
+    public int neighboursForTies(int dimension, int k, boolean filtered) {
+        return vectors.neighboursForTies(dimension, k, filtered);
     }
 
     /**

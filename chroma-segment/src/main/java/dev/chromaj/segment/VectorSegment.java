@@ -85,12 +85,13 @@ final class VectorSegment {
 
     /**
      * How many neighbours to ask {@link #nearest} for so that a record tied with the k-th can be seen: {@code k + 1},
-     * except where the graph answers and its efSearch does not exceed k. There one more neighbour would widen the
-     * search itself (the graph explores max(k, efSearch) candidates, about a tenth more work at efSearch = k = 10)
-     * for an answer that is approximate anyway, so a tie at the boundary is left to the graph.
+     * except for an unfiltered query that the graph answers with an efSearch not above k. There one more neighbour
+     * would widen the search itself (the graph explores max(k, efSearch) candidates, about a tenth more work at
+     * efSearch = k = 10) for an answer that is approximate anyway, so a tie at the boundary is left to the graph. A
+     * filtered query keeps k + 1: the index may answer it with an exact scan of the allowed records.
      */
-    int neighboursForTies(int dimension, int k) {
-        if (k == Integer.MAX_VALUE || (usesGraph(dimension, k) && hnsw.efSearch() <= k)) {
+    int neighboursForTies(int dimension, int k, boolean filtered) {
+        if (k == Integer.MAX_VALUE || (!filtered && usesGraph(dimension, k) && hnsw.efSearch() <= k)) {
             return k;
         }
         return k + 1;

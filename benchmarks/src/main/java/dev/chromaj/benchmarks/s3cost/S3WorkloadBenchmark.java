@@ -24,6 +24,8 @@ import java.util.List;
 import java.util.Locale;
 import java.util.Set;
 import java.util.SplittableRandom;
+import org.slf4j.Logger;
+import org.slf4j.LoggerFactory;
 
 /**
  * The small workload on S3Proxy (in this JVM), hours of simulated time compressed into minutes, its requests counted
@@ -48,6 +50,8 @@ import java.util.SplittableRandom;
  * seconds (3600), maxTailRecords (50000), cachePercent (20).
  */
 public final class S3WorkloadBenchmark {
+    private static final Logger LOG = LoggerFactory.getLogger(S3WorkloadBenchmark.class);
+
     private static final int INTERVAL_SECONDS = 30;
     private static final int GC_AFTER_COMPACTION_SECONDS = 600;
 
@@ -62,7 +66,7 @@ public final class S3WorkloadBenchmark {
         try {
             run(args);
         } catch (Throwable t) {
-            t.printStackTrace();
+            LOG.error("S3 workload benchmark failed", t);
             status = 1;
         }
         System.exit(status);

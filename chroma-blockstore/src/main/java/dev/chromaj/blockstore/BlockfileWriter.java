@@ -129,7 +129,7 @@ public final class BlockfileWriter<K, V> {
         Entries changes = sortedChanges(!fork);
         log.release();
 
-        List<RootIndex.BlockRef<K>> refs = fork ? writeFork(changes) : upload(new ArrayList<>(cut(changes)));
+        List<RootIndex.BlockRef<K>> refs = fork ? writeFork(changes) : writeNew(changes);
 
         UUID rootId = UUID.randomUUID();
         long maxBlockBytes = store.options().maxBlockBytes(valueType);
@@ -340,12 +340,8 @@ public final class BlockfileWriter<K, V> {
             return (K) keys[i];
         }
 
-        @SuppressWarnings("unchecked")
         long size(int i) {
-            return 6L
-                    + Utf8Order.utf8Length(prefixes[i])
-                    + keyType.encodedSize((K) keys[i])
-                    + valueType.encodedSize((V) values[i]);
+            return entrySize(prefixes[i], keys[i], values[i]);
         }
     }
 
@@ -494,9 +490,9 @@ public final class BlockfileWriter<K, V> {
     }
 
     /**
-     * Cuts the merged entries of one run into blocks as they arrive, exactly as {@link #cut} would cut all of them:
-     * greedy blocks of at most the maximum size, and a last block under a quarter of it takes half of its
-     * predecessor's bytes. A block is uploaded once the next one has started and a third one starts, so only the
+     * Cuts entries into blocks as they arrive (the merged entries of one fork run, or a new blockfile's): greedy
+     * blocks of at most the maximum size, and a last block under a quarter of it takes half of its predecessor's
+     * bytes. A block is uploaded once the next one has started and a third one starts, so only the
      * last two are held.
      */
     private final class Cutter implements Sink {
@@ -530,7 +526,7 @@ public final class BlockfileWriter<K, V> {
 
         void finish() {
             if (pending != null && currentBytes < max / 4) {
-                // as cut(): the small last block takes half of its predecessor's bytes
+                // a cut never leaves a sliver: the small last block takes half of its predecessor's bytes
                 Entries both = new Entries(pending.size + current.size);
                 long total = 0;
                 for (Entries part : List.of(pending, current)) {
@@ -561,9 +557,9 @@ public final class BlockfileWriter<K, V> {
     }
 
     /**
-     * The new root's blocks in order: kept parent blocks and uploads, at most {@link #UPLOADS_IN_FLIGHT} of these
-     * running (or queued) at once. The first failure stops new uploads and is thrown by {@link #finish()} once the
-     * running ones have ended.
+     * The new root's blocks in order: kept parent blocks and uploads, at most {@link #UPLOADS_IN_FLIGHT} (or the
+     * store's upload parallelism, if larger) of these running (or queued) at once. The first failure stops new
+     * uploads and is thrown by {@link #finish()} once the running ones have ended.
      */
     private final class Uploads {
         private final List<CompletableFuture<RootIndex.BlockRef<K>>> refs = new ArrayList<>();
@@ -575,7 +571,7 @@ public final class BlockfileWriter<K, V> {
         }
 
         void upload(Chunk chunk) {
-            while (running.size() >= UPLOADS_IN_FLIGHT) {
+            while (running.size() >= Math.max(UPLOADS_IN_FLIGHT, store.options().uploadParallelism())) {
                 await(running.poll());
             }
             if (failure != null) {
@@ -687,74 +683,18 @@ public final class BlockfileWriter<K, V> {
 
     // ------------------------------------------------------------------------------------------- cutting
 
-    /** Cuts sorted live entries into blocks of at most the maximum size. */
-    private List<Chunk> cut(Entries entries) {
-        int n = entries.size;
-        long[] sizes = new long[n];
-        for (int i = 0; i < n; i++) {
-            sizes[i] = entries.size(i);
+    /** Writes a new blockfile's sorted live entries in blocks cut by {@link Cutter}, uploading as it goes. */
+    private List<RootIndex.BlockRef<K>> writeNew(Entries entries) {
+        Uploads uploads = new Uploads();
+        Cutter cutter = new Cutter(store.options().maxBlockBytes(valueType), uploads);
+        for (int e = 0; e < entries.size; e++) {
+            cutter.add(entries.prefixes[e], entries.keys[e], entries.values[e]);
         }
-        long max = store.options().maxBlockBytes(valueType);
-        List<Integer> starts = new ArrayList<>();
-        long current = 0;
-        for (int i = 0; i < n; i++) {
-            if (i == 0 || (current > 0 && current + sizes[i] > max)) {
-                starts.add(i);
-                current = 0;
-            }
-            current += sizes[i];
-        }
-        // A small last block takes half of its predecessor's bytes, so a cut never leaves a sliver.
-        if (starts.size() >= 2 && current < max / 4) {
-            int prevStart = starts.get(starts.size() - 2);
-            long total = 0;
-            for (int i = prevStart; i < n; i++) {
-                total += sizes[i];
-            }
-            long half = 0;
-            int split = prevStart;
-            while (split < n - 1 && half + sizes[split] <= total / 2) {
-                half += sizes[split++];
-            }
-            starts.set(starts.size() - 1, Math.max(prevStart + 1, split));
-        }
-        List<Chunk> chunks = new ArrayList<>(starts.size());
-        for (int c = 0; c < starts.size(); c++) {
-            int to = c + 1 < starts.size() ? starts.get(c + 1) : n;
-            chunks.add(new Chunk(entries, starts.get(c), to));
-        }
-        return chunks;
+        cutter.finish();
+        return uploads.finish();
     }
 
     // ------------------------------------------------------------------------------------------- writing
-
-    @SuppressWarnings("unchecked")
-    private List<RootIndex.BlockRef<K>> upload(List<Object> plan) {
-        List<CompletableFuture<RootIndex.BlockRef<K>>> futures = new ArrayList<>(plan.size());
-        for (Object item : plan) {
-            if (item instanceof RootIndex.BlockRef<?> kept) {
-                futures.add(CompletableFuture.completedFuture((RootIndex.BlockRef<K>) kept));
-            } else {
-                Chunk chunk = (Chunk) item;
-                futures.add(CompletableFuture.supplyAsync(() -> encodeAndPut(chunk), store.uploads()));
-            }
-        }
-        List<RootIndex.BlockRef<K>> refs = new ArrayList<>(futures.size());
-        RuntimeException failure = null;
-        for (CompletableFuture<RootIndex.BlockRef<K>> f : futures) {
-            try {
-                refs.add(BlockCache.join(f));
-            } catch (RuntimeException e) {
-                if (failure == null) {
-                    failure = e;
-                }
-            }
-        }
-        if (failure != null) {
-            throw failure;
-        }
-        return refs;
-    }
 
     @SuppressWarnings("unchecked")
     private RootIndex.BlockRef<K> encodeAndPut(Chunk chunk) {

@@ -1005,21 +1005,6 @@ public final class HnswIndex {
 
     /** Moves the search results into {@code sc.ids/dists}, closest first, without {@code self}. */
     private static int drainResults(SearchScratch sc, int self) {
-        if (sc.inBeam) {
-            Beam beam = sc.beam;
-            int n = beam.size();
-            sc.ensureBuffers(n);
-            int found = 0;
-            for (int i = 0; i < n; i++) {
-                int id = beam.node(i);
-                if (id != self) {
-                    sc.ids[found] = id;
-                    sc.dists[found] = beam.distance(i);
-                    found++;
-                }
-            }
-            return found;
-        }
         NodeQueue results = sc.results;
         sc.ensureBuffers(results.size());
         int n = results.size();
@@ -1246,21 +1231,9 @@ public final class HnswIndex {
         SearchScratch sc = scratch.get();
         sc.reset(nodeCount.get());
         searchLayer(c, sc, q, cur, curDist, ef, 0, allowed, true);
+        NodeQueue results = sc.results;
         TopKCollector top = new TopKCollector(k);
         c = chunks;
-        if (sc.inBeam) {
-            Beam beam = sc.beam;
-            for (int i = 0, n = beam.size(); i < n; i++) {
-                int node = beam.node(i);
-                int offset = c.offsets[node >>> chunkShift][node & chunkMask];
-                // The mapping is the authority: a node replaced or deleted while we searched is dropped here.
-                if (mappedNode(offset) == node) {
-                    top.offer(offset, beam.distance(i));
-                }
-            }
-            return top.toSortedList();
-        }
-        NodeQueue results = sc.results;
         while (!results.isEmpty()) {
             float d = results.topDistance();
             int node = results.pop();
@@ -1335,8 +1308,7 @@ public final class HnswIndex {
     }
 
     /**
-     * Best-first search of one layer from {@code ep}. Leaves up to {@code ef} results in {@code sc.results}, or in
-     * {@code sc.beam} when every node is a result ({@code sc.inBeam} tells which): for a
+     * Best-first search of one layer from {@code ep}. Leaves up to {@code ef} results in {@code sc.results}: for a
      * query only live, allowed nodes (everything else is still traversed); during construction every node.
      */
     private void searchLayer(
@@ -1353,18 +1325,13 @@ public final class HnswIndex {
             // The entry came from a walk that saw a newer directory than the caller's.
             c = chunks;
         }
-        // Without a filter or deleted nodes every node is a result: the sorted beam replaces the two queues.
-        boolean check = query && (allowed != null || nodeCount.get() != liveCount.get());
-        if (!check) {
-            searchBeam(c, sc, q, ep, epDist, ef, level);
-            return;
-        }
-        sc.inBeam = false;
         NodeQueue candidates = sc.candidates;
         NodeQueue results = sc.results;
+        // Without a filter or deleted nodes every node is a result; skip the per-node checks then.
+        boolean check = query && (allowed != null || nodeCount.get() != liveCount.get());
         sc.visit(ep);
         candidates.push(ep, epDist);
-        if (accepts(c, ep, allowed)) {
+        if (!check || accepts(c, ep, allowed)) {
             results.push(ep, epDist);
         }
         float worst = results.isEmpty() ? Float.POSITIVE_INFINITY : results.topDistance();
@@ -1414,7 +1381,7 @@ public final class HnswIndex {
                 }
                 if (d < worst || results.size() < ef) {
                     candidates.push(nb, d);
-                    if (accepts(c, nb, allowed)) {
+                    if (!check || accepts(c, nb, allowed)) {
                         if (results.size() < ef) {
                             results.push(nb, d);
                         } else {
@@ -1425,75 +1392,6 @@ public final class HnswIndex {
                     }
                 }
             }
-        }
-    }
-
-    /**
-     * {@link #searchLayer} when every visited node is a result: expands the closest unexpanded pair of the sorted
-     * beam until none is left (see {@link Beam}); leaves up to {@code ef} results in {@code sc.beam}.
-     */
-    private void searchBeam(NodeChunks c, SearchScratch sc, float[] q, int ep, float epDist, int ef, int level) {
-        Beam beam = sc.beam;
-        sc.inBeam = true;
-        beam.reset(ef);
-        sc.visit(ep);
-        beam.insert(ep, epDist);
-        int maxLinks = level == 0 ? maxLinks0 : m;
-        int dim = dimension;
-        FloatKernels kernels = VectorKernels.KERNELS;
-        int next = 0;
-        while (next < beam.size()) {
-            beam.markExpanded(next);
-            int cur = beam.node(next);
-            // the first index that may hold an unexpanded pair once this node's neighbours are in
-            int resume = next + 1;
-            int[] list;
-            int base;
-            if (level == 0) {
-                list = c.links[cur >>> chunkShift];
-                base = (cur & chunkMask) * stride;
-            } else {
-                list = listArray(c, cur, level);
-                if (list == null) {
-                    next = beam.nextUnexpanded(resume);
-                    continue;
-                }
-                base = 0;
-            }
-            int count = Math.min((int) INTS.getAcquire(list, base), maxLinks);
-            for (int i = 1; i <= count; i++) {
-                int nb = list[base + i];
-                if (!sc.visit(nb)) {
-                    continue;
-                }
-                if (nb >= c.capacity) {
-                    c = chunks;
-                }
-                boolean full = beam.isFull();
-                float d;
-                if (quantizer != null) {
-                    d = quantizer.distance(q, c.codes[nb >>> chunkShift], (nb & chunkMask) * dim);
-                } else {
-                    float[] vectors = c.vectors[nb >>> chunkShift];
-                    int from = (nb & chunkMask) * dim;
-                    if (!squaredL2) {
-                        d = 1f - kernels.dot(q, 0, vectors, from, dim);
-                    } else if (!full) {
-                        d = kernels.squaredL2(q, 0, vectors, from, dim);
-                    } else {
-                        // only a node closer than the worst result is kept: stop summing once it cannot be
-                        d = kernels.squaredL2Bounded(q, 0, vectors, from, dim, beam.worstDistance());
-                    }
-                }
-                if (!full || d < beam.worstDistance()) {
-                    int pos = beam.insert(nb, d);
-                    if (pos < resume) {
-                        // a closer pair landed among the expanded ones: everything before it stays expanded
-                        resume = pos;
-                    }
-                }
-            }
-            next = beam.nextUnexpanded(resume);
         }
     }
 

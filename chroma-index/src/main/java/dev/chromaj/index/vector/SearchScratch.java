@@ -4,18 +4,13 @@ import java.util.Arrays;
 
 /**
  * Per-thread state reused across searches and inserts: a generation-stamped visited array (cleared by bumping the
- * generation, not by filling), the two queues of the best-first search or its sorted beam, and candidate buffers for neighbour
+ * generation, not by filling), the two queues of the best-first search, and candidate buffers for neighbour
  * selection ({@code ids/dists/selected} while inserting, {@code prune*} while rewriting another node's links).
  */
 final class SearchScratch {
 
     final NodeQueue candidates = NodeQueue.closestFirst(256);
     final NodeQueue results = NodeQueue.farthestFirst(256);
-    /** The results of a layer search that ran on the sorted list instead of the two queues. */
-    final Beam beam = new Beam();
-    /** Whether the last layer search left its results in {@link #beam} (else in {@link #results}). */
-    boolean inBeam;
-
     int[] ids = new int[0];
     float[] dists = new float[0];
     int[] selected = new int[0];
@@ -37,7 +32,6 @@ final class SearchScratch {
         }
         candidates.clear();
         results.clear();
-        inBeam = false;
     }
 
     /** Marks {@code node} visited; returns false if it already was. */

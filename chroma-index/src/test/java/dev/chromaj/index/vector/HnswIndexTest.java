@@ -46,29 +46,6 @@ class HnswIndexTest {
         assertEquals(0, index.deletedCount());
     }
 
-    // The unfiltered walk runs on the sorted beam, a filtered one on the two queues; with continuous random
-    // distances (no ties) both must expand the same nodes and return the same results.
-    @SuppressWarnings("EnumOrdinal")
-    @ParameterizedTest
-    @EnumSource(DistanceSpace.class)
-    void unfilteredBeamSearchEqualsTheQueueSearchOfAnAllowAllFilter(DistanceSpace space) {
-        Random random = new Random(31L + space.ordinal());
-        float[][] data = ClusteredVectors.generate(random, 3000, DIM, 15);
-        HnswIndex index = new HnswIndex(DIM, space, HnswConfig.defaults(), data.length);
-        for (int i = 0; i < data.length; i++) {
-            index.add(i, data[i]);
-        }
-        for (int q = 0; q < 200; q++) {
-            float[] query = ClusteredVectors.generate(random, 1, DIM, 1)[0];
-            int k = 1 + random.nextInt(15);
-            int ef = new int[] {1, 10, 40, 200}[q % 4];
-            List<ScoredOffset> beam = index.search(query, k, ef, (java.util.function.IntPredicate) null);
-            List<ScoredOffset> queues = index.search(query, k, ef, offset -> true);
-            assertEquals(queues, beam, "query " + q + ", k " + k + ", ef " + ef);
-            assertEquals(k, beam.size());
-        }
-    }
-
     @Test
     void resultsAreSortedLiveAndCarryTheirDistance() {
         long seed = 11;

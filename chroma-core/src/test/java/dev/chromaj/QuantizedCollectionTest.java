@@ -192,6 +192,115 @@ class QuantizedCollectionTest {
         }
     }
 
+    /**
+     * The float embeddings the re-rank reads (768 KB) do not fit the 64 KiB block cache, so blocks are evicted and
+     * read again all the time, while two threads query and a third adds far-away records and compacts: every answer
+     * must still be a correctly re-ranked one (exact float distances, sorted, only live near records), and the
+     * collection answers after reopening exactly as before.
+     */
+    @Test
+    void queriesStayExactWhileTheBlockCacheEvictsUnderConcurrentQueriesAndCompactions() throws Exception {
+        List<float[]> queries = new ArrayList<>();
+        for (int i = 0; i < 40; i++) {
+            queries.add(vector());
+        }
+        List<QueryResult> settled = new ArrayList<>();
+        try (ChromaClient client = ChromaClient.builder()
+                .path(folder)
+                .compactionInterval(Duration.ofHours(1))
+                .compactionThreshold(1_000_000)
+                .maxBlockBytes(8 << 10)
+                .blockCacheBytes(64 << 10)
+                .build()) {
+            ChromaCollection c = create(client);
+            add(c, 0, N);
+            c.compact();
+            long missesBefore = client.stats().cacheMisses();
+            java.util.concurrent.atomic.AtomicBoolean stop = new java.util.concurrent.atomic.AtomicBoolean();
+            java.util.concurrent.atomic.AtomicInteger answered = new java.util.concurrent.atomic.AtomicInteger();
+            java.util.concurrent.ExecutorService pool = java.util.concurrent.Executors.newFixedThreadPool(3);
+            try {
+                List<java.util.concurrent.Future<?>> work = new ArrayList<>();
+                for (int t = 0; t < 2; t++) {
+                    int from = t;
+                    work.add(pool.submit(() -> {
+                        for (int i = from; !stop.get() || i < 2 * queries.size(); i += 2) {
+                            float[] q = queries.get(i % queries.size());
+                            assertCorrectlyReRanked(q, query(c, q), "query " + i % queries.size());
+                            answered.incrementAndGet();
+                        }
+                        return null;
+                    }));
+                }
+                work.add(pool.submit(() -> {
+                    Random far = new Random(seed + 1);
+                    try {
+                        for (int round = 0; round < 4; round++) {
+                            List<ChromaRecord> batch = new ArrayList<>();
+                            for (int i = 0; i < 150; i++) {
+                                float[] v = new float[DIM];
+                                for (int d = 0; d < DIM; d++) {
+                                    v[d] = 50f + far.nextFloat();
+                                }
+                                batch.add(ChromaRecord.builder("far-" + round + "-" + i)
+                                        .embedding(v)
+                                        .build());
+                            }
+                            c.add(batch);
+                            c.compact();
+                        }
+                    } finally {
+                        stop.set(true);
+                    }
+                    return null;
+                }));
+                for (java.util.concurrent.Future<?> f : work) {
+                    f.get(2, java.util.concurrent.TimeUnit.MINUTES);
+                }
+            } finally {
+                stop.set(true);
+                pool.shutdownNow();
+            }
+            assertEquals(N + 600, c.count());
+            assertTrue(answered.get() >= 4 * queries.size(), "answered " + answered.get());
+            long misses = client.stats().cacheMisses() - missesBefore;
+            assertTrue(misses > queries.size(), "the cache must have evicted and reloaded blocks: " + misses);
+            double recall = recall(c, 30);
+            assertTrue(recall >= 0.9, "recall " + recall + " (seed " + seed + ")");
+            for (float[] q : queries) {
+                settled.add(query(c, q));
+            }
+        }
+        try (ChromaClient client = open()) {
+            ChromaCollection c = client.getCollection("quantized");
+            for (int i = 0; i < queries.size(); i++) {
+                QueryResult after = query(c, queries.get(i));
+                assertEquals(settled.get(i).ids(), after.ids(), "query " + i + " after reopening");
+                assertEquals(settled.get(i).distances(), after.distances(), "query " + i + " after reopening");
+            }
+        }
+    }
+
+    /** Ten near records, sorted by distance, each distance the exact float L2 of its embedding. */
+    private void assertCorrectlyReRanked(float[] q, QueryResult result, String what) {
+        List<String> ids = result.ids().get(0);
+        List<Float> distances = result.distances().get(0);
+        assertEquals(10, ids.size(), what);
+        for (int i = 0; i < ids.size(); i++) {
+            float[] v = model.get(ids.get(i));
+            assertTrue(v != null, what + ": " + ids.get(i) + " is not a near record");
+            double exact = 0;
+            for (int d = 0; d < DIM; d++) {
+                double diff = (double) q[d] - v[d];
+                exact += diff * diff;
+            }
+            assertEquals(exact, distances.get(i), 1e-4 * Math.max(1, exact), what + ": distance of " + ids.get(i));
+            if (i > 0) {
+                assertTrue(distances.get(i - 1) <= distances.get(i), what + ": sorted");
+            }
+        }
+    }
+
     @Test
     void quantizationCannotChangeAndGetOrCreateKeepsTheCollectionsOwn() {
         try (ChromaClient client = open()) {

@@ -104,6 +104,11 @@ final class Block<K, V> implements CacheEntry {
         return values.get(i);
     }
 
+    /** The value column itself, for readers that use values in place ({@link FloatListColumn}). */
+    ValueColumn<V> values() {
+        return values;
+    }
+
     /** Index of the run with this prefix, or {@code -(insertion point) - 1}. */
     private int findRun(String prefix) {
         int lo = 0;

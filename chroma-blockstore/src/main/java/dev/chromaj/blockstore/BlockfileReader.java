@@ -168,6 +168,54 @@ public final class BlockfileReader<K, V> {
     }
 
     /**
+     * Receives float-list values in place: {@code data[from, from + length)} is the value of {@code key}. The array
+     * belongs to a cached block and is shared: read it during the call only, never modify or keep it.
+     */
+    @FunctionalInterface
+    public interface FloatSliceVisitor<K> {
+        void accept(K key, float[] data, int from, int length);
+    }
+
+    /**
+     * Like {@link #getMany} for a blockfile of float lists, without copying the values: {@code visitor} is called
+     * once per present key among {@code keys} (absent keys are skipped; a key given twice is visited twice), block by
+     * block, with the value as a slice
+     * of the block's decoded array. For readers that only compute with the values (a re-rank) and would otherwise
+     * copy each one out of the block.
+     *
+     * @throws IllegalStateException if this blockfile does not hold float lists
+     */
+    public void forEachFloats(String prefix, Collection<K> keys, FloatSliceVisitor<K> visitor) {
+        if (valueType != ValueType.F32_LIST) {
+            throw new IllegalStateException("forEachFloats needs a blockfile of " + ValueType.F32_LIST
+                    + " values, this one holds " + valueType);
+        }
+        Map<Integer, List<K>> byBlock = keysByBlock(prefix, keys);
+        Map<Integer, CompletableFuture<CacheEntry>> loads = new HashMap<>();
+        for (Integer b : byBlock.keySet()) {
+            loads.put(b, store.cache().getAsync(root.blockKeys[b], loader));
+        }
+        for (Map.Entry<Integer, List<K>> e : byBlock.entrySet()) {
+            Block<K, V> block = checked(BlockCache.join(loads.get(e.getKey())));
+            FloatListColumn column = block.values() instanceof FloatListColumn c ? c : null;
+            for (K k : e.getValue()) {
+                int i = block.find(prefix, k);
+                if (i < 0) {
+                    continue;
+                }
+                if (column != null) {
+                    int from = column.from(i);
+                    visitor.accept(k, column.data(), from, column.to(i) - from);
+                } else {
+                    // no flat column to share (not expected for F32_LIST blocks): a copy
+                    float[] value = (float[]) block.value(i);
+                    visitor.accept(k, value, 0, value.length);
+                }
+            }
+        }
+    }
+
+    /**
      * A view of this blockfile whose values are decoded by {@code decoder} once per block and cached in the
      * {@link BlockCache} under their own keys, weighed by {@link ValueDecoder#weight}: repeated lookups of decoded
      * values (posting blocks, skip lists, record ids) then cost a cache hit, not a decode, and the cache bound covers

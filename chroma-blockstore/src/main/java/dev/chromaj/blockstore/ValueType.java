@@ -435,10 +435,25 @@ public abstract class ValueType<V> {
             ListVector v = (ListVector) vector;
             int[] offsets = listOffsets(v, count);
             float[] data = ArrowArrays.floats(v.getDataVector().getDataBuffer(), firstOffset(v, count), offsets[count]);
-            return new ValueColumn<>() {
+            return new FloatListColumn() {
                 @Override
                 public float[] get(int i) {
                     return Arrays.copyOfRange(data, offsets[i], offsets[i + 1]);
+                }
+
+                @Override
+                public float[] data() {
+                    return data;
+                }
+
+                @Override
+                public int from(int i) {
+                    return offsets[i];
+                }
+
+                @Override
+                public int to(int i) {
+                    return offsets[i + 1];
                 }
 
                 @Override

@@ -72,4 +72,62 @@ public final class ExactSearch {
         }
         return top.toSortedList();
     }
+
+    /**
+     * Exact top {@code k} over vectors offered one at a time as slices of larger arrays (the float lists of a cached
+     * block, used in place): the same distances and order as {@link #search}, without copying each vector out. Not
+     * thread-safe; one per search.
+     */
+    public static final class SliceCollector {
+        private final DistanceSpace space;
+        private final float[] q;
+        private final TopKCollector top;
+
+        /**
+         * @throws IllegalArgumentException if {@code k < 1}
+         */
+        public SliceCollector(DistanceSpace space, float[] query, int k) {
+            Objects.requireNonNull(space, "space");
+            Objects.requireNonNull(query, "query");
+            if (k < 1) {
+                throw new IllegalArgumentException("k must be at least 1, got " + k);
+            }
+            this.space = space;
+            float[] prepared = query;
+            if (space == DistanceSpace.COSINE) {
+                prepared = query.clone();
+                VectorKernels.normalize(prepared);
+            }
+            this.q = prepared;
+            this.top = new TopKCollector(k);
+        }
+
+        /**
+         * Offers the vector {@code store[from, from + length)} under {@code offset}.
+         *
+         * @throws IllegalArgumentException if {@code length} is not the query's dimension
+         */
+        public void offer(int offset, float[] store, int from, int length) {
+            int dim = q.length;
+            if (length != dim) {
+                throw new IllegalArgumentException(
+                        "vector of offset " + offset + " must have dimension " + dim + ", got " + length);
+            }
+            FloatKernels kernels = VectorKernels.KERNELS;
+            float d = switch (space) {
+                case L2 -> kernels.squaredL2Bounded(q, 0, store, from, dim, top.bound());
+                case IP -> 1f - kernels.dot(q, 0, store, from, dim);
+                case COSINE -> {
+                    float norm = (float) Math.sqrt(kernels.dot(store, from, store, from, dim));
+                    yield 1f - kernels.dot(q, 0, store, from, dim) / (norm + VectorKernels.NORM_EPSILON);
+                }
+            };
+            top.offer(offset, d);
+        }
+
+        /** The kept offsets by ascending distance, ties by ascending offset. */
+        public List<ScoredOffset> results() {
+            return top.toSortedList();
+        }
+    }
 }

@@ -32,9 +32,11 @@ import java.util.function.IntPredicate;
  * for the few nodes above layer 0.
  *
  * <p><b>Quantized graphs.</b> An index created with a {@link ScalarQuantizer} keeps each vector only as its int8
- * code (a quarter of the float bytes): inserts encode the vector, searches and neighbour selection use distances to
- * the decoded codes, and {@link #vector(int)} returns the decoded approximation. Callers re-rank the best
- * candidates with the full-precision vectors they keep elsewhere.
+ * code (a quarter of the float bytes): inserts encode the vector; searches encode the query too, so searches and
+ * neighbour selection use distances between decoded codes, computed as integer sums over the bytes
+ * ({@link ScalarQuantizer#distanceBetween}); {@link #vector(int)} returns the decoded approximation. The distances a
+ * quantized search returns are therefore approximate; callers re-rank the best candidates with the full-precision
+ * vectors they keep elsewhere.
  *
  * <p><b>Thread safety.</b> All methods are thread-safe. Inserts run concurrently: a thread only ever holds the lock
  * of one node (striped locks) while it edits that node's links. Searches take no lock; a search running during
@@ -324,7 +326,7 @@ public final class HnswIndex {
      */
     public List<ScoredOffset> search(float[] query, int k, int efSearch, IntPredicate allowed) {
         float[] q = prepareQuery(query, k, efSearch);
-        return graphSearch(q, k, Math.max(k, efSearch), allowed);
+        return graphSearch(q, encodeQuery(q), k, Math.max(k, efSearch), allowed);
     }
 
     /**
@@ -334,19 +336,20 @@ public final class HnswIndex {
      */
     public List<ScoredOffset> search(float[] query, int k, int efSearch, OffsetSet allowed) {
         float[] q = prepareQuery(query, k, efSearch);
+        ScalarQuantizer.EncodedQuery qc = encodeQuery(q);
         if (allowed == null) {
-            return graphSearch(q, k, Math.max(k, efSearch), null);
+            return graphSearch(q, qc, k, Math.max(k, efSearch), null);
         }
         if (allowed.cardinality() <= bruteForceThreshold(Math.max(k, efSearch))) {
-            return scan(q, k, allowed.iterator());
+            return scan(q, qc, k, allowed.iterator());
         }
-        return graphSearch(q, k, Math.max(k, efSearch), allowed::contains);
+        return graphSearch(q, qc, k, Math.max(k, efSearch), allowed::contains);
     }
 
     /** The exact top {@code k} among {@code offsets} (absent offsets are skipped), ties by offset. */
     public List<ScoredOffset> exactSearch(float[] query, int k, OffsetSet offsets) {
         float[] q = prepareQuery(query, k, 1);
-        return scan(q, k, offsets.iterator());
+        return scan(q, encodeQuery(q), k, offsets.iterator());
     }
 
     /**
@@ -777,12 +780,14 @@ public final class HnswIndex {
         float[] v = quantizer == null
                 ? Arrays.copyOfRange(c.vectors[node >>> chunkShift], from0, from0 + dimension)
                 : quantizer.decode(c.codes[node >>> chunkShift], from0);
+        ScalarQuantizer.EncodedQuery vc =
+                quantizer == null ? null : quantizer.queryOfCode(c.codes[node >>> chunkShift], from0);
         SearchScratch sc = scratch.get();
-        long start = descend(c, v, ep, 0);
+        long start = descend(c, v, vc, ep, 0);
         int cur = (int) start;
         float curDist = Float.intBitsToFloat((int) (start >>> 32));
         sc.reset(nodeCount.get());
-        searchLayer(c, sc, v, cur, curDist, Math.max(config.efConstruction(), maxLinks0), 0, null, false);
+        searchLayer(c, sc, v, vc, cur, curDist, Math.max(config.efConstruction(), maxLinks0), 0, null, false);
         int found = drainResults(sc, node);
         for (int i = 0; i < found; i++) {
             int from = sc.ids[i];
@@ -963,8 +968,12 @@ public final class HnswIndex {
             ep = entry.get();
         }
         NodeChunks c = chunks;
+        // The node's own code is the query in a quantized index (v decodes to it): integer distances throughout.
+        ScalarQuantizer.EncodedQuery vc = quantizer == null
+                ? null
+                : quantizer.queryOfCode(c.codes[node >>> chunkShift], (node & chunkMask) * dimension);
         SearchScratch sc = scratch.get();
-        long start = descend(c, v, ep, level);
+        long start = descend(c, v, vc, ep, level);
         int cur = (int) start;
         float curDist = Float.intBitsToFloat((int) (start >>> 32));
         // Choose the neighbours top-down, then publish the links bottom-up: once a link on some layer points at the
@@ -975,7 +984,7 @@ public final class HnswIndex {
         int[][] chosen = new int[top + 1][];
         for (int l = top; l >= 0; l--) {
             sc.reset(nodeCount.get());
-            searchLayer(c, sc, v, cur, curDist, config.efConstruction(), l, null, false);
+            searchLayer(c, sc, v, vc, cur, curDist, config.efConstruction(), l, null, false);
             // Re-read: the search may have reached nodes allocated (in newer chunks) after our read.
             c = chunks;
             int found = drainResults(sc, node);
@@ -1219,18 +1228,19 @@ public final class HnswIndex {
 
     // ---------------------------------------------------------------------------------------------------- search
 
-    private List<ScoredOffset> graphSearch(float[] q, int k, int ef, IntPredicate allowed) {
+    private List<ScoredOffset> graphSearch(
+            float[] q, ScalarQuantizer.EncodedQuery qc, int k, int ef, IntPredicate allowed) {
         Entry ep = entry.get();
         if (ep == null) {
             return List.of();
         }
         NodeChunks c = chunks;
-        long start = descend(c, q, ep, 0);
+        long start = descend(c, q, qc, ep, 0);
         int cur = (int) start;
         float curDist = Float.intBitsToFloat((int) (start >>> 32));
         SearchScratch sc = scratch.get();
         sc.reset(nodeCount.get());
-        searchLayer(c, sc, q, cur, curDist, ef, 0, allowed, true);
+        searchLayer(c, sc, q, qc, cur, curDist, ef, 0, allowed, true);
         NodeQueue results = sc.results;
         TopKCollector top = new TopKCollector(k);
         c = chunks;
@@ -1246,7 +1256,8 @@ public final class HnswIndex {
         return top.toSortedList();
     }
 
-    private List<ScoredOffset> scan(float[] q, int k, PrimitiveIterator.OfInt offsets) {
+    private List<ScoredOffset> scan(
+            float[] q, ScalarQuantizer.EncodedQuery qc, int k, PrimitiveIterator.OfInt offsets) {
         TopKCollector top = new TopKCollector(k);
         NodeChunks c = chunks;
         while (offsets.hasNext()) {
@@ -1258,7 +1269,7 @@ public final class HnswIndex {
             if (node >= c.capacity) {
                 c = chunks;
             }
-            top.offer(offset, distance(c, q, node));
+            top.offer(offset, distance(c, q, qc, node));
         }
         return top.toSortedList();
     }
@@ -1267,11 +1278,11 @@ public final class HnswIndex {
      * Greedy walk from the entry point down the layers above {@code level}; returns the node it ends on packed with
      * its distance bits, as {@link #greedy} does.
      */
-    private long descend(NodeChunks c, float[] q, Entry ep, int level) {
+    private long descend(NodeChunks c, float[] q, ScalarQuantizer.EncodedQuery qc, Entry ep, int level) {
         int cur = ep.node;
-        float curDist = distance(c, q, cur);
+        float curDist = distance(c, q, qc, cur);
         for (int l = ep.level; l > level; l--) {
-            long best = greedy(c, q, cur, curDist, l);
+            long best = greedy(c, q, qc, cur, curDist, l);
             cur = (int) best;
             curDist = Float.intBitsToFloat((int) (best >>> 32));
         }
@@ -1279,7 +1290,8 @@ public final class HnswIndex {
     }
 
     /** Greedy walk on an upper layer; returns the closest node found packed with its distance bits. */
-    private long greedy(NodeChunks c, float[] q, int start, float startDist, int level) {
+    private long greedy(
+            NodeChunks c, float[] q, ScalarQuantizer.EncodedQuery qc, int start, float startDist, int level) {
         int cur = start;
         float curDist = startDist;
         boolean changed = true;
@@ -1296,7 +1308,7 @@ public final class HnswIndex {
                 if (nb >= c.capacity) {
                     c = chunks;
                 }
-                float d = distance(c, q, nb);
+                float d = distance(c, q, qc, nb);
                 if (d < curDist) {
                     curDist = d;
                     cur = nb;
@@ -1315,6 +1327,7 @@ public final class HnswIndex {
             NodeChunks c,
             SearchScratch sc,
             float[] q,
+            ScalarQuantizer.EncodedQuery qc,
             int ep,
             float epDist,
             int ef,
@@ -1366,7 +1379,7 @@ public final class HnswIndex {
                 }
                 float d;
                 if (quantizer != null) {
-                    d = quantizer.distance(q, c.codes[nb >>> chunkShift], (nb & chunkMask) * dim);
+                    d = quantizer.distance(qc, c.codes[nb >>> chunkShift], (nb & chunkMask) * dim);
                 } else {
                     float[] vectors = c.vectors[nb >>> chunkShift];
                     int from = (nb & chunkMask) * dim;
@@ -1403,9 +1416,10 @@ public final class HnswIndex {
 
     // ---------------------------------------------------------------------------------------------- primitives
 
-    private float distance(NodeChunks c, float[] q, int node) {
+    /** Distance of the query to {@code node}: from its code {@code qc} in a quantized index, else from {@code q}. */
+    private float distance(NodeChunks c, float[] q, ScalarQuantizer.EncodedQuery qc, int node) {
         if (quantizer != null) {
-            return quantizer.distance(q, c.codes[node >>> chunkShift], (node & chunkMask) * dimension);
+            return quantizer.distance(qc, c.codes[node >>> chunkShift], (node & chunkMask) * dimension);
         }
         float[] vectors = c.vectors[node >>> chunkShift];
         int from = (node & chunkMask) * dimension;
@@ -1502,6 +1516,11 @@ public final class HnswIndex {
             VectorKernels.normalize(copy);
         }
         return copy;
+    }
+
+    /** The quantized form of a prepared query in a quantized index; null in an index of floats. */
+    private ScalarQuantizer.EncodedQuery encodeQuery(float[] q) {
+        return quantizer == null ? null : quantizer.encodeQuery(q);
     }
 
     private float[] prepareQuery(float[] query, int k, int efSearch) {

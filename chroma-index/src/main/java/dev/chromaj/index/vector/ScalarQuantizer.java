@@ -14,8 +14,12 @@ import java.util.Objects;
  *
  * <p>Distances are those of Chroma's spaces ({@code squared L2} or {@code 1 - dot}, vectors already normalized for
  * cosine) to the decoded vectors: {@link #distance(float[], byte[], int)} from a float query (asymmetric: the query is
- * not quantized, so only the stored side loses precision), {@link #distanceBetween} between two codes (integer sums,
- * used while building the graph). A code is {@link #dimension()} bytes, a quarter of the float vector.
+ * not quantized, so only the stored side loses precision; float arithmetic per component), {@link #distanceBetween}
+ * between two codes. The graph uses the symmetric form for queries too ({@link #encodeQuery}, then
+ * {@code distance(EncodedQuery, ...)}): the query is quantized once and every distance is an integer sum over bytes
+ * ({@link ByteKernels}, Panama lanes on JDK 21+), several times cheaper than the asymmetric form; the precision lost
+ * on the query side is won back by the float re-rank of the best candidates that callers do. A code is
+ * {@link #dimension()} bytes, a quarter of the float vector.
  *
  * <p>Immutable and thread-safe.
  */
@@ -34,6 +38,11 @@ public final class ScalarQuantizer {
     private final boolean squaredL2;
     private final float lo;
     private final float step;
+    /** {@code step * step}, the factor of every integer sum; and the dot product's constant parts. */
+    private final double stepSquared;
+
+    private final double loStep;
+    private final double dimensionLoSquared;
 
     /**
      * A quantizer of the interval {@code [lo, lo + 255 * step]}.
@@ -56,6 +65,9 @@ public final class ScalarQuantizer {
         this.squaredL2 = space == DistanceSpace.L2;
         this.lo = lo;
         this.step = step;
+        this.stepSquared = (double) step * step;
+        this.loStep = (double) lo * step;
+        this.dimensionLoSquared = (double) dimension * lo * lo;
     }
 
     /**
@@ -179,25 +191,90 @@ public final class ScalarQuantizer {
     /** Distance between the vectors coded at {@code a[fa, fa + dimension)} and {@code b[fb, fb + dimension)}. */
     public float distanceBetween(byte[] a, int fa, byte[] b, int fb) {
         if (squaredL2) {
-            int s = 0;
-            for (int i = 0; i < dimension; i++) {
-                int d = (a[fa + i] & 0xFF) - (b[fb + i] & 0xFF);
-                s += d * d;
-            }
-            return step * step * s;
+            return (float) (stepSquared * squaredL2Codes(a, fa, b, fb));
         }
-        long ab = 0;
-        int sa = 0;
-        int sb = 0;
-        for (int i = 0; i < dimension; i++) {
-            int ca = a[fa + i] & 0xFF;
-            int cb = b[fb + i] & 0xFF;
-            ab += (long) ca * cb;
-            sa += ca;
-            sb += cb;
+        return dotDistance(dotCodes(a, fa, b, fb), sumCodes(a, fa) + sumCodes(b, fb));
+    }
+
+    /**
+     * {@code query} quantized for {@link #distance(EncodedQuery, byte[], int)}: its code (components outside the
+     * interval clamped, as when storing) and the sums that do not depend on the stored vector. The query must have
+     * {@link #dimension()} components.
+     */
+    EncodedQuery encodeQuery(float[] query) {
+        return queryOfCode(encode(query), 0);
+    }
+
+    /** The code at {@code codes[from, from + dimension)} as a query (copied). */
+    EncodedQuery queryOfCode(byte[] codes, int from) {
+        byte[] code = Arrays.copyOfRange(codes, from, from + dimension);
+        return new EncodedQuery(code, squaredL2 ? 0 : sumCodes(code, 0));
+    }
+
+    /**
+     * Distance from an encoded query to the vector coded at {@code codes[from, from + dimension)}: exactly
+     * {@code distanceBetween(query's code, codes)}, with the query's sum computed once.
+     */
+    float distance(EncodedQuery query, byte[] codes, int from) {
+        if (squaredL2) {
+            return (float) (stepSquared * squaredL2Codes(query.code, 0, codes, from));
         }
-        double dot = (double) dimension * lo * lo + (double) lo * step * (sa + sb) + (double) step * step * ab;
+        return dotDistance(dotCodes(query.code, 0, codes, from), query.codeSum + sumCodes(codes, from));
+    }
+
+    /** {@code 1 - dot} of two decoded vectors from the integer dot product of their codes and the sum of both. */
+    private float dotDistance(long codeDot, long codeSums) {
+        double dot = dimensionLoSquared + loStep * codeSums + stepSquared * codeDot;
         return (float) (1.0 - dot);
+    }
+
+    // The byte kernels sum in int, exact for at most ByteKernels.MAX_LENGTH components; longer codes go in spans.
+
+    private long squaredL2Codes(byte[] a, int fa, byte[] b, int fb) {
+        ByteKernels kernels = VectorKernels.BYTE_KERNELS;
+        if (dimension <= ByteKernels.MAX_LENGTH) {
+            return kernels.squaredL2(a, fa, b, fb, dimension);
+        }
+        long sum = 0;
+        for (int i = 0; i < dimension; i += ByteKernels.MAX_LENGTH) {
+            sum += kernels.squaredL2(a, fa + i, b, fb + i, Math.min(ByteKernels.MAX_LENGTH, dimension - i));
+        }
+        return sum;
+    }
+
+    private long dotCodes(byte[] a, int fa, byte[] b, int fb) {
+        ByteKernels kernels = VectorKernels.BYTE_KERNELS;
+        if (dimension <= ByteKernels.MAX_LENGTH) {
+            return kernels.dot(a, fa, b, fb, dimension);
+        }
+        long sum = 0;
+        for (int i = 0; i < dimension; i += ByteKernels.MAX_LENGTH) {
+            sum += kernels.dot(a, fa + i, b, fb + i, Math.min(ByteKernels.MAX_LENGTH, dimension - i));
+        }
+        return sum;
+    }
+
+    private long sumCodes(byte[] a, int fa) {
+        ByteKernels kernels = VectorKernels.BYTE_KERNELS;
+        if (dimension <= ByteKernels.MAX_LENGTH) {
+            return kernels.sum(a, fa, dimension);
+        }
+        long sum = 0;
+        for (int i = 0; i < dimension; i += ByteKernels.MAX_LENGTH) {
+            sum += kernels.sum(a, fa + i, Math.min(ByteKernels.MAX_LENGTH, dimension - i));
+        }
+        return sum;
+    }
+
+    /** A query quantized once per search: its code and, for dot products, the sum of the code's values. */
+    static final class EncodedQuery {
+        final byte[] code;
+        final long codeSum;
+
+        EncodedQuery(byte[] code, long codeSum) {
+            this.code = code;
+            this.codeSum = codeSum;
+        }
     }
 
     /** The parameters as bytes: magic {@code SQ8}, format, dimension, lo, step (little-endian). */

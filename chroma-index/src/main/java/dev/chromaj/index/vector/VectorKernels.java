@@ -23,12 +23,19 @@ public final class VectorKernels {
 
     static final FloatKernels SCALAR = new ScalarFloatKernels();
     static final FloatKernels KERNELS = select();
+    static final ByteKernels SCALAR_BYTES = new ScalarByteKernels();
+    static final ByteKernels BYTE_KERNELS = selectBytes();
 
     private VectorKernels() {}
 
     /** Name of the active implementation: {@code scalar} or {@code panama-<bits>bit}. */
     public static String implementationName() {
         return KERNELS.name();
+    }
+
+    /** Name of the active implementation of the int8 code kernels: {@code scalar} or {@code panama-<bits>bit}. */
+    public static String byteImplementationName() {
+        return BYTE_KERNELS.name();
     }
 
     /** Dot product; both arrays must have the same length. */
@@ -99,6 +106,17 @@ public final class VectorKernels {
         return panama == null ? SCALAR : panama;
     }
 
+    private static ByteKernels selectBytes() {
+        if ("false".equalsIgnoreCase(System.getProperty(PANAMA_PROPERTY))) {
+            return SCALAR_BYTES;
+        }
+        if (Runtime.version().feature() < 21 || !panamaModulePresent()) {
+            return SCALAR_BYTES;
+        }
+        ByteKernels panama = loadPanamaBytes();
+        return panama == null ? SCALAR_BYTES : panama;
+    }
+
     static boolean panamaModulePresent() {
         return ModuleLayer.boot().findModule("jdk.incubator.vector").isPresent();
     }
@@ -112,6 +130,30 @@ public final class VectorKernels {
             // A failed self-check (a broken incubator build) must fall back instead of returning wrong distances.
             return kernels.dot(probe, 0, probe, 0, 3) == 14f ? kernels : null;
         } catch (ReflectiveOperationException | LinkageError | ClassCastException e) {
+            return null;
+        }
+    }
+
+    /**
+     * Loads the Panama byte kernels reflectively; null on failure or where the preferred int vector has fewer than 8
+     * lanes (no byte shape that narrow).
+     */
+    static ByteKernels loadPanamaBytes() {
+        try {
+            Class<?> type = Class.forName(VectorKernels.class.getPackageName() + ".PanamaByteKernels");
+            ByteKernels kernels = (ByteKernels) type.getDeclaredConstructor().newInstance();
+            byte[] probe = new byte[40];
+            for (int i = 0; i < probe.length; i++) {
+                probe[i] = (byte) (i * 7);
+            }
+            byte[] zero = new byte[probe.length];
+            // A failed self-check (a broken incubator build) must fall back instead of returning wrong distances.
+            boolean ok =
+                    kernels.dot(probe, 0, probe, 0, probe.length) == SCALAR_BYTES.dot(probe, 0, probe, 0, probe.length)
+                            && kernels.squaredL2(probe, 0, zero, 0, probe.length)
+                                    == SCALAR_BYTES.squaredL2(probe, 0, zero, 0, probe.length);
+            return ok ? kernels : null;
+        } catch (ReflectiveOperationException | LinkageError | ClassCastException | IllegalArgumentException e) {
             return null;
         }
     }

@@ -3,8 +3,12 @@ package dev.chromaj.index.vector;
 import static org.junit.jupiter.api.Assertions.assertEquals;
 import static org.junit.jupiter.api.Assertions.assertThrows;
 
+import dev.chromaj.testing.TestRandom;
 import java.util.List;
+import java.util.Random;
 import org.junit.jupiter.api.Test;
+import org.junit.jupiter.params.ParameterizedTest;
+import org.junit.jupiter.params.provider.EnumSource;
 
 class ExactSearchTest {
 
@@ -39,6 +43,37 @@ class ExactSearchTest {
         assertEquals(0, top.get(0).offset());
         assertEquals(0f, top.get(0).distance(), 1e-6);
         assertEquals(1f, top.get(1).distance(), 1e-6);
+    }
+
+    @ParameterizedTest
+    @EnumSource(DistanceSpace.class)
+    void sliceCollectorGivesTheResultsOfSearch(DistanceSpace space) {
+        long seed = TestRandom.seed();
+        Random random = new Random(seed);
+        int dim = 37;
+        for (int round = 0; round < 20; round++) {
+            int n = 1 + random.nextInt(60);
+            int[] offsets = new int[n];
+            float[][] vectors = new float[n][];
+            float[] store = new float[n * dim + 5];
+            for (int i = 0; i < n; i++) {
+                offsets[i] = random.nextInt(40); // repeated offsets and equal distances exercise the tie order
+                vectors[i] = new float[dim];
+                for (int d = 0; d < dim; d++) {
+                    vectors[i][d] = random.nextInt(5) - 2;
+                }
+                System.arraycopy(vectors[i], 0, store, 5 + i * dim, dim);
+            }
+            float[] query = vectors[random.nextInt(n)].clone();
+            int k = 1 + random.nextInt(12);
+            ExactSearch.SliceCollector collector = new ExactSearch.SliceCollector(space, query, k);
+            for (int i = 0; i < n; i++) {
+                collector.offer(offsets[i], store, 5 + i * dim, dim);
+            }
+            assertEquals(ExactSearch.search(space, query, k, offsets, vectors), collector.results(), "seed " + seed);
+        }
+        ExactSearch.SliceCollector collector = new ExactSearch.SliceCollector(space, new float[dim], 3);
+        assertThrows(IllegalArgumentException.class, () -> collector.offer(1, new float[dim], 0, dim - 1));
     }
 
     @Test

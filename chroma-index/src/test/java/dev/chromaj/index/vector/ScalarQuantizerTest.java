@@ -48,6 +48,67 @@ class ScalarQuantizerTest {
         }
     }
 
+    @ParameterizedTest
+    @EnumSource(DistanceSpace.class)
+    void encodedQueryDistanceIsTheDistanceBetweenCodes(DistanceSpace space) {
+        long seed = TestRandom.seed();
+        Random random = new Random(seed);
+        for (int dimension : new int[] {1, 5, 33, 64, 100, 768}) {
+            float[][] data = ClusteredVectors.generate(random, 200, dimension, 4);
+            if (space == DistanceSpace.COSINE) {
+                for (float[] v : data) {
+                    VectorKernels.normalize(v);
+                }
+            }
+            ScalarQuantizer q = ScalarQuantizer.train(dimension, space, data);
+            DistanceSpace raw = space == DistanceSpace.COSINE ? DistanceSpace.IP : space;
+            byte[] store = new byte[3 * dimension];
+            for (int i = 0; i < 30; i++) {
+                float[] query = data[random.nextInt(data.length)].clone();
+                // a component far outside the trained interval is clamped, as when storing
+                query[random.nextInt(dimension)] += (random.nextBoolean() ? 1 : -1) * 100 * q.step() * 255;
+                float[] stored = data[random.nextInt(data.length)];
+                q.encode(stored, store, dimension);
+                ScalarQuantizer.EncodedQuery encoded = q.encodeQuery(query);
+                byte[] queryCode = q.encode(query);
+                String where = "seed " + seed + ", dimension " + dimension;
+                assertEquals(
+                        q.distanceBetween(queryCode, 0, store, dimension),
+                        q.distance(encoded, store, dimension),
+                        where);
+                double expected = ClusteredVectors.distance(raw, q.decode(queryCode, 0), q.decode(store, dimension));
+                assertEquals(expected, q.distance(encoded, store, dimension), 1e-4 * (1 + Math.abs(expected)), where);
+                assertEquals(
+                        q.distance(encoded, store, dimension),
+                        q.distance(q.queryOfCode(store, dimension), queryCode, 0),
+                        where + ": symmetric");
+            }
+        }
+    }
+
+    @ParameterizedTest
+    @EnumSource(DistanceSpace.class)
+    void codesLongerThanOneIntegerSpanAreSummedExactly(DistanceSpace space) {
+        int dimension = ByteKernels.MAX_LENGTH * 2 + 3;
+        ScalarQuantizer q = new ScalarQuantizer(dimension, space, 0f, 1f);
+        float[] high = new float[dimension];
+        Arrays.fill(high, 255f);
+        byte[] codeHigh = q.encode(high);
+        byte[] codeZero = q.encode(new float[dimension]);
+        if (space == DistanceSpace.L2) {
+            assertEquals(
+                    255.0 * 255 * dimension, q.distanceBetween(codeHigh, 0, codeZero, 0), 1e-6 * 255 * 255 * dimension);
+            assertEquals(
+                    255.0 * 255 * dimension,
+                    q.distance(q.encodeQuery(high), codeZero, 0),
+                    1e-6 * 255 * 255 * dimension);
+        } else {
+            double dot = 255.0 * 255 * dimension;
+            assertEquals(1 - dot, q.distanceBetween(codeHigh, 0, codeHigh, 0), 1e-6 * dot);
+            assertEquals(1 - dot, q.distance(q.encodeQuery(high), codeHigh, 0), 1e-6 * dot);
+        }
+    }
+
     @Test
     void parametersRoundTripAndCorruptionIsNamed() {
         ScalarQuantizer q = new ScalarQuantizer(8, DistanceSpace.L2, -1.5f, 0.01f);

@@ -212,7 +212,7 @@ public final class QueryRequest {
                     throw new InvalidArgumentException(
                             "Expected query embedding at position " + i + " to be an array, got null");
                 }
-                RecordValidator.checkEmbeddingValues(e, "of query " + i);
+                RecordValidator.checkEmbeddingValues(e, "of query ", i);
                 if (i > 0 && e.length != copy.get(0).length) {
                     throw new InvalidArgumentException("Expected query embeddings to share one dimension, got "
                             + copy.get(0).length + " and " + e.length + " at position " + i);

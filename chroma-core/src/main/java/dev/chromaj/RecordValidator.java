@@ -71,7 +71,7 @@ final class RecordValidator {
             WellFormedText.check("uri of " + id, record.uri());
             float[] embedding = record.embeddingView();
             if (embedding != null) {
-                checkEmbeddingValues(embedding, "for " + id);
+                checkEmbeddingValues(embedding, "for ", id);
                 if (dimension < 0) {
                     dimension = embedding.length;
                 } else if (embedding.length != dimension) {
@@ -139,15 +139,24 @@ final class RecordValidator {
      * @throws InvalidArgumentException if it is empty or holds NaN or an infinity
      */
     static void checkEmbeddingValues(float[] embedding, String context) {
+        checkEmbeddingValues(embedding, context, "");
+    }
+
+    /**
+     * As {@link #checkEmbeddingValues(float[], String)} with the context {@code context + subject}, built only for
+     * the error: the checks run once per record and per query, where building the text every time showed up in
+     * profiles.
+     */
+    static void checkEmbeddingValues(float[] embedding, String context, Object subject) {
         if (embedding.length == 0) {
-            throw new InvalidArgumentException("Expected embedding " + context
+            throw new InvalidArgumentException("Expected embedding " + context + subject
                     + " to be a 1-dimensional array with at least 1 value, got an empty array");
         }
         if (!allFinite(embedding)) {
             for (int i = 0; i < embedding.length; i++) {
                 if (!Float.isFinite(embedding[i])) {
-                    throw new InvalidArgumentException("Expected embedding values " + context + " to be finite, got "
-                            + embedding[i] + " at position " + i);
+                    throw new InvalidArgumentException("Expected embedding values " + context + subject
+                            + " to be finite, got " + embedding[i] + " at position " + i);
                 }
             }
         }

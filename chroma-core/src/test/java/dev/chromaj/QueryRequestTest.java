@@ -48,6 +48,21 @@ class QueryRequestTest {
     }
 
     @Test
+    void badQueryEmbeddingsAreRejectedNamingTheirPosition() {
+        InvalidArgumentException nan = assertThrows(
+                InvalidArgumentException.class,
+                () -> QueryRequest.builder()
+                        .queryEmbeddings(List.of(new float[] {1f, 2f}, new float[] {1f, Float.NaN})));
+        assertEquals("Expected embedding values of query 1 to be finite, got NaN at position 1", nan.getMessage());
+        InvalidArgumentException empty = assertThrows(
+                InvalidArgumentException.class,
+                () -> QueryRequest.builder().queryEmbeddings(List.of(new float[] {1f}, new float[0])));
+        assertEquals(
+                "Expected embedding of query 1 to be a 1-dimensional array with at least 1 value, got an empty array",
+                empty.getMessage());
+    }
+
+    @Test
     void nonPositiveNResultsIsRejectedWithChromasMessage() {
         assertEquals(
                 "Number of requested results 0, cannot be negative, or zero.",

@@ -44,6 +44,9 @@ final class CollectionEngine implements AutoCloseable {
     /** A long compaction logs its progress at most this often (between runs). */
     static final long COMPACTION_PROGRESS_NANOS = 10_000_000_000L;
 
+    /** The interval in force: {@link #COMPACTION_PROGRESS_NANOS} unless a test shortens it (tests only). */
+    static volatile long compactionProgressNanos = COMPACTION_PROGRESS_NANOS;
+
     final Engine engine;
     final UUID id;
     final String dir;
@@ -844,7 +847,7 @@ final class CollectionEngine implements AutoCloseable {
     /**
      * Folds the tail up to {@code target} ({@code records} log records) run by run. Logs one INFO line at the start
      * and one at the end (records, versions, bytes written, duration), a progress line at most every
-     * {@link #COMPACTION_PROGRESS_NANOS} between runs of a long compaction, and tells the observer how long it took,
+     * {@link #compactionProgressNanos} between runs of a long compaction, and tells the observer how long it took,
      * failed or not. Bytes written are the client's storage counter over the compaction: writes of other
      * collections or of the write-ahead log at the same time are counted too.
      */
@@ -870,7 +873,7 @@ final class CollectionEngine implements AutoCloseable {
                 afterEachRun.run();
                 long now = System.nanoTime();
                 if (!retry
-                        && now - lastReport >= COMPACTION_PROGRESS_NANOS
+                        && now - lastReport >= compactionProgressNanos
                         && view.get().version().logPosition() < target) { // the end line follows otherwise
                     lastReport = now;
                     Version at = view.get().version();

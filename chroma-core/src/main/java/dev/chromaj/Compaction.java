@@ -23,6 +23,12 @@ final class Compaction {
     /** Upper bound of operations folded by one run, so memory stays bounded for huge tails. */
     static final int MAX_OPERATIONS_PER_RUN = 50_000;
 
+    /**
+     * The bound in force, {@link #MAX_OPERATIONS_PER_RUN} unless a test lowers it to make a small compaction take
+     * several runs (tests only; read once per run).
+     */
+    static volatile int maxOperationsPerRun = MAX_OPERATIONS_PER_RUN;
+
     /** The new version and the catalog entry its manifest was written with. */
     record Result(Version version, CollectionEntry writtenWith) {}
 
@@ -43,8 +49,9 @@ final class Compaction {
     Result run() {
         List<LogOperation> ops = new ArrayList<>();
         long last = base.logPosition();
+        int maxOperations = maxOperationsPerRun;
         for (TailOverlay.Entry e : tail.entriesAfter(base.logPosition())) {
-            boolean full = !ops.isEmpty() && ops.size() + e.operations().size() > MAX_OPERATIONS_PER_RUN;
+            boolean full = !ops.isEmpty() && ops.size() + e.operations().size() > maxOperations;
             if (e.sequence() > target || full) {
                 break;
             }

@@ -76,6 +76,61 @@ class OperationLogTest {
     }
 
     @Test
+    void aCompactionOfSeveralRunsLogsItsProgressBetweenRunsAtTheConfiguredInterval() {
+        int previousRun = Compaction.maxOperationsPerRun;
+        long previousInterval = CollectionEngine.compactionProgressNanos;
+        try (ChromaClient client = client(dir)) {
+            ChromaCollection c = client.createCollection("docs");
+            for (int b = 0; b < 5; b++) {
+                c.add(records(b * 100, b * 100 + 100)); // one log record of 100 operations each
+            }
+            // a run folds at most 100 operations: 5 runs; a progress line is due after every run but the last
+            Compaction.maxOperationsPerRun = 100;
+            CollectionEngine.compactionProgressNanos = 0;
+            try (LogCapture log = new LogCapture()) {
+                c.compact();
+                List<String> progress = log.info().stream()
+                        .map(LogCapture.Line::message)
+                        .filter(m -> m.contains(" in progress: "))
+                        .toList();
+                assertEquals(4, progress.size(), log.info().toString());
+                for (int run = 1; run <= 4; run++) {
+                    String line = progress.get(run - 1);
+                    assertTrue(
+                            Pattern.matches(
+                                    "Compaction of Collection\\[docs, [0-9a-f-]{36}\\] in progress: " + run * 100
+                                            + " of 500 log record\\(s\\) folded into version " + run + " \\("
+                                            + run * 100 + " records, " + run + " run\\(s\\)\\), \\d+ bytes written,"
+                                            + " \\d+ ms",
+                                    line),
+                            line);
+                }
+                onlyLine(
+                        log,
+                        "Compaction of Collection\\[docs, [0-9a-f-]{36}\\] folded 500 log record\\(s\\) into version 5"
+                                + " \\(500 records, 5 run\\(s\\)\\), \\d+ bytes written, in \\d+ ms");
+                assertEquals(6, log.info().size(), "start, 4 progress lines, end: " + log.info());
+
+                // at the default interval (10 s) a compaction of several quick runs logs no progress line
+                CollectionEngine.compactionProgressNanos = previousInterval;
+                log.clear();
+                for (int b = 5; b < 8; b++) {
+                    c.add(records(b * 100, b * 100 + 100));
+                }
+                c.compact();
+                onlyLine(
+                        log,
+                        "Compaction of Collection\\[docs, [0-9a-f-]{36}\\] folded 300 log record\\(s\\) into version 8"
+                                + " \\(800 records, 3 run\\(s\\)\\), \\d+ bytes written, in \\d+ ms");
+                assertEquals(2, log.info().size(), log.info().toString());
+            }
+        } finally {
+            Compaction.maxOperationsPerRun = previousRun;
+            CollectionEngine.compactionProgressNanos = previousInterval;
+        }
+    }
+
+    @Test
     void garbageCollectionLogsItsStartAndItsEndWithWhatItDeletedAndDuration() {
         try (ChromaClient client = client(dir)) {
             ChromaCollection c = client.createCollection("docs");

@@ -80,23 +80,34 @@ final class HnswGraphCodec {
      * @throws IllegalStateException naming {@code what} when the bytes are malformed
      */
     static NodeLinks decodeNode(byte[] bytes, String what) {
+        return decodeNode(bytes, what, -1);
+    }
+
+    /**
+     * Decodes the entry of node {@code node} ({@code -1}: unnamed) of the graph {@code what}; the message of a
+     * malformed entry names both (built only then: a load decodes every node).
+     *
+     * @throws IllegalStateException when the bytes are malformed
+     */
+    static NodeLinks decodeNode(byte[] bytes, String what, long node) {
         try {
             ByteBuffer in = ByteBuffer.wrap(bytes);
             byte format = in.get();
             if (format != NODE_FORMAT) {
-                throw new IllegalStateException(
-                        what + ": unsupported HNSW node format " + format + " (expected " + NODE_FORMAT + ")");
+                throw new IllegalStateException(label(what, node) + ": unsupported HNSW node format " + format
+                        + " (expected " + NODE_FORMAT + ")");
             }
             int offset = getVarint(in);
             int levels = getVarint(in);
             if (levels < 1 || levels > 64) {
-                throw new IllegalStateException(what + ": HNSW node has " + levels + " levels");
+                throw new IllegalStateException(label(what, node) + ": HNSW node has " + levels + " levels");
             }
             int[][] neighbours = new int[levels][];
             for (int l = 0; l < levels; l++) {
                 int count = getVarint(in);
                 if (count < 0 || count > in.remaining()) {
-                    throw new IllegalStateException(what + ": HNSW node level " + l + " claims " + count + " links");
+                    throw new IllegalStateException(
+                            label(what, node) + ": HNSW node level " + l + " claims " + count + " links");
                 }
                 int[] ids = new int[count];
                 for (int i = 0; i < count; i++) {
@@ -105,12 +116,17 @@ final class HnswGraphCodec {
                 neighbours[l] = ids;
             }
             if (in.hasRemaining()) {
-                throw new IllegalStateException(what + ": " + in.remaining() + " trailing bytes in HNSW node");
+                throw new IllegalStateException(
+                        label(what, node) + ": " + in.remaining() + " trailing bytes in HNSW node");
             }
             return new NodeLinks(offset, neighbours);
         } catch (java.nio.BufferUnderflowException e) {
-            throw new IllegalStateException(what + ": truncated HNSW node", e);
+            throw new IllegalStateException(label(what, node) + ": truncated HNSW node", e);
         }
+    }
+
+    private static String label(String what, long node) {
+        return node < 0 ? what : what + " node " + node;
     }
 
     static byte[] encodeHeader(Header h) {

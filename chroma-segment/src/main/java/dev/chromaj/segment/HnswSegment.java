@@ -255,7 +255,8 @@ final class HnswSegment {
             throw new IllegalStateException(what + ": " + readers.codes().count() + " codes stored in " + CODES.name()
                     + ", the header counts " + n + " nodes");
         }
-        try {
+        // The graph's nodes are decoded on a loader thread while this one fills the index.
+        try (NodeLinksAhead graphNodes = new NodeLinksAhead(graphEntries, what, LOADER)) {
             return HnswIndex.restore(
                     dimension,
                     header.space(),
@@ -265,23 +266,22 @@ final class HnswSegment {
                     header.entryPoint(),
                     header.maxLevel(),
                     i -> {
-                        if (!graphEntries.hasNext() || !codeEntries.hasNext()) {
+                        if (!graphNodes.hasNext() || !codeEntries.hasNext()) {
                             throw new IllegalStateException(what + ": node " + i + " is missing from "
-                                    + (graphEntries.hasNext() ? CODES.name() : GRAPH.name()));
+                                    + (graphNodes.hasNext() ? CODES.name() : GRAPH.name()));
                         }
-                        BlockfileEntry<Integer, byte[]> link = graphEntries.next();
+                        HnswGraphCodec.NodeLinks links = graphNodes.next();
                         BlockfileEntry<Integer, byte[]> code = codeEntries.next();
-                        if (link.key() != i || code.key() != i) {
+                        if (graphNodes.key() != i || code.key() != i) {
                             throw new IllegalStateException(what + ": node ordinals are not dense: expected " + i
-                                    + ", found " + link.key() + " in " + GRAPH.name() + " and " + code.key() + " in "
-                                    + CODES.name());
+                                    + ", found " + graphNodes.key() + " in " + GRAPH.name() + " and " + code.key()
+                                    + " in " + CODES.name());
                         }
                         if (code.value().length != dimension) {
                             throw new IllegalStateException(what + ": code of node " + i + " in " + CODES.name()
                                     + " has " + code.value().length + " bytes, the dimension is " + dimension
                                     + " (truncated or corrupt)");
                         }
-                        HnswGraphCodec.NodeLinks links = HnswGraphCodec.decodeNode(link.value(), what + " node " + i);
                         return new HnswGraphSnapshot.Node(
                                 links.offset(), header.deleted().contains(i), null, links.neighbours(), code.value());
                     });
@@ -303,7 +303,7 @@ final class HnswSegment {
                 throw new IllegalStateException(
                         what + ": graph node ordinals are not dense: expected " + expected + ", found " + e.key());
             }
-            links[expected++] = HnswGraphCodec.decodeNode(e.value(), what + " node " + e.key());
+            links[expected++] = HnswGraphCodec.decodeNode(e.value(), what, e.key());
         }
         return links;
     }

@@ -288,6 +288,37 @@ class QuantizedHnswSegmentTest {
                 e.getMessage());
     }
 
+    @Test
+    void aCorruptGraphNodeDecodedAheadFailsTheLoadNamingTheNode() {
+        // 3,000 nodes: the graph is decoded on a loader thread in batches of 1,024; node 2,500 is in the third
+        SegmentManifest m = write(null, adds(0, N));
+        UUID header = m.roots().get(HnswSegment.HEADER.name());
+        BlockfileWriter<Integer, byte[]> forgedGraph =
+                HnswSegment.GRAPH.writer(fx.store, fx.dir, m.roots().get(HnswSegment.GRAPH.name()));
+        forgedGraph.set("", 2500, new byte[] {HnswGraphCodec.NODE_FORMAT, 5});
+        UUID badGraph = forgedGraph.commit().id();
+        IllegalStateException e = assertThrows(
+                IllegalStateException.class,
+                () -> openWith(m, HnswSegment.GRAPH.name(), badGraph)
+                        .vectors()
+                        .graphNearest(vector(), 10, null, DistanceSpace.L2));
+        assertTrue(
+                e.getMessage().contains(header.toString())
+                        && e.getMessage().contains("node 2500")
+                        && e.getMessage().contains("truncated HNSW node"),
+                e.getMessage());
+        // the intact version still loads, with the results of the index the compaction handed over
+        CollectionSegments reloaded =
+                CollectionSegments.open(fx.store, fx.dir, m, settings(DistanceSpace.L2, new HnswIndexCache(1L << 30)));
+        CollectionSegments original = open(m);
+        for (int q = 0; q < 10; q++) {
+            float[] query = vector();
+            assertEquals(
+                    original.nearest(query, 10, null, DistanceSpace.L2),
+                    reloaded.nearest(query, 10, null, DistanceSpace.L2));
+        }
+    }
+
     private CollectionSegments openWith(SegmentManifest m, String file, UUID root) {
         Map<String, UUID> roots = new HashMap<>(m.roots());
         roots.put(file, root);

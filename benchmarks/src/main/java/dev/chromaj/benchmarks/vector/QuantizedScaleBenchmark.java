@@ -62,7 +62,10 @@ import org.slf4j.LoggerFactory;
  * {@code paths} (comma list of {@code int8}, {@code float}, {@code lucene-int8}; default {@code int8}),
  * {@code compactEvery} (10000), {@code passes} (3), {@code minQueries} (1000), {@code work} (scratch folder),
  * {@code indexBytes} (the client's vector index budget, default a quarter of the heap), {@code cacheBytes} (block
- * cache, default 32 MiB), {@code blockBytes} (the client's maxBlockBytes, default 1 MiB).
+ * cache, default 32 MiB), {@code blockBytes} (the client's maxBlockBytes, default 1 MiB), {@code reuse} (a folder
+ * kept between runs: a path's collection already built there by an earlier run with the same {@code n}, {@code dim}
+ * and {@code blockBytes} is opened instead of rebuilt, and the folder is not deleted at the end; so the cold start and
+ * the queries can be measured again without the build), {@code coldStarts} (how many cold starts to time, default 1).
  */
 public final class QuantizedScaleBenchmark {
     private static final Logger LOG = LoggerFactory.getLogger(QuantizedScaleBenchmark.class);
@@ -201,8 +204,12 @@ public final class QuantizedScaleBenchmark {
         long cacheBytes = Long.parseLong(options.text("cacheBytes", Long.toString(32L << 20)));
         List<String> paths = options.list("paths", "int8");
         ChromajPath.blockBytes = options.integer("blockBytes", 1 << 20);
-        Path work = Files.createTempDirectory(
-                Path.of(options.text("work", System.getProperty("java.io.tmpdir"))), "chromaj-scale-");
+        String reuse = options.text("reuse", "");
+        int coldStarts = options.integer("coldStarts", 1);
+        Path work = reuse.isEmpty()
+                ? Files.createTempDirectory(
+                        Path.of(options.text("work", System.getProperty("java.io.tmpdir"))), "chromaj-scale-")
+                : Files.createDirectories(Path.of(reuse));
         LOG.info(
                 "java {}, {} processors, max heap {} MB, kernels {}; {} x {} ({} MB of floats), paths {}",
                 Runtime.version(),
@@ -231,11 +238,18 @@ public final class QuantizedScaleBenchmark {
                 long start = System.nanoTime();
                 long cpuStart = processCpu();
                 Searchable p;
-                if (path.startsWith("lucene")) {
+                boolean built = Files.isRegularFile(folder.resolve("built-" + n + "x" + dim));
+                if (built && !path.startsWith("lucene")) {
+                    LOG.info("{}: reusing the collection built in {}", path, folder);
+                    p = ChromajPath.open(folder, indexBytes, cacheBytes, path);
+                } else if (path.startsWith("lucene")) {
                     p = LucenePath.build(folder, gen, n);
                 } else {
                     Quantization quantization = path.equals("int8") ? Quantization.INT8 : Quantization.NONE;
                     p = ChromajPath.build(folder, gen, n, quantization, compactEvery, indexBytes, cacheBytes, path);
+                }
+                if (!reuse.isEmpty() && !built) {
+                    Files.writeString(folder.resolve("built-" + n + "x" + dim), "built\n");
                 }
                 double buildS = (System.nanoTime() - start) / 1e9;
                 double buildCpuS = (processCpu() - cpuStart) / 1e9;
@@ -258,13 +272,26 @@ public final class QuantizedScaleBenchmark {
                 if (p instanceof ChromajPath c) {
                     // cold start: a new client on the folder, open, first query
                     c.close();
-                    System.gc();
-                    long coldStart = System.nanoTime();
-                    ChromajPath reopened = ChromajPath.open(folder, indexBytes, cacheBytes, path);
-                    reopened.search(queries[0], efs[0]);
-                    double coldMs = (System.nanoTime() - coldStart) / 1e6;
-                    report.append(
-                            String.format(Locale.ROOT, "%n%s cold start (open + first query): %.0f ms", path, coldMs));
+                    ChromajPath reopened = null;
+                    for (int round = 0; round < coldStarts; round++) {
+                        if (reopened != null) {
+                            reopened.close();
+                        }
+                        System.gc();
+                        long coldStart = System.nanoTime();
+                        long coldCpu = processCpu();
+                        reopened = ChromajPath.open(folder, indexBytes, cacheBytes, path);
+                        reopened.search(queries[0], efs[0]);
+                        double coldMs = (System.nanoTime() - coldStart) / 1e6;
+                        double coldCpuMs = (processCpu() - coldCpu) / 1e6;
+                        report.append(String.format(
+                                Locale.ROOT,
+                                "%n%s cold start (open + first query): %.0f ms wall, %.0f ms process CPU",
+                                path,
+                                coldMs,
+                                coldCpuMs));
+                        LOG.info("{} cold start {}: {} ms wall, {} ms process CPU", path, round, coldMs, coldCpuMs);
+                    }
                     p = reopened;
                 }
                 opened.add(p);
@@ -333,7 +360,9 @@ public final class QuantizedScaleBenchmark {
             for (Searchable p : opened) {
                 p.close();
             }
-            deleteRecursively(work);
+            if (reuse.isEmpty()) {
+                deleteRecursively(work);
+            }
         }
         LOG.info("results:{}", report);
     }

@@ -500,11 +500,12 @@ public final class HnswIndex {
                 index.liveCount.incrementAndGet();
             }
         }
-        // Links may name later nodes: their levels are known only now.
+        // Links may name later nodes: their levels are known only now. Every node is on level 0, so only the links
+        // of the upper levels (a few percent of the nodes) need the check.
         NodeChunks c = index.chunks;
         for (int i = 0; i < n; i++) {
             int levels = index.levelOf(c, i);
-            for (int l = 0; l <= levels; l++) {
+            for (int l = 1; l <= levels; l++) {
                 int[] list = index.listArray(c, i, l);
                 int base = index.listBase(i, l);
                 for (int j = 1; j <= list[base]; j++) {

@@ -6,8 +6,11 @@ import com.github.benmanes.caffeine.cache.stats.CacheStats;
 import dev.chromaj.annotations.Internal;
 import dev.chromaj.storage.Storage;
 import java.nio.file.Path;
+import java.util.Map;
+import java.util.TreeMap;
 import java.util.concurrent.CompletableFuture;
 import java.util.concurrent.CompletionException;
+import java.util.concurrent.ConcurrentHashMap;
 import java.util.concurrent.ExecutionException;
 import java.util.concurrent.Executor;
 import java.util.concurrent.ExecutorService;
@@ -34,8 +37,15 @@ import org.slf4j.LoggerFactory;
 public final class BlockCache implements AutoCloseable {
     private static final Logger LOG = LoggerFactory.getLogger(BlockCache.class);
 
-    /** Counters since the cache was built; {@code bytes} is the current weighted size of the memory tier. */
+    /**
+     * Counters since the cache was built; {@code bytes} is the current weighted size of the memory tier. Hits and
+     * misses count lookups of whole objects and, for point reads of record and embedding blocks (see
+     * {@link BlockfileReader#get}), lookups of single entries.
+     */
     public record Stats(long hits, long misses, long loads, long evictions, long bytes, long diskHits) {}
+
+    /** Objects of one kind read from storage by this cache since it was built: their count and their bytes. */
+    public record StorageReads(long objects, long bytes) {}
 
     /** Decodes a verified object into its cached form; throws {@link CorruptObjectException} when damaged. */
     interface Decoder {
@@ -47,6 +57,14 @@ public final class BlockCache implements AutoCloseable {
     private final DiskTier disk;
     private final ExecutorService decoders;
     private final LongAdder diskHits = new LongAdder();
+    /** Lookups of single entries (point reads that keep entries, not blocks) that found their entry or block. */
+    private final LongAdder entryHits = new LongAdder();
+
+    private final LongAdder entryMisses = new LongAdder();
+    /** Objects read from storage by kind ({@code "root"}, or a block's key and value types). */
+    private final Map<String, LongAdder[]> storageReads = new ConcurrentHashMap<>();
+    /** Objects being read past the memory tier, so that concurrent point reads of one block share one read. */
+    private final Map<String, CompletableFuture<CacheEntry>> readingPast = new ConcurrentHashMap<>();
 
     private BlockCache(Builder b) {
         this.maxBytes = b.maxBytes;
@@ -79,7 +97,23 @@ public final class BlockCache implements AutoCloseable {
     public Stats stats() {
         CacheStats s = cache.synchronous().stats();
         return new Stats(
-                s.hitCount(), s.missCount(), s.loadCount(), s.evictionCount(), weightedBytes(), diskHits.sum());
+                s.hitCount() + entryHits.sum(),
+                s.missCount() + entryMisses.sum(),
+                s.loadCount(),
+                s.evictionCount(),
+                weightedBytes(),
+                diskHits.sum());
+    }
+
+    /**
+     * Objects read from storage since the cache was built, by kind: {@code "root"} for blockfile roots, else the
+     * block's key and value types (such as {@code "U32->DATA_RECORD"} for record blocks). Each read is also logged at
+     * DEBUG with its key, kind and size.
+     */
+    public Map<String, StorageReads> storageReads() {
+        Map<String, StorageReads> out = new TreeMap<>();
+        storageReads.forEach((kind, n) -> out.put(kind, new StorageReads(n[0].sum(), n[1].sum())));
+        return out;
     }
 
     private long weightedBytes() {
@@ -103,9 +137,14 @@ public final class BlockCache implements AutoCloseable {
 
     // ------------------------------------------------------------------------------------------- package API
 
-    /** A loader for {@link #get}: create once per reader, so a hit allocates nothing. */
-    BiFunction<String, Executor, CompletableFuture<CacheEntry>> loader(Storage storage, Decoder decoder) {
-        return (key, executor) -> load(key, storage, decoder);
+    /**
+     * A loader for {@link #get}: create once per reader, so a hit allocates nothing. {@code kind} names what it loads
+     * in {@link #storageReads()}.
+     */
+    BiFunction<String, Executor, CompletableFuture<CacheEntry>> loader(Storage storage, Decoder decoder, String kind) {
+        LongAdder[] counters =
+                storageReads.computeIfAbsent(kind, k -> new LongAdder[] {new LongAdder(), new LongAdder()});
+        return (key, executor) -> load(key, storage, decoder, kind, counters);
     }
 
     CompletableFuture<CacheEntry> getAsync(
@@ -122,6 +161,45 @@ public final class BlockCache implements AutoCloseable {
             String key, BiFunction<String, Executor, CompletableFuture<CacheEntry>> loader) {
         CompletableFuture<CacheEntry> present = cache.getIfPresent(key);
         return present != null ? present : loader.apply(key, decoders);
+    }
+
+    /**
+     * The entry of {@code key} when the memory tier holds it loaded (or loading), else null; recorded in neither the
+     * hit nor the miss counters (see {@link #countEntryLookups}), but counted as an access by the eviction policy.
+     */
+    CompletableFuture<CacheEntry> peek(String key) {
+        CompletableFuture<CacheEntry> f = cache.asMap().get(key);
+        return f == null || f.isCompletedExceptionally() ? null : f;
+    }
+
+    /**
+     * Loads {@code key} without putting it into the memory tier (disk tier, then storage), sharing the read with
+     * concurrent calls for the same key: for point reads that keep only the entries they need.
+     */
+    CompletableFuture<CacheEntry> readPast(
+            String key, BiFunction<String, Executor, CompletableFuture<CacheEntry>> loader) {
+        CompletableFuture<CacheEntry> mine = new CompletableFuture<>();
+        CompletableFuture<CacheEntry> f = readingPast.putIfAbsent(key, mine);
+        if (f != null) {
+            return f;
+        }
+        // Completes mine, which the concurrent callers wait for; the stage returned here has nothing more to say.
+        CompletableFuture<Void> unused = loader.apply(key, decoders).handle((entry, error) -> {
+            readingPast.remove(key, mine);
+            if (error != null) {
+                mine.completeExceptionally(error);
+            } else {
+                mine.complete(entry);
+            }
+            return null;
+        });
+        return mine;
+    }
+
+    /** Counts lookups of single entries that the memory tier answered ({@code hits}) or did not. */
+    void countEntryLookups(long hits, long misses) {
+        entryHits.add(hits);
+        entryMisses.add(misses);
     }
 
     /** The cached or loaded entry; storage and corruption errors are rethrown unwrapped. */
@@ -155,13 +233,15 @@ public final class BlockCache implements AutoCloseable {
         return new IllegalStateException(t);
     }
 
-    private CompletableFuture<CacheEntry> load(String key, Storage storage, Decoder decoder) {
+    private CompletableFuture<CacheEntry> load(
+            String key, Storage storage, Decoder decoder, String kind, LongAdder[] counters) {
         if (disk == null) {
-            return fromStorage(key, storage, decoder);
+            return fromStorage(key, storage, decoder, kind, counters);
         }
         return CompletableFuture.supplyAsync(() -> fromDisk(key, decoder), decoders)
-                .thenCompose(found ->
-                        found != null ? CompletableFuture.completedFuture(found) : fromStorage(key, storage, decoder));
+                .thenCompose(found -> found != null
+                        ? CompletableFuture.completedFuture(found)
+                        : fromStorage(key, storage, decoder, kind, counters));
     }
 
     private CacheEntry fromDisk(String key, Decoder decoder) {
@@ -180,10 +260,14 @@ public final class BlockCache implements AutoCloseable {
         }
     }
 
-    private CompletableFuture<CacheEntry> fromStorage(String key, Storage storage, Decoder decoder) {
+    private CompletableFuture<CacheEntry> fromStorage(
+            String key, Storage storage, Decoder decoder, String kind, LongAdder[] counters) {
         return storage.getAsync(key)
                 .thenApplyAsync(
                         bytes -> {
+                            counters[0].increment();
+                            counters[1].add(bytes.length);
+                            LOG.debug("block cache: read {} ({}, {} bytes) from storage", key, kind, bytes.length);
                             CacheEntry entry = decoder.decode(key, bytes);
                             if (disk != null) {
                                 disk.writeLater(key, bytes);

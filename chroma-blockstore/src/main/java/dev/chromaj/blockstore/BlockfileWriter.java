@@ -43,6 +43,8 @@ public final class BlockfileWriter<K, V> {
     private final KeyType<K> keyType;
     private final ValueType<V> valueType;
     private final RootIndex base;
+    /** Parent blocks this fork found in the memory cache: their replacements are written through to it. */
+    private final java.util.Set<Integer> cachedParents = java.util.concurrent.ConcurrentHashMap.newKeySet();
     /** The change log in call order: prefix, key, and the value or {@link #TOMBSTONE}. */
     private final Entries log = new Entries(64);
 
@@ -461,7 +463,7 @@ public final class BlockfileWriter<K, V> {
         Counter counter = new Counter();
         for (int b = from; b <= to && counter.bytes < enough; b++) {
             @SuppressWarnings("unchecked")
-            Block<K, V> block = (Block<K, V>) BlockCache.join(store.cache().getAsync(base.blockKeys[b], loader));
+            Block<K, V> block = (Block<K, V>) BlockCache.join(parentBlock(b, loader));
             merge(block, changes, changeFrom[b], changeTo[b], counter);
         }
         return counter.entries == 0 ? -1 : counter.bytes;
@@ -630,7 +632,7 @@ public final class BlockfileWriter<K, V> {
         Block<K, V> take(int b) {
             while (next < changed.length && (next <= b || inFlight < FORK_BLOCKS_IN_FLIGHT)) {
                 if (changed[next]) {
-                    loads.set(next, store.cache().getAsync(base.blockKeys[next], loader));
+                    loads.set(next, parentBlock(next, loader));
                     inFlight++;
                 }
                 next++;
@@ -639,6 +641,22 @@ public final class BlockfileWriter<K, V> {
             inFlight--;
             return (Block<K, V>) BlockCache.join(load);
         }
+    }
+
+    /**
+     * The parent's block {@code b}, which this fork replaces: from the memory cache when it is there (remembered in
+     * {@link #cachedParents}, for the write-through of its replacement), else read past the memory tier. A compaction
+     * reads every block it rewrites once; caching them would evict what queries need for blocks that the new version
+     * no longer references.
+     */
+    private CompletableFuture<CacheEntry> parentBlock(
+            int b, BiFunction<String, Executor, CompletableFuture<CacheEntry>> loader) {
+        CompletableFuture<CacheEntry> cached = store.cache().peek(base.blockKeys[b]);
+        if (cached != null) {
+            cachedParents.add(b);
+            return cached;
+        }
+        return store.cache().readPast(base.blockKeys[b], loader);
     }
 
     @SuppressWarnings("unchecked")
@@ -718,8 +736,50 @@ public final class BlockfileWriter<K, V> {
                 estimate,
                 store.options().compression(valueType));
         UUID id = UUID.randomUUID();
-        store.storage().put(BlockfileStore.blockKey(dir, id), bytes);
+        String blockKey = BlockfileStore.blockKey(dir, id);
+        store.storage().put(blockKey, bytes);
+        writeThrough(blockKey, bytes, prefixes, keys, values);
         return new RootIndex.BlockRef<>(prefixes.get(0), keys.get(0), id, n, bytes.length);
+    }
+
+    /**
+     * Puts what the memory cache held of the parent into it again for the new block {@code blockKey} of a fork: the
+     * entries of record and embedding blocks that were cached on their own (see {@link BlockfileReader}), with
+     * their new values; or the whole new block when a parent block its keys come from was cached. The new version's
+     * readers then find in memory what they found in the parent's, instead of reading the rewritten blocks again.
+     * Bounded by what was cached.
+     */
+    private void writeThrough(String blockKey, byte[] bytes, List<String> prefixes, List<K> keys, List<V> values) {
+        if (base == null) {
+            return;
+        }
+        BlockCache cache = store.cache();
+        int n = keys.size();
+        if (BlockfileReader.entryReads(valueType)) {
+            for (int i = 0; i < n; i++) {
+                int parent = base.blockFor(prefixes.get(i), keys.get(i));
+                if (parent >= 0
+                        && cache.peek(BlockfileReader.entryKey(base.blockKeys[parent], prefixes.get(i), keys.get(i)))
+                                != null) {
+                    V value = values.get(i);
+                    cache.put(
+                            BlockfileReader.entryKey(blockKey, prefixes.get(i), keys.get(i)),
+                            new BlockfileReader.CachedValue(
+                                    value, BlockfileReader.entryWeight(valueType, prefixes.get(i), value)));
+                }
+            }
+        }
+        int first = base.blockFor(prefixes.get(0), keys.get(0));
+        int last = base.blockFor(prefixes.get(n - 1), keys.get(n - 1));
+        for (int b = Math.max(0, first); b <= last; b++) {
+            if (cachedParents.contains(b)) {
+                cache.put(
+                        blockKey,
+                        store.whileOpen(
+                                () -> BlockCodec.decode(blockKey, bytes, keyType, valueType, store.allocator())));
+                return;
+            }
+        }
     }
 
     /** A read-only typed view of {@code array[from, from + n)}. */

@@ -25,13 +25,6 @@ import java.util.function.BiFunction;
  * while the cursor is in one (as many as a small share of the cache holds); {@link #scanAll} reads a whole
  * blockfile with all its block reads issued at once. Values returned are the caller's own copies.
  *
- * <p>Point reads of record blocks and embedding blocks ({@link ValueType#DATA_RECORD}, {@link ValueType#F32_LIST})
- * keep entries, not blocks: a lookup that finds neither its block nor its entry in the cache reads the block past
- * the memory tier and caches only the entries asked for, each weighed by its own size. Hot records spread over many
- * blocks then take the cache's room for themselves instead of for their blocks' cold neighbours (a query that
- * materialises 10 hits would otherwise cache 10 blocks of hundreds of records each). Lookups that ask for many
- * entries of one block (a sixteenth of it or more) and scans still cache the whole block.
- *
  * <p>Thread-safe: a reader is an immutable snapshot, later commits do not change what it returns.
  */
 @Internal
@@ -43,8 +36,6 @@ public final class BlockfileReader<K, V> {
     private final BiFunction<String, Executor, CompletableFuture<CacheEntry>> loader;
     /** Blocks a scan reads ahead of its cursor: an eighth of the cache at the largest block size, 1 to 16. */
     private final int readAhead;
-    /** Whether point reads cache single entries instead of whole blocks (record and embedding blocks). */
-    private final boolean entryReads;
 
     /** Blocks this reader keeps for itself ({@link #privateReads()}), or null: point reads go through the cache. */
     private final PrivateBlocks own;
@@ -64,7 +55,6 @@ public final class BlockfileReader<K, V> {
         long blocksInEighth =
                 store.cache().maxBytes() / 8 / Math.max(1, store.options().maxBlockBytes());
         this.readAhead = (int) Math.max(1, Math.min(16, blocksInEighth));
-        this.entryReads = entryReads(valueType);
     }
 
     /** The value of (prefix, key), or null when absent. */
@@ -76,11 +66,6 @@ public final class BlockfileReader<K, V> {
         int b = root.blockFor(prefix, k);
         if (b < 0) {
             return null;
-        }
-        if (entryReads && own == null) {
-            Map<Integer, List<K>> one = new HashMap<>();
-            one.put(b, List.of(k));
-            return entries(prefix, one).get(k);
         }
         Block<K, V> block = block(b);
         int i = block.find(prefix, k);
@@ -174,9 +159,6 @@ public final class BlockfileReader<K, V> {
     /** The values of the present keys among {@code keys} (absent keys are left out); blocks load in parallel. */
     public Map<K, V> getMany(String prefix, Collection<K> keys) {
         Map<Integer, List<K>> byBlock = keysByBlock(prefix, keys);
-        if (entryReads && own == null) {
-            return entries(prefix, byBlock);
-        }
         Map<Integer, CompletableFuture<CacheEntry>> loads = new HashMap<>();
         for (Integer b : byBlock.keySet()) {
             loads.put(b, load(b));
@@ -192,129 +174,6 @@ public final class BlockfileReader<K, V> {
             }
         }
         return out;
-    }
-
-    /**
-     * The point reads of {@link #get} and {@link #getMany} for record and embedding blocks: each key is answered by
-     * its block when the cache holds the block, else by its cached entry; the rest are read from their blocks, past
-     * the memory tier, and cached as entries (present or absent). A block asked for a sixteenth of its entries or
-     * more is cached whole, as a scan would.
-     */
-    private Map<K, V> entries(String prefix, Map<Integer, List<K>> byBlock) {
-        // byBlock is the caller's own, mutable map: the keys left to read replace each block's list.
-        Map<K, V> out = new HashMap<>();
-        Map<Integer, CompletableFuture<CacheEntry>> loads = new HashMap<>();
-        BlockCache cache = store.cache();
-        long hits = 0;
-        long misses = 0;
-        for (Map.Entry<Integer, List<K>> e : byBlock.entrySet()) {
-            int b = e.getKey();
-            List<K> wanted = e.getValue();
-            CompletableFuture<CacheEntry> cached = cache.peek(root.blockKeys[b]);
-            if (cached != null) {
-                hits += wanted.size();
-                loads.put(b, cached);
-                continue;
-            }
-            if ((long) wanted.size() * 16 >= root.count(b)) {
-                // Dense: the whole block is worth its room.
-                misses += wanted.size();
-                loads.put(b, cache.getAsync(root.blockKeys[b], loader));
-                continue;
-            }
-            List<K> missing = null;
-            for (K k : wanted) {
-                CompletableFuture<CacheEntry> entry = cache.peek(entryKey(b, prefix, k));
-                if (entry != null && entry.isDone()) {
-                    hits++;
-                    Object value = ((CachedValue) entry.join()).value;
-                    if (value != null) {
-                        out.put(k, copy(valueType.javaType().cast(value)));
-                    }
-                } else {
-                    if (missing == null) {
-                        missing = new ArrayList<>(wanted.size());
-                    }
-                    missing.add(k);
-                }
-            }
-            if (missing != null) {
-                misses += missing.size();
-                e.setValue(missing);
-                loads.put(b, cache.readPast(root.blockKeys[b], loader));
-            }
-        }
-        cache.countEntryLookups(hits, misses);
-        for (Map.Entry<Integer, CompletableFuture<CacheEntry>> load : loads.entrySet()) {
-            int b = load.getKey();
-            Block<K, V> block = checked(BlockCache.join(load.getValue()));
-            boolean keepEntries = cache.peek(root.blockKeys[b]) == null;
-            for (K k : byBlock.get(b)) {
-                int i = block.find(prefix, k);
-                V value = i < 0 ? null : block.value(i);
-                if (keepEntries) {
-                    cache.put(entryKey(b, prefix, k), new CachedValue(value, entryWeight(prefix, value)));
-                }
-                if (value != null) {
-                    out.put(k, keepEntries ? copy(value) : value);
-                }
-            }
-        }
-        return out;
-    }
-
-    /**
-     * The cache key of one entry of block {@code b}: the block's key, then {@code "#/"} (a view's name holds no
-     * {@code '/'}), the prefix's length, the prefix and the key.
-     */
-    private String entryKey(int b, String prefix, K key) {
-        return entryKey(root.blockKeys[b], prefix, key);
-    }
-
-    static String entryKey(String blockKey, String prefix, Object key) {
-        return blockKey + "#/" + prefix.length() + ":" + prefix + ":" + key;
-    }
-
-    private long entryWeight(String prefix, V value) {
-        return entryWeight(valueType, prefix, value);
-    }
-
-    static <V> long entryWeight(ValueType<V> valueType, String prefix, V value) {
-        return 160L + 2L * prefix.length() + (value == null ? 0 : valueType.encodedSize(value));
-    }
-
-    /** Whether point reads of blockfiles of {@code valueType} cache entries rather than blocks. */
-    static boolean entryReads(ValueType<?> valueType) {
-        return valueType == ValueType.DATA_RECORD || valueType == ValueType.F32_LIST;
-    }
-
-    /** A copy of a cached value for a caller: what it may change (an embedding's floats) is its own. */
-    private V copy(V value) {
-        if (value instanceof float[] floats) {
-            return valueType.javaType().cast(floats.clone());
-        }
-        if (value instanceof DataRecord r && r.embedding() != null) {
-            return valueType
-                    .javaType()
-                    .cast(new DataRecord(r.id(), r.embedding().clone(), r.document(), r.metadata(), r.uri()));
-        }
-        return value;
-    }
-
-    /** One entry of a block cached on its own (a null value: the key is absent from the block). */
-    static final class CachedValue implements CacheEntry {
-        final Object value;
-        private final long weight;
-
-        CachedValue(Object value, long weight) {
-            this.value = value;
-            this.weight = weight;
-        }
-
-        @Override
-        public long weight() {
-            return weight;
-        }
     }
 
     /**

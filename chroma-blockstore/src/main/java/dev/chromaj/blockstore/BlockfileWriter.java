@@ -45,6 +45,8 @@ public final class BlockfileWriter<K, V> {
     private final RootIndex base;
     /** Parent blocks this fork found in the memory cache: their replacements are written through to it. */
     private final java.util.Set<Integer> cachedParents = java.util.concurrent.ConcurrentHashMap.newKeySet();
+    /** Parent blocks this fork found in the cache's encoded tier only. */
+    private final java.util.Set<Integer> encodedParents = java.util.concurrent.ConcurrentHashMap.newKeySet();
     /** The change log in call order: prefix, key, and the value or {@link #TOMBSTONE}. */
     private final Entries log = new Entries(64);
 
@@ -656,6 +658,9 @@ public final class BlockfileWriter<K, V> {
             cachedParents.add(b);
             return cached;
         }
+        if (store.cache().holdsEncoded(base.blockKeys[b])) {
+            encodedParents.add(b);
+        }
         return store.cache().readPast(base.blockKeys[b], loader);
     }
 
@@ -738,47 +743,37 @@ public final class BlockfileWriter<K, V> {
         UUID id = UUID.randomUUID();
         String blockKey = BlockfileStore.blockKey(dir, id);
         store.storage().put(blockKey, bytes);
-        writeThrough(blockKey, bytes, prefixes, keys, values);
+        writeThrough(blockKey, bytes, prefixes, keys);
         return new RootIndex.BlockRef<>(prefixes.get(0), keys.get(0), id, n, bytes.length);
     }
 
     /**
-     * Puts what the memory cache held of the parent into it again for the new block {@code blockKey} of a fork: the
-     * entries of record and embedding blocks that were cached on their own (see {@link BlockfileReader}), with
-     * their new values; or the whole new block when a parent block its keys come from was cached. The new version's
-     * readers then find in memory what they found in the parent's, instead of reading the rewritten blocks again.
-     * Bounded by what was cached.
+     * Puts the new block {@code blockKey} of a fork into the memory cache when a parent block its keys come from was
+     * cached (its stored bytes into the encoded tier, and the decoded block when the parent was held decoded): the new version's readers then find in memory what they found in the parent's, instead of reading the
+     * rewritten blocks again. Bounded by what was cached.
      */
-    private void writeThrough(String blockKey, byte[] bytes, List<String> prefixes, List<K> keys, List<V> values) {
+    private void writeThrough(String blockKey, byte[] bytes, List<String> prefixes, List<K> keys) {
         if (base == null) {
             return;
         }
-        BlockCache cache = store.cache();
         int n = keys.size();
-        if (BlockfileReader.entryReads(valueType)) {
-            for (int i = 0; i < n; i++) {
-                int parent = base.blockFor(prefixes.get(i), keys.get(i));
-                if (parent >= 0
-                        && cache.peek(BlockfileReader.entryKey(base.blockKeys[parent], prefixes.get(i), keys.get(i)))
-                                != null) {
-                    V value = values.get(i);
-                    cache.put(
-                            BlockfileReader.entryKey(blockKey, prefixes.get(i), keys.get(i)),
-                            new BlockfileReader.CachedValue(
-                                    value, BlockfileReader.entryWeight(valueType, prefixes.get(i), value)));
-                }
-            }
-        }
         int first = base.blockFor(prefixes.get(0), keys.get(0));
         int last = base.blockFor(prefixes.get(n - 1), keys.get(n - 1));
+        boolean decoded = false;
+        boolean encoded = false;
         for (int b = Math.max(0, first); b <= last; b++) {
-            if (cachedParents.contains(b)) {
-                cache.put(
-                        blockKey,
-                        store.whileOpen(
-                                () -> BlockCodec.decode(blockKey, bytes, keyType, valueType, store.allocator())));
-                return;
-            }
+            decoded |= cachedParents.contains(b);
+            encoded |= encodedParents.contains(b);
+        }
+        if (decoded || encoded) {
+            store.cache().putEncoded(blockKey, bytes);
+        }
+        if (decoded) {
+            store.cache()
+                    .put(
+                            blockKey,
+                            store.whileOpen(
+                                    () -> BlockCodec.decode(blockKey, bytes, keyType, valueType, store.allocator())));
         }
     }
 

@@ -34,10 +34,10 @@ import org.junit.jupiter.api.Test;
 import org.junit.jupiter.api.io.TempDir;
 
 /**
- * The point reads of query hits through a block cache far smaller than the record segment: hits read once are
- * served from the cache (entries, not blocks), never from the vector segment when embeddings are not asked for, and
- * a compaction that rewrites their blocks writes them through, so the new version's first reads of them read
- * nothing from storage. Every read of the storage is recorded.
+ * The point reads of query hits through a block cache smaller than the decoded record segment: hits read once are
+ * served from the cache (their blocks kept compressed when the decoded part has no room), never from the vector
+ * segment when embeddings are not asked for, and a compaction that rewrites their blocks writes them through, so the
+ * new version's first reads of them read nothing from storage. Every read of the storage is recorded.
  */
 class PointReadCacheTest {
     private static final int DIM = 16;

@@ -43,7 +43,7 @@ public final class BlockfileWriter<K, V> {
     private final KeyType<K> keyType;
     private final ValueType<V> valueType;
     private final RootIndex base;
-    /** Parent blocks this fork found in the memory cache: their replacements are written through to it. */
+    /** Parent blocks this fork found decoded in the memory cache: their replacements are written through to it. */
     private final java.util.Set<Integer> cachedParents = java.util.concurrent.ConcurrentHashMap.newKeySet();
     /** Parent blocks this fork found in the cache's encoded tier only. */
     private final java.util.Set<Integer> encodedParents = java.util.concurrent.ConcurrentHashMap.newKeySet();
@@ -749,8 +749,9 @@ public final class BlockfileWriter<K, V> {
 
     /**
      * Puts the new block {@code blockKey} of a fork into the memory cache when a parent block its keys come from was
-     * cached (its stored bytes into the encoded tier, and the decoded block when the parent was held decoded): the new version's readers then find in memory what they found in the parent's, instead of reading the
-     * rewritten blocks again. Bounded by what was cached.
+     * cached (its stored bytes into the encoded tier, and the decoded block when the parent was held decoded): the
+     * new version's readers then find in memory what they found in the parent's, instead of reading the rewritten
+     * blocks again. Bounded by what was cached.
      */
     private void writeThrough(String blockKey, byte[] bytes, List<String> prefixes, List<K> keys) {
         if (base == null) {

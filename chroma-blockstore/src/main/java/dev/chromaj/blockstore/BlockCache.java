@@ -1,13 +1,17 @@
 package dev.chromaj.blockstore;
 
 import com.github.benmanes.caffeine.cache.AsyncCache;
+import com.github.benmanes.caffeine.cache.Cache;
 import com.github.benmanes.caffeine.cache.Caffeine;
 import com.github.benmanes.caffeine.cache.stats.CacheStats;
 import dev.chromaj.annotations.Internal;
 import dev.chromaj.storage.Storage;
 import java.nio.file.Path;
+import java.util.Map;
+import java.util.TreeMap;
 import java.util.concurrent.CompletableFuture;
 import java.util.concurrent.CompletionException;
+import java.util.concurrent.ConcurrentHashMap;
 import java.util.concurrent.ExecutionException;
 import java.util.concurrent.Executor;
 import java.util.concurrent.ExecutorService;
@@ -34,8 +38,17 @@ import org.slf4j.LoggerFactory;
 public final class BlockCache implements AutoCloseable {
     private static final Logger LOG = LoggerFactory.getLogger(BlockCache.class);
 
-    /** Counters since the cache was built; {@code bytes} is the current weighted size of the memory tier. */
+    /** The default {@link Builder#encodedShare}: three quarters of the bytes hold compressed objects. */
+    public static final double DEFAULT_ENCODED_SHARE = 0.75;
+
+    /**
+     * Counters since the cache was built; {@code bytes} is the current weighted size of the decoded part of the
+     * memory tier. A lookup is a hit when memory answers it: a decoded object, or an encoded one decoded again.
+     */
     public record Stats(long hits, long misses, long loads, long evictions, long bytes, long diskHits) {}
+
+    /** Objects of one kind read from storage by this cache since it was built: their count and their bytes. */
+    public record StorageReads(long objects, long bytes) {}
 
     /** Decodes a verified object into its cached form; throws {@link CorruptObjectException} when damaged. */
     interface Decoder {
@@ -43,10 +56,25 @@ public final class BlockCache implements AutoCloseable {
     }
 
     private final long maxBytes;
+    /**
+     * The objects as read from storage (compressed), for the blocks the decoded tier has no room for: on a miss of
+     * the decoded tier they are decoded again instead of read again. Null without an encoded share.
+     */
+    private final Cache<String, byte[]> encoded;
+    /** Loads of the memory tier that the encoded tier answered. */
+    private final LongAdder encodedHits = new LongAdder();
+
     private final AsyncCache<String, CacheEntry> cache;
     private final DiskTier disk;
     private final ExecutorService decoders;
+    /** The executor given to loads past the memory tier: what they read is not kept in the encoded tier either. */
+    private final Executor past;
+
     private final LongAdder diskHits = new LongAdder();
+    /** Objects read from storage by kind ({@code "root"}, or a block's key and value types). */
+    private final Map<String, LongAdder[]> storageReads = new ConcurrentHashMap<>();
+    /** Objects being read past the memory tier, so that concurrent point reads of one block share one read. */
+    private final Map<String, CompletableFuture<CacheEntry>> readingPast = new ConcurrentHashMap<>();
 
     private BlockCache(Builder b) {
         this.maxBytes = b.maxBytes;
@@ -56,8 +84,17 @@ public final class BlockCache implements AutoCloseable {
             t.setDaemon(true);
             return t;
         });
+        long encodedBytes = (long) (b.maxBytes * b.encodedShare);
+        this.encoded = encodedBytes <= 0
+                ? null
+                : Caffeine.newBuilder()
+                        .maximumWeight(encodedBytes)
+                        .weigher((String key, byte[] bytes) -> 64 + 2 * key.length() + bytes.length)
+                        .executor(Runnable::run)
+                        .build();
+        this.past = r -> decoders.execute(r);
         this.cache = Caffeine.newBuilder()
-                .maximumWeight(b.maxBytes)
+                .maximumWeight(b.maxBytes - Math.max(0, encodedBytes))
                 .weigher((String key, CacheEntry entry) -> (int) Math.min(Integer.MAX_VALUE, entry.weight()))
                 .executor(decoders)
                 .recordStats()
@@ -78,8 +115,25 @@ public final class BlockCache implements AutoCloseable {
     /** Hits, misses, loads and evictions of the memory tier, its current bytes, and hits of the disk tier. */
     public Stats stats() {
         CacheStats s = cache.synchronous().stats();
+        long fromEncoded = encodedHits.sum();
         return new Stats(
-                s.hitCount(), s.missCount(), s.loadCount(), s.evictionCount(), weightedBytes(), diskHits.sum());
+                s.hitCount() + fromEncoded,
+                s.missCount() - fromEncoded,
+                s.loadCount(),
+                s.evictionCount(),
+                weightedBytes(),
+                diskHits.sum());
+    }
+
+    /**
+     * Objects read from storage since the cache was built, by kind: {@code "root"} for blockfile roots, else the
+     * block's key and value types (such as {@code "U32->DATA_RECORD"} for record blocks). Each read is also logged at
+     * DEBUG with its key, kind and size.
+     */
+    public Map<String, StorageReads> storageReads() {
+        Map<String, StorageReads> out = new TreeMap<>();
+        storageReads.forEach((kind, n) -> out.put(kind, new StorageReads(n[0].sum(), n[1].sum())));
+        return out;
     }
 
     private long weightedBytes() {
@@ -103,9 +157,14 @@ public final class BlockCache implements AutoCloseable {
 
     // ------------------------------------------------------------------------------------------- package API
 
-    /** A loader for {@link #get}: create once per reader, so a hit allocates nothing. */
-    BiFunction<String, Executor, CompletableFuture<CacheEntry>> loader(Storage storage, Decoder decoder) {
-        return (key, executor) -> load(key, storage, decoder);
+    /**
+     * A loader for {@link #get}: create once per reader, so a hit allocates nothing. {@code kind} names what it loads
+     * in {@link #storageReads()}.
+     */
+    BiFunction<String, Executor, CompletableFuture<CacheEntry>> loader(Storage storage, Decoder decoder, String kind) {
+        LongAdder[] counters =
+                storageReads.computeIfAbsent(kind, k -> new LongAdder[] {new LongAdder(), new LongAdder()});
+        return (key, executor) -> load(key, storage, decoder, kind, counters, executor != past);
     }
 
     CompletableFuture<CacheEntry> getAsync(
@@ -121,7 +180,40 @@ public final class BlockCache implements AutoCloseable {
     CompletableFuture<CacheEntry> getUncached(
             String key, BiFunction<String, Executor, CompletableFuture<CacheEntry>> loader) {
         CompletableFuture<CacheEntry> present = cache.getIfPresent(key);
-        return present != null ? present : loader.apply(key, decoders);
+        return present != null ? present : loader.apply(key, past);
+    }
+
+    /**
+     * The entry of {@code key} when the decoded tier holds it loaded (or loading), else null; recorded in neither the
+     * hit nor the miss counters, but counted as an access by the eviction policy.
+     */
+    CompletableFuture<CacheEntry> peek(String key) {
+        CompletableFuture<CacheEntry> f = cache.asMap().get(key);
+        return f == null || f.isCompletedExceptionally() ? null : f;
+    }
+
+    /**
+     * Loads {@code key} without putting it into the memory tier (encoded tier, disk tier, then storage), sharing the
+     * read with concurrent calls for the same key: for a writer reading the blocks it replaces.
+     */
+    CompletableFuture<CacheEntry> readPast(
+            String key, BiFunction<String, Executor, CompletableFuture<CacheEntry>> loader) {
+        CompletableFuture<CacheEntry> mine = new CompletableFuture<>();
+        CompletableFuture<CacheEntry> f = readingPast.putIfAbsent(key, mine);
+        if (f != null) {
+            return f;
+        }
+        // Completes mine, which the concurrent callers wait for; the stage returned here has nothing more to say.
+        CompletableFuture<Void> unused = loader.apply(key, past).handle((entry, error) -> {
+            readingPast.remove(key, mine);
+            if (error != null) {
+                mine.completeExceptionally(error);
+            } else {
+                mine.complete(entry);
+            }
+            return null;
+        });
+        return mine;
     }
 
     /** The cached or loaded entry; storage and corruption errors are rethrown unwrapped. */
@@ -155,13 +247,22 @@ public final class BlockCache implements AutoCloseable {
         return new IllegalStateException(t);
     }
 
-    private CompletableFuture<CacheEntry> load(String key, Storage storage, Decoder decoder) {
+    private CompletableFuture<CacheEntry> load(
+            String key, Storage storage, Decoder decoder, String kind, LongAdder[] counters, boolean keep) {
+        byte[] kept = encoded == null ? null : encoded.getIfPresent(key);
+        if (kept != null) {
+            if (keep) {
+                encodedHits.increment();
+            }
+            return CompletableFuture.supplyAsync(() -> decoder.decode(key, kept), decoders);
+        }
         if (disk == null) {
-            return fromStorage(key, storage, decoder);
+            return fromStorage(key, storage, decoder, kind, counters, keep);
         }
         return CompletableFuture.supplyAsync(() -> fromDisk(key, decoder), decoders)
-                .thenCompose(found ->
-                        found != null ? CompletableFuture.completedFuture(found) : fromStorage(key, storage, decoder));
+                .thenCompose(found -> found != null
+                        ? CompletableFuture.completedFuture(found)
+                        : fromStorage(key, storage, decoder, kind, counters, keep));
     }
 
     private CacheEntry fromDisk(String key, Decoder decoder) {
@@ -180,11 +281,18 @@ public final class BlockCache implements AutoCloseable {
         }
     }
 
-    private CompletableFuture<CacheEntry> fromStorage(String key, Storage storage, Decoder decoder) {
+    private CompletableFuture<CacheEntry> fromStorage(
+            String key, Storage storage, Decoder decoder, String kind, LongAdder[] counters, boolean keep) {
         return storage.getAsync(key)
                 .thenApplyAsync(
                         bytes -> {
+                            counters[0].increment();
+                            counters[1].add(bytes.length);
+                            LOG.debug("block cache: read {} ({}, {} bytes) from storage", key, kind, bytes.length);
                             CacheEntry entry = decoder.decode(key, bytes);
+                            if (keep && encoded != null) {
+                                encoded.put(key, bytes);
+                            }
                             if (disk != null) {
                                 disk.writeLater(key, bytes);
                             }
@@ -195,6 +303,18 @@ public final class BlockCache implements AutoCloseable {
 
     void put(String key, CacheEntry entry) {
         cache.put(key, CompletableFuture.completedFuture(entry));
+    }
+
+    /** Keeps an object's stored bytes in the encoded tier (a block just written that replaces one held there). */
+    void putEncoded(String key, byte[] bytes) {
+        if (encoded != null) {
+            encoded.put(key, bytes);
+        }
+    }
+
+    /** Whether the encoded tier holds {@code key}. */
+    boolean holdsEncoded(String key) {
+        return encoded != null && encoded.asMap().containsKey(key);
     }
 
     /** Runs pending evictions now (tests). */
@@ -221,6 +341,7 @@ public final class BlockCache implements AutoCloseable {
         private Path diskDir;
         private long diskMaxBytes;
         private int decoderThreads = Math.max(2, Runtime.getRuntime().availableProcessors());
+        private double encodedShare = DEFAULT_ENCODED_SHARE;
 
         private Builder() {}
 
@@ -243,6 +364,20 @@ public final class BlockCache implements AutoCloseable {
             }
             this.diskDir = dir;
             this.diskMaxBytes = maxBytes;
+            return this;
+        }
+
+        /**
+         * The share of {@code maxBytes} that holds objects as stored (compressed) rather than decoded (default
+         * {@value #DEFAULT_ENCODED_SHARE}): a compressed record block takes a third to a half of its decoded size, so
+         * the same bytes hold two to three times more blocks, at the cost of decoding again a block that the decoded
+         * part has no room for. 0 keeps decoded objects only. Must be in {@code [0, 1)}.
+         */
+        public Builder encodedShare(double share) {
+            if (!(share >= 0 && share < 1)) {
+                throw new IllegalArgumentException("encodedShare must be in [0, 1), got " + share);
+            }
+            this.encodedShare = share;
             return this;
         }
 

@@ -37,7 +37,16 @@ public final class BlockfileReader<K, V> {
     /** Blocks a scan reads ahead of its cursor: an eighth of the cache at the largest block size, 1 to 16. */
     private final int readAhead;
 
+    /** Blocks this reader keeps for itself ({@link #privateReads()}), or null: point reads go through the cache. */
+    private final PrivateBlocks own;
+
     BlockfileReader(BlockfileStore store, RootIndex root, KeyType<K> keyType, ValueType<V> valueType) {
+        this(store, root, keyType, valueType, null);
+    }
+
+    private BlockfileReader(
+            BlockfileStore store, RootIndex root, KeyType<K> keyType, ValueType<V> valueType, PrivateBlocks own) {
+        this.own = own;
         this.store = store;
         this.root = root;
         this.keyType = keyType;
@@ -152,7 +161,7 @@ public final class BlockfileReader<K, V> {
         Map<Integer, List<K>> byBlock = keysByBlock(prefix, keys);
         Map<Integer, CompletableFuture<CacheEntry>> loads = new HashMap<>();
         for (Integer b : byBlock.keySet()) {
-            loads.put(b, store.cache().getAsync(root.blockKeys[b], loader));
+            loads.put(b, load(b));
         }
         Map<K, V> out = new HashMap<>();
         for (Map.Entry<Integer, List<K>> e : byBlock.entrySet()) {
@@ -293,7 +302,68 @@ public final class BlockfileReader<K, V> {
     }
 
     Block<K, V> block(int b) {
-        return checked(store.cache().get(root.blockKeys[b], loader));
+        return checked(BlockCache.join(load(b)));
+    }
+
+    /** Block {@code b}: from the cache, or for a reader of {@link #privateReads()} from the cache or its own blocks. */
+    private CompletableFuture<CacheEntry> load(int b) {
+        if (own == null) {
+            return store.cache().getAsync(root.blockKeys[b], loader);
+        }
+        return own.get(root.blockKeys[b], store.options().maxBlockBytes(valueType), store.cache(), loader);
+    }
+
+    /**
+     * A reader of the same version for a writer that reads the blocks it replaces (a compaction looking up the old
+     * state of the ids it changes, the postings it edits): blocks the shared cache holds are used, the others are read
+     * past it and kept by this reader (up to the cache's size, least recently used dropped first), so that its many
+     * point reads of one block read it once without evicting what queries need from the cache, and record and
+     * embedding reads cache no entries. Scans and views go through the cache as usual.
+     */
+    public BlockfileReader<K, V> privateReads() {
+        return new BlockfileReader<>(
+                store, root, keyType, valueType, new PrivateBlocks(store.cache().maxBytes()));
+    }
+
+    /** The blocks a {@link #privateReads()} reader read past the cache, bounded by an estimate of their bytes. */
+    private static final class PrivateBlocks {
+        private final long maxBytes;
+        private final java.util.LinkedHashMap<String, CompletableFuture<CacheEntry>> blocks =
+                new java.util.LinkedHashMap<>(16, 0.75f, true);
+        private final Map<String, Long> weights = new HashMap<>();
+        private long bytes;
+
+        PrivateBlocks(long maxBytes) {
+            this.maxBytes = maxBytes;
+        }
+
+        synchronized CompletableFuture<CacheEntry> get(
+                String key,
+                long estimate,
+                BlockCache cache,
+                BiFunction<String, Executor, CompletableFuture<CacheEntry>> loader) {
+            CompletableFuture<CacheEntry> f = blocks.get(key);
+            if (f != null) {
+                return f;
+            }
+            f = cache.peek(key);
+            if (f != null) {
+                return f;
+            }
+            f = cache.readPast(key, loader);
+            // At least a few blocks are kept whatever the bound, so a run of lookups in one block reads it once.
+            Iterator<Map.Entry<String, CompletableFuture<CacheEntry>>> eldest =
+                    blocks.entrySet().iterator();
+            while (blocks.size() >= 4 && bytes + estimate > maxBytes && eldest.hasNext()) {
+                String dropped = eldest.next().getKey();
+                eldest.remove();
+                bytes -= weights.remove(dropped);
+            }
+            blocks.put(key, f);
+            weights.put(key, estimate);
+            bytes += estimate;
+            return f;
+        }
     }
 
     BlockfileStore store() {

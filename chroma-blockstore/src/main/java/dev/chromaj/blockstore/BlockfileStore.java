@@ -63,7 +63,7 @@ public final class BlockfileStore implements AutoCloseable {
             t.setDaemon(true);
             return t;
         });
-        this.rootLoader = cache.loader(storage, this::decodeRoot);
+        this.rootLoader = cache.loader(storage, this::decodeRoot, "root");
     }
 
     /** A writer of a new, empty blockfile in {@code dir}. */
@@ -167,7 +167,9 @@ public final class BlockfileStore implements AutoCloseable {
     <K, V> BiFunction<String, Executor, CompletableFuture<CacheEntry>> blockLoader(
             KeyType<K> keyType, ValueType<V> valueType) {
         return cache.loader(
-                storage, (key, bytes) -> whileOpen(() -> BlockCodec.decode(key, bytes, keyType, valueType, allocator)));
+                storage,
+                (key, bytes) -> whileOpen(() -> BlockCodec.decode(key, bytes, keyType, valueType, allocator)),
+                keyType + "->" + valueType);
     }
 
     private RootIndex root(String dir, UUID rootId, KeyType<?> keyType, ValueType<?> valueType) {

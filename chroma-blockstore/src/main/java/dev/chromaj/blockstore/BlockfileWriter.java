@@ -43,6 +43,10 @@ public final class BlockfileWriter<K, V> {
     private final KeyType<K> keyType;
     private final ValueType<V> valueType;
     private final RootIndex base;
+    /** Parent blocks this fork found decoded in the memory cache: their replacements are written through to it. */
+    private final java.util.Set<Integer> cachedParents = java.util.concurrent.ConcurrentHashMap.newKeySet();
+    /** Parent blocks this fork found in the cache's encoded tier only. */
+    private final java.util.Set<Integer> encodedParents = java.util.concurrent.ConcurrentHashMap.newKeySet();
     /** The change log in call order: prefix, key, and the value or {@link #TOMBSTONE}. */
     private final Entries log = new Entries(64);
 
@@ -461,7 +465,7 @@ public final class BlockfileWriter<K, V> {
         Counter counter = new Counter();
         for (int b = from; b <= to && counter.bytes < enough; b++) {
             @SuppressWarnings("unchecked")
-            Block<K, V> block = (Block<K, V>) BlockCache.join(store.cache().getAsync(base.blockKeys[b], loader));
+            Block<K, V> block = (Block<K, V>) BlockCache.join(parentBlock(b, loader));
             merge(block, changes, changeFrom[b], changeTo[b], counter);
         }
         return counter.entries == 0 ? -1 : counter.bytes;
@@ -630,7 +634,7 @@ public final class BlockfileWriter<K, V> {
         Block<K, V> take(int b) {
             while (next < changed.length && (next <= b || inFlight < FORK_BLOCKS_IN_FLIGHT)) {
                 if (changed[next]) {
-                    loads.set(next, store.cache().getAsync(base.blockKeys[next], loader));
+                    loads.set(next, parentBlock(next, loader));
                     inFlight++;
                 }
                 next++;
@@ -639,6 +643,25 @@ public final class BlockfileWriter<K, V> {
             inFlight--;
             return (Block<K, V>) BlockCache.join(load);
         }
+    }
+
+    /**
+     * The parent's block {@code b}, which this fork replaces: from the memory cache when it is there (remembered in
+     * {@link #cachedParents}, for the write-through of its replacement), else read past the memory tier. A compaction
+     * reads every block it rewrites once; caching them would evict what queries need for blocks that the new version
+     * no longer references.
+     */
+    private CompletableFuture<CacheEntry> parentBlock(
+            int b, BiFunction<String, Executor, CompletableFuture<CacheEntry>> loader) {
+        CompletableFuture<CacheEntry> cached = store.cache().peek(base.blockKeys[b]);
+        if (cached != null) {
+            cachedParents.add(b);
+            return cached;
+        }
+        if (store.cache().holdsEncoded(base.blockKeys[b])) {
+            encodedParents.add(b);
+        }
+        return store.cache().readPast(base.blockKeys[b], loader);
     }
 
     @SuppressWarnings("unchecked")
@@ -718,8 +741,41 @@ public final class BlockfileWriter<K, V> {
                 estimate,
                 store.options().compression(valueType));
         UUID id = UUID.randomUUID();
-        store.storage().put(BlockfileStore.blockKey(dir, id), bytes);
+        String blockKey = BlockfileStore.blockKey(dir, id);
+        store.storage().put(blockKey, bytes);
+        writeThrough(blockKey, bytes, prefixes, keys);
         return new RootIndex.BlockRef<>(prefixes.get(0), keys.get(0), id, n, bytes.length);
+    }
+
+    /**
+     * Puts the new block {@code blockKey} of a fork into the memory cache when a parent block its keys come from was
+     * cached (its stored bytes into the encoded tier, and the decoded block when the parent was held decoded): the
+     * new version's readers then find in memory what they found in the parent's, instead of reading the rewritten
+     * blocks again. Bounded by what was cached.
+     */
+    private void writeThrough(String blockKey, byte[] bytes, List<String> prefixes, List<K> keys) {
+        if (base == null) {
+            return;
+        }
+        int n = keys.size();
+        int first = base.blockFor(prefixes.get(0), keys.get(0));
+        int last = base.blockFor(prefixes.get(n - 1), keys.get(n - 1));
+        boolean decoded = false;
+        boolean encoded = false;
+        for (int b = Math.max(0, first); b <= last; b++) {
+            decoded |= cachedParents.contains(b);
+            encoded |= encodedParents.contains(b);
+        }
+        if (decoded || encoded) {
+            store.cache().putEncoded(blockKey, bytes);
+        }
+        if (decoded) {
+            store.cache()
+                    .put(
+                            blockKey,
+                            store.whileOpen(
+                                    () -> BlockCodec.decode(blockKey, bytes, keyType, valueType, store.allocator())));
+        }
     }
 
     /** A read-only typed view of {@code array[from, from + n)}. */

@@ -111,6 +111,7 @@ class BlockCacheTest {
         BlockfileRoot root = writeNumbers();
         try (BlockCache cache = BlockCache.builder()
                         .maxBytes(64 << 20)
+                        .encodedShare(0) // the disk tier, not the encoded one, serves what memory evicts
                         .diskTier(diskDir, 64 << 20)
                         .build();
                 BlockfileStore store = new BlockfileStore(storage, cache, BlockfileOptions.forLocal())) {
@@ -133,6 +134,7 @@ class BlockCacheTest {
         BlockfileRoot root = writeNumbers();
         try (BlockCache cache = BlockCache.builder()
                         .maxBytes(64 << 20)
+                        .encodedShare(0) // the disk tier, not the encoded one, serves what memory evicts
                         .diskTier(diskDir, 64 << 20)
                         .build();
                 BlockfileStore store = new BlockfileStore(storage, cache, BlockfileOptions.forLocal())) {

@@ -70,6 +70,8 @@ public final class CollectionSegments implements RecordLookup {
     /** The sparse segment of each key asked for, with its statistics read once per version. */
     private final Map<String, SparsePostings> sparseKeys = new ConcurrentHashMap<>();
 
+    private final HnswSettings hnsw;
+
     private CollectionSegments(
             BlockfileStore store,
             String dir,
@@ -82,6 +84,7 @@ public final class CollectionSegments implements RecordLookup {
         this.manifest = manifest;
         this.readers = readers;
         this.live = live;
+        this.hnsw = hnsw;
         this.embeddings = reader(SegmentFile.EMBEDDINGS);
         this.vectors = new VectorSegment(this, hnsw);
         this.ids = view(reader(SegmentFile.OFFSET_TO_RECORD), RecordIdDecoder.VIEW, RecordIdDecoder.INSTANCE);
@@ -138,6 +141,18 @@ public final class CollectionSegments implements RecordLookup {
                     + live.getLongCardinality() + " offsets but the manifest counts " + m.recordCount() + " records");
         }
         return new CollectionSegments(store, dir, m, Map.copyOf(readers), live, hnsw);
+    }
+
+    /**
+     * This version read the way a writer that replaces it reads it ({@link BlockfileReader#privateReads()}): its point
+     * reads of the blocks it rewrites (old records and embeddings, postings) use what the cache holds and keep the
+     * rest to themselves, so that a compaction neither evicts the queries' hot blocks and entries nor reads a block
+     * again for each of its lookups.
+     */
+    public CollectionSegments withPrivateReads() {
+        Map<String, BlockfileReader<?, ?>> own = new HashMap<>();
+        readers.forEach((name, reader) -> own.put(name, reader.privateReads()));
+        return new CollectionSegments(store, dir, manifest, Map.copyOf(own), live, hnsw);
     }
 
     private static List<SegmentFile<?, ?>> concat(List<SegmentFile<?, ?>> a, List<SegmentFile<?, ?>> b) {

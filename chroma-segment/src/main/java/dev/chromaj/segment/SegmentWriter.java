@@ -142,7 +142,8 @@ public final class SegmentWriter implements RecordLookup {
         Objects.requireNonNull(dir, "dir");
         Objects.requireNonNull(sparseKinds, "sparseKinds");
         SegmentManifest m = previous == null ? SegmentManifest.EMPTY : previous;
-        return new SegmentWriter(store, dir, m, CollectionSegments.open(store, dir, m), sparseKinds);
+        return new SegmentWriter(
+                store, dir, m, CollectionSegments.open(store, dir, m).withPrivateReads(), sparseKinds);
     }
 
     /** The offset the next inserted record must get: pass it to {@link Materializer#materialize}. */

@@ -46,6 +46,10 @@ import org.slf4j.LoggerFactory;
  * The followers' own queries are not part of the workload. The writer's real lease renewals during the run (one per
  * 30 s of wall time) are counted too: a small over-count.
  *
+ * <p>With {@code -Dorg.slf4j.simpleLogger.log.dev.chromaj=debug} (slf4j-simple) the log shows every block read from
+ * storage ({@code BlockCache}) after a {@code phase} line naming the step that read it (upsert, query, compaction,
+ * gc), for a breakdown of the reads by step and blockfile kind.
+ *
  * <p>Arguments: records (20000), querySample (20), compression on/off (on), simulated seconds (10800), maxTailAge
  * seconds (3600), maxTailRecords (50000), cachePercent (20).
  */
@@ -175,6 +179,7 @@ public final class S3WorkloadBenchmark {
                             batch.add(r);
                         }
                     }
+                    LOG.debug("phase upsert");
                     c.upsert(batch);
                     if (oldestWrite < 0) {
                         oldestWrite = s;
@@ -184,6 +189,7 @@ public final class S3WorkloadBenchmark {
                             continue;
                         }
                         ClientStats b = client.stats();
+                        LOG.debug("phase query");
                         long t = System.nanoTime();
                         query(c, gen, zipf, random);
                         latencies.add(System.nanoTime() - t);
@@ -196,6 +202,7 @@ public final class S3WorkloadBenchmark {
                     long tailRecords = c.stats().walRecords();
                     boolean compacted = false;
                     if (policy.due(tailRecords, tailBytes, Duration.ofSeconds(s - oldestWrite))) {
+                        LOG.debug("phase compaction");
                         c.compact();
                         compactions++;
                         compacted = true;
@@ -205,6 +212,7 @@ public final class S3WorkloadBenchmark {
                         gcAt = s + GC_AFTER_COMPACTION_SECONDS;
                     }
                     if (s == gcAt) {
+                        LOG.debug("phase gc");
                         client.collectGarbage();
                     }
                     if (s % INTERVAL_SECONDS == 0) {

@@ -246,6 +246,17 @@ class S3ModeTest {
     }
 
     @Test
+    void onlyAnS3ClientKeepsCompressedBlocksInItsCache() {
+        try (ChromaClient local = CollectionStates.quietClient(dir.resolve("local"));
+                ChromaClient remote = builder(dir.resolve("remote"), s3("tier-" + UUID.randomUUID() + "/"))
+                        .build()) {
+            assertEquals(0, local.engine().cache.encodedMaxBytes(), "a local folder: decoded blocks only");
+            assertEquals(12L << 20, remote.engine().cache.encodedMaxBytes(), "S3: three quarters of 16 MiB");
+            assertEquals(16L << 20, remote.engine().cache.maxBytes());
+        }
+    }
+
+    @Test
     void sameQueriesGiveIdenticalResultsOnLocalStorageAndOnS3() {
         String prefix = "same-" + UUID.randomUUID() + "/";
         try (ChromaClient local = CollectionStates.quietClient(dir.resolve("local"));

@@ -56,6 +56,7 @@ public final class BlockCache implements AutoCloseable {
     }
 
     private final long maxBytes;
+    private final double encodedShare;
     /**
      * The objects as read from storage (compressed), for the blocks the decoded tier has no room for: on a miss of
      * the decoded tier they are decoded again instead of read again. Null without an encoded share.
@@ -78,6 +79,7 @@ public final class BlockCache implements AutoCloseable {
 
     private BlockCache(Builder b) {
         this.maxBytes = b.maxBytes;
+        this.encodedShare = b.encodedShare;
         AtomicInteger n = new AtomicInteger();
         this.decoders = Executors.newFixedThreadPool(b.decoderThreads, r -> {
             Thread t = new Thread(r, "chromaj-block-cache-" + n.incrementAndGet());
@@ -110,6 +112,11 @@ public final class BlockCache implements AutoCloseable {
     /** The configured bound of the memory tier in bytes. */
     public long maxBytes() {
         return maxBytes;
+    }
+
+    /** The bytes of the memory tier that hold objects as stored (compressed); 0 without an encoded tier. */
+    public long encodedMaxBytes() {
+        return encoded == null ? 0 : (long) (maxBytes * encodedShare);
     }
 
     /** Hits, misses, loads and evictions of the memory tier, its current bytes, and hits of the disk tier. */

@@ -318,6 +318,7 @@ public final class ChromaClient implements Database, AutoCloseable {
         private Path path;
         private S3Config s3;
         private long blockCacheBytes = 256L << 20;
+        private double blockCacheCompressedShare;
         private Path diskCachePath;
         private long diskCacheBytes;
         private CompactionPolicy compactionPolicy;
@@ -357,6 +358,27 @@ public final class ChromaClient implements Database, AutoCloseable {
         /** Upper bound of the in-memory block cache, in bytes (default 256 MiB). */
         public Builder blockCacheBytes(long bytes) {
             this.blockCacheBytes = positive("blockCacheBytes", bytes);
+            return this;
+        }
+
+        /**
+         * The share of {@link #blockCacheBytes} that keeps blocks as stored (compressed) instead of decoded (default
+         * 0: decoded blocks only). A block the decoded part has no room for is then decoded again from memory instead
+         * of read again from storage. Worth it on S3 when the blocks your queries touch do not fit the cache decoded
+         * but do compressed (record blocks compress two to three times): a decode costs well under a millisecond, a
+         * GET tens of milliseconds and money. It costs warm queries whose blocks would fit decoded: with 0.75, a
+         * collection whose records fit the whole cache decoded but not its decoded quarter answers about twice as
+         * slowly (docs/operations.md). A disk tier ({@link #diskCache}) is the other way to avoid the GETs.
+         *
+         * @param share in {@code [0, 1)}
+         * @throws InvalidArgumentException if {@code share} is outside {@code [0, 1)}
+         */
+        public Builder blockCacheCompressedShare(double share) {
+            if (!(share >= 0 && share < 1)) {
+                throw new InvalidArgumentException(
+                        "blockCacheCompressedShare must be at least 0 and below 1, got " + share);
+            }
+            this.blockCacheCompressedShare = share;
             return this;
         }
 
@@ -567,6 +589,7 @@ public final class ChromaClient implements Database, AutoCloseable {
                     path,
                     s3,
                     blockCacheBytes,
+                    blockCacheCompressedShare,
                     diskCachePath,
                     diskCacheBytes,
                     policy,

@@ -8,6 +8,7 @@ record ClientConfig(
         Path path,
         S3Config s3,
         long blockCacheBytes,
+        double blockCacheCompressedShare,
         Path diskCachePath,
         long diskCacheBytes,
         CompactionPolicy compactionPolicy,

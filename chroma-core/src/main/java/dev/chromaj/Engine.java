@@ -186,13 +186,9 @@ final class Engine implements AutoCloseable {
             } else {
                 storage = new LocalStorage(path.resolve("data"));
             }
-            // On S3 a block the decoded part of the cache cannot hold is decoded again from its stored bytes kept in
-            // memory instead of fetched again (a GET costs tens of milliseconds and money; a decode well under one).
-            // A local folder reads a missed block from the file system at about the cost of that decode, so its
-            // cache keeps decoded blocks only and warm queries never pay a decode.
             BlockCache.Builder cb = BlockCache.builder()
                     .maxBytes(config.blockCacheBytes())
-                    .encodedShare(config.s3Mode() ? BlockCache.DEFAULT_ENCODED_SHARE : 0);
+                    .encodedShare(config.blockCacheCompressedShare());
             if (config.diskCachePath() != null) {
                 cb.diskTier(config.diskCachePath(), config.diskCacheBytes());
             }

@@ -246,13 +246,22 @@ class S3ModeTest {
     }
 
     @Test
-    void onlyAnS3ClientKeepsCompressedBlocksInItsCache() {
+    void theCompressedShareOfTheBlockCacheIsOffUnlessAsked() {
         try (ChromaClient local = CollectionStates.quietClient(dir.resolve("local"));
-                ChromaClient remote = builder(dir.resolve("remote"), s3("tier-" + UUID.randomUUID() + "/"))
+                ChromaClient plain = builder(dir.resolve("plain"), s3("tier-" + UUID.randomUUID() + "/"))
+                        .build();
+                ChromaClient packed = builder(dir.resolve("packed"), s3("tier-" + UUID.randomUUID() + "/"))
+                        .blockCacheCompressedShare(0.75)
                         .build()) {
-            assertEquals(0, local.engine().cache.encodedMaxBytes(), "a local folder: decoded blocks only");
-            assertEquals(12L << 20, remote.engine().cache.encodedMaxBytes(), "S3: three quarters of 16 MiB");
-            assertEquals(16L << 20, remote.engine().cache.maxBytes());
+            assertEquals(0, local.engine().cache.encodedMaxBytes(), "decoded blocks only by default");
+            assertEquals(0, plain.engine().cache.encodedMaxBytes(), "on S3 too");
+            assertEquals(12L << 20, packed.engine().cache.encodedMaxBytes(), "three quarters of 16 MiB");
+            assertEquals(16L << 20, packed.engine().cache.maxBytes());
+        }
+        for (double bad : new double[] {-0.1, 1, Double.NaN}) {
+            InvalidArgumentException e = assertThrows(
+                    InvalidArgumentException.class, () -> ChromaClient.builder().blockCacheCompressedShare(bad));
+            assertTrue(e.getMessage().startsWith("blockCacheCompressedShare must be"), e.getMessage());
         }
     }
 

@@ -51,7 +51,8 @@ import org.slf4j.LoggerFactory;
  * gc), for a breakdown of the reads by step and blockfile kind.
  *
  * <p>Arguments: records (20000), querySample (20), compression on/off (on), simulated seconds (10800), maxTailAge
- * seconds (3600), maxTailRecords (50000), cachePercent (20).
+ * seconds (3600), maxTailRecords (50000), cachePercent (20), compressed share of the writer's block cache in percent
+ * (75: {@code blockCacheCompressedShare(0.75)}, the setting of the 2026-12-06 measurements; 0 keeps decoded blocks only).
  */
 public final class S3WorkloadBenchmark {
     private static final Logger LOG = LoggerFactory.getLogger(S3WorkloadBenchmark.class);
@@ -84,6 +85,7 @@ public final class S3WorkloadBenchmark {
         int maxTailAge = arg(args, 4, 3_600);
         int maxTailRecords = arg(args, 5, 50_000);
         int cachePercent = arg(args, 6, 20);
+        int compressedPercent = arg(args, 7, 75);
         CompactionPolicy policy = CompactionPolicy.objectStorage()
                 .withMaxTailAge(Duration.ofSeconds(maxTailAge))
                 .withMaxTailRecords(maxTailRecords);
@@ -158,6 +160,7 @@ public final class S3WorkloadBenchmark {
             CostReport after;
             try (ChromaClient client = builder(folder.resolve("writer"), s3, compress)
                     .blockCacheBytes(Math.max(1 << 20, cacheBytes))
+                    .blockCacheCompressedShare(compressedPercent / 100.0)
                     .build()) {
                 ChromaCollection c = client.getCollection("workload");
                 // warm-up: the graph and the hot blocks, not counted

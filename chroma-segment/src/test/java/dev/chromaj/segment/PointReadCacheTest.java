@@ -10,24 +10,16 @@ import dev.chromaj.blockstore.DataRecord;
 import dev.chromaj.segment.log.LogOperation;
 import dev.chromaj.segment.log.RecordChange;
 import dev.chromaj.storage.LocalStorage;
-import dev.chromaj.storage.ObjectInfo;
-import dev.chromaj.storage.Storage;
-import dev.chromaj.storage.StorageStats;
 import dev.chromaj.testing.TestRandom;
 import java.nio.file.Path;
 import java.util.ArrayList;
-import java.util.Collection;
 import java.util.HashMap;
 import java.util.HashSet;
-import java.util.Iterator;
 import java.util.List;
 import java.util.Map;
-import java.util.Optional;
 import java.util.Random;
 import java.util.Set;
 import java.util.UUID;
-import java.util.concurrent.CompletableFuture;
-import java.util.concurrent.ConcurrentLinkedQueue;
 import org.junit.jupiter.api.AfterEach;
 import org.junit.jupiter.api.BeforeEach;
 import org.junit.jupiter.api.Test;
@@ -46,7 +38,7 @@ class PointReadCacheTest {
     @TempDir
     Path folder;
 
-    private RecordingStorage storage;
+    private ReadRecordingStorage storage;
     private BlockCache cache;
     private BlockfileStore store;
     private final String dir = "collection/" + UUID.randomUUID();
@@ -57,7 +49,7 @@ class PointReadCacheTest {
     @BeforeEach
     void setUp() {
         random = TestRandom.random();
-        storage = new RecordingStorage(new LocalStorage(folder));
+        storage = new ReadRecordingStorage(new LocalStorage(folder));
         // 256 KiB of cache for ~1 MB of records in 16 KiB blocks (about 40 records each).
         cache = BlockCache.builder().maxBytes(256 << 10).build();
         store = new BlockfileStore(storage, cache, new BlockfileOptions(64 << 10, 2).withRecordMaxBlockBytes(16 << 10));
@@ -178,79 +170,6 @@ class PointReadCacheTest {
                     records.get(o).document(),
                     "" + o);
             assertEquals(model.get(o).metadata(), records.get(o).metadata());
-        }
-    }
-
-    /** Delegates to a storage and records the key of every read. */
-    private static final class RecordingStorage implements Storage {
-        private final Storage delegate;
-        final Collection<String> reads = new ConcurrentLinkedQueue<>();
-
-        RecordingStorage(Storage delegate) {
-            this.delegate = delegate;
-        }
-
-        @Override
-        public byte[] get(String key) {
-            reads.add(key);
-            return delegate.get(key);
-        }
-
-        @Override
-        public byte[] getRange(String key, long offset, int length) {
-            reads.add(key);
-            return delegate.getRange(key, offset, length);
-        }
-
-        @Override
-        public CompletableFuture<byte[]> getAsync(String key) {
-            reads.add(key);
-            return delegate.getAsync(key);
-        }
-
-        @Override
-        public String put(String key, byte[] data) {
-            return delegate.put(key, data);
-        }
-
-        @Override
-        public String putIfAbsent(String key, byte[] data) {
-            return delegate.putIfAbsent(key, data);
-        }
-
-        @Override
-        public String putIfMatch(String key, byte[] data, String expectedEtag) {
-            return delegate.putIfMatch(key, data, expectedEtag);
-        }
-
-        @Override
-        public void delete(String key) {
-            delegate.delete(key);
-        }
-
-        @Override
-        public void deleteAll(Collection<String> keys) {
-            delegate.deleteAll(keys);
-        }
-
-        @Override
-        public Iterator<ObjectInfo> list(String prefix) {
-            return delegate.list(prefix);
-        }
-
-        @Override
-        public Optional<ObjectInfo> head(String key) {
-            return delegate.head(key);
-        }
-
-        @Override
-        public StorageStats stats() {
-            return delegate.stats();
-        }
-
-        @Override
-        public void close() {
-            delegate.close();
         }
     }
 }

@@ -15,24 +15,16 @@ import dev.chromaj.index.vector.DistanceSpace;
 import dev.chromaj.segment.log.LogOperation;
 import dev.chromaj.segment.log.RecordChange;
 import dev.chromaj.storage.LocalStorage;
-import dev.chromaj.storage.ObjectInfo;
-import dev.chromaj.storage.Storage;
-import dev.chromaj.storage.StorageStats;
 import dev.chromaj.testing.TestRandom;
 import java.nio.file.Path;
 import java.util.ArrayList;
-import java.util.Collection;
 import java.util.HashMap;
 import java.util.HashSet;
-import java.util.Iterator;
 import java.util.List;
 import java.util.Map;
-import java.util.Optional;
 import java.util.Random;
 import java.util.Set;
 import java.util.UUID;
-import java.util.concurrent.CompletableFuture;
-import java.util.concurrent.ConcurrentHashMap;
 import org.junit.jupiter.api.AfterEach;
 import org.junit.jupiter.api.BeforeEach;
 import org.junit.jupiter.api.Test;
@@ -50,7 +42,7 @@ class WriteLookupReadsTest {
     @TempDir
     Path folder;
 
-    private RecordingStorage storage;
+    private ReadRecordingStorage storage;
     private BlockfileStore store;
     private BlockCache cache;
     private final String dir = "collection/" + UUID.randomUUID();
@@ -62,7 +54,7 @@ class WriteLookupReadsTest {
     @BeforeEach
     void setUp() {
         random = TestRandom.random();
-        storage = new RecordingStorage(new LocalStorage(folder));
+        storage = new ReadRecordingStorage(new LocalStorage(folder));
         openStore();
         List<LogOperation> ops = new ArrayList<>();
         for (int i = 0; i < N; i++) {
@@ -99,7 +91,7 @@ class WriteLookupReadsTest {
     private CollectionSegments coldSegments() {
         closeStore();
         openStore();
-        storage.read.clear();
+        storage.reads.clear();
         return CollectionSegments.open(store, dir, manifest);
     }
 
@@ -129,7 +121,7 @@ class WriteLookupReadsTest {
     }
 
     private Set<String> readOf(Set<String> blocks) {
-        Set<String> out = new HashSet<>(storage.read);
+        Set<String> out = new HashSet<>(storage.reads);
         out.retainAll(blocks);
         return out;
     }
@@ -180,7 +172,7 @@ class WriteLookupReadsTest {
         CollectionSegments segments = coldSegments();
         assertNotNull(segments);
         SegmentWriter writer = SegmentWriter.fork(store, dir, manifest);
-        storage.read.clear();
+        storage.reads.clear();
         Materializer.materialize(writes.get("update with embedding"), writer, writer.nextOffset(), false);
         assertEquals(Set.of(), readOf(vectorBlocks), "segment writer: no embedding or vector block is read");
     }
@@ -242,79 +234,6 @@ class WriteLookupReadsTest {
         assertFalse(readOf(vectorBlocks).isEmpty());
         for (StoredRecord r : with.values()) {
             assertArrayEquals(model.get(r.id()).embedding(), r.record().embedding());
-        }
-    }
-
-    /** Delegates to a storage and records the key of every read. */
-    private static final class RecordingStorage implements Storage {
-        private final Storage delegate;
-        final Set<String> read = ConcurrentHashMap.newKeySet();
-
-        RecordingStorage(Storage delegate) {
-            this.delegate = delegate;
-        }
-
-        @Override
-        public byte[] get(String key) {
-            read.add(key);
-            return delegate.get(key);
-        }
-
-        @Override
-        public byte[] getRange(String key, long offset, int length) {
-            read.add(key);
-            return delegate.getRange(key, offset, length);
-        }
-
-        @Override
-        public CompletableFuture<byte[]> getAsync(String key) {
-            read.add(key);
-            return delegate.getAsync(key);
-        }
-
-        @Override
-        public String put(String key, byte[] data) {
-            return delegate.put(key, data);
-        }
-
-        @Override
-        public String putIfAbsent(String key, byte[] data) {
-            return delegate.putIfAbsent(key, data);
-        }
-
-        @Override
-        public String putIfMatch(String key, byte[] data, String expectedEtag) {
-            return delegate.putIfMatch(key, data, expectedEtag);
-        }
-
-        @Override
-        public void delete(String key) {
-            delegate.delete(key);
-        }
-
-        @Override
-        public void deleteAll(Collection<String> keys) {
-            delegate.deleteAll(keys);
-        }
-
-        @Override
-        public Iterator<ObjectInfo> list(String prefix) {
-            return delegate.list(prefix);
-        }
-
-        @Override
-        public Optional<ObjectInfo> head(String key) {
-            return delegate.head(key);
-        }
-
-        @Override
-        public StorageStats stats() {
-            return delegate.stats();
-        }
-
-        @Override
-        public void close() {
-            delegate.close();
         }
     }
 }

@@ -110,7 +110,8 @@ public final class WarmQueryCompressionBenchmark {
                 .build();
     }
 
-    private static ChromaCollection build(ChromaClient client, WorkloadRecords gen, int records) {
+    /** A collection "bench" of the first {@code records} workload records, compacted. */
+    static ChromaCollection build(ChromaClient client, WorkloadRecords gen, int records) {
         ChromaCollection c = client.createCollection("bench");
         for (int i = 0; i < records; i += 1000) {
             c.add(gen.records(i, Math.min(1000, records - i), 0));
@@ -130,11 +131,13 @@ public final class WarmQueryCompressionBenchmark {
         }
     }
 
-    private static double percentile(long[] sorted, double p) {
+    /** The value at fraction {@code p} of sorted samples. */
+    static double percentile(long[] sorted, double p) {
         return sorted[Math.min(sorted.length - 1, (int) Math.floor(p * sorted.length))];
     }
 
-    private static void delete(Path dir) throws IOException {
+    /** Deletes a folder and everything in it. */
+    static void delete(Path dir) throws IOException {
         try (Stream<Path> files = Files.walk(dir)) {
             for (Path p :
                     files.sorted((a, b) -> b.getNameCount() - a.getNameCount()).toList()) {

@@ -15,7 +15,6 @@ import java.time.Duration;
 import java.util.Arrays;
 import java.util.Locale;
 import java.util.SplittableRandom;
-import java.util.stream.Stream;
 
 /**
  * Warm queries on S3 against the same queries on a local folder, with the same block cache size: the S3 client keeps
@@ -60,7 +59,10 @@ public final class WarmS3LocalBenchmark {
                             .s3(s3)
                             .blockCacheCompressedShare(share)
                             .build()) {
-                ChromaCollection[] collections = {build(local, gen, records), build(remote, gen, records)};
+                ChromaCollection[] collections = {
+                    WarmQueryCompressionBenchmark.build(local, gen, records),
+                    WarmQueryCompressionBenchmark.build(remote, gen, records)
+                };
                 ChromaClient[] clients = {local, remote};
                 float[][] qs = new float[queries][];
                 SplittableRandom random = new SplittableRandom(11);
@@ -103,7 +105,7 @@ public final class WarmS3LocalBenchmark {
                     ClientStats after = clients[s].stats();
                     long[] sorted = nanos[s].clone();
                     Arrays.sort(sorted);
-                    p50[s] = percentile(sorted, 0.5);
+                    p50[s] = WarmQueryCompressionBenchmark.percentile(sorted, 0.5);
                     long hits = after.cacheHits() - before[s].cacheHits();
                     long misses = after.cacheMisses() - before[s].cacheMisses();
                     System.out.printf(
@@ -113,8 +115,8 @@ public final class WarmS3LocalBenchmark {
                             names[s],
                             collections[s].stats().totalBytes() / 1e6,
                             p50[s] / 1e6,
-                            percentile(sorted, 0.9) / 1e6,
-                            percentile(sorted, 0.99) / 1e6,
+                            WarmQueryCompressionBenchmark.percentile(sorted, 0.9) / 1e6,
+                            WarmQueryCompressionBenchmark.percentile(sorted, 0.99) / 1e6,
                             100.0 * hits / Math.max(1, hits + misses),
                             misses);
                 }
@@ -122,8 +124,8 @@ public final class WarmS3LocalBenchmark {
             }
         } finally {
             fixture.release();
-            delete(localDir);
-            delete(s3Dir);
+            WarmQueryCompressionBenchmark.delete(localDir);
+            WarmQueryCompressionBenchmark.delete(s3Dir);
         }
     }
 
@@ -135,33 +137,11 @@ public final class WarmS3LocalBenchmark {
                 .gcInterval(Duration.ofHours(24));
     }
 
-    private static ChromaCollection build(ChromaClient client, WorkloadRecords gen, int records) {
-        ChromaCollection c = client.createCollection("bench");
-        for (int i = 0; i < records; i += 1000) {
-            c.add(gen.records(i, Math.min(1000, records - i), 0));
-        }
-        c.compact();
-        return c;
-    }
-
     private static void run(ChromaCollection c, float[] q) {
         QueryResult r =
                 c.query(QueryRequest.builder().queryEmbedding(q).nResults(10).build());
         if (r.ids().get(0).size() != 10) {
             throw new IllegalStateException("a query returned " + r.ids().get(0).size() + " hits");
-        }
-    }
-
-    private static double percentile(long[] sorted, double p) {
-        return sorted[Math.min(sorted.length - 1, (int) Math.floor(p * sorted.length))];
-    }
-
-    private static void delete(Path dir) throws IOException {
-        try (Stream<Path> files = Files.walk(dir)) {
-            for (Path p :
-                    files.sorted((a, b) -> b.getNameCount() - a.getNameCount()).toList()) {
-                Files.deleteIfExists(p);
-            }
         }
     }
 }

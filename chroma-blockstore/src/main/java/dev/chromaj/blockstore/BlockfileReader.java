@@ -202,7 +202,7 @@ public final class BlockfileReader<K, V> {
         Map<Integer, List<K>> byBlock = keysByBlock(prefix, keys);
         Map<Integer, CompletableFuture<CacheEntry>> loads = new HashMap<>();
         for (Integer b : byBlock.keySet()) {
-            loads.put(b, store.cache().getAsync(root.blockKeys[b], loader));
+            loads.put(b, load(b));
         }
         for (Map.Entry<Integer, List<K>> e : byBlock.entrySet()) {
             Block<K, V> block = checked(BlockCache.join(loads.get(e.getKey())));

@@ -13,5 +13,12 @@ public enum Quantization {
      * the block cache, so returned distances are exact. Lets a collection whose float vectors exceed the heap be
      * served.
      */
-    INT8
+    INT8,
+    /**
+     * Int4 scalar quantization: half a byte per component in memory (two components packed per byte, an eighth of
+     * the float vector), trained like {@link #INT8}. The graph walk is coarser, so more candidates are re-ranked with
+     * the full-precision embeddings (see docs/configuration.md for the re-rank depth); returned distances are exact.
+     * Halves the code memory of {@link #INT8} at a lower recall per efSearch and more embedding reads per query.
+     */
+    INT4
 }

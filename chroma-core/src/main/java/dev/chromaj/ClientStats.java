@@ -15,8 +15,9 @@ package dev.chromaj;
  * @param vectorIndexBytes estimated heap bytes of the HNSW indexes loaded in memory (bounded by
  *     {@link ChromaClient.Builder#vectorIndexBytes(long)})
  * @param vectorIndexCount number of HNSW indexes loaded in memory
- * @param vectorIndexVectorBytes the part of {@code vectorIndexBytes} taken by vectors: float vectors, or one byte per
- *     component for collections with {@link Quantization#INT8} (the rest is the graphs' links and bookkeeping)
+ * @param vectorIndexVectorBytes the part of {@code vectorIndexBytes} taken by vectors: float vectors, one byte per
+ *     component for collections with {@link Quantization#INT8}, half a byte per component for
+ *     {@link Quantization#INT4} (the rest is the graphs' links and bookkeeping)
  * @param vectorIndexBudgetBytes the bound of {@code vectorIndexBytes} ({@link ChromaClient.Builder#vectorIndexBytes})
  */
 public record ClientStats(

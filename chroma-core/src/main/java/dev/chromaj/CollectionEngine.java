@@ -212,9 +212,11 @@ final class CollectionEngine implements AutoCloseable {
                 p.efSearch(),
                 LegacyHnswMetadata.numThreads(
                         options.metadata(), Runtime.getRuntime().availableProcessors()),
-                p.quantization() == Quantization.INT8
-                        ? HnswSettings.Quantization.INT8
-                        : HnswSettings.Quantization.NONE);
+                switch (p.quantization()) {
+                    case NONE -> HnswSettings.Quantization.NONE;
+                    case INT8 -> HnswSettings.Quantization.INT8;
+                    case INT4 -> HnswSettings.Quantization.INT4;
+                });
     }
 
     /** The options with their recorded embedding function resolved through this client's providers. */

@@ -136,7 +136,8 @@ public record HnswParams(int m, int efConstruction, int efSearch, Quantization q
         /**
          * Sets how the index holds vectors in memory (fixed at creation).
          *
-         * @param quantization {@link Quantization#NONE} (the default) or {@link Quantization#INT8}
+         * @param quantization {@link Quantization#NONE} (the default), {@link Quantization#INT8} or
+         *                     {@link Quantization#INT4}
          * @return this builder
          */
         public Builder quantization(Quantization quantization) {

@@ -21,13 +21,17 @@ import java.util.Set;
 import org.junit.jupiter.api.BeforeEach;
 import org.junit.jupiter.api.Test;
 import org.junit.jupiter.api.io.TempDir;
+import org.junit.jupiter.params.ParameterizedTest;
+import org.junit.jupiter.params.provider.EnumSource;
 
-/** Collections created with {@link Quantization#INT8}, through the public API. */
+/** Collections created with {@link Quantization#INT8} and {@link Quantization#INT4}, through the public API. */
 class QuantizedCollectionTest {
     private static final int DIM = 64;
     private static final int N = 3000;
     private static final HnswParams INT8 =
             HnswParams.builder().quantization(Quantization.INT8).build();
+    private static final HnswParams INT4 =
+            HnswParams.builder().quantization(Quantization.INT4).build();
 
     @TempDir
     Path folder;
@@ -330,5 +334,97 @@ class QuantizedCollectionTest {
         assertThrows(
                 InvalidArgumentException.class,
                 () -> HnswParams.builder().quantization(null).build());
+    }
+
+    /** The exact top 10 ids of {@code q} in {@code space}, computed in doubles from the model. */
+    private List<String> exact(Space space, float[] q, int k) {
+        List<Map.Entry<String, Double>> scored = new ArrayList<>();
+        for (Map.Entry<String, float[]> e : model.entrySet()) {
+            float[] v = e.getValue();
+            double dot = 0;
+            double l2 = 0;
+            double qq = 0;
+            double vv = 0;
+            for (int d = 0; d < DIM; d++) {
+                dot += (double) q[d] * v[d];
+                l2 += ((double) q[d] - v[d]) * ((double) q[d] - v[d]);
+                qq += (double) q[d] * q[d];
+                vv += (double) v[d] * v[d];
+            }
+            double distance = switch (space) {
+                case L2 -> l2;
+                case IP -> 1 - dot;
+                case COSINE -> 1 - dot / Math.sqrt(qq * vv);
+            };
+            scored.add(Map.entry(e.getKey(), distance));
+        }
+        scored.sort(Map.Entry.comparingByValue());
+        return scored.subList(0, k).stream().map(Map.Entry::getKey).toList();
+    }
+
+    @ParameterizedTest
+    @EnumSource(Space.class)
+    void int4RecallIsAtLeast95PercentInEverySpaceWithHalfByteCodes(Space space) {
+        try (ChromaClient client = open()) {
+            ChromaCollection c = client.createCollection(
+                    "int4", CollectionOptions.builder().space(space).hnsw(INT4).build());
+            add(c, 0, N);
+            c.compact();
+            int found = 0;
+            int queries = 50;
+            for (int i = 0; i < queries; i++) {
+                float[] q = vector();
+                Set<String> truth = new HashSet<>(exact(space, q, 10));
+                for (String id : query(c, q).ids().get(0)) {
+                    if (truth.contains(id)) {
+                        found++;
+                    }
+                }
+            }
+            double recall = found / (10.0 * queries);
+            assertTrue(recall >= 0.95, space + ": int4 recall " + recall + " (seed " + seed + ")");
+            // half a byte per component: N * DIM / 2 bytes of codes, plus at most one partly filled chunk
+            ClientStats stats = client.stats();
+            long codes = (long) N * DIM / 2;
+            assertTrue(
+                    stats.vectorIndexVectorBytes() >= codes && stats.vectorIndexVectorBytes() <= codes + (256 << 10),
+                    "int4 codes take dim / 2 bytes per vector: " + stats);
+        }
+    }
+
+    @Test
+    void int4PersistsReopensIdenticallyAndCannotChange() {
+        List<float[]> queries = new ArrayList<>();
+        List<QueryResult> before = new ArrayList<>();
+        try (ChromaClient client = open()) {
+            ChromaCollection c = client.createCollection(
+                    "int4", CollectionOptions.builder().hnsw(INT4).build());
+            add(c, 0, N);
+            c.compact();
+            for (int i = 0; i < 20; i++) {
+                queries.add(vector());
+                QueryResult r = query(c, queries.get(i));
+                assertCorrectlyReRanked(queries.get(i), r, "query " + i);
+                before.add(r);
+            }
+        }
+        try (ChromaClient client = open()) {
+            ChromaCollection c = client.getCollection("int4");
+            assertEquals(Quantization.INT4, c.options().hnsw().quantization());
+            for (int i = 0; i < queries.size(); i++) {
+                QueryResult after = query(c, queries.get(i));
+                assertEquals(before.get(i).ids(), after.ids(), "query " + i);
+                assertEquals(before.get(i).distances(), after.distances(), "query " + i);
+            }
+            InvalidArgumentException e = assertThrows(InvalidArgumentException.class, () -> c.modify(null, null, INT8));
+            assertTrue(e.getMessage().contains("quantization") && e.getMessage().contains("INT4"), e.getMessage());
+            ChromaCollection again = client.getOrCreateCollection(
+                    "int4", CollectionOptions.builder().hnsw(INT8).build());
+            assertEquals(Quantization.INT4, again.options().hnsw().quantization());
+        }
+        String json = CollectionOptionsJson.write(
+                CollectionOptions.builder().hnsw(INT4).build());
+        assertTrue(json.contains("\"quantization\":\"int4\""), json);
+        assertEquals(Quantization.INT4, CollectionOptionsJson.read(json).hnsw().quantization());
     }
 }

@@ -36,7 +36,7 @@ import java.util.concurrent.ExecutorService;
  *       deleted, and never again: new nodes get new ordinals at the end. Graphs written before
  *       {@code vector.embeddings} existed hold every node's vector here; a node whose ordinal is present is read
  *       from here, any other from the embeddings.</li>
- *   <li>{@code vector.codes} (quantized graphs only): node ordinal → the node's int8 code (see
+ *   <li>{@code vector.codes} (quantized graphs only): node ordinal → the node's int8 or packed int4 code (see
  *       {@link ScalarQuantizer}), written once when the node is created. The quantizer's parameters are the
  *       {@link #QUANTIZER_KEY} entry of {@code vector.header}; a graph without that entry stores floats. A quantized
  *       graph loads only its codes and links: no float vector is read into memory, and {@code vector.vectors} stays
@@ -277,9 +277,10 @@ final class HnswSegment {
                                     + ", found " + graphNodes.key() + " in " + GRAPH.name() + " and " + code.key()
                                     + " in " + CODES.name());
                         }
-                        if (code.value().length != dimension) {
+                        if (code.value().length != quantizer.codeLength()) {
                             throw new IllegalStateException(what + ": code of node " + i + " in " + CODES.name()
-                                    + " has " + code.value().length + " bytes, the dimension is " + dimension
+                                    + " has " + code.value().length + " bytes, the int" + quantizer.bits()
+                                    + " code of dimension " + dimension + " has " + quantizer.codeLength()
                                     + " (truncated or corrupt)");
                         }
                         return new HnswGraphSnapshot.Node(

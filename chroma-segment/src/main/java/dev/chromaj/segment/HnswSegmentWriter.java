@@ -85,9 +85,14 @@ public final class HnswSegmentWriter {
         } else {
             int dimension = hasExisting ? existing.dimension() : changes.vectors.get(0).length;
             int expected = changes.offsets.size() + (hasExisting ? existing.offsets().length : 0);
-            ScalarQuantizer quantizer = settings.quantization() == HnswSettings.Quantization.INT8
-                    ? train(dimension, settings.space(), hasExisting ? existing.vectors() : null, changes.vectors)
-                    : null;
+            ScalarQuantizer quantizer = settings.quantization() == HnswSettings.Quantization.NONE
+                    ? null
+                    : train(
+                            dimension,
+                            settings.space(),
+                            hasExisting ? existing.vectors() : null,
+                            changes.vectors,
+                            settings.quantization().bits());
             extension = Extension.fresh(dimension, expected, settings, quantizer);
         }
         HnswIndex index = extension.index;
@@ -139,7 +144,8 @@ public final class HnswSegmentWriter {
      * Trains the quantizer of a new graph on an even sample of the vectors it starts with (as the index stores them:
      * normalized for cosine), at most {@link #TRAINING_SAMPLE} vectors.
      */
-    static ScalarQuantizer train(int dimension, DistanceSpace space, float[][] existing, List<float[]> added) {
+    static ScalarQuantizer train(
+            int dimension, DistanceSpace space, float[][] existing, List<float[]> added, int bits) {
         int existingCount = existing == null ? 0 : existing.length;
         int total = existingCount + added.size();
         int size = Math.min(total, TRAINING_SAMPLE);
@@ -153,7 +159,7 @@ public final class HnswSegmentWriter {
             }
             sample[i] = HnswSegment.asStored(v, space);
         }
-        ScalarQuantizer quantizer = ScalarQuantizer.train(dimension, space, sample);
+        ScalarQuantizer quantizer = ScalarQuantizer.train(dimension, space, sample, bits);
         LOG.debug("Trained {} on {} of {} vectors", quantizer, size, total);
         return quantizer;
     }

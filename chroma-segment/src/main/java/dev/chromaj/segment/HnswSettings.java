@@ -18,12 +18,28 @@ public final class HnswSettings {
     /** How a collection's graph holds its vectors in memory. */
     public enum Quantization {
         /** Float vectors (the graph of every collection created without quantization). */
-        NONE,
+        NONE(32),
         /**
          * Int8 codes (see {@link dev.chromaj.index.vector.ScalarQuantizer}), trained at the compaction that creates
          * the graph; the best candidates of a search are re-ranked with the float embeddings.
          */
-        INT8
+        INT8(8),
+        /**
+         * Packed int4 codes (two components per byte), trained like {@link #INT8}; more candidates are re-ranked
+         * (see {@code QuantizedReRank}).
+         */
+        INT4(4);
+
+        private final int bits;
+
+        Quantization(int bits) {
+            this.bits = bits;
+        }
+
+        /** Bits per component in memory: 32 (floats), 8 or 4. */
+        public int bits() {
+            return bits;
+        }
     }
 
     /** Seed of the level generator of new graphs, so builds of the same data in one thread are reproducible. */

@@ -328,6 +328,117 @@ class QuantizedHnswSegmentTest {
                 fx.store, fx.dir, forged, settings(DistanceSpace.L2, new HnswIndexCache(1L << 30)));
     }
 
+    private static HnswSettings int4Settings(DistanceSpace space) {
+        return new HnswSettings(new HnswIndexCache(1L << 30), space, 16, 100, 100, 2, HnswSettings.Quantization.INT4);
+    }
+
+    @ParameterizedTest
+    @EnumSource(DistanceSpace.class)
+    void int4RecallAtTenIsAtLeast95PercentWithExactDistancesAndIdenticalAfterReload(DistanceSpace space) {
+        settings = int4Settings(space);
+        SegmentManifest m = write(null, adds(0, N));
+        HnswIndex handedOver = settings.cache().peek(HnswSegment.roots(m).header());
+        assertEquals(4, handedOver.quantizer().bits());
+        // half a byte per component: one chunk of 4,096 node slots of DIM / 2 bytes (plus its array header), less
+        // than the N * DIM bytes int8 codes of the same nodes take
+        assertEquals(16L + 4096L * DIM / 2, handedOver.vectorMemoryBytes());
+        assertTrue(handedOver.vectorMemoryBytes() < (long) N * DIM, "" + handedOver.vectorMemoryBytes());
+        CollectionSegments segments = open(m);
+        double recall = recall(segments, 50);
+        assertTrue(recall >= 0.95, space + ": int4 recall " + recall + " (seed " + seed + ")");
+        float[] query = vector();
+        List<ScoredOffset> got = segments.nearest(query, 10, null, space);
+        Map<Integer, Float> exactDistance = new HashMap<>();
+        exact(segments, query, N, null).forEach(s -> exactDistance.put(s.offset(), s.distance()));
+        for (ScoredOffset s : got) {
+            assertEquals(exactDistance.get(s.offset()), s.distance(), 1e-4f, space + " offset " + s.offset());
+        }
+        HnswSettings fresh = int4Settings(space);
+        CollectionSegments reloaded = CollectionSegments.open(fx.store, fx.dir, m, fresh);
+        for (int q = 0; q < 20; q++) {
+            float[] probe = vector();
+            assertEquals(segments.nearest(probe, 10, null, space), reloaded.nearest(probe, 10, null, space));
+        }
+        assertEquals(handedOver.quantizer(), reloaded.vectors().index().quantizer());
+    }
+
+    @Test
+    void int4FilteredSearchGivesTheExactFilteredTopK() {
+        settings = int4Settings(DistanceSpace.L2);
+        SegmentManifest m = write(null, adds(0, N));
+        CollectionSegments segments = open(m);
+        for (int every : new int[] {50, 3}) {
+            RoaringBitmap allowed = new RoaringBitmap();
+            for (int i = 0; i < N; i += every) {
+                allowed.add(i);
+            }
+            for (int q = 0; q < 10; q++) {
+                float[] query = vector();
+                // the graph walk (not the planner's exact scan) with a filter, then the re-rank
+                List<ScoredOffset> got = segments.vectors().graphNearest(query, 5, allowed, DistanceSpace.L2);
+                List<ScoredOffset> want = exact(segments, query, 5, allowed);
+                assertEquals(
+                        want.stream().map(ScoredOffset::offset).toList(),
+                        got.stream().map(ScoredOffset::offset).toList(),
+                        "every " + every + "th record allowed, seed " + seed);
+            }
+        }
+    }
+
+    @Test
+    void int4CorruptQuantizerOrCodeOfTheWrongLengthFailsNamingTheObject() {
+        settings = int4Settings(DistanceSpace.L2);
+        SegmentManifest m = write(null, adds(0, 1500));
+        UUID header = m.roots().get(HnswSegment.HEADER.name());
+        BlockfileWriter<String, byte[]> forgedHeader = HnswSegment.HEADER.writer(fx.store, fx.dir, header);
+        forgedHeader.set("", HnswSegment.QUANTIZER_KEY, new byte[] {'S', 'Q', '4', 1, 0});
+        UUID badHeader = forgedHeader.commit().id();
+        IllegalStateException e = assertThrows(
+                IllegalStateException.class,
+                () -> openInt4With(m, HnswSegment.HEADER.name(), badHeader)
+                        .vectors()
+                        .graphNearest(vector(), 10, null, DistanceSpace.L2));
+        assertTrue(
+                e.getMessage().contains(badHeader.toString())
+                        && e.getMessage().contains("vector.header")
+                        && e.getMessage().contains("truncated"),
+                e.getMessage());
+        // an int8-sized code (DIM bytes) where the int4 code has DIM / 2
+        BlockfileWriter<Integer, byte[]> forgedCodes =
+                HnswSegment.CODES.writer(fx.store, fx.dir, m.roots().get(HnswSegment.CODES.name()));
+        forgedCodes.set("", 7, new byte[DIM]);
+        UUID badCodes = forgedCodes.commit().id();
+        e = assertThrows(
+                IllegalStateException.class,
+                () -> openInt4With(m, HnswSegment.CODES.name(), badCodes)
+                        .vectors()
+                        .graphNearest(vector(), 10, null, DistanceSpace.L2));
+        assertTrue(
+                e.getMessage().contains(header.toString())
+                        && e.getMessage().contains("vector.codes")
+                        && e.getMessage().contains("node 7")
+                        && e.getMessage().contains("int4")
+                        && e.getMessage().contains("truncated"),
+                e.getMessage());
+    }
+
+    private CollectionSegments openInt4With(SegmentManifest m, String file, UUID root) {
+        Map<String, UUID> roots = new HashMap<>(m.roots());
+        roots.put(file, root);
+        SegmentManifest forged =
+                new SegmentManifest(roots, m.nextOffset(), m.recordCount(), m.segmentBytes(), m.blockCount());
+        return CollectionSegments.open(fx.store, fx.dir, forged, int4Settings(DistanceSpace.L2));
+    }
+
+    @Test
+    void int4ReRanksMoreCandidatesThanInt8() {
+        assertEquals(40, QuantizedReRank.candidates(10, 100, 8));
+        assertEquals(QuantizedReRank.candidates(10, 100, 8), QuantizedReRank.candidates(10, 100));
+        assertEquals(80, QuantizedReRank.candidates(10, 100, 4));
+        assertEquals(40, QuantizedReRank.candidates(10, 40, 4), "at most efSearch");
+        assertEquals(10, QuantizedReRank.candidates(10, 1, 4), "never fewer than k");
+    }
+
     @Test
     void unquantizedGraphsWriteNoCodes() {
         settings = new HnswSettings(new HnswIndexCache(1L << 30), DistanceSpace.L2, 16, 100, 100, 2);

@@ -59,7 +59,7 @@ import org.slf4j.LoggerFactory;
  * open, first query) and {@link ClientStats}.
  *
  * <p>Arguments ({@code key=value}): {@code n} (200000), {@code dim} (256), {@code queries} (200), {@code ef} (100),
- * {@code paths} (comma list of {@code int8}, {@code float}, {@code lucene-int8}; default {@code int8}),
+ * {@code paths} (comma list of {@code int8}, {@code int4}, {@code float}, {@code lucene-int8}; default {@code int8}),
  * {@code compactEvery} (10000), {@code passes} (3), {@code minQueries} (1000), {@code work} (scratch folder),
  * {@code indexBytes} (the client's vector index budget, default a quarter of the heap), {@code cacheBytes} (block
  * cache, default 32 MiB), {@code blockBytes} (the client's maxBlockBytes, default 1 MiB), {@code reuse} (a folder
@@ -245,7 +245,11 @@ public final class QuantizedScaleBenchmark {
                 } else if (path.startsWith("lucene")) {
                     p = LucenePath.build(folder, gen, n);
                 } else {
-                    Quantization quantization = path.equals("int8") ? Quantization.INT8 : Quantization.NONE;
+                    Quantization quantization = switch (path) {
+                        case "int8" -> Quantization.INT8;
+                        case "int4" -> Quantization.INT4;
+                        default -> Quantization.NONE;
+                    };
                     p = ChromajPath.build(folder, gen, n, quantization, compactEvery, indexBytes, cacheBytes, path);
                 }
                 if (!reuse.isEmpty() && !built) {

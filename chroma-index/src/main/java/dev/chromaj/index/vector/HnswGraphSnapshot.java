@@ -18,7 +18,7 @@ import java.util.Objects;
  * @param entryPoint ordinal of the entry node, or -1 for an empty graph
  * @param maxLevel   level of the entry node, or -1 for an empty graph
  * @param nodes      every node, live or deleted, by ordinal
- * @param quantizer  the quantizer of a graph that stores int8 codes instead of float vectors, or null
+ * @param quantizer  the quantizer of a graph that stores int8 or int4 codes instead of float vectors, or null
  */
 @Internal
 public record HnswGraphSnapshot(
@@ -62,7 +62,8 @@ public record HnswGraphSnapshot(
      * @param vector     the vector as stored: normalized for {@link DistanceSpace#COSINE}; null in a quantized graph
      * @param neighbours neighbour ordinals per level, {@code neighbours[0]} is layer 0; the node's level is
      *                   {@code neighbours.length - 1}
-     * @param code       the int8 code of the vector in a quantized graph, else null
+     * @param code       the code of the vector in a quantized graph ({@link ScalarQuantizer#codeLength()} bytes),
+     *                   else null
      */
     public record Node(int offset, boolean deleted, float[] vector, int[][] neighbours, byte[] code) {
 

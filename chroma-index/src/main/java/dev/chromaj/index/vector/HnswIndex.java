@@ -32,7 +32,7 @@ import java.util.function.IntPredicate;
  * for the few nodes above layer 0.
  *
  * <p><b>Quantized graphs.</b> An index created with a {@link ScalarQuantizer} keeps each vector only as its int8
- * code (a quarter of the float bytes): inserts encode the vector; searches encode the query too, so searches and
+ * code (a quarter of the float bytes) or packed int4 code (an eighth): inserts encode the vector; searches encode the query too, so searches and
  * neighbour selection use distances between decoded codes, computed as integer sums over the bytes
  * ({@link ScalarQuantizer#distanceBetween}); {@link #vector(int)} returns the decoded approximation. The distances a
  * quantized search returns are therefore approximate; callers re-rank the best candidates with the full-precision
@@ -68,6 +68,8 @@ public final class HnswIndex {
     private final int dimension;
     /** Null for a graph of float vectors; else every vector is held only as its code. */
     private final ScalarQuantizer quantizer;
+    /** Bytes of one code in a quantized index ({@link ScalarQuantizer#codeLength()}); else the dimension. */
+    private final int codeLength;
 
     private final DistanceSpace space;
     private final HnswConfig config;
@@ -127,6 +129,7 @@ public final class HnswIndex {
                     "quantizer must have dimension " + dimension + ", got " + quantizer.dimension());
         }
         this.quantizer = quantizer;
+        this.codeLength = quantizer == null ? dimension : quantizer.codeLength();
         if (dimension < 1) {
             throw new IllegalArgumentException("dimension must be at least 1, got " + dimension);
         }
@@ -175,7 +178,7 @@ public final class HnswIndex {
 
     /** Heap bytes of one stored vector: its code, or its floats. */
     private long vectorBytes() {
-        return quantizer != null ? dimension : (long) dimension * Float.BYTES;
+        return quantizer != null ? codeLength : (long) dimension * Float.BYTES;
     }
 
     // ----------------------------------------------------------------------------------------------- mutations
@@ -264,10 +267,10 @@ public final class HnswIndex {
             return null;
         }
         NodeChunks c = chunks;
-        int from = (node & chunkMask) * dimension;
         if (quantizer != null) {
-            return quantizer.decode(c.codes[node >>> chunkShift], from);
+            return quantizer.decode(c.codes[node >>> chunkShift], (node & chunkMask) * codeLength);
         }
+        int from = (node & chunkMask) * dimension;
         return Arrays.copyOfRange(c.vectors[node >>> chunkShift], from, from + dimension);
     }
 
@@ -385,7 +388,7 @@ public final class HnswIndex {
                         : Arrays.copyOfRange(c.vectors[ci], local * dimension, (local + 1) * dimension);
                 byte[] code = quantizer == null
                         ? null
-                        : Arrays.copyOfRange(c.codes[ci], local * dimension, (local + 1) * dimension);
+                        : Arrays.copyOfRange(c.codes[ci], local * codeLength, (local + 1) * codeLength);
                 int[][] upper = c.upper[ci][local];
                 int levels = upper == null ? 0 : upper.length;
                 int[][] neighbours = new int[levels + 1][];
@@ -459,9 +462,12 @@ public final class HnswIndex {
                         + (quantizer == null ? "a vector: the graph stores floats" : "a code: the graph is quantized"));
             }
             int length = quantizer == null ? node.vector().length : node.code().length;
-            if (length != dimension) {
-                throw new IllegalArgumentException("nodes[" + i + "]." + (quantizer == null ? "vector" : "code")
-                        + " must have dimension " + dimension + ", got " + length);
+            if (length != index.codeLength) {
+                throw new IllegalArgumentException("nodes[" + i + "]."
+                        + (quantizer == null
+                                ? "vector must have dimension " + dimension
+                                : "code must have " + index.codeLength + " bytes")
+                        + ", got " + length);
             }
             int[][] neighbours = node.neighbours();
             for (int l = 0; l < neighbours.length; l++) {
@@ -659,8 +665,8 @@ public final class HnswIndex {
         if (quantizer == null) {
             return null;
         }
-        int from = (node & chunkMask) * dimension;
-        return Arrays.copyOfRange(chunks.codes[node >>> chunkShift], from, from + dimension);
+        int from = (node & chunkMask) * codeLength;
+        return Arrays.copyOfRange(chunks.codes[node >>> chunkShift], from, from + codeLength);
     }
 
     private void checkNode(int node) {
@@ -690,7 +696,7 @@ public final class HnswIndex {
                     if (quantizer == null) {
                         vectors[next++] = Arrays.copyOfRange(c.vectors[ci], local * dimension, (local + 1) * dimension);
                     } else {
-                        codes[next++] = Arrays.copyOfRange(c.codes[ci], local * dimension, (local + 1) * dimension);
+                        codes[next++] = Arrays.copyOfRange(c.codes[ci], local * codeLength, (local + 1) * codeLength);
                     }
                 }
             }
@@ -777,7 +783,7 @@ public final class HnswIndex {
      * search's candidates has room (left as it is, which a graph with free slots almost never needs).
      */
     private boolean linkFromReached(NodeChunks c, Entry ep, int node, BitSet reached) {
-        int from0 = (node & chunkMask) * dimension;
+        int from0 = (node & chunkMask) * codeLength;
         float[] v = quantizer == null
                 ? Arrays.copyOfRange(c.vectors[node >>> chunkShift], from0, from0 + dimension)
                 : quantizer.decode(c.codes[node >>> chunkShift], from0);
@@ -921,9 +927,9 @@ public final class HnswIndex {
             if (quantizer == null) {
                 System.arraycopy(v, 0, c.vectors[ci], local * dimension, dimension);
             } else if (code != null) {
-                System.arraycopy(code, 0, c.codes[ci], local * dimension, dimension);
+                System.arraycopy(code, 0, c.codes[ci], local * codeLength, codeLength);
             } else {
-                quantizer.encode(v, c.codes[ci], local * dimension);
+                quantizer.encode(v, c.codes[ci], local * codeLength);
             }
             c.offsets[ci][local] = offset;
             if (level > 0) {
@@ -948,7 +954,7 @@ public final class HnswIndex {
         if (quantizer == null) {
             vectors[count - 1] = new float[size * dimension];
         } else {
-            codes[count - 1] = new byte[size * dimension];
+            codes[count - 1] = new byte[size * codeLength];
         }
         links[count - 1] = new int[size * stride];
         upper[count - 1] = new int[size][][];
@@ -972,7 +978,7 @@ public final class HnswIndex {
         // The node's own code is the query in a quantized index (v decodes to it): integer distances throughout.
         ScalarQuantizer.EncodedQuery vc = quantizer == null
                 ? null
-                : quantizer.queryOfCode(c.codes[node >>> chunkShift], (node & chunkMask) * dimension);
+                : quantizer.queryOfCode(c.codes[node >>> chunkShift], (node & chunkMask) * codeLength);
         SearchScratch sc = scratch.get();
         long start = descend(c, v, vc, ep, level);
         int cur = (int) start;
@@ -1380,7 +1386,7 @@ public final class HnswIndex {
                 }
                 float d;
                 if (quantizer != null) {
-                    d = quantizer.distance(qc, c.codes[nb >>> chunkShift], (nb & chunkMask) * dim);
+                    d = quantizer.distance(qc, c.codes[nb >>> chunkShift], (nb & chunkMask) * codeLength);
                 } else {
                     float[] vectors = c.vectors[nb >>> chunkShift];
                     int from = (nb & chunkMask) * dim;
@@ -1420,7 +1426,7 @@ public final class HnswIndex {
     /** Distance of the query to {@code node}: from its code {@code qc} in a quantized index, else from {@code q}. */
     private float distance(NodeChunks c, float[] q, ScalarQuantizer.EncodedQuery qc, int node) {
         if (quantizer != null) {
-            return quantizer.distance(qc, c.codes[node >>> chunkShift], (node & chunkMask) * dimension);
+            return quantizer.distance(qc, c.codes[node >>> chunkShift], (node & chunkMask) * codeLength);
         }
         float[] vectors = c.vectors[node >>> chunkShift];
         int from = (node & chunkMask) * dimension;
@@ -1433,9 +1439,9 @@ public final class HnswIndex {
         if (quantizer != null) {
             return quantizer.distanceBetween(
                     c.codes[a >>> chunkShift],
-                    (a & chunkMask) * dimension,
+                    (a & chunkMask) * codeLength,
                     c.codes[b >>> chunkShift],
-                    (b & chunkMask) * dimension);
+                    (b & chunkMask) * codeLength);
         }
         float[] va = c.vectors[a >>> chunkShift];
         float[] vb = c.vectors[b >>> chunkShift];
@@ -1567,7 +1573,7 @@ public final class HnswIndex {
     private static final class NodeChunks {
         /** Float vectors per chunk; empty in a quantized index. */
         final float[][] vectors;
-        /** Int8 codes per chunk in a quantized index; else empty. */
+        /** Codes per chunk in a quantized index (int8 or packed int4); else empty. */
         final byte[][] codes;
 
         final int[][] links;

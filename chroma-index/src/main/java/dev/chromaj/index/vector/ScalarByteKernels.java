@@ -97,6 +97,100 @@ final class ScalarByteKernels implements ByteKernels {
     }
 
     @Override
+    public int squaredL2Int4(byte[] query, byte[] packed, int from, int length) {
+        int s0 = 0;
+        int s1 = 0;
+        int s2 = 0;
+        int s3 = 0;
+        int j = 0;
+        int bound = length & ~1;
+        for (; j < bound; j += 2) {
+            int p0 = packed[from + j];
+            int p1 = packed[from + j + 1];
+            int d0 = query[j] - (p0 & 0x0F);
+            int d1 = query[j + length] - ((p0 >> 4) & 0x0F);
+            int d2 = query[j + 1] - (p1 & 0x0F);
+            int d3 = query[j + 1 + length] - ((p1 >> 4) & 0x0F);
+            s0 += d0 * d0;
+            s1 += d1 * d1;
+            s2 += d2 * d2;
+            s3 += d3 * d3;
+        }
+        for (; j < length; j++) {
+            int p = packed[from + j];
+            int d0 = query[j] - (p & 0x0F);
+            int d1 = query[j + length] - ((p >> 4) & 0x0F);
+            s0 += d0 * d0;
+            s1 += d1 * d1;
+        }
+        return (s0 + s1) + (s2 + s3);
+    }
+
+    @Override
+    public int dotInt4(byte[] query, byte[] packed, int from, int length) {
+        int s0 = 0;
+        int s1 = 0;
+        int s2 = 0;
+        int s3 = 0;
+        int j = 0;
+        int bound = length & ~1;
+        for (; j < bound; j += 2) {
+            int p0 = packed[from + j];
+            int p1 = packed[from + j + 1];
+            s0 += query[j] * (p0 & 0x0F);
+            s1 += query[j + length] * ((p0 >> 4) & 0x0F);
+            s2 += query[j + 1] * (p1 & 0x0F);
+            s3 += query[j + 1 + length] * ((p1 >> 4) & 0x0F);
+        }
+        for (; j < length; j++) {
+            int p = packed[from + j];
+            s0 += query[j] * (p & 0x0F);
+            s1 += query[j + length] * ((p >> 4) & 0x0F);
+        }
+        return (s0 + s1) + (s2 + s3);
+    }
+
+    @Override
+    public int squaredL2Packed4(byte[] a, int aOffset, byte[] b, int bOffset, int length) {
+        int s0 = 0;
+        int s1 = 0;
+        for (int j = 0; j < length; j++) {
+            int x = a[aOffset + j];
+            int y = b[bOffset + j];
+            int d0 = (x & 0x0F) - (y & 0x0F);
+            int d1 = ((x >> 4) & 0x0F) - ((y >> 4) & 0x0F);
+            s0 += d0 * d0;
+            s1 += d1 * d1;
+        }
+        return s0 + s1;
+    }
+
+    @Override
+    public int dotPacked4(byte[] a, int aOffset, byte[] b, int bOffset, int length) {
+        int s0 = 0;
+        int s1 = 0;
+        for (int j = 0; j < length; j++) {
+            int x = a[aOffset + j];
+            int y = b[bOffset + j];
+            s0 += (x & 0x0F) * (y & 0x0F);
+            s1 += ((x >> 4) & 0x0F) * ((y >> 4) & 0x0F);
+        }
+        return s0 + s1;
+    }
+
+    @Override
+    public int sum4(byte[] packed, int from, int length) {
+        int s0 = 0;
+        int s1 = 0;
+        for (int j = 0; j < length; j++) {
+            int x = packed[from + j];
+            s0 += x & 0x0F;
+            s1 += (x >> 4) & 0x0F;
+        }
+        return s0 + s1;
+    }
+
+    @Override
     public String name() {
         return "scalar";
     }

@@ -7,8 +7,9 @@ import java.util.Arrays;
 import java.util.Objects;
 
 /**
- * Int8 scalar quantization with one global interval: a component {@code x} is stored as the unsigned byte
- * {@code round((x - lo) / step)} clamped to 0..255 and read back as {@code lo + step * code}. The interval is
+ * Scalar quantization with one global interval, in 8 or 4 bits per component: a component {@code x} is stored as
+ * {@code round((x - lo) / step)} clamped to {@code 0..levels} ({@code 255} for int8, {@code 15} for int4) and read back
+ * as {@code lo + step * code}. The interval is
  * trained from the data ({@link #train}): the low and high quantiles of all components, so a few outliers do not
  * stretch the step (they are clamped instead).
  *
@@ -18,8 +19,13 @@ import java.util.Objects;
  * between two codes. The graph uses the symmetric form for queries too ({@link #encodeQuery}, then
  * {@code distance(EncodedQuery, ...)}): the query is quantized once and every distance is an integer sum over bytes
  * ({@link ByteKernels}, Panama lanes on JDK 21+), several times cheaper than the asymmetric form; the precision lost
- * on the query side is won back by the float re-rank of the best candidates that callers do. A code is
- * {@link #dimension()} bytes, a quarter of the float vector.
+ * on the query side is won back by the float re-rank of the best candidates that callers do.
+ *
+ * <p><b>Code layout.</b> An int8 code is {@link #dimension()} unsigned bytes, a quarter of the float vector. An int4
+ * code is {@link #codeLength()} {@code = ceil(dimension / 2)} bytes, an eighth of the float vector: byte {@code j}
+ * holds component {@code j} in its low nibble and component {@code j + codeLength} in its high nibble (0 past the
+ * last component of an odd dimension), so a kernel splits a byte into two aligned runs of components with a mask and
+ * a shift. An int4 query is kept unpacked ({@code 2 * codeLength} bytes of 0..15).
  *
  * <p>Immutable and thread-safe.
  */
@@ -29,12 +35,27 @@ public final class ScalarQuantizer {
     /** Format of {@link #toBytes()}. */
     static final byte FORMAT = 1;
 
+    /** Magic of int8 parameters; int4 parameters start with {@link #MAGIC4}, so each form names itself. */
     private static final byte[] MAGIC = {'S', 'Q', '8'};
+
+    private static final byte[] MAGIC4 = {'S', 'Q', '4'};
     private static final int SERIALIZED_BYTES = MAGIC.length + 1 + Integer.BYTES + 2 * Float.BYTES;
+    /** Share of the sampled components clamped on each side of an int4 interval. */
+    static final double INT4_TAIL = 0.01;
+
+    /** Largest int4 dimension whose integer sums fit an {@code int}: {@code 15 * 15 * dimension < 2^31}. */
+    static final int MAX_INT4_DIMENSION = Integer.MAX_VALUE / (15 * 15);
     /** Components sampled at most for the quantiles. */
     private static final int MAX_SAMPLE = 1 << 20;
 
     private final int dimension;
+    /** 8 or 4. */
+    private final int bits;
+    /** Largest code value: 255 or 15. */
+    private final int levels;
+    /** Bytes of a code: {@code dimension} (int8) or {@code ceil(dimension / 2)} (int4). */
+    private final int codeLength;
+
     private final boolean squaredL2;
     private final float lo;
     private final float step;
@@ -45,15 +66,33 @@ public final class ScalarQuantizer {
     private final double dimensionLoSquared;
 
     /**
-     * A quantizer of the interval {@code [lo, lo + 255 * step]}.
+     * An int8 quantizer of the interval {@code [lo, lo + 255 * step]}.
      *
      * @throws IllegalArgumentException if the dimension is not positive, or lo or step is not finite or step is not
      *                                  positive
      */
     public ScalarQuantizer(int dimension, DistanceSpace space, float lo, float step) {
+        this(dimension, space, lo, step, 8);
+    }
+
+    /**
+     * A quantizer of {@code bits} (8 or 4) per component over the interval {@code [lo, lo + levels * step]}.
+     *
+     * @throws IllegalArgumentException if bits is neither 8 nor 4, the dimension is not positive (or, for int4, above
+     *                                  {@link #MAX_INT4_DIMENSION}), or lo or step is not finite or step is not
+     *                                  positive
+     */
+    public ScalarQuantizer(int dimension, DistanceSpace space, float lo, float step, int bits) {
         Objects.requireNonNull(space, "space");
+        if (bits != 8 && bits != 4) {
+            throw new IllegalArgumentException("bits must be 8 or 4, got " + bits);
+        }
         if (dimension < 1) {
             throw new IllegalArgumentException("dimension must be at least 1, got " + dimension);
+        }
+        if (bits == 4 && dimension > MAX_INT4_DIMENSION) {
+            throw new IllegalArgumentException(
+                    "dimension must be at most " + MAX_INT4_DIMENSION + " for int4, got " + dimension);
         }
         if (!Float.isFinite(lo)) {
             throw new IllegalArgumentException("lo must be finite, got " + lo);
@@ -62,6 +101,9 @@ public final class ScalarQuantizer {
             throw new IllegalArgumentException("step must be finite and positive, got " + step);
         }
         this.dimension = dimension;
+        this.bits = bits;
+        this.levels = (1 << bits) - 1;
+        this.codeLength = bits == 8 ? dimension : (dimension + 1) / 2;
         this.squaredL2 = space == DistanceSpace.L2;
         this.lo = lo;
         this.step = step;
@@ -70,14 +112,23 @@ public final class ScalarQuantizer {
         this.dimensionLoSquared = (double) dimension * lo * lo;
     }
 
-    /**
-     * Trains the interval on {@code vectors} (as the index stores them: normalized for cosine): the
-     * {@code 1 / (2 (d + 1))} low and high quantiles of their components (at most {@code 5%} clamped on each side),
-     * from an even sample of at most about a million components.
-     *
-     * @throws IllegalArgumentException if there are no vectors or a dimension differs
-     */
+    /** {@link #train(int, DistanceSpace, float[][], int)} of an int8 quantizer. */
     public static ScalarQuantizer train(int dimension, DistanceSpace space, float[][] vectors) {
+        return train(dimension, space, vectors, 8);
+    }
+
+    /**
+     * Trains the interval of a quantizer of {@code bits} (8 or 4) per component on {@code vectors} (as the index
+     * stores them: normalized for cosine): for int8 the {@code 1 / (2 (d + 1))} low and high quantiles of their
+     * components (at most {@code 5%} clamped on each side), for int4 the {@code 1%} and {@code 99%} quantiles; from
+     * an even sample of at most about a million components.
+     *
+     * @throws IllegalArgumentException if there are no vectors, a dimension differs or bits is neither 8 nor 4
+     */
+    public static ScalarQuantizer train(int dimension, DistanceSpace space, float[][] vectors, int bits) {
+        if (bits != 8 && bits != 4) {
+            throw new IllegalArgumentException("bits must be 8 or 4, got " + bits);
+        }
         if (vectors.length == 0) {
             throw new IllegalArgumentException("vectors must not be empty to train a quantizer");
         }
@@ -93,22 +144,36 @@ public final class ScalarQuantizer {
             sample[n++] = v[(int) (i % dimension)];
         }
         Arrays.sort(sample, 0, n);
-        double tail = Math.min(0.05, 0.5 / (dimension + 1));
+        // Int4 clamps more: with 16 levels a wider step costs more than clamping a few more components (measured
+        // with the brute-force recall of the codes, docs/vector-benchmarks.md: 1% beat 1 / (2 (d + 1)) at 256 and
+        // 768 dimensions).
+        double tail = bits == 4 ? INT4_TAIL : Math.min(0.05, 0.5 / (dimension + 1));
         int low = (int) Math.floor(tail * (n - 1));
         int high = (int) Math.ceil((1 - tail) * (n - 1));
         float lo = sample[low];
         float hi = sample[high];
-        float step = (hi - lo) / 255f;
+        float levels = (1 << bits) - 1;
+        float step = (hi - lo) / levels;
         if (!(step > 0f)) {
             // All sampled components are equal: any positive step encodes them exactly.
-            step = Math.max(Math.abs(lo), 1f) / 255f;
+            step = Math.max(Math.abs(lo), 1f) / levels;
         }
-        return new ScalarQuantizer(dimension, space, lo, step);
+        return new ScalarQuantizer(dimension, space, lo, step, bits);
     }
 
-    /** Vector dimension: the length of a code. */
+    /** Vector dimension. */
     public int dimension() {
         return dimension;
+    }
+
+    /** Bits per component: 8 or 4. */
+    public int bits() {
+        return bits;
+    }
+
+    /** Bytes of one code: the dimension for int8, {@code ceil(dimension / 2)} for int4. */
+    public int codeLength() {
+        return codeLength;
     }
 
     /** Lower end of the interval. */
@@ -121,33 +186,66 @@ public final class ScalarQuantizer {
         return step;
     }
 
-    /** Writes the code of {@code v} (dimension not checked) to {@code out[from, from + dimension)}. */
+    /** Writes the code of {@code v} (dimension not checked) to {@code out[from, from + codeLength)}. */
     public void encode(float[] v, byte[] out, int from) {
-        float inv = 1f / step;
-        for (int i = 0; i < dimension; i++) {
-            int c = Math.round((v[i] - lo) * inv);
-            out[from + i] = (byte) Math.max(0, Math.min(255, c));
+        if (bits == 8) {
+            unpackedCode(v, out, from);
+            return;
+        }
+        for (int j = 0; j < codeLength; j++) {
+            int high = j + codeLength < dimension ? component(v[j + codeLength]) : 0;
+            out[from + j] = (byte) (component(v[j]) | high << 4);
         }
     }
 
     /** The code of {@code v}. */
     public byte[] encode(float[] v) {
-        byte[] out = new byte[dimension];
+        byte[] out = new byte[codeLength];
         encode(v, out, 0);
         return out;
     }
 
-    /** The vector that {@code code[from, from + dimension)} stands for. */
+    /** The code value of one component. */
+    private int component(float x) {
+        return Math.max(0, Math.min(levels, Math.round((x - lo) / step)));
+    }
+
+    /** One code value per byte for the {@code dimension} components of {@code v}, at {@code out[from..]}. */
+    private void unpackedCode(float[] v, byte[] out, int from) {
+        float inv = 1f / step;
+        for (int i = 0; i < dimension; i++) {
+            int c = Math.round((v[i] - lo) * inv);
+            out[from + i] = (byte) Math.max(0, Math.min(levels, c));
+        }
+    }
+
+    /** Code value of component {@code i} of the code at {@code code[from, from + codeLength)}. */
+    private int value(byte[] code, int from, int i) {
+        if (bits == 8) {
+            return code[from + i] & 0xFF;
+        }
+        return i < codeLength ? code[from + i] & 0x0F : (code[from + i - codeLength] >>> 4) & 0x0F;
+    }
+
+    /** The vector that {@code code[from, from + codeLength)} stands for. */
     public float[] decode(byte[] code, int from) {
         float[] v = new float[dimension];
         for (int i = 0; i < dimension; i++) {
-            v[i] = lo + step * (code[from + i] & 0xFF);
+            v[i] = lo + step * value(code, from, i);
         }
         return v;
     }
 
-    /** Distance from the float {@code query} to the vector coded at {@code codes[from, from + dimension)}. */
+    /** Distance from the float {@code query} to the vector coded at {@code codes[from, from + codeLength)}. */
     public float distance(float[] query, byte[] codes, int from) {
+        if (bits == 4) {
+            float s = 0f;
+            for (int i = 0; i < dimension; i++) {
+                float x = lo + step * value(codes, from, i);
+                s += squaredL2 ? (query[i] - x) * (query[i] - x) : query[i] * x;
+            }
+            return squaredL2 ? s : 1f - s;
+        }
         int bound = dimension & ~3;
         int i = 0;
         if (squaredL2) {
@@ -188,8 +286,17 @@ public final class ScalarQuantizer {
         return 1f - (lo * (q0 + q1) + step * (s0 + s1));
     }
 
-    /** Distance between the vectors coded at {@code a[fa, fa + dimension)} and {@code b[fb, fb + dimension)}. */
+    /** Distance between the vectors coded at {@code a[fa, fa + codeLength)} and {@code b[fb, fb + codeLength)}. */
     public float distanceBetween(byte[] a, int fa, byte[] b, int fb) {
+        if (bits == 4) {
+            ByteKernels kernels = VectorKernels.BYTE_KERNELS;
+            if (squaredL2) {
+                return (float) (stepSquared * kernels.squaredL2Packed4(a, fa, b, fb, codeLength));
+            }
+            return dotDistance(
+                    kernels.dotPacked4(a, fa, b, fb, codeLength),
+                    (long) kernels.sum4(a, fa, codeLength) + kernels.sum4(b, fb, codeLength));
+        }
         if (squaredL2) {
             return (float) (stepSquared * squaredL2Codes(a, fa, b, fb));
         }
@@ -202,20 +309,44 @@ public final class ScalarQuantizer {
      * {@link #dimension()} components.
      */
     EncodedQuery encodeQuery(float[] query) {
+        if (bits == 4) {
+            // Unpacked, padded to 2 * codeLength values so the kernels read component j + codeLength of every byte.
+            byte[] code = new byte[2 * codeLength];
+            unpackedCode(query, code, 0);
+            return new EncodedQuery(code, squaredL2 ? 0 : sumCodes(code, 0));
+        }
         return queryOfCode(encode(query), 0);
     }
 
-    /** The code at {@code codes[from, from + dimension)} as a query (copied). */
+    /** The code at {@code codes[from, from + codeLength)} as a query (copied; unpacked for int4). */
     EncodedQuery queryOfCode(byte[] codes, int from) {
-        byte[] code = Arrays.copyOfRange(codes, from, from + dimension);
+        byte[] code;
+        if (bits == 4) {
+            code = new byte[2 * codeLength];
+            for (int j = 0; j < codeLength; j++) {
+                code[j] = (byte) (codes[from + j] & 0x0F);
+                code[j + codeLength] = (byte) ((codes[from + j] >>> 4) & 0x0F);
+            }
+        } else {
+            code = Arrays.copyOfRange(codes, from, from + dimension);
+        }
         return new EncodedQuery(code, squaredL2 ? 0 : sumCodes(code, 0));
     }
 
     /**
-     * Distance from an encoded query to the vector coded at {@code codes[from, from + dimension)}: exactly
+     * Distance from an encoded query to the vector coded at {@code codes[from, from + codeLength)}: exactly
      * {@code distanceBetween(query's code, codes)}, with the query's sum computed once.
      */
     float distance(EncodedQuery query, byte[] codes, int from) {
+        if (bits == 4) {
+            ByteKernels kernels = VectorKernels.BYTE_KERNELS;
+            if (squaredL2) {
+                return (float) (stepSquared * kernels.squaredL2Int4(query.code, codes, from, codeLength));
+            }
+            return dotDistance(
+                    kernels.dotInt4(query.code, codes, from, codeLength),
+                    query.codeSum + kernels.sum4(codes, from, codeLength));
+        }
         if (squaredL2) {
             return (float) (stepSquared * squaredL2Codes(query.code, 0, codes, from));
         }
@@ -254,14 +385,16 @@ public final class ScalarQuantizer {
         return sum;
     }
 
+    /** Sum of the values of an unpacked code (every int8 code, an int4 query) of {@code code.length - fa} values. */
     private long sumCodes(byte[] a, int fa) {
         ByteKernels kernels = VectorKernels.BYTE_KERNELS;
-        if (dimension <= ByteKernels.MAX_LENGTH) {
-            return kernels.sum(a, fa, dimension);
+        int length = bits == 8 ? dimension : 2 * codeLength;
+        if (length <= ByteKernels.MAX_LENGTH) {
+            return kernels.sum(a, fa, length);
         }
         long sum = 0;
-        for (int i = 0; i < dimension; i += ByteKernels.MAX_LENGTH) {
-            sum += kernels.sum(a, fa + i, Math.min(ByteKernels.MAX_LENGTH, dimension - i));
+        for (int i = 0; i < length; i += ByteKernels.MAX_LENGTH) {
+            sum += kernels.sum(a, fa + i, Math.min(ByteKernels.MAX_LENGTH, length - i));
         }
         return sum;
     }
@@ -277,10 +410,17 @@ public final class ScalarQuantizer {
         }
     }
 
-    /** The parameters as bytes: magic {@code SQ8}, format, dimension, lo, step (little-endian). */
+    /**
+     * The parameters as bytes: magic ({@code SQ8} for int8, {@code SQ4} for int4), format, dimension, lo, step
+     * (little-endian).
+     */
     public byte[] toBytes() {
         ByteBuffer b = ByteBuffer.allocate(SERIALIZED_BYTES).order(ByteOrder.LITTLE_ENDIAN);
-        b.put(MAGIC).put(FORMAT).putInt(dimension).putFloat(lo).putFloat(step);
+        b.put(bits == 8 ? MAGIC : MAGIC4)
+                .put(FORMAT)
+                .putInt(dimension)
+                .putFloat(lo)
+                .putFloat(step);
         return b.array();
     }
 
@@ -298,8 +438,13 @@ public final class ScalarQuantizer {
         ByteBuffer b = ByteBuffer.wrap(bytes).order(ByteOrder.LITTLE_ENDIAN);
         byte[] magic = new byte[MAGIC.length];
         b.get(magic);
-        if (!Arrays.equals(magic, MAGIC)) {
-            throw new IllegalStateException(what + ": quantizer parameters do not start with SQ8 (corrupt)");
+        int bits;
+        if (Arrays.equals(magic, MAGIC)) {
+            bits = 8;
+        } else if (Arrays.equals(magic, MAGIC4)) {
+            bits = 4;
+        } else {
+            throw new IllegalStateException(what + ": quantizer parameters start with neither SQ8 nor SQ4 (corrupt)");
         }
         byte format = b.get();
         if (format != FORMAT) {
@@ -310,7 +455,7 @@ public final class ScalarQuantizer {
         float lo = b.getFloat();
         float step = b.getFloat();
         try {
-            return new ScalarQuantizer(dimension, space, lo, step);
+            return new ScalarQuantizer(dimension, space, lo, step, bits);
         } catch (IllegalArgumentException e) {
             throw new IllegalStateException(what + ": corrupt quantizer parameters: " + e.getMessage(), e);
         }
@@ -320,6 +465,7 @@ public final class ScalarQuantizer {
     public boolean equals(Object o) {
         return o instanceof ScalarQuantizer q
                 && q.dimension == dimension
+                && q.bits == bits
                 && q.squaredL2 == squaredL2
                 && Float.compare(q.lo, lo) == 0
                 && Float.compare(q.step, step) == 0;
@@ -327,11 +473,11 @@ public final class ScalarQuantizer {
 
     @Override
     public int hashCode() {
-        return Objects.hash(dimension, squaredL2, lo, step);
+        return Objects.hash(dimension, bits, squaredL2, lo, step);
     }
 
     @Override
     public String toString() {
-        return "ScalarQuantizer{dimension=" + dimension + ", lo=" + lo + ", step=" + step + "}";
+        return "ScalarQuantizer{bits=" + bits + ", dimension=" + dimension + ", lo=" + lo + ", step=" + step + "}";
     }
 }

@@ -148,10 +148,23 @@ public final class VectorKernels {
             }
             byte[] zero = new byte[probe.length];
             // A failed self-check (a broken incubator build) must fall back instead of returning wrong distances.
+            byte[] nibbles = new byte[probe.length];
+            for (int i = 0; i < nibbles.length; i++) {
+                nibbles[i] = (byte) (probe[i] & 0x0F);
+            }
+            int half = probe.length / 2;
             boolean ok =
                     kernels.dot(probe, 0, probe, 0, probe.length) == SCALAR_BYTES.dot(probe, 0, probe, 0, probe.length)
                             && kernels.squaredL2(probe, 0, zero, 0, probe.length)
-                                    == SCALAR_BYTES.squaredL2(probe, 0, zero, 0, probe.length);
+                                    == SCALAR_BYTES.squaredL2(probe, 0, zero, 0, probe.length)
+                            && kernels.dotInt4(nibbles, probe, 0, half) == SCALAR_BYTES.dotInt4(nibbles, probe, 0, half)
+                            && kernels.squaredL2Int4(nibbles, probe, 0, half)
+                                    == SCALAR_BYTES.squaredL2Int4(nibbles, probe, 0, half)
+                            && kernels.dotPacked4(probe, 0, probe, 0, probe.length)
+                                    == SCALAR_BYTES.dotPacked4(probe, 0, probe, 0, probe.length)
+                            && kernels.squaredL2Packed4(probe, 0, zero, 0, probe.length)
+                                    == SCALAR_BYTES.squaredL2Packed4(probe, 0, zero, 0, probe.length)
+                            && kernels.sum4(probe, 0, probe.length) == SCALAR_BYTES.sum4(probe, 0, probe.length);
             return ok ? kernels : null;
         } catch (ReflectiveOperationException | LinkageError | ClassCastException | IllegalArgumentException e) {
             return null;

@@ -109,9 +109,11 @@ class QuantizedHnswIndexTest {
         long seed = TestRandom.seed();
         Random random = new Random(seed);
         float[][] data = ClusteredVectors.generate(random, 1500, DIM, 10);
-        HnswIndex index = form == Form.INT8
-                ? quantizedIndex(DistanceSpace.L2, data)
-                : new HnswIndex(DIM, DistanceSpace.L2, HnswConfig.defaults(), data.length);
+        HnswIndex index = switch (form) {
+            case INT8 -> quantizedIndex(DistanceSpace.L2, data);
+            case INT4 -> quantizedIndex(DistanceSpace.L2, data, 4);
+            case FLOAT -> new HnswIndex(DIM, DistanceSpace.L2, HnswConfig.defaults(), data.length);
+        };
         for (int i = 0; i < 1000; i++) {
             index.add(i, data[i]);
         }
@@ -143,12 +145,83 @@ class QuantizedHnswIndexTest {
         assertEquals(999, index.size());
     }
 
+    @Test
+    void int4IndexHoldsHalfByteCodesThroughExportRestoreAndRebuild() {
+        long seed = TestRandom.seed();
+        Random random = new Random(seed);
+        int dim = 33; // odd: the last byte of every code holds one component and a zero nibble
+        float[][] data = ClusteredVectors.generate(random, 4096, dim, 10);
+        HnswIndex index = quantizedIndex(DistanceSpace.L2, data, 4);
+        HnswIndex floats = new HnswIndex(dim, DistanceSpace.L2, HnswConfig.defaults(), data.length);
+        int[] offsets = new int[data.length];
+        for (int i = 0; i < offsets.length; i++) {
+            offsets[i] = i;
+        }
+        index.addAll(offsets, data, 2);
+        floats.addAll(offsets, data, 2);
+        // 17 bytes per 33-component vector (ceil(33 / 2)), against 132 for floats: the chunks hold exactly that
+        long perVector = (dim + 1L) / 2;
+        long slack = 64L * 16;
+        assertTrue(
+                index.vectorMemoryBytes() >= data.length * perVector
+                        && index.vectorMemoryBytes() <= data.length * perVector + slack,
+                "" + index.vectorMemoryBytes());
+        assertTrue(floats.vectorMemoryBytes() >= 7 * index.vectorMemoryBytes(), "" + floats.vectorMemoryBytes());
+        HnswGraphSnapshot snapshot = index.export();
+        assertTrue(snapshot.nodes().stream().allMatch(n -> n.vector() == null && n.code().length == perVector));
+        HnswIndex restored = HnswIndex.restore(snapshot);
+        assertEquals(index.quantizer(), restored.quantizer());
+        Map<Integer, float[]> live = new HashMap<>();
+        for (int i = 0; i < data.length; i++) {
+            live.put(i, data[i]);
+        }
+        for (int q = 0; q < 20; q++) {
+            float[] query = data[random.nextInt(data.length)];
+            assertEquals(index.search(query, 10), restored.search(query, 10), "seed " + seed);
+        }
+        for (int i = 0; i < 1000; i++) {
+            restored.delete(i);
+            live.remove(i);
+        }
+        HnswIndex rebuilt = restored.rebuilt();
+        for (int i = 1000; i < 1020; i++) {
+            assertTrue(java.util.Arrays.equals(restored.vector(i), rebuilt.vector(i)), "code of " + i + " kept");
+        }
+        double recall = meanReRankedRecall(rebuilt, DistanceSpace.L2, live, random, 50, 100);
+        assertTrue(recall >= 0.95, "recall " + recall + " after rebuild (seed " + seed + ")");
+    }
+
+    @Test
+    void restoreRejectsACodeOfTheWrongLength() {
+        float[][] data = ClusteredVectors.generate(new Random(1), 10, 8, 2);
+        HnswIndex index = quantizedIndex(DistanceSpace.L2, data, 4);
+        index.add(0, data[0]);
+        HnswGraphSnapshot s = index.export();
+        HnswGraphSnapshot.Node node = s.nodes().get(0);
+        HnswGraphSnapshot bad = new HnswGraphSnapshot(
+                s.dimension(),
+                s.space(),
+                s.config(),
+                s.entryPoint(),
+                s.maxLevel(),
+                List.of(new HnswGraphSnapshot.Node(node.offset(), false, null, node.neighbours(), new byte[8])),
+                s.quantizer());
+        IllegalArgumentException e = org.junit.jupiter.api.Assertions.assertThrows(
+                IllegalArgumentException.class, () -> HnswIndex.restore(bad));
+        assertTrue(e.getMessage().contains("code must have 4 bytes"), e.getMessage());
+    }
+
     enum Form {
         FLOAT,
-        INT8
+        INT8,
+        INT4
     }
 
     static HnswIndex quantizedIndex(DistanceSpace space, float[][] data) {
+        return quantizedIndex(space, data, 8);
+    }
+
+    static HnswIndex quantizedIndex(DistanceSpace space, float[][] data, int bits) {
         float[][] stored = data;
         if (space == DistanceSpace.COSINE) {
             stored = new float[data.length][];
@@ -157,13 +230,24 @@ class QuantizedHnswIndexTest {
                 VectorKernels.normalize(stored[i]);
             }
         }
-        ScalarQuantizer q = ScalarQuantizer.train(data[0].length, space, stored);
+        ScalarQuantizer q = ScalarQuantizer.train(data[0].length, space, stored, bits);
         return new HnswIndex(data[0].length, space, HnswConfig.defaults(), data.length, q);
     }
 
     /** Recall@10 of the top 40 code candidates re-ranked with the exact vectors. */
     private static double meanReRankedRecall(
             HnswIndex index, DistanceSpace space, Map<Integer, float[]> live, Random random, int queries) {
+        return meanReRankedRecall(index, space, live, random, queries, 40);
+    }
+
+    /** Recall@10 of the top {@code candidates} code candidates re-ranked with the exact vectors. */
+    private static double meanReRankedRecall(
+            HnswIndex index,
+            DistanceSpace space,
+            Map<Integer, float[]> live,
+            Random random,
+            int queries,
+            int candidates) {
         List<float[]> vectors = new ArrayList<>(live.values());
         double sum = 0;
         for (int q = 0; q < queries; q++) {
@@ -171,9 +255,9 @@ class QuantizedHnswIndexTest {
             for (int i = 0; i < query.length; i++) {
                 query[i] += (float) random.nextGaussian() * 0.1f;
             }
-            List<ScoredOffset> candidates = index.search(query, 40);
+            List<ScoredOffset> found = index.search(query, candidates);
             List<ScoredOffset> reRanked = new ArrayList<>();
-            for (ScoredOffset c : candidates) {
+            for (ScoredOffset c : found) {
                 reRanked.add(new ScoredOffset(
                         c.offset(), (float) ClusteredVectors.distance(space, query, live.get(c.offset()))));
             }

@@ -125,6 +125,79 @@ class ScalarQuantizerTest {
         assertThrows(IllegalArgumentException.class, () -> new ScalarQuantizer(8, DistanceSpace.L2, 0f, 0f));
     }
 
+    @ParameterizedTest
+    @EnumSource(DistanceSpace.class)
+    void int4CodesArePackedHalfBytesWithTheDistancesOfTheDecodedVectors(DistanceSpace space) {
+        long seed = TestRandom.seed();
+        Random random = new Random(seed);
+        for (int dimension : new int[] {1, 2, 5, 33, 64, 255, 768}) {
+            float[][] data = ClusteredVectors.generate(random, 200, dimension, 4);
+            if (space == DistanceSpace.COSINE) {
+                for (float[] v : data) {
+                    VectorKernels.normalize(v);
+                }
+            }
+            ScalarQuantizer q = ScalarQuantizer.train(dimension, space, data, 4);
+            int half = (dimension + 1) / 2;
+            assertEquals(4, q.bits());
+            assertEquals(half, q.codeLength());
+            DistanceSpace raw = space == DistanceSpace.COSINE ? DistanceSpace.IP : space;
+            String where = "seed " + seed + ", dimension " + dimension;
+            for (int i = 0; i < 20; i++) {
+                float[] a = data[random.nextInt(data.length)].clone();
+                a[random.nextInt(dimension)] += (random.nextBoolean() ? 1 : -1) * 100 * q.step() * 15;
+                float[] b = data[random.nextInt(data.length)];
+                byte[] ca = q.encode(a);
+                byte[] store = new byte[3 * half];
+                q.encode(b, store, half);
+                assertEquals(half, ca.length, where);
+                float[] da = q.decode(ca, 0);
+                float[] db = q.decode(store, half);
+                for (int d = 0; d < dimension; d++) {
+                    int expected = Math.max(0, Math.min(15, Math.round((a[d] - q.lo()) / q.step())));
+                    int stored = d < half ? ca[d] & 0x0F : (ca[d - half] >> 4) & 0x0F;
+                    assertEquals(expected, stored, where + ": component " + d + " packed at j and j + half");
+                    assertEquals(q.lo() + q.step() * expected, da[d], 1e-5f, where);
+                }
+                if (dimension % 2 == 1) {
+                    assertEquals(0, (ca[half - 1] >> 4) & 0x0F, where + ": the padding nibble is 0");
+                }
+                assertArrayEquals(ca, q.encode(da), where + ": decode then encode gives the code back");
+                double expectedSym = ClusteredVectors.distance(raw, da, db);
+                double tolerance = 1e-4 * (1 + Math.abs(expectedSym));
+                assertEquals(expectedSym, q.distanceBetween(ca, 0, store, half), tolerance, where);
+                assertEquals(q.distanceBetween(ca, 0, store, half), q.distance(q.encodeQuery(a), store, half), where);
+                assertEquals(
+                        q.distance(q.encodeQuery(a), store, half),
+                        q.distance(q.queryOfCode(store, half), ca, 0),
+                        where + ": symmetric");
+                double expectedAsym = ClusteredVectors.distance(raw, a, db);
+                assertEquals(expectedAsym, q.distance(a, store, half), 1e-3 * (1 + Math.abs(expectedAsym)), where);
+            }
+        }
+    }
+
+    @Test
+    void int4ParametersCarryTheirOwnMagicAndInt8ParametersStillRead() {
+        ScalarQuantizer int4 = new ScalarQuantizer(9, DistanceSpace.IP, -0.5f, 0.07f, 4);
+        byte[] bytes = int4.toBytes();
+        assertEquals("SQ4", new String(bytes, 0, 3, java.nio.charset.StandardCharsets.US_ASCII));
+        assertEquals(int4, ScalarQuantizer.fromBytes(bytes, DistanceSpace.IP, "x"));
+        ScalarQuantizer int8 = new ScalarQuantizer(9, DistanceSpace.IP, -0.5f, 0.07f);
+        assertEquals(
+                8,
+                ScalarQuantizer.fromBytes(int8.toBytes(), DistanceSpace.IP, "x").bits());
+        assertTrue(!int8.equals(int4), "the width is part of the quantizer");
+        byte[] corrupt = int4.toBytes();
+        corrupt[2] = '5';
+        IllegalStateException e = assertThrows(
+                IllegalStateException.class, () -> ScalarQuantizer.fromBytes(corrupt, DistanceSpace.IP, "obj-4"));
+        assertTrue(e.getMessage().contains("obj-4") && e.getMessage().contains("SQ4"), e.getMessage());
+        IllegalArgumentException bits =
+                assertThrows(IllegalArgumentException.class, () -> new ScalarQuantizer(9, DistanceSpace.IP, 0f, 1f, 2));
+        assertTrue(bits.getMessage().contains("bits"), bits.getMessage());
+    }
+
     @Test
     void constantDataGetsAPositiveStep() {
         float[][] data = {{2f, 2f}, {2f, 2f}};

@@ -169,9 +169,13 @@ final class StoredHnswGraph implements HnswGraphView {
             return -1;
         }
         int[] list = lists[level];
-        int count = Math.min(list.length, out.length);
-        System.arraycopy(list, 0, out, 0, count);
-        return count;
+        int max = level == 0 ? 2 * header.config().m() : header.config().m();
+        if (list.length > max) {
+            throw new IllegalStateException(what + ": node " + node + " has " + list.length + " links on level " + level
+                    + ", at most " + max + " are allowed");
+        }
+        System.arraycopy(list, 0, out, 0, list.length);
+        return list.length;
     }
 
     @Override

@@ -7,7 +7,10 @@ import static org.junit.jupiter.api.Assertions.assertThrows;
 import static org.junit.jupiter.api.Assertions.assertTrue;
 
 import dev.chromaj.blockstore.BlockCache;
+import dev.chromaj.blockstore.BlockfileOptions;
+import dev.chromaj.blockstore.BlockfileStore;
 import dev.chromaj.blockstore.BlockfileWriter;
+import dev.chromaj.blockstore.CorruptObjectException;
 import dev.chromaj.index.vector.DistanceSpace;
 import dev.chromaj.index.vector.ExactSearch;
 import dev.chromaj.index.vector.HnswGraphSearcher;
@@ -16,6 +19,7 @@ import dev.chromaj.index.vector.ScoredOffset;
 import dev.chromaj.segment.log.LogOperation;
 import dev.chromaj.segment.log.RecordChange;
 import dev.chromaj.testing.TestRandom;
+import java.nio.file.Files;
 import java.nio.file.Path;
 import java.util.ArrayList;
 import java.util.HashMap;
@@ -244,6 +248,32 @@ class StoredHnswGraphTest {
         assertNull(CollectionSegments.open(fx.store, fx.dir, m, small).vectors().storedGraph());
         IllegalStateException e = assertThrows(IllegalStateException.class, () -> stored(m));
         assertTrue(e.getMessage().contains("stores float vectors"), e.getMessage());
+    }
+
+    @Test
+    void aCorruptGraphBlockFailsTheQueryNamingTheObject() throws Exception {
+        SegmentManifest m = write(null, adds(0, N));
+        UUID graphRoot = m.roots().get(HnswSegment.GRAPH.name());
+        List<String> keys = new ArrayList<>();
+        for (UUID block :
+                HnswSegment.GRAPH.open(fx.store, fx.dir, graphRoot).root().blockIds()) {
+            String key = BlockfileStore.blockKey(fx.dir, block);
+            keys.add(key);
+            Path file = folder.resolve(key);
+            byte[] bytes = Files.readAllBytes(file);
+            bytes[bytes.length / 2] ^= 0x55;
+            Files.write(file, bytes);
+        }
+        // a fresh block cache over the same folder: the damaged blocks are read again
+        try (BlockCache cache = BlockCache.builder().maxBytes(256 << 10).build();
+                BlockfileStore store = new BlockfileStore(fx.storage, cache, new BlockfileOptions(4 << 10, 2))) {
+            CollectionSegments segments =
+                    CollectionSegments.open(store, fx.dir, m, settings(DistanceSpace.L2, TINY_INDEX_BUDGET));
+            CorruptObjectException e = assertThrows(
+                    CorruptObjectException.class, () -> segments.nearest(vector(), 10, null, DistanceSpace.L2));
+            assertTrue(keys.contains(e.key()), e.key() + " is a block of " + HnswSegment.GRAPH.name());
+            assertTrue(e.getMessage().contains(e.key()) && e.getMessage().contains("corrupt"), e.getMessage());
+        }
     }
 
     @Test

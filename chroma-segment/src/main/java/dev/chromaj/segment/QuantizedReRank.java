@@ -95,7 +95,7 @@ final class QuantizedReRank {
                     "", offsets, (offset, data, from, length) -> top.offer(offset, data, from, length));
             return top.results();
         }
-        int n = candidates(k, efSearch);
+        int n = candidates(k, efSearch, graph.quantizer().bits());
         List<ScoredOffset> found =
                 HnswGraphSearcher.search(graph, query, n, efSearch, allowed == null ? null : allowed::contains);
         return reRank(found, embeddings, query, k, space);

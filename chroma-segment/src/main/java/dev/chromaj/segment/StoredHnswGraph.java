@@ -8,7 +8,7 @@ import dev.chromaj.index.vector.ScalarQuantizer;
 import org.roaringbitmap.RoaringBitmap;
 
 /**
- * A persisted quantized HNSW graph searched where it lies: an {@link HnswGraphView} whose neighbour lists and int8
+ * A persisted quantized (int8 or int4) HNSW graph searched where it lies: an {@link HnswGraphView} whose neighbour lists and int8
  * codes are read from the version's {@code vector.graph} and {@code vector.codes} blockfiles (see {@link HnswSegment})
  * through the {@link dev.chromaj.blockstore.BlockCache}. Each block is decoded once when a search first needs it (its
  * nodes' lists into int arrays, its codes into byte arrays) and the decoded block is cached and weighed like any
@@ -93,14 +93,14 @@ final class StoredHnswGraph implements HnswGraphView {
                         return bytes;
                     }
                 });
-        int dimension = header.dimension();
+        int codeLength = quantizer.codeLength();
         BlockfileView<Integer, byte[]> codes = readers.codes().view("hnsw-codes", new ValueDecoder<>() {
             @Override
             public byte[] decode(String prefix, Integer key, byte[] value) {
-                if (value.length != dimension) {
+                if (value.length != codeLength) {
                     throw new IllegalStateException(what + ": code of node " + key + " in " + HnswSegment.CODES.name()
-                            + " has " + value.length + " bytes, the dimension is " + dimension
-                            + " (truncated or corrupt)");
+                            + " has " + value.length + " bytes, a " + quantizer.bits() + "-bit code of dimension "
+                            + header.dimension() + " has " + codeLength + " (truncated or corrupt)");
                 }
                 return value;
             }
@@ -113,10 +113,13 @@ final class StoredHnswGraph implements HnswGraphView {
         return new StoredHnswGraph(what, header, quantizer, links, codes);
     }
 
-    /** What a loaded index of this graph would take on the heap, estimated from its header (see {@link #open}). */
-    static long estimatedIndexBytes(HnswGraphCodec.Header header, boolean quantized) {
+    /**
+     * What a loaded index of this graph would take on the heap, estimated from its header and the bytes of one stored
+     * vector (a code's length, or {@code 4 × dimension} for floats).
+     */
+    static long estimatedIndexBytes(HnswGraphCodec.Header header, long vectorBytes) {
         long n = header.nodeCount();
-        long vector = quantized ? header.dimension() : 4L * header.dimension();
+        long vector = vectorBytes;
         // vector, layer-0 list (count + 2M slots), upper-list reference, offset, deleted flag, offset-map slot
         long perNode = vector + 4L * (1 + 2L * header.config().m()) + 4 + 4 + 1 + 4;
         return n * perNode;

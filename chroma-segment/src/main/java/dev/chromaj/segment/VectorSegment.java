@@ -142,7 +142,8 @@ final class VectorSegment {
         }
         String what = "HNSW graph " + graph.header() + " in '" + segments.dir() + "'";
         HnswGraphCodec.Header header = HnswSegment.header(readers, what);
-        long estimate = StoredHnswGraph.estimatedIndexBytes(header, true);
+        long estimate = StoredHnswGraph.estimatedIndexBytes(
+                header, HnswSegment.quantizer(readers, header, what).codeLength());
         if (estimate <= hnsw.cache().budgetBytes()) {
             return LOADED;
         }

@@ -35,7 +35,7 @@ import org.junit.jupiter.api.BeforeEach;
 import org.junit.jupiter.api.Test;
 import org.junit.jupiter.api.io.TempDir;
 import org.junit.jupiter.params.ParameterizedTest;
-import org.junit.jupiter.params.provider.EnumSource;
+import org.junit.jupiter.params.provider.CsvSource;
 import org.roaringbitmap.RoaringBitmap;
 
 /** A quantized graph searched in its blocks ({@link StoredHnswGraph}) rather than loaded into an index. */
@@ -75,9 +75,10 @@ class StoredHnswGraphTest {
         fx.close();
     }
 
-    private static HnswSettings settings(DistanceSpace space, long indexBudget) {
-        return new HnswSettings(
-                new HnswIndexCache(indexBudget), space, 16, 100, 100, 2, HnswSettings.Quantization.INT8);
+    private HnswSettings.Quantization quantization = HnswSettings.Quantization.INT8;
+
+    private HnswSettings settings(DistanceSpace space, long indexBudget) {
+        return new HnswSettings(new HnswIndexCache(indexBudget), space, 16, 100, 100, 2, quantization);
     }
 
     private float[] vector() {
@@ -141,8 +142,9 @@ class StoredHnswGraphTest {
     }
 
     @ParameterizedTest
-    @EnumSource(DistanceSpace.class)
-    void searchInTheBlocksReturnsWhatTheLoadedIndexReturns(DistanceSpace space) {
+    @CsvSource({"L2,INT8", "COSINE,INT8", "IP,INT8", "L2,INT4"})
+    void searchInTheBlocksReturnsWhatTheLoadedIndexReturns(DistanceSpace space, HnswSettings.Quantization bits) {
+        quantization = bits;
         settings = settings(space, 1L << 30);
         SegmentManifest m = versionWithDeletes();
         HnswIndex loaded = HnswSegment.load(fx.store, fx.dir, HnswSegment.roots(m));
@@ -154,7 +156,8 @@ class StoredHnswGraphTest {
             float[] query = vector();
             int k = 1 + random.nextInt(15);
             int ef = 10 + random.nextInt(90);
-            String where = "query " + q + ", k " + k + ", ef " + ef + " (seed " + seed + ", " + space + ")";
+            String where =
+                    "query " + q + ", k " + k + ", ef " + ef + " (seed " + seed + ", " + space + ", " + bits + ")";
             assertEquals(
                     loaded.search(query, k, ef, (IntPredicate) null),
                     HnswGraphSearcher.search(graph, query, k, ef, null),

@@ -61,7 +61,7 @@ public interface HnswGraphView {
 
     /**
      * Where a node's vector lies: {@code floats[from, from + dimension)} in a graph of floats, else
-     * {@code codes[from, from + dimension)}. A mutable holder reused by one search thread; not thread-safe.
+     * {@code codes[from, from + quantizer.codeLength())} (int8: a byte per component; int4: packed half-bytes). A mutable holder reused by one search thread; not thread-safe.
      */
     final class VectorSlice {
         /** Float components, or null in a quantized graph. */

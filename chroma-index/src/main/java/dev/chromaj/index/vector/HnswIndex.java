@@ -428,11 +428,10 @@ public final class HnswIndex {
         @Override
         public void vector(int node, VectorSlice slice) {
             NodeChunks c = chunks;
-            int from = (node & chunkMask) * dimension;
             if (quantizer != null) {
-                slice.setCodes(c.codes[node >>> chunkShift], from);
+                slice.setCodes(c.codes[node >>> chunkShift], (node & chunkMask) * codeLength);
             } else {
-                slice.setFloats(c.vectors[node >>> chunkShift], from);
+                slice.setFloats(c.vectors[node >>> chunkShift], (node & chunkMask) * dimension);
             }
         }
 

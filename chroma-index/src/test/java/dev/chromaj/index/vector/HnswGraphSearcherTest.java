@@ -20,18 +20,18 @@ class HnswGraphSearcherTest {
      * distance bits, with and without a filter, with deleted and replaced nodes present.
      */
     @ParameterizedTest
-    @CsvSource({"L2,false", "COSINE,false", "IP,false", "L2,true", "COSINE,true", "IP,true"})
-    void searchOverOnHeapViewEqualsIndexSearch(DistanceSpace space, boolean quantized) {
+    @CsvSource({"L2,0", "COSINE,0", "IP,0", "L2,8", "COSINE,8", "IP,8", "L2,4", "COSINE,4", "IP,4"})
+    void searchOverOnHeapViewEqualsIndexSearch(DistanceSpace space, int bits) {
         long seed = TestRandom.seed();
         Random random = new Random(seed);
         float[][] data = ClusteredVectors.generate(random, 1500, DIM, 12);
-        ScalarQuantizer quantizer = quantized ? ScalarQuantizer.train(DIM, space, data) : null;
+        ScalarQuantizer quantizer = bits == 0 ? null : ScalarQuantizer.train(DIM, space, data, bits);
         HnswIndex index = new HnswIndex(DIM, space, new HnswConfig(8, 60, 40, seed), data.length, quantizer);
         for (int i = 0; i < data.length; i++) {
             index.add(i, data[i]);
         }
         HnswGraphView view = index.view();
-        String where = " (seed " + seed + ", " + space + (quantized ? ", int8)" : ", float)");
+        String where = " (seed " + seed + ", " + space + (bits == 0 ? ", float)" : ", int" + bits + ")");
         compare(index, view, random, null, where + " before deletes");
         // deleted and updated nodes stay in the graph: the walk traverses them and never returns them
         for (int i = 0; i < 150; i++) {

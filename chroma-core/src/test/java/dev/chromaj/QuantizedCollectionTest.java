@@ -140,6 +140,54 @@ class QuantizedCollectionTest {
         }
     }
 
+    /**
+     * A client whose index budget is far below the collection's graph searches the graph in its blocks: no index is
+     * loaded, recall and exact re-ranked distances hold, and the small block cache evicts (repeated queries miss).
+     */
+    @Test
+    void aGraphOverTheIndexBudgetIsSearchedInItsBlocksWhileTheyAreEvicted() {
+        try (ChromaClient client = open()) {
+            add(create(client), 0, N);
+            client.getCollection("quantized").compact();
+        }
+        try (ChromaClient client = ChromaClient.builder()
+                .path(folder)
+                .compactionInterval(Duration.ofHours(1))
+                .compactionThreshold(1_000_000)
+                .maxBlockBytes(16 << 10)
+                .vectorIndexBytes(64 << 10)
+                .blockCacheBytes(256 << 10)
+                .build()) {
+            ChromaCollection c = client.getCollection("quantized");
+            List<float[]> queries = new ArrayList<>();
+            int found = 0;
+            for (int i = 0; i < 40; i++) {
+                float[] q = vector();
+                queries.add(q);
+                QueryResult result = query(c, q);
+                assertCorrectlyReRanked(q, result, "query " + i + " (seed " + seed + ")");
+                Set<String> truth = new HashSet<>(exact(q, 10));
+                for (String id : result.ids().get(0)) {
+                    if (truth.contains(id)) {
+                        found++;
+                    }
+                }
+            }
+            double recall = found / (10.0 * queries.size());
+            assertTrue(recall >= 0.95, "recall " + recall + " (seed " + seed + ")");
+            ClientStats stats = client.stats();
+            assertEquals(0, stats.vectorIndexCount(), "no index loaded: " + stats);
+            assertEquals(0, stats.vectorIndexBytes(), stats.toString());
+            long misses = stats.cacheMisses();
+            for (float[] q : queries) {
+                query(c, q);
+            }
+            assertTrue(
+                    client.stats().cacheMisses() > misses,
+                    "the same queries miss again: their blocks were evicted " + client.stats());
+        }
+    }
+
     @Test
     void quantizationPersistsAndReopenedClientAnswersIdentically() {
         List<float[]> queries = new ArrayList<>();

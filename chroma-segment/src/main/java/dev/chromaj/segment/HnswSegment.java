@@ -229,23 +229,9 @@ final class HnswSegment {
         int window = (int) Math.max(2, Math.min(Integer.MAX_VALUE, inFlight / 2 / Math.max(1, maxBlockBytes)));
         Iterator<BlockfileEntry<Integer, byte[]>> graphEntries = readers.graph().scanAll(window);
         Iterator<BlockfileEntry<Integer, byte[]>> codeEntries = readers.codes().scanAll(window);
-        byte[] headerBytes = readers.header().get("", HEADER_KEY);
-        if (headerBytes == null) {
-            throw new IllegalStateException(what + ": the header blockfile has no '" + HEADER_KEY + "' entry");
-        }
-        HnswGraphCodec.Header header = HnswGraphCodec.decodeHeader(headerBytes, what);
-        byte[] quantizerBytes = readers.header().get("", QUANTIZER_KEY);
-        if (quantizerBytes == null) {
-            throw new IllegalStateException(what + ": the version has a " + CODES.name()
-                    + " file but the header holds no '" + QUANTIZER_KEY + "' entry");
-        }
-        ScalarQuantizer quantizer = ScalarQuantizer.fromBytes(
-                quantizerBytes, header.space(), what + " (" + HEADER.name() + " '" + QUANTIZER_KEY + "')");
+        HnswGraphCodec.Header header = header(readers, what);
+        ScalarQuantizer quantizer = quantizer(readers, header, what);
         int dimension = header.dimension();
-        if (quantizer.dimension() != dimension) {
-            throw new IllegalStateException(
-                    what + ": quantizer dimension " + quantizer.dimension() + ", the header says " + dimension);
-        }
         int n = header.nodeCount();
         if (readers.graph().count() != n) {
             throw new IllegalStateException(
@@ -289,6 +275,31 @@ final class HnswSegment {
         } catch (IllegalArgumentException e) {
             throw new IllegalStateException(what + ": inconsistent graph: " + e.getMessage(), e);
         }
+    }
+
+    /** The decoded graph header of {@code readers}. */
+    static HnswGraphCodec.Header header(Readers readers, String what) {
+        byte[] headerBytes = readers.header().get("", HEADER_KEY);
+        if (headerBytes == null) {
+            throw new IllegalStateException(what + ": the header blockfile has no '" + HEADER_KEY + "' entry");
+        }
+        return HnswGraphCodec.decodeHeader(headerBytes, what);
+    }
+
+    /** The quantizer of a quantized graph (one with a codes file), checked against its header. */
+    static ScalarQuantizer quantizer(Readers readers, HnswGraphCodec.Header header, String what) {
+        byte[] quantizerBytes = readers.header().get("", QUANTIZER_KEY);
+        if (quantizerBytes == null) {
+            throw new IllegalStateException(what + ": the version has a " + CODES.name()
+                    + " file but the header holds no '" + QUANTIZER_KEY + "' entry");
+        }
+        ScalarQuantizer quantizer = ScalarQuantizer.fromBytes(
+                quantizerBytes, header.space(), what + " (" + HEADER.name() + " '" + QUANTIZER_KEY + "')");
+        if (quantizer.dimension() != header.dimension()) {
+            throw new IllegalStateException(what + ": quantizer dimension " + quantizer.dimension()
+                    + ", the header says " + header.dimension());
+        }
+        return quantizer;
     }
 
     private static HnswGraphCodec.NodeLinks[] readLinks(

@@ -3,6 +3,7 @@ package dev.chromaj.segment;
 import dev.chromaj.blockstore.BlockfileReader;
 import dev.chromaj.index.vector.DistanceSpace;
 import dev.chromaj.index.vector.ExactSearch;
+import dev.chromaj.index.vector.HnswGraphSearcher;
 import dev.chromaj.index.vector.HnswIndex;
 import dev.chromaj.index.vector.OffsetSet;
 import dev.chromaj.index.vector.ScoredOffset;
@@ -62,6 +63,51 @@ final class QuantizedReRank {
         List<ScoredOffset> found = allowed == null
                 ? index.search(query, n, efSearch, (OffsetSet) null)
                 : index.search(query, n, efSearch, new RoaringOffsetSet(allowed));
+        return reRank(found, embeddings, query, k, space);
+    }
+
+    /**
+     * Searches a quantized graph where it lies ({@link StoredHnswGraph}): the walk finds the candidates by their codes
+     * and they are re-ranked as {@link #search} does; an allowed set small enough for a scan (the index's planner
+     * threshold) is instead searched exactly over the embeddings, which is what the re-rank of the index's code scan
+     * converges to and costs one embedding read per allowed record.
+     */
+    static List<ScoredOffset> search(
+            StoredHnswGraph graph,
+            BlockfileReader<Integer, float[]> embeddings,
+            float[] query,
+            int k,
+            int efSearch,
+            RoaringBitmap allowed,
+            DistanceSpace space) {
+        if (embeddings == null) {
+            throw new IllegalStateException(graph + ": a quantized graph needs the version's "
+                    + SegmentFile.EMBEDDINGS.name() + " to re-rank, the version has none");
+        }
+        int ef = Math.max(k, efSearch);
+        if (allowed != null
+                && allowed.getLongCardinality()
+                        <= HnswGraphSearcher.bruteForceThreshold(graph.liveCount(), ef, graph.maxConnections())) {
+            List<Integer> offsets = new ArrayList<>(allowed.getCardinality());
+            allowed.forEach((int offset) -> offsets.add(offset));
+            ExactSearch.SliceCollector top = new ExactSearch.SliceCollector(space, query, k);
+            embeddings.forEachFloats(
+                    "", offsets, (offset, data, from, length) -> top.offer(offset, data, from, length));
+            return top.results();
+        }
+        int n = candidates(k, efSearch, graph.quantizer().bits());
+        List<ScoredOffset> found =
+                HnswGraphSearcher.search(graph, query, n, efSearch, allowed == null ? null : allowed::contains);
+        return reRank(found, embeddings, query, k, space);
+    }
+
+    /** The best {@code k} of {@code found} by their exact distances to {@code query}, from the embeddings. */
+    private static List<ScoredOffset> reRank(
+            List<ScoredOffset> found,
+            BlockfileReader<Integer, float[]> embeddings,
+            float[] query,
+            int k,
+            DistanceSpace space) {
         if (embeddings == null || found.isEmpty()) {
             // Not reachable for graphs this version writes (quantized graphs are created with embeddings files).
             return found.size() <= k ? found : List.copyOf(found.subList(0, k));

@@ -16,6 +16,8 @@ import java.util.List;
 import java.util.Objects;
 import java.util.function.BiFunction;
 import org.roaringbitmap.RoaringBitmap;
+import org.slf4j.Logger;
+import org.slf4j.LoggerFactory;
 
 /**
  * The dense-vector part of a collection version.
@@ -30,9 +32,15 @@ import org.roaringbitmap.RoaringBitmap;
  * its graph. On the graph, a filter becomes the index's allow-set, and the index's planner scans the allowed offsets
  * exactly when that is cheaper than a filtered graph walk (highly selective filters stay exact).
  *
+ * <p>A quantized graph whose loaded index would exceed the index cache's whole budget is not loaded: it is searched
+ * where it lies ({@link StoredHnswGraph}, neighbour lists and codes decoded from cached blocks), its candidates
+ * re-ranked with the float embeddings as for a loaded one, and a selective filter scanned exactly over the
+ * embeddings.
+ *
  * <p>Thread-safe: the loaded matrix is immutable and published once; the index is only read.
  */
 final class VectorSegment {
+    private static final Logger LOG = LoggerFactory.getLogger(VectorSegment.class);
 
     /** Offsets with an embedding, ascending, and their embeddings. */
     record Matrix(int[] offsets, float[][] vectors, int dimension) {
@@ -47,6 +55,11 @@ final class VectorSegment {
     private volatile WeakReference<HnswIndex> lastIndex = new WeakReference<>(null);
 
     private volatile Plan lastPlan;
+    /** Marks a version whose graph is loaded into the index cache (not searched in its blocks). */
+    private static final Object LOADED = new Object();
+
+    /** Null until decided, then the {@link StoredHnswGraph} searched in place or {@link #LOADED}. */
+    private volatile Object storedGraph;
 
     VectorSegment(CollectionSegments segments, HnswSettings hnsw) {
         this.segments = segments;
@@ -95,6 +108,51 @@ final class VectorSegment {
             return k;
         }
         return k + 1;
+    }
+
+    /**
+     * The graph searched in its blocks, or null when this version's graph is loaded into the index cache: a quantized
+     * graph whose loaded index would exceed the cache's budget on its own ({@link StoredHnswGraph#estimatedIndexBytes})
+     * and is not loaded already (a compaction hands its index over). Decided once per version.
+     */
+    StoredHnswGraph storedGraph() {
+        if (graph == null || graph.codes() == null) {
+            return null;
+        }
+        Object decided = storedGraph;
+        if (decided == null) {
+            synchronized (this) {
+                decided = storedGraph;
+                if (decided == null) {
+                    decided = decideStored();
+                    storedGraph = decided;
+                }
+            }
+        }
+        return decided instanceof StoredHnswGraph s ? s : null;
+    }
+
+    private Object decideStored() {
+        if (hnsw.cache().peek(graph.header()) != null || lastIndex.get() != null) {
+            return LOADED;
+        }
+        HnswSegment.Readers readers = segments.graphReaders();
+        if (readers == null) {
+            readers = HnswSegment.open(segments.store(), segments.dir(), graph);
+        }
+        String what = "HNSW graph " + graph.header() + " in '" + segments.dir() + "'";
+        HnswGraphCodec.Header header = HnswSegment.header(readers, what);
+        long estimate = StoredHnswGraph.estimatedIndexBytes(
+                header, HnswSegment.quantizer(readers, header, what).codeLength());
+        if (estimate <= hnsw.cache().budgetBytes()) {
+            return LOADED;
+        }
+        LOG.debug(
+                "{}: a loaded index would take about {} bytes, more than the index budget of {}: searched in its blocks",
+                what,
+                estimate,
+                hnsw.cache().budgetBytes());
+        return StoredHnswGraph.open(readers, what);
     }
 
     /** The HNSW index of this version, loading it on first use; null when the version has no graph. */
@@ -240,16 +298,22 @@ final class VectorSegment {
         if (allowed != null && allowed.isEmpty()) {
             return List.of();
         }
-        HnswIndex index = index();
-        if (index.space() != space) {
-            throw new IllegalStateException("HNSW graph of '" + segments.dir() + "' is in space " + index.space()
+        StoredHnswGraph stored = storedGraph();
+        HnswIndex index = stored == null ? index() : null;
+        DistanceSpace graphSpace = stored == null ? index.space() : stored.space();
+        int graphDimension = stored == null ? index.dimension() : stored.dimension();
+        if (graphSpace != space) {
+            throw new IllegalStateException("HNSW graph of '" + segments.dir() + "' is in space " + graphSpace
                     + ", the collection's space is " + space);
         }
-        if (query.length != index.dimension()) {
+        if (query.length != graphDimension) {
             throw new IllegalArgumentException("query embedding has dimension " + query.length
-                    + ", the collection's embeddings have dimension " + index.dimension());
+                    + ", the collection's embeddings have dimension " + graphDimension);
         }
         int ef = hnsw.efSearch();
+        if (index == null) {
+            return QuantizedReRank.search(stored, segments.embeddingReader(), query, k, ef, allowed, space);
+        }
         if (index.quantizer() != null) {
             return QuantizedReRank.search(index, segments.embeddingReader(), query, k, ef, allowed, space);
         }

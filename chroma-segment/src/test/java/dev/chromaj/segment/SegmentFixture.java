@@ -16,8 +16,12 @@ final class SegmentFixture implements AutoCloseable {
     final String dir = "collection/" + UUID.randomUUID();
 
     SegmentFixture(Path folder, long maxBlockBytes) {
+        this(folder, maxBlockBytes, 64L << 20);
+    }
+
+    SegmentFixture(Path folder, long maxBlockBytes, long cacheBytes) {
         storage = new LocalStorage(folder);
-        cache = BlockCache.builder().maxBytes(64L << 20).build();
+        cache = BlockCache.builder().maxBytes(cacheBytes).build();
         store = new BlockfileStore(storage, cache, new BlockfileOptions(maxBlockBytes, 2));
     }
 

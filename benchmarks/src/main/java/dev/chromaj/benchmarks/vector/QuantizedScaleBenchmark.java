@@ -372,7 +372,7 @@ public final class QuantizedScaleBenchmark {
     }
 
     /** recall, QPS by thread CPU, QPS by wall, p50 ms, p99 ms. */
-    private static double[] measure(Searchable p, float[][] queries, List<Set<String>> truth, int ef, int minQueries)
+    static double[] measure(Searchable p, float[][] queries, List<Set<String>> truth, int ef, int minQueries)
             throws IOException {
         for (int q = 0; q < Math.min(50, queries.length); q++) {
             p.search(queries[q], ef); // warm-up
@@ -409,7 +409,7 @@ public final class QuantizedScaleBenchmark {
         };
     }
 
-    private static List<Set<String>> groundTruth(Generator gen, int n, float[][] queries) {
+    static List<Set<String>> groundTruth(Generator gen, int n, float[][] queries) {
         int threads = Runtime.getRuntime().availableProcessors();
         int per = (n + threads - 1) / threads;
         // each worker keeps the exact top K of its share for every query; merged at the end

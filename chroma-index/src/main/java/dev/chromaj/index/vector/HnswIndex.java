@@ -363,9 +363,92 @@ public final class HnswIndex {
      * (6,800 allowed offsets there) sits at that crossing.
      */
     public int bruteForceThreshold(int efSearch) {
-        int n = Math.max(2, size());
-        int log2 = 32 - Integer.numberOfLeadingZeros(n - 1);
-        return (int) Math.min(Integer.MAX_VALUE, (long) efSearch * m * log2 / 4);
+        return HnswGraphSearcher.bruteForceThreshold(size(), efSearch, m);
+    }
+
+    /**
+     * A read-only view of this index's graph where it lies (no copy), for {@link HnswGraphSearcher}: searching it
+     * returns what {@link #search(float[], int, int, IntPredicate)} returns. Like the index's own searches, the view
+     * takes no lock; while inserts or deletes run, a walk over it may see lists being rewritten.
+     */
+    public HnswGraphView view() {
+        return new OnHeapView();
+    }
+
+    /** {@link #view()}: every call reads the current chunk directory. */
+    private final class OnHeapView implements HnswGraphView {
+        @Override
+        public int dimension() {
+            return dimension;
+        }
+
+        @Override
+        public DistanceSpace space() {
+            return space;
+        }
+
+        @Override
+        public ScalarQuantizer quantizer() {
+            return quantizer;
+        }
+
+        @Override
+        public int maxConnections() {
+            return m;
+        }
+
+        @Override
+        public int nodeCount() {
+            return nodeCount.get();
+        }
+
+        @Override
+        public int entryNode() {
+            return HnswIndex.this.entryNode();
+        }
+
+        @Override
+        public int entryLevel() {
+            return HnswIndex.this.entryLevel();
+        }
+
+        @Override
+        public int neighbours(int level, int node, int[] out) {
+            NodeChunks c = chunks;
+            int[] list = listArray(c, node, level);
+            if (list == null) {
+                return -1;
+            }
+            int base = listBase(node, level);
+            int count = Math.min((int) INTS.getAcquire(list, base), level == 0 ? maxLinks0 : m);
+            System.arraycopy(list, base + 1, out, 0, count);
+            return count;
+        }
+
+        @Override
+        public void vector(int node, VectorSlice slice) {
+            NodeChunks c = chunks;
+            if (quantizer != null) {
+                slice.setCodes(c.codes[node >>> chunkShift], (node & chunkMask) * codeLength);
+            } else {
+                slice.setFloats(c.vectors[node >>> chunkShift], (node & chunkMask) * dimension);
+            }
+        }
+
+        @Override
+        public boolean hasDeletedNodes() {
+            return nodeCount.get() != liveCount.get();
+        }
+
+        @Override
+        public boolean isDeleted(int node) {
+            return HnswIndex.this.isDeleted(chunks, node);
+        }
+
+        @Override
+        public int offset(int node) {
+            return chunks.offsets[node >>> chunkShift][node & chunkMask];
+        }
     }
 
     // ------------------------------------------------------------------------------------------ snapshot/rebuild

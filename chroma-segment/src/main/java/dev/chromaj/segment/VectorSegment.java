@@ -147,8 +147,11 @@ final class VectorSegment {
         if (estimate <= hnsw.cache().budgetBytes()) {
             return LOADED;
         }
-        LOG.debug(
-                "{}: a loaded index would take about {} bytes, more than the index budget of {}: searched in its blocks",
+        // Once per version: a graph served from its blocks answers several times slower than a loaded one, which an
+        // operator should be able to see (and raise vectorIndexBytes if the heap allows).
+        LOG.info(
+                "{}: a loaded index would take about {} bytes, more than the index budget of {} (vectorIndexBytes):"
+                        + " searched in its blocks through the block cache, slower than a loaded index",
                 what,
                 estimate,
                 hnsw.cache().budgetBytes());

@@ -10,9 +10,10 @@ import java.util.Map;
  * of blocks the decoded tier evicted (keys and decoded weights only, never the blocks):
  *
  * <ul>
- *   <li>{@code near}: the most recent evictions, up to the decoded bytes the decoded tier gave to the encoded tier. A
- *       miss here, answered by the encoded tier, is a decode that a larger decoded tier would have saved: the encoded
- *       share shrinks by one step.
+ *   <li>{@code near}: the most recent evictions, up to the decoded bytes the decoded tier gave to the encoded tier,
+ *       and at most one grow step (at least an eighth of the cache): a marginally larger decoded tier would have
+ *       held them. A miss here, answered by the encoded tier, is a decode that such a decoded tier would have saved:
+ *       the encoded share shrinks by one step.
  *   <li>{@code far}: older evictions, pushed out of {@code near}, up to {@link #FAR_BUDGET_FACTOR} times the cache's
  *       bytes. A miss on a key of either list that had to be read again (disk tier or storage) is a read that a larger
  *       encoded tier (which holds two to three times more blocks per byte) would have saved: the share grows by
@@ -130,7 +131,9 @@ final class CacheSplit {
 
     /** Keeps {@code near} within the bytes the decoded tier gave up, and {@code far} within its budget. */
     private void trim() {
-        long nearBudget = Math.min(target, maxBytes);
+        // Only the evictions a marginally larger decoded tier would still hold: a slice of the room the encoded tier
+        // took (one grow step, at least an eighth of the cache), not all of it; older ones count as far.
+        long nearBudget = Math.min(target, Math.max(growStep, maxBytes / 8));
         Iterator<Map.Entry<String, Long>> it = near.entrySet().iterator();
         while (it.hasNext() && (nearBytes > nearBudget || near.size() > MAX_GHOSTS)) {
             Map.Entry<String, Long> oldest = it.next();

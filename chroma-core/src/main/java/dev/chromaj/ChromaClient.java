@@ -318,7 +318,9 @@ public final class ChromaClient implements Database, AutoCloseable {
         private Path path;
         private S3Config s3;
         private long blockCacheBytes = 256L << 20;
-        private double blockCacheCompressedShare;
+        /** Null: the adaptive split. */
+        private Double blockCacheCompressedShare;
+
         private Path diskCachePath;
         private long diskCacheBytes;
         private CompactionPolicy compactionPolicy;
@@ -362,13 +364,18 @@ public final class ChromaClient implements Database, AutoCloseable {
         }
 
         /**
-         * The share of {@link #blockCacheBytes} that keeps blocks as stored (compressed) instead of decoded (default
-         * 0: decoded blocks only). A block the decoded part has no room for is then decoded again from memory instead
-         * of read again from storage. Worth it on S3 when the blocks your queries touch do not fit the cache decoded
-         * but do compressed (record blocks compress two to three times): a decode costs well under a millisecond, a
-         * GET tens of milliseconds and money. It costs warm queries whose blocks would fit decoded: with 0.75, a
-         * collection whose records fit the whole cache decoded but not its decoded quarter answers about twice as
-         * slowly (docs/operations.md). A disk tier ({@link #diskCache}) is the other way to avoid the GETs.
+         * Pins the share of {@link #blockCacheBytes} that keeps blocks as stored (compressed) instead of decoded. A
+         * block the decoded part has no room for is then decoded again from memory instead of read again from
+         * storage: a decode costs well under a millisecond, a GET tens of milliseconds and money.
+         *
+         * <p>Without this call the split is automatic: the whole cache holds decoded blocks while the blocks your
+         * queries touch fit it decoded (warm queries never pay a decode); when blocks the cache evicted are read
+         * again, up to 87.5% of it moves to compressed blocks (record blocks compress two to three times, so the cache
+         * holds more of them), and it moves back when a larger decoded part would have saved decodes. The split
+         * follows the order of lookups, not time; {@link ClientStats#cacheCompressedMaxBytes()} reports it. Pin it
+         * when you know better: 0 never keeps compressed blocks; a fixed share such as 0.75 costs warm queries whose
+         * blocks would fit decoded (about twice as slow, docs/operations.md). A disk tier ({@link #diskCache}) is the
+         * other way to avoid the GETs.
          *
          * @param share in {@code [0, 1)}
          * @throws InvalidArgumentException if {@code share} is outside {@code [0, 1)}

@@ -8,7 +8,7 @@ record ClientConfig(
         Path path,
         S3Config s3,
         long blockCacheBytes,
-        double blockCacheCompressedShare,
+        Double blockCacheCompressedShare, // null: the adaptive split
         Path diskCachePath,
         long diskCacheBytes,
         CompactionPolicy compactionPolicy,

@@ -5,7 +5,7 @@ package dev.chromaj;
  *
  * @param cacheHits block cache hits
  * @param cacheMisses block cache misses
- * @param cacheBytes bytes currently held by the memory block cache
+ * @param cacheBytes bytes currently held by the memory block cache as decoded blocks
  * @param storageGets object reads (whole and ranged)
  * @param storagePuts object writes
  * @param storageDeletes object deletes
@@ -19,6 +19,11 @@ package dev.chromaj;
  *     component for collections with {@link Quantization#INT8}, half a byte per component for
  *     {@link Quantization#INT4} (the rest is the graphs' links and bookkeeping)
  * @param vectorIndexBudgetBytes the bound of {@code vectorIndexBytes} ({@link ChromaClient.Builder#vectorIndexBytes})
+ * @param cacheCompressedMaxBytes the part of the memory block cache that may hold blocks as stored (compressed) now:
+ *     the pinned {@link ChromaClient.Builder#blockCacheCompressedShare} of it, or the automatic split's current choice
+ *     (0 while the blocks read fit the cache decoded)
+ * @param cacheCompressedBytes bytes currently held by blocks kept as stored (compressed), at most {@code
+ *     cacheCompressedMaxBytes}
  */
 public record ClientStats(
         long cacheHits,
@@ -33,7 +38,58 @@ public record ClientStats(
         long vectorIndexBytes,
         int vectorIndexCount,
         long vectorIndexVectorBytes,
-        long vectorIndexBudgetBytes) {
+        long vectorIndexBudgetBytes,
+        long cacheCompressedMaxBytes,
+        long cacheCompressedBytes) {
+
+    /**
+     * Stats without the compressed part of the block cache (both 0), as before it was reported.
+     *
+     * @param cacheHits block cache hits
+     * @param cacheMisses block cache misses
+     * @param cacheBytes bytes currently held by the memory block cache as decoded blocks
+     * @param storageGets object reads (whole and ranged)
+     * @param storagePuts object writes
+     * @param storageDeletes object deletes
+     * @param storageRequests every request sent to storage
+     * @param bytesRead bytes read from storage
+     * @param bytesWritten bytes written to storage
+     * @param vectorIndexBytes estimated heap bytes of the loaded HNSW indexes
+     * @param vectorIndexCount number of loaded HNSW indexes
+     * @param vectorIndexVectorBytes the part of {@code vectorIndexBytes} taken by vectors
+     * @param vectorIndexBudgetBytes the bound of {@code vectorIndexBytes}
+     */
+    public ClientStats(
+            long cacheHits,
+            long cacheMisses,
+            long cacheBytes,
+            long storageGets,
+            long storagePuts,
+            long storageDeletes,
+            long storageRequests,
+            long bytesRead,
+            long bytesWritten,
+            long vectorIndexBytes,
+            int vectorIndexCount,
+            long vectorIndexVectorBytes,
+            long vectorIndexBudgetBytes) {
+        this(
+                cacheHits,
+                cacheMisses,
+                cacheBytes,
+                storageGets,
+                storagePuts,
+                storageDeletes,
+                storageRequests,
+                bytesRead,
+                bytesWritten,
+                vectorIndexBytes,
+                vectorIndexCount,
+                vectorIndexVectorBytes,
+                vectorIndexBudgetBytes,
+                0,
+                0);
+    }
 
     /**
      * Stats without the parts of the HNSW index bytes (both 0), as before they were reported.

@@ -186,9 +186,15 @@ final class Engine implements AutoCloseable {
             } else {
                 storage = new LocalStorage(path.resolve("data"));
             }
-            BlockCache.Builder cb = BlockCache.builder()
-                    .maxBytes(config.blockCacheBytes())
-                    .encodedShare(config.blockCacheCompressedShare());
+            BlockCache.Builder cb = BlockCache.builder().maxBytes(config.blockCacheBytes());
+            if (config.blockCacheCompressedShare() != null) {
+                cb.encodedShare(config.blockCacheCompressedShare());
+            } else {
+                // Reading a block again from a local folder costs a file read and the same decode, about two decodes;
+                // a GET costs tens of milliseconds.
+                cb.autoEncodedShare(
+                        BlockCache.MAX_AUTO_ENCODED_SHARE, config.s3Mode() ? BlockCache.DEFAULT_READ_COST : 2);
+            }
             if (config.diskCachePath() != null) {
                 cb.diskTier(config.diskCachePath(), config.diskCacheBytes());
             }
@@ -761,7 +767,9 @@ final class Engine implements AutoCloseable {
                 vectorIndexes.bytes(),
                 vectorIndexes.size(),
                 vectorIndexes.vectorBytes(),
-                vectorIndexes.budgetBytes());
+                vectorIndexes.budgetBytes(),
+                cache.encodedMaxBytes(),
+                cache.encodedBytes());
     }
 
     /**

@@ -2,6 +2,7 @@ package dev.chromaj;
 
 import static org.junit.jupiter.api.Assertions.assertArrayEquals;
 import static org.junit.jupiter.api.Assertions.assertEquals;
+import static org.junit.jupiter.api.Assertions.assertFalse;
 import static org.junit.jupiter.api.Assertions.assertThrows;
 import static org.junit.jupiter.api.Assertions.assertTrue;
 
@@ -246,17 +247,26 @@ class S3ModeTest {
     }
 
     @Test
-    void theCompressedShareOfTheBlockCacheIsOffUnlessAsked() {
+    void theCompressedShareOfTheBlockCacheIsAutomaticUnlessPinned() {
         try (ChromaClient local = CollectionStates.quietClient(dir.resolve("local"));
                 ChromaClient plain = builder(dir.resolve("plain"), s3("tier-" + UUID.randomUUID() + "/"))
                         .build();
                 ChromaClient packed = builder(dir.resolve("packed"), s3("tier-" + UUID.randomUUID() + "/"))
                         .blockCacheCompressedShare(0.75)
+                        .build();
+                ChromaClient decoded = builder(dir.resolve("decoded"), s3("tier-" + UUID.randomUUID() + "/"))
+                        .blockCacheCompressedShare(0)
                         .build()) {
-            assertEquals(0, local.engine().cache.encodedMaxBytes(), "decoded blocks only by default");
-            assertEquals(0, plain.engine().cache.encodedMaxBytes(), "on S3 too");
+            assertTrue(local.engine().cache.adaptiveSplit(), "automatic by default");
+            assertTrue(plain.engine().cache.adaptiveSplit(), "on S3 too");
+            assertEquals(0, local.engine().cache.encodedMaxBytes(), "decoded blocks only until blocks are read again");
+            assertEquals(0, plain.engine().cache.encodedMaxBytes());
             assertEquals(12L << 20, packed.engine().cache.encodedMaxBytes(), "three quarters of 16 MiB");
             assertEquals(16L << 20, packed.engine().cache.maxBytes());
+            assertEquals(12L << 20, packed.stats().cacheCompressedMaxBytes());
+            assertFalse(packed.engine().cache.adaptiveSplit(), "pinned");
+            assertFalse(decoded.engine().cache.adaptiveSplit(), "pinned at 0");
+            assertEquals(0, decoded.stats().cacheCompressedMaxBytes());
         }
         for (double bad : new double[] {-0.1, 1, Double.NaN}) {
             InvalidArgumentException e = assertThrows(

@@ -3,6 +3,8 @@ package dev.chromaj.blockstore;
 import com.github.benmanes.caffeine.cache.AsyncCache;
 import com.github.benmanes.caffeine.cache.Cache;
 import com.github.benmanes.caffeine.cache.Caffeine;
+import com.github.benmanes.caffeine.cache.Policy;
+import com.github.benmanes.caffeine.cache.RemovalCause;
 import com.github.benmanes.caffeine.cache.stats.CacheStats;
 import dev.chromaj.annotations.Internal;
 import dev.chromaj.storage.Storage;
@@ -32,14 +34,26 @@ import org.slf4j.LoggerFactory;
  * freshness. With a disk tier, every object fetched from Storage is also written to disk in the background, so a
  * block evicted from memory is served from disk; a damaged disk file fails its checksum, is deleted and re-fetched.
  *
+ * <p>The memory tier is split between decoded blocks and blocks kept as stored (compressed), which a lookup decodes
+ * again instead of reading them again. By default the split adapts ({@link CacheSplit}): all of the bytes hold decoded
+ * blocks while nothing is read twice; blocks the decoded part evicted and that are then read again move bytes to the
+ * compressed part (up to {@link #MAX_AUTO_ENCODED_SHARE}); decodes that a larger decoded part would have saved move
+ * them back. {@link Builder#encodedShare} pins the split instead.
+ *
  * <p>Thread-safe. {@link #close()} stops its threads.
  */
 @Internal
 public final class BlockCache implements AutoCloseable {
     private static final Logger LOG = LoggerFactory.getLogger(BlockCache.class);
 
-    /** The default {@link Builder#encodedShare}: three quarters of the bytes hold compressed objects. */
-    public static final double DEFAULT_ENCODED_SHARE = 0.75;
+    /** The largest share of the bytes the adaptive split gives to compressed objects. */
+    public static final double MAX_AUTO_ENCODED_SHARE = 0.875;
+
+    /**
+     * The default cost of reading an object again, in decodes, for the adaptive split: a GET of tens of milliseconds
+     * against a decode of well under one.
+     */
+    public static final int DEFAULT_READ_COST = 64;
 
     /**
      * Counters since the cache was built; {@code bytes} is the current weighted size of the decoded part of the
@@ -56,10 +70,15 @@ public final class BlockCache implements AutoCloseable {
     }
 
     private final long maxBytes;
-    private final double encodedShare;
+    /** The adaptive split; null when the share is pinned. */
+    private final CacheSplit split;
+    /** The current bound of the encoded tier; written under {@link #resizeLock}. */
+    private volatile long encodedMax;
+    /** Orders the resizes of the two tiers (taken before Caffeine's own locks, never while holding the split's). */
+    private final Object resizeLock = new Object();
     /**
      * The objects as read from storage (compressed), for the blocks the decoded tier has no room for: on a miss of
-     * the decoded tier they are decoded again instead of read again. Null without an encoded share.
+     * the decoded tier they are decoded again instead of read again. Null with a pinned share of 0.
      */
     private final Cache<String, byte[]> encoded;
     /** Loads of the memory tier that the encoded tier answered. */
@@ -79,15 +98,18 @@ public final class BlockCache implements AutoCloseable {
 
     private BlockCache(Builder b) {
         this.maxBytes = b.maxBytes;
-        this.encodedShare = b.encodedShare;
+        this.split = b.pinnedShare != null || b.maxBytes == 0
+                ? null
+                : new CacheSplit(b.maxBytes, b.maxAutoShare, b.readCost);
         AtomicInteger n = new AtomicInteger();
         this.decoders = Executors.newFixedThreadPool(b.decoderThreads, r -> {
             Thread t = new Thread(r, "chromaj-block-cache-" + n.incrementAndGet());
             t.setDaemon(true);
             return t;
         });
-        long encodedBytes = (long) (b.maxBytes * b.encodedShare);
-        this.encoded = encodedBytes <= 0
+        long encodedBytes = b.pinnedShare == null ? 0 : (long) (b.maxBytes * b.pinnedShare);
+        this.encodedMax = encodedBytes;
+        this.encoded = encodedBytes <= 0 && split == null
                 ? null
                 : Caffeine.newBuilder()
                         .maximumWeight(encodedBytes)
@@ -95,9 +117,16 @@ public final class BlockCache implements AutoCloseable {
                         .executor(Runnable::run)
                         .build();
         this.past = r -> decoders.execute(r);
+        CacheSplit ghosts = split;
         this.cache = Caffeine.newBuilder()
-                .maximumWeight(b.maxBytes - Math.max(0, encodedBytes))
+                .maximumWeight(b.maxBytes - encodedBytes)
                 .weigher((String key, CacheEntry entry) -> (int) Math.min(Integer.MAX_VALUE, entry.weight()))
+                .evictionListener((String key, CacheEntry entry, RemovalCause cause) -> {
+                    // Runs under the decoded tier's eviction lock; CacheSplit never calls back into a cache.
+                    if (ghosts != null && cause == RemovalCause.SIZE && key != null && entry != null) {
+                        ghosts.evicted(key, entry.weight());
+                    }
+                })
                 .executor(decoders)
                 .recordStats()
                 .buildAsync();
@@ -114,9 +143,27 @@ public final class BlockCache implements AutoCloseable {
         return maxBytes;
     }
 
-    /** The bytes of the memory tier that hold objects as stored (compressed); 0 without an encoded tier. */
+    /**
+     * The bytes of the memory tier that may hold objects as stored (compressed) now: the pinned share of {@link
+     * #maxBytes()}, or the adaptive split's current choice (0 until blocks are read again); the decoded part has the
+     * rest.
+     */
     public long encodedMaxBytes() {
-        return encoded == null ? 0 : (long) (maxBytes * encodedShare);
+        return encodedMax;
+    }
+
+    /** The bytes held now by objects kept as stored (compressed), at most {@link #encodedMaxBytes()}. */
+    public long encodedBytes() {
+        if (encoded == null) {
+            return 0;
+        }
+        encoded.cleanUp();
+        return encoded.policy().eviction().orElseThrow().weightedSize().orElse(0);
+    }
+
+    /** Whether the split between decoded and compressed objects adapts to the lookups (not pinned). */
+    public boolean adaptiveSplit() {
+        return split != null;
     }
 
     /** Hits, misses, loads and evictions of the memory tier, its current bytes, and hits of the disk tier. */
@@ -256,20 +303,62 @@ public final class BlockCache implements AutoCloseable {
 
     private CompletableFuture<CacheEntry> load(
             String key, Storage storage, Decoder decoder, String kind, LongAdder[] counters, boolean keep) {
+        // May run inside the decoded tier's compute of this key: the split is told here (it calls nothing), but the
+        // tiers are resized on a decoder thread, outside that compute.
+        CacheSplit.Ghost ghost = keep && split != null ? split.take(key) : CacheSplit.Ghost.NONE;
         byte[] kept = encoded == null ? null : encoded.getIfPresent(key);
         if (kept != null) {
+            boolean moved = false;
             if (keep) {
                 encodedHits.increment();
+                moved = split != null && split.answered(ghost, true);
             }
-            return CompletableFuture.supplyAsync(() -> decoder.decode(key, kept), decoders);
+            boolean resize = moved;
+            return CompletableFuture.supplyAsync(
+                    () -> {
+                        if (resize) {
+                            resize();
+                        }
+                        return decoder.decode(key, kept);
+                    },
+                    decoders);
         }
+        boolean moved = split != null && split.answered(ghost, false);
         if (disk == null) {
-            return fromStorage(key, storage, decoder, kind, counters, keep);
+            return fromStorage(key, storage, decoder, kind, counters, keep, moved);
         }
-        return CompletableFuture.supplyAsync(() -> fromDisk(key, decoder), decoders)
+        return CompletableFuture.supplyAsync(
+                        () -> {
+                            if (moved) {
+                                resize();
+                            }
+                            return fromDisk(key, decoder);
+                        },
+                        decoders)
                 .thenCompose(found -> found != null
                         ? CompletableFuture.completedFuture(found)
-                        : fromStorage(key, storage, decoder, kind, counters, keep));
+                        : fromStorage(key, storage, decoder, kind, counters, keep, false));
+    }
+
+    /** Gives the tiers the bounds the split chose (a no-op when they have them). */
+    private void resize() {
+        synchronized (resizeLock) {
+            long target = split.target();
+            if (target == encodedMax) {
+                return;
+            }
+            Policy.Eviction<String, byte[]> enc = encoded.policy().eviction().orElseThrow();
+            Policy.Eviction<String, CacheEntry> dec =
+                    cache.synchronous().policy().eviction().orElseThrow();
+            if (target > encodedMax) {
+                dec.setMaximum(maxBytes - target);
+                enc.setMaximum(target);
+            } else {
+                enc.setMaximum(target);
+                dec.setMaximum(maxBytes - target);
+            }
+            encodedMax = target;
+        }
     }
 
     private CacheEntry fromDisk(String key, Decoder decoder) {
@@ -289,15 +378,24 @@ public final class BlockCache implements AutoCloseable {
     }
 
     private CompletableFuture<CacheEntry> fromStorage(
-            String key, Storage storage, Decoder decoder, String kind, LongAdder[] counters, boolean keep) {
+            String key,
+            Storage storage,
+            Decoder decoder,
+            String kind,
+            LongAdder[] counters,
+            boolean keep,
+            boolean resize) {
         return storage.getAsync(key)
                 .thenApplyAsync(
                         bytes -> {
+                            if (resize) {
+                                resize();
+                            }
                             counters[0].increment();
                             counters[1].add(bytes.length);
                             LOG.debug("block cache: read {} ({}, {} bytes) from storage", key, kind, bytes.length);
                             CacheEntry entry = decoder.decode(key, bytes);
-                            if (keep && encoded != null) {
+                            if (keep && encoded != null && encodedMax > 0) {
                                 encoded.put(key, bytes);
                             }
                             if (disk != null) {
@@ -314,7 +412,7 @@ public final class BlockCache implements AutoCloseable {
 
     /** Keeps an object's stored bytes in the encoded tier (a block just written that replaces one held there). */
     void putEncoded(String key, byte[] bytes) {
-        if (encoded != null) {
+        if (encoded != null && encodedMax > 0) {
             encoded.put(key, bytes);
         }
     }
@@ -327,6 +425,14 @@ public final class BlockCache implements AutoCloseable {
     /** Runs pending evictions now (tests). */
     void cleanUp() {
         cache.synchronous().cleanUp();
+        if (encoded != null) {
+            encoded.cleanUp();
+        }
+    }
+
+    /** Times the adaptive split grew and shrank the encoded tier (tests); {0, 0} when pinned. */
+    long[] splitMoves() {
+        return split == null ? new long[2] : split.moves();
     }
 
     /** Drops an entry from memory only (tests). */
@@ -348,7 +454,9 @@ public final class BlockCache implements AutoCloseable {
         private Path diskDir;
         private long diskMaxBytes;
         private int decoderThreads = Math.max(2, Runtime.getRuntime().availableProcessors());
-        private double encodedShare = DEFAULT_ENCODED_SHARE;
+        private Double pinnedShare;
+        private double maxAutoShare = MAX_AUTO_ENCODED_SHARE;
+        private int readCost = DEFAULT_READ_COST;
 
         private Builder() {}
 
@@ -375,16 +483,40 @@ public final class BlockCache implements AutoCloseable {
         }
 
         /**
-         * The share of {@code maxBytes} that holds objects as stored (compressed) rather than decoded (default
-         * {@value #DEFAULT_ENCODED_SHARE}): a compressed record block takes a third to a half of its decoded size, so
-         * the same bytes hold two to three times more blocks, at the cost of decoding again a block that the decoded
-         * part has no room for. 0 keeps decoded objects only. Must be in {@code [0, 1)}.
+         * Pins the share of {@code maxBytes} that holds objects as stored (compressed) rather than decoded, instead of
+         * the adaptive split of the default ({@link #autoEncodedShare}): a compressed record block takes a third to a
+         * half of its decoded size, so the same bytes hold two to three times more blocks, at the cost of decoding
+         * again a block that the decoded part has no room for. 0 keeps decoded objects only. Must be in {@code [0,
+         * 1)}.
          */
         public Builder encodedShare(double share) {
             if (!(share >= 0 && share < 1)) {
                 throw new IllegalArgumentException("encodedShare must be in [0, 1), got " + share);
             }
-            this.encodedShare = share;
+            this.pinnedShare = share;
+            return this;
+        }
+
+        /**
+         * The adaptive split (the default): the compressed share starts at 0, grows while blocks the decoded part
+         * evicted are read again, and shrinks while a larger decoded part would have saved decodes (see {@link
+         * CacheSplit}).
+         *
+         * @param maxShare the largest share of {@code maxBytes} for compressed objects, in {@code (0, 1)} (default
+         *     {@value #MAX_AUTO_ENCODED_SHARE})
+         * @param readCost what reading an object again costs, in decodes, {@code >= 1} (default {@value
+         *     #DEFAULT_READ_COST}): the larger, the more decodes the split accepts to save one read
+         */
+        public Builder autoEncodedShare(double maxShare, int readCost) {
+            if (!(maxShare > 0 && maxShare < 1)) {
+                throw new IllegalArgumentException("autoEncodedShare maxShare must be in (0, 1), got " + maxShare);
+            }
+            if (readCost < 1) {
+                throw new IllegalArgumentException("autoEncodedShare readCost must be >= 1, got " + readCost);
+            }
+            this.pinnedShare = null;
+            this.maxAutoShare = maxShare;
+            this.readCost = readCost;
             return this;
         }
 

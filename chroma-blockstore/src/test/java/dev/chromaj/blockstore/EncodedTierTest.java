@@ -65,7 +65,8 @@ class EncodedTierTest {
         BlockfileRoot root = writeRecords();
         // 512 KiB: a quarter (128 KiB) for decoded blocks, less than the ~1.9 MB of records decoded; the rest holds
         // them compressed.
-        try (BlockCache cache = BlockCache.builder().maxBytes(512 << 10).build()) {
+        try (BlockCache cache =
+                BlockCache.builder().maxBytes(512 << 10).encodedShare(0.75).build()) {
             assertEquals(0, laterReads(cache, root, 3), "every block is in memory, most of them compressed");
             BlockCache.Stats stats = cache.stats();
             assertTrue(stats.hits() >= 2 * stats.misses() - 2, "decoded again from memory counts as a hit: " + stats);

@@ -51,7 +51,7 @@ class PointReadCacheTest {
         random = TestRandom.random();
         storage = new ReadRecordingStorage(new LocalStorage(folder));
         // 256 KiB of cache for ~1 MB of records in 16 KiB blocks (about 40 records each).
-        cache = BlockCache.builder().maxBytes(256 << 10).build();
+        cache = BlockCache.builder().maxBytes(256 << 10).encodedShare(0.75).build();
         store = new BlockfileStore(storage, cache, new BlockfileOptions(64 << 10, 2).withRecordMaxBlockBytes(16 << 10));
         List<LogOperation> ops = new ArrayList<>();
         for (int i = 0; i < N; i++) {
@@ -68,7 +68,7 @@ class PointReadCacheTest {
         // A cold cache for the tests: nothing the load or the scan left.
         store.close();
         cache.close();
-        cache = BlockCache.builder().maxBytes(256 << 10).build();
+        cache = BlockCache.builder().maxBytes(256 << 10).encodedShare(0.75).build();
         store = new BlockfileStore(storage, cache, new BlockfileOptions(64 << 10, 2).withRecordMaxBlockBytes(16 << 10));
     }
 

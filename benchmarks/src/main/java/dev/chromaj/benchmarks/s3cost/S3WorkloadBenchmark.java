@@ -52,7 +52,8 @@ import org.slf4j.LoggerFactory;
  *
  * <p>Arguments: records (20000), querySample (20), compression on/off (on), simulated seconds (10800), maxTailAge
  * seconds (3600), maxTailRecords (50000), cachePercent (20), compressed share of the writer's block cache in percent
- * (75: {@code blockCacheCompressedShare(0.75)}, the setting of the 2026-12-06 measurements; 0 keeps decoded blocks only).
+ * or {@code auto} (the default: the adaptive split; 75 is {@code blockCacheCompressedShare(0.75)}, the setting of the
+ * first 2026-12-06 measurements; 0 keeps decoded blocks only).
  */
 public final class S3WorkloadBenchmark {
     private static final Logger LOG = LoggerFactory.getLogger(S3WorkloadBenchmark.class);
@@ -85,7 +86,8 @@ public final class S3WorkloadBenchmark {
         int maxTailAge = arg(args, 4, 3_600);
         int maxTailRecords = arg(args, 5, 50_000);
         int cachePercent = arg(args, 6, 20);
-        int compressedPercent = arg(args, 7, 75);
+        // -1: the adaptive split (blockCacheCompressedShare not called)
+        int compressedPercent = args.length > 7 && !args[7].equals("auto") ? Integer.parseInt(args[7]) : -1;
         CompactionPolicy policy = CompactionPolicy.objectStorage()
                 .withMaxTailAge(Duration.ofSeconds(maxTailAge))
                 .withMaxTailRecords(maxTailRecords);
@@ -158,10 +160,12 @@ public final class S3WorkloadBenchmark {
             long followerHeads = 0;
             CostReport before;
             CostReport after;
-            try (ChromaClient client = builder(folder.resolve("writer"), s3, compress)
-                    .blockCacheBytes(Math.max(1 << 20, cacheBytes))
-                    .blockCacheCompressedShare(compressedPercent / 100.0)
-                    .build()) {
+            ChromaClient.Builder writerBuilder =
+                    builder(folder.resolve("writer"), s3, compress).blockCacheBytes(Math.max(1 << 20, cacheBytes));
+            if (compressedPercent >= 0) {
+                writerBuilder.blockCacheCompressedShare(compressedPercent / 100.0);
+            }
+            try (ChromaClient client = writerBuilder.build()) {
                 ChromaCollection c = client.getCollection("workload");
                 // warm-up: the graph and the hot blocks, not counted
                 for (int q = 0; q < 200; q++) {
@@ -233,6 +237,13 @@ public final class S3WorkloadBenchmark {
                     client.collectGarbage(); // the pass due after the last compaction
                 }
                 after = client.costReport(S3Prices.usEast1Standard());
+                ClientStats split = client.stats();
+                System.out.printf(
+                        Locale.ROOT,
+                        "writer block cache: compressed share %s, compressed part %,d of at most %,d bytes%n",
+                        compressedPercent < 0 ? "auto" : compressedPercent + "%",
+                        split.cacheCompressedBytes(),
+                        split.cacheCompressedMaxBytes());
             }
             long afterGc = bucketBytes(bucket);
             double wallSeconds = (System.nanoTime() - hourStart) / 1e9;

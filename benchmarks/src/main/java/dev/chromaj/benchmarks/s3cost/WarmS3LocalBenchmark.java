@@ -26,7 +26,8 @@ import java.util.SplittableRandom;
  * queries are k = 10 near a uniformly chosen record with the default includes (documents, metadatas, distances).
  *
  * <p>Arguments: records (default 10000), queries per pass (default 300), passes (default 5), block cache MiB
- * (default 8), the S3 client's compressed share in percent (default 75).
+ * (default 8), the S3 client's compressed share in percent, or {@code auto} (the default: the adaptive split, as the
+ * local client has too).
  */
 public final class WarmS3LocalBenchmark {
     private WarmS3LocalBenchmark() {}
@@ -37,7 +38,8 @@ public final class WarmS3LocalBenchmark {
         int queries = args.length > 1 ? Integer.parseInt(args[1]) : 300;
         int passes = args.length > 2 ? Integer.parseInt(args[2]) : 5;
         long cacheBytes = (args.length > 3 ? Long.parseLong(args[3]) : 8) << 20;
-        double share = (args.length > 4 ? Integer.parseInt(args[4]) : 75) / 100.0;
+        // NaN: the adaptive split (blockCacheCompressedShare not called)
+        double share = args.length > 4 && !args[4].equals("auto") ? Integer.parseInt(args[4]) / 100.0 : Double.NaN;
         if (System.getProperty("chromaj.test.s3") == null) {
             System.setProperty("chromaj.test.s3", "s3proxy");
         }
@@ -55,10 +57,8 @@ public final class WarmS3LocalBenchmark {
                     .build();
             WorkloadRecords gen = new WorkloadRecords(42);
             try (ChromaClient local = builder(localDir, cacheBytes).build();
-                    ChromaClient remote = builder(s3Dir, cacheBytes)
-                            .s3(s3)
-                            .blockCacheCompressedShare(share)
-                            .build()) {
+                    ChromaClient remote =
+                            pinned(builder(s3Dir, cacheBytes).s3(s3), share).build()) {
                 ChromaCollection[] collections = {
                     WarmQueryCompressionBenchmark.build(local, gen, records),
                     WarmQueryCompressionBenchmark.build(remote, gen, records)
@@ -93,12 +93,12 @@ public final class WarmS3LocalBenchmark {
                 }
                 System.out.printf(
                         Locale.ROOT,
-                        "%d records, %d queries x %d passes, block cache %d MiB (S3: %d MiB of it compressed)%n",
+                        "%d records, %d queries x %d passes, block cache %d MiB (S3: compressed share %s)%n",
                         records,
                         queries,
                         passes,
                         cacheBytes >> 20,
-                        (long) (cacheBytes * share) >> 20);
+                        Double.isNaN(share) ? "auto" : Double.toString(share));
                 String[] names = {"local", "S3"};
                 double[] p50 = new double[2];
                 for (int s = 0; s < 2; s++) {
@@ -111,14 +111,16 @@ public final class WarmS3LocalBenchmark {
                     System.out.printf(
                             Locale.ROOT,
                             "%s: stored %.2f MB, p50 %.3f ms, p90 %.3f ms, p99 %.3f ms, cache hit rate %.1f%%"
-                                    + " (%d misses)%n",
+                                    + " (%d misses), compressed part %d of at most %d bytes%n",
                             names[s],
                             collections[s].stats().totalBytes() / 1e6,
                             p50[s] / 1e6,
                             WarmQueryCompressionBenchmark.percentile(sorted, 0.9) / 1e6,
                             WarmQueryCompressionBenchmark.percentile(sorted, 0.99) / 1e6,
                             100.0 * hits / Math.max(1, hits + misses),
-                            misses);
+                            misses,
+                            after.cacheCompressedBytes(),
+                            after.cacheCompressedMaxBytes());
                 }
                 System.out.printf(Locale.ROOT, "S3 p50 / local p50 = %.3f%n", p50[1] / p50[0]);
             }
@@ -127,6 +129,11 @@ public final class WarmS3LocalBenchmark {
             WarmQueryCompressionBenchmark.delete(localDir);
             WarmQueryCompressionBenchmark.delete(s3Dir);
         }
+    }
+
+    /** Pins the compressed share unless it is NaN (the adaptive split). */
+    private static ChromaClient.Builder pinned(ChromaClient.Builder b, double share) {
+        return Double.isNaN(share) ? b : b.blockCacheCompressedShare(share);
     }
 
     private static ChromaClient.Builder builder(Path dir, long cacheBytes) {

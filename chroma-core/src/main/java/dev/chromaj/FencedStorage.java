@@ -73,6 +73,11 @@ final class FencedStorage implements Storage {
     }
 
     @Override
+    public Iterator<String> listFolders(String prefix) {
+        return storage.listFolders(prefix);
+    }
+
+    @Override
     public Optional<ObjectInfo> head(String key) {
         return storage.head(key);
     }

@@ -22,9 +22,10 @@ import org.slf4j.LoggerFactory;
  * <p>With S3 the reader's catalog is its own, so the follower first imports what changed in the bucket. One HEAD
  * request of {@link BucketLayout#MANIFEST_HEAD}, which the writer rewrites after every manifest, tells whether
  * anything changed since the last import; only then (or when the head is missing, as with a writer of an older
- * release, and at least every {@value #FULL_SCAN_EVERY} polls) one listing of {@code collection/} finds the newest
- * version manifest of every collection, and only collections whose newest manifest changed (number or ETag) are
- * read again. Locally the reader shares the writer's catalog file, which already shows every commit.
+ * release, and at least every {@value #FULL_SCAN_EVERY} polls) the manifests are listed as {@link CatalogRecovery#scan}
+ * does (the collection folders, then each one's version folder: one request per collection, however many blocks it
+ * has) to find the newest version manifest of every collection, and only collections whose newest manifest changed
+ * (number or ETag) are read again. Locally the reader shares the writer's catalog file, which already shows every commit.
  *
  * <p>Thread-safe: polls are serialized.
  */

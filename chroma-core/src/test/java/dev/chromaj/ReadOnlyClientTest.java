@@ -111,7 +111,10 @@ class ReadOnlyClientTest {
             }
             dev.chromaj.storage.StorageStats before = reader.engine().storage.stats();
             reader.engine().followWriter();
-            assertEquals(1, reader.engine().storage.stats().lists() - before.lists(), "a full listing now and then");
+            assertEquals(
+                    2,
+                    reader.engine().storage.stats().lists() - before.lists(),
+                    "a full scan now and then: the collection folders, then the one collection's version folder");
 
             w.add(List.of(S3TestClients.record("b", 1, DIMENSION)));
             w.compact();

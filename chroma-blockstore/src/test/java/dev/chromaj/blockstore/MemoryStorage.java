@@ -13,6 +13,8 @@ import java.util.Iterator;
 import java.util.List;
 import java.util.Map;
 import java.util.Optional;
+import java.util.Set;
+import java.util.TreeSet;
 import java.util.concurrent.CompletableFuture;
 import java.util.concurrent.ConcurrentHashMap;
 import java.util.concurrent.ConcurrentSkipListMap;
@@ -121,6 +123,21 @@ final class MemoryStorage implements Storage {
                 break;
             }
             out.add(new ObjectInfo(e.getKey(), e.getValue().length, "", Instant.EPOCH));
+        }
+        return out.iterator();
+    }
+
+    @Override
+    public Iterator<String> listFolders(String prefix) {
+        Set<String> out = new TreeSet<>();
+        for (String key : objects.tailMap(prefix).keySet()) {
+            if (!key.startsWith(prefix)) {
+                break;
+            }
+            int slash = key.indexOf('/', prefix.length());
+            if (slash >= 0) {
+                out.add(key.substring(0, slash + 1));
+            }
         }
         return out.iterator();
     }

@@ -67,6 +67,11 @@ final class ReadRecordingStorage implements Storage {
     }
 
     @Override
+    public Iterator<String> listFolders(String prefix) {
+        return delegate.listFolders(prefix);
+    }
+
+    @Override
     public Optional<ObjectInfo> head(String key) {
         return delegate.head(key);
     }

@@ -26,6 +26,7 @@ import java.util.ArrayDeque;
 import java.util.ArrayList;
 import java.util.Arrays;
 import java.util.Collection;
+import java.util.Collections;
 import java.util.Comparator;
 import java.util.Deque;
 import java.util.HexFormat;
@@ -297,6 +298,34 @@ public final class LocalStorage implements Storage {
         ObjectKeys.requireValidPrefix("LIST", prefix);
         counters.lists.increment();
         return new Listing(prefix);
+    }
+
+    @Override
+    public Iterator<String> listFolders(String prefix) {
+        ObjectKeys.requireValidPrefix("LIST", prefix);
+        counters.lists.increment();
+        int slash = prefix.lastIndexOf('/');
+        String dirKey = slash < 0 ? "" : prefix.substring(0, slash);
+        Path dir = dirKey.isEmpty() ? root : resolve("LIST", dirKey);
+        List<String> folders = new ArrayList<>();
+        try (DirectoryStream<Path> stream = Files.newDirectoryStream(dir)) {
+            for (Path p : stream) {
+                String segment = FileNameCodec.decode(p.getFileName().toString());
+                if (segment == null || !Files.isDirectory(p, LinkOption.NOFOLLOW_LINKS)) {
+                    continue; // the temp folder, a file that is not an object, or an object (not a folder)
+                }
+                String folder = (dirKey.isEmpty() ? segment : dirKey + "/" + segment) + "/";
+                if (folder.startsWith(prefix) && folder.length() > prefix.length()) {
+                    folders.add(folder);
+                }
+            }
+        } catch (NoSuchFileException | NotDirectoryException e) {
+            return Collections.emptyIterator();
+        } catch (IOException | UncheckedIOException e) {
+            throw new ObjectStorageException("LIST", prefix, e.toString(), e);
+        }
+        folders.sort(ObjectKeys.UTF8_ORDER);
+        return folders.iterator();
     }
 
     @Override

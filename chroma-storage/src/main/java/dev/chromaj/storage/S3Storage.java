@@ -46,6 +46,7 @@ import software.amazon.awssdk.http.apache.ApacheHttpClient;
 import software.amazon.awssdk.regions.Region;
 import software.amazon.awssdk.services.s3.S3Client;
 import software.amazon.awssdk.services.s3.S3ClientBuilder;
+import software.amazon.awssdk.services.s3.model.CommonPrefix;
 import software.amazon.awssdk.services.s3.model.CompletedPart;
 import software.amazon.awssdk.services.s3.model.CreateMultipartUploadRequest;
 import software.amazon.awssdk.services.s3.model.Delete;
@@ -306,6 +307,12 @@ public final class S3Storage implements Storage {
     public Iterator<ObjectInfo> list(String prefix) {
         ObjectKeys.requireValidPrefix("LIST", prefix);
         return new Listing(prefix);
+    }
+
+    @Override
+    public Iterator<String> listFolders(String prefix) {
+        ObjectKeys.requireValidPrefix("LIST", prefix);
+        return new FolderListing(prefix);
     }
 
     @Override
@@ -748,6 +755,51 @@ public final class S3Storage implements Storage {
                             .maxKeys(LIST_PAGE)
                             .continuationToken(token)));
             page = r.contents().iterator();
+            continuationToken = r.nextContinuationToken();
+            lastPageFetched = !Boolean.TRUE.equals(r.isTruncated()) || continuationToken == null;
+        }
+    }
+
+    /** Lists the common prefixes under a delimiter '/', page by page (1,000 per request) as the caller advances. */
+    private final class FolderListing implements Iterator<String> {
+        private final String prefix;
+        private Iterator<CommonPrefix> page = List.<CommonPrefix>of().iterator();
+        private String continuationToken;
+        private boolean lastPageFetched;
+
+        FolderListing(String prefix) {
+            this.prefix = prefix;
+        }
+
+        @Override
+        public boolean hasNext() {
+            while (!page.hasNext() && !lastPageFetched) {
+                fetch();
+            }
+            return page.hasNext();
+        }
+
+        @Override
+        public String next() {
+            if (!hasNext()) {
+                throw new NoSuchElementException();
+            }
+            return page.next().prefix().substring(config.keyPrefix().length());
+        }
+
+        private void fetch() {
+            String token = continuationToken;
+            ListObjectsV2Response r = call(
+                    "LIST",
+                    prefix,
+                    counters.lists,
+                    null,
+                    () -> s3.listObjectsV2(b -> b.bucket(config.bucket())
+                            .prefix(config.keyPrefix() + prefix)
+                            .delimiter("/")
+                            .maxKeys(LIST_PAGE)
+                            .continuationToken(token)));
+            page = r.commonPrefixes().iterator();
             continuationToken = r.nextContinuationToken();
             lastPageFetched = !Boolean.TRUE.equals(r.isTruncated()) || continuationToken == null;
         }

@@ -65,6 +65,16 @@ public interface Storage extends AutoCloseable {
      */
     Iterator<ObjectInfo> list(String prefix);
 
+    /**
+     * The folders one level below {@code prefix}: for every key that starts with {@code prefix} and has a '/' after
+     * it, the key up to and including the first such '/', each folder once, in ascending key order (S3
+     * {@code ListObjectsV2} with delimiter '/' returns these as common prefixes). Keys with no '/' after the prefix
+     * are not returned. Costs one request per 1,000 folders however many objects lie under them, where {@link #list}
+     * costs one per 1,000 objects. A folder whose last object was deleted may still be listed locally (an empty
+     * directory left behind); callers treat a listed folder as possibly empty.
+     */
+    Iterator<String> listFolders(String prefix);
+
     /** Size, ETag and modification time of the object, or empty when it does not exist. */
     Optional<ObjectInfo> head(String key);
 

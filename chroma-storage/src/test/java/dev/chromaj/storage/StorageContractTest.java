@@ -313,6 +313,38 @@ abstract class StorageContractTest {
         assertFalse(it.hasNext());
     }
 
+    @Test
+    void listFoldersReturnsEachFolderOneLevelDownOnceInOrderWithOneRequest() {
+        List<String> all = List.of(
+                "c/x/block/1",
+                "c/x/block/2",
+                "c/x/version/1.json",
+                "c/y/version/1.json",
+                "c/\u00e9/k",
+                "c/x-file",
+                "c/yz/a/b",
+                "cz/w/1",
+                "top");
+        for (String key : all) {
+            storage.put(key, utf8(key));
+        }
+        long listsBefore = storage.stats().lists();
+        assertEquals(List.of("c/x/", "c/y/", "c/yz/", "c/\u00e9/"), folders(storage.listFolders("c/")));
+        assertEquals(1, storage.stats().lists() - listsBefore, "one request for a page of folders");
+        assertEquals(List.of("c/y/", "c/yz/"), folders(storage.listFolders("c/y")));
+        assertEquals(List.of("c/", "cz/"), folders(storage.listFolders("")));
+        assertEquals(List.of("c/x/block/", "c/x/version/"), folders(storage.listFolders("c/x/")));
+        assertEquals(List.of(), folders(storage.listFolders("c/x/block/")), "objects are not folders");
+        assertEquals(List.of(), folders(storage.listFolders("nothing/")));
+        assertThrows(IllegalArgumentException.class, () -> storage.listFolders("../"));
+    }
+
+    private static List<String> folders(Iterator<String> it) {
+        List<String> out = new ArrayList<>();
+        it.forEachRemaining(out::add);
+        return out;
+    }
+
     // ---------------------------------------------------------------------------------------------- large objects
 
     @Test

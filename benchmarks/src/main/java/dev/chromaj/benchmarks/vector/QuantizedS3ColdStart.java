@@ -7,13 +7,18 @@ import dev.chromaj.ClientStats;
 import dev.chromaj.QueryRequest;
 import dev.chromaj.QueryResult;
 import dev.chromaj.S3Config;
+import dev.chromaj.storage.BucketLayout;
 import dev.chromaj.storage.testing.FaultInjectingProxy;
 import dev.chromaj.storage.testing.S3Fixture;
 import java.nio.file.Files;
 import java.nio.file.Path;
 import java.time.Duration;
+import java.util.ArrayList;
+import java.util.List;
 import java.util.Locale;
+import java.util.Map;
 import java.util.SplittableRandom;
+import java.util.TreeMap;
 import org.slf4j.Logger;
 import org.slf4j.LoggerFactory;
 
@@ -21,7 +26,8 @@ import org.slf4j.LoggerFactory;
  * Cold start of a collection on S3: copies a local folder built by {@link QuantizedScaleBenchmark} (its collection
  * {@code scale}) into an S3Proxy bucket with {@link ChromaClient#backup(S3Config)}, then, behind a
  * {@link FaultInjectingProxy} that delays every request, times a read-only client on an empty local folder: open,
- * {@code getCollection}, first query (wall and process CPU, requests seen by the proxy).
+ * {@code getCollection}, first query (wall and process CPU, requests seen by the proxy; per phase, the requests by
+ * kind, the most in flight at once and the mean in flight).
  *
  * <p>Arguments ({@code key=value}): {@code folder} (the built folder, e.g. {@code <reuse>/int8}), {@code dim} (256),
  * {@code delayMs} (20, per request), {@code coldStarts} (3), {@code indexBytes} (640 MiB), {@code cacheBytes} (32
@@ -71,6 +77,7 @@ public final class QuantizedS3ColdStart {
                 }
                 int before = proxy.requestsSeen();
                 long wall = System.nanoTime();
+                long openedAt;
                 long cpu = processCpu();
                 try (ChromaClient client = ChromaClient.builder()
                         .path(empty)
@@ -81,7 +88,8 @@ public final class QuantizedS3ColdStart {
                         .blockCacheBytes(cacheBytes)
                         .build()) {
                     ChromaCollection c = client.getCollection("scale");
-                    double openMs = (System.nanoTime() - wall) / 1e6;
+                    openedAt = System.nanoTime();
+                    double openMs = (openedAt - wall) / 1e6;
                     QueryResult r = c.query(QueryRequest.builder()
                             .queryEmbedding(query)
                             .nResults(10)
@@ -102,14 +110,63 @@ public final class QuantizedS3ColdStart {
                             proxy.requestsSeen() - before,
                             r.ids().get(0).size(),
                             stats);
-                    LOG.info("{}", line);
-                    report.append('\n').append(line);
+                    String requests = describe(proxy.seen(), wall, openedAt);
+                    LOG.info("{}; {}", line, requests);
+                    report.append('\n').append(line).append("\n  ").append(requests);
                 }
             }
             LOG.info("results:{}", report);
         } finally {
             fixture.release();
         }
+    }
+
+    /**
+     * The requests of one cold start by phase (open, then the first query) and kind, with the most requests in flight
+     * at once and the mean in flight (summed request time over the phase's wall time) in each phase.
+     */
+    static String describe(List<FaultInjectingProxy.SeenRequest> seen, long start, long openedAt) {
+        StringBuilder out = new StringBuilder();
+        long end = Long.MIN_VALUE;
+        for (FaultInjectingProxy.SeenRequest r : seen) {
+            end = Math.max(end, r.endNanos());
+        }
+        for (int phase = 0; phase < 2; phase++) {
+            long from = phase == 0 ? start : openedAt;
+            long to = phase == 0 ? openedAt : Math.max(openedAt + 1, end);
+            Map<String, Integer> kinds = new TreeMap<>();
+            List<long[]> events = new ArrayList<>();
+            long busy = 0;
+            for (FaultInjectingProxy.SeenRequest r : seen) {
+                if (r.startNanos() < from || r.startNanos() >= to) {
+                    continue;
+                }
+                String kind =
+                        r.method() + " " + BucketLayout.kindOf(r.path()).name().toLowerCase(Locale.ROOT);
+                if ("GET".equals(r.method()) && r.hasQueryParameter("list-type")) {
+                    kind = r.hasQueryParameter("delimiter") ? "LIST folders" : "LIST objects";
+                }
+                kinds.merge(kind, 1, Integer::sum);
+                events.add(new long[] {r.startNanos(), 1});
+                events.add(new long[] {r.endNanos(), -1});
+                busy += r.endNanos() - r.startNanos();
+            }
+            events.sort((a, b) -> a[0] != b[0] ? Long.compare(a[0], b[0]) : Long.compare(a[1], b[1]));
+            int inFlight = 0;
+            int peak = 0;
+            for (long[] e : events) {
+                inFlight += (int) e[1];
+                peak = Math.max(peak, inFlight);
+            }
+            out.append(String.format(
+                    Locale.ROOT,
+                    "%s: %s, peak %d in flight, mean %.1f; ",
+                    phase == 0 ? "open" : "first query",
+                    kinds,
+                    peak,
+                    busy / (double) Math.max(1, to - from)));
+        }
+        return out.toString();
     }
 
     private static S3Config config(S3Fixture fixture, java.net.URI endpoint) {

@@ -120,6 +120,8 @@ class HnswReconnectTest {
                 index.addAll(more, vectors, 4);
                 index.reconnect();
             }
+            // The property itself: every live node is reachable on layer 0 from the entry point.
+            assertEquals(0, unreachableLiveNodes(index.export()), "unreachable live nodes (seed " + seed + ")");
             for (int offset = 0; offset < data.length; offset++) {
                 if (index.contains(offset)
                         && index.search(data[offset], 1, 100, (IntPredicate) null)
@@ -130,7 +132,10 @@ class HnswReconnectTest {
                 }
             }
         }
-        assertEquals(0, misses, "stored vectors not found as their own nearest (seed " + seed + ")");
+        // A reachable node can still be missed by an ef-100 walk now and then (measured: at most one of the ~15,600
+        // self-searches in about one run in eight, each found with a wider ef); the stranding this guards against
+        // missed a few per few thousand, dozens here.
+        assertTrue(misses <= 2, "stored vectors not found as their own nearest: " + misses + " (seed " + seed + ")");
     }
 
     /** Live nodes not reachable on layer 0 from the entry point. */

@@ -8,25 +8,20 @@ import dev.chromaj.catalog.VersionEntry;
 import dev.chromaj.storage.BucketLayout;
 import dev.chromaj.storage.LocalStorage;
 import dev.chromaj.storage.ObjectInfo;
-import dev.chromaj.storage.Storage;
 import dev.chromaj.storage.StorageStats;
+import dev.chromaj.storage.testing.RecordingStorage;
 import java.io.IOException;
 import java.nio.file.Files;
 import java.nio.file.Path;
 import java.time.Duration;
 import java.util.ArrayList;
-import java.util.Collection;
-import java.util.Iterator;
 import java.util.List;
 import java.util.Map;
 import java.util.NavigableMap;
-import java.util.Optional;
 import java.util.Set;
 import java.util.TreeMap;
 import java.util.TreeSet;
 import java.util.UUID;
-import java.util.concurrent.CompletableFuture;
-import java.util.concurrent.ConcurrentLinkedQueue;
 import org.junit.jupiter.api.Test;
 import org.junit.jupiter.api.io.TempDir;
 
@@ -154,85 +149,5 @@ class CatalogRecoveryTest {
             out.add(S3TestClients.record(prefix + "-" + i, i, 8));
         }
         return out;
-    }
-
-    /** Delegates every call and records each listing and read, in order. */
-    private static final class RecordingStorage implements Storage {
-        private final Storage delegate;
-        final Collection<String> requests = new ConcurrentLinkedQueue<>();
-
-        RecordingStorage(Storage delegate) {
-            this.delegate = delegate;
-        }
-
-        @Override
-        public byte[] get(String key) {
-            requests.add("GET " + key);
-            return delegate.get(key);
-        }
-
-        @Override
-        public byte[] getRange(String key, long offset, int length) {
-            requests.add("GET " + key);
-            return delegate.getRange(key, offset, length);
-        }
-
-        @Override
-        public CompletableFuture<byte[]> getAsync(String key) {
-            requests.add("GET " + key);
-            return delegate.getAsync(key);
-        }
-
-        @Override
-        public String put(String key, byte[] data) {
-            return delegate.put(key, data);
-        }
-
-        @Override
-        public String putIfAbsent(String key, byte[] data) {
-            return delegate.putIfAbsent(key, data);
-        }
-
-        @Override
-        public String putIfMatch(String key, byte[] data, String expectedEtag) {
-            return delegate.putIfMatch(key, data, expectedEtag);
-        }
-
-        @Override
-        public void delete(String key) {
-            delegate.delete(key);
-        }
-
-        @Override
-        public void deleteAll(Collection<String> keys) {
-            delegate.deleteAll(keys);
-        }
-
-        @Override
-        public Iterator<ObjectInfo> list(String prefix) {
-            requests.add("LIST " + prefix);
-            return delegate.list(prefix);
-        }
-
-        @Override
-        public Iterator<String> listFolders(String prefix) {
-            requests.add("FOLDERS " + prefix);
-            return delegate.listFolders(prefix);
-        }
-
-        @Override
-        public Optional<ObjectInfo> head(String key) {
-            return delegate.head(key);
-        }
-
-        @Override
-        public StorageStats stats() {
-            return delegate.stats();
-        }
-
-        @Override
-        public void close() {
-            delegate.close();
-        }
     }
 }

@@ -10,6 +10,7 @@ import dev.chromaj.blockstore.DataRecord;
 import dev.chromaj.segment.log.LogOperation;
 import dev.chromaj.segment.log.RecordChange;
 import dev.chromaj.storage.LocalStorage;
+import dev.chromaj.storage.testing.RecordingStorage;
 import dev.chromaj.testing.TestRandom;
 import java.nio.file.Path;
 import java.util.ArrayList;
@@ -38,7 +39,7 @@ class PointReadCacheTest {
     @TempDir
     Path folder;
 
-    private ReadRecordingStorage storage;
+    private RecordingStorage storage;
     private BlockCache cache;
     private BlockfileStore store;
     private final String dir = "collection/" + UUID.randomUUID();
@@ -49,7 +50,7 @@ class PointReadCacheTest {
     @BeforeEach
     void setUp() {
         random = TestRandom.random();
-        storage = new ReadRecordingStorage(new LocalStorage(folder));
+        storage = new RecordingStorage(new LocalStorage(folder));
         // 256 KiB of cache for ~1 MB of records in 16 KiB blocks (about 40 records each).
         cache = BlockCache.builder().maxBytes(256 << 10).encodedShare(0.75).build();
         store = new BlockfileStore(storage, cache, new BlockfileOptions(64 << 10, 2).withRecordMaxBlockBytes(16 << 10));

@@ -15,6 +15,7 @@ import dev.chromaj.index.vector.DistanceSpace;
 import dev.chromaj.segment.log.LogOperation;
 import dev.chromaj.segment.log.RecordChange;
 import dev.chromaj.storage.LocalStorage;
+import dev.chromaj.storage.testing.RecordingStorage;
 import dev.chromaj.testing.TestRandom;
 import java.nio.file.Path;
 import java.util.ArrayList;
@@ -42,7 +43,7 @@ class WriteLookupReadsTest {
     @TempDir
     Path folder;
 
-    private ReadRecordingStorage storage;
+    private RecordingStorage storage;
     private BlockfileStore store;
     private BlockCache cache;
     private final String dir = "collection/" + UUID.randomUUID();
@@ -54,7 +55,7 @@ class WriteLookupReadsTest {
     @BeforeEach
     void setUp() {
         random = TestRandom.random();
-        storage = new ReadRecordingStorage(new LocalStorage(folder));
+        storage = new RecordingStorage(new LocalStorage(folder));
         openStore();
         List<LogOperation> ops = new ArrayList<>();
         for (int i = 0; i < N; i++) {

@@ -1,4 +1,4 @@
-package dev.chromaj.segment;
+package dev.chromaj.storage.testing;
 
 import dev.chromaj.storage.ObjectInfo;
 import dev.chromaj.storage.Storage;
@@ -9,30 +9,48 @@ import java.util.Optional;
 import java.util.concurrent.CompletableFuture;
 import java.util.concurrent.ConcurrentLinkedQueue;
 
-/** A storage for tests that delegates every call and records the key of every read, in order, repeats included. */
-final class ReadRecordingStorage implements Storage {
+/**
+ * A storage for tests that delegates every call and records, in order and with repeats, the key of every read
+ * ({@link #reads}) and every read or listing as {@code "GET key"}, {@code "LIST prefix"} or {@code "FOLDERS prefix"}
+ * ({@link #requests}). Writes, deletes and heads are passed through unrecorded.
+ */
+public final class RecordingStorage implements Storage {
     private final Storage delegate;
-    final Collection<String> reads = new ConcurrentLinkedQueue<>();
+    /** Keys of {@code get}, {@code getRange} and {@code getAsync} calls. */
+    public final Collection<String> reads = new ConcurrentLinkedQueue<>();
+    /** Reads and listings, each as its verb and key or prefix. */
+    public final Collection<String> requests = new ConcurrentLinkedQueue<>();
 
-    ReadRecordingStorage(Storage delegate) {
+    public RecordingStorage(Storage delegate) {
         this.delegate = delegate;
+    }
+
+    private void read(String key) {
+        reads.add(key);
+        requests.add("GET " + key);
+    }
+
+    /** Forgets what was recorded so far. */
+    public void clear() {
+        reads.clear();
+        requests.clear();
     }
 
     @Override
     public byte[] get(String key) {
-        reads.add(key);
+        read(key);
         return delegate.get(key);
     }
 
     @Override
     public byte[] getRange(String key, long offset, int length) {
-        reads.add(key);
+        read(key);
         return delegate.getRange(key, offset, length);
     }
 
     @Override
     public CompletableFuture<byte[]> getAsync(String key) {
-        reads.add(key);
+        read(key);
         return delegate.getAsync(key);
     }
 
@@ -63,11 +81,13 @@ final class ReadRecordingStorage implements Storage {
 
     @Override
     public Iterator<ObjectInfo> list(String prefix) {
+        requests.add("LIST " + prefix);
         return delegate.list(prefix);
     }
 
     @Override
     public Iterator<String> listFolders(String prefix) {
+        requests.add("FOLDERS " + prefix);
         return delegate.listFolders(prefix);
     }
 

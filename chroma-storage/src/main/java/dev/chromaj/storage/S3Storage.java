@@ -8,6 +8,7 @@ import java.time.Duration;
 import java.util.ArrayList;
 import java.util.Arrays;
 import java.util.Collection;
+import java.util.Collections;
 import java.util.HexFormat;
 import java.util.Iterator;
 import java.util.List;
@@ -25,6 +26,7 @@ import java.util.concurrent.TimeUnit;
 import java.util.concurrent.atomic.AtomicBoolean;
 import java.util.concurrent.atomic.AtomicInteger;
 import java.util.concurrent.atomic.LongAdder;
+import java.util.function.Function;
 import org.slf4j.Logger;
 import org.slf4j.LoggerFactory;
 import software.amazon.awssdk.auth.credentials.AwsBasicCredentials;
@@ -46,7 +48,6 @@ import software.amazon.awssdk.http.apache.ApacheHttpClient;
 import software.amazon.awssdk.regions.Region;
 import software.amazon.awssdk.services.s3.S3Client;
 import software.amazon.awssdk.services.s3.S3ClientBuilder;
-import software.amazon.awssdk.services.s3.model.CommonPrefix;
 import software.amazon.awssdk.services.s3.model.CompletedPart;
 import software.amazon.awssdk.services.s3.model.CreateMultipartUploadRequest;
 import software.amazon.awssdk.services.s3.model.Delete;
@@ -57,7 +58,6 @@ import software.amazon.awssdk.services.s3.model.ListObjectsV2Response;
 import software.amazon.awssdk.services.s3.model.ObjectIdentifier;
 import software.amazon.awssdk.services.s3.model.PutObjectRequest;
 import software.amazon.awssdk.services.s3.model.S3Error;
-import software.amazon.awssdk.services.s3.model.S3Object;
 import software.amazon.awssdk.services.s3.model.ServerSideEncryption;
 
 /**
@@ -306,13 +306,26 @@ public final class S3Storage implements Storage {
     @Override
     public Iterator<ObjectInfo> list(String prefix) {
         ObjectKeys.requireValidPrefix("LIST", prefix);
-        return new Listing(prefix);
+        int keyPrefix = config.keyPrefix().length();
+        return new Listing<>(
+                prefix,
+                null,
+                r -> r.contents().stream()
+                        .map(o -> new ObjectInfo(
+                                o.key().substring(keyPrefix), o.size(), ETags.unquote(o.eTag()), o.lastModified()))
+                        .toList());
     }
 
     @Override
     public Iterator<String> listFolders(String prefix) {
         ObjectKeys.requireValidPrefix("LIST", prefix);
-        return new FolderListing(prefix);
+        int keyPrefix = config.keyPrefix().length();
+        return new Listing<>(
+                prefix,
+                "/",
+                r -> r.commonPrefixes().stream()
+                        .map(c -> c.prefix().substring(keyPrefix))
+                        .toList());
     }
 
     @Override
@@ -711,15 +724,22 @@ public final class S3Storage implements Storage {
         return root == e ? String.valueOf(e.getMessage()) : e.getMessage() + " (" + root + ")";
     }
 
-    /** Lists page by page (1,000 keys per request) as the caller advances. */
-    private final class Listing implements Iterator<ObjectInfo> {
+    /**
+     * A listing fetched page by page (1,000 entries per request) as the caller advances: the objects under a prefix,
+     * or with the delimiter '/' the folders (common prefixes) one level down.
+     */
+    private final class Listing<T> implements Iterator<T> {
         private final String prefix;
-        private Iterator<S3Object> page = List.<S3Object>of().iterator();
+        private final String delimiter;
+        private final Function<ListObjectsV2Response, List<T>> entries;
+        private Iterator<T> page = Collections.emptyIterator();
         private String continuationToken;
         private boolean lastPageFetched;
 
-        Listing(String prefix) {
+        Listing(String prefix, String delimiter, Function<ListObjectsV2Response, List<T>> entries) {
             this.prefix = prefix;
+            this.delimiter = delimiter;
+            this.entries = entries;
         }
 
         @Override
@@ -731,16 +751,11 @@ public final class S3Storage implements Storage {
         }
 
         @Override
-        public ObjectInfo next() {
+        public T next() {
             if (!hasNext()) {
                 throw new NoSuchElementException();
             }
-            S3Object o = page.next();
-            return new ObjectInfo(
-                    o.key().substring(config.keyPrefix().length()),
-                    o.size(),
-                    ETags.unquote(o.eTag()),
-                    o.lastModified());
+            return page.next();
         }
 
         private void fetch() {
@@ -752,54 +767,10 @@ public final class S3Storage implements Storage {
                     null,
                     () -> s3.listObjectsV2(b -> b.bucket(config.bucket())
                             .prefix(config.keyPrefix() + prefix)
+                            .delimiter(delimiter)
                             .maxKeys(LIST_PAGE)
                             .continuationToken(token)));
-            page = r.contents().iterator();
-            continuationToken = r.nextContinuationToken();
-            lastPageFetched = !Boolean.TRUE.equals(r.isTruncated()) || continuationToken == null;
-        }
-    }
-
-    /** Lists the common prefixes under a delimiter '/', page by page (1,000 per request) as the caller advances. */
-    private final class FolderListing implements Iterator<String> {
-        private final String prefix;
-        private Iterator<CommonPrefix> page = List.<CommonPrefix>of().iterator();
-        private String continuationToken;
-        private boolean lastPageFetched;
-
-        FolderListing(String prefix) {
-            this.prefix = prefix;
-        }
-
-        @Override
-        public boolean hasNext() {
-            while (!page.hasNext() && !lastPageFetched) {
-                fetch();
-            }
-            return page.hasNext();
-        }
-
-        @Override
-        public String next() {
-            if (!hasNext()) {
-                throw new NoSuchElementException();
-            }
-            return page.next().prefix().substring(config.keyPrefix().length());
-        }
-
-        private void fetch() {
-            String token = continuationToken;
-            ListObjectsV2Response r = call(
-                    "LIST",
-                    prefix,
-                    counters.lists,
-                    null,
-                    () -> s3.listObjectsV2(b -> b.bucket(config.bucket())
-                            .prefix(config.keyPrefix() + prefix)
-                            .delimiter("/")
-                            .maxKeys(LIST_PAGE)
-                            .continuationToken(token)));
-            page = r.commonPrefixes().iterator();
+            page = entries.apply(r).iterator();
             continuationToken = r.nextContinuationToken();
             lastPageFetched = !Boolean.TRUE.equals(r.isTruncated()) || continuationToken == null;
         }

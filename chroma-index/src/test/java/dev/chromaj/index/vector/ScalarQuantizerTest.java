@@ -14,6 +14,18 @@ import org.junit.jupiter.params.provider.EnumSource;
 
 class ScalarQuantizerTest {
 
+    /**
+     * The distance between two decoded vectors that the code kernels compute: squared L2, {@code 1 - dot} for inner
+     * product, and for cosine {@code |a - b|^2 / 2} (equal to {@code 1 - dot} of unit vectors, decoded ones are only
+     * nearly so).
+     */
+    private static double codeDistance(DistanceSpace space, float[] a, float[] b) {
+        if (space == DistanceSpace.COSINE) {
+            return 0.5 * ClusteredVectors.distance(DistanceSpace.L2, a, b);
+        }
+        return ClusteredVectors.distance(space, a, b);
+    }
+
     @ParameterizedTest
     @EnumSource(DistanceSpace.class)
     void distancesAreThoseOfTheDecodedVectors(DistanceSpace space) {
@@ -35,7 +47,7 @@ class ScalarQuantizerTest {
             float[] da = q.decode(ca, 0);
             float[] db = q.decode(cb, 0);
             double expectedAsym = ClusteredVectors.distance(raw, a, db);
-            double expectedSym = ClusteredVectors.distance(raw, da, db);
+            double expectedSym = codeDistance(space, da, db);
             assertEquals(expectedAsym, q.distance(a, cb, 0), 1e-3 * (1 + Math.abs(expectedAsym)), "seed " + seed);
             assertEquals(expectedSym, q.distanceBetween(ca, 0, cb, 0), 1e-3 * (1 + Math.abs(expectedSym)));
             // a component inside the trained interval is off by at most half a step
@@ -61,7 +73,6 @@ class ScalarQuantizerTest {
                 }
             }
             ScalarQuantizer q = ScalarQuantizer.train(dimension, space, data);
-            DistanceSpace raw = space == DistanceSpace.COSINE ? DistanceSpace.IP : space;
             byte[] store = new byte[3 * dimension];
             for (int i = 0; i < 30; i++) {
                 float[] query = data[random.nextInt(data.length)].clone();
@@ -76,7 +87,7 @@ class ScalarQuantizerTest {
                         q.distanceBetween(queryCode, 0, store, dimension),
                         q.distance(encoded, store, dimension),
                         where);
-                double expected = ClusteredVectors.distance(raw, q.decode(queryCode, 0), q.decode(store, dimension));
+                double expected = codeDistance(space, q.decode(queryCode, 0), q.decode(store, dimension));
                 assertEquals(expected, q.distance(encoded, store, dimension), 1e-4 * (1 + Math.abs(expected)), where);
                 assertEquals(
                         q.distance(encoded, store, dimension),
@@ -95,13 +106,10 @@ class ScalarQuantizerTest {
         Arrays.fill(high, 255f);
         byte[] codeHigh = q.encode(high);
         byte[] codeZero = q.encode(new float[dimension]);
-        if (space == DistanceSpace.L2) {
-            assertEquals(
-                    255.0 * 255 * dimension, q.distanceBetween(codeHigh, 0, codeZero, 0), 1e-6 * 255 * 255 * dimension);
-            assertEquals(
-                    255.0 * 255 * dimension,
-                    q.distance(q.encodeQuery(high), codeZero, 0),
-                    1e-6 * 255 * 255 * dimension);
+        if (space != DistanceSpace.IP) {
+            double squared = 255.0 * 255 * dimension * (space == DistanceSpace.COSINE ? 0.5 : 1.0);
+            assertEquals(squared, q.distanceBetween(codeHigh, 0, codeZero, 0), 1e-6 * squared);
+            assertEquals(squared, q.distance(q.encodeQuery(high), codeZero, 0), 1e-6 * squared);
         } else {
             double dot = 255.0 * 255 * dimension;
             assertEquals(1 - dot, q.distanceBetween(codeHigh, 0, codeHigh, 0), 1e-6 * dot);
@@ -163,7 +171,7 @@ class ScalarQuantizerTest {
                     assertEquals(0, (ca[half - 1] >> 4) & 0x0F, where + ": the padding nibble is 0");
                 }
                 assertArrayEquals(ca, q.encode(da), where + ": decode then encode gives the code back");
-                double expectedSym = ClusteredVectors.distance(raw, da, db);
+                double expectedSym = codeDistance(space, da, db);
                 double tolerance = 1e-4 * (1 + Math.abs(expectedSym));
                 assertEquals(expectedSym, q.distanceBetween(ca, 0, store, half), tolerance, where);
                 assertEquals(q.distanceBetween(ca, 0, store, half), q.distance(q.encodeQuery(a), store, half), where);

@@ -33,7 +33,8 @@ import org.slf4j.LoggerFactory;
  * previous version's index is never modified, so queries on it continue during the compaction.
  *
  * <p>The new index is {@linkplain HnswIndexCache#handOver handed over} to the cache, so the first query of the new
- * version does not reload it.
+ * version does not reload it; a quantized index estimated above the cache's whole budget is dropped instead, and the
+ * new version's queries walk its graph in its blocks ({@link StoredHnswGraph}), as after a restart.
  */
 @Internal
 public final class HnswSegmentWriter {
@@ -124,7 +125,21 @@ public final class HnswSegmentWriter {
                 whole ? null : extension.before,
                 index,
                 next.roots().get(SegmentFile.EMBEDDINGS.name()));
-        settings.cache().handOver(roots.header(), dir, index);
+        if (index.quantizer() != null
+                && StoredHnswGraph.estimatedIndexBytes(
+                                index.nodeCount(),
+                                index.config().m(),
+                                index.quantizer().codeLength())
+                        > settings.cache().budgetBytes()) {
+            // Over the whole index budget: the version's queries walk the graph in its blocks, as a restarted
+            // client's would; keeping the index would hold more heap than vectorIndexBytes allows.
+            LOG.debug(
+                    "HNSW graph of '{}' exceeds the index budget of {} bytes: not kept in memory",
+                    dir,
+                    settings.cache().budgetBytes());
+        } else {
+            settings.cache().handOver(roots.header(), dir, index);
+        }
         LOG.debug(
                 "HNSW graph of '{}': {} nodes ({} deleted), {} inserted, {} deleted, {} relinked, {}{} ms build,"
                         + " {} ms write",

@@ -118,11 +118,14 @@ final class StoredHnswGraph implements HnswGraphView {
      * vector (a code's length, or {@code 4 × dimension} for floats).
      */
     static long estimatedIndexBytes(HnswGraphCodec.Header header, long vectorBytes) {
-        long n = header.nodeCount();
-        long vector = vectorBytes;
+        return estimatedIndexBytes(header.nodeCount(), header.config().m(), vectorBytes);
+    }
+
+    /** As {@link #estimatedIndexBytes(HnswGraphCodec.Header, long)} for {@code nodes} nodes of a graph of M {@code m}. */
+    static long estimatedIndexBytes(long nodes, int m, long vectorBytes) {
         // vector, layer-0 list (count + 2M slots), upper-list reference, offset, deleted flag, offset-map slot
-        long perNode = vector + 4L * (1 + 2L * header.config().m()) + 4 + 4 + 1 + 4;
-        return n * perNode;
+        long perNode = vectorBytes + 4L * (1 + 2L * m) + 4 + 4 + 1 + 4;
+        return nodes * perNode;
     }
 
     @Override

@@ -244,6 +244,30 @@ class StoredHnswGraphTest {
     }
 
     @Test
+    void aCompactionOverTheIndexBudgetDoesNotKeepItsGraphLoaded() {
+        // the writing client's own budget is far below the graph it builds
+        settings = settings(DistanceSpace.L2, TINY_INDEX_BUDGET);
+        SegmentManifest first = write(null, adds(0, N));
+        assertNull(settings.cache().peek(HnswSegment.roots(first).header()), "not handed over to the index cache");
+        assertEquals(0, settings.cache().bytes());
+        SegmentManifest second = write(first, adds(N, N + 100)); // extends the graph it reads back from its blocks
+        assertNull(settings.cache().peek(HnswSegment.roots(second).header()));
+        CollectionSegments segments = CollectionSegments.open(fx.store, fx.dir, second, settings);
+        assertNotNull(segments.vectors().storedGraph(), "the new version is searched in its blocks");
+        int found = 0;
+        for (int q = 0; q < 20; q++) {
+            float[] query = vector();
+            Set<Integer> truth = new HashSet<>();
+            exact(segments, query, 10, null).forEach(s -> truth.add(s.offset()));
+            for (ScoredOffset s : segments.nearest(query, 10, null, DistanceSpace.L2)) {
+                found += truth.contains(s.offset()) ? 1 : 0;
+            }
+        }
+        assertTrue(found >= 190, "recall " + found / 200.0 + " (seed " + seed + ")");
+        assertEquals(0, settings.cache().bytes(), "no index held in memory");
+    }
+
+    @Test
     void graphsOfFloatsAreNotSearchedInTheirBlocks() {
         settings = new HnswSettings(new HnswIndexCache(1L << 30), DistanceSpace.L2, 16, 100, 100, 2);
         SegmentManifest m = write(null, adds(0, 1500));

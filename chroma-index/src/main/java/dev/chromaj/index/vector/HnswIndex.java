@@ -1371,17 +1371,35 @@ public final class HnswIndex {
     private long descend(NodeChunks c, float[] q, ScalarQuantizer.EncodedQuery qc, Entry ep, int level) {
         int cur = ep.node;
         float curDist = distance(c, q, qc, cur);
+        if (ep.level <= level) {
+            return ((long) Float.floatToRawIntBits(curDist) << 32) | (cur & 0xFFFFFFFFL);
+        }
+        // One visited set for every upper layer: a node measured once is never measured again. Skipping it cannot
+        // change the walk: the greedy step only moves to a node closer than the current one, and the current
+        // distance only shrinks, so a node that did not win when measured (or was left behind) never wins later.
+        SearchScratch sc = scratch.get();
+        sc.reset(nodeCount.get());
+        sc.visit(cur);
         for (int l = ep.level; l > level; l--) {
-            long best = greedy(c, q, qc, cur, curDist, l);
+            long best = greedy(c, sc, q, qc, cur, curDist, l);
             cur = (int) best;
             curDist = Float.intBitsToFloat((int) (best >>> 32));
         }
         return ((long) Float.floatToRawIntBits(curDist) << 32) | (cur & 0xFFFFFFFFL);
     }
 
-    /** Greedy walk on an upper layer; returns the closest node found packed with its distance bits. */
+    /**
+     * Greedy walk on an upper layer, measuring only nodes {@code sc} has not seen; returns the closest node found
+     * packed with its distance bits.
+     */
     private long greedy(
-            NodeChunks c, float[] q, ScalarQuantizer.EncodedQuery qc, int start, float startDist, int level) {
+            NodeChunks c,
+            SearchScratch sc,
+            float[] q,
+            ScalarQuantizer.EncodedQuery qc,
+            int start,
+            float startDist,
+            int level) {
         int cur = start;
         float curDist = startDist;
         boolean changed = true;
@@ -1395,6 +1413,9 @@ public final class HnswIndex {
             int count = Math.min((int) INTS.getAcquire(list, base), level == 0 ? maxLinks0 : m);
             for (int i = 1; i <= count; i++) {
                 int nb = list[base + i];
+                if (!sc.visit(nb)) {
+                    continue;
+                }
                 if (nb >= c.capacity) {
                     c = chunks;
                 }

@@ -1,5 +1,5 @@
 #!/usr/bin/env bash
-# "Same data, big heap" (issue 14) at 1 M x 256: QuantizedScaleBenchmark with our float, int8 and int4 paths (public
+# "Same data, big heap" at 1 M x 256: QuantizedScaleBenchmark with our float, int8 and int4 paths (public
 # API, local folder), Lucene 9.12 int8 HNSW and jvector 4.0.2 PQ + float re-rank at degree 16 and 32, all in one JVM
 # per JDK on the same generated data and queries, then interleaved query passes; prints each JDK's result table
 # (docs/vector-benchmarks.md, "Same data, big heap").

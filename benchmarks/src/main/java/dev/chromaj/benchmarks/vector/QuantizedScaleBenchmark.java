@@ -10,6 +10,21 @@ import dev.chromaj.Quantization;
 import dev.chromaj.QueryRequest;
 import dev.chromaj.QueryResult;
 import dev.chromaj.index.vector.VectorKernels;
+import io.github.jbellis.jvector.graph.GraphIndexBuilder;
+import io.github.jbellis.jvector.graph.GraphSearcher;
+import io.github.jbellis.jvector.graph.ImmutableGraphIndex;
+import io.github.jbellis.jvector.graph.ListRandomAccessVectorValues;
+import io.github.jbellis.jvector.graph.SearchResult;
+import io.github.jbellis.jvector.graph.similarity.BuildScoreProvider;
+import io.github.jbellis.jvector.graph.similarity.DefaultSearchScoreProvider;
+import io.github.jbellis.jvector.graph.similarity.SearchScoreProvider;
+import io.github.jbellis.jvector.quantization.KMeansPlusPlusClusterer;
+import io.github.jbellis.jvector.quantization.PQVectors;
+import io.github.jbellis.jvector.quantization.ProductQuantization;
+import io.github.jbellis.jvector.util.Bits;
+import io.github.jbellis.jvector.vector.VectorizationProvider;
+import io.github.jbellis.jvector.vector.types.VectorFloat;
+import io.github.jbellis.jvector.vector.types.VectorTypeSupport;
 import java.io.IOException;
 import java.lang.management.BufferPoolMXBean;
 import java.lang.management.ManagementFactory;
@@ -30,6 +45,8 @@ import java.util.Locale;
 import java.util.Map;
 import java.util.Set;
 import java.util.SplittableRandom;
+import java.util.TreeMap;
+import java.util.concurrent.ForkJoinPool;
 import java.util.concurrent.atomic.AtomicLong;
 import java.util.stream.IntStream;
 import java.util.stream.Stream;
@@ -59,7 +76,11 @@ import org.slf4j.LoggerFactory;
  * open, first query) and {@link ClientStats}.
  *
  * <p>Arguments ({@code key=value}): {@code n} (200000), {@code dim} (256), {@code queries} (200), {@code ef} (100),
- * {@code paths} (comma list of {@code int8}, {@code int4}, {@code float}, {@code lucene-int8}; default {@code int8}),
+ * {@code paths} (comma list of {@code int8}, {@code int4}, {@code float}, {@code lucene-int8}, {@code jvector-pq16},
+ * {@code jvector-pq32}, {@code jvector16}, {@code jvector32}; default {@code int8}; the jvector paths hold the floats
+ * on the heap, see {@link JvectorPath}), {@code pqSubspaces} (jvector's PQ, default {@code dim / 4}),
+ * {@code efConstruction} (the jvector graphs' beam, default 100: our and Lucene's default), {@code buildThreads}
+ * (jvector's build, default all processors),
  * {@code compactEvery} (10000), {@code passes} (3), {@code minQueries} (1000), {@code work} (scratch folder),
  * {@code indexBytes} (the client's vector index budget, default a quarter of the heap), {@code cacheBytes} (block
  * cache, default 32 MiB), {@code blockBytes} (the client's maxBlockBytes, default 1 MiB), {@code reuse} (a folder
@@ -204,6 +225,10 @@ public final class QuantizedScaleBenchmark {
         long cacheBytes = Long.parseLong(options.text("cacheBytes", Long.toString(32L << 20)));
         List<String> paths = options.list("paths", "int8");
         ChromajPath.blockBytes = options.integer("blockBytes", 1 << 20);
+        JvectorPath.pqSubspaces = options.integer("pqSubspaces", 0);
+        JvectorPath.efConstruction = options.integer("efConstruction", 100);
+        JvectorPath.buildThreads =
+                options.integer("buildThreads", Runtime.getRuntime().availableProcessors());
         String reuse = options.text("reuse", "");
         int coldStarts = options.integer("coldStarts", 1);
         Path work = reuse.isEmpty()
@@ -239,7 +264,9 @@ public final class QuantizedScaleBenchmark {
                 long cpuStart = processCpu();
                 Searchable p;
                 boolean built = Files.isRegularFile(folder.resolve("built-" + n + "x" + dim));
-                if (built && !path.startsWith("lucene")) {
+                if (path.startsWith("jvector")) {
+                    p = JvectorPath.build(path, gen, n);
+                } else if (built && !path.startsWith("lucene")) {
                     LOG.info("{}: reusing the collection built in {}", path, folder);
                     p = ChromajPath.open(folder, indexBytes, cacheBytes, path);
                 } else if (path.startsWith("lucene")) {
@@ -252,14 +279,16 @@ public final class QuantizedScaleBenchmark {
                     };
                     p = ChromajPath.build(folder, gen, n, quantization, compactEvery, indexBytes, cacheBytes, path);
                 }
-                if (!reuse.isEmpty() && !built) {
+                if (!reuse.isEmpty() && !built && !path.startsWith("jvector")) {
                     Files.writeString(folder.resolve("built-" + n + "x" + dim), "built\n");
                 }
                 double buildS = (System.nanoTime() - start) / 1e9;
                 double buildCpuS = (processCpu() - cpuStart) / 1e9;
                 memory.sample();
-                long disk = folderBytes(folder);
-                String stats = p instanceof ChromajPath c ? c.client.stats().toString() : "";
+                long disk = Files.isDirectory(folder) ? folderBytes(folder) : 0;
+                String stats = p instanceof ChromajPath c
+                        ? c.client.stats().toString()
+                        : p instanceof JvectorPath j ? j.describe() : "";
                 report.append(String.format(
                         Locale.ROOT,
                         "%n%s build: ingest+compaction %.1f s wall, %.1f s CPU; heap after GC peak %d MB, heap used"
@@ -364,6 +393,7 @@ public final class QuantizedScaleBenchmark {
             for (Searchable p : opened) {
                 p.close();
             }
+            JvectorPath.release();
             if (reuse.isEmpty()) {
                 deleteRecursively(work);
             }
@@ -622,6 +652,183 @@ public final class QuantizedScaleBenchmark {
         public void close() throws IOException {
             reader.close();
             dir.close();
+        }
+    }
+
+    /**
+     * jvector 4.0.2 on the heap, over the same data: the float vectors (held by this JVM for the build and the
+     * re-rank), one graph per degree built with exact float scores by {@link GraphIndexBuilder} (Vamana neighbour
+     * selection with alpha 1.2, neighbour overflow 1.2, a hierarchy and the final refinement pass: jvector's defaults;
+     * its degree caps every layer, so degree 32 matches the 2·M links of layer 0 in our and Lucene's HNSW at M 16;
+     * beam {@code efConstruction}), and one {@link ProductQuantization} shared by the PQ paths ({@code pqSubspaces}
+     * subspaces of 256 centroids, centred, unweighted k-means: jvector's choices for L2; trained by
+     * {@code ProductQuantization.compute} on at most 128,000 of the vectors). {@code jvector-pqM} walks the graph
+     * with PQ scores (a per-query table of partial distances, {@code precomputedScoreFunctionFor}) and re-ranks all
+     * {@code ef} candidates it kept with the floats ({@code rerankK} = ef, top 10 returned); {@code jvectorM} walks it
+     * with exact float scores (beam ef). The paths of one degree share one graph, so only the first of them pays its
+     * build.
+     */
+    static final class JvectorPath implements Searchable {
+        private static final VectorTypeSupport TYPES =
+                VectorizationProvider.getInstance().getVectorTypeSupport();
+        private static final io.github.jbellis.jvector.vector.VectorSimilarityFunction L2 =
+                io.github.jbellis.jvector.vector.VectorSimilarityFunction.EUCLIDEAN;
+
+        /** PQ subspaces ({@code pqSubspaces}); 0 means a quarter of the dimension. */
+        static int pqSubspaces;
+
+        static int efConstruction = 100;
+        static int buildThreads = Runtime.getRuntime().availableProcessors();
+
+        // shared by the jvector paths of one run
+        private static ListRandomAccessVectorValues vectors;
+        private static ProductQuantization pq;
+        private static PQVectors codes;
+        private static final Map<Integer, ImmutableGraphIndex> GRAPHS = new TreeMap<>();
+
+        final String name;
+        final ImmutableGraphIndex graph;
+        final GraphSearcher searcher;
+        final boolean quantized;
+        final String built;
+
+        private JvectorPath(String name, ImmutableGraphIndex graph, boolean quantized, String built) {
+            this.name = name;
+            this.graph = graph;
+            this.searcher = new GraphSearcher(graph);
+            this.quantized = quantized;
+            this.built = built;
+        }
+
+        static JvectorPath build(String name, Generator gen, int n) throws IOException {
+            boolean quantized = name.startsWith("jvector-pq");
+            int degree = Integer.parseInt(name.substring(quantized ? "jvector-pq".length() : "jvector".length()));
+            StringBuilder built = new StringBuilder();
+            if (vectors == null) {
+                long start = System.nanoTime();
+                List<VectorFloat<?>> list = new ArrayList<>(n);
+                for (int i = 0; i < n; i++) {
+                    list.add(TYPES.createFloatVector(gen.vector(i)));
+                }
+                vectors = new ListRandomAccessVectorValues(list, gen.dim);
+                built.append(
+                        String.format(Locale.ROOT, "floats generated in %.1f s; ", (System.nanoTime() - start) / 1e9));
+            }
+            ForkJoinPool simd = new ForkJoinPool(buildThreads);
+            ForkJoinPool parallel = new ForkJoinPool(buildThreads);
+            try {
+                if (quantized && pq == null) {
+                    int subspaces = pqSubspaces > 0 ? pqSubspaces : gen.dim / 4;
+                    long start = System.nanoTime();
+                    pq = ProductQuantization.compute(
+                            vectors, subspaces, 256, true, KMeansPlusPlusClusterer.UNWEIGHTED, simd, parallel);
+                    double trainS = (System.nanoTime() - start) / 1e9;
+                    start = System.nanoTime();
+                    codes = pq.encodeAll(vectors, simd);
+                    built.append(String.format(
+                            Locale.ROOT,
+                            "PQ %d subspaces x 256 centroids trained in %.1f s, %d vectors encoded in %.1f s; ",
+                            subspaces,
+                            trainS,
+                            n,
+                            (System.nanoTime() - start) / 1e9));
+                }
+                ImmutableGraphIndex graph = GRAPHS.get(degree);
+                if (graph == null) {
+                    long start = System.nanoTime();
+                    long cpu = processCpu();
+                    graph = buildGraph(degree, simd, parallel);
+                    GRAPHS.put(degree, graph);
+                    built.append(String.format(
+                            Locale.ROOT,
+                            "graph degree %d, beam %d built in %.1f s wall, %.1f s CPU (%d threads); ",
+                            degree,
+                            efConstruction,
+                            (System.nanoTime() - start) / 1e9,
+                            (processCpu() - cpu) / 1e9,
+                            buildThreads));
+                } else {
+                    built.append("graph degree ").append(degree).append(" shared with an earlier path; ");
+                }
+                return new JvectorPath(name, graph, quantized, built.toString());
+            } finally {
+                simd.shutdown();
+                parallel.shutdown();
+            }
+        }
+
+        @SuppressWarnings("deprecation") // the (M, ...) constructor: the same degree on every layer
+        private static ImmutableGraphIndex buildGraph(int degree, ForkJoinPool simd, ForkJoinPool parallel)
+                throws IOException {
+            try (GraphIndexBuilder builder = new GraphIndexBuilder(
+                    BuildScoreProvider.randomAccessScoreProvider(vectors, L2),
+                    vectors.dimension(),
+                    degree,
+                    efConstruction,
+                    1.2f,
+                    1.2f,
+                    true,
+                    true,
+                    simd,
+                    parallel)) {
+                return builder.build(vectors);
+            }
+        }
+
+        /** What the build did and what this path keeps in memory. */
+        String describe() {
+            long floats = (long) vectors.size() * vectors.dimension() * Float.BYTES;
+            String memory = String.format(
+                    Locale.ROOT,
+                    "graph %.1f MB (jvector's ramBytesUsed), floats %.1f MB",
+                    graph.ramBytesUsed() / 1048576.0,
+                    floats / 1048576.0);
+            if (quantized) {
+                memory += String.format(
+                        Locale.ROOT,
+                        ", PQ codes %.1f MB (%d bytes a vector) + codebooks %.2f MB",
+                        codes.ramBytesUsed() / 1048576.0,
+                        pq.compressedVectorSize(),
+                        pq.ramBytesUsed() / 1048576.0);
+            }
+            return built + memory;
+        }
+
+        @Override
+        public String name() {
+            return name;
+        }
+
+        @Override
+        public String[] search(float[] query, int ef) {
+            VectorFloat<?> q = TYPES.createFloatVector(query);
+            SearchScoreProvider provider = quantized
+                    ? new DefaultSearchScoreProvider(
+                            codes.precomputedScoreFunctionFor(q, L2), vectors.rerankerFor(q, L2))
+                    : DefaultSearchScoreProvider.exact(q, L2, vectors);
+            SearchResult result = searcher.search(provider, K, Math.max(K, ef), 0f, 0f, Bits.ALL);
+            SearchResult.NodeScore[] nodes = result.getNodes();
+            String[] ids = new String[nodes.length];
+            for (int i = 0; i < ids.length; i++) {
+                ids[i] = "id-" + nodes[i].node;
+            }
+            return ids;
+        }
+
+        @Override
+        public void close() throws IOException {
+            searcher.close();
+        }
+
+        /** Drops the shared floats, codes and graphs (after every path of the run is closed). */
+        static void release() throws IOException {
+            for (ImmutableGraphIndex g : GRAPHS.values()) {
+                g.close();
+            }
+            GRAPHS.clear();
+            vectors = null;
+            pq = null;
+            codes = null;
         }
     }
 

@@ -1,0 +1,59 @@
+#!/usr/bin/env bash
+# "Same data, big heap" at 1 M x 256: QuantizedScaleBenchmark with our float, int8 and int4 paths (public
+# API, local folder), Lucene 9.12 int8 HNSW and jvector 4.0.2 PQ + float re-rank at degree 16 and 32, all in one JVM
+# per JDK on the same generated data and queries, then interleaved query passes; prints each JDK's result table
+# (docs/vector-benchmarks.md, "Same data, big heap").
+#
+# Run time (an estimate, not measured at 1 M): the 100,000 x 256 runs of 2026-12-07 (8 paths, 3 passes; 2 vCPUs
+# at load average 10-13, docs/vector-benchmarks.md) took 17.4 min on JDK 17 and 8.7 min on JDK 25, of which the
+# builds (our three collections, Lucene's index and merge, jvector's PQ training and two graphs) were 15.5 and 7.5
+# min. Builds grew 4.3-5.5x from 20,000 to 100,000, so at 1 M expect 10-12x the 100k builds: about 3 h on JDK 17
+# and 1.5 h on JDK 25 on that loaded machine (about 4.5 h for both); on a quiet 2-core machine wall time comes
+# close to the CPU time, which was about half the wall time there: about 2-2.5 h for both. The exact top 10
+# (about 80 s) and the 5 query passes (about 5 min per JDK) are small next to the builds.
+# Memory: the JVM holds our float index (about 1.2 GB at 1 M x 256), the int8 and int4 indexes, three 256 MiB block
+# caches, Lucene's graph, jvector's floats (1 GiB) and two graphs at once: -Xmx12g leaves room for the builds. Disk:
+# about 5 GB under WORK (deleted at the end).
+#
+# usage: benchmarks/big-heap-1m.sh [n (default 1000000)] [dim (default 256)] [more key=value arguments of
+#        QuantizedScaleBenchmark, e.g. ef=40,100 pqSubspaces=128; a later key wins]
+# env:   JAVA17 (default java on the PATH), JAVA25 (default /usr/lib/jvm/temurin-25-jdk-amd64/bin/java; set it
+#        empty to skip JDK 25), JAVA_OPTS (default -Xmx12g -XX:+UseG1GC), WORK (scratch folder, default
+#        benchmarks/target/big-heap-work), OUT (logs, default benchmarks/target/big-heap-logs)
+set -euo pipefail
+cd "$(dirname "$0")/.."
+N="${1:-1000000}"
+DIM="${2:-256}"
+shift $(( $# > 2 ? 2 : $# ))
+JAVA17="${JAVA17:-java}"
+JAVA25="${JAVA25-/usr/lib/jvm/temurin-25-jdk-amd64/bin/java}"
+JVM_ARGS="${JAVA_OPTS:--Xmx12g -XX:+UseG1GC}"
+WORK="${WORK:-benchmarks/target/big-heap-work}"
+OUT="${OUT:-benchmarks/target/big-heap-logs}"
+mkdir -p "$WORK" "$OUT"
+
+mvn -B -ntp -q -pl benchmarks -am -DskipTests package dependency:build-classpath \
+    -Dmdep.outputFile="$OUT/classpath.txt"
+CP="benchmarks/target/classes:$(cat "$OUT/classpath.txt")"
+ARGS=(n="$N" dim="$DIM" paths=float,int8,int4,lucene-int8,jvector-pq16,jvector-pq32 passes=5 minQueries=1000
+    queries=200 ef=20,40,100,200 compactEvery=50000 cacheBytes=268435456 indexBytes=4294967296 blockBytes=65536
+    work="$WORK" "$@")
+
+run() { # run <label> <java> [extra JVM flags...]
+    local label="$1" java="$2"
+    shift 2
+    local log="$OUT/big-heap-$N-$DIM-$label.log"
+    echo "== $label: $("$java" -version 2>&1 | head -1); $(date -u); load average: $(cut -d' ' -f1-3 /proc/loadavg)"
+    echo "   log: $log"
+    # shellcheck disable=SC2086 # JVM_ARGS is a list of flags
+    "$java" "$@" $JVM_ARGS --add-opens=java.base/java.nio=org.apache.arrow.memory.core,ALL-UNNAMED -cp "$CP" \
+        dev.chromaj.benchmarks.vector.QuantizedScaleBenchmark "${ARGS[@]}" > "$log" 2>&1
+    echo "== $label done $(date -u); load average: $(cut -d' ' -f1-3 /proc/loadavg)"
+    # the report: build lines, cold starts, then the table (the ClientStats dumps after it are left in the log)
+    sed -n '/ results:$/,$p' "$log" | grep -v ' stats after queries: '
+}
+
+run jdk17 "$JAVA17"
+if [ -n "$JAVA25" ]; then
+    run jdk25 "$JAVA25" --add-modules jdk.incubator.vector -Dorg.apache.lucene.vectorization.upperJavaFeatureVersion=25
+fi

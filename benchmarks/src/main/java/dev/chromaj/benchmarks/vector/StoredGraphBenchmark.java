@@ -29,7 +29,8 @@ import org.slf4j.LoggerFactory;
  * <p>Arguments ({@code key=value}): {@code n} (100000), {@code dim} (256), {@code queries} (200), {@code ef} (100),
  * {@code passes} (5), {@code minQueries} (1000), {@code cacheBytes} (block cache of each client, 16 MiB),
  * {@code blockBytes} (64 KiB), {@code compactEvery} (10000), {@code reuse} (a folder kept between runs: the collection
- * built there by an earlier run with the same n, dim and blockBytes is reused).
+ * built there by an earlier run with the same n, dim and blockBytes is reused), {@code compressedShare} (the block
+ * cache's compressed share pinned, {@code blockCacheCompressedShare}; default: the adaptive split).
  */
 public final class StoredGraphBenchmark {
     private static final Logger LOG = LoggerFactory.getLogger(StoredGraphBenchmark.class);
@@ -47,6 +48,7 @@ public final class StoredGraphBenchmark {
         int minQueries = options.integer("minQueries", 1000);
         long cacheBytes = Long.parseLong(options.text("cacheBytes", Long.toString(16L << 20)));
         int compactEvery = options.integer("compactEvery", 10_000);
+        double compressedShare = Double.parseDouble(options.text("compressedShare", "-1"));
         QuantizedScaleBenchmark.ChromajPath.blockBytes = options.integer("blockBytes", 64 << 10);
         Path folder = Files.createDirectories(Path.of(options.text("reuse", "target/stored-graph-bench")));
         LOG.info(
@@ -73,8 +75,8 @@ public final class StoredGraphBenchmark {
             queries[q] = gen.query(q);
         }
         List<Set<String>> truth = QuantizedScaleBenchmark.groundTruth(gen, n, queries);
-        try (Reader heap = new Reader(folder, 1L << 30, cacheBytes, "on-heap index");
-                Reader blocks = new Reader(folder, 64L << 10, cacheBytes, "graph in blocks")) {
+        try (Reader heap = new Reader(folder, 1L << 30, cacheBytes, compressedShare, "on-heap index");
+                Reader blocks = new Reader(folder, 64L << 10, cacheBytes, compressedShare, "graph in blocks")) {
             Reader[] both = {heap, blocks};
             List<List<double[]>> runs = List.of(new ArrayList<>(), new ArrayList<>());
             for (int pass = 0; pass < passes; pass++) {
@@ -92,7 +94,8 @@ public final class StoredGraphBenchmark {
                     runs.get(which).add(row);
                     LOG.info(
                             "pass {} {}: recall {} CPU QPS {} wall QPS {} misses/query {} bytes read/query {};"
-                                    + " indexes loaded {} ({} bytes)",
+                                    + " indexes loaded {} ({} bytes); block cache {} MB decoded, {} MB compressed"
+                                    + " (split {} MB)",
                             pass,
                             p.name(),
                             fmt(m[0]),
@@ -101,7 +104,10 @@ public final class StoredGraphBenchmark {
                             fmt(row[m.length]),
                             fmt(row[m.length + 1]),
                             after.vectorIndexCount(),
-                            after.vectorIndexBytes());
+                            after.vectorIndexBytes(),
+                            after.cacheBytes() >> 20,
+                            after.cacheCompressedBytes() >> 20,
+                            after.cacheCompressedMaxBytes() >> 20);
                 }
             }
             StringBuilder report = new StringBuilder(
@@ -142,15 +148,18 @@ public final class StoredGraphBenchmark {
         final ChromaCollection collection;
         final String name;
 
-        Reader(Path folder, long indexBytes, long cacheBytes, String name) {
-            this.client = ChromaClient.builder()
+        Reader(Path folder, long indexBytes, long cacheBytes, double compressedShare, String name) {
+            ChromaClient.Builder builder = ChromaClient.builder()
                     .path(folder)
                     .readOnly(true)
                     .followInterval(Duration.ofHours(1))
                     .maxBlockBytes(QuantizedScaleBenchmark.ChromajPath.blockBytes)
                     .vectorIndexBytes(indexBytes)
-                    .blockCacheBytes(cacheBytes)
-                    .build();
+                    .blockCacheBytes(cacheBytes);
+            if (compressedShare >= 0) {
+                builder.blockCacheCompressedShare(compressedShare);
+            }
+            this.client = builder.build();
             this.collection = client.getCollection("scale");
             this.name = name;
         }

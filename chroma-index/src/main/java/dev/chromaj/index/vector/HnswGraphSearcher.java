@@ -35,6 +35,11 @@ public final class HnswGraphSearcher {
     public static List<ScoredOffset> search(
             HnswGraphView view, float[] query, int k, int efSearch, IntPredicate allowed) {
         Objects.requireNonNull(view, "view");
+        return searchWalk(view.forSearch(), query, k, efSearch, allowed);
+    }
+
+    private static List<ScoredOffset> searchWalk(
+            HnswGraphView view, float[] query, int k, int efSearch, IntPredicate allowed) {
         float[] q = prepareQuery(view, query, k, efSearch);
         ScalarQuantizer quantizer = view.quantizer();
         ScalarQuantizer.EncodedQuery qc = quantizer == null ? null : quantizer.encodeQuery(q);

@@ -20,7 +20,7 @@ import org.slf4j.Logger;
 import org.slf4j.LoggerFactory;
 
 /**
- * An int8 collection searched two ways from the same folder, through the public API: by a client whose index budget
+ * An int8 (or float, {@code quantization=none}) collection searched two ways from the same folder, through the public API: by a client whose index budget
  * holds the graph (the graph loaded on the heap, as before) and by a client whose index budget is far below it (the
  * graph searched where it lies, in cached blocks). Both clients are read-only, open at the same time, with the same
  * block cache size; query passes alternate between them. Reports recall@10 against the exact top 10, QPS by thread
@@ -30,7 +30,8 @@ import org.slf4j.LoggerFactory;
  * {@code passes} (5), {@code minQueries} (1000), {@code cacheBytes} (block cache of each client, 16 MiB),
  * {@code blockBytes} (64 KiB), {@code compactEvery} (10000), {@code reuse} (a folder kept between runs: the collection
  * built there by an earlier run with the same n, dim and blockBytes is reused), {@code compressedShare} (the block
- * cache's compressed share pinned, {@code blockCacheCompressedShare}; default: the adaptive split).
+ * cache's compressed share pinned, {@code blockCacheCompressedShare}; default: the adaptive split),
+ * {@code quantization} ({@code int8}, {@code int4} or {@code none}; of the collection built).
  */
 public final class StoredGraphBenchmark {
     private static final Logger LOG = LoggerFactory.getLogger(StoredGraphBenchmark.class);
@@ -49,10 +50,12 @@ public final class StoredGraphBenchmark {
         long cacheBytes = Long.parseLong(options.text("cacheBytes", Long.toString(16L << 20)));
         int compactEvery = options.integer("compactEvery", 10_000);
         double compressedShare = Double.parseDouble(options.text("compressedShare", "-1"));
+        Quantization quantization =
+                Quantization.valueOf(options.text("quantization", "int8").toUpperCase(Locale.ROOT));
         QuantizedScaleBenchmark.ChromajPath.blockBytes = options.integer("blockBytes", 64 << 10);
         Path folder = Files.createDirectories(Path.of(options.text("reuse", "target/stored-graph-bench")));
         LOG.info(
-                "java {}, {} processors, max heap {} MB, kernels {}/{}; {} x {} int8, block cache {} MB per client",
+                "java {}, {} processors, max heap {} MB, kernels {}/{}; {} x {} {}, block cache {} MB per client",
                 Runtime.version(),
                 Runtime.getRuntime().availableProcessors(),
                 Runtime.getRuntime().maxMemory() >> 20,
@@ -60,12 +63,13 @@ public final class StoredGraphBenchmark {
                 VectorKernels.byteImplementationName(),
                 n,
                 dim,
+                quantization,
                 cacheBytes >> 20);
         QuantizedScaleBenchmark.Generator gen = new QuantizedScaleBenchmark.Generator(n, dim);
         if (!Files.exists(folder.resolve("built-" + n + "x" + dim))) {
             long start = System.nanoTime();
             QuantizedScaleBenchmark.ChromajPath.build(
-                            folder, gen, n, Quantization.INT8, compactEvery, 1L << 30, 64L << 20, "build")
+                            folder, gen, n, quantization, compactEvery, 1L << 30, 64L << 20, "build")
                     .close();
             Files.createFile(folder.resolve("built-" + n + "x" + dim));
             LOG.info("built in {} s", (System.nanoTime() - start) / 1e9);

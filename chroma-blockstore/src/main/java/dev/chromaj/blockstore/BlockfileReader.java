@@ -238,6 +238,19 @@ public final class BlockfileReader<K, V> {
         return new BlockfileView<>(this, name, decoder);
     }
 
+    /**
+     * The blocks of this blockfile decoded whole by {@code decoder}, addressed by block index and cached in the
+     * {@link BlockCache} next to the blocks (see {@link BlockfileBlocks}). Cheap; create one per reader
+     * and reuse it.
+     *
+     * @param name what the decoder produces, unique per decoding of this value type: blocks with the same name
+     *             share their cache entry
+     * @throws IllegalArgumentException if the name is empty or holds {@code '#'} or {@code '/'}
+     */
+    public <T> BlockfileBlocks<K, T> blocks(String name, BlockDecoder<K, V, T> decoder) {
+        return new BlockfileBlocks<>(this, name, decoder);
+    }
+
     /** The version this reader reads. */
     public BlockfileRoot root() {
         return root.toRoot();

@@ -33,8 +33,9 @@ import org.slf4j.LoggerFactory;
  * previous version's index is never modified, so queries on it continue during the compaction.
  *
  * <p>The new index is {@linkplain HnswIndexCache#handOver handed over} to the cache, so the first query of the new
- * version does not reload it; a quantized index estimated above the cache's whole budget is dropped instead, and the
- * new version's queries walk its graph in its blocks ({@link StoredHnswGraph}), as after a restart.
+ * version does not reload it; an index estimated above the cache's whole budget (quantized, or of floats whose live
+ * vectors are the version's embeddings) is dropped instead, and the new version's queries walk its graph in its
+ * blocks ({@link StoredHnswGraph}), as after a restart.
  */
 @Internal
 public final class HnswSegmentWriter {
@@ -125,11 +126,10 @@ public final class HnswSegmentWriter {
                 whole ? null : extension.before,
                 index,
                 next.roots().get(SegmentFile.EMBEDDINGS.name()));
-        if (index.quantizer() != null
+        long vectorBytes = index.quantizer() != null ? index.quantizer().codeLength() : 4L * index.dimension();
+        if ((index.quantizer() != null || roots.embeddings() != null)
                 && StoredHnswGraph.estimatedIndexBytes(
-                                index.nodeCount(),
-                                index.config().m(),
-                                index.quantizer().codeLength())
+                                index.nodeCount(), index.config().m(), vectorBytes)
                         > settings.cache().budgetBytes()) {
             // Over the whole index budget: the version's queries walk the graph in its blocks, as a restarted
             // client's would; keeping the index would hold more heap than vectorIndexBytes allows.

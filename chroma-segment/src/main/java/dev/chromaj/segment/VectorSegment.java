@@ -5,11 +5,14 @@ import dev.chromaj.blockstore.BlockfileReader;
 import dev.chromaj.blockstore.DataRecord;
 import dev.chromaj.index.vector.DistanceSpace;
 import dev.chromaj.index.vector.ExactSearch;
+import dev.chromaj.index.vector.HnswGraphSearcher;
 import dev.chromaj.index.vector.HnswIndex;
 import dev.chromaj.index.vector.OffsetSet;
 import dev.chromaj.index.vector.ScoredOffset;
 import dev.chromaj.index.vector.SearchPlanner;
+import dev.chromaj.index.vector.VectorKernels;
 import java.lang.ref.WeakReference;
+import java.util.ArrayList;
 import java.util.Arrays;
 import java.util.Iterator;
 import java.util.List;
@@ -32,10 +35,11 @@ import org.slf4j.LoggerFactory;
  * its graph. On the graph, a filter becomes the index's allow-set, and the index's planner scans the allowed offsets
  * exactly when that is cheaper than a filtered graph walk (highly selective filters stay exact).
  *
- * <p>A quantized graph whose loaded index would exceed the index cache's whole budget is not loaded: it is searched
- * where it lies ({@link StoredHnswGraph}, neighbour lists and codes decoded from cached blocks), its candidates
- * re-ranked with the float embeddings as for a loaded one, and a selective filter scanned exactly over the
- * embeddings.
+ * <p>A graph whose loaded index would exceed the index cache's whole budget is not loaded: it is searched where it
+ * lies ({@link StoredHnswGraph}, neighbour lists and codes or embeddings decoded from cached blocks). A quantized
+ * graph's candidates are re-ranked with the float embeddings as for a loaded one, and a selective filter scanned
+ * exactly over the embeddings; a graph of floats answers exactly what its loaded index would (the same walk over the
+ * same vectors, the same scan of a selective filter).
  *
  * <p>Thread-safe: the loaded matrix is immutable and published once; the index is only read.
  */
@@ -111,12 +115,13 @@ final class VectorSegment {
     }
 
     /**
-     * The graph searched in its blocks, or null when this version's graph is loaded into the index cache: a quantized
-     * graph whose loaded index would exceed the cache's budget on its own ({@link StoredHnswGraph#estimatedIndexBytes})
-     * and is not loaded already (a compaction hands its index over). Decided once per version.
+     * The graph searched in its blocks, or null when this version's graph is loaded into the index cache: a graph
+     * (quantized, or of floats whose vectors are the version's embeddings) whose loaded index would exceed the cache's
+     * budget on its own ({@link StoredHnswGraph#estimatedIndexBytes}) and is not loaded already (a compaction hands
+     * its index over). Decided once per version.
      */
     StoredHnswGraph storedGraph() {
-        if (graph == null || graph.codes() == null) {
+        if (graph == null || (graph.codes() == null && graph.embeddings() == null)) {
             return null;
         }
         Object decided = storedGraph;
@@ -142,8 +147,13 @@ final class VectorSegment {
         }
         String what = "HNSW graph " + graph.header() + " in '" + segments.dir() + "'";
         HnswGraphCodec.Header header = HnswSegment.header(readers, what);
-        long estimate = StoredHnswGraph.estimatedIndexBytes(
-                header, HnswSegment.quantizer(readers, header, what).codeLength());
+        if (!StoredHnswGraph.searchableInBlocks(readers, header)) {
+            return LOADED;
+        }
+        long vectorBytes = readers.codes() != null
+                ? HnswSegment.quantizer(readers, header, what).codeLength()
+                : 4L * header.dimension();
+        long estimate = StoredHnswGraph.estimatedIndexBytes(header, vectorBytes);
         if (estimate <= hnsw.cache().budgetBytes()) {
             return LOADED;
         }
@@ -190,6 +200,44 @@ final class VectorSegment {
                 "HNSW graph " + graph.header() + " in '" + segments.dir() + "'",
                 hnsw.cache().budgetBytes(),
                 segments.store().options().maxBlockBytes());
+    }
+
+    /**
+     * A graph of floats searched in its blocks answers as the loaded index does: the walk over the same vectors, or,
+     * for an allowed set at most the index's scan threshold, the exact top k of the allowed records' embeddings (as
+     * the graph stores them) by the index's distance.
+     */
+    private List<ScoredOffset> storedFloatsNearest(
+            StoredHnswGraph stored, float[] query, int k, int efSearch, RoaringBitmap allowed) {
+        int ef = Math.max(k, efSearch);
+        if (allowed != null
+                && allowed.getLongCardinality()
+                        <= HnswGraphSearcher.bruteForceThreshold(stored.liveCount(), ef, stored.maxConnections())) {
+            BlockfileReader<Integer, float[]> embeddings = segments.embeddingReader();
+            List<Integer> offsets = new ArrayList<>(allowed.getCardinality());
+            allowed.forEach((int offset) -> offsets.add(offset));
+            boolean cosine = stored.space() == DistanceSpace.COSINE;
+            float[] normalized = new float[stored.dimension()];
+            return HnswGraphSearcher.scan(
+                    stored,
+                    query,
+                    k,
+                    sink -> embeddings.forEachFloats("", offsets, (offset, data, from, length) -> {
+                        if (length != normalized.length) {
+                            throw new IllegalStateException(stored + ": embedding of offset " + offset
+                                    + " has dimension " + length + ", the graph's is " + normalized.length);
+                        }
+                        if (!cosine) {
+                            sink.offer(offset, data, from);
+                            return;
+                        }
+                        // as the index stores it: normalized by the kernel of an insert
+                        System.arraycopy(data, from, normalized, 0, length);
+                        VectorKernels.normalize(normalized);
+                        sink.offer(offset, normalized, 0);
+                    }));
+        }
+        return HnswGraphSearcher.search(stored, query, k, efSearch, allowed == null ? null : allowed::contains);
     }
 
     /** The embeddings of this version, loading them on first use. */
@@ -315,7 +363,9 @@ final class VectorSegment {
         }
         int ef = hnsw.efSearch();
         if (index == null) {
-            return QuantizedReRank.search(stored, segments.embeddingReader(), query, k, ef, allowed, space);
+            return stored.quantizer() != null
+                    ? QuantizedReRank.search(stored, segments.embeddingReader(), query, k, ef, allowed, space)
+                    : storedFloatsNearest(stored, query, k, ef, allowed);
         }
         if (index.quantizer() != null) {
             return QuantizedReRank.search(index, segments.embeddingReader(), query, k, ef, allowed, space);

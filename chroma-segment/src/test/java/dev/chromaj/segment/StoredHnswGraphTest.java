@@ -243,8 +243,10 @@ class StoredHnswGraphTest {
         assertEquals(1, fresh.cache().loads());
     }
 
-    @Test
-    void aCompactionOverTheIndexBudgetDoesNotKeepItsGraphLoaded() {
+    @ParameterizedTest
+    @CsvSource({"INT8", "NONE"})
+    void aCompactionOverTheIndexBudgetDoesNotKeepItsGraphLoaded(HnswSettings.Quantization bits) {
+        quantization = bits;
         // the writing client's own budget is far below the graph it builds
         settings = settings(DistanceSpace.L2, TINY_INDEX_BUDGET);
         SegmentManifest first = write(null, adds(0, N));
@@ -267,14 +269,51 @@ class StoredHnswGraphTest {
         assertEquals(0, settings.cache().bytes(), "no index held in memory");
     }
 
-    @Test
-    void graphsOfFloatsAreNotSearchedInTheirBlocks() {
-        settings = new HnswSettings(new HnswIndexCache(1L << 30), DistanceSpace.L2, 16, 100, 100, 2);
-        SegmentManifest m = write(null, adds(0, 1500));
-        HnswSettings small = new HnswSettings(new HnswIndexCache(TINY_INDEX_BUDGET), DistanceSpace.L2, 16, 100, 100, 2);
-        assertNull(CollectionSegments.open(fx.store, fx.dir, m, small).vectors().storedGraph());
-        IllegalStateException e = assertThrows(IllegalStateException.class, () -> stored(m));
-        assertTrue(e.getMessage().contains("stores float vectors"), e.getMessage());
+    @ParameterizedTest
+    @CsvSource({"L2", "COSINE"})
+    void aGraphOfFloatsOverTheBudgetAnswersExactlyAsTheLoadedGraph(DistanceSpace space) {
+        settings = new HnswSettings(new HnswIndexCache(1L << 30), space, 16, 100, 100, 2);
+        SegmentManifest m = versionWithDeletes();
+        // two clients reopening the same version: one loads the graph, one is far below its budget
+        // efSearch 12: the scan threshold (12 x 16 x log2(n) / 4 = 576) lies between the two filters below, so the
+        // half filter is walked and the few filter scanned
+        HnswSettings big = new HnswSettings(new HnswIndexCache(1L << 30), space, 16, 100, 12, 2);
+        HnswSettings small = new HnswSettings(new HnswIndexCache(TINY_INDEX_BUDGET), space, 16, 100, 12, 2);
+        CollectionSegments loaded = CollectionSegments.open(fx.store, fx.dir, m, big);
+        CollectionSegments inBlocks = CollectionSegments.open(fx.store, fx.dir, m, small);
+        assertNull(loaded.vectors().storedGraph());
+        StoredHnswGraph stored = inBlocks.vectors().storedGraph();
+        assertNotNull(stored, "searched in its blocks");
+        assertNull(stored.quantizer());
+        assertTrue(stored.hasDeletedNodes(), "deleted and replaced nodes are walked through");
+        RoaringBitmap few = new RoaringBitmap();
+        RoaringBitmap half = new RoaringBitmap();
+        for (int i = 0; i < N + 150; i++) {
+            if (i % 60 == 7) {
+                few.add(i);
+            }
+            if (i % 2 == 0) {
+                half.add(i);
+            }
+        }
+        for (int q = 0; q < 25; q++) {
+            float[] query = vector();
+            int k = 1 + random.nextInt(12);
+            String where = "query " + q + ", k " + k + " (seed " + seed + ", " + space + ")";
+            for (RoaringBitmap allowed : new RoaringBitmap[] {null, half, few}) {
+                // same offsets, same distances, same order
+                assertEquals(
+                        loaded.vectors().graphNearest(query, k, allowed, space),
+                        inBlocks.vectors().graphNearest(query, k, allowed, space),
+                        where + ", filter " + (allowed == null ? "none" : allowed.getCardinality()));
+            }
+        }
+        assertTrue(half.getCardinality() > HnswGraphSearcher.bruteForceThreshold(stored.liveCount(), 12, 16));
+        assertTrue(few.getCardinality() <= HnswGraphSearcher.bruteForceThreshold(stored.liveCount(), 12, 16));
+        assertEquals(1, big.cache().loads());
+        assertEquals(0, small.cache().loads(), "no index was loaded");
+        assertEquals(0, small.cache().bytes());
+        assertTrue(fx.cache.stats().evictions() > 0, "blocks were evicted: " + fx.cache.stats());
     }
 
     @Test

@@ -20,7 +20,7 @@ import org.slf4j.Logger;
 import org.slf4j.LoggerFactory;
 
 /**
- * An int8 collection searched two ways from the same folder, through the public API: by a client whose index budget
+ * An int8 (or float, {@code quantization=none}) collection searched two ways from the same folder, through the public API: by a client whose index budget
  * holds the graph (the graph loaded on the heap, as before) and by a client whose index budget is far below it (the
  * graph searched where it lies, in cached blocks). Both clients are read-only, open at the same time, with the same
  * block cache size; query passes alternate between them. Reports recall@10 against the exact top 10, QPS by thread
@@ -29,7 +29,9 @@ import org.slf4j.LoggerFactory;
  * <p>Arguments ({@code key=value}): {@code n} (100000), {@code dim} (256), {@code queries} (200), {@code ef} (100),
  * {@code passes} (5), {@code minQueries} (1000), {@code cacheBytes} (block cache of each client, 16 MiB),
  * {@code blockBytes} (64 KiB), {@code compactEvery} (10000), {@code reuse} (a folder kept between runs: the collection
- * built there by an earlier run with the same n, dim and blockBytes is reused).
+ * built there by an earlier run with the same n, dim and blockBytes is reused), {@code compressedShare} (the block
+ * cache's compressed share pinned, {@code blockCacheCompressedShare}; default: the adaptive split),
+ * {@code quantization} ({@code int8}, {@code int4} or {@code none}; of the collection built).
  */
 public final class StoredGraphBenchmark {
     private static final Logger LOG = LoggerFactory.getLogger(StoredGraphBenchmark.class);
@@ -47,10 +49,13 @@ public final class StoredGraphBenchmark {
         int minQueries = options.integer("minQueries", 1000);
         long cacheBytes = Long.parseLong(options.text("cacheBytes", Long.toString(16L << 20)));
         int compactEvery = options.integer("compactEvery", 10_000);
+        double compressedShare = Double.parseDouble(options.text("compressedShare", "-1"));
+        Quantization quantization =
+                Quantization.valueOf(options.text("quantization", "int8").toUpperCase(Locale.ROOT));
         QuantizedScaleBenchmark.ChromajPath.blockBytes = options.integer("blockBytes", 64 << 10);
         Path folder = Files.createDirectories(Path.of(options.text("reuse", "target/stored-graph-bench")));
         LOG.info(
-                "java {}, {} processors, max heap {} MB, kernels {}/{}; {} x {} int8, block cache {} MB per client",
+                "java {}, {} processors, max heap {} MB, kernels {}/{}; {} x {} {}, block cache {} MB per client",
                 Runtime.version(),
                 Runtime.getRuntime().availableProcessors(),
                 Runtime.getRuntime().maxMemory() >> 20,
@@ -58,12 +63,13 @@ public final class StoredGraphBenchmark {
                 VectorKernels.byteImplementationName(),
                 n,
                 dim,
+                quantization,
                 cacheBytes >> 20);
         QuantizedScaleBenchmark.Generator gen = new QuantizedScaleBenchmark.Generator(n, dim);
         if (!Files.exists(folder.resolve("built-" + n + "x" + dim))) {
             long start = System.nanoTime();
             QuantizedScaleBenchmark.ChromajPath.build(
-                            folder, gen, n, Quantization.INT8, compactEvery, 1L << 30, 64L << 20, "build")
+                            folder, gen, n, quantization, compactEvery, 1L << 30, 64L << 20, "build")
                     .close();
             Files.createFile(folder.resolve("built-" + n + "x" + dim));
             LOG.info("built in {} s", (System.nanoTime() - start) / 1e9);
@@ -73,8 +79,8 @@ public final class StoredGraphBenchmark {
             queries[q] = gen.query(q);
         }
         List<Set<String>> truth = QuantizedScaleBenchmark.groundTruth(gen, n, queries);
-        try (Reader heap = new Reader(folder, 1L << 30, cacheBytes, "on-heap index");
-                Reader blocks = new Reader(folder, 64L << 10, cacheBytes, "graph in blocks")) {
+        try (Reader heap = new Reader(folder, 1L << 30, cacheBytes, compressedShare, "on-heap index");
+                Reader blocks = new Reader(folder, 64L << 10, cacheBytes, compressedShare, "graph in blocks")) {
             Reader[] both = {heap, blocks};
             List<List<double[]>> runs = List.of(new ArrayList<>(), new ArrayList<>());
             for (int pass = 0; pass < passes; pass++) {
@@ -92,7 +98,8 @@ public final class StoredGraphBenchmark {
                     runs.get(which).add(row);
                     LOG.info(
                             "pass {} {}: recall {} CPU QPS {} wall QPS {} misses/query {} bytes read/query {};"
-                                    + " indexes loaded {} ({} bytes)",
+                                    + " indexes loaded {} ({} bytes); block cache {} MB decoded, {} MB compressed"
+                                    + " (split {} MB)",
                             pass,
                             p.name(),
                             fmt(m[0]),
@@ -101,7 +108,10 @@ public final class StoredGraphBenchmark {
                             fmt(row[m.length]),
                             fmt(row[m.length + 1]),
                             after.vectorIndexCount(),
-                            after.vectorIndexBytes());
+                            after.vectorIndexBytes(),
+                            after.cacheBytes() >> 20,
+                            after.cacheCompressedBytes() >> 20,
+                            after.cacheCompressedMaxBytes() >> 20);
                 }
             }
             StringBuilder report = new StringBuilder(
@@ -142,15 +152,18 @@ public final class StoredGraphBenchmark {
         final ChromaCollection collection;
         final String name;
 
-        Reader(Path folder, long indexBytes, long cacheBytes, String name) {
-            this.client = ChromaClient.builder()
+        Reader(Path folder, long indexBytes, long cacheBytes, double compressedShare, String name) {
+            ChromaClient.Builder builder = ChromaClient.builder()
                     .path(folder)
                     .readOnly(true)
                     .followInterval(Duration.ofHours(1))
                     .maxBlockBytes(QuantizedScaleBenchmark.ChromajPath.blockBytes)
                     .vectorIndexBytes(indexBytes)
-                    .blockCacheBytes(cacheBytes)
-                    .build();
+                    .blockCacheBytes(cacheBytes);
+            if (compressedShare >= 0) {
+                builder.blockCacheCompressedShare(compressedShare);
+            }
+            this.client = builder.build();
             this.collection = client.getCollection("scale");
             this.name = name;
         }

@@ -35,6 +35,11 @@ public final class HnswGraphSearcher {
     public static List<ScoredOffset> search(
             HnswGraphView view, float[] query, int k, int efSearch, IntPredicate allowed) {
         Objects.requireNonNull(view, "view");
+        return searchWalk(view.forSearch(), query, k, efSearch, allowed);
+    }
+
+    private static List<ScoredOffset> searchWalk(
+            HnswGraphView view, float[] query, int k, int efSearch, IntPredicate allowed) {
         float[] q = prepareQuery(view, query, k, efSearch);
         ScalarQuantizer quantizer = view.quantizer();
         ScalarQuantizer.EncodedQuery qc = quantizer == null ? null : quantizer.encodeQuery(q);
@@ -81,6 +86,44 @@ public final class HnswGraphSearcher {
                 top.offer(view.offset(node), d);
             }
         }
+        return top.toSortedList();
+    }
+
+    /** Hands every vector of a scan to a {@link VectorSink}; see {@link #scan}. */
+    @FunctionalInterface
+    public interface StoredVectors {
+        /** Calls {@code sink} once per vector. */
+        void forEach(VectorSink sink);
+    }
+
+    /** Receives the vector of {@code offset} as {@code data[from, from + dimension)}, read during the call only. */
+    @FunctionalInterface
+    public interface VectorSink {
+        /** One offset's vector. */
+        void offer(int offset, float[] data, int from);
+    }
+
+    /**
+     * The exact top {@code k} of {@code vectors} (offsets and vectors as a graph of floats stores them: normalized for
+     * {@link DistanceSpace#COSINE}) by the distance a search of {@code view} computes, ascending, ties by offset: what
+     * {@link HnswIndex#search(float[], int, int, OffsetSet)} returns when it scans its allowed offsets instead of
+     * walking, for a view of a graph of floats that is not loaded.
+     *
+     * @throws IllegalArgumentException if the view is quantized, the dimension differs or {@code k < 1}
+     */
+    public static List<ScoredOffset> scan(HnswGraphView view, float[] query, int k, StoredVectors vectors) {
+        Objects.requireNonNull(view, "view");
+        if (view.quantizer() != null) {
+            throw new IllegalArgumentException("scan needs a graph of floats, " + view + " is quantized");
+        }
+        float[] q = prepareQuery(view, query, k, 1);
+        TopKCollector top = new TopKCollector(k);
+        int dim = view.dimension();
+        boolean squaredL2 = view.space() == DistanceSpace.L2;
+        FloatKernels kernels = VectorKernels.KERNELS;
+        vectors.forEach((offset, data, from) -> top.offer(
+                offset,
+                squaredL2 ? kernels.squaredL2(q, 0, data, from, dim) : 1f - kernels.dot(q, 0, data, from, dim)));
         return top.toSortedList();
     }
 

@@ -17,6 +17,16 @@ import dev.chromaj.annotations.Internal;
 @Internal
 public interface HnswGraphView {
 
+    /**
+     * The view one search walks, on the calling thread only: {@code this} by default. A view of a persisted graph
+     * returns one that keeps a reference to every block the search has read, so that the next node of a block
+     * already at hand costs an array read instead of a cache lookup; it holds on to those blocks until it is dropped,
+     * so use one per search and drop it with the search.
+     */
+    default HnswGraphView forSearch() {
+        return this;
+    }
+
     /** Vector dimension. */
     int dimension();
 

@@ -1,0 +1,86 @@
+package dev.chromaj.blockstore;
+
+import static org.junit.jupiter.api.Assertions.assertEquals;
+import static org.junit.jupiter.api.Assertions.assertSame;
+import static org.junit.jupiter.api.Assertions.assertThrows;
+import static org.junit.jupiter.api.Assertions.assertTrue;
+
+import java.util.concurrent.atomic.AtomicInteger;
+import org.junit.jupiter.api.AfterEach;
+import org.junit.jupiter.api.Test;
+
+/** Whole decoded blocks: every entry once, in order, with the block's rank and first key; one decode per block. */
+class BlockfileBlocksTest {
+    private static final String DIR = "collection/blocks";
+    private static final int ENTRIES = 3000;
+    private final MemoryStorage storage = new MemoryStorage();
+
+    @AfterEach
+    void close() {
+        storage.close();
+    }
+
+    /** The keys of a block and the numbers of its "value-n" strings, in two arrays. */
+    private static final class KeysAndNumbers implements BlockDecoder<Integer, String, int[][]> {
+        final AtomicInteger decodes = new AtomicInteger();
+
+        @Override
+        public int[][] decode(Entries<Integer, String> block) {
+            decodes.incrementAndGet();
+            int[][] out = new int[2][block.size()];
+            for (int i = 0; i < block.size(); i++) {
+                assertEquals("", block.prefix(i));
+                out[0][i] = block.key(i);
+                out[1][i] = Integer.parseInt(block.value(i).substring("value-".length()));
+            }
+            return out;
+        }
+
+        @Override
+        public long weight(int[][] decoded) {
+            return 8L * decoded[0].length;
+        }
+    }
+
+    @Test
+    void blocksHoldEveryEntryInOrderAndAreDecodedOnce() {
+        BlockfileRoot root;
+        try (BlockCache cache = BlockCache.builder().maxBytes(0).build();
+                BlockfileStore store = new BlockfileStore(storage, cache, new BlockfileOptions(4096, 2))) {
+            BlockfileWriter<Integer, String> w = store.create(DIR, KeyType.U32, ValueType.STRING);
+            for (int i = 0; i < ENTRIES; i++) {
+                w.set("", 2 * i, "value-" + i);
+            }
+            root = w.commit();
+        }
+        try (BlockCache cache = BlockCache.builder().maxBytes(64 << 20).build();
+                BlockfileStore store = new BlockfileStore(storage, cache, BlockfileOptions.forLocal())) {
+            BlockfileReader<Integer, String> reader = store.open(DIR, root.id(), KeyType.U32, ValueType.STRING);
+            KeysAndNumbers decoder = new KeysAndNumbers();
+            BlockfileBlocks<Integer, int[][]> blocks = reader.blocks("keys-and-numbers", decoder);
+            assertTrue(blocks.blockCount() > 5, "several blocks: " + blocks.blockCount());
+            int next = 0;
+            for (int b = 0; b < blocks.blockCount(); b++) {
+                int[][] block = blocks.get(b);
+                assertEquals(next, blocks.entriesBefore(b));
+                assertEquals(block[0].length, blocks.entries(b));
+                assertEquals(2 * next, blocks.firstKey(b));
+                assertEquals("", blocks.firstPrefix(b));
+                for (int i = 0; i < block[0].length; i++) {
+                    assertEquals(2 * next, block[0][i]);
+                    assertEquals(next, block[1][i]);
+                    next++;
+                }
+                assertSame(block, blocks.get(b), "cached");
+            }
+            assertEquals(ENTRIES, next);
+            assertEquals(blocks.blockCount(), decoder.decodes.get());
+            // another instance with the same name shares the cached forms
+            assertSame(
+                    blocks.get(1),
+                    reader.blocks("keys-and-numbers", new KeysAndNumbers()).get(1));
+            assertThrows(IllegalArgumentException.class, () -> reader.blocks("a#b", decoder));
+            assertThrows(IllegalArgumentException.class, () -> reader.blocks("", decoder));
+        }
+    }
+}

@@ -52,6 +52,10 @@ public final class HnswGraphSearcher {
         int ef = Math.max(k, efSearch);
         int cur = entry;
         float curDist = distance(view, s, q, qc, cur);
+        // As HnswIndex: one visited set over the upper layers (a node that lost once never wins later).
+        SearchScratch upper = s.search;
+        upper.reset(view.nodeCount());
+        upper.visit(cur);
         for (int level = view.entryLevel(); level > 0; level--) {
             boolean changed = true;
             while (changed) {
@@ -64,6 +68,9 @@ public final class HnswGraphSearcher {
                 // the list is copied: the walk below may move cur while it reads it
                 for (int i = 0; i < count; i++) {
                     int nb = s.links[i];
+                    if (!upper.visit(nb)) {
+                        continue;
+                    }
                     float d = distance(view, s, q, qc, nb);
                     if (d < curDist) {
                         curDist = d;

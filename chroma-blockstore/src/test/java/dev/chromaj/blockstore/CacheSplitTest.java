@@ -158,20 +158,20 @@ class CacheSplitTest {
             assertTrue(cache.encodedMaxBytes() > CACHE / 2, "grown: " + cache.encodedMaxBytes());
             // Uniform lookups over the set: most miss the small decoded part, and many of those are blocks it evicted
             // just before (decodes a larger decoded part would have saved). Each such decode shrinking the compressed
-            // part a whole step made it evict blocks of the set, read again (7 reads in these 4000 lookups, 452
-            // shrinks and 7 grows). Weighed per step, none.
+            // part a whole step made it evict blocks of the set, read again (26 reads in these 8000 lookups, 920
+            // shrinks and 26 grows). Weighed per step, 0 to 2 (Caffeine's admission is not fully deterministic).
             java.util.SplittableRandom random = new java.util.SplittableRandom(5);
             long reads = storage.gets();
             long[] moves = cache.splitMoves();
-            for (int i = 0; i < 4000; i++) {
+            for (int i = 0; i < 8000; i++) {
                 int k = (Integer) r.rootIndex().firstKeys.get(random.nextInt(blocks)) + 1;
                 assertEquals(record(k), r.get("", k));
                 cache.cleanUp();
             }
             long[] after = cache.splitMoves();
             assertTrue(
-                    storage.gets() - reads <= 1,
-                    (storage.gets() - reads) + " reads in 4000 lookups of " + blocks + " blocks; grows "
+                    storage.gets() - reads <= 4,
+                    (storage.gets() - reads) + " reads in 8000 lookups of " + blocks + " blocks; grows "
                             + (after[0] - moves[0]) + ", shrinks " + (after[1] - moves[1]));
         }
     }
@@ -188,13 +188,16 @@ class CacheSplitTest {
             // A small set: more than the decoded part left by the grown split, well within the whole cache.
             // One step back per 64 decodes a larger decoded part would have saved (the near list spans 64 steps).
             int small = 10;
+            // Until three rounds in a row are all decoded hits (at most 1000 rounds).
             int n = 0;
-            while (n < 1000 && !decoded(cache, root, small)) {
-                rounds(cache, r, small, 1);
+            int stable = 0;
+            Round last = null;
+            while (n < 1000 && stable < 3) {
+                last = rounds(cache, r, small, 1);
                 n++;
+                stable = last.equals(new Round(small, 0, 0)) && decoded(cache, root, small) ? stable + 1 : 0;
             }
-            assertTrue(n < 1000, "the small set is not held decoded after " + n + " rounds");
-            Round last = rounds(cache, r, small, 1);
+            assertEquals(3, stable, "the small set is not held decoded after " + n + " rounds");
             assertTrue(cache.encodedMaxBytes() < grown, cache.encodedMaxBytes() + " not below " + grown);
             assertTrue(cache.splitMoves()[1] > 0, "shrank");
             assertEquals(new Round(small, 0, 0), last, "all hits, nothing read");

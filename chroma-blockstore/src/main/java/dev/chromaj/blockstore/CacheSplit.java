@@ -12,8 +12,10 @@ import java.util.Map;
  * <ul>
  *   <li>{@code near}: the most recent evictions, up to the decoded bytes the decoded tier gave to the encoded tier,
  *       and at most one grow step (at least an eighth of the cache): a marginally larger decoded tier would have
- *       held them. A miss here, answered by the encoded tier, is a decode that such a decoded tier would have saved:
- *       the encoded share shrinks by one step.
+ *       held them. A miss here, answered by the encoded tier, is a decode that such a decoded tier would have saved.
+ *       The list spans many steps, and one step of decoded room saves only its share of those decodes: the encoded
+ *       share shrinks by one step per as many such decodes as the list spans steps (the marginal slice weighed per
+ *       step, as ARC weighs a ghost hit by the size of its list).
  *   <li>{@code far}: older evictions, pushed out of {@code near}, up to {@link #FAR_BUDGET_FACTOR} times the cache's
  *       bytes. A miss on a key of either list that had to be read again (disk tier or storage) is a read that a larger
  *       encoded tier (which holds two to three times more blocks per byte) would have saved: the share grows by
@@ -22,7 +24,11 @@ import java.util.Map;
  *
  * <p>So the share stays 0 while the blocks read fit the cache decoded (nothing is read again), grows when blocks are
  * read again, and settles where the reads saved by one more step of compressed room are worth the decodes it costs
- * ({@code readCost} is the cost of a read in decodes). Decisions depend on the order of lookups and evictions only,
+ * ({@code readCost} is the cost of a read in decodes). Where the compressed tier holds the whole working set and the
+ * decoded tier a small part of it, the share probes a smaller one only once per {@code nearSteps} decodes, so the
+ * reads that probing costs are about one per {@code readCost × nearSteps} decodes (a shrink of one step per decode
+ * made them one per {@code readCost} decodes: on a workload with several record lookups per query, hundreds of
+ * thousands of GETs a month). Decisions depend on the order of lookups and evictions only,
  * never on time, so a single-threaded sequence of lookups gives the same split every time.
  *
  * <p>Thread-safe: every method synchronizes on this object, which guards the lists and the target. Never call into
@@ -56,6 +62,8 @@ final class CacheSplit {
     private long target;
     private long grows;
     private long shrinks;
+    /** Decodes the near list saw since the target last moved (votes for the next shrink step). */
+    private long nearDecodes;
 
     /**
      * @param maxBytes the cache's bytes
@@ -116,6 +124,10 @@ final class CacheSplit {
         }
         long before = target;
         if (fromMemory) {
+            // One step of decoded room is worth 1 / nearSteps of the decodes the whole near slice would save.
+            if (++nearDecodes < nearSteps()) {
+                return false;
+            }
             target = Math.max(0, target - step);
             shrinks += target < before ? 1 : 0;
         } else {
@@ -123,17 +135,28 @@ final class CacheSplit {
             grows += target > before ? 1 : 0;
         }
         if (target != before) {
+            nearDecodes = 0;
             trim();
             return true;
         }
         return false;
     }
 
+    /** The bytes of the {@code near} list: the evictions a marginally larger decoded tier would still hold. */
+    private long nearBudget() {
+        // A slice of the room the encoded tier took (one grow step, at least an eighth of the cache), not all of it.
+        return Math.min(target, Math.max(growStep, maxBytes / 8));
+    }
+
+    /** How many steps the {@code near} list spans (at least 1): the decodes one shrink step needs. */
+    private long nearSteps() {
+        return Math.max(1, nearBudget() / step);
+    }
+
     /** Keeps {@code near} within the bytes the decoded tier gave up, and {@code far} within its budget. */
     private void trim() {
-        // Only the evictions a marginally larger decoded tier would still hold: a slice of the room the encoded tier
-        // took (one grow step, at least an eighth of the cache), not all of it; older ones count as far.
-        long nearBudget = Math.min(target, Math.max(growStep, maxBytes / 8));
+        // Only the evictions a marginally larger decoded tier would still hold; older ones count as far.
+        long nearBudget = nearBudget();
         Iterator<Map.Entry<String, Long>> it = near.entrySet().iterator();
         while (it.hasNext() && (nearBytes > nearBudget || near.size() > MAX_GHOSTS)) {
             Map.Entry<String, Long> oldest = it.next();

@@ -255,12 +255,17 @@ class QuantizedHnswSegmentTest {
         }
     }
 
-    @Test
-    void corruptQuantizerOrTruncatedCodeFailsNamingTheObject() {
+    @ParameterizedTest
+    @EnumSource(
+            value = HnswSettings.Quantization.class,
+            names = {"INT8", "INT4"})
+    void aCorruptQuantizerOrACodeOfTheWrongLengthFailsNamingTheObject(HnswSettings.Quantization quantization) {
+        settings = new HnswSettings(new HnswIndexCache(1L << 30), DistanceSpace.L2, 16, 100, 100, 2, quantization);
         SegmentManifest m = write(null, adds(0, 1500));
         UUID header = m.roots().get(HnswSegment.HEADER.name());
         BlockfileWriter<String, byte[]> forgedHeader = HnswSegment.HEADER.writer(fx.store, fx.dir, header);
-        forgedHeader.set("", HnswSegment.QUANTIZER_KEY, new byte[] {'S', 'Q', '8', 1, 0});
+        byte bits = (byte) ('0' + quantization.bits());
+        forgedHeader.set("", HnswSegment.QUANTIZER_KEY, new byte[] {'S', 'Q', bits, 1, 0});
         UUID badHeader = forgedHeader.commit().id();
         IllegalStateException e = assertThrows(
                 IllegalStateException.class,
@@ -272,9 +277,10 @@ class QuantizedHnswSegmentTest {
                         && e.getMessage().contains("vector.header")
                         && e.getMessage().contains("truncated"),
                 e.getMessage());
+        // a code of another length: 3 bytes where int8 has DIM, an int8-sized DIM bytes where int4 has DIM / 2
         BlockfileWriter<Integer, byte[]> forgedCodes =
                 HnswSegment.CODES.writer(fx.store, fx.dir, m.roots().get(HnswSegment.CODES.name()));
-        forgedCodes.set("", 0, new byte[3]);
+        forgedCodes.set("", 7, new byte[quantization == HnswSettings.Quantization.INT8 ? 3 : DIM]);
         UUID badCodes = forgedCodes.commit().id();
         e = assertThrows(
                 IllegalStateException.class,
@@ -284,6 +290,8 @@ class QuantizedHnswSegmentTest {
         assertTrue(
                 e.getMessage().contains(header.toString())
                         && e.getMessage().contains("vector.codes")
+                        && e.getMessage().contains("node 7")
+                        && e.getMessage().contains("int" + quantization.bits())
                         && e.getMessage().contains("truncated"),
                 e.getMessage());
     }
@@ -324,8 +332,13 @@ class QuantizedHnswSegmentTest {
         roots.put(file, root);
         SegmentManifest forged =
                 new SegmentManifest(roots, m.nextOffset(), m.recordCount(), m.segmentBytes(), m.blockCount());
+        // a fresh cache of the same kind of settings: the forged version is loaded, not found in memory
         return CollectionSegments.open(
-                fx.store, fx.dir, forged, settings(DistanceSpace.L2, new HnswIndexCache(1L << 30)));
+                fx.store,
+                fx.dir,
+                forged,
+                new HnswSettings(
+                        new HnswIndexCache(1L << 30), DistanceSpace.L2, 16, 100, 100, 2, settings.quantization()));
     }
 
     private static HnswSettings int4Settings(DistanceSpace space) {
@@ -383,51 +396,6 @@ class QuantizedHnswSegmentTest {
                         "every " + every + "th record allowed, seed " + seed);
             }
         }
-    }
-
-    @Test
-    void int4CorruptQuantizerOrCodeOfTheWrongLengthFailsNamingTheObject() {
-        settings = int4Settings(DistanceSpace.L2);
-        SegmentManifest m = write(null, adds(0, 1500));
-        UUID header = m.roots().get(HnswSegment.HEADER.name());
-        BlockfileWriter<String, byte[]> forgedHeader = HnswSegment.HEADER.writer(fx.store, fx.dir, header);
-        forgedHeader.set("", HnswSegment.QUANTIZER_KEY, new byte[] {'S', 'Q', '4', 1, 0});
-        UUID badHeader = forgedHeader.commit().id();
-        IllegalStateException e = assertThrows(
-                IllegalStateException.class,
-                () -> openInt4With(m, HnswSegment.HEADER.name(), badHeader)
-                        .vectors()
-                        .graphNearest(vector(), 10, null, DistanceSpace.L2));
-        assertTrue(
-                e.getMessage().contains(badHeader.toString())
-                        && e.getMessage().contains("vector.header")
-                        && e.getMessage().contains("truncated"),
-                e.getMessage());
-        // an int8-sized code (DIM bytes) where the int4 code has DIM / 2
-        BlockfileWriter<Integer, byte[]> forgedCodes =
-                HnswSegment.CODES.writer(fx.store, fx.dir, m.roots().get(HnswSegment.CODES.name()));
-        forgedCodes.set("", 7, new byte[DIM]);
-        UUID badCodes = forgedCodes.commit().id();
-        e = assertThrows(
-                IllegalStateException.class,
-                () -> openInt4With(m, HnswSegment.CODES.name(), badCodes)
-                        .vectors()
-                        .graphNearest(vector(), 10, null, DistanceSpace.L2));
-        assertTrue(
-                e.getMessage().contains(header.toString())
-                        && e.getMessage().contains("vector.codes")
-                        && e.getMessage().contains("node 7")
-                        && e.getMessage().contains("int4")
-                        && e.getMessage().contains("truncated"),
-                e.getMessage());
-    }
-
-    private CollectionSegments openInt4With(SegmentManifest m, String file, UUID root) {
-        Map<String, UUID> roots = new HashMap<>(m.roots());
-        roots.put(file, root);
-        SegmentManifest forged =
-                new SegmentManifest(roots, m.nextOffset(), m.recordCount(), m.segmentBytes(), m.blockCount());
-        return CollectionSegments.open(fx.store, fx.dir, forged, int4Settings(DistanceSpace.L2));
     }
 
     @Test

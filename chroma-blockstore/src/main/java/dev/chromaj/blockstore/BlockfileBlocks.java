@@ -31,9 +31,7 @@ public final class BlockfileBlocks<K, T> {
     private final BiFunction<String, Executor, CompletableFuture<CacheEntry>> loader;
 
     <V> BlockfileBlocks(BlockfileReader<K, V> reader, String name, BlockDecoder<K, V, T> decoder) {
-        if (name == null || name.isEmpty() || name.indexOf('#') >= 0 || name.indexOf('/') >= 0) {
-            throw new IllegalArgumentException("blocks name must be non-empty without '#' or '/', got " + name);
-        }
+        BlockfileReader.checkDerivedName("blocks", name);
         if (decoder == null) {
             throw new IllegalArgumentException("decoder must not be null");
         }
@@ -42,16 +40,9 @@ public final class BlockfileBlocks<K, T> {
         // "##": views use "#" and a name without '#', so the two kinds of entries never share a key
         this.suffix = "##" + name;
         this.keys = new String[root.blockCount()];
-        BiFunction<String, Executor, CompletableFuture<CacheEntry>> blockLoader = reader.loader();
-        this.loader = (key, executor) -> {
-            String blockKey = key.substring(0, key.length() - suffix.length());
-            // The block is another entry of the same cache: ask for it on another thread, never inside this entry's
-            // computation (a nested computation of the cache's map fails or deadlocks). It is cached as any block
-            // (read past the memory tier, the cache's adaptive split would no longer see the graph's re-reads).
-            return CompletableFuture.completedFuture(blockKey)
-                    .thenComposeAsync(k -> cache.getAsync(k, blockLoader), executor)
-                    .thenApplyAsync(entry -> decode(reader.checked(entry), decoder), executor);
-        };
+        // The block is cached as any block (read past the memory tier, the cache's adaptive split would no longer
+        // see the graph's re-reads).
+        this.loader = reader.derivedLoader(suffix, block -> decode(block, decoder));
     }
 
     private static <K, V, T> WholeBlock decode(Block<K, V> block, BlockDecoder<K, V, T> decoder) {

@@ -14,6 +14,7 @@ import java.util.TreeMap;
 import java.util.concurrent.CompletableFuture;
 import java.util.concurrent.Executor;
 import java.util.function.BiFunction;
+import java.util.function.Function;
 
 /**
  * Reads one blockfile version (a root): point lookups, ranks, bulk lookups and streaming scans in the order defined
@@ -385,6 +386,27 @@ public final class BlockfileReader<K, V> {
 
     BiFunction<String, Executor, CompletableFuture<CacheEntry>> loader() {
         return loader;
+    }
+
+    /**
+     * The cache loader of entries derived from this file's blocks ({@link BlockfileView}, {@link BlockfileBlocks}):
+     * an entry's key is its block's key followed by {@code suffix}, and its value is {@code derive} of that block.
+     * The block is another entry of the same cache: it is asked for on another thread, never inside the derived
+     * entry's computation (a nested computation of the cache's map fails or deadlocks), and cached as any block.
+     */
+    BiFunction<String, Executor, CompletableFuture<CacheEntry>> derivedLoader(
+            String suffix, Function<Block<K, V>, ? extends CacheEntry> derive) {
+        BlockCache cache = store.cache();
+        return (key, executor) -> CompletableFuture.completedFuture(key.substring(0, key.length() - suffix.length()))
+                .thenComposeAsync(blockKey -> cache.getAsync(blockKey, loader), executor)
+                .thenApplyAsync(entry -> derive.apply(checked(entry)), executor);
+    }
+
+    /** Checks the name of a derived kind of entry ({@code what}: "view", "blocks"): non-empty, no '#' or '/'. */
+    static void checkDerivedName(String what, String name) {
+        if (name == null || name.isEmpty() || name.indexOf('#') >= 0 || name.indexOf('/') >= 0) {
+            throw new IllegalArgumentException(what + " name must be non-empty without '#' or '/', got " + name);
+        }
     }
 
     @SuppressWarnings("unchecked")

@@ -40,9 +40,7 @@ public final class BlockfileView<K, T> {
     private String checkedPrefix;
 
     <V> BlockfileView(BlockfileReader<K, V> reader, String name, ValueDecoder<K, V, T> decoder) {
-        if (name == null || name.isEmpty() || name.indexOf('#') >= 0 || name.indexOf('/') >= 0) {
-            throw new IllegalArgumentException("view name must be non-empty without '#' or '/', got " + name);
-        }
+        BlockfileReader.checkDerivedName("view", name);
         if (decoder == null) {
             throw new IllegalArgumentException("decoder must not be null");
         }
@@ -51,15 +49,7 @@ public final class BlockfileView<K, T> {
         this.cache = reader.store().cache();
         this.suffix = "#" + name;
         this.keys = new String[root.blockCount()];
-        BiFunction<String, Executor, CompletableFuture<CacheEntry>> blockLoader = reader.loader();
-        this.loader = (key, executor) -> {
-            String blockKey = key.substring(0, key.length() - suffix.length());
-            // The block is another entry of the same cache: ask for it on another thread, never inside this entry's
-            // computation (a nested computation of the cache's map fails or deadlocks).
-            return CompletableFuture.completedFuture(blockKey)
-                    .thenComposeAsync(k -> cache.getAsync(k, blockLoader), executor)
-                    .thenApplyAsync(entry -> DecodedBlock.decode(reader.checked(entry), decoder), executor);
-        };
+        this.loader = reader.derivedLoader(suffix, block -> DecodedBlock.decode(block, decoder));
     }
 
     /** The decoded value of (prefix, key), or null when absent. */

@@ -45,8 +45,35 @@ final class JvectorAnn implements AnnLibrary {
         return "jvector-M" + degree;
     }
 
-    @Override
+    /**
+     * jvector's graph of {@code vectors} with maximum degree {@code degree} on every layer, neighbour overflow 1.2,
+     * alpha 1.2, the hierarchy and the final refinement pass (jvector's defaults), built on the given pools.
+     */
     @SuppressWarnings("deprecation") // the (M, ...) constructor: the same M on every layer, as the other libraries
+    static ImmutableGraphIndex buildGraph(
+            ListRandomAccessVectorValues vectors,
+            VectorSimilarityFunction similarity,
+            int degree,
+            int efConstruction,
+            ForkJoinPool simd,
+            ForkJoinPool parallel)
+            throws IOException {
+        try (GraphIndexBuilder builder = new GraphIndexBuilder(
+                BuildScoreProvider.randomAccessScoreProvider(vectors, similarity),
+                vectors.dimension(),
+                degree,
+                efConstruction,
+                1.2f,
+                1.2f,
+                true,
+                true,
+                simd,
+                parallel)) {
+            return builder.build(vectors);
+        }
+    }
+
+    @Override
     public void build(VectorDataset data, int m, int efConstruction, int threads) throws IOException {
         similarity = data.space() == DistanceSpace.L2
                 ? VectorSimilarityFunction.EUCLIDEAN
@@ -58,18 +85,8 @@ final class JvectorAnn implements AnnLibrary {
         vectors = new ListRandomAccessVectorValues(list, data.dimension());
         ForkJoinPool simd = new ForkJoinPool(threads);
         ForkJoinPool parallel = new ForkJoinPool(threads);
-        try (GraphIndexBuilder builder = new GraphIndexBuilder(
-                BuildScoreProvider.randomAccessScoreProvider(vectors, similarity),
-                data.dimension(),
-                degree,
-                efConstruction,
-                1.2f,
-                1.2f,
-                true,
-                true,
-                simd,
-                parallel)) {
-            graph = builder.build(vectors);
+        try {
+            graph = buildGraph(vectors, similarity, degree, efConstruction, simd, parallel);
         } finally {
             simd.shutdown();
             parallel.shutdown();

@@ -15,7 +15,6 @@ import io.github.jbellis.jvector.graph.GraphSearcher;
 import io.github.jbellis.jvector.graph.ImmutableGraphIndex;
 import io.github.jbellis.jvector.graph.ListRandomAccessVectorValues;
 import io.github.jbellis.jvector.graph.SearchResult;
-import io.github.jbellis.jvector.graph.similarity.BuildScoreProvider;
 import io.github.jbellis.jvector.graph.similarity.DefaultSearchScoreProvider;
 import io.github.jbellis.jvector.graph.similarity.SearchScoreProvider;
 import io.github.jbellis.jvector.quantization.KMeansPlusPlusClusterer;
@@ -737,7 +736,7 @@ public final class QuantizedScaleBenchmark {
                 if (graph == null) {
                     long start = System.nanoTime();
                     long cpu = processCpu();
-                    graph = buildGraph(degree, simd, parallel);
+                    graph = JvectorAnn.buildGraph(vectors, L2, degree, efConstruction, simd, parallel);
                     GRAPHS.put(degree, graph);
                     built.append(String.format(
                             Locale.ROOT,
@@ -754,24 +753,6 @@ public final class QuantizedScaleBenchmark {
             } finally {
                 simd.shutdown();
                 parallel.shutdown();
-            }
-        }
-
-        @SuppressWarnings("deprecation") // the (M, ...) constructor: the same degree on every layer
-        private static ImmutableGraphIndex buildGraph(int degree, ForkJoinPool simd, ForkJoinPool parallel)
-                throws IOException {
-            try (GraphIndexBuilder builder = new GraphIndexBuilder(
-                    BuildScoreProvider.randomAccessScoreProvider(vectors, L2),
-                    vectors.dimension(),
-                    degree,
-                    efConstruction,
-                    1.2f,
-                    1.2f,
-                    true,
-                    true,
-                    simd,
-                    parallel)) {
-                return builder.build(vectors);
             }
         }
 

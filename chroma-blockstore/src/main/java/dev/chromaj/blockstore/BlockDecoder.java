@@ -36,5 +36,21 @@ public interface BlockDecoder<K, V, T> {
 
         /** Value of entry {@code i} (a copy the decoder may keep). */
         V value(int i);
+
+        /**
+         * Length of the value of entry {@code i} in a blockfile of byte arrays ({@link ValueType#BYTES}), without a
+         * copy.
+         *
+         * @throws UnsupportedOperationException for other value types
+         */
+        int byteLength(int i);
+
+        /**
+         * Copies the value of entry {@code i} of a blockfile of byte arrays into {@code dst} at {@code pos}, without
+         * allocating: a decoder that packs many values into one array of its own.
+         *
+         * @throws UnsupportedOperationException for other value types
+         */
+        void copyBytes(int i, byte[] dst, int pos);
     }
 }

@@ -42,11 +42,15 @@ public final class BlockfileBlocks<K, T> {
         this.keys = new String[root.blockCount()];
         // The block is cached as any block (read past the memory tier, the cache's adaptive split would no longer
         // see the graph's re-reads).
-        this.loader = reader.derivedLoader(suffix, block -> decode(block, decoder));
+        this.loader = reader.derivedLoader(suffix, block -> {
+            T decoded = decode(block, decoder);
+            return new WholeBlock(decoded, WholeBlock.OVERHEAD + decoder.weight(decoded));
+        });
     }
 
-    private static <K, V, T> WholeBlock decode(Block<K, V> block, BlockDecoder<K, V, T> decoder) {
-        T decoded = decoder.decode(new BlockDecoder.Entries<>() {
+    /** {@code block} decoded by {@code decoder}. */
+    static <K, V, T> T decode(Block<K, V> block, BlockDecoder<K, V, T> decoder) {
+        return decoder.decode(new BlockDecoder.Entries<>() {
             @Override
             public int size() {
                 return block.size();
@@ -66,8 +70,17 @@ public final class BlockfileBlocks<K, T> {
             public V value(int i) {
                 return block.value(i);
             }
+
+            @Override
+            public int byteLength(int i) {
+                return block.values().byteLength(i);
+            }
+
+            @Override
+            public void copyBytes(int i, byte[] dst, int pos) {
+                block.values().copyBytes(i, dst, pos);
+            }
         });
-        return new WholeBlock(decoded, WholeBlock.OVERHEAD + decoder.weight(decoded));
     }
 
     /** Number of blocks. */

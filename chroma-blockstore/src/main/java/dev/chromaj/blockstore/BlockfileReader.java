@@ -122,6 +122,26 @@ public final class BlockfileReader<K, V> {
     }
 
     /**
+     * Every block decoded whole by {@code decoder}, in key order: {@link #scanAll(int)} for a load that copies the
+     * blockfile into flat arrays of its own, without an object per entry. Reads as {@code scanAll} does (the first
+     * {@code blocksInFlight} blocks at once, then one more per block consumed, past the cache; blocks found in the
+     * cache are used), and each block is decoded on {@code decodeOn} as soon as it arrives, so decoding overlaps the
+     * consumer and the reads. Decoded blocks are not cached. A read or decode failure is thrown by the iterator's
+     * {@code next()} for that block.
+     *
+     * @throws IllegalArgumentException when {@code blocksInFlight < 1} or the decoder or executor is null
+     */
+    public <T> Iterator<T> scanBlocks(int blocksInFlight, BlockDecoder<K, V, T> decoder, Executor decodeOn) {
+        if (blocksInFlight < 1) {
+            throw new IllegalArgumentException("blocksInFlight must be >= 1, got " + blocksInFlight);
+        }
+        if (decoder == null || decodeOn == null) {
+            throw new IllegalArgumentException("decoder and decodeOn must not be null");
+        }
+        return new DecodedBlockCursor<>(blocksInFlight, decoder, decodeOn);
+    }
+
+    /**
      * Starts reading every block into the cache at once when the blockfile takes at most a quarter of the cache
      * (counting each block at the largest block size); returns whether it did. Scans and lookups that follow find
      * the blocks loaded or loading, so the whole blockfile costs one storage round trip.
@@ -518,6 +538,52 @@ public final class BlockfileReader<K, V> {
                 enter(b);
             }
             return null;
+        }
+    }
+
+    /** Every block of the blockfile decoded, reading and decoding a fixed number of blocks ahead, past the cache. */
+    private final class DecodedBlockCursor<T> implements Iterator<T> {
+        private final List<CompletableFuture<T>> loads;
+        private final int window;
+        private final BlockDecoder<K, V, T> decoder;
+        private final Executor decodeOn;
+        private int issued;
+        private int next;
+
+        DecodedBlockCursor(int window, BlockDecoder<K, V, T> decoder, Executor decodeOn) {
+            this.window = window;
+            this.decoder = decoder;
+            this.decodeOn = decodeOn;
+            this.loads = new ArrayList<>(Collections.nCopies(root.blockCount(), null));
+            issue();
+        }
+
+        private void issue() {
+            int until = (int) Math.min(root.blockCount(), (long) next + window);
+            while (issued < until) {
+                loads.set(
+                        issued,
+                        store.cache()
+                                .getUncached(root.blockKeys[issued], loader)
+                                .thenApplyAsync(entry -> BlockfileBlocks.decode(checked(entry), decoder), decodeOn));
+                issued++;
+            }
+        }
+
+        @Override
+        public boolean hasNext() {
+            return next < root.blockCount();
+        }
+
+        @Override
+        public T next() {
+            if (!hasNext()) {
+                throw new NoSuchElementException();
+            }
+            CompletableFuture<T> load = loads.set(next, null);
+            next++;
+            issue();
+            return BlockCache.join(load);
         }
     }
 

@@ -6,4 +6,14 @@ interface ValueColumn<V> {
 
     /** Bytes this column occupies on the heap (estimate). */
     long weight();
+
+    /** Length of value {@code i} of a column of byte arrays; other columns do not support it. */
+    default int byteLength(int i) {
+        throw new UnsupportedOperationException("not a column of byte arrays");
+    }
+
+    /** Copies value {@code i} of a column of byte arrays into {@code dst} at {@code pos}. */
+    default void copyBytes(int i, byte[] dst, int pos) {
+        throw new UnsupportedOperationException("not a column of byte arrays");
+    }
 }

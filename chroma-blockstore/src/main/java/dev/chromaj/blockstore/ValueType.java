@@ -194,6 +194,16 @@ public abstract class ValueType<V> {
                 public long weight() {
                     return bytes.weight();
                 }
+
+                @Override
+                public int byteLength(int i) {
+                    return bytes.length(i);
+                }
+
+                @Override
+                public void copyBytes(int i, byte[] dst, int pos) {
+                    System.arraycopy(bytes.data(), bytes.offset(i), dst, pos, bytes.length(i));
+                }
             };
         }
     }

@@ -21,7 +21,7 @@ class BlockfileBlocksTest {
     }
 
     /** The keys of a block and the numbers of its "value-n" strings, in two arrays. */
-    private static final class KeysAndNumbers implements BlockDecoder<Integer, String, int[][]> {
+    private static class KeysAndNumbers implements BlockDecoder<Integer, String, int[][]> {
         final AtomicInteger decodes = new AtomicInteger();
 
         @Override
@@ -81,6 +81,79 @@ class BlockfileBlocksTest {
                     reader.blocks("keys-and-numbers", new KeysAndNumbers()).get(1));
             assertThrows(IllegalArgumentException.class, () -> reader.blocks("a#b", decoder));
             assertThrows(IllegalArgumentException.class, () -> reader.blocks("", decoder));
+        }
+    }
+
+    @Test
+    void scanBlocksDecodesEveryBlockInOrderOnTheExecutorWithoutCachingAndRethrowsAFailure() {
+        BlockfileRoot root;
+        try (BlockCache cache = BlockCache.builder().maxBytes(0).build();
+                BlockfileStore store = new BlockfileStore(storage, cache, new BlockfileOptions(4096, 2))) {
+            BlockfileWriter<Integer, String> w = store.create(DIR, KeyType.U32, ValueType.STRING);
+            for (int i = 0; i < ENTRIES; i++) {
+                w.set("", 2 * i, "value-" + i);
+            }
+            root = w.commit();
+        }
+        java.util.concurrent.ExecutorService pool = java.util.concurrent.Executors.newFixedThreadPool(2);
+        try (BlockCache cache = BlockCache.builder().maxBytes(64 << 20).build();
+                BlockfileStore store = new BlockfileStore(storage, cache, BlockfileOptions.forLocal())) {
+            BlockfileReader<Integer, String> reader = store.open(DIR, root.id(), KeyType.U32, ValueType.STRING);
+            AtomicInteger onPool = new AtomicInteger();
+            KeysAndNumbers decoder = new KeysAndNumbers() {
+                @Override
+                public int[][] decode(Entries<Integer, String> block) {
+                    if (Thread.currentThread().getName().startsWith("pool-")) {
+                        onPool.incrementAndGet();
+                    }
+                    return super.decode(block);
+                }
+            };
+            java.util.Iterator<int[][]> it = reader.scanBlocks(3, decoder, pool);
+            int next = 0;
+            int blocks = 0;
+            while (it.hasNext()) {
+                int[][] block = it.next();
+                blocks++;
+                for (int i = 0; i < block[0].length; i++) {
+                    assertEquals(2 * next, block[0][i]);
+                    assertEquals(next, block[1][i]);
+                    next++;
+                }
+            }
+            assertEquals(ENTRIES, next);
+            assertEquals(reader.blockCount(), blocks);
+            assertEquals(blocks, onPool.get(), "every block decoded on the executor");
+            assertThrows(java.util.NoSuchElementException.class, it::next);
+            for (String key : reader.rootIndex().blockKeys) {
+                assertEquals(null, cache.peek(key), "blocks read by the scan are not cached");
+            }
+
+            // a decoder failing on the third block (one block in flight: decoded in order): the first two are
+            // returned, the third's next() throws the decoder's exception
+            AtomicInteger decoded = new AtomicInteger();
+            BlockDecoder<Integer, String, Integer> failing = new BlockDecoder<>() {
+                @Override
+                public Integer decode(Entries<Integer, String> block) {
+                    if (decoded.incrementAndGet() == 3) {
+                        throw new IllegalStateException("bad block at key " + block.key(0));
+                    }
+                    return block.size();
+                }
+
+                @Override
+                public long weight(Integer decoded) {
+                    return 4;
+                }
+            };
+            java.util.Iterator<Integer> failingScan = reader.scanBlocks(1, failing, pool);
+            failingScan.next();
+            failingScan.next();
+            IllegalStateException e = assertThrows(IllegalStateException.class, failingScan::next);
+            assertTrue(e.getMessage().startsWith("bad block at key "), e.getMessage());
+            assertThrows(IllegalArgumentException.class, () -> reader.scanBlocks(0, decoder, pool));
+        } finally {
+            pool.shutdownNow();
         }
     }
 }

@@ -2,12 +2,14 @@ package dev.chromaj.segment;
 
 import dev.chromaj.index.vector.DistanceSpace;
 import dev.chromaj.index.vector.HnswConfig;
+import dev.chromaj.index.vector.HnswGraphSnapshot;
 import java.io.ByteArrayOutputStream;
 import java.io.DataInputStream;
 import java.io.DataOutputStream;
 import java.io.IOException;
 import java.io.UncheckedIOException;
 import java.nio.ByteBuffer;
+import java.util.Arrays;
 import java.util.zip.CRC32;
 import org.roaringbitmap.RoaringBitmap;
 
@@ -122,6 +124,121 @@ final class HnswGraphCodec {
             return new NodeLinks(offset, neighbours);
         } catch (java.nio.BufferUnderflowException e) {
             throw new IllegalStateException(label(what, node) + ": truncated HNSW node", e);
+        }
+    }
+
+    /**
+     * Decodes the entry of node {@code node} held in {@code bytes[0 .. length - 1]} onto the end of {@code out}, with
+     * the checks of {@link #decodeNode(byte[], String, long)} and without allocating: a load decodes a million nodes.
+     *
+     * @throws IllegalStateException when the bytes are malformed, naming {@code what} and the node
+     */
+    static void decodeNodeInto(byte[] bytes, int length, String what, long node, FlatLinks out) {
+        if (length < 1) {
+            throw new IllegalStateException(label(what, node) + ": truncated HNSW node");
+        }
+        if (bytes[0] != NODE_FORMAT) {
+            throw new IllegalStateException(label(what, node) + ": unsupported HNSW node format " + bytes[0]
+                    + " (expected " + NODE_FORMAT + ")");
+        }
+        out.cursor = 1;
+        int offset = varint(bytes, length, what, node, out);
+        int levels = varint(bytes, length, what, node, out);
+        if (levels < 1 || levels > 64) {
+            throw new IllegalStateException(label(what, node) + ": HNSW node has " + levels + " levels");
+        }
+        out.startNode(offset, levels);
+        for (int l = 0; l < levels; l++) {
+            int count = varint(bytes, length, what, node, out);
+            if (count < 0 || count > length - out.cursor) {
+                throw new IllegalStateException(
+                        label(what, node) + ": HNSW node level " + l + " claims " + count + " links");
+            }
+            out.startList(count);
+            for (int i = 0; i < count; i++) {
+                out.links[out.used++] = varint(bytes, length, what, node, out);
+            }
+        }
+        if (out.cursor < length) {
+            throw new IllegalStateException(
+                    label(what, node) + ": " + (length - out.cursor) + " trailing bytes in HNSW node");
+        }
+        out.endNode();
+    }
+
+    private static int varint(byte[] bytes, int length, String what, long node, FlatLinks out) {
+        int value = 0;
+        int p = out.cursor;
+        for (int shift = 0; shift < 35; shift += 7) {
+            if (p >= length) {
+                throw new IllegalStateException(label(what, node) + ": truncated HNSW node");
+            }
+            byte b = bytes[p++];
+            value |= (b & 0x7F) << shift;
+            if (b >= 0) {
+                out.cursor = p;
+                return value;
+            }
+        }
+        throw new IllegalStateException(label(what, node) + ": varint longer than 5 bytes");
+    }
+
+    /**
+     * The nodes of one block decoded into flat arrays by {@link #decodeNodeInto}: the layout of
+     * {@link HnswGraphSnapshot.LinkBlock}. Grows as needed; one per block decode.
+     */
+    static final class FlatLinks {
+        int[] offsets;
+        int[] levelStart;
+        int[] listStart;
+        int[] links;
+        int nodes;
+        int lists;
+        int used;
+        /** Read position in the entry being decoded. */
+        int cursor;
+
+        FlatLinks(int expectedNodes, int linksPerNode) {
+            offsets = new int[Math.max(1, expectedNodes)];
+            levelStart = new int[offsets.length + 1];
+            listStart = new int[offsets.length + 1];
+            links = new int[Math.max(1, expectedNodes * linksPerNode)];
+        }
+
+        void startNode(int offset, int levels) {
+            if (nodes == offsets.length) {
+                offsets = Arrays.copyOf(offsets, 2 * nodes);
+                levelStart = Arrays.copyOf(levelStart, 2 * nodes + 1);
+            }
+            if (lists + levels + 1 > listStart.length) {
+                listStart = Arrays.copyOf(listStart, Math.max(2 * listStart.length, lists + levels + 1));
+            }
+            offsets[nodes] = offset;
+            levelStart[nodes] = lists;
+        }
+
+        void startList(int count) {
+            if (used + count > links.length) {
+                links = Arrays.copyOf(links, Math.max(2 * links.length, used + count));
+            }
+            listStart[lists++] = used;
+        }
+
+        void endNode() {
+            nodes++;
+            levelStart[nodes] = lists;
+        }
+
+        /** The decoded nodes as a block whose first node is {@code first} (arrays trimmed). */
+        HnswGraphSnapshot.LinkBlock build(int first) {
+            int[] starts = Arrays.copyOf(listStart, lists + 1);
+            starts[lists] = used;
+            return new HnswGraphSnapshot.LinkBlock(
+                    first,
+                    Arrays.copyOf(offsets, nodes),
+                    Arrays.copyOf(levelStart, nodes + 1),
+                    starts,
+                    Arrays.copyOf(links, used));
         }
     }
 

@@ -19,6 +19,7 @@ import java.util.Map;
 import java.util.UUID;
 import java.util.concurrent.CompletableFuture;
 import java.util.concurrent.ExecutorService;
+import org.roaringbitmap.RoaringBitmap;
 
 /**
  * The persisted HNSW graph of a collection version: three blockfiles named in the {@link SegmentManifest}, and the
@@ -221,17 +222,15 @@ final class HnswSegment {
     }
 
     /**
-     * Loads a quantized graph: links and codes only, never a float vector, streamed into the index node by node (no
-     * whole-graph snapshot), with at most {@link #QUANTIZED_BYTES_IN_FLIGHT} of blocks read ahead.
+     * Loads a quantized graph: links and codes only, never a float vector, block by block into the index's arrays (no
+     * object per node), with at most {@link #QUANTIZED_BYTES_IN_FLIGHT} of blocks read ahead. Blocks are decoded on
+     * the loader threads while this one copies the ones before them.
      */
     private static HnswIndex loadQuantized(Readers readers, String what, long bytesInFlight, long maxBlockBytes) {
         long inFlight = Math.min(bytesInFlight, QUANTIZED_BYTES_IN_FLIGHT);
         int window = (int) Math.max(2, Math.min(Integer.MAX_VALUE, inFlight / 2 / Math.max(1, maxBlockBytes)));
-        Iterator<BlockfileEntry<Integer, byte[]>> graphEntries = readers.graph().scanAll(window);
-        Iterator<BlockfileEntry<Integer, byte[]>> codeEntries = readers.codes().scanAll(window);
         HnswGraphCodec.Header header = header(readers, what);
         ScalarQuantizer quantizer = quantizer(readers, header, what);
-        int dimension = header.dimension();
         int n = header.nodeCount();
         if (readers.graph().count() != n) {
             throw new IllegalStateException(
@@ -241,37 +240,26 @@ final class HnswSegment {
             throw new IllegalStateException(what + ": " + readers.codes().count() + " codes stored in " + CODES.name()
                     + ", the header counts " + n + " nodes");
         }
-        // The graph's nodes are decoded on a loader thread while this one fills the index.
-        try (NodeLinksAhead graphNodes = new NodeLinksAhead(graphEntries, what, LOADER)) {
+        Iterator<HnswGraphSnapshot.CodeBlock> codes = readers.codes()
+                .scanBlocks(window, new StoredHnswGraph.CodeDecoder(what, quantizer, header.dimension()), LOADER);
+        Iterator<HnswGraphSnapshot.LinkBlock> links = readers.graph()
+                .scanBlocks(
+                        window,
+                        new StoredHnswGraph.LinkDecoder(what, n, header.config().m()),
+                        LOADER);
+        RoaringBitmap deleted = header.deleted();
+        try {
             return HnswIndex.restore(
-                    dimension,
+                    header.dimension(),
                     header.space(),
                     header.config(),
                     quantizer,
                     n,
                     header.entryPoint(),
                     header.maxLevel(),
-                    i -> {
-                        if (!graphNodes.hasNext() || !codeEntries.hasNext()) {
-                            throw new IllegalStateException(what + ": node " + i + " is missing from "
-                                    + (graphNodes.hasNext() ? CODES.name() : GRAPH.name()));
-                        }
-                        HnswGraphCodec.NodeLinks links = graphNodes.next();
-                        BlockfileEntry<Integer, byte[]> code = codeEntries.next();
-                        if (graphNodes.key() != i || code.key() != i) {
-                            throw new IllegalStateException(what + ": node ordinals are not dense: expected " + i
-                                    + ", found " + graphNodes.key() + " in " + GRAPH.name() + " and " + code.key()
-                                    + " in " + CODES.name());
-                        }
-                        if (code.value().length != quantizer.codeLength()) {
-                            throw new IllegalStateException(what + ": code of node " + i + " in " + CODES.name()
-                                    + " has " + code.value().length + " bytes, the int" + quantizer.bits()
-                                    + " code of dimension " + dimension + " has " + quantizer.codeLength()
-                                    + " (truncated or corrupt)");
-                        }
-                        return new HnswGraphSnapshot.Node(
-                                links.offset(), header.deleted().contains(i), null, links.neighbours(), code.value());
-                    });
+                    deleted::contains,
+                    links,
+                    codes);
         } catch (IllegalArgumentException e) {
             throw new IllegalStateException(what + ": inconsistent graph: " + e.getMessage(), e);
         }

@@ -3,6 +3,8 @@ package dev.chromaj.segment;
 import dev.chromaj.blockstore.BlockDecoder;
 import dev.chromaj.blockstore.BlockfileBlocks;
 import dev.chromaj.index.vector.DistanceSpace;
+import dev.chromaj.index.vector.HnswGraphSnapshot.CodeBlock;
+import dev.chromaj.index.vector.HnswGraphSnapshot.LinkBlock;
 import dev.chromaj.index.vector.HnswGraphView;
 import dev.chromaj.index.vector.ScalarQuantizer;
 import java.util.Arrays;
@@ -238,7 +240,7 @@ final class StoredHnswGraph implements HnswGraphView {
     @Override
     public int offset(int node) {
         LinkBlock block = linkBlock(node, null);
-        return block.offsets[node - block.first];
+        return block.offsets()[node - block.first()];
     }
 
     @Override
@@ -263,14 +265,14 @@ final class StoredHnswGraph implements HnswGraphView {
     }
 
     private static int copyNeighbours(LinkBlock block, int level, int node, int[] out) {
-        int i = node - block.first;
-        int list = block.levelStart[i] + level;
-        if (list >= block.levelStart[i + 1]) {
+        int i = node - block.first();
+        int list = block.levelStart()[i] + level;
+        if (list >= block.levelStart()[i + 1]) {
             return -1;
         }
-        int from = block.listStart[list];
-        int count = block.listStart[list + 1] - from;
-        System.arraycopy(block.links, from, out, 0, count);
+        int from = block.listStart()[list];
+        int count = block.listStart()[list + 1] - from;
+        System.arraycopy(block.links(), from, out, 0, count);
         return count;
     }
 
@@ -287,7 +289,7 @@ final class StoredHnswGraph implements HnswGraphView {
                     walk.codes[b] = block;
                 }
             }
-            slice.setCodes(block.codes, (node - block.first) * codeLength);
+            slice.setCodes(block.codes(), (node - block.first()) * codeLength);
             return;
         }
         // As a load does: a deleted node's vector is in vector.vectors, a live node's is its record's embedding.
@@ -296,7 +298,7 @@ final class StoredHnswGraph implements HnswGraphView {
             return;
         }
         LinkBlock links = linkBlock(node, walk);
-        int offset = links.offsets[node - links.first];
+        int offset = links.offsets()[node - links.first()];
         if (find(embeddings, embeddingFirstKeys, walk == null ? null : walk.embeddings, offset, slice)) {
             return;
         }
@@ -415,7 +417,7 @@ final class StoredHnswGraph implements HnswGraphView {
         @Override
         public int offset(int node) {
             LinkBlock block = linkBlock(node, this);
-            return block.offsets[node - block.first];
+            return block.offsets()[node - block.first()];
         }
 
         @Override
@@ -426,20 +428,10 @@ final class StoredHnswGraph implements HnswGraphView {
 
     // ------------------------------------------------------------------------------------------ decoded blocks
 
-    /**
-     * The nodes {@code first ..} of one {@code vector.graph} block: node {@code first + i} holds offset
-     * {@code offsets[i]} and its lists are {@code levelStart[i] .. levelStart[i + 1] - 1} (one per level, level 0
-     * first); list {@code j} is {@code links[listStart[j] .. listStart[j + 1])}.
-     */
-    record LinkBlock(int first, int[] offsets, int[] levelStart, int[] listStart, int[] links) {}
-
-    /** The codes of nodes {@code first ..} of one {@code vector.codes} block, one after the other. */
-    record CodeBlock(int first, byte[] codes) {}
-
     /** The vectors of one block of float lists: {@code keys[i]}'s at {@code data[i * dimension ..]}. */
     record FloatBlock(int[] keys, float[] data) {}
 
-    private static final class LinkDecoder implements BlockDecoder<Integer, byte[], LinkBlock> {
+    static final class LinkDecoder implements BlockDecoder<Integer, byte[], LinkBlock> {
         private final String what;
         private final int nodeCount;
         private final int m;
@@ -454,62 +446,53 @@ final class StoredHnswGraph implements HnswGraphView {
         public LinkBlock decode(Entries<Integer, byte[]> block) {
             int size = block.size();
             int first = size == 0 ? 0 : block.key(0);
-            int[] offsets = new int[size];
-            int[] levelStart = new int[size + 1];
-            int[] listStart = new int[size + 1];
-            int[] all = new int[size * 2 * m];
-            int lists = 0;
-            int used = 0;
+            HnswGraphCodec.FlatLinks out = new HnswGraphCodec.FlatLinks(size, 2 * m);
+            byte[] entry = new byte[64];
             for (int i = 0; i < size; i++) {
                 int node = block.key(i);
                 if (node != first + i) {
                     throw new IllegalStateException(what + ": " + HnswSegment.GRAPH.name() + " holds node " + node
                             + " where node " + (first + i) + " belongs (node ordinals are dense)");
                 }
-                HnswGraphCodec.NodeLinks decoded = HnswGraphCodec.decodeNode(block.value(i), what, node);
-                offsets[i] = decoded.offset();
-                int[][] levels = decoded.neighbours();
-                if (lists + levels.length + 1 > listStart.length) {
-                    listStart = Arrays.copyOf(listStart, Math.max(listStart.length * 2, lists + levels.length + 1));
+                int length = block.byteLength(i);
+                if (length > entry.length) {
+                    entry = new byte[Math.max(length, 2 * entry.length)];
                 }
-                for (int level = 0; level < levels.length; level++) {
-                    int[] list = levels[level];
+                block.copyBytes(i, entry, 0);
+                HnswGraphCodec.decodeNodeInto(entry, length, what, node, out);
+                for (int list = out.levelStart[i]; list < out.lists; list++) {
+                    int level = list - out.levelStart[i];
+                    int from = out.listStart[list];
+                    int to = list + 1 < out.lists ? out.listStart[list + 1] : out.used;
                     int max = level == 0 ? 2 * m : m;
-                    if (list.length > max) {
-                        throw new IllegalStateException(what + ": node " + node + " has " + list.length
+                    if (to - from > max) {
+                        throw new IllegalStateException(what + ": node " + node + " has " + (to - from)
                                 + " links on level " + level + ", at most " + max + " are allowed");
                     }
-                    if (used + list.length > all.length) {
-                        all = Arrays.copyOf(all, Math.max(all.length * 2, used + list.length));
-                    }
-                    for (int id : list) {
+                    for (int j = from; j < to; j++) {
+                        int id = out.links[j];
                         if (id < 0 || id >= nodeCount) {
                             throw new IllegalStateException(what + ": node " + node + " links to node " + id
                                     + " on level " + level + ", the graph has " + nodeCount + " nodes");
                         }
-                        all[used++] = id;
                     }
-                    listStart[lists++] = used - list.length;
                 }
-                levelStart[i + 1] = lists;
             }
-            listStart = Arrays.copyOf(listStart, lists + 1);
-            listStart[lists] = used;
-            return new LinkBlock(first, offsets, levelStart, listStart, Arrays.copyOf(all, used));
+            return out.build(first);
         }
 
         @Override
         public long weight(LinkBlock decoded) {
             return BLOCK_OVERHEAD
                     + 4L
-                            * (decoded.offsets.length
-                                    + decoded.levelStart.length
-                                    + decoded.listStart.length
-                                    + decoded.links.length);
+                            * (decoded.offsets().length
+                                    + decoded.levelStart().length
+                                    + decoded.listStart().length
+                                    + decoded.links().length);
         }
     }
 
-    private static final class CodeDecoder implements BlockDecoder<Integer, byte[], CodeBlock> {
+    static final class CodeDecoder implements BlockDecoder<Integer, byte[], CodeBlock> {
         private final String what;
         private final ScalarQuantizer quantizer;
         private final int dimension;
@@ -532,20 +515,20 @@ final class StoredHnswGraph implements HnswGraphView {
                     throw new IllegalStateException(what + ": " + HnswSegment.CODES.name() + " holds node " + node
                             + " where node " + (first + i) + " belongs (node ordinals are dense)");
                 }
-                byte[] code = block.value(i);
-                if (code.length != length) {
+                int stored = block.byteLength(i);
+                if (stored != length) {
                     throw new IllegalStateException(what + ": code of node " + node + " in "
-                            + HnswSegment.CODES.name() + " has " + code.length + " bytes, a " + quantizer.bits()
-                            + "-bit code of dimension " + dimension + " has " + length + " (truncated or corrupt)");
+                            + HnswSegment.CODES.name() + " has " + stored + " bytes, the int" + quantizer.bits()
+                            + " code of dimension " + dimension + " has " + length + " (truncated or corrupt)");
                 }
-                System.arraycopy(code, 0, all, i * length, length);
+                block.copyBytes(i, all, i * length);
             }
             return new CodeBlock(first, all);
         }
 
         @Override
         public long weight(CodeBlock decoded) {
-            return BLOCK_OVERHEAD + decoded.codes.length;
+            return BLOCK_OVERHEAD + decoded.codes().length;
         }
     }
 

@@ -297,8 +297,8 @@ class QuantizedHnswSegmentTest {
     }
 
     @Test
-    void aCorruptGraphNodeDecodedAheadFailsTheLoadNamingTheNode() {
-        // 3,000 nodes: the graph is decoded on a loader thread in batches of 1,024; node 2,500 is in the third
+    void aCorruptGraphNodeInALaterBlockFailsTheLoadNamingTheNode() {
+        // 3,000 nodes: the graph's blocks are decoded on loader threads ahead of the copy; node 2,500 is in a late one
         SegmentManifest m = write(null, adds(0, N));
         UUID header = m.roots().get(HnswSegment.HEADER.name());
         BlockfileWriter<Integer, byte[]> forgedGraph =

@@ -82,7 +82,8 @@ import org.slf4j.LoggerFactory;
  * (jvector's build, default all processors),
  * {@code compactEvery} (10000), {@code passes} (3), {@code minQueries} (1000), {@code work} (scratch folder),
  * {@code indexBytes} (the client's vector index budget, default a quarter of the heap), {@code cacheBytes} (block
- * cache, default 32 MiB), {@code blockBytes} (the client's maxBlockBytes, default 1 MiB), {@code reuse} (a folder
+ * cache, default 32 MiB), {@code compressedShare} (the block cache's compressed share, default {@code auto}),
+ * {@code blockBytes} (the client's maxBlockBytes, default 1 MiB), {@code reuse} (a folder
  * kept between runs: a path's collection already built there by an earlier run with the same {@code n}, {@code dim}
  * and {@code blockBytes} is opened instead of rebuilt, and the folder is not deleted at the end; so the cold start and
  * the queries can be measured again without the build), {@code coldStarts} (how many cold starts to time, default 1).
@@ -224,6 +225,8 @@ public final class QuantizedScaleBenchmark {
         long cacheBytes = Long.parseLong(options.text("cacheBytes", Long.toString(32L << 20)));
         List<String> paths = options.list("paths", "int8");
         ChromajPath.blockBytes = options.integer("blockBytes", 1 << 20);
+        String share = options.text("compressedShare", "auto");
+        ChromajPath.compressedShare = share.equals("auto") ? null : Double.valueOf(share);
         JvectorPath.pqSubspaces = options.integer("pqSubspaces", 0);
         JvectorPath.efConstruction = options.integer("efConstruction", 100);
         JvectorPath.buildThreads =
@@ -494,6 +497,8 @@ public final class QuantizedScaleBenchmark {
     static final class ChromajPath implements Searchable {
         /** Block size of the chromaj paths ({@code blockBytes}): the re-rank reads one block per candidate. */
         static int blockBytes = 1 << 20;
+        /** The block cache's compressed share ({@code compressedShare}, a number or {@code auto}); null: automatic. */
+        static Double compressedShare;
 
         final ChromaClient client;
         final ChromaCollection collection;
@@ -506,14 +511,17 @@ public final class QuantizedScaleBenchmark {
         }
 
         static ChromaClient client(Path folder, long indexBytes, long cacheBytes) {
-            return ChromaClient.builder()
+            ChromaClient.Builder builder = ChromaClient.builder()
                     .path(folder)
                     .maxBlockBytes(blockBytes)
                     .compactionInterval(Duration.ofHours(1))
                     .compactionThreshold(1_000_000_000)
                     .vectorIndexBytes(indexBytes)
-                    .blockCacheBytes(cacheBytes)
-                    .build();
+                    .blockCacheBytes(cacheBytes);
+            if (compressedShare != null) {
+                builder.blockCacheCompressedShare(compressedShare);
+            }
+            return builder.build();
         }
 
         static ChromajPath build(

@@ -91,4 +91,34 @@ public record HnswGraphSnapshot(
             return neighbours.length - 1;
         }
     }
+
+    /**
+     * The links of nodes {@code first .. first + offsets.length - 1} of a graph in flat arrays, as a persisted graph
+     * is read block by block (no object per node): node {@code first + i} holds offset {@code offsets[i]} and its
+     * neighbour lists are {@code levelStart[i] .. levelStart[i + 1] - 1} (one per level, layer 0 first, so its level
+     * is {@code levelStart[i + 1] - levelStart[i] - 1}); list {@code j} is {@code links[listStart[j] ..
+     * listStart[j + 1] - 1]}. The arrays are shared, not copied.
+     *
+     * @param first      ordinal of the first node
+     * @param offsets    record offset per node
+     * @param levelStart first list of each node, then the list count ({@code offsets.length + 1} entries)
+     * @param listStart  first link of each list, then the link count
+     * @param links      the neighbour ordinals of every list, one list after the other
+     */
+    public record LinkBlock(int first, int[] offsets, int[] levelStart, int[] listStart, int[] links) {
+
+        /** Number of nodes. */
+        public int size() {
+            return offsets.length;
+        }
+    }
+
+    /**
+     * The codes of nodes {@code first ..} of a quantized graph, one after the other ({@link
+     * ScalarQuantizer#codeLength()} bytes each). The array is shared, not copied.
+     *
+     * @param first ordinal of the first node
+     * @param codes the codes
+     */
+    public record CodeBlock(int first, byte[] codes) {}
 }

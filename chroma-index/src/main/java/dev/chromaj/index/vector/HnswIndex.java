@@ -6,6 +6,7 @@ import java.lang.invoke.VarHandle;
 import java.util.ArrayList;
 import java.util.Arrays;
 import java.util.BitSet;
+import java.util.Iterator;
 import java.util.List;
 import java.util.Objects;
 import java.util.PrimitiveIterator;
@@ -589,17 +590,187 @@ public final class HnswIndex {
                 index.liveCount.incrementAndGet();
             }
         }
+        return index.finishRestore(n, entryPoint, maxLevel);
+    }
+
+    /**
+     * {@link #restore(int, DistanceSpace, HnswConfig, ScalarQuantizer, int, int, int, IntFunction)} of a quantized
+     * graph from its blocks: {@code links} yields the nodes' links block by block and {@code codes} their codes, each
+     * in ascending ordinal order from node 0 (the two may split the nodes differently). Nothing is allocated per node
+     * but the lists of the upper levels, so a load of a million nodes creates little garbage. The blocks may be
+     * dropped once consumed.
+     *
+     * @param deleted whether a node is deleted (kept for navigation only)
+     * @throws IllegalArgumentException as {@link #restore(HnswGraphSnapshot)}, or if the blocks are not dense from
+     *                                  node 0, end early, or run past node {@code n - 1}
+     */
+    public static HnswIndex restore(
+            int dimension,
+            DistanceSpace space,
+            HnswConfig config,
+            ScalarQuantizer quantizer,
+            int n,
+            int entryPoint,
+            int maxLevel,
+            IntPredicate deleted,
+            Iterator<HnswGraphSnapshot.LinkBlock> links,
+            Iterator<HnswGraphSnapshot.CodeBlock> codes) {
+        Objects.requireNonNull(quantizer, "quantizer");
+        if (quantizer.dimension() != dimension) {
+            throw new IllegalArgumentException(
+                    "quantizer must have dimension " + dimension + ", got " + quantizer.dimension());
+        }
+        if (entryPoint < -1 || entryPoint >= n) {
+            throw new IllegalArgumentException(
+                    "entryPoint must be -1 or a node ordinal below " + n + ", got " + entryPoint);
+        }
+        HnswIndex index = new HnswIndex(dimension, space, config, n, quantizer);
+        index.fillCodes(n, codes);
+        index.fillLinks(n, deleted, links);
+        return index.finishRestore(n, entryPoint, maxLevel);
+    }
+
+    /** Allocates the chunks of {@code n} nodes and copies their codes in, run by run. */
+    private void fillCodes(int n, Iterator<HnswGraphSnapshot.CodeBlock> blocks) {
+        NodeChunks c = chunks;
+        while (c.capacity < n) {
+            c = grow(c);
+        }
+        int next = 0;
+        while (next < n) {
+            if (!blocks.hasNext()) {
+                throw new IllegalArgumentException("codes end at node " + next + " of " + n);
+            }
+            HnswGraphSnapshot.CodeBlock block = blocks.next();
+            byte[] src = block.codes();
+            if (block.first() != next || src.length % codeLength != 0) {
+                throw new IllegalArgumentException("codes must be dense from node 0 in whole codes of " + codeLength
+                        + " bytes: expected node " + next + ", got a block of " + src.length + " bytes from node "
+                        + block.first());
+            }
+            int count = src.length / codeLength;
+            if (count > n - next) {
+                throw new IllegalArgumentException("codes run past node " + (n - 1) + ": a block holds nodes " + next
+                        + " .. " + (next + count - 1));
+            }
+            for (int done = 0; done < count; ) {
+                int node = next + done;
+                int local = node & chunkMask;
+                int run = Math.min(count - done, chunkMask + 1 - local);
+                System.arraycopy(
+                        src, done * codeLength, c.codes[node >>> chunkShift], local * codeLength, run * codeLength);
+                done += run;
+            }
+            next += count;
+        }
+        if (blocks.hasNext()) {
+            throw new IllegalArgumentException("codes run past node " + (n - 1));
+        }
+    }
+
+    /** Copies the links, offsets and deleted marks of {@code n} nodes (chunks already allocated) and maps offsets. */
+    private void fillLinks(int n, IntPredicate deleted, Iterator<HnswGraphSnapshot.LinkBlock> blocks) {
+        NodeChunks c = chunks;
+        int next = 0;
+        long upperBytes = 0;
+        int live = 0;
+        while (next < n) {
+            if (!blocks.hasNext()) {
+                throw new IllegalArgumentException("links end at node " + next + " of " + n);
+            }
+            HnswGraphSnapshot.LinkBlock block = blocks.next();
+            if (block.first() != next) {
+                throw new IllegalArgumentException(
+                        "links must be dense from node 0: expected node " + next + ", got " + block.first());
+            }
+            if (block.size() > n - next) {
+                throw new IllegalArgumentException("links run past node " + (n - 1) + ": a block holds nodes " + next
+                        + " .. " + (next + block.size() - 1));
+            }
+            int[] levelStart = block.levelStart();
+            int[] listStart = block.listStart();
+            int[] all = block.links();
+            for (int i = 0; i < block.size(); i++, next++) {
+                int node = next;
+                int ci = node >>> chunkShift;
+                int local = node & chunkMask;
+                int firstList = levelStart[i];
+                int levels = levelStart[i + 1] - firstList;
+                if (levels < 1 || levels > MAX_LEVEL + 1) {
+                    throw new IllegalArgumentException(
+                            "nodes[" + node + "] must have 1 to " + (MAX_LEVEL + 1) + " levels, got " + levels);
+                }
+                for (int l = 0; l < levels; l++) {
+                    int from = listStart[firstList + l];
+                    int count = listStart[firstList + l + 1] - from;
+                    int max = l == 0 ? maxLinks0 : m;
+                    if (count < 0 || count > max) {
+                        throw new IllegalArgumentException("nodes[" + node + "].neighbours[" + l
+                                + "] must hold at most " + max + " links, got " + count);
+                    }
+                    for (int j = from; j < from + count; j++) {
+                        int id = all[j];
+                        if (id < 0 || id >= n) {
+                            throw new IllegalArgumentException("nodes[" + node + "].neighbours[" + l
+                                    + "] must name nodes present on level " + l + ", got " + id);
+                        }
+                    }
+                    int[] list;
+                    int base;
+                    if (l == 0) {
+                        list = c.links[ci];
+                        base = local * stride;
+                    } else {
+                        if (l == 1) {
+                            c.upper[ci][local] = new int[levels - 1][1 + m];
+                            upperBytes += ARRAY_HEADER_BYTES
+                                    + (levels - 1) * (REFERENCE_BYTES + ARRAY_HEADER_BYTES + (1L + m) * Integer.BYTES);
+                        }
+                        list = c.upper[ci][local][l - 1];
+                        base = 0;
+                    }
+                    System.arraycopy(all, from, list, base + 1, count);
+                    list[base] = count;
+                }
+                int offset = block.offsets()[i];
+                if (offset < 0) {
+                    throw new IllegalArgumentException(
+                            "nodes[" + node + "].offset must be non-negative, got " + offset);
+                }
+                c.offsets[ci][local] = offset;
+                if (deleted.test(node)) {
+                    c.deleted[ci][local] = 1;
+                } else {
+                    if (mappedNode(offset) >= 0) {
+                        throw new IllegalArgumentException(
+                                "nodes[" + node + "].offset " + offset + " must be unique among live nodes");
+                    }
+                    setMapping(offset, node);
+                    live++;
+                }
+            }
+        }
+        if (blocks.hasNext()) {
+            throw new IllegalArgumentException("links run past node " + (n - 1));
+        }
+        upperLinkBytes.addAndGet(upperBytes);
+        liveCount.addAndGet(live);
+        nodeCount.set(n);
+    }
+
+    /** The checks of a restore that need every node's level, then the entry point: returns this index. */
+    private HnswIndex finishRestore(int n, int entryPoint, int maxLevel) {
         // Links may name later nodes: their levels are known only now. Every node is on level 0, so only the links
         // of the upper levels (a few percent of the nodes) need the check.
-        NodeChunks c = index.chunks;
+        NodeChunks c = chunks;
         for (int i = 0; i < n; i++) {
-            int levels = index.levelOf(c, i);
+            int levels = levelOf(c, i);
             for (int l = 1; l <= levels; l++) {
-                int[] list = index.listArray(c, i, l);
-                int base = index.listBase(i, l);
+                int[] list = listArray(c, i, l);
+                int base = listBase(i, l);
                 for (int j = 1; j <= list[base]; j++) {
                     int id = list[base + j];
-                    if (index.levelOf(c, id) < l) {
+                    if (levelOf(c, id) < l) {
                         throw new IllegalArgumentException("nodes[" + i + "].neighbours[" + l
                                 + "] must name nodes present on level " + l + ", got " + id);
                     }
@@ -607,16 +778,16 @@ public final class HnswIndex {
             }
         }
         if (entryPoint >= 0) {
-            int level = index.levelOf(c, entryPoint);
+            int level = levelOf(c, entryPoint);
             if (level != maxLevel) {
                 throw new IllegalArgumentException(
                         "maxLevel must equal the entry node's level " + level + ", got " + maxLevel);
             }
-            index.entry.set(new Entry(entryPoint, level));
+            entry.set(new Entry(entryPoint, level));
         } else if (n > 0) {
             throw new IllegalArgumentException("entryPoint must name a node of a non-empty graph, got -1");
         }
-        return index;
+        return this;
     }
 
     /**

@@ -211,6 +211,166 @@ class QuantizedHnswIndexTest {
         assertTrue(e.getMessage().contains("code must have 4 bytes"), e.getMessage());
     }
 
+    @ParameterizedTest
+    @EnumSource(
+            value = Form.class,
+            names = {"INT8", "INT4"})
+    void restoreFromBlocksEqualsRestoreFromTheSnapshot(Form form) {
+        long seed = TestRandom.seed();
+        Random random = new Random(seed);
+        float[][] data = ClusteredVectors.generate(random, 2500, DIM, 10);
+        HnswIndex index = quantizedIndex(DistanceSpace.L2, data, form == Form.INT8 ? 8 : 4);
+        for (int i = 0; i < 2000; i++) {
+            index.add(i, data[i]);
+        }
+        for (int i = 0; i < 300; i++) {
+            index.add(i, data[2000 + i]); // updates: the old nodes stay as deleted ones
+        }
+        for (int i = 300; i < 400; i++) {
+            index.delete(i);
+        }
+        HnswGraphSnapshot s = index.export();
+        // links and codes split into blocks of different, uneven sizes
+        HnswIndex fromBlocks = restoreFromBlocks(s, 97, 131);
+        HnswIndex fromSnapshot = HnswIndex.restore(s);
+        assertEquals(fromSnapshot.size(), fromBlocks.size());
+        assertEquals(fromSnapshot.deletedCount(), fromBlocks.deletedCount());
+        assertEquals(fromSnapshot.memoryBytes(), fromBlocks.memoryBytes());
+        for (int q = 0; q < 50; q++) {
+            float[] query = data[random.nextInt(data.length)];
+            assertEquals(fromSnapshot.search(query, 10), fromBlocks.search(query, 10), "seed " + seed);
+        }
+        for (int i = 0; i < 2000; i += 37) {
+            assertTrue(java.util.Arrays.equals(fromSnapshot.vector(i), fromBlocks.vector(i)), "code of " + i);
+        }
+        // the restored index accepts further changes like any other
+        fromBlocks.add(5000, data[2400]);
+        assertEquals(5000, fromBlocks.search(data[2400], 1).get(0).offset(), "seed " + seed);
+    }
+
+    @Test
+    void restoreFromBlocksRejectsGapsShortAndLongInputsDuplicateOffsetsAndBadLinks() {
+        float[][] data = ClusteredVectors.generate(new Random(3), 300, 8, 2);
+        HnswIndex index = quantizedIndex(DistanceSpace.L2, data);
+        for (int i = 0; i < 300; i++) {
+            index.add(i, data[i]);
+        }
+        HnswGraphSnapshot s = index.export();
+        List<HnswGraphSnapshot.LinkBlock> links = linkBlocks(s, 100);
+        List<HnswGraphSnapshot.CodeBlock> codes = codeBlocks(s, 100);
+        assertRestoreFails(s, links.subList(0, 2), codes, "links end at node 200 of 300");
+        assertRestoreFails(s, links, codes.subList(1, 3), "codes must be dense from node 0");
+        assertRestoreFails(s, links, codes.subList(0, 2), "codes end at node 200 of 300");
+        List<HnswGraphSnapshot.LinkBlock> tooMany = new ArrayList<>(links);
+        tooMany.add(links.get(2));
+        assertRestoreFails(s, tooMany, codes, "links run past node 299");
+        HnswGraphSnapshot.LinkBlock b = links.get(1);
+        int[] twiceOffset = b.offsets().clone();
+        twiceOffset[5] = twiceOffset[4];
+        assertRestoreFails(
+                s,
+                List.of(
+                        links.get(0),
+                        new HnswGraphSnapshot.LinkBlock(
+                                b.first(), twiceOffset, b.levelStart(), b.listStart(), b.links()),
+                        links.get(2)),
+                codes,
+                "must be unique among live nodes");
+        int[] badLinks = b.links().clone();
+        badLinks[0] = 300;
+        assertRestoreFails(
+                s,
+                List.of(
+                        links.get(0),
+                        new HnswGraphSnapshot.LinkBlock(
+                                b.first(), b.offsets(), b.levelStart(), b.listStart(), badLinks),
+                        links.get(2)),
+                codes,
+                "must name nodes present on level 0, got 300");
+    }
+
+    private static void assertRestoreFails(
+            HnswGraphSnapshot s,
+            List<HnswGraphSnapshot.LinkBlock> links,
+            List<HnswGraphSnapshot.CodeBlock> codes,
+            String message) {
+        IllegalArgumentException e = org.junit.jupiter.api.Assertions.assertThrows(
+                IllegalArgumentException.class,
+                () -> HnswIndex.restore(
+                        s.dimension(),
+                        s.space(),
+                        s.config(),
+                        s.quantizer(),
+                        s.nodes().size(),
+                        s.entryPoint(),
+                        s.maxLevel(),
+                        node -> s.nodes().get(node).deleted(),
+                        links.iterator(),
+                        codes.iterator()));
+        assertTrue(e.getMessage().contains(message), e.getMessage());
+    }
+
+    /** {@code s} restored through the block form, its links in blocks of {@code linkBlock} nodes, codes of {@code codeBlock}. */
+    static HnswIndex restoreFromBlocks(HnswGraphSnapshot s, int linkBlock, int codeBlock) {
+        return HnswIndex.restore(
+                s.dimension(),
+                s.space(),
+                s.config(),
+                s.quantizer(),
+                s.nodes().size(),
+                s.entryPoint(),
+                s.maxLevel(),
+                node -> s.nodes().get(node).deleted(),
+                linkBlocks(s, linkBlock).iterator(),
+                codeBlocks(s, codeBlock).iterator());
+    }
+
+    static List<HnswGraphSnapshot.LinkBlock> linkBlocks(HnswGraphSnapshot s, int size) {
+        List<HnswGraphSnapshot.LinkBlock> blocks = new ArrayList<>();
+        List<HnswGraphSnapshot.Node> nodes = s.nodes();
+        for (int first = 0; first < nodes.size(); first += size) {
+            int count = Math.min(size, nodes.size() - first);
+            int[] offsets = new int[count];
+            int[] levelStart = new int[count + 1];
+            List<Integer> listStart = new ArrayList<>();
+            List<Integer> links = new ArrayList<>();
+            for (int i = 0; i < count; i++) {
+                HnswGraphSnapshot.Node node = nodes.get(first + i);
+                offsets[i] = node.offset();
+                for (int[] list : node.neighbours()) {
+                    listStart.add(links.size());
+                    for (int id : list) {
+                        links.add(id);
+                    }
+                }
+                levelStart[i + 1] = listStart.size();
+            }
+            listStart.add(links.size());
+            blocks.add(new HnswGraphSnapshot.LinkBlock(
+                    first,
+                    offsets,
+                    levelStart,
+                    listStart.stream().mapToInt(Integer::intValue).toArray(),
+                    links.stream().mapToInt(Integer::intValue).toArray()));
+        }
+        return blocks;
+    }
+
+    static List<HnswGraphSnapshot.CodeBlock> codeBlocks(HnswGraphSnapshot s, int size) {
+        List<HnswGraphSnapshot.CodeBlock> blocks = new ArrayList<>();
+        List<HnswGraphSnapshot.Node> nodes = s.nodes();
+        int length = s.quantizer().codeLength();
+        for (int first = 0; first < nodes.size(); first += size) {
+            int count = Math.min(size, nodes.size() - first);
+            byte[] codes = new byte[count * length];
+            for (int i = 0; i < count; i++) {
+                System.arraycopy(nodes.get(first + i).code(), 0, codes, i * length, length);
+            }
+            blocks.add(new HnswGraphSnapshot.CodeBlock(first, codes));
+        }
+        return blocks;
+    }
+
     enum Form {
         FLOAT,
         INT8,

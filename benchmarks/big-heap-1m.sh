@@ -11,9 +11,12 @@
 # and 1.5 h on JDK 25 on that loaded machine (about 4.5 h for both); on a quiet 2-core machine wall time comes
 # close to the CPU time, which was about half the wall time there: about 2-2.5 h for both. The exact top 10
 # (about 80 s) and the 5 query passes (about 5 min per JDK) are small next to the builds.
-# Memory: the JVM holds our float index (about 1.2 GB at 1 M x 256), the int8 and int4 indexes, three 256 MiB block
-# caches, Lucene's graph, jvector's floats (1 GiB) and two graphs at once: -Xmx12g leaves room for the builds. Disk:
-# about 5 GB under WORK (deleted at the end).
+# Memory: the JVM holds our float index (about 1.2 GB at 1 M x 256), the int8 and int4 indexes, three 1.5 GiB block
+# caches pinned to decoded blocks (compressedShare=0: the int8 / int4 re-rank reads every candidate's float vector
+# through the cache, so a big-heap comparison gives the cache room for the 1 GiB of embeddings, as jvector holds its
+# floats on the heap; with 256 MiB most re-rank reads missed and decoded a block), Lucene's graph, jvector's floats
+# (1 GiB) and two graphs at once: -Xmx18g leaves room for the builds. Disk: about 5 GB under WORK (deleted at the
+# end).
 #
 # usage: benchmarks/big-heap-1m.sh [n (default 1000000)] [dim (default 256)] [more key=value arguments of
 #        QuantizedScaleBenchmark, e.g. ef=40,100 pqSubspaces=128; a later key wins]
@@ -27,7 +30,7 @@ DIM="${2:-256}"
 shift $(( $# > 2 ? 2 : $# ))
 JAVA17="${JAVA17:-java}"
 JAVA25="${JAVA25-/usr/lib/jvm/temurin-25-jdk-amd64/bin/java}"
-JVM_ARGS="${JAVA_OPTS:--Xmx12g -XX:+UseG1GC}"
+JVM_ARGS="${JAVA_OPTS:--Xmx18g -XX:+UseG1GC}"
 WORK="${WORK:-benchmarks/target/big-heap-work}"
 OUT="${OUT:-benchmarks/target/big-heap-logs}"
 mkdir -p "$WORK" "$OUT"
@@ -36,7 +39,7 @@ mvn -B -ntp -q -pl benchmarks -am -DskipTests package dependency:build-classpath
     -Dmdep.outputFile="$OUT/classpath.txt"
 CP="benchmarks/target/classes:$(cat "$OUT/classpath.txt")"
 ARGS=(n="$N" dim="$DIM" paths=float,int8,int4,lucene-int8,jvector-pq16,jvector-pq32 passes=5 minQueries=1000
-    queries=200 ef=20,40,100,200 compactEvery=50000 cacheBytes=268435456 indexBytes=4294967296 blockBytes=65536
+    queries=200 ef=20,40,100,200 compactEvery=50000 cacheBytes=1610612736 compressedShare=0 indexBytes=4294967296 blockBytes=65536
     work="$WORK" "$@")
 
 run() { # run <label> <java> [extra JVM flags...]

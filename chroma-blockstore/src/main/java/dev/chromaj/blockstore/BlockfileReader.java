@@ -99,6 +99,9 @@ public final class BlockfileReader<K, V> {
         return root.cumulative[b] + block(b).lowerBound(prefix, k);
     }
 
+    /** Blocks a {@link #scanBlocks} decodes ahead of its consumer (its reads run further ahead). */
+    static final int DECODE_AHEAD = 4;
+
     /** Every entry in ascending order, streaming block by block. */
     public Iterator<BlockfileEntry<K, V>> scan() {
         return new Cursor(null, null, null);
@@ -125,8 +128,8 @@ public final class BlockfileReader<K, V> {
      * Every block decoded whole by {@code decoder}, in key order: {@link #scanAll(int)} for a load that copies the
      * blockfile into flat arrays of its own, without an object per entry. Reads as {@code scanAll} does (the first
      * {@code blocksInFlight} blocks at once, then one more per block consumed, past the cache; blocks found in the
-     * cache are used), and each block is decoded on {@code decodeOn} as soon as it arrives, so decoding overlaps the
-     * consumer and the reads. Decoded blocks are not cached. A read or decode failure is thrown by the iterator's
+     * cache are used), and the next few blocks are decoded on {@code decodeOn} as they arrive, so decoding overlaps
+     * the consumer and the reads. Decoded blocks are not cached. A read or decode failure is thrown by the iterator's
      * {@code next()} for that block.
      *
      * @throws IllegalArgumentException when {@code blocksInFlight < 1} or the decoder or executor is null
@@ -541,32 +544,43 @@ public final class BlockfileReader<K, V> {
         }
     }
 
-    /** Every block of the blockfile decoded, reading and decoding a fixed number of blocks ahead, past the cache. */
+    /**
+     * Every block of the blockfile decoded: reads run a fixed number of blocks ahead, past the cache, decodes only
+     * {@link #DECODE_AHEAD} (a decoded block is often larger than the block, and whatever is in flight survives the
+     * young collections of a heap that the load is filling).
+     */
     private final class DecodedBlockCursor<T> implements Iterator<T> {
-        private final List<CompletableFuture<T>> loads;
+        private final List<CompletableFuture<CacheEntry>> reads;
+        private final List<CompletableFuture<T>> decodes;
         private final int window;
         private final BlockDecoder<K, V, T> decoder;
         private final Executor decodeOn;
-        private int issued;
+        private int read;
+        private int decoded;
         private int next;
 
         DecodedBlockCursor(int window, BlockDecoder<K, V, T> decoder, Executor decodeOn) {
             this.window = window;
             this.decoder = decoder;
             this.decodeOn = decodeOn;
-            this.loads = new ArrayList<>(Collections.nCopies(root.blockCount(), null));
+            this.reads = new ArrayList<>(Collections.nCopies(root.blockCount(), null));
+            this.decodes = new ArrayList<>(Collections.nCopies(root.blockCount(), null));
             issue();
         }
 
         private void issue() {
-            int until = (int) Math.min(root.blockCount(), (long) next + window);
-            while (issued < until) {
-                loads.set(
-                        issued,
-                        store.cache()
-                                .getUncached(root.blockKeys[issued], loader)
+            int readUntil = (int) Math.min(root.blockCount(), (long) next + window);
+            while (read < readUntil) {
+                reads.set(read, store.cache().getUncached(root.blockKeys[read], loader));
+                read++;
+            }
+            int decodeUntil = Math.min(read, next + DECODE_AHEAD);
+            while (decoded < decodeUntil) {
+                decodes.set(
+                        decoded,
+                        reads.set(decoded, null)
                                 .thenApplyAsync(entry -> BlockfileBlocks.decode(checked(entry), decoder), decodeOn));
-                issued++;
+                decoded++;
             }
         }
 
@@ -580,7 +594,7 @@ public final class BlockfileReader<K, V> {
             if (!hasNext()) {
                 throw new NoSuchElementException();
             }
-            CompletableFuture<T> load = loads.set(next, null);
+            CompletableFuture<T> load = decodes.set(next, null);
             next++;
             issue();
             return BlockCache.join(load);

@@ -129,13 +129,14 @@ class BlockfileBlocksTest {
                 assertEquals(null, cache.peek(key), "blocks read by the scan are not cached");
             }
 
-            // a decoder failing on the third block (one block in flight: decoded in order): the first two are
-            // returned, the third's next() throws the decoder's exception
-            AtomicInteger decoded = new AtomicInteger();
+            // a decoder failing on the third block (blocks are decoded concurrently, so it is told by its first key):
+            // the first two are returned, the third's next() throws the decoder's exception
+            int thirdFirstKey =
+                    reader.blocks("first-keys", new KeysAndNumbers()).firstKey(2);
             BlockDecoder<Integer, String, Integer> failing = new BlockDecoder<>() {
                 @Override
                 public Integer decode(Entries<Integer, String> block) {
-                    if (decoded.incrementAndGet() == 3) {
+                    if (block.key(0) == thirdFirstKey) {
                         throw new IllegalStateException("bad block at key " + block.key(0));
                     }
                     return block.size();

@@ -4,13 +4,10 @@
 # per JDK on the same generated data and queries, then interleaved query passes; prints each JDK's result table
 # (docs/vector-benchmarks.md, "Same data, big heap").
 #
-# Run time (an estimate, not measured at 1 M): the 100,000 x 256 runs of 2026-12-07 (8 paths, 3 passes; 2 vCPUs
-# at load average 10-13, docs/vector-benchmarks.md) took 17.4 min on JDK 17 and 8.7 min on JDK 25, of which the
-# builds (our three collections, Lucene's index and merge, jvector's PQ training and two graphs) were 15.5 and 7.5
-# min. Builds grew 4.3-5.5x from 20,000 to 100,000, so at 1 M expect 10-12x the 100k builds: about 3 h on JDK 17
-# and 1.5 h on JDK 25 on that loaded machine (about 4.5 h for both); on a quiet 2-core machine wall time comes
-# close to the CPU time, which was about half the wall time there: about 2-2.5 h for both. The exact top 10
-# (about 80 s) and the 5 query passes (about 5 min per JDK) are small next to the builds.
+# Run time, measured at 1 M x 256 on JDK 25 (2 vCPUs, 2026-12-07, docs/vector-benchmarks.md "Same data, big heap,
+# at 1 M x 256"): 41-44 min, of which the builds took 39 min (float 4.1-4.7 min, int8 3.5-3.9, int4 2.7-3.7, Lucene
+# 9.9-10.3 on one thread, jvector degree 16 8.0-8.5 and degree 32 9.1-9.2 on two) and the 5 query passes about 5 min.
+# JDK 17 builds took about twice as long at 100k, so expect 1.5 h for it: about 2.25 h for both.
 # Memory: the JVM holds our float index (about 1.2 GB at 1 M x 256), the int8 and int4 indexes, three 1.5 GiB block
 # caches pinned to decoded blocks (compressedShare=0: the int8 / int4 re-rank reads every candidate's float vector
 # through the cache, so a big-heap comparison gives the cache room for the 1 GiB of embeddings, as jvector holds its

@@ -42,17 +42,21 @@ class BlockfileBlocksTest {
         }
     }
 
-    @Test
-    void blocksHoldEveryEntryInOrderAndAreDecodedOnce() {
-        BlockfileRoot root;
+    /** Writes {@link #ENTRIES} entries {@code 2i -> "value-i"} in blocks of 4 KiB. */
+    private BlockfileRoot writeEntries() {
         try (BlockCache cache = BlockCache.builder().maxBytes(0).build();
                 BlockfileStore store = new BlockfileStore(storage, cache, new BlockfileOptions(4096, 2))) {
             BlockfileWriter<Integer, String> w = store.create(DIR, KeyType.U32, ValueType.STRING);
             for (int i = 0; i < ENTRIES; i++) {
                 w.set("", 2 * i, "value-" + i);
             }
-            root = w.commit();
+            return w.commit();
         }
+    }
+
+    @Test
+    void blocksHoldEveryEntryInOrderAndAreDecodedOnce() {
+        BlockfileRoot root = writeEntries();
         try (BlockCache cache = BlockCache.builder().maxBytes(64 << 20).build();
                 BlockfileStore store = new BlockfileStore(storage, cache, BlockfileOptions.forLocal())) {
             BlockfileReader<Integer, String> reader = store.open(DIR, root.id(), KeyType.U32, ValueType.STRING);
@@ -86,15 +90,7 @@ class BlockfileBlocksTest {
 
     @Test
     void scanBlocksDecodesEveryBlockInOrderOnTheExecutorWithoutCachingAndRethrowsAFailure() {
-        BlockfileRoot root;
-        try (BlockCache cache = BlockCache.builder().maxBytes(0).build();
-                BlockfileStore store = new BlockfileStore(storage, cache, new BlockfileOptions(4096, 2))) {
-            BlockfileWriter<Integer, String> w = store.create(DIR, KeyType.U32, ValueType.STRING);
-            for (int i = 0; i < ENTRIES; i++) {
-                w.set("", 2 * i, "value-" + i);
-            }
-            root = w.commit();
-        }
+        BlockfileRoot root = writeEntries();
         java.util.concurrent.ExecutorService pool = java.util.concurrent.Executors.newFixedThreadPool(2);
         try (BlockCache cache = BlockCache.builder().maxBytes(64 << 20).build();
                 BlockfileStore store = new BlockfileStore(storage, cache, BlockfileOptions.forLocal())) {

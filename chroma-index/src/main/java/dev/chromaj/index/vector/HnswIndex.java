@@ -530,14 +530,7 @@ public final class HnswIndex {
             int entryPoint,
             int maxLevel,
             IntFunction<HnswGraphSnapshot.Node> nodeAt) {
-        if (quantizer != null && quantizer.dimension() != dimension) {
-            throw new IllegalArgumentException(
-                    "quantizer must have dimension " + dimension + ", got " + quantizer.dimension());
-        }
-        if (entryPoint < -1 || entryPoint >= n) {
-            throw new IllegalArgumentException(
-                    "entryPoint must be -1 or a node ordinal below " + n + ", got " + entryPoint);
-        }
+        checkRestore(dimension, quantizer, n, entryPoint);
         HnswIndex index = new HnswIndex(dimension, space, config, n, quantizer);
         for (int i = 0; i < n; i++) {
             HnswGraphSnapshot.Node node = nodeAt.apply(i);
@@ -616,7 +609,16 @@ public final class HnswIndex {
             Iterator<HnswGraphSnapshot.LinkBlock> links,
             Iterator<HnswGraphSnapshot.CodeBlock> codes) {
         Objects.requireNonNull(quantizer, "quantizer");
-        if (quantizer.dimension() != dimension) {
+        checkRestore(dimension, quantizer, n, entryPoint);
+        HnswIndex index = new HnswIndex(dimension, space, config, n, quantizer);
+        index.fillCodes(n, codes);
+        index.fillLinks(n, deleted, links);
+        return index.finishRestore(n, entryPoint, maxLevel);
+    }
+
+    /** The checks of a restore's parameters that need no node. */
+    private static void checkRestore(int dimension, ScalarQuantizer quantizer, int n, int entryPoint) {
+        if (quantizer != null && quantizer.dimension() != dimension) {
             throw new IllegalArgumentException(
                     "quantizer must have dimension " + dimension + ", got " + quantizer.dimension());
         }
@@ -624,10 +626,6 @@ public final class HnswIndex {
             throw new IllegalArgumentException(
                     "entryPoint must be -1 or a node ordinal below " + n + ", got " + entryPoint);
         }
-        HnswIndex index = new HnswIndex(dimension, space, config, n, quantizer);
-        index.fillCodes(n, codes);
-        index.fillLinks(n, deleted, links);
-        return index.finishRestore(n, entryPoint, maxLevel);
     }
 
     /** Allocates the chunks of {@code n} nodes and copies their codes in, run by run. */

@@ -295,23 +295,18 @@ class QuantizedHnswIndexTest {
             List<HnswGraphSnapshot.CodeBlock> codes,
             String message) {
         IllegalArgumentException e = org.junit.jupiter.api.Assertions.assertThrows(
-                IllegalArgumentException.class,
-                () -> HnswIndex.restore(
-                        s.dimension(),
-                        s.space(),
-                        s.config(),
-                        s.quantizer(),
-                        s.nodes().size(),
-                        s.entryPoint(),
-                        s.maxLevel(),
-                        node -> s.nodes().get(node).deleted(),
-                        links.iterator(),
-                        codes.iterator()));
+                IllegalArgumentException.class, () -> restoreFromBlocks(s, links, codes));
         assertTrue(e.getMessage().contains(message), e.getMessage());
     }
 
     /** {@code s} restored through the block form, its links in blocks of {@code linkBlock} nodes, codes of {@code codeBlock}. */
     static HnswIndex restoreFromBlocks(HnswGraphSnapshot s, int linkBlock, int codeBlock) {
+        return restoreFromBlocks(s, linkBlocks(s, linkBlock), codeBlocks(s, codeBlock));
+    }
+
+    /** {@code s}'s header with {@code links} and {@code codes} restored through the block form. */
+    static HnswIndex restoreFromBlocks(
+            HnswGraphSnapshot s, List<HnswGraphSnapshot.LinkBlock> links, List<HnswGraphSnapshot.CodeBlock> codes) {
         return HnswIndex.restore(
                 s.dimension(),
                 s.space(),
@@ -321,8 +316,8 @@ class QuantizedHnswIndexTest {
                 s.entryPoint(),
                 s.maxLevel(),
                 node -> s.nodes().get(node).deleted(),
-                linkBlocks(s, linkBlock).iterator(),
-                codeBlocks(s, codeBlock).iterator());
+                links.iterator(),
+                codes.iterator());
     }
 
     static List<HnswGraphSnapshot.LinkBlock> linkBlocks(HnswGraphSnapshot s, int size) {

@@ -234,7 +234,21 @@ public final class BlockCache implements AutoCloseable {
     CompletableFuture<CacheEntry> getUncached(
             String key, BiFunction<String, Executor, CompletableFuture<CacheEntry>> loader) {
         CompletableFuture<CacheEntry> present = cache.getIfPresent(key);
-        return present != null ? present : loader.apply(key, past);
+        return present != null ? present : readUncached(key, loader);
+    }
+
+    /** The entry of {@code key} in the memory tier (loaded or loading; a hit or a miss in the counters), or null. */
+    CompletableFuture<CacheEntry> getIfPresent(String key) {
+        return cache.getIfPresent(key);
+    }
+
+    /**
+     * Loads {@code key} (encoded tier, disk tier, then storage) without looking into or filling the memory tier;
+     * concurrent loads of one key are not merged.
+     */
+    CompletableFuture<CacheEntry> readUncached(
+            String key, BiFunction<String, Executor, CompletableFuture<CacheEntry>> loader) {
+        return loader.apply(key, past);
     }
 
     /**

@@ -7,7 +7,10 @@ import java.util.ArrayList;
 import java.util.Arrays;
 import java.util.List;
 import java.util.Map;
+import org.apache.arrow.memory.ArrowBuf;
 import org.apache.arrow.memory.BufferAllocator;
+import org.apache.arrow.vector.FieldVector;
+import org.apache.arrow.vector.VarBinaryVector;
 import org.apache.arrow.vector.VarCharVector;
 import org.apache.arrow.vector.VectorSchemaRoot;
 import org.apache.arrow.vector.ipc.ArrowFileReader;
@@ -93,6 +96,72 @@ final class BlockCodec {
 
     static <K, V> Block<K, V> decode(
             String objectKey, byte[] bytes, KeyType<K> keyType, ValueType<V> valueType, BufferAllocator parent) {
+        return read(
+                objectKey,
+                bytes,
+                keyType,
+                valueType,
+                parent,
+                (runPrefixes, runStarts, keys, values, n) ->
+                        new Block<>(keyType, valueType, runPrefixes, runStarts, keys, valueType.decode(values, n)));
+    }
+
+    /**
+     * Decodes a block straight into {@code decoder}'s form, for a load that reads a blockfile once: byte-array
+     * values ({@link ValueType#BYTES}) are handed to the decoder from the Arrow buffers, without the copy into the
+     * heap a cached {@link Block} keeps. Failures of the frame or the Arrow layout are {@link CorruptObjectException}s
+     * naming the object; what the decoder throws is rethrown as it is.
+     */
+    static <K, V, T> T decode(
+            String objectKey,
+            byte[] bytes,
+            KeyType<K> keyType,
+            ValueType<V> valueType,
+            BufferAllocator parent,
+            BlockDecoder<K, V, T> decoder) {
+        return read(objectKey, bytes, keyType, valueType, parent, (runPrefixes, runStarts, keys, values, n) -> {
+            try {
+                if (valueType == ValueType.BYTES) {
+                    @SuppressWarnings("unchecked") // V is byte[] for BYTES
+                    BlockDecoder.Entries<K, V> entries = (BlockDecoder.Entries<K, V>)
+                            new ArrowByteEntries<>(runPrefixes, runStarts, keys, (VarBinaryVector) values, n);
+                    return decoder.decode(entries);
+                }
+                return BlockfileBlocks.decode(
+                        new Block<>(keyType, valueType, runPrefixes, runStarts, keys, valueType.decode(values, n)),
+                        decoder);
+            } catch (RuntimeException e) {
+                throw new DecoderFailed(e);
+            }
+        });
+    }
+
+    /** What a block's columns become once read: a {@link Block}, or a decoder's own form. */
+    @FunctionalInterface
+    private interface Columns<K, R> {
+        R build(String[] runPrefixes, int[] runStarts, KeyColumn<K> keys, FieldVector values, int n);
+    }
+
+    /** Carries a decoder's own exception through {@link #read}, which rethrows it unwrapped. */
+    private static final class DecoderFailed extends RuntimeException {
+        private static final long serialVersionUID = 1L;
+
+        DecoderFailed(RuntimeException cause) {
+            super(cause);
+        }
+
+        RuntimeException unwrapped() {
+            return (RuntimeException) getCause();
+        }
+    }
+
+    private static <K, R> R read(
+            String objectKey,
+            byte[] bytes,
+            KeyType<K> keyType,
+            ValueType<?> valueType,
+            BufferAllocator parent,
+            Columns<K, R> columns) {
         ObjectFrame.Body body = ObjectFrame.verify(objectKey, bytes, ObjectFrame.KIND_BLOCK);
         try (BufferAllocator allocator = parent.newChildAllocator("block-decode", 0, Long.MAX_VALUE);
                 ArrowFileReader reader = new ArrowFileReader(
@@ -119,12 +188,70 @@ final class BlockCodec {
             List<String> runPrefixes = new ArrayList<>();
             int[] runStarts = prefixRuns(prefixVector, n, runPrefixes);
             KeyColumn<K> keys = keyType.decode(root.getVector("key"), n);
-            ValueColumn<V> values = valueType.decode(root.getVector("value"), n);
-            return new Block<>(keyType, valueType, runPrefixes.toArray(new String[0]), runStarts, keys, values);
+            return columns.build(runPrefixes.toArray(new String[0]), runStarts, keys, root.getVector("value"), n);
         } catch (CorruptObjectException e) {
             throw e;
+        } catch (DecoderFailed e) {
+            throw e.unwrapped();
         } catch (IOException | RuntimeException e) {
             throw new CorruptObjectException(objectKey, "undecodable Arrow IPC block: " + e, e);
+        }
+    }
+
+    /**
+     * The entries of a block of byte arrays read from its Arrow buffers, valid while they are open: a decoder copies
+     * each value from the block's data buffer into arrays of its own.
+     */
+    private static final class ArrowByteEntries<K> implements BlockDecoder.Entries<K, byte[]> {
+        private final String[] runPrefixes;
+        private final int[] runStarts;
+        private final KeyColumn<K> keys;
+        private final ArrowBuf data;
+        /** The {@code n + 1} offsets into {@link #data}, as stored. */
+        private final int[] offsets;
+
+        private final int n;
+
+        ArrowByteEntries(String[] runPrefixes, int[] runStarts, KeyColumn<K> keys, VarBinaryVector values, int n) {
+            this.runPrefixes = runPrefixes;
+            this.runStarts = runStarts;
+            this.keys = keys;
+            this.data = values.getDataBuffer();
+            this.offsets = n == 0 ? new int[1] : ArrowArrays.ints(values.getOffsetBuffer(), 0, n + 1);
+            this.n = n;
+        }
+
+        @Override
+        public int size() {
+            return n;
+        }
+
+        @Override
+        public String prefix(int i) {
+            int run = Arrays.binarySearch(runStarts, 0, runStarts.length - 1, i);
+            return runPrefixes[run >= 0 ? run : -run - 2];
+        }
+
+        @Override
+        public K key(int i) {
+            return keys.get(i);
+        }
+
+        @Override
+        public byte[] value(int i) {
+            byte[] out = new byte[byteLength(i)];
+            copyBytes(i, out, 0);
+            return out;
+        }
+
+        @Override
+        public int byteLength(int i) {
+            return offsets[i + 1] - offsets[i];
+        }
+
+        @Override
+        public void copyBytes(int i, byte[] dst, int pos) {
+            data.getBytes(offsets[i], dst, pos, byteLength(i));
         }
     }
 

@@ -99,7 +99,7 @@ public final class BlockfileReader<K, V> {
         return root.cumulative[b] + block(b).lowerBound(prefix, k);
     }
 
-    /** Blocks a {@link #scanBlocks} decodes ahead of its consumer (its reads run further ahead). */
+    /** Cached blocks a {@link #scanBlocks} decodes ahead of its consumer (its reads run further ahead). */
     static final int DECODE_AHEAD = 4;
 
     /** Every entry in ascending order, streaming block by block. */
@@ -127,10 +127,12 @@ public final class BlockfileReader<K, V> {
     /**
      * Every block decoded whole by {@code decoder}, in key order: {@link #scanAll(int)} for a load that copies the
      * blockfile into flat arrays of its own, without an object per entry. Reads as {@code scanAll} does (the first
-     * {@code blocksInFlight} blocks at once, then one more per block consumed, past the cache; blocks found in the
-     * cache are used), and the next few blocks are decoded on {@code decodeOn} as they arrive, so decoding overlaps
-     * the consumer and the reads. Decoded blocks are not cached. A read or decode failure is thrown by the iterator's
-     * {@code next()} for that block.
+     * {@code blocksInFlight} blocks at once, then one more per block consumed, past the cache). A block read from
+     * storage is decoded straight into the decoder's form on the block cache's decoder threads as it arrives (byte
+     * values are handed over from the Arrow buffers, never copied into a cached block first); a block found in the
+     * cache is decoded on {@code decodeOn}, a few ahead of the consumer. So decoding overlaps the consumer and the
+     * reads. Decoded blocks are not cached. A read or decode failure is thrown by the iterator's {@code next()} for
+     * that block.
      *
      * @throws IllegalArgumentException when {@code blocksInFlight < 1} or the decoder or executor is null
      */
@@ -549,11 +551,22 @@ public final class BlockfileReader<K, V> {
      * {@link #DECODE_AHEAD} (a decoded block is often larger than the block, and whatever is in flight survives the
      * young collections of a heap that the load is filling).
      */
+    /** A block decoded by a scan's own {@link BlockDecoder} as it was read; never put into the cache. */
+    record Loaded<T>(T value) implements CacheEntry {
+        @Override
+        public long weight() {
+            return 0;
+        }
+    }
+
     private final class DecodedBlockCursor<T> implements Iterator<T> {
-        private final List<CompletableFuture<CacheEntry>> reads;
+        /** Blocks found in the cache, until they are decoded. */
+        private final List<CompletableFuture<CacheEntry>> cached;
+
         private final List<CompletableFuture<T>> decodes;
         private final int window;
         private final BlockDecoder<K, V, T> decoder;
+        private final BiFunction<String, Executor, CompletableFuture<CacheEntry>> decodingLoader;
         private final Executor decodeOn;
         private int read;
         private int decoded;
@@ -562,8 +575,9 @@ public final class BlockfileReader<K, V> {
         DecodedBlockCursor(int window, BlockDecoder<K, V, T> decoder, Executor decodeOn) {
             this.window = window;
             this.decoder = decoder;
+            this.decodingLoader = store.decodingLoader(keyType, valueType, decoder);
             this.decodeOn = decodeOn;
-            this.reads = new ArrayList<>(Collections.nCopies(root.blockCount(), null));
+            this.cached = new ArrayList<>(Collections.nCopies(root.blockCount(), null));
             this.decodes = new ArrayList<>(Collections.nCopies(root.blockCount(), null));
             issue();
         }
@@ -571,17 +585,32 @@ public final class BlockfileReader<K, V> {
         private void issue() {
             int readUntil = (int) Math.min(root.blockCount(), (long) next + window);
             while (read < readUntil) {
-                reads.set(read, store.cache().getUncached(root.blockKeys[read], loader));
+                String key = root.blockKeys[read];
+                CompletableFuture<CacheEntry> present = store.cache().getIfPresent(key);
+                if (present != null) {
+                    cached.set(read, present);
+                } else {
+                    decodes.set(
+                            read,
+                            store.cache().readUncached(key, decodingLoader).thenApply(this::unwrap));
+                }
                 read++;
             }
             int decodeUntil = Math.min(read, next + DECODE_AHEAD);
             while (decoded < decodeUntil) {
-                decodes.set(
-                        decoded,
-                        reads.set(decoded, null)
-                                .thenApplyAsync(entry -> BlockfileBlocks.decode(checked(entry), decoder), decodeOn));
+                CompletableFuture<CacheEntry> block = cached.set(decoded, null);
+                if (block != null) {
+                    decodes.set(
+                            decoded,
+                            block.thenApplyAsync(entry -> BlockfileBlocks.decode(checked(entry), decoder), decodeOn));
+                }
                 decoded++;
             }
+        }
+
+        @SuppressWarnings("unchecked") // the decoding loader wraps what the decoder returns
+        private T unwrap(CacheEntry entry) {
+            return ((Loaded<T>) entry).value();
         }
 
         @Override

@@ -172,6 +172,21 @@ public final class BlockfileStore implements AutoCloseable {
                 keyType + "->" + valueType);
     }
 
+    /**
+     * A loader of blocks decoded straight into {@code decoder}'s form (wrapped in a {@link BlockfileReader.Loaded}),
+     * for a scan that reads a blockfile once: what {@link BlockCodec#decode(String, byte[], KeyType, ValueType,
+     * org.apache.arrow.memory.BufferAllocator, BlockDecoder)} does, on the block cache's decoder threads. Its
+     * entries must never be put into the cache.
+     */
+    <K, V, T> BiFunction<String, Executor, CompletableFuture<CacheEntry>> decodingLoader(
+            KeyType<K> keyType, ValueType<V> valueType, BlockDecoder<K, V, T> decoder) {
+        return cache.loader(
+                storage,
+                (key, bytes) -> new BlockfileReader.Loaded<>(
+                        whileOpen(() -> BlockCodec.decode(key, bytes, keyType, valueType, allocator, decoder))),
+                keyType + "->" + valueType);
+    }
+
     private RootIndex root(String dir, UUID rootId, KeyType<?> keyType, ValueType<?> valueType) {
         checkDir(dir);
         checkTypes(keyType, valueType);

@@ -95,12 +95,21 @@ class BlockfileBlocksTest {
         try (BlockCache cache = BlockCache.builder().maxBytes(64 << 20).build();
                 BlockfileStore store = new BlockfileStore(storage, cache, BlockfileOptions.forLocal())) {
             BlockfileReader<Integer, String> reader = store.open(DIR, root.id(), KeyType.U32, ValueType.STRING);
+            // the first and the last block are in the cache before the scan
+            assertEquals("value-0", reader.get("", 0));
+            assertEquals("value-" + (ENTRIES - 1), reader.get("", 2 * (ENTRIES - 1)));
+            String firstBlock = reader.rootIndex().blockKeys[0];
+            String lastBlock = reader.rootIndex().blockKeys[reader.blockCount() - 1];
             AtomicInteger onPool = new AtomicInteger();
+            AtomicInteger onCacheThreads = new AtomicInteger();
             KeysAndNumbers decoder = new KeysAndNumbers() {
                 @Override
                 public int[][] decode(Entries<Integer, String> block) {
-                    if (Thread.currentThread().getName().startsWith("pool-")) {
+                    String thread = Thread.currentThread().getName();
+                    if (thread.startsWith("pool-")) {
                         onPool.incrementAndGet();
+                    } else if (thread.startsWith("chromaj-block-cache-")) {
+                        onCacheThreads.incrementAndGet();
                     }
                     return super.decode(block);
                 }
@@ -119,10 +128,12 @@ class BlockfileBlocksTest {
             }
             assertEquals(ENTRIES, next);
             assertEquals(reader.blockCount(), blocks);
-            assertEquals(blocks, onPool.get(), "every block decoded on the executor");
+            assertEquals(2, onPool.get(), "the cached blocks decoded on the executor");
+            assertEquals(blocks - 2, onCacheThreads.get(), "blocks read from storage decoded as they are read");
             assertThrows(java.util.NoSuchElementException.class, it::next);
             for (String key : reader.rootIndex().blockKeys) {
-                assertEquals(null, cache.peek(key), "blocks read by the scan are not cached");
+                boolean wasCached = key.equals(firstBlock) || key.equals(lastBlock);
+                assertEquals(wasCached, cache.peek(key) != null, "blocks read by the scan are not cached: " + key);
             }
 
             // a decoder failing on the third block (blocks are decoded concurrently, so it is told by its first key):
@@ -149,6 +160,63 @@ class BlockfileBlocksTest {
             IllegalStateException e = assertThrows(IllegalStateException.class, failingScan::next);
             assertTrue(e.getMessage().startsWith("bad block at key "), e.getMessage());
             assertThrows(IllegalArgumentException.class, () -> reader.scanBlocks(0, decoder, pool));
+        } finally {
+            pool.shutdownNow();
+        }
+    }
+
+    @Test
+    void scanBlocksHandsByteValuesOverFromStorageAndFromTheCacheAlike() {
+        java.util.List<String> expected = new java.util.ArrayList<>();
+        BlockfileRoot root;
+        try (BlockCache cache = BlockCache.builder().maxBytes(0).build();
+                BlockfileStore store = new BlockfileStore(storage, cache, new BlockfileOptions(4096, 2))) {
+            BlockfileWriter<Integer, byte[]> w = store.create(DIR, KeyType.U32, ValueType.BYTES);
+            for (String prefix : new String[] {"a", "b/c"}) {
+                for (int i = 0; i < 1500; i++) {
+                    byte[] value = new byte[i % 53];
+                    for (int j = 0; j < value.length; j++) {
+                        value[j] = (byte) (31 * i + j);
+                    }
+                    w.set(prefix, i, value);
+                    expected.add(prefix + "|" + i + "|" + java.util.Arrays.toString(value));
+                }
+            }
+            root = w.commit();
+        }
+        /* Each entry as prefix|key|value, checking that byteLength, copyBytes (at an offset) and value agree. */
+        BlockDecoder<Integer, byte[], java.util.List<String>> listing = new BlockDecoder<>() {
+            @Override
+            public java.util.List<String> decode(Entries<Integer, byte[]> block) {
+                java.util.List<String> out = new java.util.ArrayList<>();
+                for (int i = 0; i < block.size(); i++) {
+                    byte[] value = block.value(i);
+                    assertEquals(value.length, block.byteLength(i));
+                    byte[] copied = new byte[value.length + 3];
+                    block.copyBytes(i, copied, 3);
+                    assertTrue(java.util.Arrays.equals(value, 0, value.length, copied, 3, copied.length));
+                    out.add(block.prefix(i) + "|" + block.key(i) + "|" + java.util.Arrays.toString(value));
+                }
+                return out;
+            }
+
+            @Override
+            public long weight(java.util.List<String> decoded) {
+                return 64L * decoded.size();
+            }
+        };
+        java.util.concurrent.ExecutorService pool = java.util.concurrent.Executors.newFixedThreadPool(2);
+        try (BlockCache cache = BlockCache.builder().maxBytes(64 << 20).build();
+                BlockfileStore store = new BlockfileStore(storage, cache, BlockfileOptions.forLocal())) {
+            BlockfileReader<Integer, byte[]> reader = store.open(DIR, root.id(), KeyType.U32, ValueType.BYTES);
+            assertTrue(reader.blockCount() > 5, "several blocks: " + reader.blockCount());
+            java.util.List<String> fromStorage = new java.util.ArrayList<>();
+            reader.scanBlocks(4, listing, pool).forEachRemaining(fromStorage::addAll);
+            assertEquals(expected, fromStorage);
+            reader.scan().forEachRemaining(e -> {}); // every block into the cache
+            java.util.List<String> fromCache = new java.util.ArrayList<>();
+            reader.scanBlocks(4, listing, pool).forEachRemaining(fromCache::addAll);
+            assertEquals(expected, fromCache);
         } finally {
             pool.shutdownNow();
         }

@@ -83,9 +83,11 @@ import org.slf4j.LoggerFactory;
  * {@code compactEvery} (10000), {@code passes} (3), {@code minQueries} (1000), {@code work} (scratch folder),
  * {@code indexBytes} (the client's vector index budget, default a quarter of the heap), {@code cacheBytes} (block
  * cache, default 32 MiB), {@code compressedShare} (the block cache's compressed share, default {@code auto}),
- * {@code blockBytes} (the client's maxBlockBytes, default 1 MiB), {@code reuse} (a folder
+ * {@code blockBytes} (the client's maxBlockBytes, default 1 MiB: the graph and code blocks, which a load reads whole),
+ * {@code recordBlockBytes} (the client's recordBlockBytes, default 256 KiB: the record and float embedding blocks,
+ * which the re-rank reads one per candidate; the smaller of the two applies), {@code reuse} (a folder
  * kept between runs: a path's collection already built there by an earlier run with the same {@code n}, {@code dim}
- * and {@code blockBytes} is opened instead of rebuilt, and the folder is not deleted at the end; so the cold start and
+ * and block sizes is opened instead of rebuilt, and the folder is not deleted at the end; so the cold start and
  * the queries can be measured again without the build), {@code coldStarts} (how many cold starts to time, default 1).
  */
 public final class QuantizedScaleBenchmark {
@@ -225,6 +227,7 @@ public final class QuantizedScaleBenchmark {
         long cacheBytes = Long.parseLong(options.text("cacheBytes", Long.toString(32L << 20)));
         List<String> paths = options.list("paths", "int8");
         ChromajPath.blockBytes = options.integer("blockBytes", 1 << 20);
+        ChromajPath.recordBlockBytes = options.integer("recordBlockBytes", 256 << 10);
         String share = options.text("compressedShare", "auto");
         ChromajPath.compressedShare = share.equals("auto") ? null : Double.valueOf(share);
         JvectorPath.pqSubspaces = options.integer("pqSubspaces", 0);
@@ -495,8 +498,10 @@ public final class QuantizedScaleBenchmark {
 
     /** A chromaj collection on a local folder, through the public API. */
     static final class ChromajPath implements Searchable {
-        /** Block size of the chromaj paths ({@code blockBytes}): the re-rank reads one block per candidate. */
+        /** Block size of the chromaj paths ({@code blockBytes}): graph and codes, read whole by a load. */
         static int blockBytes = 1 << 20;
+        /** Record and embedding block size ({@code recordBlockBytes}): the re-rank reads one block per candidate. */
+        static int recordBlockBytes = 256 << 10;
         /** The block cache's compressed share ({@code compressedShare}, a number or {@code auto}); null: automatic. */
         static Double compressedShare;
 
@@ -514,6 +519,7 @@ public final class QuantizedScaleBenchmark {
             ChromaClient.Builder builder = ChromaClient.builder()
                     .path(folder)
                     .maxBlockBytes(blockBytes)
+                    .recordBlockBytes(recordBlockBytes)
                     .compactionInterval(Duration.ofHours(1))
                     .compactionThreshold(1_000_000_000)
                     .vectorIndexBytes(indexBytes)

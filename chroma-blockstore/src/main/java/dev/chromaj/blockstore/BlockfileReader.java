@@ -546,11 +546,6 @@ public final class BlockfileReader<K, V> {
         }
     }
 
-    /**
-     * Every block of the blockfile decoded: reads run a fixed number of blocks ahead, past the cache, decodes only
-     * {@link #DECODE_AHEAD} (a decoded block is often larger than the block, and whatever is in flight survives the
-     * young collections of a heap that the load is filling).
-     */
     /** A block decoded by a scan's own {@link BlockDecoder} as it was read; never put into the cache. */
     record Loaded<T>(T value) implements CacheEntry {
         @Override
@@ -559,6 +554,12 @@ public final class BlockfileReader<K, V> {
         }
     }
 
+    /**
+     * Every block of the blockfile decoded: reads run a fixed number of blocks ahead, past the cache, each decoded
+     * into the decoder's form as it arrives (holding that form instead of a cached block's copy of the values);
+     * blocks found in the cache are decoded only {@link #DECODE_AHEAD} ahead (a decoded block is often larger than
+     * the block, and whatever is in flight survives the young collections of a heap that the load is filling).
+     */
     private final class DecodedBlockCursor<T> implements Iterator<T> {
         /** Blocks found in the cache, until they are decoded. */
         private final List<CompletableFuture<CacheEntry>> cached;

@@ -7,7 +7,8 @@
 # Run time, measured at 1 M x 256 on JDK 25 (2 vCPUs, 2026-12-07, docs/vector-benchmarks.md "Same data, big heap,
 # at 1 M x 256"): 41-44 min, of which the builds took 39 min (float 4.1-4.7 min, int8 3.5-3.9, int4 2.7-3.7, Lucene
 # 9.9-10.3 on one thread, jvector degree 16 8.0-8.5 and degree 32 9.1-9.2 on two) and the 5 query passes about 5 min.
-# JDK 17 builds took about twice as long at 100k, so expect 1.5 h for it: about 2.25 h for both.
+# JDK 17 (2026-12-07, quiet machine): 53 min, builds 51 min (float 6.0, int8 4.5, int4 4.8, Lucene 14.2, jvector
+# degree 16 9.9 and degree 32 11.4) and the query passes 2 min: about 1.6 h for both JDKs.
 # Memory: the JVM holds our float index (about 1.2 GB at 1 M x 256), the int8 and int4 indexes, three 1.5 GiB block
 # caches pinned to decoded blocks (compressedShare=0: the int8 / int4 re-rank reads every candidate's float vector
 # through the cache, so a big-heap comparison gives the cache room for the 1 GiB of embeddings, as jvector holds its

@@ -5,6 +5,7 @@ import static org.junit.jupiter.api.Assertions.assertFalse;
 import static org.junit.jupiter.api.Assertions.assertThrows;
 import static org.junit.jupiter.api.Assertions.assertTrue;
 
+import ch.qos.logback.classic.Level;
 import dev.chromaj.index.vector.DistanceSpace;
 import dev.chromaj.index.vector.ExactSearch;
 import dev.chromaj.index.vector.ScoredOffset;
@@ -144,6 +145,41 @@ class QuantizedCollectionTest {
      * A client whose index budget is far below the collection's graph searches the graph in its blocks: no index is
      * loaded, recall and exact re-ranked distances hold, and the small block cache evicts (repeated queries miss).
      */
+    @Test
+    void aFloatGraphOverTheIndexBudgetWarnsAtCompactionAndAQuantizedOneDoesNot() {
+        try (LogCapture log = new LogCapture();
+                ChromaClient client = ChromaClient.builder()
+                        .path(folder)
+                        .compactionInterval(Duration.ofHours(1))
+                        .compactionThreshold(1_000_000)
+                        .maxBlockBytes(16 << 10)
+                        .vectorIndexBytes(64 << 10)
+                        .build()) {
+            ChromaCollection floats = client.createCollection("floats");
+            add(floats, 0, 1500);
+            floats.compact();
+            List<LogCapture.Line> warnings =
+                    log.lines().stream().filter(l -> l.level() == Level.WARN).toList();
+            assertEquals(1, warnings.size(), warnings.toString());
+            String warning = warnings.get(0).message();
+            assertEquals("HnswSegmentWriter", warnings.get(0).logger());
+            assertTrue(
+                    warning.contains("holds float vectors")
+                            && warning.contains("vectorIndexBytes")
+                            && warning.contains("INT8"),
+                    warning);
+            assertEquals(10, query(floats, vector()).ids().get(0).size(), "still answers, from its blocks");
+
+            log.clear();
+            ChromaCollection quantized = create(client);
+            add(quantized, 1500, 3000);
+            quantized.compact();
+            assertTrue(
+                    log.lines().stream().noneMatch(l -> l.level() == Level.WARN),
+                    log.lines().toString());
+        }
+    }
+
     @Test
     void aGraphOverTheIndexBudgetIsSearchedInItsBlocksWhileTheyAreEvicted() {
         try (ChromaClient client = open()) {

@@ -127,10 +127,24 @@ public final class HnswSegmentWriter {
                 index,
                 next.roots().get(SegmentFile.EMBEDDINGS.name()));
         long vectorBytes = index.quantizer() != null ? index.quantizer().codeLength() : 4L * index.dimension();
-        if ((index.quantizer() != null || roots.embeddings() != null)
-                && StoredHnswGraph.estimatedIndexBytes(
-                                index.nodeCount(), index.config().m(), vectorBytes)
-                        > settings.cache().budgetBytes()) {
+        long estimate = StoredHnswGraph.estimatedIndexBytes(
+                index.nodeCount(), index.config().m(), vectorBytes);
+        boolean inBlocks = (index.quantizer() != null || roots.embeddings() != null)
+                && estimate > settings.cache().budgetBytes();
+        if (inBlocks && index.quantizer() == null) {
+            // Queries can walk such a graph in its blocks, but every compaction builds it on the heap with all its
+            // floats: the collection cannot outgrow the heap, which an operator should hear before it runs out.
+            LOG.warn(
+                    "HNSW graph of '{}' holds float vectors: about {} bytes in memory, more than the index budget of {}"
+                            + " bytes (vectorIndexBytes). Its queries walk the graph in its blocks, slower, and each"
+                            + " compaction still builds the whole graph with its floats on the heap; a collection that"
+                            + " may outgrow the heap should be created with HnswParams quantization INT8 or INT4, whose"
+                            + " compactions hold only the codes",
+                    dir,
+                    estimate,
+                    settings.cache().budgetBytes());
+        }
+        if (inBlocks) {
             // Over the whole index budget: the version's queries walk the graph in its blocks, as a restarted
             // client's would; keeping the index would hold more heap than vectorIndexBytes allows.
             LOG.debug(

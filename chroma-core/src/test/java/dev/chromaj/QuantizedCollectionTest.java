@@ -63,13 +63,17 @@ class QuantizedCollectionTest {
         return v;
     }
 
-    private ChromaClient open() {
+    /** A client on {@link #folder} that compacts only when asked, with small blocks. */
+    private ChromaClient.Builder builder(int maxBlockBytes) {
         return ChromaClient.builder()
                 .path(folder)
                 .compactionInterval(Duration.ofHours(1))
                 .compactionThreshold(1_000_000)
-                .maxBlockBytes(16 << 10)
-                .build();
+                .maxBlockBytes(maxBlockBytes);
+    }
+
+    private ChromaClient open() {
+        return builder(16 << 10).build();
     }
 
     private ChromaCollection create(ChromaClient client) {
@@ -142,19 +146,14 @@ class QuantizedCollectionTest {
     }
 
     /**
-     * A client whose index budget is far below the collection's graph searches the graph in its blocks: no index is
-     * loaded, recall and exact re-ranked distances hold, and the small block cache evicts (repeated queries miss).
+     * A compaction that writes a graph of floats over the index budget warns (each compaction still builds it on the
+     * heap with its floats); a quantized graph over the same budget does not.
      */
     @Test
     void aFloatGraphOverTheIndexBudgetWarnsAtCompactionAndAQuantizedOneDoesNot() {
         try (LogCapture log = new LogCapture();
-                ChromaClient client = ChromaClient.builder()
-                        .path(folder)
-                        .compactionInterval(Duration.ofHours(1))
-                        .compactionThreshold(1_000_000)
-                        .maxBlockBytes(16 << 10)
-                        .vectorIndexBytes(64 << 10)
-                        .build()) {
+                ChromaClient client =
+                        builder(16 << 10).vectorIndexBytes(64 << 10).build()) {
             ChromaCollection floats = client.createCollection("floats");
             add(floats, 0, 1500);
             floats.compact();
@@ -180,17 +179,17 @@ class QuantizedCollectionTest {
         }
     }
 
+    /**
+     * A client whose index budget is far below the collection's graph searches the graph in its blocks: no index is
+     * loaded, recall and exact re-ranked distances hold, and the small block cache evicts (repeated queries miss).
+     */
     @Test
     void aGraphOverTheIndexBudgetIsSearchedInItsBlocksWhileTheyAreEvicted() {
         try (ChromaClient client = open()) {
             add(create(client), 0, N);
             client.getCollection("quantized").compact();
         }
-        try (ChromaClient client = ChromaClient.builder()
-                .path(folder)
-                .compactionInterval(Duration.ofHours(1))
-                .compactionThreshold(1_000_000)
-                .maxBlockBytes(16 << 10)
+        try (ChromaClient client = builder(16 << 10)
                 .vectorIndexBytes(64 << 10)
                 .blockCacheBytes(256 << 10)
                 .build()) {
@@ -293,13 +292,7 @@ class QuantizedCollectionTest {
             queries.add(vector());
         }
         List<QueryResult> settled = new ArrayList<>();
-        try (ChromaClient client = ChromaClient.builder()
-                .path(folder)
-                .compactionInterval(Duration.ofHours(1))
-                .compactionThreshold(1_000_000)
-                .maxBlockBytes(8 << 10)
-                .blockCacheBytes(64 << 10)
-                .build()) {
+        try (ChromaClient client = builder(8 << 10).blockCacheBytes(64 << 10).build()) {
             ChromaCollection c = create(client);
             add(c, 0, N);
             c.compact();

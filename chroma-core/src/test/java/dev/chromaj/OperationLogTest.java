@@ -8,13 +8,15 @@ import java.time.Duration;
 import java.util.ArrayList;
 import java.util.List;
 import java.util.Map;
+import java.util.SplittableRandom;
 import java.util.regex.Pattern;
 import org.junit.jupiter.api.Test;
 import org.junit.jupiter.api.io.TempDir;
 
 /**
- * What a client logs at INFO: one line at the start and one at the end of compaction, garbage collection and WAL
- * recovery, with how many and how long; nothing for a new folder's catalog and nothing per record or per query.
+ * What a client logs at INFO: one line at the start and one at the end of compaction, garbage collection, WAL
+ * recovery and a large graph's load, with how many and how long; nothing for a new folder's catalog and nothing per
+ * record or per query.
  */
 class OperationLogTest {
     @TempDir
@@ -127,6 +129,44 @@ class OperationLogTest {
         } finally {
             Compaction.maxOperationsPerRun = previousRun;
             CollectionEngine.compactionProgressNanos = previousInterval;
+        }
+    }
+
+    @Test
+    void loadingALargeGraphLogsItsStartAndItsEndAndASmallOneNothing() {
+        int n = 100_000; // VectorSegment.LOAD_INFO_NODES: graphs this large log their loads at INFO
+        SplittableRandom random = new SplittableRandom(11);
+        try (ChromaClient client = client(dir)) {
+            ChromaCollection large = client.createCollection("large");
+            for (int from = 0; from < n; from += 25_000) {
+                List<ChromaRecord> batch = new ArrayList<>();
+                for (int i = from; i < Math.min(n, from + 25_000); i++) {
+                    batch.add(ChromaRecord.builder("v" + i)
+                            .embedding(new float[] {(float) random.nextDouble(), (float) random.nextDouble()})
+                            .build());
+                }
+                large.add(batch);
+            }
+            large.compact();
+            ChromaCollection small = client.createCollection("small");
+            small.add(records(0, 2_000));
+            small.compact();
+        }
+        try (ChromaClient client = client(dir);
+                LogCapture log = new LogCapture()) {
+            QueryRequest q = QueryRequest.builder()
+                    .queryEmbedding(new float[] {0.5f, 0.5f})
+                    .nResults(3)
+                    .build();
+            log.clear(); // the replay of the logs at the open
+            assertEquals(3, client.getCollection("small").query(q).ids().get(0).size());
+            assertEquals(List.of(), log.info(), "a small graph's load is not worth a line: " + log.info());
+            assertEquals(3, client.getCollection("large").query(q).ids().get(0).size());
+            onlyLine(log, "Loading HNSW graph [0-9a-f-]{36} in '.*': " + n + " nodes");
+            onlyLine(log, "Loaded HNSW graph [0-9a-f-]{36} in '.*': " + n + " nodes, \\d+ bytes in memory, in \\d+ ms");
+            assertEquals(2, log.info().size(), log.info().toString());
+            client.getCollection("large").query(q);
+            assertEquals(2, log.info().size(), "loaded once: " + log.info());
         }
     }
 

@@ -158,7 +158,6 @@ class OperationLogTest {
                     .queryEmbedding(new float[] {0.5f, 0.5f})
                     .nResults(3)
                     .build();
-            log.clear(); // the replay of the logs at the open
             assertEquals(3, client.getCollection("small").query(q).ids().get(0).size());
             assertEquals(List.of(), log.info(), "a small graph's load is not worth a line: " + log.info());
             assertEquals(3, client.getCollection("large").query(q).ids().get(0).size());

@@ -147,7 +147,7 @@ class QuantizedCollectionTest {
 
     /**
      * A compaction that writes a graph of floats over the index budget warns (each compaction still builds it on the
-     * heap with its floats); a quantized graph over the same budget does not.
+     * heap with its floats), once for several versions; a quantized graph over the same budget does not.
      */
     @Test
     void aFloatGraphOverTheIndexBudgetWarnsAtCompactionAndAQuantizedOneDoesNot() {
@@ -168,6 +168,12 @@ class QuantizedCollectionTest {
                             && warning.contains("INT8"),
                     warning);
             assertEquals(10, query(floats, vector()).ids().get(0).size(), "still answers, from its blocks");
+            add(floats, 3000, 3100);
+            floats.compact();
+            assertEquals(
+                    1,
+                    log.lines().stream().filter(l -> l.level() == Level.WARN).count(),
+                    "once an hour per collection, not with every version: " + log.lines());
 
             log.clear();
             ChromaCollection quantized = create(client);

@@ -17,6 +17,8 @@ import java.util.List;
 import java.util.Map;
 import java.util.Objects;
 import java.util.UUID;
+import java.util.concurrent.ConcurrentHashMap;
+import java.util.concurrent.TimeUnit;
 import org.roaringbitmap.RoaringBitmap;
 import org.slf4j.Logger;
 import org.slf4j.LoggerFactory;
@@ -42,6 +44,13 @@ public final class HnswSegmentWriter {
     private static final Logger LOG = LoggerFactory.getLogger(HnswSegmentWriter.class);
     /** Vectors a quantizer is trained on at most. */
     static final int TRAINING_SAMPLE = 20_000;
+    /** A float graph over the index budget is warned about at most this often per collection folder. */
+    static final long FLOAT_OVER_BUDGET_WARNING_NANOS = TimeUnit.HOURS.toNanos(1);
+    /**
+     * When each collection folder last warned of its float graph over the budget: a collection compacted every few
+     * seconds (the local policy's 10 s) would otherwise repeat the warning with every version.
+     */
+    private static final ConcurrentHashMap<String, Long> FLOAT_OVER_BUDGET_WARNED = new ConcurrentHashMap<>();
 
     private HnswSegmentWriter() {}
 
@@ -131,7 +140,7 @@ public final class HnswSegmentWriter {
                 index.nodeCount(), index.config().m(), vectorBytes);
         boolean inBlocks = (index.quantizer() != null || roots.embeddings() != null)
                 && estimate > settings.cache().budgetBytes();
-        if (inBlocks && index.quantizer() == null) {
+        if (inBlocks && index.quantizer() == null && floatOverBudgetWarningDue(dir)) {
             // Queries can walk such a graph in its blocks, but every compaction builds it on the heap with all its
             // floats: the collection cannot outgrow the heap, which an operator should hear before it runs out.
             LOG.warn(
@@ -139,7 +148,7 @@ public final class HnswSegmentWriter {
                             + " bytes (vectorIndexBytes). Its queries walk the graph in its blocks, slower, and each"
                             + " compaction still builds the whole graph with its floats on the heap; a collection that"
                             + " may outgrow the heap should be created with HnswParams quantization INT8 or INT4, whose"
-                            + " compactions hold only the codes",
+                            + " compactions hold only the codes (said at most once an hour per collection)",
                     dir,
                     estimate,
                     settings.cache().budgetBytes());
@@ -167,6 +176,20 @@ public final class HnswSegmentWriter {
                 (built - started) / 1_000_000,
                 (System.nanoTime() - built) / 1_000_000);
         return withGraph(store, dir, next, roots);
+    }
+
+    /** Whether {@code dir} is due a float-graph-over-budget warning now; if so, records that it had one. */
+    private static boolean floatOverBudgetWarningDue(String dir) {
+        long now = System.nanoTime();
+        boolean[] due = {false};
+        FLOAT_OVER_BUDGET_WARNED.compute(dir, (key, last) -> {
+            if (last != null && now - last < FLOAT_OVER_BUDGET_WARNING_NANOS) {
+                return last;
+            }
+            due[0] = true;
+            return now;
+        });
+        return due[0];
     }
 
     /**
